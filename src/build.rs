@@ -1,0 +1,121 @@
+//! `zhushu build`: load, render, write — and nothing written unless all of
+//! it succeeded.
+
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::diagnostic::{Error, Result};
+use crate::output::Staging;
+use crate::render::{pages, sitemap};
+use crate::{load, theme};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The folder holding `content/` (and usually `themes/`).
+    pub root: PathBuf,
+    /// Default: `<root>/site`.
+    pub output: Option<PathBuf>,
+    /// Default: the theme named in edition.yaml.
+    pub theme: Option<String>,
+    /// Default: `base_url` in edition.yaml.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub chapters: usize,
+    pub pages: usize,
+    pub static_files: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+pub fn build(options: &BuildOptions) -> Result<BuildReport> {
+    let mut timings = Vec::new();
+    let mut clock = Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed()));
+        clock = Instant::now();
+    };
+
+    let root = &options.root;
+    let output = options.output.clone().unwrap_or_else(|| root.join("site"));
+    check_output_outside_content(root, &output)?;
+    let edition = load::load(root, options.drafts)?;
+    lap("load");
+    let theme_name = options.theme.as_deref().unwrap_or(&edition.config.theme);
+    let mut theme = theme::load(root, theme_name, &edition.config.language)?;
+    lap("theme");
+    let pages = pages::render_all(&edition, &mut theme)?;
+    lap("render");
+
+    let staging = Staging::open(&output)?;
+    pages
+        .par_iter()
+        .try_for_each(|page| staging.write(&page.file, page.html.as_bytes()))?;
+    for (relative, source) in &theme.static_files {
+        staging.copy(&format!("static/{relative}"), source)?;
+    }
+    let base_url = options
+        .base_url
+        .as_deref()
+        .or(edition.config.base_url.as_deref());
+    if let Some(base) = base_url {
+        if !(base.starts_with("https://") || base.starts_with("http://")) {
+            return Err(Error::new(format!(
+                "base URL `{base}` must start with https:// or http://"
+            )));
+        }
+        let files: Vec<&str> = pages.iter().map(|p| p.file.as_str()).collect();
+        staging.write("sitemap.xml", sitemap::sitemap(base, &files).as_bytes())?;
+    }
+    staging.commit()?;
+    lap("write");
+
+    Ok(BuildReport {
+        output,
+        chapters: edition.chapters.len(),
+        pages: pages.len(),
+        static_files: theme.static_files.len(),
+        timings,
+    })
+}
+
+/// Replacing the output must never touch the sources.
+fn check_output_outside_content(root: &Path, output: &Path) -> Result<()> {
+    let absolute = |p: &Path| {
+        std::path::absolute(p)
+            .map(|p| normalise(&p))
+            .unwrap_or_else(|_| p.to_owned())
+    };
+    let (root, output) = (absolute(root), absolute(output));
+    let inside_sources = ["content", "themes"]
+        .iter()
+        .any(|dir| output.starts_with(root.join(dir)));
+    if root.starts_with(&output) || inside_sources {
+        return Err(Error::new(format!(
+            "the output {} would overwrite the edition's sources in {}",
+            output.display(),
+            root.display()
+        ))
+        .with_help("write the site to a folder of its own, such as site/"));
+    }
+    Ok(())
+}
+
+/// Removes `.` and `..` components without touching the disk.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}

@@ -1,0 +1,136 @@
+//! `content/edition.yaml`: what the edition is and how it is built.
+
+use serde::Deserialize;
+use std::path::Path;
+
+use crate::date::PartialDate;
+use crate::diagnostic::{Error, Result};
+use crate::yaml;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EditionConfig {
+    pub title: String,
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A BCP 47 tag such as `zh-CN` or `en`.
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub editors: Vec<String>,
+    #[serde(default)]
+    pub publisher: Option<String>,
+    #[serde(default)]
+    pub date: Option<PartialDate>,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    /// Where the site will be published; only used for `sitemap.xml`,
+    /// since every link in the site is relative.
+    #[serde(default)]
+    pub base_url: Option<String>,
+    #[serde(default)]
+    pub options: Options,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Options {
+    /// Show the paragraph numbers beside the text (anchors exist either way).
+    pub paragraph_numbers: bool,
+    /// Build chapters marked `draft: true` too.
+    pub drafts: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            paragraph_numbers: true,
+            drafts: false,
+        }
+    }
+}
+
+fn default_language() -> String {
+    "en".to_owned()
+}
+
+fn default_theme() -> String {
+    "classic".to_owned()
+}
+
+impl EditionConfig {
+    pub fn parse(text: &str, file: &Path) -> Result<EditionConfig> {
+        let config: EditionConfig = yaml::parse_file(text, file)?;
+        let locate = |key: &str| yaml::key_position(text, key).unwrap_or((1, 1));
+        if config.title.trim().is_empty() {
+            let (line, col) = locate("title");
+            return Err(Error::at(
+                "the edition's `title` is empty",
+                file,
+                text,
+                line,
+                col,
+            ));
+        }
+        if !is_language_tag(&config.language) {
+            let (line, col) = locate("language");
+            return Err(Error::at(
+                format!("`{}` is not a language tag", config.language),
+                file,
+                text,
+                line,
+                col,
+            )
+            .with_help("use a BCP 47 tag such as `zh-CN`, `zh-Hant` or `en`"));
+        }
+        Ok(config)
+    }
+
+    /// The primary language subtag, lowercased: `zh` for `zh-CN`.
+    pub fn primary_language(&self) -> String {
+        self.language
+            .split('-')
+            .next()
+            .unwrap_or("en")
+            .to_ascii_lowercase()
+    }
+}
+
+fn is_language_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.split('-').all(|part| {
+            (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = EditionConfig::parse("title: T\n", Path::new("e.yaml")).unwrap();
+        assert_eq!(c.theme, "classic");
+        assert_eq!(c.language, "en");
+        assert!(c.options.paragraph_numbers);
+    }
+
+    #[test]
+    fn unknown_option_is_located() {
+        let src = "title: T\noptions:\n  paragraph_number: false\n";
+        let e = EditionConfig::parse(src, Path::new("e.yaml")).unwrap_err();
+        assert_eq!(e.location.as_ref().unwrap().line, 3);
+        assert_eq!(e.help.as_deref(), Some("did you mean `paragraph_numbers`?"));
+    }
+
+    #[test]
+    fn bad_language_and_date_are_errors() {
+        let e =
+            EditionConfig::parse("title: T\nlanguage: zh CN\n", Path::new("e.yaml")).unwrap_err();
+        assert_eq!(e.location.unwrap().line, 2);
+        let e = EditionConfig::parse("title: T\ndate: 2022-4\n", Path::new("e.yaml")).unwrap_err();
+        assert!(e.message.contains("not a date"), "{}", e.message);
+    }
+}

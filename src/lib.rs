@@ -1,0 +1,21 @@
+//! zhushu (注疏): a static site generator for annotated digital editions.
+//!
+//! The pipeline runs one way: `load` reads content/ into the `model`,
+//! `render` turns the model into pages with a `theme`, and `output` swaps
+//! the finished site into place. See ARCHITECTURE.md for the map.
+
+pub mod build;
+pub mod config;
+pub mod date;
+pub mod diagnostic;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod theme;
+pub mod yaml;
+
+pub use build::{BuildOptions, BuildReport, build};
+pub use diagnostic::{Error, Result};

@@ -1,0 +1,295 @@
+//! content/ → `Edition`: reads edition.yaml and every chapter (walkdir,
+//! front matter through `yaml`, body through `markdown`), and checks what
+//! can only be checked across files: unique slugs, paths inside the root.
+
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+use crate::config::EditionConfig;
+use crate::diagnostic::{Error, Result};
+use crate::markdown;
+use crate::model::{Chapter, Edition, FrontMatter};
+use crate::yaml;
+
+/// Slugs the site's own pages use, or will.
+const RESERVED_SLUGS: &[&str] = &[
+    "index",
+    "404",
+    "print",
+    "search",
+    "notes",
+    "glossary",
+    "quotations",
+    "sitemap",
+];
+
+pub fn load(root: &Path, include_drafts: bool) -> Result<Edition> {
+    let content = root.join("content");
+    let config_path = content.join("edition.yaml");
+    if !config_path.is_file() {
+        return Err(Error::new(format!(
+            "no edition here: {} does not exist",
+            config_path.display()
+        ))
+        .with_help("run zhushu in the folder that holds content/, pass --root DIR, or make a new edition with `zhushu new DIR`"));
+    }
+    let config_text = read_text(&config_path)?;
+    let config = EditionConfig::parse(&config_text, &display_path(root, &config_path))?;
+
+    let files = chapter_files(root, &content.join("chapters"))?;
+    let mut chapters: Vec<Chapter> = files
+        .par_iter()
+        .map(|path| load_chapter(root, path))
+        .collect::<Result<Vec<_>>>()?;
+    let include_drafts = include_drafts || config.options.drafts;
+    chapters.retain(|c| include_drafts || !c.front.draft);
+    chapters.sort_by(|a, b| {
+        (a.front.order.unwrap_or(i64::MAX), &a.file)
+            .cmp(&(b.front.order.unwrap_or(i64::MAX), &b.file))
+    });
+    check_unique_slugs(root, &chapters)?;
+    for (i, chapter) in chapters.iter_mut().enumerate() {
+        chapter.number = i + 1;
+    }
+    Ok(Edition {
+        root: root.to_owned(),
+        config,
+        chapters,
+    })
+}
+
+/// Paths in messages are shown relative to the root, as the user knows them.
+fn display_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_owned()
+}
+
+fn chapter_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|e| Error::io("open", root, e))?;
+    let mut files = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::new(format!("cannot read {}: {e}", dir.display())))?;
+        let path = entry.path();
+        let is_markdown = path.extension().is_some_and(|e| e == "md");
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if !is_markdown || hidden || entry.file_type().is_dir() {
+            continue;
+        }
+        // A symlink may point anywhere; an edition only reads its own files.
+        let target = path
+            .canonicalize()
+            .map_err(|e| Error::io("open", path, e))?;
+        if !target.starts_with(&canonical_root) {
+            return Err(Error::in_file(
+                format!(
+                    "this chapter leads outside the edition's root (to {})",
+                    target.display()
+                ),
+                &display_path(root, path),
+            )
+            .with_help("copy the file into content/chapters/ instead of linking to it"));
+        }
+        files.push(path.to_owned());
+    }
+    Ok(files)
+}
+
+/// Reads a file the user wrote, which must be UTF-8; a bad byte is reported
+/// at its line and column.
+pub fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        let line = valid.matches('\n').count() + 1;
+        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
+        let column = valid[line_start..].chars().count() + 1;
+        Error::at(
+            format!(
+                "not UTF-8 text: byte {} (0x{:02X}) is invalid",
+                valid.len(),
+                e.as_bytes()[valid.len()]
+            ),
+            path,
+            valid,
+            line,
+            column,
+        )
+        .with_help("save the file as UTF-8 (for GB 18030 text: iconv -f GB18030 -t UTF-8)")
+    })
+}
+
+/// Splits `---` front matter from the body: (yaml, first yaml line, body).
+fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if bare == "---" || bare == "..." {
+            return Some((&rest[..offset], 2, &rest[offset + line.len()..]));
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn load_chapter(root: &Path, path: &Path) -> Result<Chapter> {
+    let file = display_path(root, path);
+    let text = read_text(path).map_err(|mut e| {
+        if let Some(loc) = &mut e.location {
+            loc.file = file.clone();
+        }
+        e
+    })?;
+    let Some((yaml_text, first_line, body)) = split_front_matter(&text) else {
+        return Err(Error::at(
+            "a chapter must start with YAML front matter between `---` lines",
+            &file,
+            &text,
+            1,
+            1,
+        )
+        .with_help("begin the file with\n---\ntitle: The chapter's title\n---"));
+    };
+    let front: FrontMatter = yaml::parse(yaml_text, &file, &text, first_line)?;
+    let locate = |key: &str| {
+        yaml::key_position(yaml_text, key)
+            .map(|(line, col)| (line + first_line - 1, col))
+            .unwrap_or((1, 1))
+    };
+    if front.title.trim().is_empty() {
+        let (line, col) = locate("title");
+        return Err(Error::at(
+            "the chapter's `title` is empty",
+            &file,
+            &text,
+            line,
+            col,
+        ));
+    }
+    let slug = match &front.slug {
+        Some(slug) => {
+            let (line, col) = locate("slug");
+            check_slug(slug).map_err(|why| Error::at(why, &file, &text, line, col))?;
+            slug.clone()
+        }
+        None => {
+            let derived = slug_from_file_name(path);
+            check_slug(&derived).map_err(|why| {
+                Error::in_file(
+                    format!("no `slug` in the front matter, and the file name gives none: {why}"),
+                    &file,
+                )
+                .with_help("add `slug: some-ascii-name` to the front matter")
+            })?;
+            derived
+        }
+    };
+    Ok(Chapter {
+        file,
+        front,
+        slug,
+        number: 0,
+        document: markdown::parse(body),
+    })
+}
+
+/// `03-wuge-jianchi.md` → `wuge-jianchi`: the ordering prefix is not part
+/// of the name.
+fn slug_from_file_name(path: &Path) -> String {
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    let trimmed = stem.trim_start_matches(|c: char| c.is_ascii_digit());
+    let trimmed = trimmed.strip_prefix(['-', '_']).unwrap_or(trimmed);
+    if trimmed.is_empty() {
+        stem.into_owned()
+    } else {
+        trimmed.to_owned()
+    }
+}
+
+/// A slug becomes a file name in the site, so it must be a plain, portable
+/// name that cannot climb out of the output folder.
+pub fn check_slug(slug: &str) -> std::result::Result<(), String> {
+    if slug.is_empty() {
+        return Err("the slug is empty".into());
+    }
+    if slug.contains("..") || slug.contains('/') || slug.contains('\\') {
+        return Err(format!("slug `{slug}` would lead outside the site folder"));
+    }
+    let valid = slug
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && slug.starts_with(|c: char| c.is_ascii_alphanumeric());
+    if !valid {
+        return Err(format!(
+            "slug `{slug}` must be lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit"
+        ));
+    }
+    if RESERVED_SLUGS.contains(&slug) {
+        return Err(format!("slug `{slug}` is reserved for a page of the site"));
+    }
+    Ok(())
+}
+
+fn check_unique_slugs(root: &Path, chapters: &[Chapter]) -> Result<()> {
+    let mut seen: HashMap<&str, &Path> = HashMap::new();
+    for chapter in chapters {
+        if let Some(first) = seen.insert(&chapter.slug, &chapter.file) {
+            let path = root.join(&chapter.file);
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let (line, column) = split_front_matter(&text)
+                .and_then(|(yaml_text, first_line, _)| {
+                    yaml::key_position(yaml_text, "slug").map(|(l, c)| (l + first_line - 1, c))
+                })
+                .unwrap_or((1, 1));
+            return Err(Error::at(
+                format!(
+                    "duplicate slug `{}`: {} has it too",
+                    chapter.slug,
+                    first.display()
+                ),
+                &chapter.file,
+                &text,
+                line,
+                column,
+            )
+            .with_help("every chapter needs its own slug: it names the chapter's page"));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_from_the_body() {
+        let (yaml, line, body) = split_front_matter("---\ntitle: T\n---\n正文\n").unwrap();
+        assert_eq!((yaml, line, body), ("title: T\n", 2, "正文\n"));
+        assert!(split_front_matter("title: T\n").is_none());
+        assert!(split_front_matter("---\ntitle: T\n").is_none());
+    }
+
+    #[test]
+    fn slugs_are_checked() {
+        assert!(check_slug("wuge-jianchi").is_ok());
+        for bad in ["", "../etc", "a/b", "Caps", "中文", "-x", "index"] {
+            assert!(check_slug(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            slug_from_file_name(Path::new("content/chapters/03-wuge.md")),
+            "wuge"
+        );
+        assert_eq!(slug_from_file_name(Path::new("2014.md")), "2014");
+    }
+}

@@ -1,0 +1,108 @@
+//! The command line: parses arguments, calls the library, prints. Nothing
+//! else happens here.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "zhushu", version, about = "注疏 — build annotated digital editions", long_about = None)]
+struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print what each stage did and how long it took.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the edition in content/ into a static site.
+    Build {
+        /// The edition's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/site]. zhushu only ever
+        /// replaces a folder it made itself.
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Theme to use [default: `theme` in content/edition.yaml].
+        #[arg(long)]
+        theme: Option<String>,
+        /// Public address of the site, for sitemap.xml [default: `base_url`
+        /// in content/edition.yaml].
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include chapters marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Make a new, small edition that builds as it is.
+    New {
+        /// Folder to create (must be new or empty).
+        dir: PathBuf,
+        /// Language of the example content (BCP 47, e.g. zh-CN or en).
+        #[arg(long, default_value = "zh-CN")]
+        language: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("{error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: &Cli) -> zhushu::Result<()> {
+    match &cli.command {
+        Command::Build {
+            root,
+            output,
+            theme,
+            base_url,
+            drafts,
+        } => {
+            let report = zhushu::build(&zhushu::BuildOptions {
+                root: root.clone(),
+                output: output.clone(),
+                theme: theme.clone(),
+                base_url: base_url.clone(),
+                drafts: *drafts,
+            })?;
+            if cli.verbose {
+                for (stage, time) in &report.timings {
+                    eprintln!("{stage:>8}: {:.1} ms", time.as_secs_f64() * 1000.0);
+                }
+            }
+            if !cli.quiet {
+                let total: f64 = report.timings.iter().map(|(_, t)| t.as_secs_f64()).sum();
+                eprintln!(
+                    "built {} chapters ({} pages, {} static files) into {} in {:.0} ms",
+                    report.chapters,
+                    report.pages,
+                    report.static_files,
+                    report.output.display(),
+                    total * 1000.0
+                );
+            }
+        }
+        Command::New { dir, language } => {
+            zhushu::scaffold::new_edition(dir, language)?;
+            if !cli.quiet {
+                eprintln!(
+                    "made a new edition in {0}; build it with: zhushu build --root {0}",
+                    dir.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}

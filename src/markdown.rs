@@ -1,0 +1,414 @@
+//! Markdown body → `Document`: events with paragraph ids, heading ids,
+//! footnotes collected and numbered, interview speakers recognised and
+//! CJK line breaks made invisible. Knows nothing of HTML templates.
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{Document, Footnote, Heading, Paragraph};
+
+pub fn options() -> Options {
+    Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TABLES
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_STRIKETHROUGH
+}
+
+pub fn parse(body: &str) -> Document {
+    let mut events: Vec<Event<'static>> = Vec::new();
+    let mut definitions: HashMap<String, Vec<Event<'static>>> = HashMap::new();
+    let mut definition_order: Vec<String> = Vec::new();
+    let mut current_definition: Option<(String, Vec<Event<'static>>)> = None;
+
+    for event in Parser::new_ext(body, options()) {
+        match event {
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                current_definition = Some((label.to_string(), Vec::new()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                if let Some((label, body)) = current_definition.take() {
+                    // The first definition of a label wins, as in CommonMark
+                    // link reference definitions.
+                    if !definitions.contains_key(&label) {
+                        definition_order.push(label.clone());
+                        definitions.insert(label, body);
+                    }
+                }
+            }
+            event => match &mut current_definition {
+                Some((_, body)) => body.push(event.into_static()),
+                None => events.push(event.into_static()),
+            },
+        }
+    }
+    for events in std::iter::once(&mut events).chain(definitions.values_mut()) {
+        merge_adjacent_text(events);
+        recover_cjk_strong(events);
+        join_cjk_line_breaks(events);
+    }
+
+    let headings = name_headings(&mut events);
+    let paragraphs = number_paragraphs(&events);
+    let footnotes = number_footnotes(&events, definitions, definition_order);
+    Document {
+        events,
+        paragraphs,
+        headings,
+        footnotes,
+    }
+}
+
+/// pulldown-cmark splits text at every potential delimiter; one Text event
+/// per run of text keeps the later passes simple.
+fn merge_adjacent_text(events: &mut Vec<Event<'static>>) {
+    let mut merged: Vec<Event<'static>> = Vec::with_capacity(events.len());
+    for event in events.drain(..) {
+        match (merged.last_mut(), event) {
+            (Some(Event::Text(previous)), Event::Text(next)) => {
+                let mut joined = previous.to_string();
+                joined.push_str(&next);
+                *previous = CowStr::from(joined);
+            }
+            (_, event) => merged.push(event),
+        }
+    }
+    *events = merged;
+}
+
+/// CommonMark will not close `**` after punctuation when a letter follows,
+/// so `**采访组：**您好` stays literal in Chinese, where no space follows
+/// punctuation. A `**...**` pair left literal within one run of text, around
+/// text that holds CJK, is read as the strong emphasis the author meant.
+fn recover_cjk_strong(events: &mut Vec<Event<'static>>) {
+    let mut i = 0;
+    while i < events.len() {
+        let Event::Text(text) = &events[i] else {
+            i += 1;
+            continue;
+        };
+        let Some((before, inner, after)) = literal_strong(text) else {
+            i += 1;
+            continue;
+        };
+        let (before, inner, after) = (before.to_owned(), inner.to_owned(), after.to_owned());
+        let mut replacement = Vec::with_capacity(5);
+        if !before.is_empty() {
+            replacement.push(Event::Text(before.into()));
+        }
+        replacement.push(Event::Start(Tag::Strong));
+        replacement.push(Event::Text(inner.into()));
+        replacement.push(Event::End(TagEnd::Strong));
+        let step = replacement.len();
+        if !after.is_empty() {
+            replacement.push(Event::Text(after.into()));
+        }
+        events.splice(i..i + 1, replacement);
+        // Continue with the text after the pair, which may hold another.
+        i += step;
+    }
+}
+
+fn literal_strong(text: &str) -> Option<(&str, &str, &str)> {
+    let open = text.find("**")?;
+    let rest = &text[open + 2..];
+    let close = rest.find("**")?;
+    let inner = &rest[..close];
+    let tight = !inner.is_empty()
+        && !inner.starts_with(char::is_whitespace)
+        && !inner.ends_with(char::is_whitespace)
+        && !inner.contains('*');
+    (tight && inner.chars().any(is_cjk)).then(|| (&text[..open], inner, &rest[close + 2..]))
+}
+
+/// A soft line break between two CJK characters is no space at all (as in
+/// pandoc's east_asian_line_breaks); elsewhere it stays a space.
+fn join_cjk_line_breaks(events: &mut Vec<Event<'static>>) {
+    let mut i = 0;
+    while i < events.len() {
+        if matches!(events[i], Event::SoftBreak) && i > 0 {
+            let before = last_char(&events[i - 1]);
+            let after = events.get(i + 1).and_then(first_char);
+            if before.is_some_and(is_cjk) && after.is_some_and(is_cjk) {
+                events.remove(i);
+                continue;
+            }
+        }
+        i += 1;
+    }
+}
+
+fn last_char(event: &Event) -> Option<char> {
+    match event {
+        Event::Text(t) | Event::Code(t) => t.chars().next_back(),
+        _ => None,
+    }
+}
+
+fn first_char(event: &Event) -> Option<char> {
+    match event {
+        Event::Text(t) | Event::Code(t) => t.chars().next(),
+        _ => None,
+    }
+}
+
+/// Han, kana, hangul, and the full-width punctuation that goes with them.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x312F
+        | 0x3190..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+        || matches!(c, '“' | '”' | '‘' | '’' | '—' | '…' | '·')
+}
+
+/// Gives every heading an id: its own `{#id}` if it has one, else one made
+/// from its text, made unique within the chapter.
+fn name_headings(events: &mut [Event<'static>]) -> Vec<Heading> {
+    let mut headings = Vec::new();
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level as u8;
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let end = (i..events.len())
+                .find(|&j| matches!(events[j], Event::End(TagEnd::Heading(_))))
+                .unwrap_or(events.len());
+            let text = plain_text(&events[i + 1..end]);
+            let base = explicit.unwrap_or_else(|| {
+                let made = slugify(&text);
+                if made.is_empty() {
+                    format!("section-{}", headings.len() + 1)
+                } else {
+                    made
+                }
+            });
+            let mut unique = base.clone();
+            let mut n = 2;
+            // Paragraph ids (`p1`...) and footnote ids share the page.
+            while taken.contains(&unique) || looks_generated(&unique) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            taken.insert(unique.clone());
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            headings.push(Heading {
+                level,
+                id: unique,
+                text,
+            });
+            i = end;
+        }
+        i += 1;
+    }
+    headings
+}
+
+fn looks_generated(id: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let numbered = |prefix: &str| id.strip_prefix(prefix).is_some_and(digits);
+    let fnref = id
+        .strip_prefix("fnref-")
+        .is_some_and(|rest| rest.split('-').all(digits));
+    numbered("p") || numbered("fn-") || fnref
+}
+
+/// An id from heading text: letters and digits of any script kept,
+/// ASCII lowercased, everything else folded into single hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    let mut pending_hyphen = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if pending_hyphen && !out.is_empty() {
+                out.push('-');
+            }
+            pending_hyphen = false;
+            out.push(c.to_ascii_lowercase());
+        } else {
+            pending_hyphen = true;
+        }
+    }
+    out
+}
+
+/// The text a reader sees in these events, without markup.
+pub fn plain_text(events: &[Event]) -> String {
+    let mut text = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// Numbers the paragraphs of the body, `p1`, `p2`, ..., in reading order,
+/// including those in block quotes and loose lists.
+fn number_paragraphs(events: &[Event<'static>]) -> Vec<Paragraph> {
+    let mut paragraphs = Vec::new();
+    let mut start = None;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::Paragraph) => start = Some(i),
+            Event::End(TagEnd::Paragraph) => {
+                if let Some(s) = start.take() {
+                    let inner = &events[s + 1..i];
+                    let number = paragraphs.len() + 1;
+                    paragraphs.push(Paragraph {
+                        id: format!("p{number}"),
+                        number,
+                        text: plain_text(inner),
+                        speaker: speaker(inner),
+                        events: s..i + 1,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    paragraphs
+}
+
+/// An interview turn starts with its speaker in bold, the colon inside or
+/// right after the bold: `**采访组：**...`, `**Q:** ...`, `**胡庆国**：...`.
+fn speaker(inner: &[Event]) -> Option<String> {
+    if !matches!(inner.first(), Some(Event::Start(Tag::Strong))) {
+        return None;
+    }
+    let end = inner
+        .iter()
+        .position(|e| matches!(e, Event::End(TagEnd::Strong)))?;
+    let label = plain_text(&inner[1..end]);
+    let label = label.trim();
+    let is_colon = |c: char| c == '：' || c == ':';
+    let name = if let Some(name) = label.strip_suffix(is_colon) {
+        name
+    } else if first_char(inner.get(end + 1)?).is_some_and(is_colon) {
+        label
+    } else {
+        return None;
+    };
+    let name = name.trim();
+    // A whole bold sentence that happens to end in a colon is not a name.
+    (!name.is_empty() && name.chars().count() <= 24).then(|| name.to_owned())
+}
+
+fn number_footnotes(
+    events: &[Event<'static>],
+    mut definitions: HashMap<String, Vec<Event<'static>>>,
+    definition_order: Vec<String>,
+) -> Vec<Footnote> {
+    let mut footnotes: Vec<Footnote> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    for event in events {
+        if let Event::FootnoteReference(label) = event {
+            let label = label.to_string();
+            if let Some(&i) = index.get(&label) {
+                footnotes[i].references += 1;
+            } else if let Some(body) = definitions.remove(&label) {
+                index.insert(label.clone(), footnotes.len());
+                footnotes.push(Footnote {
+                    label,
+                    number: footnotes.len() + 1,
+                    references: 1,
+                    events: body,
+                });
+            }
+        }
+    }
+    for label in definition_order {
+        if let Some(body) = definitions.remove(&label) {
+            footnotes.push(Footnote {
+                label,
+                number: footnotes.len() + 1,
+                references: 0,
+                events: body,
+            });
+        }
+    }
+    footnotes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paragraphs_are_numbered_in_order() {
+        let doc = parse("# T\n\n一段。\n\n> 引文。\n\n- a\n\n- b\n");
+        let ids: Vec<_> = doc.paragraphs.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids, ["p1", "p2", "p3", "p4"]);
+        assert_eq!(doc.paragraphs[1].text, "引文。");
+    }
+
+    #[test]
+    fn cjk_soft_breaks_vanish_but_latin_ones_stay() {
+        let doc = parse("中文\n断行\n\nEnglish\nwords\n\n中文\nand English\n");
+        let texts: Vec<_> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["中文断行", "English words", "中文 and English"]);
+    }
+
+    #[test]
+    fn speakers_are_recognised_in_both_forms() {
+        let doc =
+            parse("**采访组：**您好！\n\n**胡庆国**：您好。\n\n**重要**的话\n\n**Q:** why?\n");
+        let speakers: Vec<_> = doc
+            .paragraphs
+            .iter()
+            .map(|p| p.speaker.as_deref())
+            .collect();
+        assert_eq!(speakers, [Some("采访组"), Some("胡庆国"), None, Some("Q")]);
+    }
+
+    #[test]
+    fn strong_after_cjk_punctuation_is_recovered() {
+        let doc = parse("**采访组：**您好，**注意：**这里。\n\n2**3**4 and ** x **\n");
+        let strong = doc
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::Start(Tag::Strong)))
+            .count();
+        assert_eq!(strong, 3, "{:?}", doc.events);
+        assert_eq!(doc.paragraphs[0].text, "采访组：您好，注意：这里。");
+        assert_eq!(doc.paragraphs[0].speaker.as_deref(), Some("采访组"));
+        assert_eq!(doc.paragraphs[1].text, "234 and ** x **");
+    }
+
+    #[test]
+    fn footnotes_numbered_by_first_reference() {
+        let doc = parse("甲[^b]乙[^a]丙[^b]\n\n[^a]: 注甲\n[^b]: 注乙\n[^c]: 未引\n");
+        let got: Vec<_> = doc
+            .footnotes
+            .iter()
+            .map(|f| (f.label.as_str(), f.number, f.references))
+            .collect();
+        assert_eq!(got, [("b", 1, 2), ("a", 2, 1), ("c", 3, 0)]);
+        assert_eq!(
+            doc.paragraphs.len(),
+            1,
+            "definitions are not body paragraphs"
+        );
+    }
+
+    #[test]
+    fn heading_ids_are_unique_and_keep_cjk() {
+        let doc = parse(
+            "## 一、办公室工作\n\n## 一、办公室工作\n\n## Hello, World!\n\n## p1\n\n## 段 {#custom}\n",
+        );
+        let ids: Vec<_> = doc.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "一-办公室工作",
+                "一-办公室工作-2",
+                "hello-world",
+                "p1-2",
+                "custom"
+            ]
+        );
+    }
+}

@@ -1,0 +1,166 @@
+//! Writing the site safely: everything goes into a staging folder beside
+//! the output, which replaces the output only once the whole build has
+//! succeeded. A folder is only ever replaced if zhushu made it (it holds
+//! the marker file), so a mistyped `--output` cannot delete a user's files.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Error, Result};
+
+/// Present in every site zhushu writes; its absence protects other folders.
+pub const MARKER: &str = ".zhushu-site";
+const MARKER_TEXT: &str = "This folder was written by zhushu; `zhushu build` replaces it whole.\n";
+
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks that `output` may be replaced and opens a staging folder.
+    pub fn open(output: &Path) -> Result<Staging> {
+        check_replaceable(output)?;
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
+        let name = output
+            .file_name()
+            .ok_or_else(|| {
+                Error::new(format!("`{}` cannot be an output folder", output.display()))
+            })?
+            .to_string_lossy()
+            .into_owned();
+        let dir = parent.join(format!(".{name}.zhushu-staging-{}", std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir).map_err(|e| Error::io("clear", &dir, e))?;
+        }
+        fs::create_dir(&dir).map_err(|e| Error::io("create", &dir, e))?;
+        Ok(Staging {
+            output: output.to_owned(),
+            dir,
+            committed: false,
+        })
+    }
+
+    /// Writes `bytes` at `relative` (a `/`-separated path made by zhushu).
+    pub fn write(&self, relative: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))
+    }
+
+    pub fn copy(&self, relative: &str, from: &Path) -> Result<()> {
+        let path = self.dir.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| Error::io("copy", from, e))
+    }
+
+    /// Puts the staged site in place of the output folder.
+    pub fn commit(mut self) -> Result<()> {
+        self.write(MARKER, MARKER_TEXT.as_bytes())?;
+        // Checked again: the folder may have changed while we built.
+        check_replaceable(&self.output)?;
+        let retired = self.dir.with_extension("old");
+        if self.output.exists() {
+            fs::rename(&self.output, &retired)
+                .map_err(|e| Error::io("move aside", &self.output, e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.output) {
+            // Put the previous site back rather than leave none.
+            let _ = fs::rename(&retired, &self.output);
+            return Err(Error::io("move into place", &self.output, e));
+        }
+        self.committed = true;
+        if retired.exists() {
+            fs::remove_dir_all(&retired).map_err(|e| Error::io("remove", &retired, e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn check_replaceable(output: &Path) -> Result<()> {
+    if !output.exists() {
+        return Ok(());
+    }
+    if !output.is_dir() {
+        return Err(Error::new(format!(
+            "the output {} is a file, not a folder; zhushu will not replace it",
+            output.display()
+        )));
+    }
+    let empty = fs::read_dir(output)
+        .map_err(|e| Error::io("read", output, e))?
+        .next()
+        .is_none();
+    if empty || output.join(MARKER).is_file() {
+        return Ok(());
+    }
+    Err(Error::new(format!(
+        "refusing to replace {}: it is not empty and zhushu did not make it (no {MARKER} in it)",
+        output.display()
+    ))
+    .with_help("choose another --output folder, or empty this one yourself if it really is meant for the site"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_only_its_own_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let stage = Staging::open(&out).unwrap();
+        stage.write("a/b.html", b"x").unwrap();
+        stage.commit().unwrap();
+        assert_eq!(fs::read(out.join("a/b.html")).unwrap(), b"x");
+        assert!(out.join(MARKER).is_file());
+
+        // A rebuild replaces it whole.
+        let stage = Staging::open(&out).unwrap();
+        stage.write("c.html", b"y").unwrap();
+        stage.commit().unwrap();
+        assert!(!out.join("a/b.html").exists());
+        let leftovers: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
+        assert_eq!(leftovers.len(), 1, "no staging folder is left behind");
+
+        let mine = tmp.path().join("mine");
+        fs::create_dir(&mine).unwrap();
+        fs::write(mine.join("thesis.txt"), b"years of work").unwrap();
+        let err = Staging::open(&mine).err().unwrap();
+        assert!(err.message.contains("refusing"), "{}", err.message);
+        assert!(mine.join("thesis.txt").is_file());
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_the_site_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let stage = Staging::open(&out).unwrap();
+        stage.write("index.html", b"old").unwrap();
+        stage.commit().unwrap();
+        let stage = Staging::open(&out).unwrap();
+        stage.write("index.html", b"new").unwrap();
+        drop(stage);
+        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
+        assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+}

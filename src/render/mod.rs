@@ -1,0 +1,7 @@
+//! Model → files: pages through the theme's templates, and the site's
+//! machine-readable companions (sitemap).
+
+pub mod body;
+pub mod highlight;
+pub mod pages;
+pub mod sitemap;

@@ -1,0 +1,288 @@
+//! A theme is data: `themes/<name>/` with `theme.yaml`, Tera `templates/`,
+//! `static/` files and `strings/<lang>.yaml`. A theme may extend another and
+//! provide only what it changes; an edition may override single templates
+//! in `content/templates/`. Later layers win, file by file.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Error, Result};
+use crate::load::read_text;
+use crate::yaml;
+
+/// Templates a theme must provide (itself or through a parent).
+pub const REQUIRED_TEMPLATES: &[&str] = &["index.html", "chapter.html"];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeManifest {
+    pub name: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub extends: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct TemplateFile {
+    pub path: PathBuf,
+    pub source: String,
+}
+
+#[derive(Debug)]
+pub struct Theme {
+    pub name: String,
+    pub tera: tera::Tera,
+    /// Template name → its file (as shown to users) and text, for errors.
+    pub templates: BTreeMap<String, TemplateFile>,
+    /// Path under `static/` → the file to copy there.
+    pub static_files: BTreeMap<String, PathBuf>,
+    /// The UI strings for the edition's language.
+    pub strings: serde_json::Value,
+}
+
+pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
+    let chain = resolve_chain(root, name)?;
+    let mut templates: BTreeMap<String, TemplateFile> = BTreeMap::new();
+    let mut static_files = BTreeMap::new();
+    let mut strings = serde_json::Value::Object(Default::default());
+    // Parents first, so that children override them.
+    for dir in chain.iter().rev() {
+        add_templates(root, &dir.join("templates"), &mut templates)?;
+        collect(&dir.join("static"), &mut |rel, path| {
+            static_files.insert(rel, path.to_owned());
+            Ok(())
+        })?;
+        if let Some(file) = strings_file(dir, language) {
+            let text = read_text(&file)?;
+            let layer: serde_json::Value = yaml::parse_file(&text, &shown(root, &file))?;
+            merge(&mut strings, layer);
+        }
+    }
+    add_templates(
+        root,
+        &root.join("content").join("templates"),
+        &mut templates,
+    )?;
+
+    for required in REQUIRED_TEMPLATES {
+        if !templates.contains_key(*required) {
+            return Err(
+                Error::new(format!("theme `{name}` has no template `{required}`")).with_help(
+                    format!(
+                        "add {} or extend a theme that has it",
+                        shown(root, &chain[0].join("templates").join(required)).display()
+                    ),
+                ),
+            );
+        }
+    }
+
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.add_raw_templates(
+        templates
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.source.as_str())),
+    )
+    .map_err(|e| template_error(&e, &templates))?;
+    Ok(Theme {
+        name: name.to_owned(),
+        tera,
+        templates,
+        static_files,
+        strings,
+    })
+}
+
+/// The theme's folder and those of its ancestors, child first.
+fn resolve_chain(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
+    let mut chain: Vec<PathBuf> = Vec::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut next = Some(name.to_owned());
+    while let Some(name) = next {
+        if let Err(why) = crate::load::check_slug(&name) {
+            return Err(Error::new(format!(
+                "theme name `{name}` is not usable: {why}"
+            )));
+        }
+        if names.contains(&name) {
+            names.push(name);
+            return Err(Error::new(format!(
+                "themes extend each other in a cycle: {}",
+                names.join(" → ")
+            )));
+        }
+        let dir = root.join("themes").join(&name);
+        let manifest_path = dir.join("theme.yaml");
+        if !manifest_path.is_file() {
+            let available = available_themes(root);
+            let mut error = match names.last() {
+                Some(child) => Error::new(format!(
+                    "theme `{child}` extends `{name}`, which does not exist (no {})",
+                    shown(root, &manifest_path).display()
+                )),
+                None => Error::new(format!(
+                    "theme `{name}` does not exist (no {})",
+                    shown(root, &manifest_path).display()
+                )),
+            };
+            if !available.is_empty() {
+                let refs: Vec<&str> = available.iter().map(String::as_str).collect();
+                error = error.with_help(match crate::diagnostic::did_you_mean(&name, &refs) {
+                    Some(k) => format!("did you mean `{k}`?"),
+                    None => format!("the themes here are: {}", available.join(", ")),
+                });
+            }
+            return Err(error);
+        }
+        let text = read_text(&manifest_path)?;
+        let manifest: ThemeManifest = yaml::parse_file(&text, &shown(root, &manifest_path))?;
+        chain.push(dir);
+        names.push(name);
+        next = manifest.extends;
+    }
+    Ok(chain)
+}
+
+fn available_themes(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().join("theme.yaml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// `strings/zh-cn.yaml`, else `strings/zh.yaml`, else `strings/en.yaml`.
+fn strings_file(dir: &Path, language: &str) -> Option<PathBuf> {
+    let full = language.to_ascii_lowercase();
+    let primary = full.split('-').next().unwrap_or("en").to_owned();
+    [full, primary, "en".to_owned()]
+        .iter()
+        .map(|l| dir.join("strings").join(format!("{l}.yaml")))
+        .find(|p| p.is_file())
+}
+
+fn merge(base: &mut serde_json::Value, layer: serde_json::Value) {
+    match (base, layer) {
+        (serde_json::Value::Object(base), serde_json::Value::Object(layer)) => {
+            for (key, value) in layer {
+                match base.get_mut(&key) {
+                    Some(existing) if existing.is_object() && value.is_object() => {
+                        merge(existing, value)
+                    }
+                    _ => {
+                        base.insert(key, value);
+                    }
+                }
+            }
+        }
+        (base, layer) => *base = layer,
+    }
+}
+
+fn add_templates(
+    root: &Path,
+    dir: &Path,
+    templates: &mut BTreeMap<String, TemplateFile>,
+) -> Result<()> {
+    collect(dir, &mut |name, path| {
+        let source = read_text(path)?;
+        let path = shown(root, path);
+        templates.insert(name, TemplateFile { path, source });
+        Ok(())
+    })
+}
+
+fn collect(dir: &Path, visit: &mut dyn FnMut(String, &Path) -> Result<()>) -> Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| Error::new(format!("cannot read {}: {e}", dir.display())))?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if !entry.file_type().is_file() || hidden {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        visit(rel, entry.path())?;
+    }
+    Ok(())
+}
+
+fn shown(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_owned()
+}
+
+/// A Tera error as one of ours: the template's file, line and column, the
+/// line quoted.
+pub fn template_error(error: &tera::Error, templates: &BTreeMap<String, TemplateFile>) -> Error {
+    let file_of = |name: &str| {
+        templates
+            .get(name)
+            .map(|t| (t.path.clone(), t.source.as_str()))
+            .unwrap_or_else(|| (PathBuf::from(name), ""))
+    };
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let name = report.filename();
+            let span = report.span();
+            let (file, source) = file_of(name);
+            Error::at(
+                format!("template `{name}`: {}", report.message()),
+                &file,
+                source,
+                span.start_line,
+                span.start_col + 1,
+            )
+        }
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let (file, source) = file_of(current);
+            let line = source
+                .lines()
+                .position(|l| l.contains("extends"))
+                .map_or(1, |i| i + 1);
+            Error::at(
+                format!("template `{current}` extends `{parent}`, which the theme does not have"),
+                &file,
+                source,
+                line,
+                1,
+            )
+        }
+        tera::ErrorKind::TemplateNotFound(name) => Error::new(format!(
+            "template `{name}` is used but the theme does not have it"
+        )),
+        _ => Error::new(format!("template error: {error}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn string_tables_merge_deeply() {
+        let mut base = json!({"next": "下一篇", "kinds": {"speech": "讲话", "news": "新闻"}});
+        merge(
+            &mut base,
+            json!({"next": "后一篇", "kinds": {"news": "报道"}}),
+        );
+        assert_eq!(
+            base,
+            json!({"next": "后一篇", "kinds": {"speech": "讲话", "news": "报道"}})
+        );
+    }
+}
