@@ -264,8 +264,35 @@ pub fn template_error(error: &tera::Error, templates: &BTreeMap<String, Template
         tera::ErrorKind::TemplateNotFound(name) => Error::new(format!(
             "template `{name}` is used but the theme does not have it"
         )),
+        // Validation errors (unknown filters, functions, tests) come as
+        // ready-made reports naming the template: locate them in our files.
+        tera::ErrorKind::Msg(report) => match parse_report(report) {
+            Some((message, name, line, column)) => {
+                let (file, source) = file_of(name);
+                Error::at(
+                    format!("template `{name}`: {message}"),
+                    &file,
+                    source,
+                    line,
+                    column,
+                )
+            }
+            None => Error::new(format!("template error: {report}")),
+        },
         _ => Error::new(format!("template error: {error}")),
     }
+}
+
+/// "error: MESSAGE\n --> NAME:LINE:COL ..." → its parts (the first error).
+fn parse_report(report: &str) -> Option<(&str, &str, usize, usize)> {
+    let mut lines = report.lines();
+    let message = lines.next()?.strip_prefix("error: ")?;
+    let locus = lines.next()?.trim_start().strip_prefix("--> ")?;
+    let mut parts = locus.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    Some((message, name, line, column))
 }
 
 #[cfg(test)]

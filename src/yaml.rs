@@ -24,6 +24,12 @@ pub fn parse<T: DeserializeOwned>(
             .map(|l| (l.line(), l.column()))
             .unwrap_or((1, 1));
         let message = strip_location(&err.to_string());
+        // Errors raised by our own checks of a value (a date, say) come
+        // located at the start of the mapping; point at the value instead.
+        let (line, column) = match quoted_value_position(text, &message) {
+            Some(position) if (line, column) <= (2, 1) => position,
+            _ => (line, column),
+        };
         let mut error = Error::at(
             format!("invalid YAML: {message}"),
             file,
@@ -41,6 +47,26 @@ pub fn parse<T: DeserializeOwned>(
 /// Parses a whole YAML file's text.
 pub fn parse_file<T: DeserializeOwned>(text: &str, file: &Path) -> Result<T, Error> {
     parse(text, file, text, 1)
+}
+
+/// Where the value quoted first in `message` (between backticks) stands
+/// as a value (`key: value`) in `text`.
+fn quoted_value_position(text: &str, message: &str) -> Option<(usize, usize)> {
+    let (_, rest) = message.split_once('`')?;
+    let (value, _) = rest.split_once('`')?;
+    text.lines().enumerate().find_map(|(i, line)| {
+        let (key, after) = line.split_once(':')?;
+        let found = after.trim() == value || after.trim().trim_matches(['"', '\'']) == value;
+        found.then(|| {
+            (
+                i + 1,
+                key.chars().count()
+                    + 1
+                    + (after.chars().count() - after.trim_start().chars().count())
+                    + 1,
+            )
+        })
+    })
 }
 
 /// serde_yaml appends " at line L column C" to messages; we show the

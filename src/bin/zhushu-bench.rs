@@ -1,0 +1,605 @@
+//! `zhushu-bench`: the benchmark harness of zhushu.
+//!
+//! - `zhushu-bench corpus --chapters N --out DIR [--seed S]` writes a
+//!   deterministic synthetic edition (see `zhushu_bench/synth.rs`).
+//! - `zhushu-bench run [--sizes 10,1000,10000] [--root DIR]... [--check]`
+//!   times `zhushu build` on such corpora (or on real editions) as a child
+//!   process, reporting wall time and peak RSS, and checks the targets.
+//!
+//! See BENCHMARKS.md.
+
+#[path = "zhushu_bench/chars.rs"]
+mod chars;
+#[path = "zhushu_bench/measure.rs"]
+mod measure;
+#[path = "zhushu_bench/synth.rs"]
+mod synth;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(name = "zhushu-bench", version, about = "Benchmarks for zhushu")]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Write a deterministic synthetic edition (content/edition.yaml and
+    /// content/chapters/*.md).
+    Corpus {
+        /// Number of chapters.
+        #[arg(long)]
+        chapters: usize,
+        /// Directory to write the edition into (DIR/content/...).
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed of the generator: the same chapters and seed give the same bytes.
+        #[arg(long, default_value_t = synth::DEFAULT_SEED)]
+        seed: u64,
+        /// Write even if DIR/content exists and was not made by zhushu-bench
+        /// (its content/chapters/ is replaced).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Time `zhushu build` on synthetic corpora (or on real editions with --root).
+    Run(RunArgs),
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Corpus sizes, in chapters.
+    #[arg(long, value_delimiter = ',', default_value = "10,1000,10000")]
+    sizes: Vec<usize>,
+    /// Time this real edition (a directory holding content/) instead of
+    /// synthetic corpora; may be repeated. Its site is built under the work
+    /// directory, never into DIR/site.
+    #[arg(long = "root", value_name = "DIR")]
+    roots: Vec<PathBuf>,
+    /// The zhushu binary [default: target/release/zhushu].
+    #[arg(long)]
+    zhushu: Option<PathBuf>,
+    /// Where corpora are generated and cached [default: target/bench].
+    #[arg(long)]
+    work: Option<PathBuf>,
+    /// Measured runs per edition, after one warm-up run.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// Seed of the synthetic corpora.
+    #[arg(long, default_value_t = synth::DEFAULT_SEED)]
+    seed: u64,
+    /// Theme passed to `zhushu build --theme`.
+    #[arg(long, default_value = "classic")]
+    theme: String,
+    /// Exit with status 1 if a target is missed.
+    #[arg(long)]
+    check: bool,
+    /// Also write the results as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Cmd::Corpus {
+            chapters,
+            out,
+            seed,
+            force,
+        } => corpus(chapters, &out, seed, force),
+        Cmd::Run(args) => run(&args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("zhushu-bench: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn corpus(chapters: usize, out: &Path, seed: u64, force: bool) -> Result<ExitCode, String> {
+    let start = Instant::now();
+    let bytes = synth::write_corpus(out, chapters, seed, force)
+        .map_err(|e| format!("writing the corpus in {}: {e}", out.display()))?;
+    eprintln!(
+        "wrote {chapters} chapters ({:.1} MB, seed {seed}) to {} in {} ms",
+        bytes as f64 / 1e6,
+        out.join("content").display(),
+        start.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The project this binary was built from: the default home of `target/`.
+fn project_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| project_dir().join("target"))
+}
+
+/// `zhushu` next to this binary (both live in target/release when run with
+/// `cargo run --release`), else target/release/zhushu of the project.
+fn default_zhushu() -> PathBuf {
+    let exe = format!("zhushu{}", std::env::consts::EXE_SUFFIX);
+    let me = std::env::current_exe().ok();
+    if let Some(dir) = me.as_deref().and_then(Path::parent) {
+        if dir.ends_with("release") && dir.join(&exe).is_file() {
+            return dir.join(&exe);
+        }
+    }
+    target_dir().join("release").join(exe)
+}
+
+/// One edition to time.
+struct Edition {
+    label: String,
+    root: PathBuf,
+    output: PathBuf,
+    chapters: usize,
+    bytes: u64,
+    synthetic: bool,
+}
+
+#[derive(Serialize)]
+struct Row {
+    edition: String,
+    synthetic: bool,
+    chapters: usize,
+    corpus_bytes: u64,
+    runs_ms: Vec<f64>,
+    median_ms: f64,
+    min_ms: f64,
+    median_cpu_ms: f64,
+    peak_rss_mib: f64,
+    ms_per_chapter: f64,
+}
+
+#[derive(Serialize)]
+struct Check {
+    passed: bool,
+    what: String,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    zhushu: String,
+    runs: u32,
+    seed: u64,
+    rows: &'a [Row],
+    checks: &'a [Check],
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Number of chapter files and bytes of everything under `root/content`.
+fn measure_content(root: &Path) -> Result<(usize, u64), String> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(format!("{} has no content/ directory", root.display()));
+    }
+    let (mut chapters, mut bytes) = (0, 0);
+    for entry in walkdir::WalkDir::new(&content) {
+        let entry = entry.map_err(|e| format!("reading {}: {e}", content.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+        let in_chapters = entry
+            .path()
+            .parent()
+            .is_some_and(|p| p.ends_with("chapters"));
+        if in_chapters && entry.path().extension().is_some_and(|e| e == "md") {
+            chapters += 1;
+        }
+    }
+    Ok((chapters, bytes))
+}
+
+/// Makes `root/themes` point at the project's themes when the corpus has
+/// none, so that a zhushu that looks for themes beside the content finds them.
+fn link_themes(root: &Path) {
+    let themes = project_dir().join("themes");
+    let link = root.join("themes");
+    if themes.is_dir() && std::fs::symlink_metadata(&link).is_err() {
+        #[cfg(unix)]
+        if let Err(e) = std::os::unix::fs::symlink(&themes, &link) {
+            eprintln!("note: could not link {}: {e}", link.display());
+        }
+    }
+}
+
+fn prepare(args: &RunArgs, work: &Path) -> Result<Vec<Edition>, String> {
+    let mut editions = Vec::new();
+    if !args.roots.is_empty() {
+        for (i, root) in args.roots.iter().enumerate() {
+            let root = root
+                .canonicalize()
+                .map_err(|e| format!("{}: {e}", root.display()))?;
+            let (chapters, bytes) = measure_content(&root)?;
+            let name = root
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "root".into());
+            editions.push(Edition {
+                label: name.clone(),
+                output: work.join(format!("root-{i}-{name}")).join("site"),
+                root,
+                chapters,
+                bytes,
+                synthetic: false,
+            });
+        }
+        return Ok(editions);
+    }
+    for &n in &args.sizes {
+        let dir = work.join(format!("corpus-{n}"));
+        if synth::is_cached(&dir, n, args.seed) {
+            eprintln!("corpus of {n} chapters: cached in {}", dir.display());
+        } else {
+            let start = Instant::now();
+            synth::write_corpus(&dir, n, args.seed, false)
+                .map_err(|e| format!("writing the corpus in {}: {e}", dir.display()))?;
+            eprintln!(
+                "corpus of {n} chapters: generated in {} ms in {}",
+                start.elapsed().as_millis(),
+                dir.display()
+            );
+        }
+        link_themes(&dir);
+        let (chapters, bytes) = measure_content(&dir)?;
+        editions.push(Edition {
+            label: format!("synthetic-{n}"),
+            output: dir.join("site"),
+            root: dir,
+            chapters,
+            bytes,
+            synthetic: true,
+        });
+    }
+    Ok(editions)
+}
+
+fn build_command(zhushu: &Path, ed: &Edition, theme: &str) -> Command {
+    let mut cmd = Command::new(zhushu);
+    cmd.arg("build")
+        .arg("--root")
+        .arg(&ed.root)
+        .arg("--output")
+        .arg(&ed.output)
+        .arg("--theme")
+        .arg(theme)
+        .arg("-q");
+    cmd
+}
+
+fn time_edition(args: &RunArgs, zhushu: &Path, work: &Path, ed: &Edition) -> Result<Row, String> {
+    // The site's parent is this edition's own folder under the work directory
+    // (or the corpus itself): its stderr log goes there too.
+    let dir = ed.output.parent().unwrap_or(work);
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let log = dir.join("zhushu-build.stderr");
+    let mut samples = Vec::new();
+    for i in 0..=args.runs {
+        let sample = measure::run(build_command(zhushu, ed, &args.theme), &log).map_err(|e| {
+            let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+            let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            format!(
+                "`{} build --root {} ...` failed on {}: {e}\n{}",
+                zhushu.display(),
+                ed.root.display(),
+                ed.label,
+                tail.join("\n")
+            )
+        })?;
+        if i == 0 {
+            eprintln!("{}: warm-up {:.1} ms", ed.label, ms(sample.wall));
+        } else {
+            eprintln!(
+                "{}: run {i}/{} {:.1} ms, {:.1} MiB",
+                ed.label,
+                args.runs,
+                ms(sample.wall),
+                sample.max_rss_kib as f64 / 1024.0
+            );
+            samples.push(sample);
+        }
+    }
+    let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+    let cpus: Vec<Duration> = samples.iter().map(|s| s.cpu).collect();
+    let median = measure::median(&walls);
+    let min = *walls.iter().min().expect("at least one run");
+    let peak = samples.iter().map(|s| s.max_rss_kib).max().unwrap_or(0);
+    Ok(Row {
+        edition: ed.label.clone(),
+        synthetic: ed.synthetic,
+        chapters: ed.chapters,
+        corpus_bytes: ed.bytes,
+        runs_ms: walls.iter().map(|&d| ms(d)).collect(),
+        median_ms: ms(median),
+        min_ms: ms(min),
+        median_cpu_ms: ms(measure::median(&cpus)),
+        peak_rss_mib: peak as f64 / 1024.0,
+        ms_per_chapter: ms(median) / ed.chapters.max(1) as f64,
+    })
+}
+
+/// The wall-time budget, in ms, of an edition of `chapters` chapters.
+fn time_target(chapters: usize) -> Option<f64> {
+    match chapters {
+        1..=10 => Some(50.0),
+        1000 => Some(800.0),
+        10_000 => Some(7000.0),
+        _ => None,
+    }
+}
+
+const RSS_TARGET_MIB: f64 = 1024.0;
+const RSS_TARGET_CHAPTERS: usize = 10_000;
+const MAX_GROWTH: f64 = 1.5;
+
+fn checks(rows: &[Row]) -> Vec<Check> {
+    let mut out = Vec::new();
+    for r in rows {
+        if let Some(t) = time_target(r.chapters) {
+            out.push(Check {
+                passed: r.median_ms < t,
+                what: format!(
+                    "{}: median {:.1} ms < {t} ms ({} chapters)",
+                    r.edition, r.median_ms, r.chapters
+                ),
+            });
+        }
+        if r.chapters == RSS_TARGET_CHAPTERS {
+            out.push(Check {
+                passed: r.peak_rss_mib < RSS_TARGET_MIB,
+                what: format!(
+                    "{}: peak RSS {:.1} MiB < {RSS_TARGET_MIB} MiB",
+                    r.edition, r.peak_rss_mib
+                ),
+            });
+        }
+    }
+    let at = |n: usize| rows.iter().find(|r| r.chapters == n && r.synthetic);
+    if let (Some(k1), Some(k10)) = (at(1000), at(10_000)) {
+        out.push(Check {
+            passed: k10.ms_per_chapter <= MAX_GROWTH * k1.ms_per_chapter,
+            what: format!(
+                "growth: {:.3} ms/chapter at 10,000 <= {MAX_GROWTH} x {:.3} ms/chapter at 1,000",
+                k10.ms_per_chapter, k1.ms_per_chapter
+            ),
+        });
+    }
+    out
+}
+
+fn table(rows: &[Row]) -> String {
+    let header = [
+        "edition",
+        "chapters",
+        "corpus MB",
+        "median ms",
+        "min ms",
+        "CPU ms",
+        "peak RSS MiB",
+        "ms/chapter",
+    ];
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.edition.clone(),
+                r.chapters.to_string(),
+                format!("{:.2}", r.corpus_bytes as f64 / 1e6),
+                format!("{:.1}", r.median_ms),
+                format!("{:.1}", r.min_ms),
+                format!("{:.1}", r.median_cpu_ms),
+                format!("{:.1}", r.peak_rss_mib),
+                format!("{:.3}", r.ms_per_chapter),
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|i| {
+            cells
+                .iter()
+                .map(|c| c[i].len())
+                .chain([header[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let line = |out: &mut String, row: &[&str]| {
+        out.push('|');
+        for (i, c) in row.iter().enumerate() {
+            // Text left, numbers right.
+            if i == 0 {
+                let _ = write!(out, " {c:<w$} |", w = widths[i]);
+            } else {
+                let _ = write!(out, " {c:>w$} |", w = widths[i]);
+            }
+        }
+        out.push('\n');
+    };
+    line(&mut out, &header);
+    out.push('|');
+    for (i, w) in widths.iter().enumerate() {
+        let dashes = "-".repeat(*w);
+        if i == 0 {
+            let _ = write!(out, " {dashes} |");
+        } else {
+            let _ = write!(out, " {}: |", &dashes[1..]);
+        }
+    }
+    out.push('\n');
+    for c in &cells {
+        let refs: Vec<&str> = c.iter().map(String::as_str).collect();
+        line(&mut out, &refs);
+    }
+    out
+}
+
+fn run(args: &RunArgs) -> Result<ExitCode, String> {
+    let zhushu = args.zhushu.clone().unwrap_or_else(default_zhushu);
+    if !zhushu.is_file() {
+        return Err(format!(
+            "no zhushu binary at {}: build it first with `cargo build --release`, or pass --zhushu PATH",
+            zhushu.display()
+        ));
+    }
+    if zhushu.components().any(|c| c.as_os_str() == "debug") {
+        eprintln!(
+            "note: {} looks like a debug build; figures will not be comparable",
+            zhushu.display()
+        );
+    }
+    let work = args
+        .work
+        .clone()
+        .unwrap_or_else(|| target_dir().join("bench"));
+    std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
+    let work = work
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", work.display()))?;
+
+    let editions = prepare(args, &work)?;
+    let mut rows = Vec::new();
+    for ed in &editions {
+        rows.push(time_edition(args, &zhushu, &work, ed)?);
+    }
+    let checks = checks(&rows);
+
+    println!(
+        "zhushu build: {} ({} runs after 1 warm-up; median and min wall time, median CPU time, max peak RSS)\n",
+        zhushu.display(),
+        args.runs
+    );
+    print!("{}", table(&rows));
+    if !checks.is_empty() {
+        println!("\ntargets:");
+        for c in &checks {
+            println!("  {}  {}", if c.passed { "PASS" } else { "FAIL" }, c.what);
+        }
+    }
+    if let Some(path) = &args.json {
+        let report = Report {
+            zhushu: zhushu.display().to_string(),
+            runs: args.runs,
+            seed: args.seed,
+            rows: &rows,
+            checks: &checks,
+        };
+        let json = serde_json::to_string_pretty(&report).expect("plain data serialises");
+        std::fs::write(path, json + "\n").map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    let missed = checks.iter().filter(|c| !c.passed).count();
+    if missed > 0 && args.check {
+        eprintln!("zhushu-bench: {missed} target(s) missed");
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(chapters: usize, median_ms: f64, rss: f64) -> Row {
+        Row {
+            edition: format!("synthetic-{chapters}"),
+            synthetic: true,
+            chapters,
+            corpus_bytes: chapters as u64 * 7000,
+            runs_ms: vec![median_ms],
+            median_ms,
+            min_ms: median_ms,
+            median_cpu_ms: median_ms,
+            peak_rss_mib: rss,
+            ms_per_chapter: median_ms / chapters as f64,
+        }
+    }
+
+    #[test]
+    fn targets() {
+        let ok = checks(&[
+            row(10, 20.0, 10.0),
+            row(1000, 500.0, 100.0),
+            row(10_000, 6000.0, 900.0),
+        ]);
+        assert_eq!(ok.len(), 5);
+        assert!(ok.iter().all(|c| c.passed));
+
+        let bad = checks(&[
+            row(10, 60.0, 10.0),
+            row(1000, 400.0, 100.0),
+            row(10_000, 6500.0, 1100.0),
+        ]);
+        let failed: Vec<&str> = bad
+            .iter()
+            .filter(|c| !c.passed)
+            .map(|c| c.what.as_str())
+            .collect();
+        assert_eq!(failed.len(), 3, "{failed:?}");
+        assert!(failed[0].contains("synthetic-10:"));
+        assert!(failed[1].contains("peak RSS"));
+        assert!(failed[2].starts_with("growth"));
+
+        assert!(checks(&[row(100, 1e6, 1e6)]).is_empty());
+    }
+
+    #[test]
+    fn table_lines_up() {
+        let t = table(&[row(10, 20.0, 10.0), row(10_000, 6000.0, 900.0)]);
+        let widths: Vec<usize> = t.lines().map(|l| l.chars().count()).collect();
+        assert_eq!(widths.len(), 4);
+        assert!(widths.iter().all(|&w| w == widths[0]), "{t}");
+        assert!(t.lines().nth(1).unwrap().contains("--:"));
+    }
+
+    #[test]
+    fn cli_parses() {
+        let cli = Cli::try_parse_from([
+            "zhushu-bench",
+            "run",
+            "--sizes",
+            "10,20",
+            "--runs",
+            "5",
+            "--check",
+        ])
+        .unwrap();
+        let Cmd::Run(args) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.sizes, vec![10, 20]);
+        assert_eq!(args.runs, 5);
+        assert!(args.check);
+        assert!(Cli::try_parse_from(["zhushu-bench", "run", "--runs", "0"]).is_err());
+        let cli = Cli::try_parse_from(["zhushu-bench", "corpus", "--chapters", "3", "--out", "x"])
+            .unwrap();
+        assert!(matches!(
+            cli.command,
+            Cmd::Corpus {
+                chapters: 3,
+                seed: synth::DEFAULT_SEED,
+                ..
+            }
+        ));
+    }
+}

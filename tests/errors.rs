@@ -1,0 +1,274 @@
+//! Bad input gets one clear message with file, line, column and the line
+//! quoted, exit code 1, and the previous site left exactly as it was.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use support::*;
+
+/// Builds the fixture once, breaks it with `spoil`, builds again and checks
+/// the failure: exit code 1, every `expected` fragment in the message, and
+/// the first site untouched.
+fn fails_cleanly(spoil: impl FnOnce(&Path), expected: &[&str]) -> String {
+    let edition = edition("mini-zh");
+    let root = edition.path();
+    let out = root.join("site");
+    let first = build(root, &out, &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = snapshot(&out);
+
+    spoil(root);
+    let second = build(root, &out, &[]);
+    let message = stderr(&second);
+    assert_eq!(second.status.code(), Some(1), "{message}");
+    for fragment in expected {
+        assert!(
+            message.contains(fragment),
+            "expected {fragment:?} in:\n{message}"
+        );
+    }
+    assert!(message.starts_with("error: "), "{message}");
+    assert_eq!(snapshot(&out), before, "the previous site changed");
+    let leftovers: Vec<_> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("zhushu-staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+    message
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+const SPEECH: &str = "content/chapters/01-jianghua.md";
+
+#[test]
+fn broken_yaml_in_front_matter() {
+    let message = fails_cleanly(
+        |root| edit(root, SPEECH, "kind: speech", "kind: [speech"),
+        &["invalid YAML", "content/chapters/01-jianghua.md:", "|"],
+    );
+    // The location is in the file, not in the front matter block alone.
+    assert!(message.contains("01-jianghua.md:8:7"), "{message}");
+}
+
+#[test]
+fn broken_edition_yaml() {
+    fails_cleanly(
+        |root| {
+            edit(
+                root,
+                "content/edition.yaml",
+                "editors: [编者甲, 编者乙]",
+                "editors: [编者甲, 编者乙",
+            )
+        },
+        &["invalid YAML", "content/edition.yaml:"],
+    );
+}
+
+#[test]
+fn unknown_key_suggests_the_known_one() {
+    fails_cleanly(
+        |root| edit(root, "content/edition.yaml", "publisher:", "publsher:"),
+        &[
+            "unknown field `publsher`",
+            "content/edition.yaml:6:1",
+            "6 | publsher: 测试出版社",
+            "did you mean `publisher`?",
+        ],
+    );
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    fails_cleanly(
+        |root| edit(root, SPEECH, "subtitle:", "subtitel:"),
+        &[
+            "unknown field `subtitel`",
+            "01-jianghua.md:3:1",
+            "did you mean `subtitle`?",
+        ],
+    );
+}
+
+#[test]
+fn malformed_date() {
+    fails_cleanly(
+        |root| edit(root, SPEECH, "date: 2014-05-08", "date: 2014-5-8"),
+        &["not a date", "01-jianghua.md:7:7", "7 | date: 2014-5-8"],
+    );
+}
+
+#[test]
+fn missing_template() {
+    fails_cleanly(
+        |root| fs::remove_file(root.join("themes/classic/templates/chapter.html")).unwrap(),
+        &["theme `classic` has no template `chapter.html`"],
+    );
+}
+
+#[test]
+fn template_with_a_syntax_error() {
+    fails_cleanly(
+        |root| {
+            let path = root.join("themes/classic/templates/index.html");
+            let text = fs::read_to_string(&path).unwrap();
+            fs::write(&path, format!("{text}\n{{% if %}}\n")).unwrap();
+        },
+        &[
+            "template `index.html`",
+            "themes/classic/templates/index.html:",
+        ],
+    );
+}
+
+#[test]
+fn template_that_fails_while_rendering() {
+    let message = fails_cleanly(
+        |root| {
+            let path = root.join("themes/classic/templates/chapter.html");
+            let text = fs::read_to_string(&path).unwrap();
+            let broken = text.replacen(
+                "{{ chapter.title }}",
+                "{{ chapter.title | no_such_filter }}",
+                1,
+            );
+            assert_ne!(broken, text);
+            fs::write(&path, broken).unwrap();
+        },
+        &[
+            "template `chapter.html`",
+            "themes/classic/templates/chapter.html:",
+            "no_such_filter",
+        ],
+    );
+    assert!(message.contains(" | "), "the line is quoted: {message}");
+}
+
+#[test]
+fn missing_theme_suggests_the_ones_there() {
+    fails_cleanly(
+        |root| {
+            edit(
+                root,
+                "content/edition.yaml",
+                "theme: classic",
+                "theme: clasic",
+            )
+        },
+        &["theme `clasic` does not exist", "did you mean `classic`?"],
+    );
+}
+
+#[test]
+fn duplicate_slug() {
+    fails_cleanly(
+        |root| {
+            edit(
+                root,
+                "content/chapters/02-fangtan.md",
+                "page: 35",
+                "page: 35\nslug: jianghua",
+            )
+        },
+        &[
+            "duplicate slug `jianghua`",
+            "02-fangtan.md:8:1",
+            "01-jianghua.md has it too",
+        ],
+    );
+}
+
+#[test]
+fn slug_that_escapes_the_site() {
+    fails_cleanly(
+        |root| edit(root, SPEECH, "slug: jianghua", "slug: ../../etc/passwd"),
+        &["would lead outside the site folder", "01-jianghua.md:10:1"],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn chapter_linked_from_outside_the_root() {
+    let outside = tempfile::tempdir().unwrap();
+    let foreign = outside.path().join("secret.md");
+    fs::write(&foreign, "---\ntitle: x\n---\n").unwrap();
+    fails_cleanly(
+        |root| {
+            std::os::unix::fs::symlink(&foreign, root.join("content/chapters/09-link.md")).unwrap()
+        },
+        &[
+            "leads outside the edition's root",
+            "content/chapters/09-link.md:1:1",
+        ],
+    );
+}
+
+#[test]
+fn chapter_that_is_not_utf8() {
+    fails_cleanly(
+        |root| {
+            // "正文" in GB 18030, as an editor's old file might be.
+            let mut bytes = b"---\ntitle: x\n---\n\nok\n".to_vec();
+            bytes.extend_from_slice(&[0xD5, 0xFD, 0xCE, 0xC4, b'\n']);
+            fs::write(root.join("content/chapters/05-gbk.md"), bytes).unwrap();
+        },
+        &["not UTF-8", "content/chapters/05-gbk.md:6:1", "iconv"],
+    );
+}
+
+#[test]
+fn chapter_without_front_matter() {
+    fails_cleanly(
+        |root| fs::write(root.join("content/chapters/04-bare.md"), "正文而已\n").unwrap(),
+        &["must start with YAML front matter", "04-bare.md:1:1"],
+    );
+}
+
+#[test]
+fn output_folder_zhushu_did_not_make() {
+    let edition = edition("mini-zh");
+    let precious = edition.path().join("thesis");
+    fs::create_dir(&precious).unwrap();
+    fs::write(precious.join("chapter1.tex"), "years of work").unwrap();
+    let result = build(edition.path(), &precious, &[]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(
+        stderr(&result).contains("refusing to replace"),
+        "{}",
+        stderr(&result)
+    );
+    assert_eq!(
+        fs::read_to_string(precious.join("chapter1.tex")).unwrap(),
+        "years of work"
+    );
+}
+
+#[test]
+fn output_over_the_sources() {
+    let edition = edition("mini-zh");
+    for output in [
+        edition.path().to_owned(),
+        edition.path().join("content/site"),
+    ] {
+        let result = build(edition.path(), &output, &[]);
+        assert_eq!(result.status.code(), Some(1));
+        assert!(stderr(&result).contains("would overwrite the edition's sources"));
+    }
+    assert!(edition.path().join("content/edition.yaml").is_file());
+}
+
+#[test]
+fn no_edition_at_all() {
+    let empty = tempfile::tempdir().unwrap();
+    let result = build(empty.path(), &empty.path().join("site"), &[]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(stderr(&result).contains("no edition here"));
+}
