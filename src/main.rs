@@ -85,10 +85,10 @@ fn run(cli: &Cli) -> zhushu::Result<()> {
             if !cli.quiet {
                 let total: f64 = report.timings.iter().map(|(_, t)| t.as_secs_f64()).sum();
                 eprintln!(
-                    "built {} chapters ({} pages, {} static files) into {} in {:.0} ms",
-                    report.chapters,
-                    report.pages,
-                    report.static_files,
+                    "built {} ({}, {}) into {} in {:.0} ms",
+                    count(report.chapters, "chapter"),
+                    count(report.pages, "page"),
+                    count(report.static_files, "static file"),
                     report.output.display(),
                     total * 1000.0
                 );
@@ -105,4 +105,12 @@ fn run(cli: &Cli) -> zhushu::Result<()> {
         }
     }
     Ok(())
+}
+
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
