@@ -29,9 +29,11 @@ pub fn parse(body: &str) -> Document {
                 if let Some((label, body)) = current_definition.take() {
                     // The first definition of a label wins, as in CommonMark
                     // link reference definitions.
-                    if !definitions.contains_key(&label) {
-                        definition_order.push(label.clone());
-                        definitions.insert(label, body);
+                    if let std::collections::hash_map::Entry::Vacant(slot) =
+                        definitions.entry(label)
+                    {
+                        definition_order.push(slot.key().clone());
+                        slot.insert(body);
                     }
                 }
             }

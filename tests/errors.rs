@@ -1,11 +1,11 @@
 //! Bad input gets one clear message with file, line, column and the line
 //! quoted, exit code 1, and the previous site left exactly as it was.
 
-mod support;
+mod common;
 
+use common::*;
 use std::fs;
 use std::path::Path;
-use support::*;
 
 /// Builds the fixture once, breaks it with `spoil`, builds again and checks
 /// the failure: exit code 1, every `expected` fragment in the message, and

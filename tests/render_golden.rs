@@ -2,17 +2,17 @@
 //! After an intended change, regenerate with `UPDATE_GOLDEN=1 cargo test`
 //! and review the diff.
 
-mod support;
+mod common;
 
+use common::*;
 use std::path::Path;
-use support::*;
 
 fn check_golden(fixture: &str) {
     let edition = edition(fixture);
     let out = edition.path().join("site");
     let result = build(edition.path(), &out, &[]);
     assert!(result.status.success(), "{}", stderr(&result));
-    let golden_dir = repo().join("tests/golden").join(fixture);
+    let golden_dir = repo_root().join("tests/golden").join(fixture);
     let built = snapshot(&out);
     // The theme's own files are checked where they live; pages are golden.
     let pages: Vec<_> = built
@@ -77,9 +77,9 @@ fn builds_are_deterministic() {
 fn the_committed_site_is_what_the_build_makes() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let result = build(&repo(), &out, &[]);
+    let result = build(&repo_root(), &out, &[]);
     assert!(result.status.success(), "{}", stderr(&result));
-    let committed = snapshot(&repo().join("site"));
+    let committed = snapshot(&repo_root().join("site"));
     let built = snapshot(&out);
     let differing: Vec<_> = built
         .keys()

@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+// Validates a built zhushu site with the Nu HTML Checker (vnu.jar, from the
+// npm package vnu-jar):
+//
+//   node tests/browser/validate-html.mjs SITE_DIR
+//
+// Every .html file under SITE_DIR is checked as HTML, and every .css file
+// (static/style.css ...) as CSS (--also-check-css), errors only. Exit status
+// 0 when vnu reports no error, 1 otherwise (with vnu's messages, in GNU
+// format: file:line.col-line.col: error: message), 2 on bad usage or when
+// java or vnu.jar is missing.
+//
+// Environment: JAVA (the java binary, default `java` from PATH).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+function usage(msg) {
+  if (msg) console.error(`validate-html: ${msg}`);
+  console.error('usage: node validate-html.mjs SITE_DIR');
+  process.exit(2);
+}
+
+const siteArg = process.argv[2];
+if (!siteArg || process.argv.length > 3) usage();
+const SITE = path.resolve(siteArg);
+if (!existsSync(SITE) || !statSync(SITE).isDirectory()) usage(`${SITE} is not a directory`);
+
+// The package's main module exports the jar's path (a String object); only
+// its helper `vnu.check` would try to download a Java runtime, and it is not
+// used here.
+let jar;
+try {
+  jar = String(require('vnu-jar'));
+} catch (e) {
+  usage(`${e.message.split('\n')[0]}\n(run: npm ci --prefix ${path.relative(process.cwd(), here) || '.'})`);
+}
+if (!existsSync(jar)) usage(`vnu-jar installed but ${jar} is missing`);
+
+const JAVA = process.env.JAVA || 'java';
+
+function walk(dir, out = []) {
+  for (const ent of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, ent.name);
+    if (ent.isDirectory()) walk(p, out);
+    else if (ent.isFile()) out.push(p);
+  }
+  return out;
+}
+
+const all = walk(SITE).sort();
+const html = all.filter((f) => f.endsWith('.html'));
+const css = all.filter((f) => f.endsWith('.css'));
+if (html.length === 0) usage(`${SITE} has no .html file`);
+
+const rel = (p) => path.relative(SITE, p).split(path.sep).join('/');
+const args = ['-jar', jar, '--errors-only', '--format', 'gnu', '--also-check-css', '--stdout', ...html, ...css];
+const started = Date.now();
+const r = spawnSync(JAVA, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 600000 });
+const secs = ((Date.now() - started) / 1000).toFixed(1);
+
+if (r.error) {
+  usage(`could not run ${JAVA}: ${r.error.message} (apt-get install default-jre-headless, or set JAVA)`);
+}
+const out = `${r.stdout || ''}${r.stderr || ''}`
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  // Paths relative to the site, which reads better than /tmp/.../site/x.html.
+  .map((l) => l.replace(/^"?file:(\/\/)?/, '').replace(/^"?([^":]+)"?:/, (m, f) => (f.startsWith(SITE) ? `${rel(f)}:` : m)));
+
+const version = (require('vnu-jar/package.json').version);
+console.log(`validate-html: Nu HTML Checker (vnu-jar ${version}) on ${html.length} HTML and ${css.length} CSS file(s) in ${SITE} (${secs} s)`);
+if (r.status === 0 && out.length === 0) {
+  console.log(`validate-html: ${html.length + css.length} passed, 0 failed`);
+  console.log('validate-html: OK');
+  process.exit(0);
+}
+
+for (const l of out) console.log(`  ${l}`);
+const failedFiles = new Set(out.map((l) => l.split(':')[0]).filter((f) => all.some((a) => rel(a) === f)));
+const n = failedFiles.size || 1;
+console.log(`validate-html: ${html.length + css.length - failedFiles.size} passed, ${n} failed`);
+console.log(`validate-html: FAILED: ${out.length} message(s)${r.status !== 0 ? `, vnu exit status ${r.status}` : ''}${r.signal ? `, killed by ${r.signal}` : ''}`);
+process.exit(1);

@@ -1,0 +1,100 @@
+//! The repository's own edition and the fixture editions, built by the
+//! zhushu binary, checked in a
+//! real browser and by the Nu HTML Checker: the scripts of tests/browser/.
+//!
+//! Needs node with `npm ci --prefix tests/browser` done, Debian's chromium
+//! (for `check_site_in_chromium`) and java (for `site_is_valid_html`). A
+//! missing one makes the test print `SKIPPED: ...` and pass, unless
+//! `ZHUSHU_REQUIRE_TOOLS=1` is set, as .ci/run does.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+fn browser_dir() -> PathBuf {
+    common::repo_root().join("tests").join("browser")
+}
+
+/// node and the npm packages of tests/browser, or None (after a SKIPPED line).
+fn node_and_packages(packages: &[&str]) -> Option<PathBuf> {
+    let node = common::require_tool("node")?;
+    let modules = browser_dir().join("node_modules");
+    for p in packages {
+        common::require_path(
+            &modules.join(p),
+            &format!("the npm package {p} of tests/browser"),
+            "install the pinned packages with `npm ci --prefix tests/browser`",
+        )?;
+    }
+    Some(node)
+}
+
+/// Runs `node tests/browser/<script> <site>` and asserts that it succeeds,
+/// with its report in the failure message (and on stdout on success, seen
+/// with `cargo test -- --nocapture`).
+fn run_script(node: &Path, script: &str, site: &Path, envs: &[(&str, &Path)]) {
+    let mut cmd = Command::new(node);
+    cmd.arg(browser_dir().join(script))
+        .arg(site)
+        .current_dir(common::repo_root());
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let run = common::run_with_timeout(&mut cmd, Duration::from_secs(900));
+    if run.success() {
+        print!("{}", run.output());
+    }
+    assert!(
+        run.success(),
+        "`node tests/browser/{script} {}` failed ({}) on the site built from the repository:\n{}",
+        site.display(),
+        run.describe_status(),
+        run.output()
+    );
+}
+
+/// The repository's edition, and the fixtures, whose pages have what the
+/// seed lacks so far (code, footnotes, English).
+fn sites() -> Vec<(tempfile::TempDir, PathBuf)> {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let site = common::build_repo_site(tmp.path());
+    let mut sites = vec![(tmp, site)];
+    for fixture in ["mini-zh", "mini-en"] {
+        let edition = common::edition(fixture);
+        let site = edition.path().join("site");
+        let built = common::build(edition.path(), &site, &[]);
+        assert!(built.status.success(), "{}", common::stderr(&built));
+        sites.push((edition, site));
+    }
+    sites
+}
+
+#[test]
+fn check_site_in_chromium() {
+    let Some(node) = node_and_packages(&["playwright-core", "axe-core"]) else {
+        return;
+    };
+    let Some(chromium) = common::require_tool("chromium") else {
+        return;
+    };
+    for (tmp, site) in sites() {
+        run_script(&node, "check-site.mjs", &site, &[("CHROMIUM", &chromium)]);
+        drop(tmp);
+    }
+}
+
+#[test]
+fn site_is_valid_html() {
+    let Some(node) = node_and_packages(&["vnu-jar"]) else {
+        return;
+    };
+    let Some(java) = common::require_tool("java") else {
+        return;
+    };
+    for (tmp, site) in sites() {
+        run_script(&node, "validate-html.mjs", &site, &[("JAVA", &java)]);
+        drop(tmp);
+    }
+}
