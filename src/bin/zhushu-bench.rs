@@ -162,7 +162,8 @@ struct Row {
     runs_ms: Vec<f64>,
     median_ms: f64,
     min_ms: f64,
-    median_cpu_ms: f64,
+    median_user_ms: f64,
+    median_sys_ms: f64,
     peak_rss_mib: f64,
     ms_per_chapter: f64,
 }
@@ -295,6 +296,7 @@ fn time_edition(args: &RunArgs, zhushu: &Path, work: &Path, ed: &Edition) -> Res
     let log = dir.join("zhushu-build.stderr");
     let mut samples = Vec::new();
     for i in 0..=args.runs {
+        measure::sync();
         let sample = measure::run(build_command(zhushu, ed, &args.theme), &log).map_err(|e| {
             let stderr = std::fs::read_to_string(&log).unwrap_or_default();
             let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
@@ -321,7 +323,8 @@ fn time_edition(args: &RunArgs, zhushu: &Path, work: &Path, ed: &Edition) -> Res
         }
     }
     let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
-    let cpus: Vec<Duration> = samples.iter().map(|s| s.cpu).collect();
+    let users: Vec<Duration> = samples.iter().map(|s| s.user).collect();
+    let syss: Vec<Duration> = samples.iter().map(|s| s.sys).collect();
     let median = measure::median(&walls);
     let min = *walls.iter().min().expect("at least one run");
     let peak = samples.iter().map(|s| s.max_rss_kib).max().unwrap_or(0);
@@ -333,7 +336,8 @@ fn time_edition(args: &RunArgs, zhushu: &Path, work: &Path, ed: &Edition) -> Res
         runs_ms: walls.iter().map(|&d| ms(d)).collect(),
         median_ms: ms(median),
         min_ms: ms(min),
-        median_cpu_ms: ms(measure::median(&cpus)),
+        median_user_ms: ms(measure::median(&users)),
+        median_sys_ms: ms(measure::median(&syss)),
         peak_rss_mib: peak as f64 / 1024.0,
         ms_per_chapter: ms(median) / ed.chapters.max(1) as f64,
     })
@@ -395,7 +399,8 @@ fn table(rows: &[Row]) -> String {
         "corpus MB",
         "median ms",
         "min ms",
-        "CPU ms",
+        "user ms",
+        "sys ms",
         "peak RSS MiB",
         "ms/chapter",
     ];
@@ -408,7 +413,8 @@ fn table(rows: &[Row]) -> String {
                 format!("{:.2}", r.corpus_bytes as f64 / 1e6),
                 format!("{:.1}", r.median_ms),
                 format!("{:.1}", r.min_ms),
-                format!("{:.1}", r.median_cpu_ms),
+                format!("{:.1}", r.median_user_ms),
+                format!("{:.1}", r.median_sys_ms),
                 format!("{:.1}", r.peak_rss_mib),
                 format!("{:.3}", r.ms_per_chapter),
             ]
@@ -486,7 +492,7 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
     let checks = checks(&rows);
 
     println!(
-        "zhushu build: {} ({} runs after 1 warm-up; median and min wall time, median CPU time, max peak RSS)\n",
+        "zhushu build: {} ({} runs after 1 warm-up; median and min wall time, median user and system CPU time, max peak RSS)\n",
         zhushu.display(),
         args.runs
     );
@@ -529,7 +535,8 @@ mod tests {
             runs_ms: vec![median_ms],
             median_ms,
             min_ms: median_ms,
-            median_cpu_ms: median_ms,
+            median_user_ms: median_ms,
+            median_sys_ms: 1.0,
             peak_rss_mib: rss,
             ms_per_chapter: median_ms / chapters as f64,
         }

@@ -15,8 +15,10 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Sample {
     pub wall: Duration,
-    /// User plus system CPU time of the child.
-    pub cpu: Duration,
+    /// CPU time of the child in user space and in the kernel (for a build,
+    /// mostly file system work).
+    pub user: Duration,
+    pub sys: Duration,
     /// Peak resident set size of the child, in KiB.
     pub max_rss_kib: u64,
 }
@@ -41,6 +43,13 @@ impl std::fmt::Display for RunError {
 
 fn timeval(tv: libc::timeval) -> Duration {
     Duration::from_secs(tv.tv_sec as u64) + Duration::from_micros(tv.tv_usec as u64)
+}
+
+/// Flushes dirty pages to disk, so that writing back what an earlier run
+/// wrote is not billed to the next one.
+pub fn sync() {
+    // SAFETY: sync(2) takes no arguments and cannot fail.
+    unsafe { libc::sync() }
 }
 
 /// Runs `cmd` to its end with stdin and stdout closed and stderr sent to
@@ -95,7 +104,8 @@ pub fn run(mut cmd: Command, stderr_log: &Path) -> Result<Sample, RunError> {
     };
     Ok(Sample {
         wall,
-        cpu: timeval(usage.ru_utime) + timeval(usage.ru_stime),
+        user: timeval(usage.ru_utime),
+        sys: timeval(usage.ru_stime),
         max_rss_kib,
     })
 }
