@@ -121,6 +121,12 @@ impl fmt::Display for PartialDate {
     }
 }
 
+impl Serialize for PartialDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 impl<'de> Deserialize<'de> for PartialDate {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         // YAML reads `date: 2014` as a number and `date: 2014-05` as a string.

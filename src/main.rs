@@ -40,6 +40,24 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Turn a raw compilation (text extracted from a PDF) into content/.
+    Import {
+        /// The UTF-8 text file.
+        source: PathBuf,
+        /// The content folder to write into.
+        #[arg(long, default_value = "content")]
+        into: PathBuf,
+        /// Show what would be written, and the report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace chapters edited since the last import (each edited file
+        /// is backed up under source/backup/ first).
+        #[arg(long)]
+        force: bool,
+        /// Write the full report (every judgement, with source lines) here.
+        #[arg(long)]
+        report: Option<PathBuf>,
+    },
     /// Make a new, small edition that builds as it is.
     New {
         /// Folder to create (must be new or empty).
@@ -92,6 +110,61 @@ fn run(cli: &Cli) -> zhushu::Result<()> {
                     report.output.display(),
                     total * 1000.0
                 );
+            }
+        }
+        Command::Import {
+            source,
+            into,
+            dry_run,
+            force,
+            report,
+        } => {
+            let outcome = zhushu::import::import(&zhushu::import::ImportOptions {
+                source: source.clone(),
+                into: into.clone(),
+                dry_run: *dry_run,
+                force: *force,
+            })?;
+            if let Some(path) = report {
+                std::fs::write(path, &outcome.report)
+                    .map_err(|e| zhushu::Error::io("write", path, e))?;
+            }
+            if *dry_run {
+                println!("{}", outcome.report);
+            } else if !cli.quiet {
+                let kept = outcome
+                    .files
+                    .iter()
+                    .filter(|f| {
+                        matches!(
+                            f.action,
+                            zhushu::import::Action::KeepEdited | zhushu::import::Action::KeepStale
+                        )
+                    })
+                    .count();
+                eprintln!(
+                    "imported {} into {}: {} judgements, {} emendations{}",
+                    count(outcome.pieces, "piece"),
+                    into.display(),
+                    outcome.judgements,
+                    outcome.emendations,
+                    if report.is_some() {
+                        "; see the report"
+                    } else {
+                        " (--report FILE lists them)"
+                    }
+                );
+                if kept > 0 {
+                    eprintln!(
+                        "kept {} edited since the last import (--force replaces them, after a backup)",
+                        count(kept, "file")
+                    );
+                }
+                if cli.verbose {
+                    for f in &outcome.files {
+                        eprintln!("  {:?}: {}", f.action, f.path);
+                    }
+                }
             }
         }
         Command::New { dir, language } => {

@@ -2,7 +2,7 @@
 //! No I/O here; later passes (notes, glossary, quotations) add to it.
 
 use pulldown_cmark::Event;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::PathBuf;
 
@@ -30,39 +30,59 @@ pub struct Chapter {
 }
 
 /// A chapter's YAML front matter.
-#[derive(Debug, Clone, Deserialize, Default)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<Author>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<PartialDate>,
     /// speech, article, interview, news, table, ...: free, but themes label
     /// the kinds their string tables know.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// Reading order; chapters without one follow, by file name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// Page in the printed book, as readers cite it.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
     /// Where the piece was first published.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    #[serde(default)]
+    /// The particulars of an interview (采访对象, 采访组, 采访日期, 采访地点).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interview: Option<Interview>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Interview {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interviewee: Option<String>,
+    /// What the source says of the interviewee (born, posts held, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interviewers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(from = "AuthorForm")]
 pub struct Author {
     pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<String>,
 }
 
@@ -145,4 +165,45 @@ pub fn footnote_ref_id(number: usize, k: usize) -> String {
     } else {
         format!("fnref-{number}-{k}")
     }
+}
+
+/// A stand-off editorial note (`content/notes/*.yaml`): it points at text
+/// with a quote selector (`exact`, with `prefix`/`suffix`/`occurrence` to
+/// tell repeated passages apart), as the W3C Web Annotation
+/// TextQuoteSelector does, so notes survive edits and re-imports.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct StandOffNote {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The chapter's slug.
+    pub chapter: String,
+    /// source, gloss, emendation, commentary, cross-reference.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub exact: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub prefix: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub suffix: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occurrence: Option<usize>,
+    /// For an emendation: the reading of the source, and the reading
+    /// adopted (which is what `exact` finds in the chapter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<String>,
+    /// The note itself, in Markdown.
+    pub body: String,
+    /// Where in the raw source the matter arose (set by import).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_line: Option<usize>,
+}
+
+/// A file of stand-off notes.
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct NoteFile {
+    pub notes: Vec<StandOffNote>,
 }

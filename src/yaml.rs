@@ -8,6 +8,9 @@ use std::path::Path;
 use crate::diagnostic::{Error, did_you_mean};
 use serde_yaml as backend;
 
+/// YAML values, for the few places that edit YAML without a schema.
+pub use backend::{Mapping, Value};
+
 /// Parses `text`, which starts at line `first_line` of `file` (front matter
 /// starts below its `---`), reporting errors at their place in the file.
 pub fn parse<T: DeserializeOwned>(
@@ -105,6 +108,11 @@ pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
         let rest = line.strip_prefix(key)?;
         rest.trim_start().starts_with(':').then_some((i + 1, 1))
     })
+}
+
+/// Serialises `value` as YAML (front matter, notes, manifests).
+pub fn to_string<T: serde::Serialize>(value: &T) -> String {
+    backend::to_string(value).expect("zhushu's own data always serialises")
 }
 
 #[cfg(test)]

@@ -46,9 +46,19 @@ struct ChapterView<'a> {
     #[serde(flatten)]
     entry: Entry<'a>,
     source: Option<&'a str>,
+    interview: Option<InterviewView<'a>>,
     body_html: String,
     footnotes: Vec<FootnoteView>,
     headings: Vec<HeadingView<'a>>,
+}
+
+#[derive(Serialize)]
+struct InterviewView<'a> {
+    interviewee: Option<&'a str>,
+    about: Option<&'a str>,
+    interviewers: &'a [String],
+    date: Option<DisplayDate>,
+    place: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -142,7 +152,15 @@ pub fn render_all(edition: &Edition, theme: &mut Theme) -> Result<Vec<Page>> {
         .map(|(i, chapter)| {
             let prev = i.checked_sub(1).map(|j| &entries[j]);
             let next = entries.get(i + 1);
-            render_chapter(chapter, &entries[i], prev, next, theme, &body_options)
+            render_chapter(
+                chapter,
+                &entries[i],
+                prev,
+                next,
+                theme,
+                &body_options,
+                language,
+            )
         })
         .collect::<Result<_>>()?;
     pages.extend(chapters);
@@ -176,6 +194,7 @@ fn render_chapter(
     next: Option<&Entry>,
     theme: &Theme,
     options: &BodyOptions,
+    language: &str,
 ) -> Result<Page> {
     let rendered = body::render(&chapter.document, options);
     let footnotes = chapter
@@ -217,6 +236,13 @@ fn render_chapter(
         &ChapterView {
             entry: entry.clone(),
             source: chapter.front.source.as_deref(),
+            interview: chapter.front.interview.as_ref().map(|i| InterviewView {
+                interviewee: i.interviewee.as_deref(),
+                about: i.about.as_deref(),
+                interviewers: &i.interviewers,
+                date: i.date.map(|d| d.display(language)),
+                place: i.place.as_deref(),
+            }),
             body_html: rendered.html,
             footnotes,
             headings,

@@ -1,0 +1,460 @@
+//! A piece's blocks → Markdown. Paragraphs cut by a page break are joined
+//! again; a character repeated across the break is dropped (with an
+//! emendation note) unless the doubling occurs elsewhere in the book;
+//! headings are read from their numbering and shape; interview turns get
+//! their speaker in bold; tab-separated rows become a table. The words are
+//! the source's: Markdown syntax characters are escaped, never dropped.
+
+use regex::Regex;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use crate::import::text::{Block, char_count, ends_sentence, has_sentence_punctuation};
+use crate::import::{Emendation, Judgement, Language};
+use crate::model::Interview;
+
+pub struct BodyContext {
+    pub language: Language,
+    /// All running text of the source, one block a line: to ask whether a
+    /// doubled character is attested away from page breaks.
+    all_text: String,
+}
+
+impl BodyContext {
+    pub fn new(blocks: &[Block], language: Language) -> BodyContext {
+        let all_text = blocks
+            .iter()
+            .map(Block::text)
+            .collect::<Vec<_>>()
+            .join("\n");
+        BodyContext { language, all_text }
+    }
+}
+
+pub struct Converted {
+    pub markdown: String,
+    pub paragraphs: usize,
+    pub turns: usize,
+    pub table_rows: usize,
+    pub first_person_per_thousand: f64,
+    pub judgements: Vec<Judgement>,
+    pub emendations: Vec<Emendation>,
+}
+
+#[derive(Debug)]
+enum Part {
+    Paragraph { text: String, last_line: usize },
+    Heading { level: usize, text: String },
+    Table(Vec<Vec<String>>),
+}
+
+static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:([一二三四五六七八九十百]+、)|([（(][一二三四五六七八九十百]+[）)])|(第[一二三四五六七八九十百]+[章节部分篇])|([IVXLC]+\.\s)|(\d{1,2}\.\s?\D))").unwrap()
+});
+
+pub fn convert(
+    blocks: &[Block],
+    interview: Option<&Interview>,
+    context: &BodyContext,
+) -> Converted {
+    let mut parts: Vec<Part> = Vec::new();
+    let mut judgements = Vec::new();
+    let mut emendations = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        if block.lines.iter().filter(|l| l.contains('\t')).count() * 2 > block.lines.len() {
+            let rows = block
+                .lines
+                .iter()
+                .map(|l| l.split('\t').map(|c| c.trim().to_owned()).collect())
+                .collect();
+            judgements.push(Judgement {
+                line: block.line,
+                text: format!(
+                    "lines {}–{}: tab-separated rows read as a table",
+                    block.line,
+                    block.last_line()
+                ),
+            });
+            parts.push(Part::Table(rows));
+            continue;
+        }
+        let text = block.text();
+        if block.lines.len() > 1 {
+            judgements.push(Judgement {
+                line: block.line,
+                text: format!(
+                    "lines {}–{}: wrapped lines joined into one paragraph",
+                    block.line,
+                    block.last_line()
+                ),
+            });
+        }
+        let numbered = NUMBERED_HEADING.captures(&text);
+        let numbered_heading = numbered.is_some() && char_count(&text) <= 40;
+        // A paragraph cut by a page break goes on in this block.
+        if let Some(Part::Paragraph {
+            text: previous,
+            last_line,
+            ..
+        }) = parts.last_mut()
+        {
+            if !ends_sentence(previous) && !numbered_heading {
+                let (joined, emendation) =
+                    join_across_break(previous, &text, *last_line, block.line, context);
+                judgements.push(Judgement {
+                    line: *last_line,
+                    text: format!(
+                        "lines {} and {}: paragraph cut mid-sentence (“…{}” / “{}…”) joined",
+                        last_line,
+                        block.line,
+                        tail(previous, 6),
+                        head(&text, 6)
+                    ),
+                });
+                if let Some(e) = emendation {
+                    emendations.push(e);
+                }
+                *previous = joined;
+                *last_line = block.last_line();
+                continue;
+            }
+        }
+        if numbered_heading {
+            let caps = numbered.unwrap();
+            let level = if caps.get(1).is_some() || caps.get(3).is_some() || caps.get(4).is_some() {
+                2
+            } else {
+                3
+            };
+            parts.push(Part::Heading { level, text });
+            continue;
+        }
+        let is_last = i + 1 == blocks.len();
+        // A short line of its own with no punctuation but quotes and
+        // brackets is a heading; a page-break fragment has commas.
+        let heading_shaped = char_count(&text) <= 40
+            && block.lines.len() == 1
+            && !text.contains(['，', '、', '；', '：', '。', '！', '？', ',', ';', ':'])
+            && !has_sentence_punctuation(&text)
+            && !ends_sentence(&text)
+            && !is_last
+            && !text.contains('\t');
+        if heading_shaped {
+            judgements.push(Judgement {
+                line: block.line,
+                text: format!("line {}: “{}” read as a heading (a short line of its own, no sentence punctuation, not numbered)", block.line, text),
+            });
+            emendations.push(Emendation {
+                line: block.line,
+                exact: text.clone(),
+                original: text.clone(),
+                prefix: String::new(),
+                suffix: String::new(),
+                reason: context.language.heading_reason(block.line),
+            });
+            parts.push(Part::Heading { level: 2, text });
+            continue;
+        }
+        parts.push(Part::Paragraph {
+            text,
+            last_line: block.last_line(),
+        });
+    }
+    if let Some(Part::Paragraph {
+        text, last_line, ..
+    }) = parts.last()
+    {
+        if !ends_sentence(text) {
+            judgements.push(Judgement {
+                line: *last_line,
+                text: format!("line {last_line}: the piece's last paragraph ends without sentence punctuation (“…{}”); left as it is", tail(text, 8)),
+            });
+        }
+    }
+
+    let speakers = speakers(&parts, interview);
+    let mut markdown = String::new();
+    let (mut paragraphs, mut turns, mut table_rows) = (0, 0, 0);
+    let mut first_person = 0usize;
+    let mut chars = 0usize;
+    for part in &parts {
+        if !markdown.is_empty() {
+            markdown.push('\n');
+        }
+        match part {
+            Part::Heading { level, text } => {
+                markdown.push_str(&"#".repeat(*level));
+                markdown.push(' ');
+                markdown.push_str(&escape(text));
+                markdown.push('\n');
+            }
+            Part::Paragraph { text, .. } => {
+                paragraphs += 1;
+                chars += char_count(text);
+                first_person += context.language.first_person_count(text);
+                match speaker_of(text, &speakers) {
+                    Some(label_end) => {
+                        turns += 1;
+                        markdown.push_str("**");
+                        markdown.push_str(&escape(&text[..label_end]));
+                        markdown.push_str("**");
+                        markdown.push_str(&escape_inline(&text[label_end..]));
+                    }
+                    None => markdown.push_str(&escape(text)),
+                }
+                markdown.push('\n');
+            }
+            Part::Table(rows) => {
+                table_rows += rows.len().saturating_sub(1);
+                let width = rows.iter().map(Vec::len).max().unwrap_or(0);
+                for (r, row) in rows.iter().enumerate() {
+                    markdown.push('|');
+                    for c in 0..width {
+                        markdown.push(' ');
+                        markdown.push_str(
+                            &escape_inline(row.get(c).map_or("", String::as_str))
+                                .replace('|', "\\|"),
+                        );
+                        markdown.push_str(" |");
+                    }
+                    markdown.push('\n');
+                    if r == 0 {
+                        markdown.push('|');
+                        markdown.push_str(&"---|".repeat(width));
+                        markdown.push('\n');
+                    }
+                }
+            }
+        }
+    }
+    Converted {
+        markdown,
+        paragraphs,
+        turns,
+        table_rows,
+        first_person_per_thousand: if chars == 0 {
+            0.0
+        } else {
+            first_person as f64 * 1000.0 / chars as f64
+        },
+        judgements,
+        emendations,
+    }
+}
+
+/// Joins `next` to `previous` across a page break; when the break repeats
+/// the last characters of the page at the top of the next (对中 / 中国特色),
+/// and that doubling occurs nowhere else in the book, one copy is dropped.
+fn join_across_break(
+    previous: &str,
+    next: &str,
+    previous_line: usize,
+    next_line: usize,
+    context: &BodyContext,
+) -> (String, Option<Emendation>) {
+    let prev: Vec<char> = previous.chars().collect();
+    let nxt: Vec<char> = next.chars().collect();
+    for n in (1..=4).rev() {
+        if prev.len() < n || nxt.len() <= n {
+            continue;
+        }
+        let repeated: String = prev[prev.len() - n..].iter().collect();
+        let starts: String = nxt[..n].iter().collect();
+        if repeated != starts || !repeated.chars().all(|c| c.is_alphanumeric()) {
+            continue;
+        }
+        let doubled = format!("{repeated}{repeated}");
+        if context.all_text.contains(&doubled) {
+            // A real reduplication (常常, 谢谢): keep both.
+            continue;
+        }
+        let rest: String = nxt[n..].iter().collect();
+        // The reading with a character or two around it, as a 校勘记 cites
+        // it, and a little more around that to find the place again.
+        let before: String = prev[..prev.len() - n].iter().collect();
+        let (lead, after) = (tail(&before, 1), head(&rest, 3));
+        let emendation = Emendation {
+            line: previous_line,
+            exact: format!("{lead}{repeated}{after}"),
+            original: format!("{lead}{repeated}{repeated}{after}"),
+            prefix: tail(&before[..before.len() - lead.len()], 8),
+            suffix: head(&rest[after.len()..], 8),
+            reason: context
+                .language
+                .duplicate_reason(&repeated, previous_line, next_line),
+        };
+        let mut joined = previous.to_owned();
+        join_text(&mut joined, &rest);
+        return (joined, Some(emendation));
+    }
+    let mut joined = previous.to_owned();
+    join_text(&mut joined, next);
+    (joined, None)
+}
+
+fn join_text(text: &mut String, next: &str) {
+    crate::import::text::join_wrapped(text, next);
+}
+
+/// Speaker labels: the interview's own (its interviewers' group label, the
+/// interviewee), and any label that opens two or more paragraphs.
+fn speakers(parts: &[Part], interview: Option<&Interview>) -> Vec<String> {
+    let mut counts: HashMap<String, usize> = HashMap::new();
+    for part in parts {
+        if let Part::Paragraph { text, .. } = part {
+            if let Some(label) = label_of(text) {
+                *counts.entry(label.to_owned()).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut labels: Vec<String> = counts
+        .into_iter()
+        .filter(|(_, n)| *n >= 2)
+        .map(|(l, _)| l)
+        .collect();
+    if let Some(name) = interview.and_then(|i| i.interviewee.clone()) {
+        labels.push(name);
+    }
+    labels.sort();
+    labels.dedup();
+    labels
+}
+
+/// The label before a colon at the very start: short, no punctuation.
+fn label_of(text: &str) -> Option<&str> {
+    let end = text.find(['：', ':'])?;
+    let label = &text[..end];
+    let n = char_count(label);
+    let plain = label
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == ' ' || c == '.' || c == '·');
+    ((1..=12).contains(&n) && plain && !label.chars().all(|c| c.is_ascii_digit())).then_some(label)
+}
+
+/// Byte index just past the speaker's colon, when `text` is a turn.
+fn speaker_of(text: &str, speakers: &[String]) -> Option<usize> {
+    let label = label_of(text)?;
+    speakers.iter().any(|s| s == label).then(|| {
+        let colon = text[label.len()..].chars().next().map_or(0, char::len_utf8);
+        label.len() + colon
+    })
+}
+
+fn tail(text: &str, n: usize) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars[chars.len().saturating_sub(n)..].iter().collect()
+}
+
+fn head(text: &str, n: usize) -> String {
+    text.chars().take(n).collect()
+}
+
+/// Escapes what Markdown would read as syntax, so that the text renders
+/// exactly as it stands: ASCII punctuation that opens markup, and line
+/// starts that would make a list, a heading or a quote.
+pub fn escape(text: &str) -> String {
+    let inline = escape_inline(text);
+    let mut out = String::with_capacity(inline.len() + 2);
+    let leading_list = inline
+        .find(|c: char| !c.is_ascii_digit())
+        .filter(|&i| i > 0 && inline[i..].starts_with(['.', ')']));
+    match leading_list {
+        Some(i) => {
+            out.push_str(&inline[..i]);
+            out.push('\\');
+            out.push_str(&inline[i..]);
+        }
+        None if inline.starts_with(['-', '+', '=']) => {
+            out.push('\\');
+            out.push_str(&inline);
+        }
+        None => out.push_str(&inline),
+    }
+    out
+}
+
+pub fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '&' | '|' | '~' | '!'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::text::blocks;
+
+    fn run(src: &str) -> Converted {
+        let b = blocks(src);
+        let context = BodyContext::new(&b, Language::Chinese);
+        convert(&b, None, &context)
+    }
+
+    #[test]
+    fn page_break_joins_and_drops_a_doubled_character() {
+        let c = run("坚定对马克思主义的信仰、对中\n\n中国特色社会主义的信念。\n\n下一段。\n");
+        assert_eq!(
+            c.markdown,
+            "坚定对马克思主义的信仰、对中国特色社会主义的信念。\n\n下一段。\n"
+        );
+        assert_eq!(c.emendations.len(), 1);
+        assert_eq!(c.emendations[0].original, "对中中国特色");
+        assert_eq!(c.emendations[0].exact, "对中国特色");
+        assert_eq!(c.emendations[0].prefix, "克思主义的信仰、");
+        assert_eq!(c.emendations[0].suffix, "社会主义的信念。");
+        assert_eq!(c.emendations[0].line, 1);
+    }
+
+    #[test]
+    fn attested_doubling_is_kept() {
+        let c = run("他说，他常\n\n常来。\n\n我们常常见面。\n");
+        assert!(c.markdown.starts_with("他说，他常常来。"), "{}", c.markdown);
+        assert!(c.emendations.is_empty());
+    }
+
+    #[test]
+    fn headings_by_number_and_shape() {
+        let c = run(
+            "一、办公室工作有四个特点。\n\n正文一段。\n\n（一）核心部门\n\n正文。\n\n运转“总枢纽”\n\n正文。\n",
+        );
+        assert_eq!(
+            c.markdown,
+            "## 一、办公室工作有四个特点。\n\n正文一段。\n\n### （一）核心部门\n\n正文。\n\n## 运转“总枢纽”\n\n正文。\n"
+        );
+        assert_eq!(
+            c.emendations.len(),
+            1,
+            "the unnumbered heading is a recorded judgement"
+        );
+    }
+
+    #[test]
+    fn turns_tables_and_escapes() {
+        let c = run(
+            "采访组：您好！\n\n胡某：好的。\n\n采访组：再问。\n\n年份\t城市\n1990年\t宁德\n\n1. 不是列表*也不是强调*。\n",
+        );
+        assert!(c.markdown.contains("**采访组：**您好！"), "{}", c.markdown);
+        assert!(
+            c.markdown.contains("胡某：好的。"),
+            "a label used once is not a speaker"
+        );
+        assert!(
+            c.markdown
+                .contains("| 年份 | 城市 |\n|---|---|\n| 1990年 | 宁德 |\n")
+        );
+        assert!(
+            c.markdown.contains("1\\. 不是列表\\*也不是强调\\*。"),
+            "{}",
+            c.markdown
+        );
+        assert_eq!(c.turns, 2);
+    }
+}

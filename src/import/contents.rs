@@ -1,0 +1,353 @@
+//! The front of the book: the cover lines (title, publisher, date) and the
+//! table of contents with its page numbers, found by their shape.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::date::PartialDate;
+use crate::import::text::{Block, join_wrapped, tighten_title};
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Cover {
+    pub title: Option<Located>,
+    pub subtitle: Option<Located>,
+    pub publisher: Option<Located>,
+    pub editors: Vec<Located>,
+    pub date: Option<(PartialDate, Located)>,
+    /// Lines read as something else (a translation of the publisher's
+    /// name, say), for the report.
+    pub other: Vec<Located>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    pub text: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The entry's number as printed (`3.`, `三、`), if any.
+    pub number: Option<String>,
+    /// Title, without the subtitle.
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub page: Option<u32>,
+    /// Where the entry starts in the source, and how many lines it took.
+    pub line: usize,
+    pub lines: usize,
+}
+
+#[derive(Debug)]
+pub struct Contents {
+    pub heading_line: usize,
+    pub entries: Vec<Entry>,
+    /// Index of the first block after the table of contents.
+    pub body_start: usize,
+}
+
+static ENTRY_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*((?:\d{1,3}|[一二三四五六七八九十百]{1,4}|[IVXLC]{1,6})\s*[.．、)）]|第[一二三四五六七八九十百\d]+[章篇节部分]|Chapter\s+\d+[.:]?)\s*")
+        .unwrap()
+});
+static PAGE_AT_END: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(.*?\S)(?:\s*[.·…─—_ ]{2,}\s*|\s+)(\d{1,4})\s*$").unwrap());
+
+/// `目录`, `目 录`, `目次`, `Contents`, `Table of Contents`.
+pub fn is_contents_heading(text: &str) -> bool {
+    let key: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
+    matches!(
+        key.as_str(),
+        "目录" | "目錄" | "目次" | "contents" | "tableofcontents"
+    )
+}
+
+/// Finds the table of contents and reads its entries. Entries wrapped over
+/// two or three lines are joined; the table ends at the first line that
+/// cannot be completed with a page number.
+pub fn read_contents(blocks: &[Block]) -> Option<Contents> {
+    let heading = blocks.iter().position(|b| is_contents_heading(&b.text()))?;
+    let lines: Vec<(usize, usize, &str)> = blocks[heading + 1..]
+        .iter()
+        .enumerate()
+        .flat_map(|(k, b)| {
+            b.lines
+                .iter()
+                .enumerate()
+                .map(move |(j, l)| (heading + 1 + k, b.line + j, l.as_str()))
+        })
+        .collect();
+    let mut entries = Vec::new();
+    let mut i = 0;
+    let mut body_start = heading + 1;
+    'entries: while i < lines.len() {
+        let (block, line, _) = lines[i];
+        let mut text = String::new();
+        for span in 0..3 {
+            let Some(&(next_block, _, next)) = lines.get(i + span) else {
+                break 'entries;
+            };
+            if span > 0 && ENTRY_NUMBER.is_match(next) && !entries.is_empty() {
+                // A new numbered entry cannot continue this one.
+                break;
+            }
+            join_wrapped(&mut text, next.trim());
+            if let Some(caps) = PAGE_AT_END.captures(&text) {
+                let (number, title) = split_number(&caps[1]);
+                let (title, subtitle) = split_subtitle(&tighten_title(title));
+                entries.push(Entry {
+                    number,
+                    title,
+                    subtitle,
+                    page: caps[2].parse().ok(),
+                    line,
+                    lines: span + 1,
+                });
+                i += span + 1;
+                body_start = next_block + 1;
+                continue 'entries;
+            }
+        }
+        let _ = block;
+        break;
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    Some(Contents {
+        heading_line: blocks[heading].line,
+        entries,
+        body_start,
+    })
+}
+
+fn split_number(text: &str) -> (Option<String>, &str) {
+    match ENTRY_NUMBER.find(text) {
+        Some(m) if m.end() < text.len() => (Some(m.as_str().trim().to_owned()), &text[m.end()..]),
+        _ => (None, text),
+    }
+}
+
+/// `标题——副标题` and `Title — Subtitle`: a dash pair (or a spaced dash)
+/// starts the subtitle.
+pub fn split_subtitle(title: &str) -> (String, Option<String>) {
+    for dash in ["——", " — ", " – "] {
+        if let Some(i) = title.find(dash) {
+            if i > 0 {
+                let sub = title[i..].trim().to_owned();
+                return (title[..i].trim().to_owned(), Some(sub));
+            }
+        }
+    }
+    (title.trim().to_owned(), None)
+}
+
+static INSTITUTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(大学|大學|学院|學院|出版社|出版|研究院|研究所|研究中心|委员会|委員會|办公厅|辦公廳|university|college|press|institute|publish|academy|society)").unwrap()
+});
+static EDITORS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(.+?)\s*(?:主编|编著|编选|编|選編|編)|(?i:edited by)\s+(.+))$").unwrap()
+});
+
+/// Reads the cover: the lines before the table of contents.
+pub fn read_cover(blocks: &[Block]) -> Cover {
+    let mut cover = Cover::default();
+    let mut candidates: Vec<Located> = Vec::new();
+    for block in blocks {
+        for (j, line) in block.lines.iter().enumerate() {
+            let text = line.trim().to_owned();
+            let here = Located {
+                text: text.clone(),
+                line: block.line + j,
+            };
+            if let Some(date) = cover_date(&text) {
+                if cover.date.is_none() {
+                    cover.date = Some((date, here));
+                    continue;
+                }
+            }
+            if let Some(caps) = EDITORS.captures(&text) {
+                let names = caps.get(1).or(caps.get(2)).map_or("", |m| m.as_str());
+                for name in names
+                    .split(['、', ',', '，'])
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                {
+                    cover.editors.push(Located {
+                        text: name.to_owned(),
+                        line: here.line,
+                    });
+                }
+                continue;
+            }
+            if INSTITUTION.is_match(&text) {
+                if cover.publisher.is_none() {
+                    cover.publisher = Some(here);
+                } else {
+                    cover.other.push(here);
+                }
+                continue;
+            }
+            if text.starts_with("——") || text.starts_with("—") {
+                cover.subtitle = Some(here);
+                continue;
+            }
+            candidates.push(here);
+        }
+    }
+    // The title is the longest line left; an all-capitals Latin line beside
+    // a CJK one is a translation of something else on the cover.
+    let title_index = candidates
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, c)| (c.text.chars().count(), std::cmp::Reverse(*i)))
+        .map(|(i, _)| i);
+    for (i, c) in candidates.into_iter().enumerate() {
+        if Some(i) == title_index {
+            cover.title = Some(Located {
+                text: tighten_title(&c.text),
+                line: c.line,
+            });
+        } else {
+            cover.other.push(c);
+        }
+    }
+    cover
+}
+
+static NUMERIC_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(\d{4})\s*年\s*(?:(\d{1,2})\s*月)?$").unwrap());
+
+/// `二〇二二年四月`, `2022年4月`, `April 2022`, `2022`.
+pub fn cover_date(text: &str) -> Option<PartialDate> {
+    let text = text.trim();
+    if let Some(date) = chinese_numeral_date(text) {
+        return Some(date);
+    }
+    if let Some(c) = NUMERIC_DATE.captures(text) {
+        return build_date(&c[1], c.get(2).map(|m| m.as_str()), None);
+    }
+    crate::import::header::english_date(text)
+}
+
+fn chinese_numeral_date(text: &str) -> Option<PartialDate> {
+    let (year, rest) = text.split_once('年')?;
+    let digits: String = year
+        .chars()
+        .map(|c| match c {
+            '〇' | '零' | 'Ｏ' | 'O' | '○' => Some('0'),
+            '一' => Some('1'),
+            '二' => Some('2'),
+            '三' => Some('3'),
+            '四' => Some('4'),
+            '五' => Some('5'),
+            '六' => Some('6'),
+            '七' => Some('7'),
+            '八' => Some('8'),
+            '九' => Some('9'),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    if digits.len() != 4 {
+        return None;
+    }
+    let month = match rest.strip_suffix('月') {
+        Some(m) => Some(chinese_number(m)?.to_string()),
+        None if rest.is_empty() => None,
+        None => return None,
+    };
+    build_date(&digits, month.as_deref(), None)
+}
+
+/// 一 … 三十一.
+pub fn chinese_number(text: &str) -> Option<u32> {
+    let digit = |c: char| {
+        "〇一二三四五六七八九"
+            .chars()
+            .position(|d| d == c)
+            .map(|p| p as u32)
+    };
+    let chars: Vec<char> = text.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10),
+        [d] => digit(*d),
+        ['十', d] => Some(10 + digit(*d)?),
+        [t, '十'] => Some(digit(*t)? * 10),
+        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
+        _ => None,
+    }
+}
+
+pub fn build_date(year: &str, month: Option<&str>, day: Option<&str>) -> Option<PartialDate> {
+    let mut text = year.to_owned();
+    if let Some(m) = month {
+        text.push_str(&format!("-{:02}", m.parse::<u8>().ok()?));
+        if let Some(d) = day {
+            text.push_str(&format!("-{:02}", d.parse::<u8>().ok()?));
+        }
+    }
+    PartialDate::parse(&text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::text::blocks;
+
+    #[test]
+    fn contents_with_wrapped_entries() {
+        let src = "书名\n\n目 录\n\n1. 第一篇“五个坚持” 1\n2. 第二篇——副题 11\n3. 很长的标题被\n折到下一行 16\n\n第一篇“五个坚持”\n\n作者\n";
+        let b = blocks(src);
+        let c = read_contents(&b).unwrap();
+        let titles: Vec<_> = c
+            .entries
+            .iter()
+            .map(|e| (e.title.as_str(), e.page))
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                ("第一篇“五个坚持”", Some(1)),
+                ("第二篇", Some(11)),
+                ("很长的标题被折到下一行", Some(16))
+            ]
+        );
+        assert_eq!(c.entries[1].subtitle.as_deref(), Some("——副题"));
+        assert_eq!(c.entries[2].lines, 2);
+        assert_eq!(b[c.body_start].text(), "第一篇“五个坚持”");
+    }
+
+    #[test]
+    fn english_contents_with_leaders() {
+        let src =
+            "Contents\n\nOn Offices ........ 3\nThe Secretary's Work — A Talk 17\n\nOn Offices\n";
+        let c = read_contents(&blocks(src)).unwrap();
+        assert_eq!(c.entries.len(), 2);
+        assert_eq!(c.entries[0].title, "On Offices");
+        assert_eq!(c.entries[1].subtitle.as_deref(), Some("— A Talk"));
+    }
+
+    #[test]
+    fn cover_lines_by_shape() {
+        let b =
+            blocks("陝西師範大學\nSHAANXI NORMAL UNIVERSITY\n\n谈办公室工作\n\n二〇二二年四月\n");
+        let cover = read_cover(&b);
+        assert_eq!(cover.title.unwrap().text, "谈办公室工作");
+        assert_eq!(cover.publisher.unwrap().text, "陝西師範大學");
+        assert_eq!(cover.date.unwrap().0.to_string(), "2022-04");
+    }
+
+    #[test]
+    fn chinese_numerals() {
+        assert_eq!(chinese_number("十二"), Some(12));
+        assert_eq!(chinese_number("三十一"), Some(31));
+        assert_eq!(
+            chinese_numeral_date("二〇二二年十月").unwrap().to_string(),
+            "2022-10"
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! What stands between a piece's title and its text: subtitle, authors
+//! with their affiliations, the date line (with a source), and an
+//! interview's particulars.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::date::PartialDate;
+use crate::import::contents::build_date;
+use crate::import::text::has_sentence_punctuation;
+use crate::model::{Author, Interview};
+
+static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^[（(]?\s*(\d{4})\s*年\s*(?:(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?)?\s*[）)]?\s*(.*)$",
+    )
+    .unwrap()
+});
+static ISO_DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[（(]?\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*[）)]?\s*(.*)$").unwrap()
+});
+static ENGLISH_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[(\[]?\s*(?:(\d{1,2})\s+)?(january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:(\d{1,2}),?\s+)?(\d{4})\s*[)\]]?\s*(.*)$").unwrap()
+});
+
+/// A date line: `(2014年5月8日)`, `（2020年4月14日）`, `2016-12-02 中国青年网`,
+/// `(May 8, 2014)`: the date, and what follows it as the source.
+pub fn date_line(text: &str) -> Option<(PartialDate, Option<String>)> {
+    let text = text.trim();
+    let (date, rest) = if let Some(c) = DATE_LINE.captures(text) {
+        let date = build_date(
+            &c[1],
+            c.get(2).map(|m| m.as_str()),
+            c.get(3).map(|m| m.as_str()),
+        )?;
+        (date, c[4].to_owned())
+    } else if let Some(c) = ISO_DATE_LINE.captures(text) {
+        let date = build_date(&c[1], Some(&c[2]), c.get(3).map(|m| m.as_str()))?;
+        (date, c[4].to_owned())
+    } else {
+        let c = ENGLISH_DATE.captures(text)?;
+        (english_parts(&c)?, c[5].to_owned())
+    };
+    // A date line is short; a sentence that starts with a year is text.
+    let rest = rest.trim();
+    if rest.chars().count() > 30
+        || has_sentence_punctuation(rest)
+        || text.starts_with(char::is_numeric) && rest.starts_with(['，', ',', '的'])
+    {
+        return None;
+    }
+    let source = (!rest.is_empty()).then(|| rest.to_owned());
+    Some((date, source))
+}
+
+pub fn english_date(text: &str) -> Option<PartialDate> {
+    let c = ENGLISH_DATE.captures(text.trim())?;
+    c[5].trim().is_empty().then_some(())?;
+    english_parts(&c)
+}
+
+fn english_parts(c: &regex::Captures) -> Option<PartialDate> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let month = MONTHS.iter().position(|m| c[2].eq_ignore_ascii_case(m))? + 1;
+    let day = c.get(1).or(c.get(3)).map(|m| m.as_str().to_owned());
+    build_date(&c[4], Some(&month.to_string()), day.as_deref())
+}
+
+/// `label：value` lines of an interview's particulars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InterviewField {
+    Interviewee,
+    Interviewers,
+    Date,
+    Place,
+}
+
+static INTERVIEW_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(采访对象|受访者|受访人|采访组|采访者|采访人|记者|采访日期|采访时间|采访地点|interviewee|interviewers?|interview(?:ed)? by|date of interview|interview date|place|location)\s*[：:]\s*(.+)$").unwrap()
+});
+
+/// The field, its value, and the label as the source writes it.
+pub fn interview_field(text: &str) -> Option<(InterviewField, String, String)> {
+    let c = INTERVIEW_LABEL.captures(text.trim())?;
+    let label = c[1].to_lowercase();
+    let value = c[2].trim().to_owned();
+    let field = match label.as_str() {
+        "采访对象" | "受访者" | "受访人" | "interviewee" => InterviewField::Interviewee,
+        "采访组" | "采访者" | "采访人" | "记者" | "interviewer" | "interviewers" => {
+            InterviewField::Interviewers
+        }
+        l if l.starts_with("interview") && l.ends_with("by") => InterviewField::Interviewers,
+        "采访日期" | "采访时间" | "date of interview" | "interview date" => {
+            InterviewField::Date
+        }
+        _ => InterviewField::Place,
+    };
+    // "采访组：胡庆国同志，您好！" is the first question, not a particular.
+    let question = value.contains(['？', '！', '?', '!']) || value.chars().count() > 120;
+    (!(question && field != InterviewField::Interviewee)).then(|| (field, value, c[1].to_owned()))
+}
+
+pub fn apply_interview_field(interview: &mut Interview, field: InterviewField, value: &str) {
+    match field {
+        InterviewField::Interviewee => {
+            let (name, about) = match value.split_once(['，', ',']) {
+                Some((name, about)) => (name.trim(), Some(about.trim().to_owned())),
+                None => (value.trim(), None),
+            };
+            interview.interviewee = Some(name.to_owned());
+            interview.about = about;
+        }
+        InterviewField::Interviewers => {
+            interview.interviewers = value
+                .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | ',' | ';' | '；'))
+                .filter(|s| !s.is_empty() && *s != "and")
+                .map(str::to_owned)
+                .collect();
+        }
+        InterviewField::Date => {
+            interview.date = date_line(value).map(|(d, _)| d);
+        }
+        InterviewField::Place => interview.place = Some(value.to_owned()),
+    }
+}
+
+/// An author line: `习近平`; `中央党史研究室办公厅主任 王全春` (role, then the
+/// name after the last space); an affiliation on lines of its own before.
+pub fn is_author_line(text: &str) -> bool {
+    let n = text.chars().count();
+    n > 0 && n <= 60 && !has_sentence_punctuation(text) && !text.contains(['：', ':', '，'])
+}
+
+pub fn authors(lines: &[String]) -> Vec<Author> {
+    let Some(last) = lines.last() else {
+        return Vec::new();
+    };
+    let affiliation: String = lines[..lines.len() - 1].concat();
+    let last = last.trim();
+    let (role, names) = match last.rsplit_once(|c: char| c.is_whitespace()) {
+        // "Secretary General John Smith" cannot be split without knowing
+        // names; CJK role lines put the name last, after a space.
+        Some((role, name)) if crate::markdown::is_cjk(name.chars().next().unwrap_or(' ')) => (
+            Some(format!("{affiliation}{}", role.trim())),
+            vec![name.to_owned()],
+        ),
+        _ => {
+            let names: Vec<String> = last
+                .split(['、', ',', '，'])
+                .map(|s| s.trim().trim_start_matches("and ").to_owned())
+                .filter(|s| !s.is_empty())
+                .collect();
+            let role = (!affiliation.is_empty()).then_some(affiliation.clone());
+            (role, names)
+        }
+    };
+    names
+        .into_iter()
+        .map(|name| Author {
+            name,
+            role: role.clone(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_lines_in_their_forms() {
+        let d = |s: &str| date_line(s).map(|(d, src)| (d.to_string(), src));
+        assert_eq!(d("(2014年5月8日)"), Some(("2014-05-08".into(), None)));
+        assert_eq!(d("（2020年4月14日）"), Some(("2020-04-14".into(), None)));
+        assert_eq!(d("(1990年3月)"), Some(("1990-03".into(), None)));
+        assert_eq!(
+            d("2016-12-02 中国青年网"),
+            Some(("2016-12-02".into(), Some("中国青年网".into())))
+        );
+        assert_eq!(d("(May 8, 2014)"), Some(("2014-05-08".into(), None)));
+        assert_eq!(d("8 March 1990"), Some(("1990-03-08".into(), None)));
+        assert_eq!(
+            d("2003年初，在习总书记的亲自主持下，省委办公厅开始着手起草工作。"),
+            None
+        );
+    }
+
+    #[test]
+    fn authors_with_roles() {
+        let a = authors(&[
+            "北京市某研究中心".into(),
+            "研究员、北京联合大学党委书记 韩宪洲".into(),
+        ]);
+        assert_eq!(a[0].name, "韩宪洲");
+        assert_eq!(
+            a[0].role.as_deref(),
+            Some("北京市某研究中心研究员、北京联合大学党委书记")
+        );
+        let a = authors(&["习近平".into()]);
+        assert_eq!((a[0].name.as_str(), a[0].role.clone()), ("习近平", None));
+        let a = authors(&["中央办公厅法规局办公室".into()]);
+        assert_eq!(a[0].name, "中央办公厅法规局办公室");
+        let a = authors(&["Jane Doe, John Roe".into()]);
+        assert_eq!(a.len(), 2);
+    }
+
+    #[test]
+    fn interview_particulars_not_questions() {
+        let (field, _, label) = interview_field("采访组：田玉珏 李政").unwrap();
+        assert_eq!(
+            (field, label.as_str()),
+            (InterviewField::Interviewers, "采访组")
+        );
+        assert!(interview_field("采访组：胡庆国同志，您好！请您谈谈。").is_none());
+        let mut i = Interview::default();
+        let (f, v, _) = interview_field("采访对象：胡庆国，1962 年 8 月生，浙江慈溪人。").unwrap();
+        apply_interview_field(&mut i, f, &v);
+        assert_eq!(i.interviewee.as_deref(), Some("胡庆国"));
+        let (f, v, _) = interview_field("采访日期：2017 年 9 月 25 日").unwrap();
+        apply_interview_field(&mut i, f, &v);
+        assert_eq!(i.date.unwrap().to_string(), "2017-09-25");
+    }
+}

@@ -1,0 +1,300 @@
+//! The pieces of the book: each contents entry found at its title in the
+//! text, its header read, and its blocks turned into Markdown.
+
+use crate::date::PartialDate;
+use crate::diagnostic::{Error, Result};
+use crate::import::body::{self, BodyContext};
+use crate::import::contents::{Contents, Entry, split_subtitle};
+use crate::import::header::{self, apply_interview_field, interview_field};
+use crate::import::text::{Block, char_count, has_sentence_punctuation, match_key, tighten_title};
+use crate::import::{Emendation, Judgement, Language};
+use crate::model::{Author, Interview};
+use std::path::Path;
+
+#[derive(Debug)]
+pub struct Piece {
+    pub entry: Entry,
+    /// 1-based position in the contents.
+    pub order: usize,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub authors: Vec<Author>,
+    pub date: Option<PartialDate>,
+    pub source: Option<String>,
+    pub kind: String,
+    pub interview: Option<Interview>,
+    /// The title's line in the source.
+    pub line: usize,
+    pub markdown: String,
+    pub paragraphs: usize,
+    pub judgements: Vec<Judgement>,
+    pub emendations: Vec<Emendation>,
+}
+
+pub fn read_pieces(
+    blocks: &[Block],
+    contents: &Contents,
+    language: Language,
+    file: &Path,
+    source: &str,
+) -> Result<Vec<Piece>> {
+    // First find where every piece starts, so each knows where it ends.
+    let mut starts: Vec<(usize, usize, Vec<Judgement>)> = Vec::new();
+    let mut cursor = contents.body_start;
+    for entry in &contents.entries {
+        let Some((index, span, judgement)) = find_title(blocks, cursor, entry) else {
+            let shown = entry.title.clone() + entry.subtitle.as_deref().unwrap_or("");
+            return Err(Error::at(
+                format!("the contents entry `{shown}` matches no piece in the text after it"),
+                file,
+                source,
+                entry.line,
+                1,
+            )
+            .with_help("each entry of the table of contents must stand as a title line in the text, in the same order"));
+        };
+        starts.push((index, span, judgement.into_iter().collect()));
+        cursor = index + span;
+    }
+    let context = BodyContext::new(blocks, language);
+    let mut pieces = Vec::new();
+    for (k, (entry, (start, span, judgements))) in
+        contents.entries.iter().zip(starts.iter()).enumerate()
+    {
+        let end = starts.get(k + 1).map_or(blocks.len(), |s| s.0);
+        pieces.push(read_piece(
+            entry.clone(),
+            k + 1,
+            &blocks[*start..*start + *span],
+            &blocks[*start + *span..end],
+            judgements.clone(),
+            &context,
+        ));
+    }
+    Ok(pieces)
+}
+
+/// The block (or two, when the PDF wrapped the title) where `entry`'s title
+/// stands. Exact matches (ignoring spaces and bracket widths) come first;
+/// else the closest title-shaped block, which the report then mentions.
+fn find_title(
+    blocks: &[Block],
+    from: usize,
+    entry: &Entry,
+) -> Option<(usize, usize, Option<Judgement>)> {
+    let want = match_key(&entry.title);
+    let want_full = match_key(&format!(
+        "{}{}",
+        entry.title,
+        entry.subtitle.as_deref().unwrap_or("")
+    ));
+    let title_shaped = |b: &Block| {
+        !has_sentence_punctuation(&b.text())
+            && char_count(&b.text()) <= 2 * char_count(&entry.title) + 40
+    };
+    for i in from..blocks.len() {
+        let key = match_key(&blocks[i].text());
+        if key == want
+            || key == want_full
+            || (key.starts_with(&want) && key[want.len()..].starts_with('-'))
+        {
+            return Some((i, 1, None));
+        }
+        if let Some(next) = blocks.get(i + 1) {
+            let joined = key.clone() + &match_key(&next.text());
+            if (joined == want || joined == want_full) && title_shaped(&blocks[i]) {
+                return Some((i, 2, None));
+            }
+        }
+    }
+    // No exact match: the most similar title-shaped block.
+    let (best, score) = (from..blocks.len())
+        .filter(|&i| title_shaped(&blocks[i]))
+        .map(|i| {
+            let key = match_key(&split_subtitle(&blocks[i].text()).0);
+            (i, strsim::normalized_levenshtein(&key, &want))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))?;
+    (score >= 0.8).then(|| {
+        let judgement = Judgement {
+            line: blocks[best].line,
+            text: format!(
+                "contents entry “{}” (line {}) taken to be the title “{}” (similarity {:.0} %)",
+                entry.title,
+                entry.line,
+                blocks[best].text(),
+                score * 100.0
+            ),
+        };
+        (best, 1, Some(judgement))
+    })
+}
+
+fn read_piece(
+    entry: Entry,
+    order: usize,
+    title_blocks: &[Block],
+    rest: &[Block],
+    mut judgements: Vec<Judgement>,
+    context: &BodyContext,
+) -> Piece {
+    let title_text: String = title_blocks
+        .iter()
+        .map(Block::text)
+        .collect::<Vec<_>>()
+        .join("");
+    let (title, mut subtitle) = split_subtitle(&tighten_title(&title_text));
+    let line = title_blocks[0].line;
+    let mut i = 0;
+    // The subtitle, on a line of its own.
+    if subtitle.is_none() {
+        if let Some(b) = rest
+            .first()
+            .filter(|b| b.text().starts_with('—') && char_count(&b.text()) <= 80)
+        {
+            subtitle = Some(tighten_title(&b.text()));
+            i += 1;
+        }
+    }
+    if subtitle.is_none() {
+        subtitle = entry.subtitle.clone();
+    }
+    let mut author_lines: Vec<String> = Vec::new();
+    let mut date = None;
+    let mut source = None;
+    let mut interview: Option<Interview> = None;
+    let mut interviewers_label: Option<String> = None;
+    // The header: author lines, a date line, interview particulars; it ends
+    // at the first block of text.
+    while let Some(block) = rest.get(i) {
+        let text = block.text();
+        if let Some((field, value, label)) = interview_field(&text) {
+            if field == header::InterviewField::Interviewers {
+                interviewers_label = Some(label);
+            }
+            apply_interview_field(
+                interview.get_or_insert_with(Interview::default),
+                field,
+                &value,
+            );
+        } else if date.is_none()
+            && interview.is_none()
+            && let Some((d, s)) = header::date_line(&text)
+        {
+            date = Some(d);
+            source = s;
+        } else if date.is_none()
+            && interview.is_none()
+            && author_lines.len() < 3
+            && header::is_author_line(&text)
+            && rest.get(i + 1).is_some()
+        {
+            author_lines.push(text);
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    // Lines read as authors but followed by no date line may be the text's
+    // first headings: only trust them when a date or text follows directly.
+    let mut authors = header::authors(&author_lines);
+    if date.is_none()
+        && interview.is_none()
+        && !author_lines.is_empty()
+        && author_lines.iter().any(|l| char_count(l) > 40)
+    {
+        i -= author_lines.len();
+        authors.clear();
+    }
+    if let Some(iv) = &interview {
+        if authors.is_empty() {
+            authors = iv
+                .interviewers
+                .iter()
+                .map(|name| Author {
+                    name: name.clone(),
+                    role: Some(
+                        interviewers_label
+                            .clone()
+                            .unwrap_or_else(|| context.language.interviewer_role().to_owned()),
+                    ),
+                })
+                .collect();
+        }
+        if date.is_none() {
+            date = iv.date;
+        }
+    }
+    let body_blocks = &rest[i..];
+    let mut converted = body::convert(body_blocks, interview.as_ref(), context);
+    judgements.append(&mut converted.judgements);
+    let kind = kind_of(
+        &authors,
+        source.is_some(),
+        interview.is_some(),
+        &converted,
+        context.language,
+    );
+    judgements.push(Judgement {
+        line,
+        text: format!("piece {order} “{title}”: kind `{}` ({})", kind.0, kind.1),
+    });
+    Piece {
+        entry,
+        order,
+        title,
+        subtitle,
+        authors,
+        date,
+        source,
+        kind: kind.0.to_owned(),
+        interview,
+        line,
+        markdown: converted.markdown,
+        paragraphs: converted.paragraphs,
+        judgements,
+        emendations: converted.emendations,
+    }
+}
+
+/// The kind, with the evidence for the report.
+fn kind_of(
+    authors: &[Author],
+    has_source: bool,
+    is_interview: bool,
+    body: &body::Converted,
+    language: Language,
+) -> (&'static str, String) {
+    if is_interview || body.turns >= 4 {
+        return (
+            "interview",
+            format!("interview particulars or {} speaker turns", body.turns),
+        );
+    }
+    if body.table_rows > 0 && body.table_rows * 2 >= body.paragraphs.max(1) {
+        return (
+            "table",
+            format!(
+                "{} table rows, {} paragraphs",
+                body.table_rows, body.paragraphs
+            ),
+        );
+    }
+    if has_source && authors.is_empty() {
+        return ("news", "a date line naming a source, no author".into());
+    }
+    let first_person = body.first_person_per_thousand;
+    if authors.len() == 1
+        && authors[0].role.is_none()
+        && first_person >= language.speech_first_person()
+    {
+        return (
+            "speech",
+            format!("one author named without a role, first person {first_person:.1}‰ of the text"),
+        );
+    }
+    (
+        "article",
+        format!("authors with roles or little first person ({first_person:.1}‰)"),
+    )
+}

@@ -1,0 +1,135 @@
+//! The import report: what was read where, and every judgement made, each
+//! with its line in the source, so that an editor can check them all.
+
+use std::fmt::Write;
+
+use crate::import::contents::{Contents, Cover};
+use crate::import::pieces::Piece;
+use crate::import::plan::{Action, Plan};
+use crate::import::{ImportOptions, Language};
+
+pub fn report(
+    options: &ImportOptions,
+    cover: &Cover,
+    contents: &Contents,
+    pieces: &[Piece],
+    plan: &Plan,
+    language: Language,
+) -> String {
+    let mut r = String::new();
+    let _ = writeln!(r, "# Import report: {}\n", options.source.display());
+    let _ = writeln!(
+        r,
+        "Language: {}. Table of contents at line {} ({} entries).\n",
+        language.tag(),
+        contents.heading_line,
+        contents.entries.len()
+    );
+
+    let _ = writeln!(r, "## Cover\n");
+    let mut cover_line = |what: &str, text: &str, line: usize| {
+        let _ = writeln!(r, "- line {line}: {what} “{text}”");
+    };
+    if let Some(t) = &cover.title {
+        cover_line("title", &t.text, t.line);
+    }
+    if let Some(t) = &cover.subtitle {
+        cover_line("subtitle", &t.text, t.line);
+    }
+    if let Some(p) = &cover.publisher {
+        cover_line("publisher", &p.text, p.line);
+    }
+    for e in &cover.editors {
+        cover_line("editor", &e.text, e.line);
+    }
+    if let Some((date, l)) = &cover.date {
+        cover_line(&format!("date {date} from"), &l.text, l.line);
+    }
+    for o in &cover.other {
+        cover_line("not used (another cover line)", &o.text, o.line);
+    }
+    for p in &plan.proposals {
+        let _ = writeln!(r, "- proposed: {p}");
+    }
+
+    let _ = writeln!(r, "\n## Pieces\n");
+    let _ = writeln!(
+        r,
+        "| # | line | page | slug | title | authors | date | kind | paragraphs |"
+    );
+    let _ = writeln!(r, "|---|---|---|---|---|---|---|---|---|");
+    for (piece, slug) in pieces.iter().zip(&plan.slugs) {
+        let authors: Vec<String> = piece
+            .authors
+            .iter()
+            .map(|a| match &a.role {
+                Some(role) => format!("{} ({role})", a.name),
+                None => a.name.clone(),
+            })
+            .collect();
+        let _ = writeln!(
+            r,
+            "| {} | {} | {} | {} | {}{} | {} | {} | {} | {} |",
+            piece.order,
+            piece.line,
+            piece.entry.page.map_or("".into(), |p| p.to_string()),
+            slug,
+            piece.title,
+            piece.subtitle.as_deref().unwrap_or(""),
+            authors.join("; "),
+            piece.date.map_or("".into(), |d| d.to_string()),
+            piece.kind,
+            piece.paragraphs
+        );
+    }
+
+    let _ = writeln!(r, "\n## Judgements\n");
+    let mut all: Vec<(usize, &str)> = pieces
+        .iter()
+        .flat_map(|p| p.judgements.iter().map(|j| (j.line, j.text.as_str())))
+        .collect();
+    all.sort_by_key(|(line, _)| *line);
+    for (line, text) in all {
+        if text.starts_with("line") {
+            let _ = writeln!(r, "- {text}");
+        } else {
+            let _ = writeln!(r, "- line {line}: {text}");
+        }
+    }
+
+    let _ = writeln!(r, "\n## Emendations (also in notes/import.yaml)\n");
+    for (piece, slug) in pieces.iter().zip(&plan.slugs) {
+        for e in &piece.emendations {
+            let _ = writeln!(
+                r,
+                "- line {} ({slug}): “{}” → “{}”: {}",
+                e.line, e.original, e.exact, e.reason
+            );
+        }
+    }
+
+    let _ = writeln!(r, "\n## Files\n");
+    for f in &plan.actions {
+        let what = match &f.action {
+            Action::Create => "create".to_owned(),
+            Action::Update => "update (unedited since the last import)".to_owned(),
+            Action::Unchanged => "unchanged".to_owned(),
+            Action::KeepEdited => {
+                "KEPT: edited since the last import (use --force to replace it; a backup is made)"
+                    .to_owned()
+            }
+            Action::Overwrite { backup } => {
+                format!("replaced despite edits (--force); the edited file is saved as {backup}")
+            }
+            Action::Remove => {
+                "remove (made by the last import, unedited, no longer produced)".to_owned()
+            }
+            Action::KeepStale => {
+                "KEPT: no longer produced, but edited since the last import".to_owned()
+            }
+            Action::AppendKeys(keys) => format!("append the missing keys {}", keys.join(", ")),
+        };
+        let _ = writeln!(r, "- {}: {what}", f.path);
+    }
+    r
+}

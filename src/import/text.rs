@@ -1,0 +1,197 @@
+//! The raw text as import sees it: blocks of lines separated by blank
+//! lines, each remembering where it stood in the source, and the small
+//! judgements about characters that every other step shares.
+
+use crate::markdown::is_cjk;
+
+/// Consecutive non-blank lines of the source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// 1-based line of the block's first line in the source.
+    pub line: usize,
+    pub lines: Vec<String>,
+}
+
+impl Block {
+    /// The block's lines as one run of text: wrapped lines joined the way
+    /// the script wants (nothing between CJK, a space between words).
+    pub fn text(&self) -> String {
+        let mut text = String::new();
+        for line in &self.lines {
+            join_wrapped(&mut text, line.trim());
+        }
+        text
+    }
+
+    pub fn last_line(&self) -> usize {
+        self.line + self.lines.len() - 1
+    }
+}
+
+pub fn blocks(source: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut current: Option<Block> = None;
+    for (i, line) in source.lines().enumerate() {
+        let line = line.trim_end_matches('\r');
+        if line.trim().is_empty() {
+            if let Some(block) = current.take() {
+                blocks.push(block);
+            }
+        } else {
+            current
+                .get_or_insert_with(|| Block {
+                    line: i + 1,
+                    lines: Vec::new(),
+                })
+                .lines
+                .push(line.to_owned());
+        }
+    }
+    blocks.extend(current);
+    blocks
+}
+
+/// Appends a wrapped line: CJK to CJK joins directly; a word broken by a
+/// hyphen at the line end is rejoined when the line goes on in lowercase;
+/// otherwise a space.
+pub fn join_wrapped(text: &mut String, next: &str) {
+    let (Some(last), Some(first)) = (text.chars().next_back(), next.chars().next()) else {
+        text.push_str(next);
+        return;
+    };
+    if is_cjk(last) || is_cjk(first) {
+        text.push_str(next);
+    } else if last == '-' && first.is_lowercase() && ends_with_letter_hyphen(text) {
+        text.pop();
+        text.push_str(next);
+    } else {
+        text.push(' ');
+        text.push_str(next);
+    }
+}
+
+fn ends_with_letter_hyphen(text: &str) -> bool {
+    let mut chars = text.chars().rev();
+    chars.next() == Some('-') && chars.next().is_some_and(char::is_alphabetic)
+}
+
+/// Removes the spaces a PDF leaves between CJK characters, and between CJK
+/// and digits or Latin letters, in a title (not in running text, where a
+/// space may separate two names).
+pub fn tighten_title(text: &str) -> String {
+    let chars: Vec<char> = text.trim().chars().collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_whitespace() {
+            let before = out.chars().next_back();
+            let after = chars[i + 1..].iter().find(|c| !c.is_whitespace()).copied();
+            // Dashes and ellipses are shared with Latin text, where the
+            // spaces around them matter.
+            let cjk = |c: char| is_cjk(c) && !matches!(c, '—' | '…' | '“' | '”' | '‘' | '’' | '·');
+            let touches_cjk = before.is_some_and(cjk) || after.is_some_and(cjk);
+            if touches_cjk || before.is_some_and(char::is_whitespace) {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A key for comparing titles: no whitespace, full-width brackets and
+/// punctuation folded to one form, Latin lowercased.
+pub fn match_key(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            ',' => '，',
+            ':' => '：',
+            ';' => '；',
+            '!' => '！',
+            '?' => '？',
+            '"' | '“' | '”' | '「' | '」' => '"',
+            '\'' | '‘' | '’' => '\'',
+            '—' | '–' => '-',
+            c if ('\u{FF01}'..='\u{FF5E}').contains(&c) && c.is_alphanumeric() => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            c => c.to_lowercase().next().unwrap_or(c),
+        })
+        .collect()
+}
+
+/// Does the text end where a sentence may end? Closing quotes and brackets
+/// are looked through: `……。”` ends a sentence, `“总开关”` does not.
+pub fn ends_sentence(text: &str) -> bool {
+    let trimmed = text
+        .trim_end()
+        .trim_end_matches(['”', '’', '」', '』', '"', '\'', '）', ')', '》', '】']);
+    trimmed.ends_with([
+        '。', '！', '？', '…', '；', '：', '.', '!', '?', ';', ':', '．',
+    ])
+}
+
+/// Sentence punctuation anywhere in the text (a title or a heading has none).
+pub fn has_sentence_punctuation(text: &str) -> bool {
+    text.contains(['。', '！', '？', '；'])
+        || text.contains(". ")
+        || text.ends_with('.') && text.split_whitespace().count() > 12
+}
+
+pub fn char_count(text: &str) -> usize {
+    text.chars().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_remember_their_lines() {
+        let b = blocks("\n\n甲\n乙\n\n\n丙\n");
+        assert_eq!(b.len(), 2);
+        assert_eq!(
+            (b[0].line, b[0].last_line(), b[0].text()),
+            (3, 4, "甲乙".to_owned())
+        );
+        assert_eq!(b[1].line, 7);
+    }
+
+    #[test]
+    fn wrapped_lines_join_by_script() {
+        let mut t = String::from("an organi-");
+        join_wrapped(&mut t, "zation of well-");
+        join_wrapped(&mut t, "Known words");
+        assert_eq!(t, "an organization of well- Known words");
+        let mut t = String::from("中文");
+        join_wrapped(&mut t, "接续");
+        assert_eq!(t, "中文接续");
+    }
+
+    #[test]
+    fn titles_lose_pdf_spaces() {
+        assert_eq!(
+            tighten_title("对办公厅工作 提出 28 字要求"),
+            "对办公厅工作提出28字要求"
+        );
+        assert_eq!(tighten_title("On  the  Office"), "On the Office");
+    }
+
+    #[test]
+    fn sentence_ends_look_through_quotes() {
+        assert!(ends_sentence("他说：“好。”"));
+        assert!(!ends_sentence("“总开关”"));
+        assert!(!ends_sentence("要把对党绝对忠"));
+        assert!(ends_sentence("有四个字："));
+    }
+
+    #[test]
+    fn match_keys_fold_width_and_space() {
+        assert_eq!(
+            match_key("办公厅(室)工作的 启示"),
+            match_key("办公厅（室）工作的启示")
+        );
+    }
+}
