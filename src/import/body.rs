@@ -6,7 +6,7 @@
 //! the source's: Markdown syntax characters are escaped, never dropped.
 
 use regex::Regex;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::import::text::{Block, char_count, ends_sentence, has_sentence_punctuation};
@@ -15,21 +15,31 @@ use crate::model::Interview;
 
 pub struct BodyContext {
     pub language: Language,
-    /// All running text of the source, one block a line: to ask whether a
-    /// doubled character is attested away from page breaks.
-    all_text: String,
+    /// Every run of 1 to 4 characters that stands doubled (常常, 谢谢) within
+    /// a block of the source: a doubling across a page break that is also
+    /// attested here is the author's, not the printer's.
+    doubled: HashSet<String>,
 }
 
 impl BodyContext {
     pub fn new(blocks: &[Block], language: Language) -> BodyContext {
-        let all_text = blocks
-            .iter()
-            .map(Block::text)
-            .collect::<Vec<_>>()
-            .join("\n");
-        BodyContext { language, all_text }
+        let mut doubled = HashSet::new();
+        for block in blocks {
+            let chars: Vec<char> = block.text().chars().collect();
+            for i in 0..chars.len() {
+                for n in 1..=MAX_DOUBLED.min((chars.len() - i) / 2) {
+                    if chars[i..i + n] == chars[i + n..i + 2 * n] {
+                        doubled.insert(chars[i..i + n].iter().collect());
+                    }
+                }
+            }
+        }
+        BodyContext { language, doubled }
     }
 }
+
+/// The longest repeated run looked for at a page break.
+const MAX_DOUBLED: usize = 4;
 
 pub struct Converted {
     pub markdown: String,
@@ -254,7 +264,7 @@ fn join_across_break(
 ) -> (String, Option<Emendation>) {
     let prev: Vec<char> = previous.chars().collect();
     let nxt: Vec<char> = next.chars().collect();
-    for n in (1..=4).rev() {
+    for n in (1..=MAX_DOUBLED).rev() {
         if prev.len() < n || nxt.len() <= n {
             continue;
         }
@@ -263,8 +273,7 @@ fn join_across_break(
         if repeated != starts || !repeated.chars().all(|c| c.is_alphanumeric()) {
             continue;
         }
-        let doubled = format!("{repeated}{repeated}");
-        if context.all_text.contains(&doubled) {
+        if context.doubled.contains(&repeated) {
             // A real reduplication (常常, 谢谢): keep both.
             continue;
         }

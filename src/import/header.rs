@@ -137,6 +137,23 @@ pub fn apply_interview_field(interview: &mut Interview, field: InterviewField, v
     }
 }
 
+/// A CJK name of two to four characters, or two or three capitalised
+/// Latin words.
+fn looks_like_a_name(text: &str) -> bool {
+    let n = text.chars().count();
+    if text
+        .chars()
+        .all(|c| crate::markdown::is_cjk(c) && c.is_alphabetic())
+    {
+        return (2..=4).contains(&n);
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    (2..=3).contains(&words.len())
+        && words
+            .iter()
+            .all(|w| w.starts_with(|c: char| c.is_uppercase()))
+}
+
 /// An author line: `习近平`; `中央党史研究室办公厅主任 王全春` (role, then the
 /// name after the last space); an affiliation on lines of its own before.
 pub fn is_author_line(text: &str) -> bool {
@@ -158,13 +175,33 @@ pub fn authors(lines: &[String]) -> Vec<Author> {
             vec![name.to_owned()],
         ),
         _ => {
-            let names: Vec<String> = last
-                .split(['、', ',', '，'])
+            let last = last
+                .strip_prefix("By ")
+                .or_else(|| last.strip_prefix("by "))
+                .unwrap_or(last);
+            let mut parts = last
+                .split(['、', ',', '，', ';'])
                 .map(|s| s.trim().trim_start_matches("and ").to_owned())
-                .filter(|s| !s.is_empty())
-                .collect();
-            let role = (!affiliation.is_empty()).then_some(affiliation.clone());
-            (role, names)
+                .filter(|s| !s.is_empty());
+            let mut names: Vec<String> = parts.next().into_iter().collect();
+            let mut role_parts: Vec<String> = Vec::new();
+            for part in parts {
+                // "Jane Doe, John Roe" names two people; "Jane Doe,
+                // Professor of History" names one and her post.
+                if role_parts.is_empty() && looks_like_a_name(&part) {
+                    names.push(part);
+                } else {
+                    role_parts.push(part);
+                }
+            }
+            let mut role = affiliation.clone();
+            if !role_parts.is_empty() {
+                if !role.is_empty() {
+                    role.push_str(", ");
+                }
+                role.push_str(&role_parts.join(", "));
+            }
+            ((!role.is_empty()).then_some(role), names)
         }
     };
     names
@@ -215,6 +252,12 @@ mod tests {
         assert_eq!(a[0].name, "中央办公厅法规局办公室");
         let a = authors(&["Jane Doe, John Roe".into()]);
         assert_eq!(a.len(), 2);
+        let a = authors(&["By Jane Doe, Professor of History".into()]);
+        assert_eq!(a.len(), 1);
+        assert_eq!(
+            (a[0].name.as_str(), a[0].role.as_deref()),
+            ("Jane Doe", Some("Professor of History"))
+        );
     }
 
     #[test]
