@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::diagnostic::{Error, Result};
 use crate::output::Staging;
 use crate::render::{pages, sitemap};
-use crate::{load, theme};
+use crate::{enrich, load, theme};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -45,10 +45,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     check_output_outside_content(root, &output)?;
     let edition = load::load(root, options.drafts)?;
     lap("load");
+    let notes = enrich::notes::load(root)?;
+    let anchors = enrich::notes::anchor(&edition, &notes)?;
+    lap("notes");
     let theme_name = options.theme.as_deref().unwrap_or(&edition.config.theme);
     let mut theme = theme::load(root, theme_name, &edition.config.language)?;
     lap("theme");
-    let pages = pages::render_all(&edition, &mut theme)?;
+    let pages = pages::render_all(&edition, &mut theme, &notes, &anchors)?;
     lap("render");
 
     let staging = Staging::open(&output)?;
@@ -68,7 +71,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
                 "base URL `{base}` must start with https:// or http://"
             )));
         }
-        let files: Vec<&str> = pages.iter().map(|p| p.file.as_str()).collect();
+        let files: Vec<&str> = pages
+            .iter()
+            .map(|p| p.file.as_str())
+            .filter(|f| f.ends_with(".html"))
+            .collect();
         staging.write("sitemap.xml", sitemap::sitemap(base, &files).as_bytes())?;
     }
     staging.commit()?;
@@ -77,7 +84,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     Ok(BuildReport {
         output,
         chapters: edition.chapters.len(),
-        pages: pages.len(),
+        pages: pages.iter().filter(|p| p.file.ends_with(".html")).count(),
         static_files: theme.static_files.len(),
         timings,
     })

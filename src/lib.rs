@@ -8,6 +8,7 @@ pub mod build;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub mod enrich;
 pub mod import;
 pub mod load;
 pub mod markdown;

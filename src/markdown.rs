@@ -199,6 +199,7 @@ fn name_headings(events: &mut [Event<'static>]) -> Vec<Heading> {
                 level,
                 id: unique,
                 text,
+                events: i..end + 1,
             });
             i = end;
         }

@@ -141,6 +141,39 @@ pub struct Heading {
     pub level: u8,
     pub id: String,
     pub text: String,
+    /// Where its events lie in `Document::events`, Start and End included.
+    pub events: Range<usize>,
+}
+
+/// A stretch of text that notes can point into: a paragraph or a heading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextUnit<'a> {
+    /// `p3`, or the heading's id: what a link to the place targets.
+    pub id: &'a str,
+    pub text: &'a str,
+    pub events: &'a Range<usize>,
+}
+
+impl Document {
+    /// Paragraphs and headings in reading order.
+    pub fn units(&self) -> Vec<TextUnit<'_>> {
+        let mut units: Vec<TextUnit> = self
+            .paragraphs
+            .iter()
+            .map(|p| TextUnit {
+                id: &p.id,
+                text: &p.text,
+                events: &p.events,
+            })
+            .chain(self.headings.iter().map(|h| TextUnit {
+                id: &h.id,
+                text: &h.text,
+                events: &h.events,
+            }))
+            .collect();
+        units.sort_by_key(|u| u.events.start);
+        units
+    }
 }
 
 #[derive(Debug)]

@@ -272,3 +272,52 @@ fn no_edition_at_all() {
     assert_eq!(result.status.code(), Some(1));
     assert!(stderr(&result).contains("no edition here"));
 }
+
+const NOTES: &str = "content/notes/notes.yaml";
+
+#[test]
+fn note_whose_text_is_gone() {
+    fails_cleanly(
+        |root| edit(root, NOTES, "exact: 三个会议", "exact: 三个会面"),
+        &[
+            "note `emend` quotes “三个会面”",
+            "content/notes/notes.yaml:12:1",
+            "the nearest text is “三个会议” in p2",
+        ],
+    );
+}
+
+#[test]
+fn note_that_matches_twice() {
+    fails_cleanly(
+        |root| edit(root, NOTES, "    exact: 第一段\n", "    exact: 段\n"),
+        &[
+            "stands 2 times in chapter `jianghua` (p1, p3)",
+            "notes.yaml:2:1",
+            "add `prefix` or `suffix`",
+        ],
+    );
+}
+
+#[test]
+fn note_for_a_chapter_that_does_not_exist() {
+    fails_cleanly(
+        |root| edit(root, NOTES, "chapter: fangtan", "chapter: fangtam"),
+        &[
+            "chapter `fangtam`, which does not exist",
+            "did you mean `fangtan`?",
+        ],
+    );
+}
+
+#[test]
+fn note_of_an_unknown_type() {
+    fails_cleanly(
+        |root| edit(root, NOTES, "type: gloss", "type: glos"),
+        &[
+            "unknown note type `glos`",
+            "notes.yaml:7:1",
+            "did you mean `gloss`?",
+        ],
+    );
+}

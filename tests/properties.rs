@@ -35,7 +35,7 @@ proptest! {
             paragraph_numbers: true,
             paragraph_label: "{n}",
             chapter_pages: &pages,
-        }).html;
+        }, &[], &HashMap::new()).html;
         for p in &doc.paragraphs {
             let anchor = format!("<p id=\"{}\"", p.id);
             prop_assert_eq!(html.matches(&anchor).count(), 1, "{} in {}", anchor, html);

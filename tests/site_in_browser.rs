@@ -98,3 +98,39 @@ fn site_is_valid_html() {
         drop(tmp);
     }
 }
+
+/// A note opens in place on a phone (keyboard and touch), closes with
+/// Escape, stands in the margin on a wide screen, and is a plain link
+/// without JavaScript: on the first chapter of the edition that has notes.
+#[test]
+fn notes_open_close_and_stand_in_the_margin() {
+    let Some(node) = node_and_packages(&["playwright-core"]) else {
+        return;
+    };
+    let Some(chromium) = common::require_tool("chromium") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let site = common::build_repo_site(tmp.path());
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&site)
+        .expect("site")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    pages.sort();
+    let page = pages
+        .iter()
+        .find(|p| {
+            let html = std::fs::read_to_string(p).unwrap_or_default();
+            html.contains("class=\"noteref\"") && html.contains("class=\"sidenote\"")
+        })
+        .expect("a chapter with notes");
+    let mut cmd = Command::new(&node);
+    cmd.arg(browser_dir().join("check-notes.mjs"))
+        .arg(&site)
+        .arg(page.file_name().expect("name"))
+        .env("CHROMIUM", &chromium)
+        .current_dir(common::repo_root());
+    let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
+    assert!(run.success(), "check-notes.mjs failed:\n{}", run.output());
+}

@@ -1,6 +1,8 @@
 //! A chapter's `Document` → HTML: paragraph anchors and numbers, speaker
-//! labels, footnote markers, wrapped tables and highlighted code. Everything
-//! else is pulldown-cmark's own HTML writer.
+//! labels, note markers (footnotes and stand-off notes, numbered together
+//! in reading order, each followed by its sidenote), emended readings,
+//! wrapped tables and highlighted code. Everything else is pulldown-cmark's
+//! own HTML writer.
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
@@ -8,6 +10,34 @@ use std::collections::HashMap;
 
 use crate::model::{Document, footnote_ref_id};
 use crate::render::highlight;
+
+/// A note of the chapter: one of its footnotes (index into
+/// `Document::footnotes`) or a stand-off note (index into the edition's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NoteKey {
+    Footnote(usize),
+    StandOff(usize),
+}
+
+/// A stand-off note's place: characters `start..end` of the text of the
+/// unit (paragraph or heading) whose events are `events`.
+#[derive(Debug, Clone)]
+pub struct Mark {
+    pub events: std::ops::Range<usize>,
+    pub start: usize,
+    pub end: usize,
+    pub note: NoteKey,
+    /// Mark the stretch itself as an emended reading.
+    pub emended: bool,
+}
+
+/// What to cut into a text event at a character offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Cut {
+    Close,
+    Marker(NoteKey),
+    Open,
+}
 
 pub struct BodyOptions<'a> {
     pub paragraph_numbers: bool,
@@ -20,17 +50,59 @@ pub struct BodyOptions<'a> {
 
 pub struct RenderedBody {
     pub html: String,
-    /// Per footnote (in `Document::footnotes` order), its HTML.
-    pub footnotes: Vec<String>,
+    /// The chapter's notes in number order (from 1), each with the ids of
+    /// its markers in the text.
+    pub notes: Vec<(NoteKey, Vec<String>)>,
 }
 
-pub fn render(document: &Document, options: &BodyOptions) -> RenderedBody {
-    let numbers: HashMap<&str, usize> = document
+/// Numbers notes as the reader meets them and writes their markers.
+struct Numbering<'a> {
+    order: Vec<(NoteKey, Vec<String>)>,
+    index: HashMap<NoteKey, usize>,
+    sidenotes: &'a HashMap<NoteKey, String>,
+}
+
+impl Numbering<'_> {
+    fn marker(&mut self, key: NoteKey) -> String {
+        let position = *self.index.entry(key).or_insert_with(|| {
+            self.order.push((key, Vec::new()));
+            self.order.len() - 1
+        });
+        let n = position + 1;
+        let refs = &mut self.order[position].1;
+        let id = footnote_ref_id(n, refs.len() + 1);
+        refs.push(id.clone());
+        let mut html = format!(
+            "<sup class=\"noteref\"><a id=\"{id}\" href=\"#fn-{n}\" role=\"doc-noteref\">{n}</a></sup>"
+        );
+        // The sidenote follows the first marker only.
+        if let (1, Some(inline)) = (refs.len(), self.sidenotes.get(&key)) {
+            html.push_str(&format!(
+                "<span class=\"sidenote\" id=\"sn-{n}\"><span class=\"sidenote-number\">{n}</span> {inline}</span>"
+            ));
+        }
+        html
+    }
+}
+
+pub fn render(
+    document: &Document,
+    options: &BodyOptions,
+    marks: &[Mark],
+    sidenotes: &HashMap<NoteKey, String>,
+) -> RenderedBody {
+    let footnote_keys: HashMap<&str, NoteKey> = document
         .footnotes
         .iter()
-        .map(|f| (f.label.as_str(), f.number))
+        .enumerate()
+        .map(|(i, f)| (f.label.as_str(), NoteKey::Footnote(i)))
         .collect();
-    let mut seen_refs: HashMap<usize, usize> = HashMap::new();
+    let cuts = cuts(document, marks);
+    let mut numbering = Numbering {
+        order: Vec::new(),
+        index: HashMap::new(),
+        sidenotes,
+    };
     let mut paragraphs = document.paragraphs.iter().peekable();
     let mut out: Vec<Event> = Vec::with_capacity(document.events.len() + 16);
     let mut code: Option<(String, String)> = None;
@@ -79,18 +151,32 @@ pub fn render(document: &Document, options: &BodyOptions) -> RenderedBody {
                 speaker_pending = false;
                 out.push(Event::Html("<strong class=\"speaker\">".into()));
             }
-            Event::FootnoteReference(label) => match numbers.get(label.as_ref()) {
-                Some(&n) => {
-                    let k = seen_refs.entry(n).or_insert(0);
-                    *k += 1;
-                    out.push(Event::Html(
-                        format!(
-                            "<sup class=\"fnref\"><a id=\"{}\" href=\"#fn-{n}\" role=\"doc-noteref\">{n}</a></sup>",
-                            footnote_ref_id(n, *k)
-                        )
-                        .into(),
-                    ));
+            Event::Text(text) if cuts.contains_key(&i) => {
+                let mut at_byte = 0;
+                let offsets: Vec<usize> = text
+                    .char_indices()
+                    .map(|(b, _)| b)
+                    .chain([text.len()])
+                    .collect();
+                for (offset, cut) in &cuts[&i] {
+                    let byte = offsets[(*offset).min(offsets.len() - 1)];
+                    if byte > at_byte {
+                        out.push(Event::Text(text[at_byte..byte].to_owned().into()));
+                        at_byte = byte;
+                    }
+                    let html = match cut {
+                        Cut::Open => "<span class=\"emended\">".to_owned(),
+                        Cut::Close => "</span>".to_owned(),
+                        Cut::Marker(key) => numbering.marker(*key),
+                    };
+                    out.push(Event::InlineHtml(html.into()));
                 }
+                if at_byte < text.len() {
+                    out.push(Event::Text(text[at_byte..].to_owned().into()));
+                }
+            }
+            Event::FootnoteReference(label) => match footnote_keys.get(label.as_ref()) {
+                Some(&key) => out.push(Event::InlineHtml(numbering.marker(key).into())),
                 // A reference to no definition is shown as written.
                 None => out.push(Event::Text(format!("[^{label}]").into())),
             },
@@ -131,16 +217,106 @@ pub fn render(document: &Document, options: &BodyOptions) -> RenderedBody {
 
     let mut html = String::with_capacity(document.events.len() * 24);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    let footnotes = document
-        .footnotes
-        .iter()
-        .map(|f| {
-            let mut note = String::new();
-            pulldown_cmark::html::push_html(&mut note, f.events.iter().cloned());
-            note
-        })
-        .collect();
-    RenderedBody { html, footnotes }
+    // Footnotes defined but never referred to still belong to the chapter.
+    for i in 0..document.footnotes.len() {
+        let key = NoteKey::Footnote(i);
+        if !numbering.index.contains_key(&key) {
+            numbering.index.insert(key, numbering.order.len());
+            numbering.order.push((key, Vec::new()));
+        }
+    }
+    RenderedBody {
+        html,
+        notes: numbering.order,
+    }
+}
+
+/// Where each mark cuts the text events of its unit: for every Text event,
+/// the character offsets (within the event) and what goes there, in order.
+fn cuts(document: &Document, marks: &[Mark]) -> HashMap<usize, Vec<(usize, Cut)>> {
+    let mut cuts: HashMap<usize, Vec<(usize, Cut)>> = HashMap::new();
+    for mark in marks {
+        let mut offset = 0;
+        let mut start_at = None;
+        let mut end_at = None;
+        for i in mark.events.clone() {
+            let length = match &document.events[i] {
+                Event::Text(t) | Event::Code(t) => t.chars().count(),
+                Event::SoftBreak | Event::HardBreak => 1,
+                _ => 0,
+            };
+            let is_text = matches!(document.events[i], Event::Text(_));
+            if start_at.is_none() && is_text && mark.start >= offset && mark.start < offset + length
+            {
+                start_at = Some((i, mark.start - offset));
+            }
+            if end_at.is_none() && length > 0 && mark.end > offset && mark.end <= offset + length {
+                // Inside a text event: cut it; at the end of code or a
+                // break: mark the next text event's start instead.
+                end_at = Some(if is_text {
+                    (i, mark.end - offset)
+                } else {
+                    (i + 1, 0)
+                });
+            }
+            offset += length;
+        }
+        let Some((end_event, end_offset)) = end_at else {
+            continue;
+        };
+        let end_event = (end_event..mark.events.end)
+            .find(|&i| matches!(document.events[i], Event::Text(_)))
+            .map_or((end_event, end_offset), |i| {
+                (i, if i == end_event { end_offset } else { 0 })
+            });
+        // An emended reading is wrapped only when it lies in one run of
+        // text, so that the markup always nests.
+        let wrap = mark.emended && start_at.is_some_and(|(i, _)| i == end_event.0);
+        if wrap {
+            let (i, o) = start_at.unwrap_or_default();
+            cuts.entry(i).or_default().push((o, Cut::Open));
+            cuts.entry(end_event.0)
+                .or_default()
+                .push((end_event.1, Cut::Close));
+        }
+        cuts.entry(end_event.0)
+            .or_default()
+            .push((end_event.1, Cut::Marker(mark.note)));
+    }
+    for list in cuts.values_mut() {
+        list.sort();
+    }
+    cuts
+}
+
+/// A note's Markdown events as HTML.
+pub fn note_html(events: &[Event<'static>]) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.iter().cloned());
+    html
+}
+
+/// The same note inline, for a sidenote inside a paragraph: one paragraph's
+/// content, or several joined by line breaks; None when it holds blocks
+/// (lists, code, tables) that cannot stand inside a paragraph.
+pub fn inline_note_html(block_html: &str) -> Option<String> {
+    let trimmed = block_html.trim();
+    let inner = trimmed.strip_prefix("<p>")?.strip_suffix("</p>")?;
+    let parts: Vec<&str> = inner.split("</p>\n<p>").collect();
+    let blocky = [
+        "<ul",
+        "<ol",
+        "<pre",
+        "<table",
+        "<blockquote",
+        "<div",
+        "<h",
+        "<p",
+    ];
+    if parts.iter().any(|p| blocky.iter().any(|b| p.contains(b))) {
+        return None;
+    }
+    Some(parts.join("<br>"))
 }
 
 /// `other.md#p3` → `other.html#p3` when `other.md` is a chapter.
@@ -193,6 +369,8 @@ mod tests {
                 paragraph_label: "第{n}段",
                 chapter_pages: &pages,
             },
+            &[],
+            &HashMap::new(),
         )
     }
 
@@ -220,7 +398,13 @@ mod tests {
         );
         assert!(body.html.contains("id=\"fnref-1\" href=\"#fn-1\""));
         assert!(body.html.contains("id=\"fnref-1-2\" href=\"#fn-1\""));
-        assert_eq!(body.footnotes, ["<p>注。</p>\n"]);
+        assert_eq!(
+            body.notes,
+            [(
+                NoteKey::Footnote(0),
+                vec!["fnref-1".to_owned(), "fnref-1-2".to_owned()]
+            )]
+        );
     }
 
     #[test]

@@ -3,5 +3,6 @@
 
 pub mod body;
 pub mod highlight;
+pub mod notes;
 pub mod pages;
 pub mod sitemap;

@@ -7,8 +7,10 @@ use std::collections::HashMap;
 
 use crate::date::DisplayDate;
 use crate::diagnostic::Result;
-use crate::model::{Author, Chapter, Edition, footnote_ref_id};
+use crate::enrich::notes::{Anchor, LoadedNote};
+use crate::model::{Author, Chapter, Edition};
 use crate::render::body::{self, BodyOptions};
+use crate::render::notes::{self as apparatus, Apparatus, NoteRecord, NoteView};
 use crate::theme::{Theme, template_error};
 
 #[derive(Serialize)]
@@ -48,7 +50,7 @@ struct ChapterView<'a> {
     source: Option<&'a str>,
     interview: Option<InterviewView<'a>>,
     body_html: String,
-    footnotes: Vec<FootnoteView>,
+    notes: Vec<NoteView>,
     headings: Vec<HeadingView<'a>>,
 }
 
@@ -59,14 +61,6 @@ struct InterviewView<'a> {
     interviewers: &'a [String],
     date: Option<DisplayDate>,
     place: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct FootnoteView {
-    number: usize,
-    id: String,
-    html: String,
-    refs: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -93,7 +87,12 @@ pub fn page_file(slug: &str) -> String {
     format!("{slug}.html")
 }
 
-pub fn render_all(edition: &Edition, theme: &mut Theme) -> Result<Vec<Page>> {
+pub fn render_all(
+    edition: &Edition,
+    theme: &mut Theme,
+    notes: &[LoadedNote],
+    anchors: &[Anchor],
+) -> Result<Vec<Page>> {
     let language = &edition.config.language;
     let strings = &theme.strings;
     let entries: Vec<Entry> = edition
@@ -125,6 +124,8 @@ pub fn render_all(edition: &Edition, theme: &mut Theme) -> Result<Vec<Page>> {
     );
     global.insert("toc", &entries);
     let theme: &Theme = theme;
+    let strings = &theme.strings;
+    let apparatus = Apparatus::new(edition, notes, anchors, strings);
 
     let paragraph_label = strings
         .get("paragraph_label")
@@ -145,26 +146,66 @@ pub fn render_all(edition: &Edition, theme: &mut Theme) -> Result<Vec<Page>> {
     };
 
     let mut pages = vec![render_index(edition, theme)?];
-    let chapters: Vec<Page> = edition
+    let chapters: Vec<(Page, Vec<NoteRecord>)> = edition
         .chapters
         .par_iter()
         .enumerate()
         .map(|(i, chapter)| {
             let prev = i.checked_sub(1).map(|j| &entries[j]);
             let next = entries.get(i + 1);
+            let neighbours = (prev, next);
             render_chapter(
+                i,
                 chapter,
                 &entries[i],
-                prev,
-                next,
+                neighbours,
                 theme,
                 &body_options,
+                &apparatus,
                 language,
             )
         })
         .collect::<Result<_>>()?;
-    pages.extend(chapters);
+    let mut records = Vec::new();
+    for (page, chapter_records) in chapters {
+        pages.push(page);
+        records.extend(chapter_records);
+    }
+    if theme.tera.contains_template("notes.html") && !records.is_empty() {
+        pages.push(render_notes_page(theme, &records, &apparatus)?);
+    }
+    pages.push(Page {
+        file: "data/notes.json".to_owned(),
+        html: apparatus::notes_json(&records),
+    });
     Ok(pages)
+}
+
+fn render_notes_page(theme: &Theme, records: &[NoteRecord], apparatus: &Apparatus) -> Result<Page> {
+    let title = theme
+        .strings
+        .get("notes_page_title")
+        .and_then(|v| v.as_str())
+        .unwrap_or("Notes");
+    let mut context = tera::Context::new();
+    context.insert(
+        "page",
+        &PageView {
+            kind: "notes",
+            url: "notes.html",
+            title,
+        },
+    );
+    context.insert("note_groups", &apparatus::groups(records, apparatus));
+    context.insert("note_count", &records.len());
+    let html = theme
+        .tera
+        .render("notes.html", &context)
+        .map_err(|e| template_error(&e, &theme.templates))?;
+    Ok(Page {
+        file: "notes.html".to_owned(),
+        html,
+    })
 }
 
 fn render_index(edition: &Edition, theme: &Theme) -> Result<Page> {
@@ -187,30 +228,26 @@ fn render_index(edition: &Edition, theme: &Theme) -> Result<Page> {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn render_chapter(
+    index: usize,
     chapter: &Chapter,
     entry: &Entry,
-    prev: Option<&Entry>,
-    next: Option<&Entry>,
+    (prev, next): (Option<&Entry>, Option<&Entry>),
     theme: &Theme,
     options: &BodyOptions,
+    apparatus: &Apparatus,
     language: &str,
-) -> Result<Page> {
-    let rendered = body::render(&chapter.document, options);
-    let footnotes = chapter
-        .document
-        .footnotes
+) -> Result<(Page, Vec<NoteRecord>)> {
+    let marks = apparatus.marks(index, chapter);
+    let sidenotes = apparatus.sidenotes(index, chapter);
+    let rendered = body::render(&chapter.document, options, &marks, &sidenotes);
+    let views = apparatus.views(index, chapter, &rendered);
+    let records: Vec<NoteRecord> = views
         .iter()
-        .zip(rendered.footnotes)
-        .map(|(f, html)| FootnoteView {
-            number: f.number,
-            id: f.id(),
-            html,
-            refs: (1..=f.references)
-                .map(|k| footnote_ref_id(f.number, k))
-                .collect(),
-        })
+        .map(|(view, loaded)| apparatus::record(chapter, view.clone(), *loaded))
         .collect();
+    let notes: Vec<NoteView> = views.into_iter().map(|(view, _)| view).collect();
     let headings = chapter
         .document
         .headings
@@ -244,7 +281,7 @@ fn render_chapter(
                 place: i.place.as_deref(),
             }),
             body_html: rendered.html,
-            footnotes,
+            notes,
             headings,
         },
     );
@@ -254,7 +291,7 @@ fn render_chapter(
         .tera
         .render("chapter.html", &context)
         .map_err(|e| template_error(&e, &theme.templates))?;
-    Ok(Page { file: url, html })
+    Ok((Page { file: url, html }, records))
 }
 
 fn entry<'a>(chapter: &'a Chapter, language: &str, strings: &serde_json::Value) -> Entry<'a> {

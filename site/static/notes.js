@@ -1,0 +1,63 @@
+/* zhushu — theme "classic": notes in place on narrow screens.
+ *
+ * Without this script a note marker is a plain link to the endnote, and on
+ * wide screens every note also stands in the margin beside its paragraph.
+ * On narrow screens the script opens the note in place, under the line,
+ * when its marker is activated (click, tap, Enter), and closes it with a
+ * second activation or with Escape, which returns focus to the marker. */
+(function () {
+  "use strict";
+  var wide = window.matchMedia("(min-width: 75em)");
+
+  function sidenoteOf(marker) {
+    var n = (marker.getAttribute("href") || "").replace("#fn-", "");
+    var side = document.getElementById("sn-" + n);
+    // Only the first marker of a note carries its sidenote.
+    return side && marker.id === "fnref-" + n ? side : null;
+  }
+
+  function setOpen(marker, side, open) {
+    side.classList.toggle("open", open);
+    marker.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+
+  function closeAll(except) {
+    var open = document.querySelectorAll(".sidenote.open");
+    for (var i = 0; i < open.length; i++) {
+      if (open[i] === except) { continue; }
+      var marker = document.getElementById("fnref-" + open[i].id.slice(3));
+      if (marker) { setOpen(marker, open[i], false); }
+    }
+  }
+
+  var markers = document.querySelectorAll("sup.noteref a");
+  for (var i = 0; i < markers.length; i++) {
+    var side = sidenoteOf(markers[i]);
+    if (side) {
+      markers[i].setAttribute("aria-controls", side.id);
+      markers[i].setAttribute("aria-expanded", "false");
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var marker = event.target.closest ? event.target.closest("sup.noteref a") : null;
+    if (!marker || wide.matches) { return; }
+    var side = sidenoteOf(marker);
+    if (!side) { return; }
+    event.preventDefault();
+    var open = !side.classList.contains("open");
+    closeAll(side);
+    setOpen(marker, side, open);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var side = document.querySelector(".sidenote.open");
+    if (!side) { return; }
+    var marker = document.getElementById("fnref-" + side.id.slice(3));
+    if (marker) {
+      setOpen(marker, side, false);
+      marker.focus();
+    }
+  });
+})();

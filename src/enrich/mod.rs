@@ -1,0 +1,5 @@
+//! Passes over the loaded edition that find places in the text. They
+//! produce anchors (offsets into paragraph and heading text), never markup;
+//! render turns anchors into HTML.
+
+pub mod notes;

@@ -1,0 +1,292 @@
+//! The editorial apparatus as rendered: each chapter's notes (footnotes and
+//! stand-off notes) with their HTML, the sidenote form of each, the page
+//! that lists every note by type, and `data/notes.json`.
+
+use pulldown_cmark::Parser;
+use serde::Serialize;
+use std::collections::HashMap;
+
+use crate::enrich::notes::{Anchor, LoadedNote, NOTE_TYPES};
+use crate::markdown;
+use crate::model::{Chapter, Edition};
+use crate::render::body::{self, Mark, NoteKey, RenderedBody};
+
+/// Stand-off notes rendered once, and where each chapter's notes point.
+pub struct Apparatus<'a> {
+    notes: &'a [LoadedNote],
+    /// Per stand-off note: its block HTML (type-specific lead included).
+    html: Vec<String>,
+    /// Per chapter: (anchor, unit id) of its stand-off notes.
+    by_chapter: Vec<Vec<&'a Anchor>>,
+    strings: &'a serde_json::Value,
+}
+
+/// A note as templates see it (`chapter.notes`) and as notes.json has it.
+#[derive(Serialize, Clone)]
+pub struct NoteView {
+    pub number: usize,
+    /// `fn-3`: the endnote's id in the chapter page.
+    pub anchor: String,
+    /// footnote, source, gloss, emendation, commentary, cross-reference.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub kind_label: String,
+    pub html: String,
+    /// Ids of its markers in the text.
+    pub refs: Vec<String>,
+    /// The paragraph or heading it belongs to.
+    pub paragraph: Option<String>,
+    pub exact: Option<String>,
+    pub original: Option<String>,
+    pub corrected: Option<String>,
+}
+
+/// One line of the notes page and of notes.json.
+#[derive(Serialize, Clone)]
+pub struct NoteRecord {
+    pub id: String,
+    pub chapter: String,
+    pub chapter_title: String,
+    pub url: String,
+    #[serde(flatten)]
+    pub note: NoteView,
+    pub prefix: Option<String>,
+    pub suffix: Option<String>,
+    pub occurrence: Option<usize>,
+    /// The note as written (Markdown), for stand-off notes.
+    pub body: Option<String>,
+    pub file: Option<String>,
+}
+
+impl<'a> Apparatus<'a> {
+    pub fn new(
+        edition: &Edition,
+        notes: &'a [LoadedNote],
+        anchors: &'a [Anchor],
+        strings: &'a serde_json::Value,
+    ) -> Apparatus<'a> {
+        let mut by_chapter: Vec<Vec<&Anchor>> = vec![Vec::new(); edition.chapters.len()];
+        for anchor in anchors {
+            by_chapter[anchor.chapter].push(anchor);
+        }
+        let original_reading = string(strings, "original_reading", "Source reads “{text}”.");
+        let html = notes
+            .iter()
+            .map(|loaded| {
+                let note = &loaded.note;
+                let mut html = markdown_html(&note.body);
+                if let (Some(original), "emendation") = (&note.original, note.kind.as_str()) {
+                    // A 校勘记 gives the source's reading first.
+                    let lead = original_reading.replace("{text}", &escape(original));
+                    html = match html.strip_prefix("<p>") {
+                        Some(rest) => format!("<p>{lead}{rest}"),
+                        None => format!("<p>{lead}</p>\n{html}"),
+                    };
+                }
+                html
+            })
+            .collect();
+        Apparatus {
+            notes,
+            html,
+            by_chapter,
+            strings,
+        }
+    }
+
+    /// The marks to cut into chapter `index`'s text.
+    pub fn marks(&self, index: usize, chapter: &Chapter) -> Vec<Mark> {
+        let units = chapter.document.units();
+        self.by_chapter[index]
+            .iter()
+            .map(|a| Mark {
+                events: units[a.unit].events.clone(),
+                start: a.start,
+                end: a.end,
+                note: NoteKey::StandOff(a.note),
+                emended: self.notes[a.note].note.kind == "emendation",
+            })
+            .collect()
+    }
+
+    /// The inline form of each of the chapter's notes, for sidenotes.
+    pub fn sidenotes(&self, index: usize, chapter: &Chapter) -> HashMap<NoteKey, String> {
+        let footnotes = chapter
+            .document
+            .footnotes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| {
+                body::inline_note_html(&body::note_html(&f.events))
+                    .map(|h| (NoteKey::Footnote(i), h))
+            });
+        let standoff = self.by_chapter[index].iter().filter_map(|a| {
+            let inline = body::inline_note_html(&self.html[a.note])?;
+            let label = self.kind_label(&self.notes[a.note].note.kind);
+            Some((
+                NoteKey::StandOff(a.note),
+                format!(
+                    "<span class=\"note-kind\">{}</span>{inline}",
+                    escape(&label)
+                ),
+            ))
+        });
+        footnotes.chain(standoff).collect()
+    }
+
+    /// The chapter's notes in number order, for its template and the page
+    /// of all notes.
+    pub fn views(
+        &self,
+        index: usize,
+        chapter: &Chapter,
+        rendered: &RenderedBody,
+    ) -> Vec<(NoteView, Option<&LoadedNote>)> {
+        let units = chapter.document.units();
+        let unit_of: HashMap<usize, &str> = self.by_chapter[index]
+            .iter()
+            .map(|a| (a.note, units[a.unit].id))
+            .collect();
+        // A footnote belongs to the paragraph of its first marker.
+        let mut footnote_paragraph: HashMap<usize, &str> = HashMap::new();
+        for unit in &units {
+            for event in &chapter.document.events[unit.events.clone()] {
+                if let pulldown_cmark::Event::FootnoteReference(label) = event {
+                    if let Some(i) = chapter
+                        .document
+                        .footnotes
+                        .iter()
+                        .position(|f| f.label == label.as_ref())
+                    {
+                        footnote_paragraph.entry(i).or_insert(unit.id);
+                    }
+                }
+            }
+        }
+        rendered
+            .notes
+            .iter()
+            .enumerate()
+            .map(|(position, (key, refs))| {
+                let number = position + 1;
+                let (view, loaded) = match *key {
+                    NoteKey::Footnote(i) => (
+                        NoteView {
+                            number,
+                            anchor: format!("fn-{number}"),
+                            kind: "footnote".to_owned(),
+                            kind_label: self.kind_label("footnote"),
+                            html: body::note_html(&chapter.document.footnotes[i].events),
+                            refs: refs.clone(),
+                            paragraph: footnote_paragraph.get(&i).map(|s| s.to_string()),
+                            exact: None,
+                            original: None,
+                            corrected: None,
+                        },
+                        None,
+                    ),
+                    NoteKey::StandOff(n) => {
+                        let note = &self.notes[n].note;
+                        (
+                            NoteView {
+                                number,
+                                anchor: format!("fn-{number}"),
+                                kind: note.kind.clone(),
+                                kind_label: self.kind_label(&note.kind),
+                                html: self.html[n].clone(),
+                                refs: refs.clone(),
+                                paragraph: unit_of.get(&n).map(|s| s.to_string()),
+                                exact: Some(note.exact.clone()),
+                                original: note.original.clone(),
+                                corrected: note.corrected.clone(),
+                            },
+                            Some(&self.notes[n]),
+                        )
+                    }
+                };
+                (view, loaded)
+            })
+            .collect()
+    }
+
+    pub fn kind_label(&self, kind: &str) -> String {
+        self.strings
+            .get("note_kinds")
+            .and_then(|k| k.get(kind))
+            .and_then(|v| v.as_str())
+            .unwrap_or(kind)
+            .to_owned()
+    }
+}
+
+pub fn record(chapter: &Chapter, view: NoteView, loaded: Option<&LoadedNote>) -> NoteRecord {
+    let id = match loaded.and_then(|l| l.note.id.clone()) {
+        Some(id) => id,
+        None => format!("{}-{}", chapter.slug, view.anchor),
+    };
+    NoteRecord {
+        id,
+        chapter: chapter.slug.clone(),
+        chapter_title: chapter.front.title.clone(),
+        url: format!("{}.html#{}", chapter.slug, view.anchor),
+        prefix: loaded
+            .map(|l| l.note.prefix.clone())
+            .filter(|p| !p.is_empty()),
+        suffix: loaded
+            .map(|l| l.note.suffix.clone())
+            .filter(|s| !s.is_empty()),
+        occurrence: loaded.and_then(|l| l.note.occurrence),
+        body: loaded.map(|l| l.note.body.clone()),
+        file: loaded.map(|l| format!("{}:{}", l.file.display(), l.line)),
+        note: view,
+    }
+}
+
+/// Notes grouped by type, in the order of `NOTE_TYPES` (footnotes first).
+#[derive(Serialize)]
+pub struct NoteGroup<'a> {
+    #[serde(rename = "type")]
+    pub kind: &'a str,
+    pub label: String,
+    pub notes: Vec<&'a NoteRecord>,
+}
+
+pub fn groups<'a>(records: &'a [NoteRecord], apparatus: &Apparatus) -> Vec<NoteGroup<'a>> {
+    std::iter::once("footnote")
+        .chain(NOTE_TYPES.iter().copied())
+        .map(|kind| NoteGroup {
+            kind,
+            label: apparatus.kind_label(kind),
+            notes: records.iter().filter(|r| r.note.kind == kind).collect(),
+        })
+        .filter(|g| !g.notes.is_empty())
+        .collect()
+}
+
+pub fn notes_json(records: &[NoteRecord]) -> String {
+    #[derive(Serialize)]
+    struct Export<'a> {
+        notes: &'a [NoteRecord],
+    }
+    let mut json =
+        serde_json::to_string_pretty(&Export { notes: records }).expect("notes serialise");
+    json.push('\n');
+    json
+}
+
+fn markdown_html(text: &str) -> String {
+    let events: Vec<_> = Parser::new_ext(text, markdown::options())
+        .map(|e| e.into_static())
+        .collect();
+    body::note_html(&events)
+}
+
+fn string<'s>(strings: &'s serde_json::Value, key: &str, default: &'s str) -> &'s str {
+    strings.get(key).and_then(|v| v.as_str()).unwrap_or(default)
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark_escape::escape_html(&mut out, text).ok();
+    out
+}
