@@ -71,6 +71,12 @@ struct HeadingView<'a> {
 }
 
 #[derive(Serialize)]
+struct BackMatter {
+    url: &'static str,
+    title: String,
+}
+
+#[derive(Serialize)]
 struct PageView<'a> {
     kind: &'a str,
     url: &'a str,
@@ -123,6 +129,20 @@ pub fn render_all(
         },
     );
     global.insert("toc", &entries);
+    // Pages after the chapters, listed with the contents.
+    let has_notes = !notes.is_empty() || edition.chapters.iter().any(|c| !c.document.footnotes.is_empty());
+    let mut back_matter = Vec::new();
+    if has_notes && theme.tera.contains_template("notes.html") {
+        back_matter.push(BackMatter {
+            url: "notes.html",
+            title: strings
+                .get("notes_page_title")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Notes")
+                .to_owned(),
+        });
+    }
+    theme.tera.global_context().insert("back_matter", &back_matter);
     let theme: &Theme = theme;
     let strings = &theme.strings;
     let apparatus = Apparatus::new(edition, notes, anchors, strings);
@@ -171,7 +191,7 @@ pub fn render_all(
         pages.push(page);
         records.extend(chapter_records);
     }
-    if theme.tera.contains_template("notes.html") && !records.is_empty() {
+    if !back_matter.is_empty() {
         pages.push(render_notes_page(theme, &records, &apparatus)?);
     }
     pages.push(Page {
