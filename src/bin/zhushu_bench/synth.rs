@@ -102,12 +102,12 @@ impl Rng {
 
 /// Mixes a seed with a stream number, so that the streams of one seed are
 /// unrelated to each other.
-fn sub_seed(seed: u64, stream: u64) -> u64 {
+pub fn sub_seed(seed: u64, stream: u64) -> u64 {
     Rng::new(seed ^ stream.wrapping_mul(0xD1B5_4A32_D192_ED03)).next_u64()
 }
 
-const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴孔汤";
-const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚英华玉萍红玲燕彬鹏辉建国志宏海波宁晨雪文斌峰立新春丹晓琳军浩宇婷凯佳";
+pub const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严武戴孔汤";
+pub const GIVEN: &str = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚英华玉萍红玲燕彬鹏辉建国志宏海波宁晨雪文斌峰立新春丹晓琳军浩宇婷凯佳";
 const ROLES: &[&str] = &[
     "研究员",
     "编辑",
@@ -125,31 +125,31 @@ const KINDS: &[(&str, usize)] = &[
     ("news", 12),
     ("table", 8),
 ];
-const NUMERALS: &[&str] = &["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+pub const NUMERALS: &[&str] = &["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 const INTERVIEWER: &str = "采访组";
 
 /// The characters of [`COMMON_CHARS`], most frequent first.
-fn alphabet() -> &'static [char] {
+pub fn alphabet() -> &'static [char] {
     use std::sync::OnceLock;
     static CHARS: OnceLock<Vec<char>> = OnceLock::new();
     CHARS.get_or_init(|| COMMON_CHARS.chars().collect())
 }
 
-fn push_chars(out: &mut String, rng: &mut Rng, n: usize) {
+pub fn push_chars(out: &mut String, rng: &mut Rng, n: usize) {
     let chars = alphabet();
     for _ in 0..n {
         out.push(chars[rng.zipfish(chars.len())]);
     }
 }
 
-fn word(rng: &mut Rng, lo: usize, hi: usize) -> String {
+pub fn word(rng: &mut Rng, lo: usize, hi: usize) -> String {
     let mut s = String::new();
     let n = rng.range(lo, hi);
     push_chars(&mut s, rng, n);
     s
 }
 
-fn person(rng: &mut Rng) -> String {
+pub fn person(rng: &mut Rng) -> String {
     let surnames: Vec<char> = SURNAMES.chars().collect();
     let given: Vec<char> = GIVEN.chars().collect();
     let mut s = String::new();
