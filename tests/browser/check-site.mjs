@@ -452,7 +452,9 @@ async function navigationCheck() {
       for (const s of scopes) {
         const root = document.querySelector(s);
         if (!root) continue;
+        // Back matter (notes, glossary) follows the chapters but is not one.
         const links = [...root.querySelectorAll('a[href]')]
+          .filter((a) => !a.closest('.back-matter'))
           .filter((a) => a.protocol === 'file:' && /\.html$/.test(a.pathname) && !/(^|\/)index\.html$/.test(a.pathname))
           .map((a) => a.href.split('#')[0]);
         const uniq = [...new Set(links)];
