@@ -20,7 +20,19 @@ pub fn parse(body: &str) -> Document {
     let mut definition_order: Vec<String> = Vec::new();
     let mut current_definition: Option<(String, Vec<Event<'static>>)> = None;
 
-    for event in Parser::new_ext(body, options()) {
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        // An asterisk the author escaped (`\*`) must stay an asterisk when
+        // `recover_cjk_strong` looks for literal `**` pairs: hide it as a
+        // private-use character until then.
+        // pulldown-cmark starts a text event at the escaped character, just
+        // after its backslash.
+        let escaped = range.start > 0 && body.as_bytes()[range.start - 1] == b'\\';
+        let event = match event {
+            Event::Text(t) if escaped && t.starts_with('*') => {
+                Event::Text(CowStr::from(format!("{ESCAPED_ASTERISK}{}", &t[1..])))
+            }
+            event => event,
+        };
         match event {
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 current_definition = Some((label.to_string(), Vec::new()));
@@ -46,6 +58,7 @@ pub fn parse(body: &str) -> Document {
     for events in std::iter::once(&mut events).chain(definitions.values_mut()) {
         merge_adjacent_text(events);
         recover_cjk_strong(events);
+        restore_escaped_asterisks(events);
         join_cjk_line_breaks(events);
     }
 
@@ -57,6 +70,18 @@ pub fn parse(body: &str) -> Document {
         paragraphs,
         headings,
         footnotes,
+    }
+}
+
+const ESCAPED_ASTERISK: char = '\u{F02A}';
+
+fn restore_escaped_asterisks(events: &mut [Event<'static>]) {
+    for event in events {
+        if let Event::Text(t) = event {
+            if t.contains(ESCAPED_ASTERISK) {
+                *t = CowStr::from(t.replace(ESCAPED_ASTERISK, "*"));
+            }
+        }
     }
 }
 
@@ -379,6 +404,14 @@ mod tests {
         assert_eq!(doc.paragraphs[0].text, "采访组：您好，注意：这里。");
         assert_eq!(doc.paragraphs[0].speaker.as_deref(), Some("采访组"));
         assert_eq!(doc.paragraphs[1].text, "234 and ** x **");
+        let escaped = parse("写作\\*\\*重点\\*\\*，\n");
+        assert_eq!(escaped.paragraphs[0].text, "写作**重点**，");
+        assert!(
+            !escaped
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::Start(Tag::Strong)))
+        );
     }
 
     #[test]

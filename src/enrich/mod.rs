@@ -3,3 +3,4 @@
 //! render turns anchors into HTML.
 
 pub mod notes;
+pub mod quotations;

@@ -62,9 +62,17 @@ static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:([一二三四五六七八九十百]+、)|([（(][一二三四五六七八九十百]+[）)])|(第[一二三四五六七八九十百]+[章节部分篇])|([IVXLC]+\.\s)|(\d{1,2}\.\s?\D))").unwrap()
 });
 
+/// A short line numbered as a heading is (一、, （一）, 第一章, I., 1.).
+pub fn is_numbered_heading(text: &str) -> bool {
+    NUMBERED_HEADING.is_match(text) && char_count(text) <= 40
+}
+
+/// `speaker_labels`: labels known to open turns (the interviewers' group
+/// label as the particulars give it), besides the names of the particulars.
 pub fn convert(
     blocks: &[Block],
     interview: Option<&Interview>,
+    speaker_labels: &[String],
     context: &BodyContext,
 ) -> Converted {
     let mut parts: Vec<Part> = Vec::new();
@@ -130,6 +138,13 @@ pub fn convert(
             }
         }
         if numbered_heading {
+            judgements.push(Judgement {
+                line: block.line,
+                text: format!(
+                    "line {}: “{}” read as a heading (numbered)",
+                    block.line, text
+                ),
+            });
             let caps = numbered.unwrap();
             let level = if caps.get(1).is_some() || caps.get(3).is_some() || caps.get(4).is_some() {
                 2
@@ -182,7 +197,7 @@ pub fn convert(
         }
     }
 
-    let speakers = speakers(&parts, interview);
+    let speakers = speakers(&parts, interview, speaker_labels);
     let mut markdown = String::new();
     let (mut paragraphs, mut turns, mut table_rows) = (0, 0, 0);
     let mut first_person = 0usize;
@@ -307,7 +322,7 @@ fn join_text(text: &mut String, next: &str) {
 
 /// Speaker labels: the interview's own (its interviewers' group label, the
 /// interviewee), and any label that opens two or more paragraphs.
-fn speakers(parts: &[Part], interview: Option<&Interview>) -> Vec<String> {
+fn speakers(parts: &[Part], interview: Option<&Interview>, labels_given: &[String]) -> Vec<String> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for part in parts {
         if let Part::Paragraph { text, .. } = part {
@@ -321,9 +336,11 @@ fn speakers(parts: &[Part], interview: Option<&Interview>) -> Vec<String> {
         .filter(|(_, n)| *n >= 2)
         .map(|(l, _)| l)
         .collect();
-    if let Some(name) = interview.and_then(|i| i.interviewee.clone()) {
-        labels.push(name);
+    if let Some(interview) = interview {
+        labels.extend(interview.interviewee.clone());
+        labels.extend(interview.interviewers.iter().cloned());
     }
+    labels.extend(labels_given.iter().cloned());
     labels.sort();
     labels.dedup();
     labels
@@ -387,7 +404,20 @@ pub fn escape_inline(text: &str) -> String {
     for c in text.chars() {
         if matches!(
             c,
-            '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#' | '&' | '|' | '~' | '!'
+            '\\' | '*'
+                | '_'
+                | '`'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '#'
+                | '&'
+                | '|'
+                | '~'
+                | '!'
+                | '{'
+                | '}'
         ) {
             out.push('\\');
         }
@@ -404,7 +434,7 @@ mod tests {
     fn run(src: &str) -> Converted {
         let b = blocks(src);
         let context = BodyContext::new(&b, Language::Chinese);
-        convert(&b, None, &context)
+        convert(&b, None, &[], &context)
     }
 
     #[test]

@@ -97,6 +97,19 @@ pub fn read_contents(blocks: &[Block]) -> Option<Contents> {
             }
             join_wrapped(&mut text, next.trim());
             if let Some(caps) = PAGE_AT_END.captures(&text) {
+                // In a numbered contents, an unnumbered line ending in a
+                // page number continues this entry, whose own trailing
+                // number was part of its title (`提出 12` / `字要求 3`).
+                let numbered = ENTRY_NUMBER.is_match(lines[i].2);
+                let continued = span < 2
+                    && lines.get(i + span + 1).is_some_and(|&(_, _, next)| {
+                        numbered
+                            && !ENTRY_NUMBER.is_match(next)
+                            && PAGE_AT_END.is_match(next.trim())
+                    });
+                if continued {
+                    continue;
+                }
                 let (number, title) = split_number(&caps[1]);
                 let (title, subtitle) = split_subtitle(&tighten_title(title));
                 entries.push(Entry {
@@ -152,6 +165,11 @@ static INSTITUTION: LazyLock<Regex> = LazyLock::new(|| {
 static EDITORS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:(.+?)\s*(?:主编|编著|编选|编|選編|編)|(?i:edited by)\s+(.+))$").unwrap()
 });
+
+/// A line naming an institution (大学, 出版社, 办公室, University, ...).
+pub fn is_institution(text: &str) -> bool {
+    INSTITUTION.is_match(text) || text.ends_with("办公室") || text.ends_with("研究室")
+}
 
 /// Reads the cover: the lines before the table of contents.
 pub fn read_cover(blocks: &[Block]) -> Cover {

@@ -108,8 +108,14 @@ pub fn interview_field(text: &str) -> Option<(InterviewField, String, String)> {
         }
         _ => InterviewField::Place,
     };
-    // "采访组：胡庆国同志，您好！" is the first question, not a particular.
-    let question = value.contains(['？', '！', '?', '!']) || value.chars().count() > 120;
+    // "采访组：胡庆国同志，您好！" or "采访组：请您谈谈……。" is the first
+    // question, not a particular: particulars are names, dates and places.
+    let question = value.contains(['？', '！', '?', '!'])
+        || (field != InterviewField::Interviewee
+            && (value.contains(['。', '，'])
+                || value.ends_with('.')
+                || value.chars().count() > 40))
+        || value.chars().count() > 160;
     (!(question && field != InterviewField::Interviewee)).then(|| (field, value, c[1].to_owned()))
 }
 
@@ -124,11 +130,28 @@ pub fn apply_interview_field(interview: &mut Interview, field: InterviewField, v
             interview.about = about;
         }
         InterviewField::Interviewers => {
-            interview.interviewers = value
-                .split(|c: char| c.is_whitespace() || matches!(c, '、' | '，' | ',' | ';' | '；'))
-                .filter(|s| !s.is_empty() && *s != "and")
-                .map(str::to_owned)
-                .collect();
+            // CJK names are separated by spaces; Latin names contain them
+            // and are separated by commas and "and".
+            let cjk = value
+                .chars()
+                .any(|c| crate::markdown::is_cjk(c) && c.is_alphabetic());
+            let names: Vec<String> = if cjk {
+                value
+                    .split(|c: char| {
+                        c.is_whitespace() || matches!(c, '、' | '，' | ',' | ';' | '；')
+                    })
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            } else {
+                value
+                    .split([',', ';'])
+                    .flat_map(|part| part.split(" and "))
+                    .map(|s| s.trim().trim_start_matches("and ").trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            };
+            interview.interviewers = names;
         }
         InterviewField::Date => {
             interview.date = date_line(value).map(|(d, _)| d);
@@ -158,8 +181,48 @@ fn looks_like_a_name(text: &str) -> bool {
 /// name after the last space); an affiliation on lines of its own before.
 pub fn is_author_line(text: &str) -> bool {
     let n = text.chars().count();
-    n > 0 && n <= 60 && !has_sentence_punctuation(text) && !text.contains(['：', ':', '，'])
+    n > 0
+        && n <= 60
+        && !has_sentence_punctuation(text)
+        && !text.contains(['：', ':', '，'])
+        && !crate::import::body::is_numbered_heading(text)
 }
+
+/// Without a date line to confirm them, lines after a title are authors
+/// only if they end in a name: a common surname and one to three more
+/// characters (or capitalised Latin words), after a post if any. A page
+/// break early in the first paragraph (“今天我们” / “来谈谈……”) is not one.
+pub fn names_a_person(line: &str) -> bool {
+    let last = line.split_whitespace().last().unwrap_or("");
+    let last = last.strip_prefix("By ").unwrap_or(last);
+    let chars: Vec<char> = last.chars().collect();
+    if chars
+        .iter()
+        .all(|&c| crate::markdown::is_cjk(c) && c.is_alphabetic())
+    {
+        let surname = chars.first().is_some_and(|c| SURNAMES.contains(*c))
+            || chars.len() >= 3 && DOUBLE_SURNAMES.iter().any(|s| last.starts_with(s));
+        return (2..=4).contains(&chars.len()) && surname;
+    }
+    let words: Vec<&str> = line
+        .trim_start_matches("By ")
+        .split([',', ' '])
+        .filter(|w| !w.is_empty())
+        .collect();
+    !words.is_empty()
+        && words.len() <= 8
+        && words
+            .iter()
+            .filter(|w| w.starts_with(char::is_uppercase))
+            .count()
+            >= 2
+}
+
+/// The commonest Chinese surnames, which cover the great majority of names.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤习胥栗温易常乔赖文施洪牛鲁葛伍庞";
+const DOUBLE_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "尉迟", "长孙",
+];
 
 pub fn authors(lines: &[String]) -> Vec<Author> {
     let Some(last) = lines.last() else {
@@ -250,6 +313,8 @@ mod tests {
         assert_eq!((a[0].name.as_str(), a[0].role.clone()), ("习近平", None));
         let a = authors(&["中央办公厅法规局办公室".into()]);
         assert_eq!(a[0].name, "中央办公厅法规局办公室");
+        assert!(names_a_person("习近平") && names_a_person("中央党史研究室办公厅主任 王全春"));
+        assert!(!names_a_person("今天我们") && !names_a_person("基本情况"));
         let a = authors(&["Jane Doe, John Roe".into()]);
         assert_eq!(a.len(), 2);
         let a = authors(&["By Jane Doe, Professor of History".into()]);

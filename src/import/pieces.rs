@@ -198,11 +198,12 @@ fn read_piece(
     // Lines read as authors but followed by no date line may be the text's
     // first headings: only trust them when a date or text follows directly.
     let mut authors = header::authors(&author_lines);
-    if date.is_none()
-        && interview.is_none()
-        && !author_lines.is_empty()
-        && author_lines.iter().any(|l| char_count(l) > 40)
-    {
+    let unconfirmed = date.is_none() && interview.is_none() && !author_lines.is_empty();
+    let names_someone = author_lines
+        .last()
+        .is_some_and(|l| header::names_a_person(l) || crate::import::contents::is_institution(l));
+    if unconfirmed && (!names_someone || author_lines.iter().any(|l| char_count(l) > 40)) {
+        // Read as text after all: the first paragraph, cut by a page break.
         i -= author_lines.len();
         authors.clear();
     }
@@ -226,7 +227,8 @@ fn read_piece(
         }
     }
     let body_blocks = &rest[i..];
-    let mut converted = body::convert(body_blocks, interview.as_ref(), context);
+    let labels: Vec<String> = interviewers_label.iter().cloned().collect();
+    let mut converted = body::convert(body_blocks, interview.as_ref(), &labels, context);
     judgements.append(&mut converted.judgements);
     let kind = kind_of(
         &authors,

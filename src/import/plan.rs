@@ -91,7 +91,10 @@ pub fn plan(
     let mut slugs: Vec<String> = Vec::new();
     let mut notes: Vec<StandOffNote> = Vec::new();
     for piece in pieces {
-        let base = slug_for(&piece.title);
+        let mut base = slug_for(&piece.title);
+        if crate::load::check_slug(&base).is_err() {
+            base = format!("piece-{}", piece.order);
+        }
         let mut slug = base.clone();
         let mut n = 2;
         while slugs.contains(&slug) || crate::load::check_slug(&slug).is_err() {

@@ -17,7 +17,8 @@ pub fn slug_for(title: &str) -> String {
     for c in title.chars() {
         if let Some(p) = c.to_pinyin() {
             flush(&mut latin, &mut words);
-            words.push(p.plain().to_owned());
+            // ü is written v, as in pinyin input (绿 → lv).
+            words.push(p.plain().replace('ü', "v"));
         } else if c.is_ascii_alphanumeric() {
             latin.push(c.to_ascii_lowercase());
         } else if let Some(folded) = fold_latin(c) {
@@ -79,6 +80,7 @@ mod tests {
             "the-secretary-s-work-a-talk"
         );
         assert_eq!(slug_for("——"), "piece");
+        assert_eq!(slug_for("绿色图书馆"), "lv-se-tu-shu-guan");
         let s = slug_for("《习近平在浙江》对做好办公厅（室）工作的启示");
         assert!(crate::load::check_slug(&s).is_ok(), "{s}");
         assert!(s.len() <= MAX_LEN);

@@ -1,0 +1,623 @@
+//! Recurring quotations: passages that stand in two or more chapters,
+//! word for word or with small edits (a character dropped or replaced),
+//! found, clustered and given an origin. Produces anchors into paragraph
+//! text, never markup.
+//!
+//! The method, in the manner of text-reuse detection (passim, the Chinese
+//! Text Project's parallel passages): text is cut into tokens (a CJK
+//! character, or a Latin word) with punctuation and spacing ignored but
+//! their offsets kept; token n-grams shared across chapters seed candidate
+//! matches; each seed is extended both ways into a maximal alignment that
+//! tolerates insertions, deletions and substitutions up to about a tenth of
+//! its length; overlapping matches are clustered into one quotation.
+//! Passages shorter than the minimum count only when they stand in
+//! quotation marks in two or more chapters. Stock phrases of the genre are
+//! kept out by evidence: a passage must be quoted, introduced by a
+//! reporting verb, or long and sentence-like, and must not be on the
+//! edition's stop list.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use crate::markdown::is_cjk;
+use crate::model::Edition;
+
+#[derive(Debug, Clone)]
+pub struct QuotationOptions {
+    /// Minimum length in tokens (CJK characters or words) of a passage
+    /// found without quotation marks.
+    pub min_tokens: usize,
+    /// Shortest quoted passage that counts.
+    pub min_quoted_tokens: usize,
+    /// Passages containing one of these are stock phrases, not quotations.
+    pub stop_list: Vec<String>,
+}
+
+impl QuotationOptions {
+    /// 12 characters for CJK editions, 8 words for others.
+    pub fn for_language(language: &str) -> QuotationOptions {
+        let cjk = matches!(language.split('-').next(), Some("zh" | "ja" | "ko"));
+        QuotationOptions {
+            min_tokens: if cjk { 12 } else { 8 },
+            // Shorter quoted items are terms (“五个坚持”, “总开关”): the
+            // glossary's matter, not quotations.
+            min_quoted_tokens: if cjk { 6 } else { 4 },
+            stop_list: Vec::new(),
+        }
+    }
+}
+
+/// One place where a quotation stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    pub chapter: usize,
+    /// Index into the chapter's `Document::units()`.
+    pub unit: usize,
+    /// Character offsets in the unit's text.
+    pub start: usize,
+    pub end: usize,
+    /// The passage exactly as it stands there.
+    pub text: String,
+    /// Inside quotation marks there.
+    pub quoted: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Quotation {
+    /// In reading order of the edition.
+    pub occurrences: Vec<Occurrence>,
+    /// Index into `occurrences`: the earliest dated piece in which the
+    /// passage is not itself quoted, else the earliest.
+    pub origin: usize,
+}
+
+impl Quotation {
+    pub fn text(&self) -> &str {
+        &self.occurrences[self.origin].text
+    }
+
+    pub fn chapters(&self) -> Vec<usize> {
+        let mut chapters: Vec<usize> = self.occurrences.iter().map(|o| o.chapter).collect();
+        chapters.dedup();
+        chapters
+    }
+}
+
+/// A token: a CJK character or a Latin word, folded; with the character
+/// offsets it covers in the unit's text.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    key: u64,
+    start: usize,
+    end: usize,
+}
+
+struct Unit {
+    chapter: usize,
+    unit: usize,
+    text: Vec<char>,
+    tokens: Vec<Token>,
+}
+
+const SEED: usize = 6;
+/// An n-gram found in more places than this is a formula, not a seed.
+const MAX_SEED_PLACES: usize = 40;
+
+pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
+    let units: Vec<Unit> = edition
+        .chapters
+        .iter()
+        .enumerate()
+        .flat_map(|(c, chapter)| {
+            chapter
+                .document
+                .units()
+                .into_iter()
+                .enumerate()
+                .map(move |(u, unit)| {
+                    let text: Vec<char> = unit.text.chars().collect();
+                    let tokens = tokenize(&text);
+                    Unit {
+                        chapter: c,
+                        unit: u,
+                        text,
+                        tokens,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+
+    let mut spans: Vec<Span> = Vec::new();
+    let mut links: Vec<(usize, usize)> = Vec::new();
+    long_matches(&units, options, &mut spans, &mut links);
+    quoted_matches(&units, options, &mut spans, &mut links);
+
+    let clusters = cluster(&spans, &links);
+    let mut quotations: Vec<Quotation> = clusters
+        .into_iter()
+        .filter_map(|members| quotation(&units, &spans, &members, edition, options))
+        .collect();
+    quotations.sort_by_key(|q| {
+        let first = &q.occurrences[0];
+        (first.chapter, first.unit, first.start)
+    });
+    quotations
+}
+
+fn tokenize(text: &[char]) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let c = fold(text[i]);
+        if is_cjk(c) && c.is_alphanumeric() {
+            tokens.push(Token {
+                key: c as u64,
+                start: i,
+                end: i + 1,
+            });
+            i += 1;
+        } else if c.is_alphanumeric() {
+            let start = i;
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            while i < text.len() {
+                let c = fold(text[i]);
+                if !c.is_alphanumeric() || is_cjk(c) {
+                    break;
+                }
+                for lower in c.to_lowercase() {
+                    hash = (hash ^ lower as u64).wrapping_mul(0x100_0000_01b3);
+                }
+                i += 1;
+            }
+            // Words live above the character range so they never equal one.
+            tokens.push(Token {
+                key: hash | 1 << 63,
+                start,
+                end: i,
+            });
+        } else {
+            i += 1;
+        }
+    }
+    tokens
+}
+
+/// Full-width Latin letters and digits read as their half-width forms.
+fn fold(c: char) -> char {
+    match c {
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        c => c,
+    }
+}
+
+/// A passage in one unit, in tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    unit: usize,
+    start: usize,
+    end: usize,
+}
+
+fn long_matches(
+    units: &[Unit],
+    options: &QuotationOptions,
+    spans: &mut Vec<Span>,
+    links: &mut Vec<(usize, usize)>,
+) {
+    let mut grams: HashMap<Vec<u64>, Vec<(usize, usize)>> = HashMap::new();
+    for (u, unit) in units.iter().enumerate() {
+        for p in 0..unit.tokens.len().saturating_sub(SEED - 1) {
+            let key: Vec<u64> = unit.tokens[p..p + SEED].iter().map(|t| t.key).collect();
+            grams.entry(key).or_default().push((u, p));
+        }
+    }
+    // Per pair of units, the diagonals already covered by an alignment.
+    let mut covered: HashMap<(usize, usize), Vec<Alignment>> = HashMap::new();
+    let mut places: Vec<&Vec<(usize, usize)>> = grams
+        .values()
+        .filter(|v| v.len() > 1 && v.len() <= MAX_SEED_PLACES)
+        .collect();
+    places.sort();
+    for list in places {
+        for (x, &(ua, pa)) in list.iter().enumerate() {
+            for &(ub, pb) in &list[x + 1..] {
+                if units[ua].chapter == units[ub].chapter {
+                    continue;
+                }
+                let done = covered.get(&(ua, ub)).is_some_and(|ranges| {
+                    ranges
+                        .iter()
+                        .any(|&(a0, a1, b0, b1)| pa >= a0 && pa < a1 && pb >= b0 && pb < b1)
+                });
+                if done {
+                    continue;
+                }
+                let (a0, a1, b0, b1) = align(&units[ua].tokens, &units[ub].tokens, pa, pb);
+                covered.entry((ua, ub)).or_default().push((a0, a1, b0, b1));
+                if a1 - a0 >= options.min_tokens && b1 - b0 >= options.min_tokens {
+                    spans.push(Span {
+                        unit: ua,
+                        start: a0,
+                        end: a1,
+                    });
+                    spans.push(Span {
+                        unit: ub,
+                        start: b0,
+                        end: b1,
+                    });
+                    links.push((spans.len() - 2, spans.len() - 1));
+                }
+            }
+        }
+    }
+}
+
+/// Token ranges `a0..a1` and `b0..b1` of two units that align.
+type Alignment = (usize, usize, usize, usize);
+
+/// Extends a shared seed at `a[i..i+SEED]`, `b[j..j+SEED]` both ways into the
+/// longest alignment whose edits stay within about a tenth of its length.
+fn align(a: &[Token], b: &[Token], i: usize, j: usize) -> Alignment {
+    let eq = |x: usize, y: usize| a[x].key == b[y].key;
+    // Forward.
+    let (mut ai, mut bj, mut edits, mut length) = (i + SEED, j + SEED, 0usize, SEED);
+    let (mut a_end, mut b_end) = (ai, bj);
+    loop {
+        while ai < a.len() && bj < b.len() && eq(ai, bj) {
+            ai += 1;
+            bj += 1;
+            length += 1;
+        }
+        a_end = a_end.max(ai);
+        b_end = b_end.max(bj);
+        if ai >= a.len() || bj >= b.len() {
+            break;
+        }
+        let agree = |da: usize, db: usize| {
+            let n = (0..3)
+                .take_while(|k| ai + da + k < a.len() && bj + db + k < b.len())
+                .count();
+            n >= 2 && (0..n).all(|k| eq(ai + da + k, bj + db + k))
+        };
+        match resync(agree) {
+            Some((da, db)) if edits + da.max(db) <= budget(length + da.max(db)) => {
+                edits += da.max(db);
+                ai += da;
+                bj += db;
+            }
+            _ => break,
+        }
+    }
+    // Backward.
+    let (mut ai, mut bj) = (i, j);
+    loop {
+        while ai > 0 && bj > 0 && eq(ai - 1, bj - 1) {
+            ai -= 1;
+            bj -= 1;
+            length += 1;
+        }
+        if ai == 0 || bj == 0 {
+            break;
+        }
+        let agree = |da: usize, db: usize| {
+            let n = (0..3).take_while(|k| ai > da + k && bj > db + k).count();
+            n >= 2 && (0..n).all(|k| eq(ai - 1 - da - k, bj - 1 - db - k))
+        };
+        match resync(agree) {
+            Some((da, db)) if edits + da.max(db) <= budget(length + da.max(db)) => {
+                edits += da.max(db);
+                ai -= da;
+                bj -= db;
+            }
+            _ => break,
+        }
+    }
+    (ai, a_end, bj, b_end)
+}
+
+/// Edits allowed in an alignment of `length` tokens: a tenth, and one more,
+/// so that a twelve-character passage may drop a character or two.
+fn budget(length: usize) -> usize {
+    length / 10 + 1
+}
+
+/// The cheapest skip (in a, in b) after which the next three tokens (or
+/// the two or so left before an edge) agree again: a substitution, an
+/// insertion or a deletion of one or two tokens.
+fn resync(agree: impl Fn(usize, usize) -> bool) -> Option<(usize, usize)> {
+    const STEPS: [(usize, usize); 8] = [
+        (1, 1),
+        (1, 0),
+        (0, 1),
+        (2, 2),
+        (2, 0),
+        (0, 2),
+        (2, 1),
+        (1, 2),
+    ];
+    STEPS.into_iter().find(|&(da, db)| agree(da, db))
+}
+
+/// Short passages in quotation marks that stand quoted in two chapters.
+fn quoted_matches(
+    units: &[Unit],
+    options: &QuotationOptions,
+    spans: &mut Vec<Span>,
+    links: &mut Vec<(usize, usize)>,
+) {
+    let mut by_key: BTreeMap<Vec<u64>, Vec<Span>> = BTreeMap::new();
+    for (u, unit) in units.iter().enumerate() {
+        for (start, end) in quoted_ranges(&unit.text) {
+            let first = unit.tokens.partition_point(|t| t.start < start);
+            let last = unit.tokens.partition_point(|t| t.end <= end);
+            if last <= first {
+                continue;
+            }
+            let n = last - first;
+            if n < options.min_quoted_tokens || n >= options.min_tokens {
+                continue;
+            }
+            let key = unit.tokens[first..last].iter().map(|t| t.key).collect();
+            by_key.entry(key).or_default().push(Span {
+                unit: u,
+                start: first,
+                end: last,
+            });
+        }
+    }
+    for list in by_key.into_values() {
+        let chapters: HashSet<usize> = list.iter().map(|s| units[s.unit].chapter).collect();
+        if chapters.len() < 2 {
+            continue;
+        }
+        let base = spans.len();
+        spans.extend(list.iter().copied());
+        for k in base + 1..spans.len() {
+            links.push((base, k));
+        }
+    }
+}
+
+/// Character ranges inside quotation marks (the marks excluded).
+fn quoted_ranges(text: &[char]) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut open: Vec<(char, usize)> = Vec::new();
+    for (i, &c) in text.iter().enumerate() {
+        let closing = match c {
+            '”' => Some('“'),
+            '’' => Some('‘'),
+            '」' => Some('「'),
+            '』' => Some('『'),
+            _ => None,
+        };
+        if matches!(c, '“' | '‘' | '「' | '『') {
+            open.push((c, i + 1));
+        } else if let Some(opening) = closing {
+            if let Some(pos) = open.iter().rposition(|(o, _)| *o == opening) {
+                let (_, start) = open[pos];
+                open.truncate(pos);
+                ranges.push((start, i));
+            }
+        }
+    }
+    ranges
+}
+
+/// Groups spans linked by a match, and spans of one unit that overlap by
+/// half the shorter, into clusters (union-find).
+fn cluster(spans: &[Span], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..spans.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (root(parent, a), root(parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    for &(a, b) in links {
+        union(&mut parent, a, b);
+    }
+    let mut by_unit: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, s) in spans.iter().enumerate() {
+        by_unit.entry(s.unit).or_default().push(i);
+    }
+    for members in by_unit.values() {
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                let (a, b) = (spans[i], spans[j]);
+                let overlap = a.end.min(b.end).saturating_sub(a.start.max(b.start));
+                let shorter = (a.end - a.start).min(b.end - b.start);
+                if overlap * 2 >= shorter && overlap > 0 {
+                    union(&mut parent, i, j);
+                }
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..spans.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+/// Alignment runs on past the edges of what was quoted when the words
+/// around agree too (“指出：“…”). An occurrence mostly inside quotation
+/// marks is cut to them; a short run past the end of a sentence is dropped.
+fn trim(unit: &Unit, mut start: usize, mut end: usize) -> (usize, usize) {
+    let length = end - start;
+    for (qs, qe) in quoted_ranges(&unit.text) {
+        let overlap = end.min(qe).saturating_sub(start.max(qs));
+        if overlap * 10 >= length * 7 {
+            start = start.max(qs);
+            end = end.min(qe);
+            break;
+        }
+    }
+    let stop = |c: &char| {
+        matches!(
+            c,
+            '。' | '！' | '？' | '；' | '：' | '.' | '!' | '?' | ';' | ':'
+        )
+    };
+    let tokens_in = |a: usize, b: usize| {
+        unit.tokens
+            .iter()
+            .filter(|t| t.start >= a && t.end <= b)
+            .count()
+    };
+    if let Some(last_stop) = unit.text[start..end].iter().rposition(stop) {
+        let cut = start + last_stop + 1;
+        if cut < end && tokens_in(cut, end) <= 3 {
+            end = cut - 1;
+        }
+    }
+    if let Some(first_stop) = unit.text[start..end].iter().position(stop) {
+        let cut = start + first_stop + 1;
+        if tokens_in(start, cut) <= 3 && tokens_in(cut, end) >= 6 {
+            start = cut;
+        }
+    }
+    // No punctuation or spaces at either edge.
+    while start < end && !unit.text[start].is_alphanumeric() {
+        start += 1;
+    }
+    while end > start && !unit.text[end - 1].is_alphanumeric() {
+        end -= 1;
+    }
+    (start, end)
+}
+
+const REPORTING: &[&str] = &[
+    "指出", "强调", "说", "提出", "要求", "讲", "认为", "写道", "所说", "曾说", "告诫", "嘱咐",
+    "称", "said", "says", "wrote", "stated", "noted", "remarked",
+];
+
+fn quotation(
+    units: &[Unit],
+    spans: &[Span],
+    members: &[usize],
+    edition: &Edition,
+    options: &QuotationOptions,
+) -> Option<Quotation> {
+    // One occurrence per unit: the union of the spans that fell there.
+    let mut per_unit: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    for &m in members {
+        let s = spans[m];
+        let e = per_unit.entry(s.unit).or_insert((s.start, s.end));
+        e.0 = e.0.min(s.start);
+        e.1 = e.1.max(s.end);
+    }
+    let occurrences: Vec<Occurrence> = per_unit
+        .into_iter()
+        .map(|(u, (first, last))| {
+            let unit = &units[u];
+            let (start, end) = trim(unit, unit.tokens[first].start, unit.tokens[last - 1].end);
+            let quoted = quoted_ranges(&unit.text)
+                .iter()
+                .any(|&(qs, qe)| qs <= start && end <= qe);
+            Occurrence {
+                chapter: unit.chapter,
+                unit: unit.unit,
+                start,
+                end,
+                text: unit.text[start..end].iter().collect(),
+                quoted,
+            }
+        })
+        .collect();
+    let chapters: HashSet<usize> = occurrences.iter().map(|o| o.chapter).collect();
+    if chapters.len() < 2 {
+        return None;
+    }
+    let longest = occurrences
+        .iter()
+        .map(|o| o.text.chars().count())
+        .max()
+        .unwrap_or(0);
+    let tokens = members
+        .iter()
+        .map(|&m| spans[m].end - spans[m].start)
+        .max()
+        .unwrap_or(0);
+    let quoted = occurrences.iter().any(|o| o.quoted);
+    let reported = occurrences.iter().any(|o| {
+        let unit = units
+            .iter()
+            .find(|u| u.chapter == o.chapter && u.unit == o.unit);
+        unit.is_some_and(|u| {
+            let before: String = u.text[o.start.saturating_sub(8)..o.start].iter().collect();
+            REPORTING.iter().any(|verb| before.contains(verb))
+        })
+    });
+    let sentence_like = occurrences
+        .iter()
+        .any(|o| o.text.contains(['，', '；', '、', ',', ';']));
+    let evidence = quoted || reported || (tokens >= 20 && sentence_like) || tokens >= 30;
+    let stopped = options
+        .stop_list
+        .iter()
+        .any(|s| !s.is_empty() && occurrences.iter().any(|o| o.text.contains(s.as_str())));
+    if !evidence || stopped || longest == 0 {
+        return None;
+    }
+    // The origin: earliest dated piece where the passage is not quoted.
+    let date = |o: &Occurrence| edition.chapters[o.chapter].front.date;
+    let key = |o: &Occurrence| (date(o).is_none(), date(o), o.chapter);
+    let origin = (0..occurrences.len())
+        .filter(|&i| !occurrences[i].quoted)
+        .min_by_key(|&i| key(&occurrences[i]))
+        .or_else(|| (0..occurrences.len()).min_by_key(|&i| key(&occurrences[i])))?;
+    Some(Quotation {
+        occurrences,
+        origin,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> Vec<Token> {
+        tokenize(&text.chars().collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn tokens_ignore_punctuation_and_width() {
+        let t = keys("办公厅（室），ＡＢ c 12");
+        assert_eq!(t.len(), 7);
+        assert_eq!((t[4].start, t[4].end), (7, 9), "ＡＢ is one word");
+        assert_eq!(keys("AB")[0].key, t[4].key);
+    }
+
+    #[test]
+    fn alignment_tolerates_a_dropped_character() {
+        let a = keys("他说运筹于帷幄之中，决胜于千里之外，此之谓也");
+        let b = keys("运筹帷幄之中，决胜千里之外。");
+        let i = a.iter().position(|t| t.key == '帷' as u64).unwrap();
+        let j = b.iter().position(|t| t.key == '帷' as u64).unwrap();
+        let (a0, a1, b0, b1) = align(&a, &b, i, j);
+        let text: String = "他说运筹于帷幄之中，决胜于千里之外，此之谓也"
+            .chars()
+            .collect::<Vec<_>>()[a[a0].start..a[a1 - 1].end]
+            .iter()
+            .collect();
+        assert_eq!(text, "运筹于帷幄之中，决胜于千里之外");
+        assert_eq!((b0, b1), (0, b.len()));
+    }
+
+    #[test]
+    fn quoted_ranges_nest() {
+        let text: Vec<char> = "要当好“‘前哨’和‘后院’”。".chars().collect();
+        let ranges = quoted_ranges(&text);
+        assert_eq!(ranges.len(), 3);
+    }
+}
