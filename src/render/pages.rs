@@ -130,7 +130,11 @@ pub fn render_all(
     );
     global.insert("toc", &entries);
     // Pages after the chapters, listed with the contents.
-    let has_notes = !notes.is_empty() || edition.chapters.iter().any(|c| !c.document.footnotes.is_empty());
+    let has_notes = !notes.is_empty()
+        || edition
+            .chapters
+            .iter()
+            .any(|c| !c.document.footnotes.is_empty());
     let mut back_matter = Vec::new();
     if has_notes && theme.tera.contains_template("notes.html") {
         back_matter.push(BackMatter {
@@ -142,7 +146,10 @@ pub fn render_all(
                 .to_owned(),
         });
     }
-    theme.tera.global_context().insert("back_matter", &back_matter);
+    theme
+        .tera
+        .global_context()
+        .insert("back_matter", &back_matter);
     let theme: &Theme = theme;
     let strings = &theme.strings;
     let apparatus = Apparatus::new(edition, notes, anchors, strings);
