@@ -1,7 +1,6 @@
 //! `zhushu build`: load, render, write — and nothing written unless all of
 //! it succeeded.
 
-use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -48,16 +47,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let notes = enrich::notes::load(root)?;
     let anchors = enrich::notes::anchor(&edition, &notes)?;
     lap("notes");
+    let quotations = if edition.config.options.quotations.disabled {
+        Vec::new()
+    } else {
+        let options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
+        enrich::quotations::detect(&edition, &options)
+    };
+    lap("quotations");
     let theme_name = options.theme.as_deref().unwrap_or(&edition.config.theme);
     let mut theme = theme::load(root, theme_name, &edition.config.language)?;
     lap("theme");
-    let pages = pages::render_all(&edition, &mut theme, &notes, &anchors)?;
-    lap("render");
-
     let staging = Staging::open(&output)?;
-    pages
-        .par_iter()
-        .try_for_each(|page| staging.write(&page.file, page.html.as_bytes()))?;
+    let write = |file: &str, bytes: &[u8]| staging.write(file, bytes);
+    let files = pages::render_all(&edition, &mut theme, &notes, &anchors, &quotations, &write)?;
+    lap("render");
     for (relative, source) in &theme.static_files {
         staging.copy(&format!("static/{relative}"), source)?;
     }
@@ -71,9 +74,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
                 "base URL `{base}` must start with https:// or http://"
             )));
         }
-        let files: Vec<&str> = pages
+        let files: Vec<&str> = files
             .iter()
-            .map(|p| p.file.as_str())
+            .map(String::as_str)
             .filter(|f| f.ends_with(".html"))
             .collect();
         staging.write("sitemap.xml", sitemap::sitemap(base, &files).as_bytes())?;
@@ -84,7 +87,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     Ok(BuildReport {
         output,
         chapters: edition.chapters.len(),
-        pages: pages.iter().filter(|p| p.file.ends_with(".html")).count(),
+        pages: files.iter().filter(|f| f.ends_with(".html")).count(),
         static_files: theme.static_files.len(),
         timings,
     })

@@ -41,6 +41,24 @@ pub struct Options {
     pub paragraph_numbers: bool,
     /// Build chapters marked `draft: true` too.
     pub drafts: bool,
+    /// Finding recurring quotations.
+    pub quotations: QuotationSettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct QuotationSettings {
+    /// Turn the index of recurring quotations off.
+    pub disabled: bool,
+    /// Shortest passage found without quotation marks, in CJK characters
+    /// or words [default: 12 for CJK editions, 8 otherwise].
+    pub min_length: Option<usize>,
+    /// Shortest passage that counts when it stands quoted in two chapters
+    /// [default: 6 CJK characters, 4 words].
+    pub min_quoted_length: Option<usize>,
+    /// Stock phrases of the genre that recur but are not quotations: a
+    /// passage containing one of these is left out.
+    pub stop_list: Vec<String>,
 }
 
 impl Default for Options {
@@ -48,6 +66,7 @@ impl Default for Options {
         Options {
             paragraph_numbers: true,
             drafts: false,
+            quotations: QuotationSettings::default(),
         }
     }
 }

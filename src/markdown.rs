@@ -64,11 +64,13 @@ pub fn parse(body: &str) -> Document {
 
     let headings = name_headings(&mut events);
     let paragraphs = number_paragraphs(&events);
+    let rows = number_rows(&events);
     let footnotes = number_footnotes(&events, definitions, definition_order);
     Document {
         events,
         paragraphs,
         headings,
+        rows,
         footnotes,
     }
 }
@@ -239,7 +241,7 @@ fn looks_generated(id: &str) -> bool {
     let fnref = id
         .strip_prefix("fnref-")
         .is_some_and(|rest| rest.split('-').all(digits));
-    numbered("p") || numbered("fn-") || fnref
+    numbered("p") || numbered("r") || numbered("fn-") || numbered("sn-") || fnref
 }
 
 /// An id from heading text: letters and digits of any script kept,
@@ -299,6 +301,31 @@ fn number_paragraphs(events: &[Event<'static>]) -> Vec<Paragraph> {
         }
     }
     paragraphs
+}
+
+/// Numbers table rows, `r1`, `r2`, ..., head rows included, in reading order.
+fn number_rows(events: &[Event<'static>]) -> Vec<Paragraph> {
+    let mut rows = Vec::new();
+    let mut start = None;
+    for (i, event) in events.iter().enumerate() {
+        match event {
+            Event::Start(Tag::TableRow | Tag::TableHead) => start = Some(i),
+            Event::End(TagEnd::TableRow | TagEnd::TableHead) => {
+                if let Some(s) = start.take() {
+                    let number = rows.len() + 1;
+                    rows.push(Paragraph {
+                        id: format!("r{number}"),
+                        number,
+                        text: plain_text(&events[s + 1..i]),
+                        speaker: None,
+                        events: s..i + 1,
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    rows
 }
 
 /// An interview turn starts with its speaker in bold, the colon inside or

@@ -119,6 +119,9 @@ pub struct Document {
     pub events: Vec<Event<'static>>,
     pub paragraphs: Vec<Paragraph>,
     pub headings: Vec<Heading>,
+    /// Table rows (the head row included), `r1`, `r2`, ...: notes and
+    /// quotations can point into them too.
+    pub rows: Vec<Paragraph>,
     /// In order of first reference; unreferenced definitions last.
     pub footnotes: Vec<Footnote>,
 }
@@ -169,6 +172,11 @@ impl Document {
                 id: &h.id,
                 text: &h.text,
                 events: &h.events,
+            }))
+            .chain(self.rows.iter().map(|r| TextUnit {
+                id: &r.id,
+                text: &r.text,
+                events: &r.events,
             }))
             .collect();
         units.sort_by_key(|u| u.events.start);

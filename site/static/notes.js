@@ -52,6 +52,15 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
+    // A quotation's list of places is open while focus is inside it:
+    // Escape hands focus back to its marker and closes it.
+    var active = document.activeElement;
+    var quote = active && active.closest ? active.closest(".quote-mark") : null;
+    if (quote) {
+      var ref = quote.querySelector(".quote-ref");
+      if (active === ref) { ref.blur(); } else { ref.focus(); ref.blur(); }
+      return;
+    }
     var side = document.querySelector(".sidenote.open");
     if (!side) { return; }
     var marker = document.getElementById("fnref-" + side.id.slice(3));

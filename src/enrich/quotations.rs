@@ -18,6 +18,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::markdown::is_cjk;
 use crate::model::Edition;
 
@@ -33,6 +35,20 @@ pub struct QuotationOptions {
 }
 
 impl QuotationOptions {
+    /// The edition's settings over the defaults of its language.
+    pub fn for_edition(config: &crate::config::EditionConfig) -> QuotationOptions {
+        let defaults = QuotationOptions::for_language(&config.language);
+        let settings = &config.options.quotations;
+        QuotationOptions {
+            min_tokens: settings.min_length.unwrap_or(defaults.min_tokens).max(SEED),
+            min_quoted_tokens: settings
+                .min_quoted_length
+                .unwrap_or(defaults.min_quoted_tokens)
+                .max(2),
+            stop_list: settings.stop_list.clone(),
+        }
+    }
+
     /// 12 characters for CJK editions, 8 words for others.
     pub fn for_language(language: &str) -> QuotationOptions {
         let cjk = matches!(language.split('-').next(), Some("zh" | "ja" | "ko"));
@@ -86,26 +102,48 @@ impl Quotation {
 /// offsets it covers in the unit's text.
 #[derive(Debug, Clone, Copy)]
 struct Token {
-    key: u64,
-    start: usize,
-    end: usize,
+    /// A CJK character's code point, or a word's hash with the top bit
+    /// set; 32 bits, since an edition may have tens of millions of tokens.
+    key: u32,
+    start: u32,
+    end: u32,
 }
 
-struct Unit {
+impl Token {
+    fn start(&self) -> usize {
+        self.start as usize
+    }
+    fn end(&self) -> usize {
+        self.end as usize
+    }
+}
+
+struct Unit<'a> {
     chapter: usize,
     unit: usize,
-    text: Vec<char>,
+    /// The unit's text, borrowed from the edition: characters are collected
+    /// only for the few units where a quotation stands.
+    text: &'a str,
     tokens: Vec<Token>,
 }
 
+impl Unit<'_> {
+    fn chars(&self) -> Vec<char> {
+        self.text.chars().collect()
+    }
+}
+
 const SEED: usize = 6;
-/// An n-gram found in more places than this is a formula, not a seed.
-const MAX_SEED_PLACES: usize = 40;
+/// Above this many tokens, seeds are winnowed (see `long_matches`).
+const WINNOW_ABOVE: usize = 4_000_000;
+/// An n-gram found in more places than this is a formula of the book (its
+/// subject's long name, say), not a seed of a quotation.
+const MAX_SEED_PLACES: usize = 12;
 
 pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     let units: Vec<Unit> = edition
         .chapters
-        .iter()
+        .par_iter()
         .enumerate()
         .flat_map(|(c, chapter)| {
             chapter
@@ -114,8 +152,10 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                 .into_iter()
                 .enumerate()
                 .map(move |(u, unit)| {
-                    let text: Vec<char> = unit.text.chars().collect();
-                    let tokens = tokenize(&text);
+                    let chars: Vec<char> = unit.text.chars().collect();
+                    let mut tokens = tokenize(&chars);
+                    let text = unit.text;
+                    mask_stock_phrases(&mut tokens, unit.text, &options.stop_list);
                     Unit {
                         chapter: c,
                         unit: u,
@@ -151,9 +191,9 @@ fn tokenize(text: &[char]) -> Vec<Token> {
         let c = fold(text[i]);
         if is_cjk(c) && c.is_alphanumeric() {
             tokens.push(Token {
-                key: c as u64,
-                start: i,
-                end: i + 1,
+                key: c as u32,
+                start: i as u32,
+                end: i as u32 + 1,
             });
             i += 1;
         } else if c.is_alphanumeric() {
@@ -171,15 +211,36 @@ fn tokenize(text: &[char]) -> Vec<Token> {
             }
             // Words live above the character range so they never equal one.
             tokens.push(Token {
-                key: hash | 1 << 63,
-                start,
-                end: i,
+                key: (hash as u32) | 1 << 31,
+                start: start as u32,
+                end: i as u32,
             });
         } else {
             i += 1;
         }
     }
     tokens
+}
+
+static MASKED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Tokens inside a stop-list phrase get keys of their own, so that stock
+/// phrases neither seed matches nor carry an alignment across them.
+fn mask_stock_phrases(tokens: &mut [Token], text: &str, stop_list: &[String]) {
+    for phrase in stop_list.iter().filter(|p| !p.is_empty()) {
+        for (byte, _) in text.match_indices(phrase.as_str()) {
+            let start = text[..byte].chars().count();
+            let end = start + phrase.chars().count();
+            for (k, token) in tokens.iter_mut().enumerate() {
+                if token.start() >= start && token.end() <= end {
+                    // A key of its own, equal to no other token anywhere.
+                    let n = MASKED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    token.key = (1 << 30) | (n & 0x3fff_ffff);
+                    let _ = k;
+                }
+            }
+        }
+    }
 }
 
 /// Full-width Latin letters and digits read as their half-width forms.
@@ -206,24 +267,54 @@ fn long_matches(
     spans: &mut Vec<Span>,
     links: &mut Vec<(usize, usize)>,
 ) {
-    let mut grams: HashMap<Vec<u64>, Vec<(usize, usize)>> = HashMap::new();
-    for (u, unit) in units.iter().enumerate() {
-        for p in 0..unit.tokens.len().saturating_sub(SEED - 1) {
-            let key: Vec<u64> = unit.tokens[p..p + SEED].iter().map(|t| t.key).collect();
-            grams.entry(key).or_default().push((u, p));
-        }
-    }
+    // Every seed n-gram as (hash, unit, position), sorted so that equal
+    // n-grams stand together: a flat vector is far smaller than a map of
+    // lists, and sorts on both cores.
+    let total: usize = units.iter().map(|u| u.tokens.len()).sum();
+    // Large editions keep one n-gram in every window of three (the one
+    // with the least hash, "winnowing"): a third of the memory, and every
+    // shared run of eight tokens or more still shares a kept n-gram.
+    let window = if total > WINNOW_ABOVE { 3 } else { 1 };
+    let mut grams: Vec<(u32, u32, u32)> = units
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(u, unit)| {
+            let hashes: Vec<u32> = (0..unit.tokens.len().saturating_sub(SEED - 1))
+                .map(|p| gram_hash(&unit.tokens[p..p + SEED]))
+                .collect();
+            let mut kept: Vec<(u32, u32, u32)> = Vec::new();
+            for start in 0..hashes.len().saturating_sub(window - 1) {
+                let (p, h) = (start..start + window)
+                    .map(|p| (p, hashes[p]))
+                    .min_by_key(|&(p, h)| (h, p))
+                    .expect("a window is never empty");
+                if kept.last().is_none_or(|&(_, _, q)| q != p as u32) {
+                    kept.push((h, u as u32, p as u32));
+                }
+            }
+            kept
+        })
+        .collect();
+    grams.par_sort_unstable();
     // Per pair of units, the diagonals already covered by an alignment.
     let mut covered: HashMap<(usize, usize), Vec<Alignment>> = HashMap::new();
-    let mut places: Vec<&Vec<(usize, usize)>> = grams
-        .values()
-        .filter(|v| v.len() > 1 && v.len() <= MAX_SEED_PLACES)
-        .collect();
-    places.sort();
-    for list in places {
+    let groups = grams
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|g| g.len() > 1 && g.len() <= MAX_SEED_PLACES);
+    for group in groups {
+        let list: Vec<(usize, usize)> = group
+            .iter()
+            .map(|&(_, u, p)| (u as usize, p as usize))
+            .collect();
         for (x, &(ua, pa)) in list.iter().enumerate() {
             for &(ub, pb) in &list[x + 1..] {
                 if units[ua].chapter == units[ub].chapter {
+                    continue;
+                }
+                // Equal hashes may hide different n-grams.
+                let same =
+                    (0..SEED).all(|k| units[ua].tokens[pa + k].key == units[ub].tokens[pb + k].key);
+                if !same {
                     continue;
                 }
                 let done = covered.get(&(ua, ub)).is_some_and(|ranges| {
@@ -252,6 +343,14 @@ fn long_matches(
             }
         }
     }
+}
+
+/// FNV-1a over the tokens' keys: the same n-gram always hashes alike, so
+/// the order of work (and the output) is the same on every run.
+fn gram_hash(tokens: &[Token]) -> u32 {
+    tokens.iter().fold(0x811c_9dc5u32, |hash, t| {
+        (hash ^ t.key).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// Token ranges `a0..a1` and `b0..b1` of two units that align.
@@ -347,11 +446,11 @@ fn quoted_matches(
     spans: &mut Vec<Span>,
     links: &mut Vec<(usize, usize)>,
 ) {
-    let mut by_key: BTreeMap<Vec<u64>, Vec<Span>> = BTreeMap::new();
+    let mut by_key: BTreeMap<Vec<u32>, Vec<Span>> = BTreeMap::new();
     for (u, unit) in units.iter().enumerate() {
-        for (start, end) in quoted_ranges(&unit.text) {
-            let first = unit.tokens.partition_point(|t| t.start < start);
-            let last = unit.tokens.partition_point(|t| t.end <= end);
+        for (start, end) in quoted_ranges(unit.text.chars()) {
+            let first = unit.tokens.partition_point(|t| t.start() < start);
+            let last = unit.tokens.partition_point(|t| t.end() <= end);
             if last <= first {
                 continue;
             }
@@ -381,10 +480,10 @@ fn quoted_matches(
 }
 
 /// Character ranges inside quotation marks (the marks excluded).
-fn quoted_ranges(text: &[char]) -> Vec<(usize, usize)> {
+fn quoted_ranges(text: impl Iterator<Item = char>) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
     let mut open: Vec<(char, usize)> = Vec::new();
-    for (i, &c) in text.iter().enumerate() {
+    for (i, c) in text.enumerate() {
         let closing = match c {
             '”' => Some('“'),
             '’' => Some('‘'),
@@ -452,11 +551,11 @@ fn cluster(spans: &[Span], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
 /// Alignment runs on past the edges of what was quoted when the words
 /// around agree too (“指出：“…”). An occurrence mostly inside quotation
 /// marks is cut to them; a short run past the end of a sentence is dropped.
-fn trim(unit: &Unit, mut start: usize, mut end: usize) -> (usize, usize) {
+fn trim(unit: &Unit, text: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
     let length = end - start;
-    for (qs, qe) in quoted_ranges(&unit.text) {
+    for (qs, qe) in quoted_ranges(text.iter().copied()) {
         let overlap = end.min(qe).saturating_sub(start.max(qs));
-        if overlap * 10 >= length * 7 {
+        if overlap * 2 > length {
             start = start.max(qs);
             end = end.min(qe);
             break;
@@ -471,26 +570,36 @@ fn trim(unit: &Unit, mut start: usize, mut end: usize) -> (usize, usize) {
     let tokens_in = |a: usize, b: usize| {
         unit.tokens
             .iter()
-            .filter(|t| t.start >= a && t.end <= b)
+            .filter(|t| t.start() >= a && t.end() <= b)
             .count()
     };
-    if let Some(last_stop) = unit.text[start..end].iter().rposition(stop) {
+    if let Some(last_stop) = text[start..end].iter().rposition(stop) {
         let cut = start + last_stop + 1;
         if cut < end && tokens_in(cut, end) <= 3 {
             end = cut - 1;
         }
     }
-    if let Some(first_stop) = unit.text[start..end].iter().position(stop) {
+    if let Some(first_stop) = text[start..end].iter().position(stop) {
         let cut = start + first_stop + 1;
         if tokens_in(start, cut) <= 3 && tokens_in(cut, end) >= 6 {
             start = cut;
         }
     }
+    // "强调，……": a reporting verb that the alignment took along.
+    if let Some(comma) = text[start..end]
+        .iter()
+        .position(|c| matches!(c, '，' | ',' | '：' | ':'))
+    {
+        let head: String = text[start..start + comma].iter().collect();
+        if comma <= 4 && REPORTING.iter().any(|verb| head.ends_with(verb)) {
+            start += comma + 1;
+        }
+    }
     // No punctuation or spaces at either edge.
-    while start < end && !unit.text[start].is_alphanumeric() {
+    while start < end && !text[start].is_alphanumeric() {
         start += 1;
     }
-    while end > start && !unit.text[end - 1].is_alphanumeric() {
+    while end > start && !text[end - 1].is_alphanumeric() {
         end -= 1;
     }
     (start, end)
@@ -516,12 +625,19 @@ fn quotation(
         e.0 = e.0.min(s.start);
         e.1 = e.1.max(s.end);
     }
+    let per_unit_keys: Vec<usize> = per_unit.keys().copied().collect();
     let occurrences: Vec<Occurrence> = per_unit
         .into_iter()
         .map(|(u, (first, last))| {
             let unit = &units[u];
-            let (start, end) = trim(unit, unit.tokens[first].start, unit.tokens[last - 1].end);
-            let quoted = quoted_ranges(&unit.text)
+            let chars = unit.chars();
+            let (start, end) = trim(
+                unit,
+                &chars,
+                unit.tokens[first].start(),
+                unit.tokens[last - 1].end(),
+            );
+            let quoted = quoted_ranges(chars.iter().copied())
                 .iter()
                 .any(|&(qs, qe)| qs <= start && end <= qe);
             Occurrence {
@@ -529,7 +645,7 @@ fn quotation(
                 unit: unit.unit,
                 start,
                 end,
-                text: unit.text[start..end].iter().collect(),
+                text: chars[start..end].iter().collect(),
                 quoted,
             }
         })
@@ -549,19 +665,27 @@ fn quotation(
         .max()
         .unwrap_or(0);
     let quoted = occurrences.iter().any(|o| o.quoted);
-    let reported = occurrences.iter().any(|o| {
-        let unit = units
+    let reported = per_unit_keys.iter().zip(&occurrences).any(|(&u, o)| {
+        let before: String = units[u].chars()[o.start.saturating_sub(8)..o.start]
             .iter()
-            .find(|u| u.chapter == o.chapter && u.unit == o.unit);
-        unit.is_some_and(|u| {
-            let before: String = u.text[o.start.saturating_sub(8)..o.start].iter().collect();
-            REPORTING.iter().any(|verb| before.contains(verb))
-        })
+            .collect();
+        REPORTING.iter().any(|verb| before.contains(verb))
     });
-    let sentence_like = occurrences
+    // Stock phrases of the genre are names and formulas: no inner
+    // punctuation. A passage with a list (、) or clauses (，) in it that
+    // recurs word for word is somebody's words being repeated.
+    let separators = occurrences
         .iter()
-        .any(|o| o.text.contains(['，', '；', '、', ',', ';']));
-    let evidence = quoted || reported || (tokens >= 20 && sentence_like) || tokens >= 30;
+        .map(|o| {
+            o.text
+                .chars()
+                .filter(|c| matches!(c, '，' | '；' | '、' | ',' | ';'))
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let evidence =
+        quoted || reported || separators >= 2 || (tokens >= 20 && separators >= 1) || tokens >= 30;
     let stopped = options
         .stop_list
         .iter()
@@ -594,7 +718,7 @@ mod tests {
     fn tokens_ignore_punctuation_and_width() {
         let t = keys("办公厅（室），ＡＢ c 12");
         assert_eq!(t.len(), 7);
-        assert_eq!((t[4].start, t[4].end), (7, 9), "ＡＢ is one word");
+        assert_eq!((t[4].start(), t[4].end()), (7, 9), "ＡＢ is one word");
         assert_eq!(keys("AB")[0].key, t[4].key);
     }
 
@@ -602,12 +726,12 @@ mod tests {
     fn alignment_tolerates_a_dropped_character() {
         let a = keys("他说运筹于帷幄之中，决胜于千里之外，此之谓也");
         let b = keys("运筹帷幄之中，决胜千里之外。");
-        let i = a.iter().position(|t| t.key == '帷' as u64).unwrap();
-        let j = b.iter().position(|t| t.key == '帷' as u64).unwrap();
+        let i = a.iter().position(|t| t.key == '帷' as u32).unwrap();
+        let j = b.iter().position(|t| t.key == '帷' as u32).unwrap();
         let (a0, a1, b0, b1) = align(&a, &b, i, j);
         let text: String = "他说运筹于帷幄之中，决胜于千里之外，此之谓也"
             .chars()
-            .collect::<Vec<_>>()[a[a0].start..a[a1 - 1].end]
+            .collect::<Vec<_>>()[a[a0].start()..a[a1 - 1].end()]
             .iter()
             .collect();
         assert_eq!(text, "运筹于帷幄之中，决胜于千里之外");
@@ -617,7 +741,7 @@ mod tests {
     #[test]
     fn quoted_ranges_nest() {
         let text: Vec<char> = "要当好“‘前哨’和‘后院’”。".chars().collect();
-        let ranges = quoted_ranges(&text);
+        let ranges = quoted_ranges(text.iter().copied());
         assert_eq!(ranges.len(), 3);
     }
 }

@@ -198,14 +198,20 @@ fn read_piece(
     // Lines read as authors but followed by no date line may be the text's
     // first headings: only trust them when a date or text follows directly.
     let mut authors = header::authors(&author_lines);
-    let unconfirmed = date.is_none() && interview.is_none() && !author_lines.is_empty();
-    let names_someone = author_lines
-        .last()
-        .is_some_and(|l| header::names_a_person(l) || crate::import::contents::is_institution(l));
-    if unconfirmed && (!names_someone || author_lines.iter().any(|l| char_count(l) > 40)) {
-        // Read as text after all: the first paragraph, cut by a page break.
-        i -= author_lines.len();
-        authors.clear();
+    // Without a date line to confirm them, author lines must end in a name;
+    // lines after the last one that does are text (the first paragraph cut
+    // by a page break, “今天我们” / “来谈谈……”).
+    if date.is_none() && interview.is_none() && !author_lines.is_empty() {
+        let keep = author_lines
+            .iter()
+            .rposition(|l| {
+                char_count(l) <= 40
+                    && (header::names_a_person(l) || crate::import::contents::is_institution(l))
+            })
+            .map_or(0, |k| k + 1);
+        i -= author_lines.len() - keep;
+        author_lines.truncate(keep);
+        authors = header::authors(&author_lines);
     }
     if let Some(iv) = &interview {
         if authors.is_empty() {

@@ -26,17 +26,27 @@ pub struct Mark {
     pub events: std::ops::Range<usize>,
     pub start: usize,
     pub end: usize,
-    pub note: NoteKey,
-    /// Mark the stretch itself as an emended reading.
-    pub emended: bool,
+    pub kind: MarkKind,
 }
 
-/// What to cut into a text event at a character offset.
+#[derive(Debug, Clone)]
+pub enum MarkKind {
+    /// A note's marker after the stretch; an emended reading is also
+    /// wrapped, to be marked.
+    Note { key: NoteKey, emended: bool },
+    /// Any other stretch: wrapped in `open` … `</span>`, followed by `after`.
+    Wrap { open: String, after: String },
+}
+
+/// What to cut into a text event at a character offset. At one offset,
+/// spans close before markers go in and before new spans open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Cut {
     Close,
     Marker(NoteKey),
-    Open,
+    /// Index into the prepared HTML pieces.
+    Insert(usize),
+    Open(usize),
 }
 
 pub struct BodyOptions<'a> {
@@ -97,13 +107,16 @@ pub fn render(
         .enumerate()
         .map(|(i, f)| (f.label.as_str(), NoteKey::Footnote(i)))
         .collect();
-    let cuts = cuts(document, marks);
+    let (cuts, pieces) = cuts(document, marks);
     let mut numbering = Numbering {
         order: Vec::new(),
         index: HashMap::new(),
         sidenotes,
     };
     let mut paragraphs = document.paragraphs.iter().peekable();
+    let mut rows = document.rows.iter().peekable();
+    // The anchor of a table row goes into its first cell.
+    let mut row_anchor: Option<&str> = None;
     let mut out: Vec<Event> = Vec::with_capacity(document.events.len() + 16);
     let mut code: Option<(String, String)> = None;
     let mut speaker_pending = false;
@@ -165,7 +178,7 @@ pub fn render(
                         at_byte = byte;
                     }
                     let html = match cut {
-                        Cut::Open => "<span class=\"emended\">".to_owned(),
+                        Cut::Open(k) | Cut::Insert(k) => pieces[*k].clone(),
                         Cut::Close => "</span>".to_owned(),
                         Cut::Marker(key) => numbering.marker(*key),
                     };
@@ -180,6 +193,18 @@ pub fn render(
                 // A reference to no definition is shown as written.
                 None => out.push(Event::Text(format!("[^{label}]").into())),
             },
+            Event::Start(Tag::TableRow | Tag::TableHead) => {
+                row_anchor = rows.next_if(|r| r.events.start == i).map(|r| r.id.as_str());
+                out.push(event.clone());
+            }
+            Event::Start(Tag::TableCell) => {
+                out.push(event.clone());
+                if let Some(id) = row_anchor.take() {
+                    out.push(Event::InlineHtml(
+                        format!("<span class=\"row-anchor\" id=\"{id}\"></span>").into(),
+                    ));
+                }
+            }
             Event::Start(Tag::Table(_)) => {
                 out.push(Event::Html(
                     "<div class=\"table-wrap\" tabindex=\"0\">".into(),
@@ -233,8 +258,11 @@ pub fn render(
 
 /// Where each mark cuts the text events of its unit: for every Text event,
 /// the character offsets (within the event) and what goes there, in order.
-fn cuts(document: &Document, marks: &[Mark]) -> HashMap<usize, Vec<(usize, Cut)>> {
-    let mut cuts: HashMap<usize, Vec<(usize, Cut)>> = HashMap::new();
+type Cuts = HashMap<usize, Vec<(usize, Cut)>>;
+
+fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
+    let mut cuts: Cuts = HashMap::new();
+    let mut pieces: Vec<String> = Vec::new();
     for mark in marks {
         let mut offset = 0;
         let mut start_at = None;
@@ -269,24 +297,53 @@ fn cuts(document: &Document, marks: &[Mark]) -> HashMap<usize, Vec<(usize, Cut)>
             .map_or((end_event, end_offset), |i| {
                 (i, if i == end_event { end_offset } else { 0 })
             });
-        // An emended reading is wrapped only when it lies in one run of
-        // text, so that the markup always nests.
-        let wrap = mark.emended && start_at.is_some_and(|(i, _)| i == end_event.0);
-        if wrap {
+        // A stretch is wrapped only when it lies in one run of text, so
+        // that the span never crosses other markup. (Spans cut into the
+        // same text always balance: every one closes with `</span>`.)
+        let (open, after) = match &mark.kind {
+            MarkKind::Note { emended: true, .. } => {
+                (Some("<span class=\"emended\">".to_owned()), None)
+            }
+            MarkKind::Note { .. } => (None, None),
+            MarkKind::Wrap { open, after } => (Some(open.clone()), Some(after.clone())),
+        };
+        let one_run = start_at.is_some_and(|(i, _)| i == end_event.0);
+        if let (Some(open), true) = (open, one_run) {
             let (i, o) = start_at.unwrap_or_default();
-            cuts.entry(i).or_default().push((o, Cut::Open));
+            pieces.push(open);
+            cuts.entry(i)
+                .or_default()
+                .push((o, Cut::Open(pieces.len() - 1)));
             cuts.entry(end_event.0)
                 .or_default()
                 .push((end_event.1, Cut::Close));
         }
+        let marker = match (&mark.kind, after) {
+            (MarkKind::Note { key, .. }, _) => Cut::Marker(*key),
+            (MarkKind::Wrap { .. }, Some(after)) => {
+                pieces.push(after);
+                Cut::Insert(pieces.len() - 1)
+            }
+            (MarkKind::Wrap { .. }, None) => continue,
+        };
         cuts.entry(end_event.0)
             .or_default()
-            .push((end_event.1, Cut::Marker(mark.note)));
+            .push((end_event.1, marker));
     }
     for list in cuts.values_mut() {
-        list.sort();
+        // Stable: at one offset, spans open in the order the marks came.
+        list.sort_by_key(|&(offset, cut)| (offset, cut_rank(cut)));
     }
-    cuts
+    (cuts, pieces)
+}
+
+fn cut_rank(cut: Cut) -> u8 {
+    match cut {
+        Cut::Close => 0,
+        Cut::Marker(_) => 1,
+        Cut::Insert(_) => 2,
+        Cut::Open(_) => 3,
+    }
 }
 
 /// A note's Markdown events as HTML.

@@ -5,4 +5,5 @@ pub mod body;
 pub mod highlight;
 pub mod notes;
 pub mod pages;
+pub mod quotations;
 pub mod sitemap;

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use crate::enrich::notes::{Anchor, LoadedNote, NOTE_TYPES};
 use crate::markdown;
 use crate::model::{Chapter, Edition};
-use crate::render::body::{self, Mark, NoteKey, RenderedBody};
+use crate::render::body::{self, Mark, MarkKind, NoteKey, RenderedBody};
 
 /// Stand-off notes rendered once, and where each chapter's notes point.
 pub struct Apparatus<'a> {
@@ -103,8 +103,10 @@ impl<'a> Apparatus<'a> {
                 events: units[a.unit].events.clone(),
                 start: a.start,
                 end: a.end,
-                note: NoteKey::StandOff(a.note),
-                emended: self.notes[a.note].note.kind == "emendation",
+                kind: MarkKind::Note {
+                    key: NoteKey::StandOff(a.note),
+                    emended: self.notes[a.note].note.kind == "emendation",
+                },
             })
             .collect()
     }

@@ -8,9 +8,11 @@ use std::collections::HashMap;
 use crate::date::DisplayDate;
 use crate::diagnostic::Result;
 use crate::enrich::notes::{Anchor, LoadedNote};
+use crate::enrich::quotations::Quotation;
 use crate::model::{Author, Chapter, Edition};
 use crate::render::body::{self, BodyOptions};
 use crate::render::notes::{self as apparatus, Apparatus, NoteRecord, NoteView};
+use crate::render::quotations::QuotationIndex;
 use crate::theme::{Theme, template_error};
 
 #[derive(Serialize)]
@@ -98,7 +100,9 @@ pub fn render_all(
     theme: &mut Theme,
     notes: &[LoadedNote],
     anchors: &[Anchor],
-) -> Result<Vec<Page>> {
+    quotations: &[Quotation],
+    write: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+) -> Result<Vec<String>> {
     let language = &edition.config.language;
     let strings = &theme.strings;
     let entries: Vec<Entry> = edition
@@ -146,6 +150,19 @@ pub fn render_all(
                 .to_owned(),
         });
     }
+    let quotation_index = QuotationIndex::new(edition, quotations, strings);
+    let has_quotations =
+        !quotation_index.views.is_empty() && theme.tera.contains_template("quotations.html");
+    if has_quotations {
+        back_matter.push(BackMatter {
+            url: "quotations.html",
+            title: strings
+                .get("quotations_page_title")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Quotations")
+                .to_owned(),
+        });
+    }
     theme
         .tera
         .global_context()
@@ -172,8 +189,16 @@ pub fn render_all(
         chapter_pages: &chapter_pages,
     };
 
-    let mut pages = vec![render_index(edition, theme)?];
-    let chapters: Vec<(Page, Vec<NoteRecord>)> = edition
+    // Each page is written as soon as it is made, so that thousands of
+    // pages are never all in memory at once.
+    let mut files = Vec::new();
+    let mut emit = |page: Page| -> Result<()> {
+        write(&page.file, page.html.as_bytes())?;
+        files.push(page.file);
+        Ok(())
+    };
+    emit(render_index(edition, theme)?)?;
+    let chapters: Vec<(String, Vec<NoteRecord>)> = edition
         .chapters
         .par_iter()
         .enumerate()
@@ -181,31 +206,71 @@ pub fn render_all(
             let prev = i.checked_sub(1).map(|j| &entries[j]);
             let next = entries.get(i + 1);
             let neighbours = (prev, next);
-            render_chapter(
+            let (page, records) = render_chapter(
                 i,
                 chapter,
                 &entries[i],
                 neighbours,
                 theme,
                 &body_options,
-                &apparatus,
+                (&apparatus, &quotation_index),
                 language,
-            )
+            )?;
+            write(&page.file, page.html.as_bytes())?;
+            Ok((page.file, records))
         })
         .collect::<Result<_>>()?;
     let mut records = Vec::new();
-    for (page, chapter_records) in chapters {
-        pages.push(page);
+    for (file, chapter_records) in chapters {
+        files.push(file);
         records.extend(chapter_records);
     }
-    if !back_matter.is_empty() {
-        pages.push(render_notes_page(theme, &records, &apparatus)?);
+    let mut emit = |page: Page| -> Result<()> {
+        write(&page.file, page.html.as_bytes())?;
+        files.push(page.file);
+        Ok(())
+    };
+    if has_notes && theme.tera.contains_template("notes.html") {
+        emit(render_notes_page(theme, &records, &apparatus)?)?;
     }
-    pages.push(Page {
+    if has_quotations {
+        emit(render_quotations_page(theme, &quotation_index)?)?;
+    }
+    emit(Page {
+        file: "data/quotations.json".to_owned(),
+        html: quotation_index.json(),
+    })?;
+    emit(Page {
         file: "data/notes.json".to_owned(),
         html: apparatus::notes_json(&records),
-    });
-    Ok(pages)
+    })?;
+    Ok(files)
+}
+
+fn render_quotations_page(theme: &Theme, index: &QuotationIndex) -> Result<Page> {
+    let title = theme
+        .strings
+        .get("quotations_page_title")
+        .and_then(|v| v.as_str())
+        .unwrap_or("Quotations");
+    let mut context = tera::Context::new();
+    context.insert(
+        "page",
+        &PageView {
+            kind: "quotations",
+            url: "quotations.html",
+            title,
+        },
+    );
+    context.insert("quotations", &index.views);
+    let html = theme
+        .tera
+        .render("quotations.html", &context)
+        .map_err(|e| template_error(&e, &theme.templates))?;
+    Ok(Page {
+        file: "quotations.html".to_owned(),
+        html,
+    })
 }
 
 fn render_notes_page(theme: &Theme, records: &[NoteRecord], apparatus: &Apparatus) -> Result<Page> {
@@ -263,10 +328,11 @@ fn render_chapter(
     (prev, next): (Option<&Entry>, Option<&Entry>),
     theme: &Theme,
     options: &BodyOptions,
-    apparatus: &Apparatus,
+    (apparatus, quotations): (&Apparatus, &QuotationIndex),
     language: &str,
 ) -> Result<(Page, Vec<NoteRecord>)> {
-    let marks = apparatus.marks(index, chapter);
+    let mut marks = apparatus.marks(index, chapter);
+    marks.extend(quotations.marks(index).iter().cloned());
     let sidenotes = apparatus.sidenotes(index, chapter);
     let rendered = body::render(&chapter.document, options, &marks, &sidenotes);
     let views = apparatus.views(index, chapter, &rendered);

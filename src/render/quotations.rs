@@ -1,0 +1,324 @@
+//! Recurring quotations as rendered: each occurrence wrapped and followed
+//! by a marker whose popover lists the other places (chapter, paragraph,
+//! a snippet with the differing characters highlighted, the origin
+//! distinguished); the index page of all quotations; and
+//! `data/quotations.json`.
+
+use serde::Serialize;
+
+use crate::enrich::quotations::Quotation;
+use crate::model::Edition;
+use crate::render::body::{Mark, MarkKind};
+
+/// Places listed in an occurrence's popover; the rest are on the index page.
+const MAX_IN_POPOVER: usize = 6;
+
+/// One place, as the index page and the JSON export give it.
+#[derive(Serialize, Clone)]
+pub struct PlaceView {
+    /// The chapter's slug.
+    pub chapter: String,
+    pub chapter_title: String,
+    /// Position of the chapter in the edition, from 1.
+    pub order: usize,
+    /// The paragraph's (or heading's) id: `p12`.
+    pub paragraph: String,
+    /// How readers see the place: `第12段`, or the heading's text.
+    pub label: String,
+    pub url: String,
+    /// Exactly as it stands there.
+    pub text: String,
+    /// Differs from the origin's wording.
+    pub variant: bool,
+    pub origin: bool,
+    /// The origin's text with what this place lacks or changes highlighted.
+    pub diff_html: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct QuotationView {
+    /// `q3`: anchor on the index page.
+    pub id: String,
+    pub number: usize,
+    pub text: String,
+    pub count: usize,
+    pub places: Vec<PlaceView>,
+}
+
+pub struct QuotationIndex {
+    pub views: Vec<QuotationView>,
+    /// Per chapter: the marks to cut into its text.
+    marks: Vec<Vec<Mark>>,
+}
+
+impl QuotationIndex {
+    pub fn new(
+        edition: &Edition,
+        quotations: &[Quotation],
+        strings: &serde_json::Value,
+    ) -> QuotationIndex {
+        let string = |key: &str, default: &str| -> String {
+            strings
+                .get(key)
+                .and_then(|v| v.as_str())
+                .unwrap_or(default)
+                .to_owned()
+        };
+        let paragraph_label = string("paragraph_label", "¶ {n}");
+        let row_label = string("row_label", "row {n}");
+        let origin_label = string("quotation_origin", "origin");
+        let see_also = string("quotation_see_also", "Also in:");
+        let marker_label = string(
+            "quotation_marker_label",
+            "Quotation {n}, also in {k} places",
+        );
+        let marker_symbol = string("quotation_marker", "❝");
+        let more_label = string("quotation_more", "{n} more places in the index");
+        let units: Vec<Vec<crate::model::TextUnit>> = edition
+            .chapters
+            .iter()
+            .map(|c| c.document.units())
+            .collect();
+        // Most-quoted first, then in reading order.
+        let mut order: Vec<usize> = (0..quotations.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(quotations[i].occurrences.len()));
+        let mut views = Vec::new();
+        let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); edition.chapters.len()];
+        for (n, &i) in order.iter().enumerate() {
+            let q = &quotations[i];
+            let id = format!("q{}", n + 1);
+            let origin_text = q.text().to_owned();
+            let places: Vec<PlaceView> = q
+                .occurrences
+                .iter()
+                .enumerate()
+                .map(|(k, o)| {
+                    let chapter = &edition.chapters[o.chapter];
+                    let unit_id = units[o.chapter][o.unit].id;
+                    let numbered = |prefix: char| {
+                        unit_id
+                            .strip_prefix(prefix)
+                            .filter(|r| r.bytes().all(|b| b.is_ascii_digit()))
+                    };
+                    let label = match (numbered('p'), numbered('r')) {
+                        (Some(n), _) => paragraph_label.replace("{n}", n),
+                        (_, Some(n)) => row_label.replace("{n}", n),
+                        _ => units[o.chapter][o.unit].text.to_owned(),
+                    };
+                    PlaceView {
+                        chapter: chapter.slug.clone(),
+                        chapter_title: chapter.front.title.clone(),
+                        order: chapter.number,
+                        paragraph: unit_id.to_owned(),
+                        label,
+                        url: format!("{}.html#{unit_id}", chapter.slug),
+                        text: o.text.clone(),
+                        variant: normalized(&o.text) != normalized(&origin_text),
+                        origin: k == q.origin,
+                        diff_html: diff_html(&o.text, &origin_text),
+                    }
+                })
+                .collect();
+            for (k, o) in q.occurrences.iter().enumerate() {
+                // The origin first, then the others in reading order; a
+                // passage quoted everywhere lists the rest on the index page.
+                let mut others: Vec<&PlaceView> = places
+                    .iter()
+                    .enumerate()
+                    .filter(|(j, _)| *j != k)
+                    .map(|(_, p)| p)
+                    .collect();
+                others.sort_by_key(|p| !p.origin);
+                let hidden = others.len().saturating_sub(MAX_IN_POPOVER);
+                let total_others = others.len();
+                others.truncate(MAX_IN_POPOVER);
+                let mut pop = format!(
+                    "<span class=\"quote-pop\"><span class=\"quote-pop-title\">{}</span>",
+                    escape(&see_also)
+                );
+                for p in &others {
+                    pop.push_str(&format!(
+                        "<a class=\"quote-place{}\" href=\"{}\"><span class=\"quote-where\">{}<span class=\"quote-at\">{}</span>{}</span><span class=\"quote-snippet\">{}</span></a>",
+                        if p.origin { " origin" } else { "" },
+                        escape(&p.url),
+                        escape(&p.chapter_title),
+                        escape(&p.label),
+                        if p.origin { format!("<span class=\"quote-origin\">{}</span>", escape(&origin_label)) } else { String::new() },
+                        diff_html(&p.text, &o.text)
+                    ));
+                }
+                if hidden > 0 {
+                    pop.push_str(&format!(
+                        "<a class=\"quote-place quote-more\" href=\"quotations.html#{id}\">{}</a>",
+                        escape(&more_label.replace("{n}", &hidden.to_string()))
+                    ));
+                }
+                pop.push_str("</span>");
+                let label = marker_label
+                    .replace("{n}", &(n + 1).to_string())
+                    .replace("{k}", &total_others.to_string());
+                let after = format!(
+                    "<span class=\"quote-mark\"><a class=\"quote-ref\" href=\"quotations.html#{id}\" aria-label=\"{}\">{}</a>{pop}</span>",
+                    escape(&label),
+                    escape(&marker_symbol)
+                );
+                let unit_events = units[o.chapter][o.unit].events.clone();
+                marks[o.chapter].push(Mark {
+                    events: unit_events,
+                    start: o.start,
+                    end: o.end,
+                    kind: MarkKind::Wrap {
+                        open: format!("<span class=\"quote-occ\" data-quotation=\"{id}\">"),
+                        after,
+                    },
+                });
+            }
+            views.push(QuotationView {
+                id,
+                number: n + 1,
+                text: origin_text,
+                count: places.len(),
+                places,
+            });
+        }
+        QuotationIndex { views, marks }
+    }
+
+    pub fn marks(&self, chapter: usize) -> &[Mark] {
+        &self.marks[chapter]
+    }
+
+    /// `data/quotations.json`: `{"quotations": [{"id", "text", "origin":
+    /// {"chapter", "paragraph"}, "occurrences": [{"chapter", "order",
+    /// "paragraph", "text", "variant"}]}]}`.
+    pub fn json(&self) -> String {
+        #[derive(Serialize)]
+        struct Origin<'a> {
+            chapter: &'a str,
+            paragraph: &'a str,
+        }
+        #[derive(Serialize)]
+        struct Occurrence<'a> {
+            chapter: &'a str,
+            order: usize,
+            paragraph: &'a str,
+            text: &'a str,
+            variant: bool,
+        }
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            id: &'a str,
+            text: &'a str,
+            origin: Origin<'a>,
+            occurrences: Vec<Occurrence<'a>>,
+        }
+        #[derive(Serialize)]
+        struct Export<'a> {
+            quotations: Vec<Entry<'a>>,
+        }
+        let quotations = self
+            .views
+            .iter()
+            .map(|q| {
+                let origin = q.places.iter().find(|p| p.origin).unwrap_or(&q.places[0]);
+                Entry {
+                    id: &q.id,
+                    text: &q.text,
+                    origin: Origin {
+                        chapter: &origin.chapter,
+                        paragraph: &origin.paragraph,
+                    },
+                    occurrences: q
+                        .places
+                        .iter()
+                        .map(|p| Occurrence {
+                            chapter: &p.chapter,
+                            order: p.order,
+                            paragraph: &p.paragraph,
+                            text: &p.text,
+                            variant: p.variant,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let mut json =
+            serde_json::to_string_pretty(&Export { quotations }).expect("quotations serialise");
+        json.push('\n');
+        json
+    }
+}
+
+/// Letters and digits only: what "the same wording" compares.
+fn normalized(text: &str) -> String {
+    text.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// `text` with the characters that `reference` does not share (by longest
+/// common subsequence) in `<mark>`.
+pub fn diff_html(text: &str, reference: &str) -> String {
+    let a: Vec<char> = text.chars().collect();
+    let b: Vec<char> = reference.chars().collect();
+    let mut lcs = vec![vec![0u16; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let mut shared = vec![false; a.len()];
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] == b[j] {
+            shared[i] = true;
+            i += 1;
+            j += 1;
+        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    let mut html = String::new();
+    let mut in_mark = false;
+    for (k, c) in a.iter().enumerate() {
+        // Punctuation differences are not differences of wording.
+        let differs = !shared[k] && c.is_alphanumeric();
+        if differs != in_mark {
+            html.push_str(if differs { "<mark>" } else { "</mark>" });
+            in_mark = differs;
+        }
+        html.push_str(&escape(&c.to_string()));
+    }
+    if in_mark {
+        html.push_str("</mark>");
+    }
+    html
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark_escape::escape_html(&mut out, text).ok();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_are_marked_but_not_punctuation() {
+        assert_eq!(
+            diff_html("运筹于帷幄之中", "运筹帷幄之中"),
+            "运筹<mark>于</mark>帷幄之中"
+        );
+        assert_eq!(
+            diff_html("办公厅（室）工作", "办公室工作"),
+            "办公<mark>厅</mark>（室）工作"
+        );
+        assert_eq!(diff_html("a, b", "a b"), "a, b");
+    }
+}
