@@ -104,3 +104,56 @@ fn every_occurrence_is_the_text_that_stands_there() {
         }
     }
 }
+
+/// An English edition: a sentence quoted in a later piece with a word
+/// changed, a short saying quoted in two pieces, and a stock phrase that
+/// recurs without being anyone's words.
+#[test]
+fn english_passages_with_variants() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let write = |path: &str, text: &str| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("content/edition.yaml", "title: T\nlanguage: en\n");
+    write(
+        "content/chapters/01-speech.md",
+        "---\ntitle: The Speech\ndate: 1990-03\n---\n\nThe office is the hinge on which the whole of the work turns, and it must never rust. \
+         As the old saying goes, “haste makes waste” in every office.\n\nThe annual report of the standing committee was read.\n",
+    );
+    write(
+        "content/chapters/02-article.md",
+        "---\ntitle: The Article\ndate: 2014\n---\n\nHe said that the office is the hinge upon which the whole of the work turns, and it must never rust. \
+         We remember that “haste makes waste”.\n\nThe annual report of the standing committee was adopted.\n",
+    );
+    write(
+        "content/chapters/03-other.md",
+        "---\ntitle: Other\ndate: 2015\n---\n\nNothing is repeated here at all.\n",
+    );
+    let edition = zhushu::load::load(root, false).unwrap();
+    let found = detect(&edition, &QuotationOptions::for_edition(&edition.config));
+    let texts: Vec<&str> = found.iter().map(|q| q.text()).collect();
+    assert_eq!(found.len(), 2, "{texts:?}");
+    let hinge = found
+        .iter()
+        .find(|q| q.text().contains("hinge"))
+        .expect("the long passage");
+    assert_eq!(hinge.occurrences.len(), 2);
+    assert_eq!(
+        edition.chapters[hinge.occurrences[hinge.origin].chapter].slug, "speech",
+        "the earlier piece is the origin"
+    );
+    assert!(
+        hinge
+            .occurrences
+            .iter()
+            .any(|o| o.text.contains("upon which")),
+        "the variant is found"
+    );
+    assert!(
+        found.iter().any(|q| q.text() == "haste makes waste"),
+        "{texts:?}"
+    );
+}

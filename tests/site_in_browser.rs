@@ -134,3 +134,43 @@ fn notes_open_close_and_stand_in_the_margin() {
     let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
     assert!(run.success(), "check-notes.mjs failed:\n{}", run.output());
 }
+
+/// A quotation's marker opens the list of the other places on keyboard
+/// focus and on hover, Escape closes it, and every place it lists exists.
+#[test]
+fn quotation_markers_list_the_other_places() {
+    let Some(node) = node_and_packages(&["playwright-core"]) else {
+        return;
+    };
+    let Some(chromium) = common::require_tool("chromium") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let site = common::build_repo_site(tmp.path());
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(&site)
+        .expect("site")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    pages.sort();
+    let page = pages
+        .iter()
+        .find(|p| {
+            std::fs::read_to_string(p)
+                .unwrap_or_default()
+                .contains("class=\"quote-ref\"")
+        })
+        .expect("a chapter with a recurring quotation");
+    let mut cmd = Command::new(&node);
+    cmd.arg(browser_dir().join("check-quotations.mjs"))
+        .arg(&site)
+        .arg(page.file_name().expect("name"))
+        .env("CHROMIUM", &chromium)
+        .current_dir(common::repo_root());
+    let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
+    assert!(
+        run.success(),
+        "check-quotations.mjs failed:\n{}",
+        run.output()
+    );
+}

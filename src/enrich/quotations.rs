@@ -32,6 +32,9 @@ pub struct QuotationOptions {
     pub min_quoted_tokens: usize,
     /// Passages containing one of these are stock phrases, not quotations.
     pub stop_list: Vec<String>,
+    /// How many characters before a passage are searched for a reporting
+    /// verb (说, 指出; said, wrote).
+    pub report_window: usize,
 }
 
 impl QuotationOptions {
@@ -46,6 +49,7 @@ impl QuotationOptions {
                 .unwrap_or(defaults.min_quoted_tokens)
                 .max(2),
             stop_list: settings.stop_list.clone(),
+            report_window: defaults.report_window,
         }
     }
 
@@ -56,8 +60,9 @@ impl QuotationOptions {
             min_tokens: if cjk { 12 } else { 8 },
             // Shorter quoted items are terms (“五个坚持”, “总开关”): the
             // glossary's matter, not quotations.
-            min_quoted_tokens: if cjk { 6 } else { 4 },
+            min_quoted_tokens: if cjk { 6 } else { 3 },
             stop_list: Vec::new(),
+            report_window: if cjk { 8 } else { 20 },
         }
     }
 }
@@ -666,7 +671,9 @@ fn quotation(
         .unwrap_or(0);
     let quoted = occurrences.iter().any(|o| o.quoted);
     let reported = per_unit_keys.iter().zip(&occurrences).any(|(&u, o)| {
-        let before: String = units[u].chars()[o.start.saturating_sub(8)..o.start]
+        // The few words before: 说, 指出, "said that", "as ... wrote,".
+        let window = options.report_window;
+        let before: String = units[u].chars()[o.start.saturating_sub(window)..o.start]
             .iter()
             .collect();
         REPORTING.iter().any(|verb| before.contains(verb))

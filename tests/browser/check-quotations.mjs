@@ -1,0 +1,79 @@
+// Recurring quotations in a real browser:
+//   node tests/browser/check-quotations.mjs SITE_DIR PAGE.html
+// On the first quotation marker of PAGE: keyboard focus (Tab) opens its
+// list of other places; Escape closes it; hovering opens it too; each place
+// links to a page and paragraph that exist; the marker itself links to the
+// quotation on the index page. Exit 0 when all hold, 1 otherwise.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const [site, page] = process.argv.slice(2);
+if (!site || !page) {
+  console.error('usage: node check-quotations.mjs SITE_DIR PAGE.html');
+  process.exit(2);
+}
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const failures = [];
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures.push(what);
+};
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const tab = await context.newPage();
+  const errors = [];
+  tab.on('pageerror', (e) => errors.push(String(e)));
+  await tab.goto(pathToFileURL(path.resolve(site, page)).href);
+  const marker = tab.locator('a.quote-ref').first();
+  check(await marker.count() === 1, 'the page has a quotation marker');
+  const pop = tab.locator('.quote-mark').first().locator('.quote-pop');
+  check(!(await pop.isVisible()), 'the list of places is closed at first');
+  let reached = false;
+  for (let i = 0; i < 400 && !reached; i++) {
+    await tab.keyboard.press('Tab');
+    reached = await tab.evaluate(() => document.activeElement && document.activeElement.classList.contains('quote-ref'));
+  }
+  check(reached, 'Tab reaches a quotation marker');
+  const focusedPop = tab.locator('.quote-mark:focus-within .quote-pop');
+  check(await focusedPop.isVisible(), 'keyboard focus opens the list of other places');
+  await tab.keyboard.press('Escape');
+  check(await focusedPop.count() === 0 || !(await focusedPop.isVisible()), 'Escape closes it');
+  await tab.mouse.move(0, 0);
+  await marker.hover();
+  check(await pop.isVisible(), 'hovering the marker opens it');
+  const places = await pop.locator('a.quote-place').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  check(places.length >= 1, `it lists other places (${places.length})`);
+  for (const href of places) {
+    const [file, anchor] = href.split('#');
+    const target = path.resolve(site, file);
+    let ok = existsSync(target);
+    if (ok && anchor) {
+      const other = await context.newPage();
+      await other.goto(pathToFileURL(target).href + '#' + anchor);
+      ok = await other.locator(`[id="${anchor}"]`).count() === 1;
+      await other.close();
+    }
+    check(ok, `place ${href} exists`);
+  }
+  const index = await marker.getAttribute('href');
+  check(/^quotations\.html#q\d+$/.test(index), `the marker links to the index (${index})`);
+  const indexPage = await context.newPage();
+  await indexPage.goto(pathToFileURL(path.resolve(site, 'quotations.html')).href);
+  check(await indexPage.locator(`[id="${index.split('#')[1]}"]`).count() === 1, 'the index has that quotation');
+  check(errors.length === 0, `no script errors (${errors.join('; ')})`);
+} finally {
+  await browser.close();
+}
+if (failures.length) {
+  console.log(`${failures.length} check(s) failed`);
+  process.exit(1);
+}
+console.log('quotations: all checks passed');
+
