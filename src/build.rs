@@ -54,12 +54,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         enrich::quotations::detect(&edition, &options)
     };
     lap("quotations");
+    let glossary = enrich::glossary::load(root)?;
+    let places = match &glossary {
+        Some(g) => enrich::glossary::find(&edition, g, edition.config.options.glossary.link),
+        None => Vec::new(),
+    };
+    lap("glossary");
     let theme_name = options.theme.as_deref().unwrap_or(&edition.config.theme);
     let mut theme = theme::load(root, theme_name, &edition.config.language)?;
     lap("theme");
     let staging = Staging::open(&output)?;
     let write = |file: &str, bytes: &[u8]| staging.write(file, bytes);
-    let files = pages::render_all(&edition, &mut theme, &notes, &anchors, &quotations, &write)?;
+    let files = pages::render_all(
+        &edition,
+        &mut theme,
+        &notes,
+        &anchors,
+        &quotations,
+        (glossary.as_ref(), &places),
+        &write,
+    )?;
     lap("render");
     for (relative, source) in &theme.static_files {
         staging.copy(&format!("static/{relative}"), source)?;

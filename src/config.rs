@@ -43,6 +43,16 @@ pub struct Options {
     pub drafts: bool,
     /// Finding recurring quotations.
     pub quotations: QuotationSettings,
+    /// Linking glossary terms.
+    pub glossary: GlossarySettings,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct GlossarySettings {
+    /// Which occurrences of a term are links: `first-per-chapter` (the
+    /// default), `first-per-paragraph` or `all`.
+    pub link: crate::enrich::glossary::LinkMode,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -67,6 +77,7 @@ impl Default for Options {
             paragraph_numbers: true,
             drafts: false,
             quotations: QuotationSettings::default(),
+            glossary: GlossarySettings::default(),
         }
     }
 }

@@ -58,6 +58,11 @@ enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Work with the glossary (content/glossary.yaml).
+    Glossary {
+        #[command(subcommand)]
+        action: GlossaryAction,
+    },
     /// Make a new, small edition that builds as it is.
     New {
         /// Folder to create (must be new or empty).
@@ -65,6 +70,21 @@ enum Command {
         /// Language of the example content (BCP 47, e.g. zh-CN or en).
         #[arg(long, default_value = "zh-CN")]
         language: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum GlossaryAction {
+    /// Suggest terms the text coins (numeric formulas, short quoted
+    /// coinages, recurring capitalised phrases), ranked, with counts and
+    /// chapters; terms already defined are left out.
+    Suggest {
+        /// The edition's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How many to show.
+        #[arg(long, default_value_t = 40)]
+        limit: usize,
     },
 }
 
@@ -165,6 +185,24 @@ fn run(cli: &Cli) -> zhushu::Result<()> {
                         eprintln!("  {:?}: {}", f.action, f.path);
                     }
                 }
+            }
+        }
+        Command::Glossary {
+            action: GlossaryAction::Suggest { root, limit },
+        } => {
+            let edition = zhushu::load::load(root, false)?;
+            let glossary = zhushu::enrich::glossary::load(root)?;
+            let candidates = zhushu::enrich::glossary::suggest(&edition, glossary.as_ref());
+            println!("count\tchapters\tkind\tcandidate\tin");
+            for c in candidates.iter().take(*limit) {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    c.count,
+                    c.chapters.len(),
+                    c.kind,
+                    c.text,
+                    c.chapters.join(", ")
+                );
             }
         }
         Command::New { dir, language } => {

@@ -110,6 +110,25 @@ pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
     })
 }
 
+/// The line (1-based) of each item of the file's top-level list (`notes:`,
+/// `entries:`): serde does not say where list items start, and errors
+/// about an item should point at it.
+pub fn list_item_lines(text: &str) -> Vec<usize> {
+    let mut indent: Option<usize> = None;
+    let mut lines = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if !trimmed.starts_with("- ") && trimmed != "-" {
+            continue;
+        }
+        let here = line.len() - trimmed.len();
+        if *indent.get_or_insert(here) == here {
+            lines.push(i + 1);
+        }
+    }
+    lines
+}
+
 /// Serialises `value` as YAML (front matter, notes, manifests).
 pub fn to_string<T: serde::Serialize>(value: &T) -> String {
     backend::to_string(value).expect("zhushu's own data always serialises")

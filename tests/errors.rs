@@ -321,3 +321,63 @@ fn note_of_an_unknown_type() {
         ],
     );
 }
+
+const GLOSSARY: &str = "content/glossary.yaml";
+
+#[test]
+fn glossary_term_defined_twice() {
+    fails_cleanly(
+        |root| edit(root, GLOSSARY, "  - term: 坚持\n", "  - term: 大事记\n"),
+        &[
+            "duplicate glossary term `大事记` (also at line 7)",
+            "content/glossary.yaml:9:1",
+        ],
+    );
+}
+
+#[test]
+fn glossary_alias_claimed_by_two_entries() {
+    fails_cleanly(
+        |root| {
+            edit(
+                root,
+                GLOSSARY,
+                "  - term: 大事记\n",
+                "  - term: 大事记\n    aliases: [“三个会议”]\n",
+            )
+        },
+        &[
+            "the alias `“三个会议”` of `大事记` is already claimed by the entry `三个会议` (line 2)",
+            "glossary.yaml:7:1",
+        ],
+    );
+}
+
+#[test]
+fn glossary_entry_without_definition() {
+    fails_cleanly(
+        |root| {
+            edit(
+                root,
+                GLOSSARY,
+                "definition: 出现在标题里的词，标题中不链接。",
+                "definition: \"\"",
+            )
+        },
+        &[
+            "the glossary entry `坚持` has an empty definition",
+            "glossary.yaml:9:1",
+        ],
+    );
+}
+
+#[test]
+fn glossary_see_also_an_unknown_entry() {
+    fails_cleanly(
+        |root| edit(root, GLOSSARY, "see_also: [大事记]", "see_also: [大事纪]"),
+        &[
+            "sees also `大事纪`, which is no entry",
+            "did you mean `大事记`?",
+        ],
+    );
+}

@@ -174,3 +174,32 @@ fn quotation_markers_list_the_other_places() {
         run.output()
     );
 }
+
+/// A glossary term shows its definition on focus and hover, hides it on
+/// Escape, and leads to its entry, which lists the term's places: on the
+/// Chinese fixture edition, which has a glossary.
+#[test]
+fn glossary_terms_show_their_definitions() {
+    let Some(node) = node_and_packages(&["playwright-core"]) else {
+        return;
+    };
+    let Some(chromium) = common::require_tool("chromium") else {
+        return;
+    };
+    let edition = common::edition("mini-zh");
+    let site = edition.path().join("site");
+    let built = common::build(edition.path(), &site, &[]);
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    let mut cmd = Command::new(&node);
+    cmd.arg(browser_dir().join("check-glossary.mjs"))
+        .arg(&site)
+        .arg("fangtan.html")
+        .env("CHROMIUM", &chromium)
+        .current_dir(common::repo_root());
+    let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
+    assert!(
+        run.success(),
+        "check-glossary.mjs failed:\n{}",
+        run.output()
+    );
+}

@@ -55,6 +55,13 @@
     // A quotation's list of places is open while focus is inside it:
     // Escape hands focus back to its marker and closes it.
     var active = document.activeElement;
+    // A glossary term shows its definition while focused: Escape hides it
+    // and leaves focus where it was.
+    if (active && active.classList && active.classList.contains("term")) {
+      active.classList.add("term-closed");
+      active.addEventListener("blur", function () { active.classList.remove("term-closed"); }, { once: true });
+      return;
+    }
     var quote = active && active.closest ? active.closest(".quote-mark") : null;
     if (quote) {
       var ref = quote.querySelector(".quote-ref");

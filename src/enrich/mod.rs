@@ -2,5 +2,6 @@
 //! produce anchors (offsets into paragraph and heading text), never markup;
 //! render turns anchors into HTML.
 
+pub mod glossary;
 pub mod notes;
 pub mod quotations;

@@ -57,7 +57,7 @@ pub fn load(root: &Path) -> Result<Vec<LoadedNote>> {
         let shown = path.strip_prefix(root).unwrap_or(path).to_owned();
         let text = read_text(path)?;
         let file: NoteFile = yaml::parse_file(&text, &shown)?;
-        let lines = item_lines(&text);
+        let lines = yaml::list_item_lines(&text);
         for (k, note) in file.notes.into_iter().enumerate() {
             let line = lines.get(k).copied().unwrap_or(1);
             check_note(&note, &shown, &text, line)?;
@@ -69,23 +69,6 @@ pub fn load(root: &Path) -> Result<Vec<LoadedNote>> {
         }
     }
     Ok(notes)
-}
-
-/// The line of each item of the top-level `notes:` list.
-fn item_lines(text: &str) -> Vec<usize> {
-    let mut indent: Option<usize> = None;
-    let mut lines = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if !trimmed.starts_with("- ") && trimmed != "-" {
-            continue;
-        }
-        let here = line.len() - trimmed.len();
-        if *indent.get_or_insert(here) == here {
-            lines.push(i + 1);
-        }
-    }
-    lines
 }
 
 fn check_note(note: &StandOffNote, file: &Path, text: &str, line: usize) -> Result<()> {
@@ -292,6 +275,6 @@ mod tests {
     #[test]
     fn list_items_are_located() {
         let text = "notes:\n  - id: a\n    exact: x\n  - id: b\n    body: |\n      - not an item\n";
-        assert_eq!(item_lines(text), [2, 4]);
+        assert_eq!(yaml::list_item_lines(text), [2, 4]);
     }
 }

@@ -34,19 +34,26 @@ pub enum MarkKind {
     /// A note's marker after the stretch; an emended reading is also
     /// wrapped, to be marked.
     Note { key: NoteKey, emended: bool },
-    /// Any other stretch: wrapped in `open` … `</span>`, followed by `after`.
-    Wrap { open: String, after: String },
+    /// Any other stretch: wrapped in `open` … `close` (a span unless said
+    /// otherwise), followed by `after`.
+    Wrap {
+        open: String,
+        close: Option<String>,
+        after: String,
+    },
 }
 
 /// What to cut into a text event at a character offset. At one offset,
 /// spans close before markers go in and before new spans open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Cut {
-    Close,
+    /// Index into the prepared HTML pieces, and where the span opened.
+    Close(usize, usize),
     Marker(NoteKey),
     /// Index into the prepared HTML pieces.
     Insert(usize),
-    Open(usize),
+    /// Index into the prepared HTML pieces, and where the span closes.
+    Open(usize, usize),
 }
 
 pub struct BodyOptions<'a> {
@@ -178,8 +185,7 @@ pub fn render(
                         at_byte = byte;
                     }
                     let html = match cut {
-                        Cut::Open(k) | Cut::Insert(k) => pieces[*k].clone(),
-                        Cut::Close => "</span>".to_owned(),
+                        Cut::Open(k, _) | Cut::Insert(k) | Cut::Close(k, _) => pieces[*k].clone(),
                         Cut::Marker(key) => numbering.marker(*key),
                     };
                     out.push(Event::InlineHtml(html.into()));
@@ -300,12 +306,18 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
         // A stretch is wrapped only when it lies in one run of text, so
         // that the span never crosses other markup. (Spans cut into the
         // same text always balance: every one closes with `</span>`.)
-        let (open, after) = match &mark.kind {
-            MarkKind::Note { emended: true, .. } => {
-                (Some("<span class=\"emended\">".to_owned()), None)
-            }
-            MarkKind::Note { .. } => (None, None),
-            MarkKind::Wrap { open, after } => (Some(open.clone()), Some(after.clone())),
+        let (open, close, after) = match &mark.kind {
+            MarkKind::Note { emended: true, .. } => (
+                Some("<span class=\"emended\">".to_owned()),
+                "</span>".to_owned(),
+                None,
+            ),
+            MarkKind::Note { .. } => (None, String::new(), None),
+            MarkKind::Wrap { open, close, after } => (
+                Some(open.clone()),
+                close.clone().unwrap_or_else(|| "</span>".to_owned()),
+                Some(after.clone()),
+            ),
         };
         let one_run = start_at.is_some_and(|(i, _)| i == end_event.0);
         if let (Some(open), true) = (open, one_run) {
@@ -313,10 +325,11 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
             pieces.push(open);
             cuts.entry(i)
                 .or_default()
-                .push((o, Cut::Open(pieces.len() - 1)));
+                .push((o, Cut::Open(pieces.len() - 1, end_event.1)));
+            pieces.push(close);
             cuts.entry(end_event.0)
                 .or_default()
-                .push((end_event.1, Cut::Close));
+                .push((end_event.1, Cut::Close(pieces.len() - 1, o)));
         }
         let marker = match (&mark.kind, after) {
             (MarkKind::Note { key, .. }, _) => Cut::Marker(*key),
@@ -331,19 +344,26 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
             .push((end_event.1, marker));
     }
     for list in cuts.values_mut() {
-        // Stable: at one offset, spans open in the order the marks came.
-        list.sort_by_key(|&(offset, cut)| (offset, cut_rank(cut)));
+        // At one offset: spans close (the one opened last first), then
+        // markers go in, then spans open (the one closing last first), so
+        // that nested marks always nest in the markup.
+        let order: Vec<(usize, Cut)> = list.clone();
+        list.sort_by_key(|&(offset, cut)| {
+            let seq = order
+                .iter()
+                .position(|&(o, c)| o == offset && c == cut)
+                .unwrap_or(0);
+            let (rank, inner) = match cut {
+                Cut::Close(_, opened) => (0, usize::MAX - opened),
+                Cut::Marker(_) => (1, 0),
+                Cut::Insert(_) => (2, 0),
+                Cut::Open(_, closes) => (3, usize::MAX - closes),
+            };
+            let tie = if rank == 0 { usize::MAX - seq } else { seq };
+            (offset, rank, inner, tie)
+        });
     }
     (cuts, pieces)
-}
-
-fn cut_rank(cut: Cut) -> u8 {
-    match cut {
-        Cut::Close => 0,
-        Cut::Marker(_) => 1,
-        Cut::Insert(_) => 2,
-        Cut::Open(_) => 3,
-    }
 }
 
 /// A note's Markdown events as HTML.

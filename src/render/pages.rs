@@ -7,10 +7,13 @@ use std::collections::HashMap;
 
 use crate::date::DisplayDate;
 use crate::diagnostic::Result;
+use crate::enrich::glossary::{Glossary, Place as GlossaryPlace};
 use crate::enrich::notes::{Anchor, LoadedNote};
 use crate::enrich::quotations::Quotation;
 use crate::model::{Author, Chapter, Edition};
+use crate::render::body::Mark;
 use crate::render::body::{self, BodyOptions};
+use crate::render::glossary::GlossaryIndex;
 use crate::render::notes::{self as apparatus, Apparatus, NoteRecord, NoteView};
 use crate::render::quotations::QuotationIndex;
 use crate::theme::{Theme, template_error};
@@ -101,6 +104,7 @@ pub fn render_all(
     notes: &[LoadedNote],
     anchors: &[Anchor],
     quotations: &[Quotation],
+    glossary: (Option<&Glossary>, &[GlossaryPlace]),
     write: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
 ) -> Result<Vec<String>> {
     let language = &edition.config.language;
@@ -163,13 +167,38 @@ pub fn render_all(
                 .to_owned(),
         });
     }
+    // What notes and quotations mark in each chapter, which glossary links
+    // must not cut across.
+    let apparatus = Apparatus::new(edition, notes, anchors, strings);
+    let taken: Vec<Vec<Mark>> = edition
+        .chapters
+        .par_iter()
+        .enumerate()
+        .map(|(i, chapter)| {
+            let mut marks = apparatus.marks(i, chapter);
+            marks.extend(quotation_index.marks(i).iter().cloned());
+            marks
+        })
+        .collect();
+    let glossary_index = GlossaryIndex::new(edition, glossary.0, glossary.1, &taken, strings);
+    let has_glossary =
+        !glossary_index.entries.is_empty() && theme.tera.contains_template("glossary.html");
+    if has_glossary {
+        back_matter.push(BackMatter {
+            url: "glossary.html",
+            title: strings
+                .get("glossary_page_title")
+                .and_then(|v| v.as_str())
+                .unwrap_or("Glossary")
+                .to_owned(),
+        });
+    }
     theme
         .tera
         .global_context()
         .insert("back_matter", &back_matter);
     let theme: &Theme = theme;
     let strings = &theme.strings;
-    let apparatus = Apparatus::new(edition, notes, anchors, strings);
 
     let paragraph_label = strings
         .get("paragraph_label")
@@ -213,7 +242,7 @@ pub fn render_all(
                 neighbours,
                 theme,
                 &body_options,
-                (&apparatus, &quotation_index),
+                (&apparatus, &taken[i], &glossary_index),
                 language,
             )?;
             write(&page.file, page.html.as_bytes())?;
@@ -236,6 +265,13 @@ pub fn render_all(
     if has_quotations {
         emit(render_quotations_page(theme, &quotation_index)?)?;
     }
+    if has_glossary {
+        emit(render_glossary_page(theme, &glossary_index)?)?;
+    }
+    emit(Page {
+        file: "data/glossary.json".to_owned(),
+        html: glossary_index.json(),
+    })?;
     emit(Page {
         file: "data/quotations.json".to_owned(),
         html: quotation_index.json(),
@@ -245,6 +281,33 @@ pub fn render_all(
         html: apparatus::notes_json(&records),
     })?;
     Ok(files)
+}
+
+fn render_glossary_page(theme: &Theme, index: &GlossaryIndex) -> Result<Page> {
+    let title = theme
+        .strings
+        .get("glossary_page_title")
+        .and_then(|v| v.as_str())
+        .unwrap_or("Glossary");
+    let mut context = tera::Context::new();
+    context.insert(
+        "page",
+        &PageView {
+            kind: "glossary",
+            url: "glossary.html",
+            title,
+        },
+    );
+    context.insert("letters", &index.letters());
+    context.insert("entry_count", &index.entries.len());
+    let html = theme
+        .tera
+        .render("glossary.html", &context)
+        .map_err(|e| template_error(&e, &theme.templates))?;
+    Ok(Page {
+        file: "glossary.html".to_owned(),
+        html,
+    })
 }
 
 fn render_quotations_page(theme: &Theme, index: &QuotationIndex) -> Result<Page> {
@@ -328,11 +391,11 @@ fn render_chapter(
     (prev, next): (Option<&Entry>, Option<&Entry>),
     theme: &Theme,
     options: &BodyOptions,
-    (apparatus, quotations): (&Apparatus, &QuotationIndex),
+    (apparatus, taken, glossary): (&Apparatus, &[Mark], &GlossaryIndex),
     language: &str,
 ) -> Result<(Page, Vec<NoteRecord>)> {
-    let mut marks = apparatus.marks(index, chapter);
-    marks.extend(quotations.marks(index).iter().cloned());
+    let mut marks = taken.to_vec();
+    marks.extend(glossary.marks(index).iter().cloned());
     let sidenotes = apparatus.sidenotes(index, chapter);
     let rendered = body::render(&chapter.document, options, &marks, &sidenotes);
     let views = apparatus.views(index, chapter, &rendered);

@@ -169,6 +169,7 @@ impl QuotationIndex {
                     end: o.end,
                     kind: MarkKind::Wrap {
                         open: format!("<span class=\"quote-occ\" data-quotation=\"{id}\">"),
+                        close: None,
                         after,
                     },
                 });

@@ -1,0 +1,239 @@
+//! The glossary as rendered: linked terms in the text with their definition
+//! in a popover (a plain link to the glossary without script or hover), the
+//! glossary page in dictionary order with every place a term stands, and
+//! `data/glossary.json`.
+
+use pulldown_cmark::Parser;
+use serde::Serialize;
+
+use crate::enrich::glossary::{Glossary, Place, initial, sort_key};
+use crate::markdown;
+use crate::model::{Edition, TextUnit};
+use crate::render::body::{self, Mark, MarkKind};
+
+#[derive(Serialize, Clone)]
+pub struct PlaceView {
+    pub chapter: String,
+    pub chapter_title: String,
+    pub paragraph: String,
+    pub label: String,
+    pub url: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct SeeAlso {
+    pub term: String,
+    pub id: String,
+}
+
+#[derive(Serialize, Clone)]
+pub struct EntryView {
+    /// `g3`: the entry's anchor on the glossary page.
+    pub id: String,
+    pub term: String,
+    pub aliases: Vec<String>,
+    pub category: Option<String>,
+    /// The definition as written (Markdown) and as HTML.
+    pub definition: String,
+    pub definition_html: String,
+    pub see_also: Vec<SeeAlso>,
+    pub initial: String,
+    pub count: usize,
+    pub places: Vec<PlaceView>,
+}
+
+#[derive(Serialize)]
+pub struct Letter<'a> {
+    pub letter: String,
+    pub entries: Vec<&'a EntryView>,
+}
+
+pub struct GlossaryIndex {
+    /// In dictionary order.
+    pub entries: Vec<EntryView>,
+    marks: Vec<Vec<Mark>>,
+}
+
+impl GlossaryIndex {
+    pub fn new(
+        edition: &Edition,
+        glossary: Option<&Glossary>,
+        places: &[Place],
+        taken: &[Vec<Mark>],
+        strings: &serde_json::Value,
+    ) -> GlossaryIndex {
+        let Some(glossary) = glossary else {
+            return GlossaryIndex {
+                entries: Vec::new(),
+                marks: vec![Vec::new(); edition.chapters.len()],
+            };
+        };
+        let label = |unit: &TextUnit| -> String {
+            let key = |k: &str| {
+                strings
+                    .get(k)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("{n}")
+                    .to_owned()
+            };
+            let numbered = |p: char| {
+                unit.id
+                    .strip_prefix(p)
+                    .filter(|r| r.bytes().all(|b| b.is_ascii_digit()))
+            };
+            match (numbered('p'), numbered('r')) {
+                (Some(n), _) => key("paragraph_label").replace("{n}", n),
+                (_, Some(n)) => key("row_label").replace("{n}", n),
+                _ => unit.text.to_owned(),
+            }
+        };
+        let units: Vec<Vec<TextUnit>> = edition
+            .chapters
+            .iter()
+            .map(|c| c.document.units())
+            .collect();
+        let mut order: Vec<usize> = (0..glossary.entries.len()).collect();
+        order.sort_by_key(|&k| {
+            (
+                sort_key(&glossary.entries[k].term),
+                glossary.entries[k].term.clone(),
+            )
+        });
+        let mut id_of = vec![String::new(); glossary.entries.len()];
+        for (n, &k) in order.iter().enumerate() {
+            id_of[k] = format!("g{}", n + 1);
+        }
+        let definitions: Vec<String> = glossary
+            .entries
+            .iter()
+            .map(|e| markdown_html(&e.definition))
+            .collect();
+        let mut entries: Vec<EntryView> = order
+            .iter()
+            .map(|&k| {
+                let e = &glossary.entries[k];
+                EntryView {
+                    id: id_of[k].clone(),
+                    term: e.term.clone(),
+                    aliases: e.aliases.clone(),
+                    category: e.category.clone(),
+                    definition: e.definition.clone(),
+                    definition_html: definitions[k].clone(),
+                    see_also: e
+                        .see_also
+                        .iter()
+                        .filter_map(|t| glossary.entries.iter().position(|o| &o.term == t))
+                        .map(|o| SeeAlso {
+                            term: glossary.entries[o].term.clone(),
+                            id: id_of[o].clone(),
+                        })
+                        .collect(),
+                    initial: initial(&e.term),
+                    count: 0,
+                    places: Vec::new(),
+                }
+            })
+            .collect();
+        let position: Vec<usize> = {
+            let mut p = vec![0; glossary.entries.len()];
+            for (n, &k) in order.iter().enumerate() {
+                p[k] = n;
+            }
+            p
+        };
+        let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); edition.chapters.len()];
+        let mut popovers = vec![0usize; edition.chapters.len()];
+        for place in places {
+            let chapter = &edition.chapters[place.chapter];
+            let unit = &units[place.chapter][place.unit];
+            let view = &mut entries[position[place.entry]];
+            view.count += 1;
+            view.places.push(PlaceView {
+                chapter: chapter.slug.clone(),
+                chapter_title: chapter.front.title.clone(),
+                paragraph: unit.id.to_owned(),
+                label: label(unit),
+                url: format!("{}.html#{}", chapter.slug, unit.id),
+            });
+            // A link may not cut across another marked stretch (a
+            // quotation, an emended reading): the markup must nest.
+            let crosses = taken[place.chapter].iter().any(|m| {
+                m.events == unit.events.clone()
+                    && m.start < place.end
+                    && place.start < m.end
+                    && !(m.start <= place.start && place.end <= m.end)
+                    && !(place.start <= m.start && m.end <= place.end)
+            });
+            if !place.linked || crosses {
+                continue;
+            }
+            popovers[place.chapter] += 1;
+            let pop_id = format!("tp-{}", popovers[place.chapter]);
+            let inline = body::inline_note_html(&definitions[place.entry]).unwrap_or_default();
+            marks[place.chapter].push(Mark {
+                events: unit.events.clone(),
+                start: place.start,
+                end: place.end,
+                kind: MarkKind::Wrap {
+                    open: format!(
+                        "<a class=\"term\" href=\"glossary.html#{}\" aria-describedby=\"{pop_id}\">",
+                        id_of[place.entry]
+                    ),
+                    // The definition right after the link, in the same cut,
+                    // so that nothing comes between them (`a.term + .term-pop`).
+                    close: Some(format!(
+                        "</a><span class=\"term-pop\" role=\"tooltip\" id=\"{pop_id}\"><span class=\"term-pop-term\">{}</span> {inline}</span>",
+                        escape(&glossary.entries[place.entry].term)
+                    )),
+                    after: String::new(),
+                },
+            });
+        }
+        GlossaryIndex { entries, marks }
+    }
+
+    pub fn marks(&self, chapter: usize) -> &[Mark] {
+        &self.marks[chapter]
+    }
+
+    /// Entries grouped under their initial letter, in dictionary order.
+    pub fn letters(&self) -> Vec<Letter<'_>> {
+        let mut letters: Vec<Letter> = Vec::new();
+        for entry in &self.entries {
+            match letters.last_mut() {
+                Some(l) if l.letter == entry.initial => l.entries.push(entry),
+                _ => letters.push(Letter {
+                    letter: entry.initial.clone(),
+                    entries: vec![entry],
+                }),
+            }
+        }
+        letters
+    }
+
+    pub fn json(&self) -> String {
+        #[derive(Serialize)]
+        struct Export<'a> {
+            entries: &'a [EntryView],
+        }
+        let mut json = serde_json::to_string_pretty(&Export {
+            entries: &self.entries,
+        })
+        .expect("glossary serialises");
+        json.push('\n');
+        json
+    }
+}
+
+fn markdown_html(text: &str) -> String {
+    let events: Vec<_> = Parser::new_ext(text, markdown::options())
+        .map(|e| e.into_static())
+        .collect();
+    body::note_html(&events)
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark_escape::escape_html(&mut out, text).ok();
+    out
+}
