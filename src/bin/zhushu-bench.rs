@@ -5,13 +5,22 @@
 //! - `zhushu-bench run [--sizes 10,1000,10000] [--root DIR]... [--check]`
 //!   times `zhushu build` on such corpora (or on real editions) as a child
 //!   process, reporting wall time and peak RSS, and checks the targets.
+//! - `zhushu-bench source --mb N --out FILE [--seed S]` writes a deterministic
+//!   raw source in the shape of the seed compilation (see
+//!   `zhushu_bench/rawsource.rs`).
+//! - `zhushu-bench import [--mb 50] [--runs 3] [--check]` times
+//!   `zhushu import` on the seed source and on such a source.
 //!
 //! See BENCHMARKS.md.
 
 #[path = "zhushu_bench/chars.rs"]
 mod chars;
+#[path = "zhushu_bench/import.rs"]
+mod import;
 #[path = "zhushu_bench/measure.rs"]
 mod measure;
+#[path = "zhushu_bench/rawsource.rs"]
+mod rawsource;
 #[path = "zhushu_bench/synth.rs"]
 mod synth;
 
@@ -51,6 +60,28 @@ enum Cmd {
     },
     /// Time `zhushu build` on synthetic corpora (or on real editions with --root).
     Run(RunArgs),
+    /// Write a deterministic raw source for `zhushu import`, in the shape of
+    /// the seed compilation.
+    Source {
+        /// Size in megabytes (10^6 bytes); the source stops at the first
+        /// piece that reaches it.
+        #[arg(long, value_parser = import::parse_mb)]
+        mb: f64,
+        /// The file to write (a marker FILE.zhushu-bench goes beside it).
+        #[arg(long)]
+        out: PathBuf,
+        /// Seed of the generator: the same size and seed give the same bytes.
+        #[arg(long, default_value_t = synth::DEFAULT_SEED)]
+        seed: u64,
+        /// Print the contents without entry numbers (`title PAGE`).
+        #[arg(long)]
+        unnumbered: bool,
+        /// Replace FILE if it exists and was not written by zhushu-bench.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Time `zhushu import` on the seed source and on a synthetic raw source.
+    Import(import::ImportArgs),
 }
 
 #[derive(clap::Args)]
@@ -96,6 +127,14 @@ fn main() -> ExitCode {
             force,
         } => corpus(chapters, &out, seed, force),
         Cmd::Run(args) => run(&args),
+        Cmd::Source {
+            mb,
+            out,
+            seed,
+            unnumbered,
+            force,
+        } => source(mb, &out, seed, numbering(unnumbered), force),
+        Cmd::Import(args) => import::import(&args),
     };
     match result {
         Ok(code) => code,
@@ -114,6 +153,42 @@ fn corpus(chapters: usize, out: &Path, seed: u64, force: bool) -> Result<ExitCod
         "wrote {chapters} chapters ({:.1} MB, seed {seed}) to {} in {} ms",
         bytes as f64 / 1e6,
         out.join("content").display(),
+        start.elapsed().as_millis()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn numbering(unnumbered: bool) -> rawsource::Numbering {
+    if unnumbered {
+        rawsource::Numbering::Unnumbered
+    } else {
+        rawsource::Numbering::Numbered
+    }
+}
+
+fn source(
+    mb: f64,
+    out: &Path,
+    seed: u64,
+    numbering: rawsource::Numbering,
+    force: bool,
+) -> Result<ExitCode, String> {
+    let ours = rawsource::marker_path(out).is_file();
+    if out.exists() && !ours && !force {
+        return Err(format!(
+            "{} exists and was not written by zhushu-bench; choose another --out or pass --force",
+            out.display()
+        ));
+    }
+    let start = Instant::now();
+    let summary = rawsource::write_source(out, rawsource::target_bytes(mb), seed, numbering)
+        .map_err(|e| format!("writing {}: {e}", out.display()))?;
+    eprintln!(
+        "wrote {} pieces ({:.2} MB, seed {seed}, {} contents) to {} in {} ms",
+        summary.pieces,
+        summary.bytes as f64 / 1e6,
+        numbering.name(),
+        out.display(),
         start.elapsed().as_millis()
     );
     Ok(ExitCode::SUCCESS)
@@ -298,15 +373,12 @@ fn time_edition(args: &RunArgs, zhushu: &Path, work: &Path, ed: &Edition) -> Res
     for i in 0..=args.runs {
         measure::sync();
         let sample = measure::run(build_command(zhushu, ed, &args.theme), &log).map_err(|e| {
-            let stderr = std::fs::read_to_string(&log).unwrap_or_default();
-            let tail: Vec<&str> = stderr.lines().rev().take(20).collect();
-            let tail: Vec<&str> = tail.into_iter().rev().collect();
             format!(
                 "`{} build --root {} ...` failed on {}: {e}\n{}",
                 zhushu.display(),
                 ed.root.display(),
                 ed.label,
-                tail.join("\n")
+                log_tail(&log, 20)
             )
         })?;
         if i == 0 {
@@ -420,12 +492,18 @@ fn table(rows: &[Row]) -> String {
             ]
         })
         .collect();
+    markdown_table(&header, &cells)
+}
+
+/// A Markdown table, its columns padded to line up: the first (text) to the
+/// left, the others (numbers) to the right.
+fn markdown_table(header: &[&str], cells: &[Vec<String>]) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|i| {
             cells
                 .iter()
-                .map(|c| c[i].len())
-                .chain([header[i].len()])
+                .map(|c| c[i].chars().count())
+                .chain([header[i].chars().count()])
                 .max()
                 .unwrap_or(0)
         })
@@ -443,7 +521,7 @@ fn table(rows: &[Row]) -> String {
         }
         out.push('\n');
     };
-    line(&mut out, &header);
+    line(&mut out, header);
     out.push('|');
     for (i, w) in widths.iter().enumerate() {
         let dashes = "-".repeat(*w);
@@ -454,15 +532,16 @@ fn table(rows: &[Row]) -> String {
         }
     }
     out.push('\n');
-    for c in &cells {
+    for c in cells {
         let refs: Vec<&str> = c.iter().map(String::as_str).collect();
         line(&mut out, &refs);
     }
     out
 }
 
-fn run(args: &RunArgs) -> Result<ExitCode, String> {
-    let zhushu = args.zhushu.clone().unwrap_or_else(default_zhushu);
+/// The zhushu binary to time: `--zhushu` or the default, which must exist.
+fn resolve_zhushu(given: Option<&Path>) -> Result<PathBuf, String> {
+    let zhushu = given.map_or_else(default_zhushu, Path::to_path_buf);
     if !zhushu.is_file() {
         return Err(format!(
             "no zhushu binary at {}: build it first with `cargo build --release`, or pass --zhushu PATH",
@@ -475,14 +554,28 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
             zhushu.display()
         );
     }
-    let work = args
-        .work
-        .clone()
-        .unwrap_or_else(|| target_dir().join("bench"));
+    Ok(zhushu)
+}
+
+/// The work directory (`--work` or target/bench), created, as an absolute path.
+fn work_dir(given: Option<&Path>) -> Result<PathBuf, String> {
+    let work = given.map_or_else(|| target_dir().join("bench"), Path::to_path_buf);
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
-    let work = work
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", work.display()))?;
+    work.canonicalize()
+        .map_err(|e| format!("{}: {e}", work.display()))
+}
+
+/// The last `n` lines of a child's stderr log, for an error message.
+fn log_tail(log: &Path, n: usize) -> String {
+    let stderr = std::fs::read_to_string(log).unwrap_or_default();
+    let tail: Vec<&str> = stderr.lines().rev().take(n).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    tail.join("\n")
+}
+
+fn run(args: &RunArgs) -> Result<ExitCode, String> {
+    let zhushu = resolve_zhushu(args.zhushu.as_deref())?;
+    let work = work_dir(args.work.as_deref())?;
 
     let editions = prepare(args, &work)?;
     let mut rows = Vec::new();
