@@ -8,7 +8,7 @@
 //! - `zhushu-bench source --mb N --out FILE [--seed S]` writes a deterministic
 //!   raw source in the shape of the seed compilation (see
 //!   `zhushu_bench/rawsource.rs`).
-//! - `zhushu-bench import [--mb 50] [--runs 3] [--check]` times
+//! - `zhushu-bench import [--mb 50] [--runs 3] [--unnumbered] [--check]` times
 //!   `zhushu import` on the seed source and on such a source.
 //!
 //! See BENCHMARKS.md.

@@ -47,11 +47,11 @@ pub struct Contents {
 }
 
 static ENTRY_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*((?:\d{1,3}|[一二三四五六七八九十百]{1,4}|[IVXLC]{1,6})\s*[.．、)）]|第[一二三四五六七八九十百\d]+[章篇节部分]|Chapter\s+\d+[.:]?)\s*")
+    Regex::new(r"^\s*((?:\d{1,4}|[一二三四五六七八九十百]{1,4}|[IVXLC]{1,6})\s*[.．、)）]|第[一二三四五六七八九十百\d]+[章篇节部分]|Chapter\s+\d+[.:]?)\s*")
         .unwrap()
 });
 static PAGE_AT_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.*?\S)(?:\s*[.·…─—_ ]{2,}\s*|\s+)(\d{1,4})\s*$").unwrap());
+    LazyLock::new(|| Regex::new(r"^(.*?\S)(?:\s*[.·…─—_ ]{2,}\s*|\s+)(\d{1,5})\s*$").unwrap());
 
 /// `目录`, `目 录`, `目次`, `Contents`, `Table of Contents`.
 pub fn is_contents_heading(text: &str) -> bool {
@@ -337,6 +337,18 @@ mod tests {
         assert_eq!(c.entries[1].subtitle.as_deref(), Some("——副题"));
         assert_eq!(c.entries[2].lines, 2);
         assert_eq!(b[c.body_start].text(), "第一篇“五个坚持”");
+    }
+
+    #[test]
+    fn four_digit_entry_numbers() {
+        let src = "目录\n\n999. 甲乙丙 1\n1000. 丁戊己 12345\n\n甲乙丙\n";
+        let c = read_contents(&blocks(src)).unwrap();
+        let got: Vec<_> = c
+            .entries
+            .iter()
+            .map(|e| (e.title.as_str(), e.page))
+            .collect();
+        assert_eq!(got, [("甲乙丙", Some(1)), ("丁戊己", Some(12345))]);
     }
 
     #[test]
