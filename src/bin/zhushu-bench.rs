@@ -15,6 +15,8 @@
 
 #[path = "zhushu_bench/chars.rs"]
 mod chars;
+#[path = "zhushu_bench/glossary.rs"]
+mod glossary;
 #[path = "zhushu_bench/import.rs"]
 mod import;
 #[path = "zhushu_bench/measure.rs"]
@@ -60,6 +62,19 @@ enum Cmd {
     },
     /// Time `zhushu build` on synthetic corpora (or on real editions with --root).
     Run(RunArgs),
+    /// Time glossary linking: N terms against a synthetic corpus (through
+    /// the library; the corpus is generated and cached like `run`'s).
+    Glossary {
+        #[arg(long, default_value_t = 10_000)]
+        chapters: usize,
+        #[arg(long, default_value_t = 5_000)]
+        terms: usize,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Exit 1 if the target (2 s) is missed.
+        #[arg(long)]
+        check: bool,
+    },
     /// Write a deterministic raw source for `zhushu import`, in the shape of
     /// the seed compilation.
     Source {
@@ -127,6 +142,21 @@ fn main() -> ExitCode {
             force,
         } => corpus(chapters, &out, seed, force),
         Cmd::Run(args) => run(&args),
+        Cmd::Glossary {
+            chapters,
+            terms,
+            runs,
+            check,
+        } => {
+            let dir = PathBuf::from("target/bench").join(format!("corpus-{chapters}"));
+            let ready = synth::is_cached(&dir, chapters, synth::DEFAULT_SEED)
+                || corpus(chapters, &dir, synth::DEFAULT_SEED, false).is_ok();
+            if ready {
+                glossary::glossary(&glossary::Options { terms, runs, check }, &dir)
+            } else {
+                Err(format!("cannot make the corpus in {}", dir.display()))
+            }
+        }
         Cmd::Source {
             mb,
             out,
