@@ -157,12 +157,15 @@ impl GlossaryIndex {
             });
             // A link may not cut across another marked stretch (a
             // quotation, an emended reading): the markup must nest.
+            // Nor hold another's marker (itself a link) inside it.
             let crosses = taken[place.chapter].iter().any(|m| {
-                m.events == unit.events.clone()
-                    && m.start < place.end
+                let same_unit = m.events == unit.events.clone();
+                let partial = m.start < place.end
                     && place.start < m.end
                     && !(m.start <= place.start && place.end <= m.end)
-                    && !(place.start <= m.start && m.end <= place.end)
+                    && !(place.start <= m.start && m.end <= place.end);
+                let marker_inside = place.start < m.end && m.end < place.end;
+                same_unit && (partial || marker_inside)
             });
             if !place.linked || crosses {
                 continue;
