@@ -61,7 +61,7 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Edition> {
 }
 
 /// Paths in messages are shown relative to the root, as the user knows them.
-fn display_path(root: &Path, path: &Path) -> PathBuf {
+pub fn display_path(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_owned()
 }
 

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Error, Result};
-use crate::load::read_text;
+use crate::load::{display_path, read_text};
 use crate::yaml;
 
 /// Templates a theme must provide (itself or through a parent).
@@ -57,7 +57,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
         })?;
         if let Some(file) = strings_file(dir, language) {
             let text = read_text(&file)?;
-            let layer: serde_json::Value = yaml::parse_file(&text, &shown(root, &file))?;
+            let layer: serde_json::Value = yaml::parse_file(&text, &display_path(root, &file))?;
             merge(&mut strings, layer);
         }
     }
@@ -73,7 +73,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
                 Error::new(format!("theme `{name}` has no template `{required}`")).with_help(
                     format!(
                         "add {} or extend a theme that has it",
-                        shown(root, &chain[0].join("templates").join(required)).display()
+                        display_path(root, &chain[0].join("templates").join(required)).display()
                     ),
                 ),
             );
@@ -122,11 +122,11 @@ fn resolve_chain(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
             let mut error = match names.last() {
                 Some(child) => Error::new(format!(
                     "theme `{child}` extends `{name}`, which does not exist (no {})",
-                    shown(root, &manifest_path).display()
+                    display_path(root, &manifest_path).display()
                 )),
                 None => Error::new(format!(
                     "theme `{name}` does not exist (no {})",
-                    shown(root, &manifest_path).display()
+                    display_path(root, &manifest_path).display()
                 )),
             };
             if !available.is_empty() {
@@ -139,7 +139,7 @@ fn resolve_chain(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
             return Err(error);
         }
         let text = read_text(&manifest_path)?;
-        let manifest: ThemeManifest = yaml::parse_file(&text, &shown(root, &manifest_path))?;
+        let manifest: ThemeManifest = yaml::parse_file(&text, &display_path(root, &manifest_path))?;
         chain.push(dir);
         names.push(name);
         next = manifest.extends;
@@ -160,6 +160,11 @@ fn available_themes(root: &Path) -> Vec<String> {
 }
 
 /// `strings/zh-cn.yaml`, else `strings/zh.yaml`, else `strings/en.yaml`.
+/// A UI string of the theme's table, or `default` when the theme lacks it.
+pub fn ui_string<'a>(strings: &'a serde_json::Value, key: &str, default: &'a str) -> &'a str {
+    strings.get(key).and_then(|v| v.as_str()).unwrap_or(default)
+}
+
 fn strings_file(dir: &Path, language: &str) -> Option<PathBuf> {
     let full = language.to_ascii_lowercase();
     let primary = full.split('-').next().unwrap_or("en").to_owned();
@@ -194,7 +199,7 @@ fn add_templates(
 ) -> Result<()> {
     collect(dir, &mut |name, path| {
         let source = read_text(path)?;
-        let path = shown(root, path);
+        let path = display_path(root, path);
         templates.insert(name, TemplateFile { path, source });
         Ok(())
     })
@@ -219,10 +224,6 @@ fn collect(dir: &Path, visit: &mut dyn FnMut(String, &Path) -> Result<()>) -> Re
         visit(rel, entry.path())?;
     }
     Ok(())
-}
-
-fn shown(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_owned()
 }
 
 /// A Tera error as one of ours: the template's file, line and column, the

@@ -99,55 +99,16 @@ fn site_is_valid_html() {
     }
 }
 
-/// A note opens in place on a phone (keyboard and touch), closes with
-/// Escape, stands in the margin on a wide screen, and is a plain link
-/// without JavaScript: on the first chapter of the edition that has notes.
-#[test]
-fn notes_open_close_and_stand_in_the_margin() {
+/// Builds `site` checks with `node tests/browser/<script> SITE PAGE`, on the
+/// first page of the site whose HTML contains `marker`.
+fn check_page(script: &str, site: &Path, marker: &str) {
     let Some(node) = node_and_packages(&["playwright-core"]) else {
         return;
     };
     let Some(chromium) = common::require_tool("chromium") else {
         return;
     };
-    let tmp = tempfile::tempdir().expect("temporary directory");
-    let site = common::build_repo_site(tmp.path());
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(&site)
-        .expect("site")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    pages.sort();
-    let page = pages
-        .iter()
-        .find(|p| {
-            let html = std::fs::read_to_string(p).unwrap_or_default();
-            html.contains("class=\"noteref\"") && html.contains("class=\"sidenote\"")
-        })
-        .expect("a chapter with notes");
-    let mut cmd = Command::new(&node);
-    cmd.arg(browser_dir().join("check-notes.mjs"))
-        .arg(&site)
-        .arg(page.file_name().expect("name"))
-        .env("CHROMIUM", &chromium)
-        .current_dir(common::repo_root());
-    let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
-    assert!(run.success(), "check-notes.mjs failed:\n{}", run.output());
-}
-
-/// A quotation's marker opens the list of the other places on keyboard
-/// focus and on hover, Escape closes it, and every place it lists exists.
-#[test]
-fn quotation_markers_list_the_other_places() {
-    let Some(node) = node_and_packages(&["playwright-core"]) else {
-        return;
-    };
-    let Some(chromium) = common::require_tool("chromium") else {
-        return;
-    };
-    let tmp = tempfile::tempdir().expect("temporary directory");
-    let site = common::build_repo_site(tmp.path());
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(&site)
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(site)
         .expect("site")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
@@ -158,48 +119,43 @@ fn quotation_markers_list_the_other_places() {
         .find(|p| {
             std::fs::read_to_string(p)
                 .unwrap_or_default()
-                .contains("class=\"quote-ref\"")
+                .contains(marker)
         })
-        .expect("a chapter with a recurring quotation");
+        .unwrap_or_else(|| panic!("no page of {} has {marker}", site.display()));
     let mut cmd = Command::new(&node);
-    cmd.arg(browser_dir().join("check-quotations.mjs"))
-        .arg(&site)
+    cmd.arg(browser_dir().join(script))
+        .arg(site)
         .arg(page.file_name().expect("name"))
         .env("CHROMIUM", &chromium)
         .current_dir(common::repo_root());
     let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
-    assert!(
-        run.success(),
-        "check-quotations.mjs failed:\n{}",
-        run.output()
-    );
+    assert!(run.success(), "{script} failed:\n{}", run.output());
+}
+
+/// A note opens in place on a phone (keyboard and touch), closes with
+/// Escape, stands in the margin on a wide screen, and is a plain link
+/// without JavaScript: on the first chapter of the edition that has notes.
+#[test]
+fn notes_open_close_and_stand_in_the_margin() {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let site = common::build_repo_site(tmp.path());
+    check_page("check-notes.mjs", &site, "class=\"sidenote\"");
+}
+
+/// A quotation's marker opens the list of the other places on keyboard
+/// focus and on hover, Escape closes it, and every place it lists exists.
+#[test]
+fn quotation_markers_list_the_other_places() {
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let site = common::build_repo_site(tmp.path());
+    check_page("check-quotations.mjs", &site, "class=\"quote-ref\"");
 }
 
 /// A glossary term shows its definition on focus and hover, hides it on
-/// Escape, and leads to its entry, which lists the term's places: on the
-/// Chinese fixture edition, which has a glossary.
+/// Escape, and leads to its entry, which lists the term's places.
 #[test]
 fn glossary_terms_show_their_definitions() {
-    let Some(node) = node_and_packages(&["playwright-core"]) else {
-        return;
-    };
-    let Some(chromium) = common::require_tool("chromium") else {
-        return;
-    };
-    let edition = common::edition("mini-zh");
-    let site = edition.path().join("site");
-    let built = common::build(edition.path(), &site, &[]);
-    assert!(built.status.success(), "{}", common::stderr(&built));
-    let mut cmd = Command::new(&node);
-    cmd.arg(browser_dir().join("check-glossary.mjs"))
-        .arg(&site)
-        .arg("fangtan.html")
-        .env("CHROMIUM", &chromium)
-        .current_dir(common::repo_root());
-    let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
-    assert!(
-        run.success(),
-        "check-glossary.mjs failed:\n{}",
-        run.output()
-    );
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let site = common::build_repo_site(tmp.path());
+    check_page("check-glossary.mjs", &site, "class=\"term\"");
 }

@@ -68,25 +68,7 @@ impl GlossaryIndex {
                 marks: vec![Vec::new(); edition.chapters.len()],
             };
         };
-        let label = |unit: &TextUnit| -> String {
-            let key = |k: &str| {
-                strings
-                    .get(k)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("{n}")
-                    .to_owned()
-            };
-            let numbered = |p: char| {
-                unit.id
-                    .strip_prefix(p)
-                    .filter(|r| r.bytes().all(|b| b.is_ascii_digit()))
-            };
-            match (numbered('p'), numbered('r')) {
-                (Some(n), _) => key("paragraph_label").replace("{n}", n),
-                (_, Some(n)) => key("row_label").replace("{n}", n),
-                _ => unit.text.to_owned(),
-            }
-        };
+        let label = |unit: &TextUnit| crate::render::place_label(unit, strings);
         let units: Vec<Vec<TextUnit>> = edition
             .chapters
             .iter()

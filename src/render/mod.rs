@@ -8,3 +8,20 @@ pub mod notes;
 pub mod pages;
 pub mod quotations;
 pub mod sitemap;
+
+/// How a reader is shown a place in the text: `第12段` for paragraph `p12`,
+/// `表格第3行` for table row `r3`, a heading by its own words.
+pub fn place_label(unit: &crate::model::TextUnit, strings: &serde_json::Value) -> String {
+    let numbered = |prefix: char| {
+        unit.id
+            .strip_prefix(prefix)
+            .filter(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+    };
+    match (numbered('p'), numbered('r')) {
+        (Some(n), _) => {
+            crate::theme::ui_string(strings, "paragraph_label", "¶ {n}").replace("{n}", n)
+        }
+        (_, Some(n)) => crate::theme::ui_string(strings, "row_label", "row {n}").replace("{n}", n),
+        _ => unit.text.to_owned(),
+    }
+}

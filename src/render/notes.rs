@@ -69,7 +69,8 @@ impl<'a> Apparatus<'a> {
         for anchor in anchors {
             by_chapter[anchor.chapter].push(anchor);
         }
-        let original_reading = string(strings, "original_reading", "Source reads “{text}”.");
+        let original_reading =
+            crate::theme::ui_string(strings, "original_reading", "Source reads “{text}”.");
         let html = notes
             .iter()
             .map(|loaded| {
@@ -281,10 +282,6 @@ fn markdown_html(text: &str) -> String {
         .map(|e| e.into_static())
         .collect();
     body::note_html(&events)
-}
-
-fn string<'s>(strings: &'s serde_json::Value, key: &str, default: &'s str) -> &'s str {
-    strings.get(key).and_then(|v| v.as_str()).unwrap_or(default)
 }
 
 fn escape(text: &str) -> String {

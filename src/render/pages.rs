@@ -147,11 +147,7 @@ pub fn render_all(
     if has_notes && theme.tera.contains_template("notes.html") {
         back_matter.push(BackMatter {
             url: "notes.html",
-            title: strings
-                .get("notes_page_title")
-                .and_then(|v| v.as_str())
-                .unwrap_or("Notes")
-                .to_owned(),
+            title: crate::theme::ui_string(strings, "notes_page_title", "Notes").to_owned(),
         });
     }
     let quotation_index = QuotationIndex::new(edition, quotations, strings);
@@ -160,10 +156,7 @@ pub fn render_all(
     if has_quotations {
         back_matter.push(BackMatter {
             url: "quotations.html",
-            title: strings
-                .get("quotations_page_title")
-                .and_then(|v| v.as_str())
-                .unwrap_or("Quotations")
+            title: crate::theme::ui_string(strings, "quotations_page_title", "Quotations")
                 .to_owned(),
         });
     }
@@ -186,11 +179,7 @@ pub fn render_all(
     if has_glossary {
         back_matter.push(BackMatter {
             url: "glossary.html",
-            title: strings
-                .get("glossary_page_title")
-                .and_then(|v| v.as_str())
-                .unwrap_or("Glossary")
-                .to_owned(),
+            title: crate::theme::ui_string(strings, "glossary_page_title", "Glossary").to_owned(),
         });
     }
     theme
@@ -200,10 +189,7 @@ pub fn render_all(
     let theme: &Theme = theme;
     let strings = &theme.strings;
 
-    let paragraph_label = strings
-        .get("paragraph_label")
-        .and_then(|v| v.as_str())
-        .unwrap_or("¶ {n}");
+    let paragraph_label = crate::theme::ui_string(strings, "paragraph_label", "¶ {n}");
     let chapter_pages: HashMap<String, String> = edition
         .chapters
         .iter()
@@ -284,11 +270,7 @@ pub fn render_all(
 }
 
 fn render_glossary_page(theme: &Theme, index: &GlossaryIndex) -> Result<Page> {
-    let title = theme
-        .strings
-        .get("glossary_page_title")
-        .and_then(|v| v.as_str())
-        .unwrap_or("Glossary");
+    let title = crate::theme::ui_string(&theme.strings, "glossary_page_title", "Glossary");
     let mut context = tera::Context::new();
     context.insert(
         "page",
@@ -311,11 +293,7 @@ fn render_glossary_page(theme: &Theme, index: &GlossaryIndex) -> Result<Page> {
 }
 
 fn render_quotations_page(theme: &Theme, index: &QuotationIndex) -> Result<Page> {
-    let title = theme
-        .strings
-        .get("quotations_page_title")
-        .and_then(|v| v.as_str())
-        .unwrap_or("Quotations");
+    let title = crate::theme::ui_string(&theme.strings, "quotations_page_title", "Quotations");
     let mut context = tera::Context::new();
     context.insert(
         "page",
@@ -337,11 +315,7 @@ fn render_quotations_page(theme: &Theme, index: &QuotationIndex) -> Result<Page>
 }
 
 fn render_notes_page(theme: &Theme, records: &[NoteRecord], apparatus: &Apparatus) -> Result<Page> {
-    let title = theme
-        .strings
-        .get("notes_page_title")
-        .and_then(|v| v.as_str())
-        .unwrap_or("Notes");
+    let title = crate::theme::ui_string(&theme.strings, "notes_page_title", "Notes");
     let mut context = tera::Context::new();
     context.insert(
         "page",

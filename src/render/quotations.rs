@@ -57,15 +57,8 @@ impl QuotationIndex {
         quotations: &[Quotation],
         strings: &serde_json::Value,
     ) -> QuotationIndex {
-        let string = |key: &str, default: &str| -> String {
-            strings
-                .get(key)
-                .and_then(|v| v.as_str())
-                .unwrap_or(default)
-                .to_owned()
-        };
-        let paragraph_label = string("paragraph_label", "¶ {n}");
-        let row_label = string("row_label", "row {n}");
+        let string =
+            |key: &str, default: &str| crate::theme::ui_string(strings, key, default).to_owned();
         let origin_label = string("quotation_origin", "origin");
         let see_also = string("quotation_see_also", "Also in:");
         let marker_label = string(
@@ -95,16 +88,7 @@ impl QuotationIndex {
                 .map(|(k, o)| {
                     let chapter = &edition.chapters[o.chapter];
                     let unit_id = units[o.chapter][o.unit].id;
-                    let numbered = |prefix: char| {
-                        unit_id
-                            .strip_prefix(prefix)
-                            .filter(|r| r.bytes().all(|b| b.is_ascii_digit()))
-                    };
-                    let label = match (numbered('p'), numbered('r')) {
-                        (Some(n), _) => paragraph_label.replace("{n}", n),
-                        (_, Some(n)) => row_label.replace("{n}", n),
-                        _ => units[o.chapter][o.unit].text.to_owned(),
-                    };
+                    let label = crate::render::place_label(&units[o.chapter][o.unit], strings);
                     PlaceView {
                         chapter: chapter.slug.clone(),
                         chapter_title: chapter.front.title.clone(),

@@ -5,24 +5,15 @@
 // and the glossary page lists the places of the term. Exit 0 or 1.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch, tally } from './lib.mjs';
 
 const [site, page] = process.argv.slice(2);
 if (!site || !page) {
   console.error('usage: node check-glossary.mjs SITE_DIR PAGE.html');
   process.exit(2);
 }
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-};
+const browser = await launch();
+const { check, finish } = tally();
 try {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const tab = await context.newPage();
@@ -54,8 +45,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.log(`${failures.length} check(s) failed`);
-  process.exit(1);
-}
-console.log('glossary: all checks passed');
+finish('glossary');

@@ -11,7 +11,7 @@
 // screenshots of the open note and of the margin.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launch, tally } from './lib.mjs';
 
 const [site, page] = process.argv.slice(2);
 if (!site || !page) {
@@ -20,17 +20,8 @@ if (!site || !page) {
 }
 const url = pathToFileURL(path.resolve(site, page)).href;
 const shots = process.env.CHECK_NOTES_SCREENSHOTS;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-const failures = [];
-const check = (ok, what) => {
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-};
+const browser = await launch();
+const { check, finish } = tally();
 
 try {
   // Phone, keyboard only.
@@ -100,8 +91,4 @@ try {
 } finally {
   await browser.close();
 }
-if (failures.length) {
-  console.log(`${failures.length} check(s) failed`);
-  process.exit(1);
-}
-console.log('notes: all checks passed');
+finish('notes');
