@@ -212,3 +212,29 @@ fn quiet_prints_nothing_and_verbose_prints_stages() {
     );
     let _ = Path::new("");
 }
+
+#[test]
+fn the_search_index_is_under_twice_the_text() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    assert!(build(&repo_root(), &out, &[]).status.success());
+    let edition = zhushu::load::load(&repo_root(), false).unwrap();
+    let text: usize = edition
+        .chapters
+        .iter()
+        .flat_map(|c| {
+            c.document
+                .units()
+                .into_iter()
+                .map(|u| u.text.len())
+                .collect::<Vec<_>>()
+        })
+        .sum();
+    let index = std::fs::metadata(out.join("search-index.js"))
+        .unwrap()
+        .len() as usize;
+    assert!(
+        index < 2 * text,
+        "index {index} bytes for {text} bytes of text"
+    );
+}

@@ -159,3 +159,31 @@ fn glossary_terms_show_their_definitions() {
     let site = common::build_repo_site(tmp.path());
     check_page("check-glossary.mjs", &site, "class=\"term\"");
 }
+
+/// Search from file://: a Chinese phrase on the seed, an English word on the
+/// English fixture, a query with no match, keyboard to a result.
+#[test]
+fn search_works_from_file_urls() {
+    let Some(node) = node_and_packages(&["playwright-core"]) else {
+        return;
+    };
+    let Some(chromium) = common::require_tool("chromium") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let seed = common::build_repo_site(tmp.path());
+    let english = common::edition("mini-en");
+    let english_site = english.path().join("site");
+    let built = common::build(english.path(), &english_site, &[]);
+    assert!(built.status.success(), "{}", common::stderr(&built));
+    for (site, query) in [(&seed, "运筹于帷幄之中"), (&english_site, "emphasis")] {
+        let mut cmd = Command::new(&node);
+        cmd.arg(browser_dir().join("check-search.mjs"))
+            .arg(site)
+            .arg(query)
+            .env("CHROMIUM", &chromium)
+            .current_dir(common::repo_root());
+        let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
+        assert!(run.success(), "check-search.mjs failed:\n{}", run.output());
+    }
+}

@@ -7,6 +7,7 @@ pub mod highlight;
 pub mod notes;
 pub mod pages;
 pub mod quotations;
+pub mod search;
 pub mod sitemap;
 
 /// How a reader is shown a place in the text: `第12段` for paragraph `p12`,

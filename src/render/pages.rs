@@ -259,6 +259,15 @@ pub fn render_all(
         html: glossary_index.json(),
     })?;
     emit(Page {
+        file: "search-index.js".to_owned(),
+        html: crate::render::search::index_script(
+            edition,
+            &quotation_index,
+            &glossary_index,
+            strings,
+        ),
+    })?;
+    emit(Page {
         file: "data/quotations.json".to_owned(),
         html: quotation_index.json(),
     })?;

@@ -1,0 +1,70 @@
+//! The search index: every paragraph, heading and table row, every glossary
+//! entry and every recurring quotation, written as a script
+//! (`search-index.js`) rather than JSON, because browsers refuse to fetch
+//! local files from `file://` but do run local scripts. The theme's script
+//! searches it: a query in Chinese as a phrase, other scripts by words.
+
+use serde::Serialize;
+
+use crate::model::Edition;
+use crate::render::glossary::GlossaryIndex;
+use crate::render::quotations::QuotationIndex;
+
+#[derive(Serialize)]
+struct Index<'a> {
+    /// `[file, title]` of each page that results lead to.
+    pages: Vec<(String, &'a str)>,
+    /// `[page, anchor, label, text]`.
+    docs: Vec<(usize, String, String, String)>,
+}
+
+pub fn index_script(
+    edition: &Edition,
+    quotations: &QuotationIndex,
+    glossary: &GlossaryIndex,
+    strings: &serde_json::Value,
+) -> String {
+    let mut index = Index {
+        pages: Vec::new(),
+        docs: Vec::new(),
+    };
+    for chapter in &edition.chapters {
+        let page = index.pages.len();
+        index
+            .pages
+            .push((format!("{}.html", chapter.slug), &chapter.front.title));
+        for unit in chapter.document.units() {
+            index.docs.push((
+                page,
+                unit.id.to_owned(),
+                crate::render::place_label(&unit, strings),
+                unit.text.to_owned(),
+            ));
+        }
+    }
+    if !glossary.entries.is_empty() {
+        let page = index.pages.len();
+        let title = crate::theme::ui_string(strings, "glossary_page_title", "Glossary");
+        index.pages.push(("glossary.html".to_owned(), title));
+        for entry in &glossary.entries {
+            index.docs.push((
+                page,
+                entry.id.clone(),
+                entry.term.clone(),
+                format!("{} {}", entry.term, entry.definition),
+            ));
+        }
+    }
+    if !quotations.views.is_empty() {
+        let page = index.pages.len();
+        let title = crate::theme::ui_string(strings, "quotations_page_title", "Quotations");
+        index.pages.push(("quotations.html".to_owned(), title));
+        for q in &quotations.views {
+            index
+                .docs
+                .push((page, q.id.clone(), format!("{}", q.number), q.text.clone()));
+        }
+    }
+    let json = serde_json::to_string(&index).expect("the index serialises");
+    format!("window.zhushuSearch={json};\n")
+}

@@ -1,0 +1,54 @@
+// Search in a real browser, from file://:
+//   node tests/browser/check-search.mjs SITE_DIR QUERY [WORD]
+// "/" focuses the box; a Chinese phrase finds pages with the phrase marked;
+// the English word (when given) finds results; a query with no match says
+// so; the arrow key reaches a result, and a result leads to its paragraph.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { launch, tally } from './lib.mjs';
+
+const [site, phrase, word] = process.argv.slice(2);
+if (!site || !phrase) {
+  console.error('usage: node check-search.mjs SITE_DIR PHRASE [WORD]');
+  process.exit(2);
+}
+const browser = await launch();
+const { check, finish } = tally();
+const query = async (tab, text) => {
+  await tab.fill('#zs-q', text);
+  await tab.waitForTimeout(250);
+  return tab.locator('#zs-results li');
+};
+try {
+  const tab = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const errors = [];
+  tab.on('pageerror', (e) => errors.push(String(e)));
+  await tab.goto(pathToFileURL(path.resolve(site, 'index.html')).href);
+  check(await tab.locator('#zs-search').isVisible(), 'the search box is there (the script ran from file://)');
+  await tab.keyboard.press('/');
+  check(await tab.evaluate(() => document.activeElement && document.activeElement.id === 'zs-q'), '"/" focuses the search box');
+  const found = await query(tab, phrase);
+  const n = await found.count();
+  check(n >= 1, `the phrase “${phrase}” is found (${n} results)`);
+  const marked = n ? await found.first().locator('mark').innerText() : '';
+  check(marked.replace(/\s/g, '') === phrase.replace(/\s/g, ''), `the match is marked (${marked})`);
+  if (word) {
+    const words = await query(tab, word);
+    check(await words.count() >= 1, `the word “${word}” is found`);
+  }
+  const none = await query(tab, '没有这样的字句zzqx');
+  check(await none.count() === 0, 'a query with no match lists nothing');
+  check((await tab.locator('#zs-search-status').innerText()).length > 0, 'and says so');
+  await query(tab, phrase);
+  await tab.focus('#zs-q');
+  await tab.keyboard.press('ArrowDown');
+  const href = await tab.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
+  check(Boolean(href), `ArrowDown reaches the first result (${href})`);
+  await Promise.all([tab.waitForURL(/#/, { timeout: 10000 }).catch(() => {}), tab.keyboard.press('Enter')]);
+  const anchor = new URL(tab.url()).hash.slice(1);
+  check(anchor && await tab.locator(`[id="${anchor}"]`).count() === 1, `the result leads to its paragraph (#${anchor})`);
+  check(errors.length === 0, `no script errors (${errors.join('; ')})`);
+} finally {
+  await browser.close();
+}
+finish('search');

@@ -1,0 +1,1 @@
+window.zhushuSearch={"pages":[["speech.html","On Offices"]],"docs":[[0,"p1","Paragraph 1","The first paragraph, with a note."],[0,"p2","Paragraph 2","A line broken in English keeps a space, and emphasis is italic."],[0,"p3","Paragraph 3","Q: A turn in an interview."]]};
