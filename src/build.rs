@@ -6,8 +6,9 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostic::{Error, Result};
 use crate::output::Staging;
-use crate::render::{pages, sitemap};
+use crate::render::{offline, pages, sitemap};
 use crate::{enrich, load, theme};
+use std::sync::Mutex;
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -64,7 +65,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut theme = theme::load(root, theme_name, &edition.config.language)?;
     lap("theme");
     let staging = Staging::open(&output)?;
-    let write = |file: &str, bytes: &[u8]| staging.write(file, bytes);
+    // Each file's digest, for the build's version (the offline cache name).
+    let digests: Mutex<Vec<(String, [u8; 32])>> = Mutex::new(Vec::new());
+    let write = |file: &str, bytes: &[u8]| {
+        digests
+            .lock()
+            .expect("no writer panicked")
+            .push((file.to_owned(), offline::digest(bytes)));
+        staging.write(file, bytes)
+    };
     let files = pages::render_all(
         &edition,
         &mut theme,
@@ -75,9 +84,29 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &write,
     )?;
     lap("render");
+    let mut files = files;
     for (relative, source) in &theme.static_files {
-        staging.copy(&format!("static/{relative}"), source)?;
+        let file = format!("static/{relative}");
+        let bytes = std::fs::read(source).map_err(|e| Error::io("read", source, e))?;
+        write(&file, &bytes)?;
+        files.push(file);
     }
+    write(
+        "manifest.webmanifest",
+        offline::manifest(&edition.config).as_bytes(),
+    )?;
+    files.push("manifest.webmanifest".to_owned());
+    let mut precache: Vec<String> = files
+        .iter()
+        .filter(|f| offline::precached(f))
+        .cloned()
+        .collect();
+    precache.sort();
+    let version = offline::version(&mut digests.lock().expect("no writer panicked"));
+    staging.write(
+        "sw.js",
+        offline::service_worker(&precache, &version).as_bytes(),
+    )?;
     let base_url = options
         .base_url
         .as_deref()

@@ -187,3 +187,24 @@ fn search_works_from_file_urls() {
         assert!(run.success(), "check-search.mjs failed:\n{}", run.output());
     }
 }
+
+/// Served over HTTP, the edition caches itself; with the server stopped,
+/// its pages still open.
+#[test]
+fn the_site_reads_offline_after_a_visit() {
+    let Some(node) = node_and_packages(&["playwright-core"]) else {
+        return;
+    };
+    let Some(chromium) = common::require_tool("chromium") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("temporary directory");
+    let site = common::build_repo_site(tmp.path());
+    let mut cmd = Command::new(&node);
+    cmd.arg(browser_dir().join("check-offline.mjs"))
+        .arg(&site)
+        .env("CHROMIUM", &chromium)
+        .current_dir(common::repo_root());
+    let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
+    assert!(run.success(), "check-offline.mjs failed:\n{}", run.output());
+}

@@ -5,6 +5,7 @@ pub mod body;
 pub mod glossary;
 pub mod highlight;
 pub mod notes;
+pub mod offline;
 pub mod pages;
 pub mod quotations;
 pub mod search;
