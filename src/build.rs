@@ -172,3 +172,30 @@ fn normalise(path: &Path) -> PathBuf {
     }
     out
 }
+
+/// `zhushu epub`: builds the edition into a scratch folder and keeps only
+/// its EPUB, written to `output` (or `<title-slug>.epub` in the root).
+pub fn epub_only(root: &Path, output: Option<&Path>) -> Result<PathBuf> {
+    let scratch = std::env::temp_dir().join(format!("zhushu-epub-{}", std::process::id()));
+    let report = build(&BuildOptions {
+        root: root.to_owned(),
+        output: Some(scratch.clone()),
+        ..BuildOptions::default()
+    });
+    let result = report.and_then(|_| {
+        let edition_name = std::fs::read_dir(&scratch)
+            .map_err(|e| Error::io("read", &scratch, e))?
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|x| x == "epub"))
+            .ok_or_else(|| Error::new("the build made no EPUB"))?;
+        let target = match output {
+            Some(path) => path.to_owned(),
+            None => root.join(edition_name.file_name().unwrap_or_default()),
+        };
+        std::fs::copy(&edition_name, &target).map_err(|e| Error::io("write", &target, e))?;
+        Ok(target)
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    result
+}

@@ -58,6 +58,15 @@ enum Command {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// Make the EPUB only (the build writes it into the site as well).
+    Epub {
+        /// The edition's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the EPUB [default: the edition's title as a slug, .epub].
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Work with the glossary (content/glossary.yaml).
     Glossary {
         #[command(subcommand)]
@@ -203,6 +212,12 @@ fn run(cli: &Cli) -> zhushu::Result<()> {
                     c.text,
                     c.chapters.join(", ")
                 );
+            }
+        }
+        Command::Epub { root, output } => {
+            let written = zhushu::build::epub_only(root, output.as_deref())?;
+            if !cli.quiet {
+                eprintln!("wrote {}", written.display());
             }
         }
         Command::New { dir, language } => {

@@ -11,7 +11,7 @@ mod header;
 mod pieces;
 mod plan;
 mod report;
-mod slug;
+pub(crate) mod slug;
 mod text;
 
 pub use plan::{Action, FileAction};

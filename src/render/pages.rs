@@ -275,6 +275,21 @@ pub fn render_all(
         file: "data/notes.json".to_owned(),
         html: apparatus::notes_json(&records),
     })?;
+    let stylesheet = theme
+        .static_files
+        .get("epub.css")
+        .and_then(|path| std::fs::read(path).ok());
+    let epub = crate::render::epub::epub(&crate::render::epub::EpubInput {
+        edition,
+        strings,
+        apparatus: &apparatus,
+        glossary: &glossary_index,
+        quotations: &quotation_index,
+        stylesheet,
+    })?;
+    let epub_file = crate::render::epub::file_name(edition);
+    write(&epub_file, &epub)?;
+    files.push(epub_file);
     Ok(files)
 }
 

@@ -1,7 +1,7 @@
-/* zhushu service worker: build 3aef5f51da16b496. Written by zhushu build. */
+/* zhushu service worker: build 520ee2e83758525d. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-3aef5f51da16b496";
-const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/notes.js","static/offline.js","static/search.js","static/style.css"];
+const CACHE = "zhushu-520ee2e83758525d";
+const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/epub.css","static/notes.js","static/offline.js","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
 });

@@ -1,7 +1,7 @@
-/* zhushu service worker: build aede60d96b405388. Written by zhushu build. */
+/* zhushu service worker: build 0f37f9d72a8cdc86. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-aede60d96b405388";
-const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","search-index.js","static/notes.js","static/offline.js","static/search.js","static/style.css"];
+const CACHE = "zhushu-0f37f9d72a8cdc86";
+const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
 });

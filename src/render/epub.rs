@@ -1,0 +1,377 @@
+//! The EPUB 3 edition: cover, navigation document, the chapters in order
+//! with their title blocks and notes as EPUB footnotes, the glossary and the
+//! quotations index as back matter, metadata from edition.yaml. The bytes
+//! are deterministic: files in a fixed order, fixed zip dates, an
+//! identifier derived from the edition's own metadata.
+
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::{Cursor, Write};
+
+use crate::diagnostic::{Error, Result};
+use crate::model::{Chapter, Edition};
+use crate::render::body::{self, BodyOptions};
+use crate::render::glossary::GlossaryIndex;
+use crate::render::notes::Apparatus;
+use crate::render::quotations::QuotationIndex;
+use crate::theme::ui_string;
+
+pub struct EpubInput<'a> {
+    pub edition: &'a Edition,
+    pub strings: &'a serde_json::Value,
+    pub apparatus: &'a Apparatus<'a>,
+    pub glossary: &'a GlossaryIndex,
+    pub quotations: &'a QuotationIndex,
+    /// The stylesheet for reading systems (the theme's `static/epub.css`).
+    pub stylesheet: Option<Vec<u8>>,
+}
+
+/// The EPUB's file name in the site: the edition's title as a slug.
+pub fn file_name(edition: &Edition) -> String {
+    format!(
+        "{}.epub",
+        crate::import::slug::slug_for(&edition.config.title)
+    )
+}
+
+pub fn epub(input: &EpubInput) -> Result<Vec<u8>> {
+    let edition = input.edition;
+    let config = &edition.config;
+    let lang = &config.language;
+    let t = |key: &str, default: &'static str| ui_string(input.strings, key, default).to_owned();
+    let chapter_files: HashMap<String, String> = edition
+        .chapters
+        .iter()
+        .filter_map(|c| {
+            Some((
+                c.file.file_name()?.to_string_lossy().into_owned(),
+                xhtml_name(&c.slug),
+            ))
+        })
+        .collect();
+    let body_options = BodyOptions {
+        paragraph_numbers: config.options.paragraph_numbers,
+        paragraph_label: ui_string(input.strings, "paragraph_label", "¶ {n}"),
+        chapter_pages: &chapter_files,
+    };
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    // The cover.
+    let mut cover = String::new();
+    let _ = write!(
+        cover,
+        "<section class=\"cover\" epub:type=\"cover titlepage\"><h1>{}</h1>",
+        esc(&config.title)
+    );
+    if let Some(s) = &config.subtitle {
+        let _ = write!(cover, "<p class=\"subtitle\">{}</p>", esc(s));
+    }
+    if let Some(p) = &config.publisher {
+        let _ = write!(cover, "<p class=\"imprint\">{}</p>", esc(p));
+    }
+    if let Some(d) = config.date {
+        let _ = write!(
+            cover,
+            "<p class=\"imprint\">{}</p>",
+            esc(&d.display(lang).display)
+        );
+    }
+    cover.push_str("</section>");
+    files.push((
+        "cover.xhtml".into(),
+        page(lang, &config.title, &cover).into_bytes(),
+    ));
+
+    // The chapters.
+    for (i, chapter) in edition.chapters.iter().enumerate() {
+        let html = chapter_xhtml(i, chapter, input, &body_options)?;
+        files.push((xhtml_name(&chapter.slug), html.into_bytes()));
+    }
+
+    // Back matter.
+    let glossary_title = t("glossary_page_title", "Glossary");
+    if !input.glossary.entries.is_empty() {
+        let mut g = format!(
+            "<section epub:type=\"glossary\"><h1>{}</h1><dl>",
+            esc(&glossary_title)
+        );
+        for entry in &input.glossary.entries {
+            let _ = write!(
+                g,
+                "<dt id=\"{}\"><dfn>{}</dfn></dt><dd>{}",
+                entry.id,
+                esc(&entry.term),
+                entry.definition_html
+            );
+            if !entry.places.is_empty() {
+                g.push_str("<p class=\"places\">");
+                for (k, place) in entry.places.iter().enumerate() {
+                    if k > 0 {
+                        g.push_str(" · ");
+                    }
+                    let _ = write!(
+                        g,
+                        "<a href=\"{}#{}\">{} {}</a>",
+                        xhtml_name(&place.chapter),
+                        place.paragraph,
+                        esc(&place.chapter_title),
+                        esc(&place.label)
+                    );
+                }
+                g.push_str("</p>");
+            }
+            g.push_str("</dd>");
+        }
+        g.push_str("</dl></section>");
+        files.push((
+            "glossary.xhtml".into(),
+            page(lang, &glossary_title, &g).into_bytes(),
+        ));
+    }
+    let quotations_title = t("quotations_page_title", "Quotations");
+    if !input.quotations.views.is_empty() {
+        let origin = t("quotation_origin", "origin");
+        let mut q = format!(
+            "<section epub:type=\"index\"><h1>{}</h1><ol>",
+            esc(&quotations_title)
+        );
+        for view in &input.quotations.views {
+            let _ = write!(q, "<li id=\"{}\"><p>“{}”</p><ul>", view.id, esc(&view.text));
+            for place in &view.places {
+                let _ = write!(
+                    q,
+                    "<li><a href=\"{}#{}\">{} {}</a>{}</li>",
+                    xhtml_name(&place.chapter),
+                    place.paragraph,
+                    esc(&place.chapter_title),
+                    esc(&place.label),
+                    if place.origin {
+                        format!(" ({})", esc(&origin))
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            q.push_str("</ul></li>");
+        }
+        q.push_str("</ol></section>");
+        files.push((
+            "quotations.xhtml".into(),
+            page(lang, &quotations_title, &q).into_bytes(),
+        ));
+    }
+
+    // The navigation document.
+    let contents = t("contents", "Contents");
+    let mut nav = format!(
+        "<nav epub:type=\"toc\" id=\"toc\"><h1>{}</h1><ol>",
+        esc(&contents)
+    );
+    for chapter in &edition.chapters {
+        let _ = write!(
+            nav,
+            "<li><a href=\"{}\">{}</a></li>",
+            xhtml_name(&chapter.slug),
+            esc(&chapter.front.title)
+        );
+    }
+    if !input.glossary.entries.is_empty() {
+        let _ = write!(
+            nav,
+            "<li><a href=\"glossary.xhtml\">{}</a></li>",
+            esc(&glossary_title)
+        );
+    }
+    if !input.quotations.views.is_empty() {
+        let _ = write!(
+            nav,
+            "<li><a href=\"quotations.xhtml\">{}</a></li>",
+            esc(&quotations_title)
+        );
+    }
+    nav.push_str("</ol></nav>");
+    files.push(("nav.xhtml".into(), page(lang, &contents, &nav).into_bytes()));
+    let stylesheet = input.stylesheet.clone().unwrap_or_default();
+    files.push(("style.css".into(), stylesheet));
+
+    let opf = package(edition, &files);
+    zip(&opf, &files).map_err(|e| Error::new(format!("cannot write the EPUB: {e}")))
+}
+
+fn chapter_xhtml(
+    i: usize,
+    chapter: &Chapter,
+    input: &EpubInput,
+    options: &BodyOptions,
+) -> Result<String> {
+    let marks = input.apparatus.marks(i, chapter);
+    let rendered = body::render(&chapter.document, options, &marks, &HashMap::new());
+    // Reading systems know a note marker by its epub:type.
+    let body = rendered.html.replace(
+        "role=\"doc-noteref\"",
+        "epub:type=\"noteref\" role=\"doc-noteref\"",
+    );
+    let lang = &input.edition.config.language;
+    let front = &chapter.front;
+    let mut html = String::from("<section epub:type=\"chapter\"><header class=\"title-block\">");
+    let _ = write!(html, "<h1>{}</h1>", esc(&front.title));
+    if let Some(s) = &front.subtitle {
+        let _ = write!(html, "<p class=\"subtitle\">{}</p>", esc(s));
+    }
+    if !front.authors.is_empty() {
+        let names: Vec<String> = front
+            .authors
+            .iter()
+            .map(|a| match &a.role {
+                Some(r) => format!("{} {}", esc(r), esc(&a.name)),
+                None => esc(&a.name),
+            })
+            .collect();
+        let _ = write!(html, "<p class=\"byline\">{}</p>", names.join("　"));
+    }
+    if let Some(d) = front.date {
+        let _ = write!(
+            html,
+            "<p class=\"dateline\">{}</p>",
+            esc(&d.display(lang).display)
+        );
+    }
+    if let Some(s) = &front.source {
+        let _ = write!(html, "<p class=\"dateline\">{}</p>", esc(s));
+    }
+    html.push_str("</header>");
+    html.push_str(&body);
+    let views = input.apparatus.views(i, chapter, &rendered);
+    for (view, _) in &views {
+        let back: Vec<String> = view
+            .refs
+            .iter()
+            .map(|r| format!("<a href=\"#{r}\">↩</a>"))
+            .collect();
+        let lead = if view.kind == "footnote" {
+            String::new()
+        } else {
+            format!("[{}] ", esc(&view.kind_label))
+        };
+        let _ = write!(
+            html,
+            "<aside epub:type=\"footnote\" id=\"{}\"><p class=\"note-number\">{}. {lead}{}</p>{}</aside>",
+            view.anchor,
+            view.number,
+            back.join(" "),
+            view.html
+        );
+    }
+    html.push_str("</section>");
+    Ok(page(lang, &front.title, &html))
+}
+
+fn xhtml_name(slug: &str) -> String {
+    format!("{slug}.xhtml")
+}
+
+fn page(lang: &str, title: &str, body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"UTF-8\" />\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\" />\n</head>\n<body>\n{body}\n</body>\n</html>\n",
+        esc(title)
+    )
+}
+
+fn package(edition: &Edition, files: &[(String, Vec<u8>)]) -> String {
+    let config = &edition.config;
+    let digest = Sha256::digest(
+        format!(
+            "{}\u{0}{}\u{0}{:?}",
+            config.title, config.language, config.publisher
+        )
+        .as_bytes(),
+    );
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    let uuid = format!(
+        "{}-{}-4{}-8{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[13..16],
+        &hex[17..20],
+        &hex[20..32]
+    );
+    // dcterms:modified must be a full timestamp: the edition's date, so that
+    // the bytes do not change from build to build.
+    let modified = match config.date {
+        Some(d) => format!(
+            "{:04}-{:02}-{:02}T00:00:00Z",
+            d.year,
+            d.month.unwrap_or(1),
+            d.day.unwrap_or(1)
+        ),
+        None => "2000-01-01T00:00:00Z".to_owned(),
+    };
+    let mut opf = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"uid\" xml:lang=\"{lang}\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<dc:identifier id=\"uid\">urn:uuid:{uuid}</dc:identifier>\n<dc:title>{title}</dc:title>\n<dc:language>{lang}</dc:language>\n<meta property=\"dcterms:modified\">{modified}</meta>\n",
+        lang = config.language,
+        title = esc(&config.title)
+    );
+    for editor in &config.editors {
+        let _ = writeln!(opf, "<dc:contributor>{}</dc:contributor>", esc(editor));
+    }
+    if let Some(p) = &config.publisher {
+        let _ = writeln!(opf, "<dc:publisher>{}</dc:publisher>", esc(p));
+    }
+    if let Some(d) = config.date {
+        let _ = writeln!(opf, "<dc:date>{d}</dc:date>");
+    }
+    opf.push_str("</metadata>\n<manifest>\n");
+    for (k, (name, _)) in files.iter().enumerate() {
+        let (media, properties) = if name.ends_with(".css") {
+            ("text/css", "")
+        } else if name == "nav.xhtml" {
+            ("application/xhtml+xml", " properties=\"nav\"")
+        } else {
+            ("application/xhtml+xml", "")
+        };
+        let _ = writeln!(
+            opf,
+            "<item id=\"f{k}\" href=\"{name}\" media-type=\"{media}\"{properties}/>"
+        );
+    }
+    opf.push_str("</manifest>\n<spine>\n");
+    for (k, (name, _)) in files.iter().enumerate() {
+        if name.ends_with(".xhtml") && name != "nav.xhtml" {
+            let _ = writeln!(opf, "<itemref idref=\"f{k}\"/>");
+        }
+    }
+    opf.push_str("</spine>\n</package>\n");
+    opf
+}
+
+fn zip(opf: &str, files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
+    use zip::write::SimpleFileOptions;
+    use zip::{CompressionMethod, DateTime, ZipWriter};
+    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
+    let fixed = SimpleFileOptions::default()
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    // The mimetype comes first and uncompressed, as the format requires.
+    zip.start_file(
+        "mimetype",
+        fixed.compression_method(CompressionMethod::Stored),
+    )?;
+    zip.write_all(b"application/epub+zip")?;
+    let deflated = fixed.compression_method(CompressionMethod::Deflated);
+    zip.start_file("META-INF/container.xml", deflated)?;
+    zip.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles>\n<rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n")?;
+    zip.start_file("OEBPS/content.opf", deflated)?;
+    zip.write_all(opf.as_bytes())?;
+    for (name, bytes) in files {
+        zip.start_file(format!("OEBPS/{name}"), deflated)?;
+        zip.write_all(bytes)?;
+    }
+    Ok(zip.finish()?.into_inner())
+}
+
+fn esc(text: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark_escape::escape_html(&mut out, text).ok();
+    out
+}

@@ -1,0 +1,101 @@
+//! The EPUB: checked by epubcheck (Debian's package; a missing epubcheck
+//! is SKIPPED unless ZHUSHU_REQUIRE_TOOLS=1, as in CI), and read back to see
+//! that it holds what an edition needs.
+
+mod common;
+
+use std::io::Read;
+use std::process::Command;
+use std::time::Duration;
+
+fn built_epub(root: &std::path::Path, out: &std::path::Path) -> std::path::PathBuf {
+    let result = common::build(root, out, &[]);
+    assert!(result.status.success(), "{}", common::stderr(&result));
+    std::fs::read_dir(out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "epub"))
+        .expect("the build writes an EPUB")
+}
+
+#[test]
+fn epubcheck_finds_no_error_and_no_warning() {
+    let jar = std::env::var_os("EPUBCHECK_JAR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/usr/share/java/epubcheck.jar".into());
+    let Some(jar) = common::require_path(&jar, "epubcheck", "apt-get install epubcheck") else {
+        return;
+    };
+    let Some(java) = common::require_tool("java") else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = built_epub(&common::repo_root(), &tmp.path().join("site"));
+    let fixture = common::edition("mini-en");
+    let english = built_epub(fixture.path(), &fixture.path().join("site"));
+    for epub in [seed, english] {
+        let mut cmd = Command::new(&java);
+        cmd.arg("-jar").arg(&jar).arg(&epub);
+        let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
+        let output = run.output();
+        assert!(
+            run.success(),
+            "epubcheck failed on {}:\n{output}",
+            epub.display()
+        );
+        assert!(
+            output.contains("No errors or warnings detected"),
+            "{output}"
+        );
+    }
+}
+
+#[test]
+fn the_epub_holds_the_edition() {
+    let tmp = tempfile::tempdir().unwrap();
+    let epub = built_epub(&common::repo_root(), &tmp.path().join("site"));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    assert_eq!(
+        archive.by_index(0).unwrap().name(),
+        "mimetype",
+        "mimetype comes first"
+    );
+    let mut read = |name: &str| {
+        let mut text = String::new();
+        archive
+            .by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    let opf = read("OEBPS/content.opf");
+    assert!(opf.contains("<dc:language>zh-CN</dc:language>"), "{opf}");
+    assert!(opf.contains("<dc:title>习近平谈办公室工作</dc:title>"));
+    let spine: Vec<&str> = opf.lines().filter(|l| l.starts_with("<itemref")).collect();
+    assert_eq!(
+        spine.len(),
+        1 + 10 + 2,
+        "cover, ten chapters, glossary and quotations"
+    );
+    let nav = read("OEBPS/nav.xhtml");
+    assert!(nav.contains("epub:type=\"toc\""));
+    let first = read("OEBPS/ban-gong-ting-gong-zuo-yao-zuo-dao-wu-ge.xhtml");
+    assert!(first.contains("epub:type=\"noteref\""), "note markers");
+    assert!(
+        first.contains("<aside epub:type=\"footnote\""),
+        "notes as footnotes"
+    );
+    assert!(
+        first.contains("<h1>办公厅工作要做到“五个坚持”</h1>"),
+        "title block"
+    );
+    let glossary = read("OEBPS/glossary.xhtml");
+    assert!(
+        glossary.contains(".xhtml#p"),
+        "the glossary links into the chapters"
+    );
+    // The same content gives the same bytes.
+    let again = built_epub(&common::repo_root(), &tmp.path().join("again"));
+    assert_eq!(std::fs::read(&epub).unwrap(), std::fs::read(again).unwrap());
+}
