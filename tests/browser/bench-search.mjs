@@ -1,8 +1,8 @@
 // Search speed in headless Chromium:
 //   node tests/browser/bench-search.mjs SITE_DIR
 // Loads SITE_DIR/index.html from file://, then times ten Chinese queries
-// with the page's own search function (window.zhushuFind), after a first
-// query that also prepares the lowercased texts. Target: a query over the
+// with the page's own search function (window.zhushuFind), after the page
+// has prepared its lowercased texts (when idle). Target: a query over the
 // 10,000-chapter synthetic corpus answers in under 100 ms. BENCHMARKS.md
 // says how to build that site.
 import path from 'node:path';
@@ -20,6 +20,8 @@ try {
   const start = Date.now();
   await page.goto(pathToFileURL(path.resolve(site, 'index.html')).href, { timeout: 300000 });
   await page.waitForFunction(() => window.zhushuFind, null, { timeout: 300000 });
+  // The page prepares its texts when idle; give it that moment.
+  await page.waitForTimeout(3000);
   const loaded = Date.now() - start;
   const result = await page.evaluate(() => {
     const t = performance.now();
@@ -35,8 +37,8 @@ try {
     return { first, median: times[times.length >> 1], max: times[times.length - 1], docs: window.zhushuSearch.docs.length };
   });
   console.log(`search: ${result.docs} documents; page and index loaded in ${loaded} ms; first query ${result.first.toFixed(1)} ms; then median ${result.median.toFixed(1)} ms, max ${result.max.toFixed(1)} ms over 10 queries`);
-  const pass = result.max < 100;
-  console.log(`  ${pass ? 'PASS' : 'FAIL'}  every query after the first under 100 ms`);
+  const pass = Math.max(result.max, result.first) < 100;
+  console.log(`  ${pass ? 'PASS' : 'FAIL'}  every query under 100 ms`);
   process.exitCode = pass ? 0 : 1;
 } finally {
   await browser.close();

@@ -16,6 +16,12 @@
   var lower = null;
   var MAX = 50;
   form.hidden = false;
+  // Lowercased copies of the texts, made once the page is idle rather than
+  // on the first query.
+  function prepare() {
+    if (!lower) { lower = data.docs.map(function (d) { return d[3].toLowerCase(); }); }
+  }
+  if (window.requestIdleCallback) { window.requestIdleCallback(prepare); } else { setTimeout(prepare, 200); }
 
   function hasCjk(text) { return /[\u3400-\u9fff\uf900-\ufaff]/.test(text); }
   function escapeHtml(text) {
@@ -37,7 +43,7 @@
   function search(query) {
     query = query.trim().toLowerCase();
     if (!query) { return []; }
-    if (!lower) { lower = data.docs.map(function (d) { return d[3].toLowerCase(); }); }
+    prepare();
     var results = [];
     if (hasCjk(query)) {
       var phrase = query.replace(/\s+/g, "");
