@@ -81,7 +81,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &anchors,
         &quotations,
         (glossary.as_ref(), &places),
-        &write,
+        (&write, &|file| staging.create(file)),
     )?;
     lap("render");
     let mut files = files;

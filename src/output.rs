@@ -55,6 +55,15 @@ impl Staging {
         fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))
     }
 
+    /// A new file at `relative`, for output written as it is made.
+    pub fn create(&self, relative: &str) -> Result<fs::File> {
+        let path = self.dir.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        fs::File::create(&path).map_err(|e| Error::io("write", &path, e))
+    }
+
     pub fn copy(&self, relative: &str, from: &Path) -> Result<()> {
         let path = self.dir.join(relative);
         if let Some(parent) = path.parent() {

@@ -4,10 +4,11 @@
 //! are deterministic: files in a fixed order, fixed zip dates, an
 //! identifier derived from the edition's own metadata.
 
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::{Cursor, Write};
+use std::io::Write;
 
 use crate::diagnostic::{Error, Result};
 use crate::model::{Chapter, Edition};
@@ -35,7 +36,8 @@ pub fn file_name(edition: &Edition) -> String {
     )
 }
 
-pub fn epub(input: &EpubInput) -> Result<Vec<u8>> {
+/// Writes the EPUB to `out` as it is made.
+pub fn epub(input: &EpubInput, out: std::fs::File) -> Result<()> {
     let edition = input.edition;
     let config = &edition.config;
     let lang = &config.language;
@@ -56,8 +58,10 @@ pub fn epub(input: &EpubInput) -> Result<Vec<u8>> {
         chapter_pages: &chapter_files,
     };
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    // The cover.
+    // Small files first; the chapters are rendered in parallel batches and
+    // written as they come, so that a large edition is never all in memory.
+    let mut before: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut after: Vec<(String, Vec<u8>)> = Vec::new();
     let mut cover = String::new();
     let _ = write!(
         cover,
@@ -78,16 +82,10 @@ pub fn epub(input: &EpubInput) -> Result<Vec<u8>> {
         );
     }
     cover.push_str("</section>");
-    files.push((
+    before.push((
         "cover.xhtml".into(),
         page(lang, &config.title, &cover).into_bytes(),
     ));
-
-    // The chapters.
-    for (i, chapter) in edition.chapters.iter().enumerate() {
-        let html = chapter_xhtml(i, chapter, input, &body_options)?;
-        files.push((xhtml_name(&chapter.slug), html.into_bytes()));
-    }
 
     // Back matter.
     let glossary_title = t("glossary_page_title", "Glossary");
@@ -124,7 +122,7 @@ pub fn epub(input: &EpubInput) -> Result<Vec<u8>> {
             g.push_str("</dd>");
         }
         g.push_str("</dl></section>");
-        files.push((
+        after.push((
             "glossary.xhtml".into(),
             page(lang, &glossary_title, &g).into_bytes(),
         ));
@@ -156,7 +154,7 @@ pub fn epub(input: &EpubInput) -> Result<Vec<u8>> {
             q.push_str("</ul></li>");
         }
         q.push_str("</ol></section>");
-        files.push((
+        after.push((
             "quotations.xhtml".into(),
             page(lang, &quotations_title, &q).into_bytes(),
         ));
@@ -191,13 +189,44 @@ pub fn epub(input: &EpubInput) -> Result<Vec<u8>> {
         );
     }
     nav.push_str("</ol></nav>");
-    files.push(("nav.xhtml".into(), page(lang, &contents, &nav).into_bytes()));
-    let stylesheet = input.stylesheet.clone().unwrap_or_default();
-    files.push(("style.css".into(), stylesheet));
+    after.push(("nav.xhtml".into(), page(lang, &contents, &nav).into_bytes()));
+    after.push((
+        "style.css".into(),
+        input.stylesheet.clone().unwrap_or_default(),
+    ));
 
-    let opf = package(edition, &files);
-    zip(&opf, &files).map_err(|e| Error::new(format!("cannot write the EPUB: {e}")))
+    let names: Vec<String> = before
+        .iter()
+        .map(|(n, _)| n.clone())
+        .chain(edition.chapters.iter().map(|c| xhtml_name(&c.slug)))
+        .chain(after.iter().map(|(n, _)| n.clone()))
+        .collect();
+    let opf = package(edition, &names);
+    let fail = |e: zip::result::ZipError| Error::new(format!("cannot write the EPUB: {e}"));
+    let mut zip = Zip::open(&opf, std::io::BufWriter::new(out)).map_err(fail)?;
+    for (name, bytes) in &before {
+        zip.add(name, bytes).map_err(fail)?;
+    }
+    for (batch, chapters) in edition.chapters.chunks(BATCH).enumerate() {
+        let pages: Vec<String> = chapters
+            .par_iter()
+            .enumerate()
+            .map(|(k, chapter)| chapter_xhtml(batch * BATCH + k, chapter, input, &body_options))
+            .collect::<Result<_>>()?;
+        for (chapter, html) in chapters.iter().zip(pages) {
+            zip.add(&xhtml_name(&chapter.slug), html.as_bytes())
+                .map_err(fail)?;
+        }
+    }
+    for (name, bytes) in &after {
+        zip.add(name, bytes).map_err(fail)?;
+    }
+    zip.finish().map_err(fail)?;
+    Ok(())
 }
+
+/// Chapters rendered at once, between writes.
+const BATCH: usize = 256;
 
 fn chapter_xhtml(
     i: usize,
@@ -278,7 +307,7 @@ fn page(lang: &str, title: &str, body: &str) -> String {
     )
 }
 
-fn package(edition: &Edition, files: &[(String, Vec<u8>)]) -> String {
+fn package(edition: &Edition, files: &[String]) -> String {
     let config = &edition.config;
     let digest = Sha256::digest(
         format!(
@@ -322,7 +351,7 @@ fn package(edition: &Edition, files: &[(String, Vec<u8>)]) -> String {
         let _ = writeln!(opf, "<dc:date>{d}</dc:date>");
     }
     opf.push_str("</metadata>\n<manifest>\n");
-    for (k, (name, _)) in files.iter().enumerate() {
+    for (k, name) in files.iter().enumerate() {
         let (media, properties) = if name.ends_with(".css") {
             ("text/css", "")
         } else if name == "nav.xhtml" {
@@ -336,7 +365,7 @@ fn package(edition: &Edition, files: &[(String, Vec<u8>)]) -> String {
         );
     }
     opf.push_str("</manifest>\n<spine>\n");
-    for (k, (name, _)) in files.iter().enumerate() {
+    for (k, name) in files.iter().enumerate() {
         if name.ends_with(".xhtml") && name != "nav.xhtml" {
             let _ = writeln!(opf, "<itemref idref=\"f{k}\"/>");
         }
@@ -345,30 +374,54 @@ fn package(edition: &Edition, files: &[(String, Vec<u8>)]) -> String {
     opf
 }
 
-fn zip(opf: &str, files: &[(String, Vec<u8>)]) -> zip::result::ZipResult<Vec<u8>> {
-    use zip::write::SimpleFileOptions;
-    use zip::{CompressionMethod, DateTime, ZipWriter};
-    let mut zip = ZipWriter::new(Cursor::new(Vec::new()));
-    let fixed = SimpleFileOptions::default()
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    // The mimetype comes first and uncompressed, as the format requires.
-    zip.start_file(
-        "mimetype",
-        fixed.compression_method(CompressionMethod::Stored),
-    )?;
-    zip.write_all(b"application/epub+zip")?;
-    let deflated = fixed.compression_method(CompressionMethod::Deflated);
-    zip.start_file("META-INF/container.xml", deflated)?;
-    zip.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles>\n<rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n")?;
-    zip.start_file("OEBPS/content.opf", deflated)?;
-    zip.write_all(opf.as_bytes())?;
-    for (name, bytes) in files {
-        zip.start_file(format!("OEBPS/{name}"), deflated)?;
-        zip.write_all(bytes)?;
-    }
-    Ok(zip.finish()?.into_inner())
+/// The archive as it is written: the mimetype first and uncompressed, as
+/// the format requires; fixed dates and permissions, so the same edition
+/// gives the same bytes; fast deflate, since books are mostly text.
+struct Zip<W: Write + std::io::Seek> {
+    writer: zip::ZipWriter<W>,
+    options: zip::write::SimpleFileOptions,
 }
+
+impl<W: Write + std::io::Seek> Zip<W> {
+    fn open(opf: &str, out: W) -> zip::result::ZipResult<Zip<W>> {
+        use zip::write::SimpleFileOptions;
+        use zip::{CompressionMethod, DateTime, ZipWriter};
+        let mut writer = ZipWriter::new(out);
+        let fixed = SimpleFileOptions::default()
+            .last_modified_time(DateTime::default())
+            .unix_permissions(0o644);
+        writer.start_file(
+            "mimetype",
+            fixed.compression_method(CompressionMethod::Stored),
+        )?;
+        writer.write_all(b"application/epub+zip")?;
+        let options = fixed
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(1));
+        let mut zip = Zip { writer, options };
+        zip.add_path("META-INF/container.xml", CONTAINER.as_bytes())?;
+        zip.add_path("OEBPS/content.opf", opf.as_bytes())?;
+        Ok(zip)
+    }
+
+    fn add(&mut self, name: &str, bytes: &[u8]) -> zip::result::ZipResult<()> {
+        self.add_path(&format!("OEBPS/{name}"), bytes)
+    }
+
+    fn add_path(&mut self, path: &str, bytes: &[u8]) -> zip::result::ZipResult<()> {
+        self.writer.start_file(path, self.options)?;
+        self.writer.write_all(bytes)?;
+        Ok(())
+    }
+
+    fn finish(self) -> zip::result::ZipResult<()> {
+        let mut out = self.writer.finish()?;
+        out.flush()?;
+        Ok(())
+    }
+}
+
+const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles>\n<rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n";
 
 fn esc(text: &str) -> String {
     let mut out = String::new();

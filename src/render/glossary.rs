@@ -48,6 +48,9 @@ pub struct Letter<'a> {
     pub entries: Vec<&'a EntryView>,
 }
 
+/// Where another mark lies: a unit's events and a character range.
+pub type Stretch = (std::ops::Range<usize>, usize, usize);
+
 pub struct GlossaryIndex {
     /// In dictionary order.
     pub entries: Vec<EntryView>,
@@ -59,7 +62,7 @@ impl GlossaryIndex {
         edition: &Edition,
         glossary: Option<&Glossary>,
         places: &[Place],
-        taken: &[Vec<Mark>],
+        taken: &[Vec<Stretch>],
         strings: &serde_json::Value,
     ) -> GlossaryIndex {
         let Some(glossary) = glossary else {
@@ -140,13 +143,13 @@ impl GlossaryIndex {
             // A link may not cut across another marked stretch (a
             // quotation, an emended reading): the markup must nest.
             // Nor hold another's marker (itself a link) inside it.
-            let crosses = taken[place.chapter].iter().any(|m| {
-                let same_unit = m.events == unit.events.clone();
-                let partial = m.start < place.end
-                    && place.start < m.end
-                    && !(m.start <= place.start && place.end <= m.end)
-                    && !(place.start <= m.start && m.end <= place.end);
-                let marker_inside = place.start < m.end && m.end < place.end;
+            let crosses = taken[place.chapter].iter().any(|(events, start, end)| {
+                let same_unit = *events == unit.events.clone();
+                let partial = *start < place.end
+                    && place.start < *end
+                    && !(*start <= place.start && place.end <= *end)
+                    && !(place.start <= *start && *end <= place.end);
+                let marker_inside = place.start < *end && *end < place.end;
                 same_unit && (partial || marker_inside)
             });
             if !place.linked || crosses {

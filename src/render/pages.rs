@@ -14,6 +14,7 @@ use crate::model::{Author, Chapter, Edition};
 use crate::render::body::Mark;
 use crate::render::body::{self, BodyOptions};
 use crate::render::glossary::GlossaryIndex;
+use crate::render::glossary::Stretch;
 use crate::render::notes::{self as apparatus, Apparatus, NoteRecord, NoteView};
 use crate::render::quotations::QuotationIndex;
 use crate::theme::{Theme, template_error};
@@ -88,6 +89,13 @@ struct PageView<'a> {
     title: &'a str,
 }
 
+/// Where pages go: a file's bytes written whole (from any thread), and a
+/// file opened to be written as it is made (the EPUB).
+pub type Sinks<'a> = (
+    &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+    &'a dyn Fn(&str) -> Result<std::fs::File>,
+);
+
 /// A rendered page: its file name in the site and its bytes.
 pub struct Page {
     pub file: String,
@@ -105,7 +113,7 @@ pub fn render_all(
     anchors: &[Anchor],
     quotations: &[Quotation],
     glossary: (Option<&Glossary>, &[GlossaryPlace]),
-    write: &(dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+    (write, create): Sinks,
 ) -> Result<Vec<String>> {
     let language = &edition.config.language;
     let strings = &theme.strings;
@@ -163,14 +171,19 @@ pub fn render_all(
     // What notes and quotations mark in each chapter, which glossary links
     // must not cut across.
     let apparatus = Apparatus::new(edition, notes, anchors, strings);
-    let taken: Vec<Vec<Mark>> = edition
+    // Only where they lie: their markup is made again when each chapter is
+    // rendered, rather than held for every chapter at once.
+    let taken: Vec<Vec<Stretch>> = edition
         .chapters
         .par_iter()
         .enumerate()
         .map(|(i, chapter)| {
-            let mut marks = apparatus.marks(i, chapter);
-            marks.extend(quotation_index.marks(i).iter().cloned());
-            marks
+            apparatus
+                .marks(i, chapter)
+                .iter()
+                .chain(quotation_index.marks(i))
+                .map(|m| (m.events.clone(), m.start, m.end))
+                .collect()
         })
         .collect();
     let glossary_index = GlossaryIndex::new(edition, glossary.0, glossary.1, &taken, strings);
@@ -228,7 +241,7 @@ pub fn render_all(
                 neighbours,
                 theme,
                 &body_options,
-                (&apparatus, &taken[i], &glossary_index),
+                (&apparatus, &quotation_index, &glossary_index),
                 language,
             )?;
             write(&page.file, page.html.as_bytes())?;
@@ -279,16 +292,18 @@ pub fn render_all(
         .static_files
         .get("epub.css")
         .and_then(|path| std::fs::read(path).ok());
-    let epub = crate::render::epub::epub(&crate::render::epub::EpubInput {
-        edition,
-        strings,
-        apparatus: &apparatus,
-        glossary: &glossary_index,
-        quotations: &quotation_index,
-        stylesheet,
-    })?;
     let epub_file = crate::render::epub::file_name(edition);
-    write(&epub_file, &epub)?;
+    crate::render::epub::epub(
+        &crate::render::epub::EpubInput {
+            edition,
+            strings,
+            apparatus: &apparatus,
+            glossary: &glossary_index,
+            quotations: &quotation_index,
+            stylesheet,
+        },
+        create(&epub_file)?,
+    )?;
     files.push(epub_file);
     Ok(files)
 }
@@ -389,10 +404,11 @@ fn render_chapter(
     (prev, next): (Option<&Entry>, Option<&Entry>),
     theme: &Theme,
     options: &BodyOptions,
-    (apparatus, taken, glossary): (&Apparatus, &[Mark], &GlossaryIndex),
+    (apparatus, quotations, glossary): (&Apparatus, &QuotationIndex, &GlossaryIndex),
     language: &str,
 ) -> Result<(Page, Vec<NoteRecord>)> {
-    let mut marks = taken.to_vec();
+    let mut marks: Vec<Mark> = apparatus.marks(index, chapter);
+    marks.extend(quotations.marks(index).iter().cloned());
     marks.extend(glossary.marks(index).iter().cloned());
     let sidenotes = apparatus.sidenotes(index, chapter);
     let rendered = body::render(&chapter.document, options, &marks, &sidenotes);

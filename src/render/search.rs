@@ -14,8 +14,9 @@ use crate::render::quotations::QuotationIndex;
 struct Index<'a> {
     /// `[file, title]` of each page that results lead to.
     pages: Vec<(String, &'a str)>,
-    /// `[page, anchor, label, text]`.
-    docs: Vec<(usize, String, String, String)>,
+    /// `[page, anchor, label, text]`, borrowed from the edition where they
+    /// can be: a large edition's text is not copied again.
+    docs: Vec<(usize, &'a str, String, std::borrow::Cow<'a, str>)>,
 }
 
 pub fn index_script(
@@ -36,9 +37,9 @@ pub fn index_script(
         for unit in chapter.document.units() {
             index.docs.push((
                 page,
-                unit.id.to_owned(),
+                unit.id,
                 crate::render::place_label(&unit, strings),
-                unit.text.to_owned(),
+                unit.text.into(),
             ));
         }
     }
@@ -49,9 +50,9 @@ pub fn index_script(
         for entry in &glossary.entries {
             index.docs.push((
                 page,
-                entry.id.clone(),
+                &entry.id,
                 entry.term.clone(),
-                format!("{} {}", entry.term, entry.definition),
+                format!("{} {}", entry.term, entry.definition).into(),
             ));
         }
     }
@@ -62,7 +63,7 @@ pub fn index_script(
         for q in &quotations.views {
             index
                 .docs
-                .push((page, q.id.clone(), format!("{}", q.number), q.text.clone()));
+                .push((page, &q.id, q.number.to_string(), q.text.as_str().into()));
         }
     }
     let json = serde_json::to_string(&index).expect("the index serialises");

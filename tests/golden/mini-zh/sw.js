@@ -1,6 +1,6 @@
-/* zhushu service worker: build 5217058548760f4f. Written by zhushu build. */
+/* zhushu service worker: build 53510c8b2f0cd3f2. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-5217058548760f4f";
+const CACHE = "zhushu-53510c8b2f0cd3f2";
 const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
