@@ -66,6 +66,10 @@ pub fn index_script(
                 .push((page, &q.id, q.number.to_string(), q.text.as_str().into()));
         }
     }
-    let json = serde_json::to_string(&index).expect("the index serialises");
-    format!("window.zhushuSearch={json};\n")
+    // Written straight after its prefix: a large edition's index is as big
+    // as its text, and is not copied.
+    let mut script = b"window.zhushuSearch=".to_vec();
+    serde_json::to_writer(&mut script, &index).expect("the index serialises");
+    script.extend_from_slice(b";\n");
+    String::from_utf8(script).expect("JSON is UTF-8")
 }
