@@ -308,72 +308,59 @@ pub fn render_all(
     Ok(files)
 }
 
-fn render_glossary_page(theme: &Theme, index: &GlossaryIndex) -> Result<Page> {
-    let title = crate::theme::ui_string(&theme.strings, "glossary_page_title", "Glossary");
-    let mut context = tera::Context::new();
+/// A page after the chapters (`kind.html`): its title from the strings
+/// table, and the template's own data in `context`.
+fn render_back_page(
+    theme: &Theme,
+    kind: &str,
+    (title_key, default_title): (&str, &str),
+    mut context: tera::Context,
+) -> Result<Page> {
+    let file = format!("{kind}.html");
+    let title = crate::theme::ui_string(&theme.strings, title_key, default_title);
     context.insert(
         "page",
         &PageView {
-            kind: "glossary",
-            url: "glossary.html",
+            kind,
+            url: &file,
             title,
         },
     );
-    context.insert("letters", &index.letters());
-    context.insert("entry_count", &index.entries.len());
     let html = theme
         .tera
-        .render("glossary.html", &context)
+        .render(&file, &context)
         .map_err(|e| template_error(&e, &theme.templates))?;
-    Ok(Page {
-        file: "glossary.html".to_owned(),
-        html,
-    })
+    Ok(Page { file, html })
+}
+
+fn render_glossary_page(theme: &Theme, index: &GlossaryIndex) -> Result<Page> {
+    let mut context = tera::Context::new();
+    context.insert("letters", &index.letters());
+    context.insert("entry_count", &index.entries.len());
+    render_back_page(
+        theme,
+        "glossary",
+        ("glossary_page_title", "Glossary"),
+        context,
+    )
 }
 
 fn render_quotations_page(theme: &Theme, index: &QuotationIndex) -> Result<Page> {
-    let title = crate::theme::ui_string(&theme.strings, "quotations_page_title", "Quotations");
     let mut context = tera::Context::new();
-    context.insert(
-        "page",
-        &PageView {
-            kind: "quotations",
-            url: "quotations.html",
-            title,
-        },
-    );
     context.insert("quotations", &index.views);
-    let html = theme
-        .tera
-        .render("quotations.html", &context)
-        .map_err(|e| template_error(&e, &theme.templates))?;
-    Ok(Page {
-        file: "quotations.html".to_owned(),
-        html,
-    })
+    render_back_page(
+        theme,
+        "quotations",
+        ("quotations_page_title", "Quotations"),
+        context,
+    )
 }
 
 fn render_notes_page(theme: &Theme, records: &[NoteRecord], apparatus: &Apparatus) -> Result<Page> {
-    let title = crate::theme::ui_string(&theme.strings, "notes_page_title", "Notes");
     let mut context = tera::Context::new();
-    context.insert(
-        "page",
-        &PageView {
-            kind: "notes",
-            url: "notes.html",
-            title,
-        },
-    );
     context.insert("note_groups", &apparatus::groups(records, apparatus));
     context.insert("note_count", &records.len());
-    let html = theme
-        .tera
-        .render("notes.html", &context)
-        .map_err(|e| template_error(&e, &theme.templates))?;
-    Ok(Page {
-        file: "notes.html".to_owned(),
-        html,
-    })
+    render_back_page(theme, "notes", ("notes_page_title", "Notes"), context)
 }
 
 fn render_index(edition: &Edition, theme: &Theme) -> Result<Page> {
