@@ -5,6 +5,12 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// A build allocates and frees millions of small strings and events from
+// several threads at once; mimalloc does that faster than the system
+// allocator (about a tenth of a large build's time, see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "zhushu", version, about = "注疏 — build annotated digital editions", long_about = None)]
 struct Cli {

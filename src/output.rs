@@ -15,6 +15,9 @@ const MARKER_TEXT: &str = "This folder was written by zhushu; `zhushu build` rep
 pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
+    /// The site being replaced, when zhushu made it: a file whose bytes
+    /// have not changed is hard-linked from it rather than written again.
+    previous: Option<PathBuf>,
     committed: bool,
 }
 
@@ -39,9 +42,11 @@ impl Staging {
             fs::remove_dir_all(&dir).map_err(|e| Error::io("clear", &dir, e))?;
         }
         fs::create_dir(&dir).map_err(|e| Error::io("create", &dir, e))?;
+        let previous = output.join(MARKER).is_file().then(|| output.to_owned());
         Ok(Staging {
             output: output.to_owned(),
             dir,
+            previous,
             committed: false,
         })
     }
@@ -51,6 +56,16 @@ impl Staging {
         let path = self.dir.join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
+        }
+        if let Some(previous) = &self.previous {
+            // A rebuild mostly rewrites the same bytes. Linking the old file
+            // spares the file system a new inode and its data, and removing
+            // the old site then frees almost nothing: on a large edition
+            // that is most of the build's system time (BENCHMARKS.md).
+            let old = previous.join(relative);
+            if same_bytes(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
+                return Ok(());
+            }
         }
         fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))
     }
@@ -103,6 +118,13 @@ impl Drop for Staging {
             let _ = fs::remove_dir_all(&self.dir);
         }
     }
+}
+
+/// Whether `path` is a regular file (not a link) holding exactly `bytes`.
+fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    let same_length =
+        fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+    same_length && fs::read(path).is_ok_and(|old| old == bytes)
 }
 
 fn check_replaceable(output: &Path) -> Result<()> {
@@ -171,5 +193,37 @@ mod tests {
         drop(stage);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"old");
         assert_eq!(fs::read_dir(tmp.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rebuild_links_unchanged_files_and_writes_changed_ones() {
+        use std::os::unix::fs::MetadataExt;
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let stage = Staging::open(&out).unwrap();
+        stage.write("same.html", b"unchanged").unwrap();
+        stage.write("edited.html", b"before").unwrap();
+        stage.commit().unwrap();
+        let inode = |f: &str| fs::metadata(out.join(f)).unwrap().ino();
+        let (same, edited) = (inode("same.html"), inode("edited.html"));
+
+        // An abandoned rebuild: the old files keep their bytes even though
+        // the staging folder linked one of them.
+        let stage = Staging::open(&out).unwrap();
+        stage.write("same.html", b"unchanged").unwrap();
+        stage.write("edited.html", b"after").unwrap();
+        drop(stage);
+        assert_eq!(fs::read(out.join("edited.html")).unwrap(), b"before");
+        assert_eq!(fs::metadata(out.join("same.html")).unwrap().nlink(), 1);
+
+        let stage = Staging::open(&out).unwrap();
+        stage.write("same.html", b"unchanged").unwrap();
+        stage.write("edited.html", b"after").unwrap();
+        stage.commit().unwrap();
+        assert_eq!(inode("same.html"), same, "unchanged bytes are linked");
+        assert_ne!(inode("edited.html"), edited, "changed bytes are written");
+        assert_eq!(fs::read(out.join("edited.html")).unwrap(), b"after");
+        assert_eq!(fs::metadata(out.join("same.html")).unwrap().nlink(), 1);
     }
 }

@@ -23,6 +23,23 @@ pub struct ThemeManifest {
     pub description: Option<String>,
     #[serde(default)]
     pub extends: Option<String>,
+    /// Files under `static/` that every page links, after those of the
+    /// theme's parents: a child theme adds a sheet instead of copying one.
+    #[serde(default)]
+    pub stylesheets: Vec<String>,
+    /// How the text runs; inherited when absent.
+    #[serde(default)]
+    pub writing_mode: Option<WritingMode>,
+}
+
+/// `horizontal` (the default) or `vertical` (竖排: lines run top to bottom,
+/// and pages, columns and the EPUB's spine from right to left).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WritingMode {
+    #[default]
+    Horizontal,
+    Vertical,
 }
 
 #[derive(Debug)]
@@ -41,15 +58,26 @@ pub struct Theme {
     pub static_files: BTreeMap<String, PathBuf>,
     /// The UI strings for the edition's language.
     pub strings: serde_json::Value,
+    /// Stylesheets (paths under `static/`) in the order pages link them.
+    pub stylesheets: Vec<String>,
+    pub writing_mode: WritingMode,
 }
 
 pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
     let chain = resolve_chain(root, name)?;
+    let mut stylesheets: Vec<String> = Vec::new();
+    let mut writing_mode = WritingMode::default();
     let mut templates: BTreeMap<String, TemplateFile> = BTreeMap::new();
     let mut static_files = BTreeMap::new();
     let mut strings = serde_json::Value::Object(Default::default());
     // Parents first, so that children override them.
-    for dir in chain.iter().rev() {
+    for (dir, manifest) in chain.iter().rev() {
+        for sheet in &manifest.stylesheets {
+            if !stylesheets.contains(sheet) {
+                stylesheets.push(sheet.clone());
+            }
+        }
+        writing_mode = manifest.writing_mode.unwrap_or(writing_mode);
         add_templates(root, &dir.join("templates"), &mut templates)?;
         collect(&dir.join("static"), &mut |rel, path| {
             static_files.insert(rel, path.to_owned());
@@ -67,13 +95,34 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
         &mut templates,
     )?;
 
+    for sheet in &stylesheets {
+        if !static_files.contains_key(sheet) {
+            let declared_in = chain
+                .iter()
+                .find(|(_, m)| m.stylesheets.contains(sheet))
+                .map_or(&chain[0].0, |(dir, _)| dir);
+            let manifest = declared_in.join("theme.yaml");
+            let text = read_text(&manifest)?;
+            let line = text
+                .lines()
+                .position(|l| l.contains(sheet.as_str()))
+                .map_or(1, |i| i + 1);
+            return Err(Error::at(
+                format!("stylesheet `{sheet}` is not in the theme's static/ folder"),
+                &display_path(root, &manifest),
+                &text,
+                line,
+                1,
+            ));
+        }
+    }
     for required in REQUIRED_TEMPLATES {
         if !templates.contains_key(*required) {
             return Err(
                 Error::new(format!("theme `{name}` has no template `{required}`")).with_help(
                     format!(
                         "add {} or extend a theme that has it",
-                        display_path(root, &chain[0].join("templates").join(required)).display()
+                        display_path(root, &chain[0].0.join("templates").join(required)).display()
                     ),
                 ),
             );
@@ -94,12 +143,14 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
         templates,
         static_files,
         strings,
+        stylesheets,
+        writing_mode,
     })
 }
 
-/// The theme's folder and those of its ancestors, child first.
-fn resolve_chain(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
-    let mut chain: Vec<PathBuf> = Vec::new();
+/// The theme's folder and manifest and those of its ancestors, child first.
+fn resolve_chain(root: &Path, name: &str) -> Result<Vec<(PathBuf, ThemeManifest)>> {
+    let mut chain: Vec<(PathBuf, ThemeManifest)> = Vec::new();
     let mut names: Vec<String> = Vec::new();
     let mut next = Some(name.to_owned());
     while let Some(name) = next {
@@ -140,9 +191,9 @@ fn resolve_chain(root: &Path, name: &str) -> Result<Vec<PathBuf>> {
         }
         let text = read_text(&manifest_path)?;
         let manifest: ThemeManifest = yaml::parse_file(&text, &display_path(root, &manifest_path))?;
-        chain.push(dir);
         names.push(name);
-        next = manifest.extends;
+        next = manifest.extends.clone();
+        chain.push((dir, manifest));
     }
     Ok(chain)
 }

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use crate::markdown::is_cjk;
+use crate::markdown::{is_cjk, is_letter_or_digit};
 use crate::model::Edition;
 
 #[derive(Debug, Clone)]
@@ -194,19 +194,19 @@ fn tokenize(text: &[char]) -> Vec<Token> {
     let mut i = 0;
     while i < text.len() {
         let c = fold(text[i]);
-        if is_cjk(c) && c.is_alphanumeric() {
+        if is_cjk(c) && is_letter_or_digit(c) {
             tokens.push(Token {
                 key: c as u32,
                 start: i as u32,
                 end: i as u32 + 1,
             });
             i += 1;
-        } else if c.is_alphanumeric() {
+        } else if is_letter_or_digit(c) {
             let start = i;
             let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
             while i < text.len() {
                 let c = fold(text[i]);
-                if !c.is_alphanumeric() || is_cjk(c) {
+                if !is_letter_or_digit(c) || is_cjk(c) {
                     break;
                 }
                 for lower in c.to_lowercase() {
@@ -601,10 +601,10 @@ fn trim(unit: &Unit, text: &[char], mut start: usize, mut end: usize) -> (usize,
         }
     }
     // No punctuation or spaces at either edge.
-    while start < end && !text[start].is_alphanumeric() {
+    while start < end && !is_letter_or_digit(text[start]) {
         start += 1;
     }
-    while end > start && !text[end - 1].is_alphanumeric() {
+    while end > start && !is_letter_or_digit(text[end - 1]) {
         end -= 1;
     }
     (start, end)

@@ -26,6 +26,8 @@ pub struct EpubInput<'a> {
     pub quotations: &'a QuotationIndex,
     /// The stylesheet for reading systems (the theme's `static/epub.css`).
     pub stylesheet: Option<Vec<u8>>,
+    /// Vertical text turns pages from right to left.
+    pub writing_mode: crate::theme::WritingMode,
 }
 
 /// The EPUB's file name in the site: the edition's title as a slug.
@@ -201,7 +203,7 @@ pub fn epub(input: &EpubInput, out: std::fs::File) -> Result<()> {
         .chain(edition.chapters.iter().map(|c| xhtml_name(&c.slug)))
         .chain(after.iter().map(|(n, _)| n.clone()))
         .collect();
-    let opf = package(edition, &names);
+    let opf = package(edition, &names, input.writing_mode);
     let fail = |e: zip::result::ZipError| Error::new(format!("cannot write the EPUB: {e}"));
     let mut zip = Zip::open(&opf, std::io::BufWriter::new(out)).map_err(fail)?;
     for (name, bytes) in &before {
@@ -307,7 +309,7 @@ fn page(lang: &str, title: &str, body: &str) -> String {
     )
 }
 
-fn package(edition: &Edition, files: &[String]) -> String {
+fn package(edition: &Edition, files: &[String], writing_mode: crate::theme::WritingMode) -> String {
     let config = &edition.config;
     let digest = Sha256::digest(
         format!(
@@ -364,7 +366,12 @@ fn package(edition: &Edition, files: &[String]) -> String {
             "<item id=\"f{k}\" href=\"{name}\" media-type=\"{media}\"{properties}/>"
         );
     }
-    opf.push_str("</manifest>\n<spine>\n");
+    opf.push_str(match writing_mode {
+        crate::theme::WritingMode::Horizontal => "</manifest>\n<spine>\n",
+        crate::theme::WritingMode::Vertical => {
+            "</manifest>\n<spine page-progression-direction=\"rtl\">\n"
+        }
+    });
     for (k, name) in files.iter().enumerate() {
         if name.ends_with(".xhtml") && name != "nav.xhtml" {
             let _ = writeln!(opf, "<itemref idref=\"f{k}\"/>");

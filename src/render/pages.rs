@@ -145,6 +145,8 @@ pub fn render_all(
         },
     );
     global.insert("toc", &entries);
+    global.insert("stylesheets", &theme.stylesheets);
+    global.insert("writing_mode", &theme.writing_mode);
     // Pages after the chapters, listed with the contents.
     let has_notes = !notes.is_empty()
         || edition
@@ -253,11 +255,13 @@ pub fn render_all(
         files.push(file);
         records.extend(chapter_records);
     }
-    let mut emit = |page: Page| -> Result<()> {
-        write(&page.file, page.html.as_bytes())?;
-        files.push(page.file);
+    let files = std::cell::RefCell::new(files);
+    let emit_bytes = |file: &str, bytes: &[u8]| -> Result<()> {
+        write(file, bytes)?;
+        files.borrow_mut().push(file.to_owned());
         Ok(())
     };
+    let emit = |page: Page| emit_bytes(&page.file, page.html.as_bytes());
     if has_notes && theme.tera.contains_template("notes.html") {
         emit(render_notes_page(theme, &records, &apparatus)?)?;
     }
@@ -271,15 +275,10 @@ pub fn render_all(
         file: "data/glossary.json".to_owned(),
         html: glossary_index.json(),
     })?;
-    emit(Page {
-        file: "search-index.js".to_owned(),
-        html: crate::render::search::index_script(
-            edition,
-            &quotation_index,
-            &glossary_index,
-            strings,
-        ),
-    })?;
+    let search_index =
+        crate::render::search::index_script(edition, &quotation_index, &glossary_index, strings);
+    emit_bytes("search-index.js", &search_index)?;
+    drop(search_index);
     emit(Page {
         file: "data/quotations.json".to_owned(),
         html: quotation_index.json(),
@@ -301,9 +300,11 @@ pub fn render_all(
             glossary: &glossary_index,
             quotations: &quotation_index,
             stylesheet,
+            writing_mode: theme.writing_mode,
         },
         create(&epub_file)?,
     )?;
+    let mut files = files.into_inner();
     files.push(epub_file);
     Ok(files)
 }

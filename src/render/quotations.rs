@@ -236,7 +236,9 @@ impl QuotationIndex {
 
 /// Letters and digits only: what "the same wording" compares.
 fn normalized(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).collect()
+    text.chars()
+        .filter(|&c| crate::markdown::is_letter_or_digit(c))
+        .collect()
 }
 
 /// `text` with the characters that `reference` does not share (by longest
@@ -271,7 +273,7 @@ pub fn diff_html(text: &str, reference: &str) -> String {
     let mut in_mark = false;
     for (k, c) in a.iter().enumerate() {
         // Punctuation differences are not differences of wording.
-        let differs = !shared[k] && c.is_alphanumeric();
+        let differs = !shared[k] && crate::markdown::is_letter_or_digit(*c);
         if differs != in_mark {
             html.push_str(if differs { "<mark>" } else { "</mark>" });
             in_mark = differs;

@@ -24,7 +24,7 @@ pub fn index_script(
     quotations: &QuotationIndex,
     glossary: &GlossaryIndex,
     strings: &serde_json::Value,
-) -> String {
+) -> Vec<u8> {
     let mut index = Index {
         pages: Vec::new(),
         docs: Vec::new(),
@@ -71,5 +71,5 @@ pub fn index_script(
     let mut script = b"window.zhushuSearch=".to_vec();
     serde_json::to_writer(&mut script, &index).expect("the index serialises");
     script.extend_from_slice(b";\n");
-    String::from_utf8(script).expect("JSON is UTF-8")
+    script
 }
