@@ -120,7 +120,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         let files: Vec<&str> = files
             .iter()
             .map(String::as_str)
-            .filter(|f| f.ends_with(".html"))
+            .filter(|f| f.ends_with(".html") && *f != "print.html")
             .collect();
         staging.write("sitemap.xml", sitemap::sitemap(base, &files).as_bytes())?;
     }

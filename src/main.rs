@@ -24,6 +24,16 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PaperArg {
+    #[value(name = "A4")]
+    A4,
+    #[value(name = "A5")]
+    A5,
+    #[value(name = "Letter")]
+    Letter,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the edition in content/ into a static site.
@@ -70,6 +80,21 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Where to write the EPUB [default: the edition's title as a slug, .epub].
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Print the print edition (print.html) to PDF with headless Chromium.
+    Pdf {
+        /// The edition's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Theme to print with [default: `theme` in content/edition.yaml].
+        #[arg(long)]
+        theme: Option<String>,
+        /// Paper size.
+        #[arg(long, value_enum, default_value_t = PaperArg::A5)]
+        paper: PaperArg,
+        /// Where to write the PDF [default: the edition's title as a slug, .pdf].
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -224,6 +249,31 @@ fn run(cli: &Cli) -> zhushu::Result<()> {
             let written = zhushu::build::epub_only(root, output.as_deref())?;
             if !cli.quiet {
                 eprintln!("wrote {}", written.display());
+            }
+        }
+        Command::Pdf {
+            root,
+            theme,
+            paper,
+            output,
+        } => {
+            let report = zhushu::pdf::pdf(&zhushu::pdf::PdfOptions {
+                root: root.clone(),
+                theme: theme.clone(),
+                paper: match paper {
+                    PaperArg::A4 => zhushu::pdf::Paper::A4,
+                    PaperArg::A5 => zhushu::pdf::Paper::A5,
+                    PaperArg::Letter => zhushu::pdf::Paper::Letter,
+                },
+                output: output.clone(),
+            })?;
+            if !cli.quiet {
+                eprintln!(
+                    "wrote {} ({} pages, printed {} times)",
+                    report.output.display(),
+                    report.pages,
+                    report.prints
+                );
             }
         }
         Command::New { dir, language } => {

@@ -27,6 +27,10 @@ pub struct ThemeManifest {
     /// theme's parents: a child theme adds a sheet instead of copying one.
     #[serde(default)]
     pub stylesheets: Vec<String>,
+    /// Further sheets that only the print edition (print.html) links,
+    /// after `stylesheets`; inherited and extended the same way.
+    #[serde(default)]
+    pub print_stylesheets: Vec<String>,
     /// How the text runs; inherited when absent.
     #[serde(default)]
     pub writing_mode: Option<WritingMode>,
@@ -60,21 +64,29 @@ pub struct Theme {
     pub strings: serde_json::Value,
     /// Stylesheets (paths under `static/`) in the order pages link them.
     pub stylesheets: Vec<String>,
+    /// Sheets print.html links after `stylesheets`.
+    pub print_stylesheets: Vec<String>,
     pub writing_mode: WritingMode,
 }
 
 pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
     let chain = resolve_chain(root, name)?;
     let mut stylesheets: Vec<String> = Vec::new();
+    let mut print_stylesheets: Vec<String> = Vec::new();
     let mut writing_mode = WritingMode::default();
     let mut templates: BTreeMap<String, TemplateFile> = BTreeMap::new();
     let mut static_files = BTreeMap::new();
     let mut strings = serde_json::Value::Object(Default::default());
     // Parents first, so that children override them.
     for (dir, manifest) in chain.iter().rev() {
-        for sheet in &manifest.stylesheets {
-            if !stylesheets.contains(sheet) {
-                stylesheets.push(sheet.clone());
+        for (own, all) in [
+            (&manifest.stylesheets, &mut stylesheets),
+            (&manifest.print_stylesheets, &mut print_stylesheets),
+        ] {
+            for sheet in own {
+                if !all.contains(sheet) {
+                    all.push(sheet.clone());
+                }
             }
         }
         writing_mode = manifest.writing_mode.unwrap_or(writing_mode);
@@ -95,11 +107,11 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
         &mut templates,
     )?;
 
-    for sheet in &stylesheets {
+    for sheet in stylesheets.iter().chain(&print_stylesheets) {
         if !static_files.contains_key(sheet) {
             let declared_in = chain
                 .iter()
-                .find(|(_, m)| m.stylesheets.contains(sheet))
+                .find(|(_, m)| m.stylesheets.contains(sheet) || m.print_stylesheets.contains(sheet))
                 .map_or(&chain[0].0, |(dir, _)| dir);
             let manifest = declared_in.join("theme.yaml");
             let text = read_text(&manifest)?;
@@ -144,6 +156,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
         static_files,
         strings,
         stylesheets,
+        print_stylesheets,
         writing_mode,
     })
 }

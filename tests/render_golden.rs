@@ -207,7 +207,7 @@ fn quiet_prints_nothing_and_verbose_prints_stages() {
     ]);
     let text = stderr(&verbose);
     assert!(
-        text.contains("render:") && text.contains("built 1 chapter (3 pages"),
+        text.contains("render:") && text.contains("built 1 chapter (4 pages"),
         "{text}"
     );
     let _ = Path::new("");

@@ -8,6 +8,7 @@ pub mod highlight;
 pub mod notes;
 pub mod offline;
 pub mod pages;
+pub mod print;
 pub mod quotations;
 pub mod search;
 pub mod sitemap;

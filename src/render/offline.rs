@@ -90,4 +90,7 @@ pub fn precached(file: &str) -> bool {
         .iter()
         .any(|e| file.ends_with(e))
         && file != "sw.js"
+        // The print edition is the whole book again, for printing, not
+        // for reading offline.
+        && file != "print.html"
 }

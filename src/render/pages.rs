@@ -16,6 +16,7 @@ use crate::render::body::{self, BodyOptions};
 use crate::render::glossary::GlossaryIndex;
 use crate::render::glossary::Stretch;
 use crate::render::notes::{self as apparatus, Apparatus, NoteRecord, NoteView};
+use crate::render::print::{self, PrintWriter, Targets};
 use crate::render::quotations::QuotationIndex;
 use crate::theme::{Theme, template_error};
 
@@ -146,6 +147,7 @@ pub fn render_all(
     );
     global.insert("toc", &entries);
     global.insert("stylesheets", &theme.stylesheets);
+    global.insert("print_stylesheets", &theme.print_stylesheets);
     global.insert("writing_mode", &theme.writing_mode);
     // Pages after the chapters, listed with the contents.
     let has_notes = !notes.is_empty()
@@ -228,32 +230,57 @@ pub fn render_all(
         Ok(())
     };
     emit(render_index(edition, theme)?)?;
-    let chapters: Vec<(String, Vec<NoteRecord>)> = edition
-        .chapters
-        .par_iter()
-        .enumerate()
-        .map(|(i, chapter)| {
-            let prev = i.checked_sub(1).map(|j| &entries[j]);
-            let next = entries.get(i + 1);
-            let neighbours = (prev, next);
-            let (page, records) = render_chapter(
-                i,
-                chapter,
-                &entries[i],
-                neighbours,
-                theme,
-                &body_options,
-                (&apparatus, &quotation_index, &glossary_index),
-                language,
-            )?;
-            write(&page.file, page.html.as_bytes())?;
-            Ok((page.file, records))
-        })
-        .collect::<Result<_>>()?;
+    let print = print_frame(
+        edition,
+        theme,
+        (&quotation_index, has_quotations),
+        (&glossary_index, has_glossary),
+        create,
+    )?;
+    let (mut print, targets) = match print {
+        Some((writer, targets)) => (Some(writer), Some(targets)),
+        None => (None, None),
+    };
+    let targets = targets.as_ref();
+    // In batches, so that the print edition takes the pieces in order
+    // while only a batch of them is held in memory.
     let mut records = Vec::new();
-    for (file, chapter_records) in chapters {
-        files.push(file);
-        records.extend(chapter_records);
+    for (batch, chapters) in edition.chapters.chunks(PRINT_BATCH).enumerate() {
+        let done: Vec<(String, Vec<NoteRecord>, Option<String>)> = chapters
+            .par_iter()
+            .enumerate()
+            .map(|(k, chapter)| {
+                let i = batch * PRINT_BATCH + k;
+                let prev = i.checked_sub(1).map(|j| &entries[j]);
+                let next = entries.get(i + 1);
+                let neighbours = (prev, next);
+                let (page, records, piece) = render_chapter(
+                    i,
+                    chapter,
+                    &entries[i],
+                    neighbours,
+                    theme,
+                    &body_options,
+                    (&apparatus, &quotation_index, &glossary_index),
+                    language,
+                    targets,
+                )?;
+                write(&page.file, page.html.as_bytes())?;
+                Ok((page.file, records, piece))
+            })
+            .collect::<Result<_>>()?;
+        for (k, (file, chapter_records, piece)) in done.into_iter().enumerate() {
+            files.push(file);
+            records.extend(chapter_records);
+            if let (Some(writer), Some(piece)) = (print.as_mut(), piece) {
+                let i = batch * PRINT_BATCH + k;
+                writer.piece(i, &edition.chapters[i].slug, &piece)?;
+            }
+        }
+    }
+    if let Some(writer) = print {
+        writer.finish()?;
+        files.push("print.html".to_owned());
     }
     let files = std::cell::RefCell::new(files);
     let emit_bytes = |file: &str, bytes: &[u8]| -> Result<()> {
@@ -309,6 +336,112 @@ pub fn render_all(
     Ok(files)
 }
 
+/// Pieces rendered together before the print edition takes them in order.
+const PRINT_BATCH: usize = 256;
+
+#[derive(Serialize)]
+struct PrintView<'a> {
+    /// Where the pieces go: see `print::PIECES_PLACEHOLDER`.
+    pieces: &'a str,
+    /// `@page` rules naming each piece's running head.
+    running_heads: String,
+    /// The glossary and the quotations index, as sections.
+    back: Vec<PrintSection>,
+}
+
+#[derive(Serialize)]
+struct PrintSection {
+    id: String,
+    title: String,
+    html: String,
+}
+
+type PrintOutput = (PrintWriter<std::io::BufWriter<std::fs::File>>, Targets);
+
+/// Starts print.html, when the theme has a `print.html` (and the
+/// `piece.html` it takes the pieces from): its frame is rendered and written
+/// up to the place of the pieces.
+fn print_frame(
+    edition: &Edition,
+    theme: &Theme,
+    (quotations, has_quotations): (&QuotationIndex, bool),
+    (glossary, has_glossary): (&GlossaryIndex, bool),
+    create: &dyn Fn(&str) -> Result<std::fs::File>,
+) -> Result<Option<PrintOutput>> {
+    let templates = &theme.tera;
+    if !templates.contains_template("print.html") || !templates.contains_template("piece.html") {
+        return Ok(None);
+    }
+    let mut pages: Vec<(String, String)> = edition
+        .chapters
+        .iter()
+        .map(|c| (page_file(&c.slug), print::piece_id(&c.slug)))
+        .collect();
+    let strings = &theme.strings;
+    let mut sections = Vec::new();
+    if has_glossary && templates.contains_template("glossary-article.html") {
+        let title = crate::theme::ui_string(strings, "glossary_page_title", "Glossary");
+        sections.push(("glossary", title, glossary_context(glossary)));
+    }
+    if has_quotations && templates.contains_template("quotations-article.html") {
+        let title = crate::theme::ui_string(strings, "quotations_page_title", "Quotations");
+        sections.push(("quotations", title, quotations_context(quotations)));
+    }
+    for (kind, _, _) in &sections {
+        pages.push((format!("{kind}.html"), print::back_id(kind)));
+    }
+    let targets = Targets::new(pages);
+    let mut back = Vec::new();
+    for (kind, title, mut context) in sections {
+        let url = format!("{kind}.html");
+        context.insert(
+            "page",
+            &PageView {
+                kind,
+                url: &url,
+                title,
+            },
+        );
+        let html = templates
+            .render(&format!("{kind}-article.html"), &context)
+            .map_err(|e| template_error(&e, &theme.templates))?;
+        let id = print::back_id(kind);
+        back.push(PrintSection {
+            html: targets.localise(&html, &id),
+            id,
+            title: title.to_owned(),
+        });
+    }
+    let titles: Vec<&str> = edition
+        .chapters
+        .iter()
+        .map(|c| c.front.title.as_str())
+        .collect();
+    let mut context = tera::Context::new();
+    context.insert(
+        "page",
+        &PageView {
+            kind: "print",
+            url: "print.html",
+            title: &edition.config.title,
+        },
+    );
+    context.insert(
+        "print",
+        &PrintView {
+            pieces: print::PIECES_PLACEHOLDER,
+            running_heads: print::running_heads(&edition.config.title, &titles),
+            back,
+        },
+    );
+    let frame = templates
+        .render("print.html", &context)
+        .map_err(|e| template_error(&e, &theme.templates))?;
+    let template = &theme.templates["print.html"].path;
+    let out = std::io::BufWriter::new(create("print.html")?);
+    Ok(Some((PrintWriter::start(out, &frame, template)?, targets)))
+}
+
 /// A page after the chapters (`kind.html`): its title from the strings
 /// table, and the template's own data in `context`.
 fn render_back_page(
@@ -334,10 +467,21 @@ fn render_back_page(
     Ok(Page { file, html })
 }
 
-fn render_glossary_page(theme: &Theme, index: &GlossaryIndex) -> Result<Page> {
+fn glossary_context(index: &GlossaryIndex) -> tera::Context {
     let mut context = tera::Context::new();
     context.insert("letters", &index.letters());
     context.insert("entry_count", &index.entries.len());
+    context
+}
+
+fn quotations_context(index: &QuotationIndex) -> tera::Context {
+    let mut context = tera::Context::new();
+    context.insert("quotations", &index.views);
+    context
+}
+
+fn render_glossary_page(theme: &Theme, index: &GlossaryIndex) -> Result<Page> {
+    let context = glossary_context(index);
     render_back_page(
         theme,
         "glossary",
@@ -347,8 +491,7 @@ fn render_glossary_page(theme: &Theme, index: &GlossaryIndex) -> Result<Page> {
 }
 
 fn render_quotations_page(theme: &Theme, index: &QuotationIndex) -> Result<Page> {
-    let mut context = tera::Context::new();
-    context.insert("quotations", &index.views);
+    let context = quotations_context(index);
     render_back_page(
         theme,
         "quotations",
@@ -394,7 +537,8 @@ fn render_chapter(
     options: &BodyOptions,
     (apparatus, quotations, glossary): (&Apparatus, &QuotationIndex, &GlossaryIndex),
     language: &str,
-) -> Result<(Page, Vec<NoteRecord>)> {
+    print: Option<&Targets>,
+) -> Result<(Page, Vec<NoteRecord>, Option<String>)> {
     let mut marks: Vec<Mark> = apparatus.marks(index, chapter);
     marks.extend(quotations.marks(index).iter().cloned());
     marks.extend(glossary.marks(index).iter().cloned());
@@ -449,7 +593,17 @@ fn render_chapter(
         .tera
         .render("chapter.html", &context)
         .map_err(|e| template_error(&e, &theme.templates))?;
-    Ok((Page { file: url, html }, records))
+    let piece = match print {
+        Some(targets) => {
+            let article = theme
+                .tera
+                .render("piece.html", &context)
+                .map_err(|e| template_error(&e, &theme.templates))?;
+            Some(targets.localise(&article, &print::piece_id(&chapter.slug)))
+        }
+        None => None,
+    };
+    Ok((Page { file: url, html }, records, piece))
 }
 
 fn entry<'a>(chapter: &'a Chapter, language: &str, strings: &serde_json::Value) -> Entry<'a> {

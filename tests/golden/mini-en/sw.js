@@ -1,7 +1,7 @@
-/* zhushu service worker: build 98b19a1eb2398e7d. Written by zhushu build. */
+/* zhushu service worker: build 30a97782cf0d3c13. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-98b19a1eb2398e7d";
-const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/epub.css","static/notes.js","static/offline.js","static/search.js","static/style.css"];
+const CACHE = "zhushu-30a97782cf0d3c13";
+const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
 });

@@ -1,7 +1,7 @@
-/* zhushu service worker: build 53510c8b2f0cd3f2. Written by zhushu build. */
+/* zhushu service worker: build 4592bce870602ec4. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-53510c8b2f0cd3f2";
-const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/search.js","static/style.css"];
+const CACHE = "zhushu-4592bce870602ec4";
+const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
 });

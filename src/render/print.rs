@@ -1,0 +1,247 @@
+//! The print edition, `print.html`: the whole edition in one document for
+//! paged media. The theme's `print.html` template gives the frame (cover,
+//! contents, back matter) around `{{ print.pieces | safe }}`; the pieces are
+//! each piece's `piece.html`, streamed into that place in order, so that a
+//! large edition's print document is never held in memory at once.
+//!
+//! In one document the pages' ids would collide (every piece has a `p1`),
+//! so every id inside a piece or a back-matter section is prefixed, and
+//! links between pages become links inside the document.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use regex::Regex;
+
+use crate::diagnostic::{Error, Result};
+
+/// Where the theme's print.html takes the pieces; a comment, so that it is
+/// harmless if a template prints it twice, which the build refuses anyway.
+pub const PIECES_PLACEHOLDER: &str = "<!-- zhushu: the pieces -->";
+
+/// The id of a piece's section in print.html.
+pub fn piece_id(slug: &str) -> String {
+    format!("piece-{slug}")
+}
+
+/// The id of a back-matter section (`glossary`, `quotations`).
+pub fn back_id(kind: &str) -> String {
+    format!("back-{kind}")
+}
+
+/// How links between the site's pages become links inside print.html:
+/// page file → the prefix of the ids of that page's content there.
+pub struct Targets {
+    prefixes: HashMap<String, String>,
+}
+
+impl Targets {
+    /// `pages`: (page file, prefix) for every page that print.html holds.
+    pub fn new(pages: impl IntoIterator<Item = (String, String)>) -> Targets {
+        Targets {
+            prefixes: pages.into_iter().collect(),
+        }
+    }
+
+    /// `html` (a piece's article or a back-matter section) with every id
+    /// and every reference to one prefixed with `prefix`, and links to other
+    /// pages of print.html turned into links within it. Only attributes that
+    /// the renderer and the templates write are touched: text is escaped,
+    /// so `id="` never occurs in it.
+    pub fn localise(&self, html: &str, prefix: &str) -> String {
+        static ATTRIBUTE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+            Regex::new(
+                r#"\s(id|for|href|aria-labelledby|aria-describedby|aria-controls|aria-details|headers)="([^"]*)""#,
+            )
+            .expect("a valid pattern")
+        });
+        ATTRIBUTE
+            .replace_all(html, |caps: &regex::Captures| {
+                let (name, value) = (&caps[1], &caps[2]);
+                let value = match name {
+                    "href" => self.link(value, prefix),
+                    "id" | "for" => format!("{prefix}-{value}"),
+                    _ => value
+                        .split_whitespace()
+                        .map(|id| format!("{prefix}-{id}"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                };
+                format!(" {name}=\"{value}\"")
+            })
+            .into_owned()
+    }
+
+    fn link(&self, href: &str, prefix: &str) -> String {
+        if let Some(fragment) = href.strip_prefix('#') {
+            return format!("#{prefix}-{fragment}");
+        }
+        let (page, fragment) = match href.split_once('#') {
+            Some((page, fragment)) => (page, Some(fragment)),
+            None => (href, None),
+        };
+        match (self.prefixes.get(page), fragment) {
+            (Some(target), Some(fragment)) => format!("#{target}-{fragment}"),
+            (Some(target), None) => format!("#{target}"),
+            // Pages print.html does not hold (the notes page, the cover):
+            // the link leads to the site's page beside print.html.
+            (None, _) => href.to_owned(),
+        }
+    }
+}
+
+/// A CSS string literal holding `text`, safe inside a `<style>` element.
+pub fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            // `<` would let a title close the style element.
+            '<' => out.push_str("\\3C "),
+            '\n' | '\r' => out.push_str("\\A "),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The running heads: one named page per piece, the edition's title on
+/// left-hand pages and the piece's title on right-hand ones. Chromium
+/// supports margin boxes but not `string-set`, so each title is written
+/// into a page rule of its own.
+pub fn running_heads(edition_title: &str, piece_titles: &[&str]) -> String {
+    let edition = css_string(edition_title);
+    let mut css = String::new();
+    for (k, title) in piece_titles.iter().enumerate() {
+        let name = page_name(k);
+        css.push_str(&format!(
+            "@page {name}:left {{ @top-left {{ content: {edition}; }} }}\n@page {name}:right {{ @top-right {{ content: {}; }} }}\n",
+            css_string(title)
+        ));
+    }
+    css
+}
+
+/// The named page of the k-th piece (0-based).
+pub fn page_name(k: usize) -> String {
+    format!("piece-{}", k + 1)
+}
+
+/// Writes print.html: the frame's head, then each piece as it comes, then
+/// the frame's tail.
+pub struct PrintWriter<W: Write> {
+    out: W,
+    tail: String,
+}
+
+impl<W: Write> PrintWriter<W> {
+    /// `frame`: the theme's print.html rendered with the placeholder.
+    pub fn start(mut out: W, frame: &str, template: &std::path::Path) -> Result<PrintWriter<W>> {
+        let Some((head, tail)) = frame.split_once(PIECES_PLACEHOLDER) else {
+            return Err(Error::new(format!(
+                "template {} never writes the pieces",
+                template.display()
+            ))
+            .with_help("put `{{ print.pieces | safe }}` where the pieces go"));
+        };
+        if tail.contains(PIECES_PLACEHOLDER) {
+            return Err(Error::new(format!(
+                "template {} writes the pieces more than once",
+                template.display()
+            )));
+        }
+        out.write_all(head.as_bytes())
+            .map_err(|e| Error::new(format!("cannot write print.html: {e}")))?;
+        Ok(PrintWriter {
+            out,
+            tail: tail.to_owned(),
+        })
+    }
+
+    /// The k-th piece (0-based), its article already localised: wrapped in
+    /// its section, on its own named page, after the blank page that
+    /// `zhushu pdf` shows when the piece would otherwise start on a
+    /// left-hand page.
+    pub fn piece(&mut self, k: usize, slug: &str, article: &str) -> Result<()> {
+        let id = piece_id(slug);
+        let name = page_name(k);
+        write!(
+            self.out,
+            "<div class=\"print-blank\" data-blank-for=\"{id}\" hidden></div>\n<section class=\"print-piece\" id=\"{id}\" style=\"page: {name}\">\n{article}\n</section>\n"
+        )
+        .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
+    }
+
+    pub fn finish(mut self) -> Result<()> {
+        self.out
+            .write_all(self.tail.as_bytes())
+            .and_then(|_| self.out.flush())
+            .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn targets() -> Targets {
+        Targets::new([
+            ("a.html".to_owned(), "piece-a".to_owned()),
+            ("glossary.html".to_owned(), "back-glossary".to_owned()),
+        ])
+    }
+
+    #[test]
+    fn ids_and_links_are_made_unique_within_the_document() {
+        let html = r##"<h1 id="zs-title">T</h1><p id="p1"><a href="#fn-1" aria-describedby="n1 n2">1</a> <a href="a.html#p3">¶3</a> <a href="a.html">A</a> <a href="glossary.html#g-x">x</a> <a href="notes.html#n">n</a> <a href="https://example.org/#x">e</a></p><label for="q">q</label>"##;
+        let out = targets().localise(html, "piece-b");
+        assert_eq!(
+            out,
+            r##"<h1 id="piece-b-zs-title">T</h1><p id="piece-b-p1"><a href="#piece-b-fn-1" aria-describedby="piece-b-n1 piece-b-n2">1</a> <a href="#piece-a-p3">¶3</a> <a href="#piece-a">A</a> <a href="#back-glossary-g-x">x</a> <a href="notes.html#n">n</a> <a href="https://example.org/#x">e</a></p><label for="piece-b-q">q</label>"##
+        );
+    }
+
+    #[test]
+    fn text_that_looks_like_an_attribute_is_left_alone() {
+        let html = r#"<p id="p1">id=&quot;x&quot; and href=&quot;#y&quot;</p>"#;
+        assert_eq!(
+            targets().localise(html, "piece-a"),
+            r#"<p id="piece-a-p1">id=&quot;x&quot; and href=&quot;#y&quot;</p>"#
+        );
+    }
+
+    #[test]
+    fn titles_become_safe_css_strings() {
+        assert_eq!(
+            css_string(r#"a "b" \ </style>"#),
+            r#""a \"b\" \\ \3C /style>""#
+        );
+        let css = running_heads("书", &["一", "二"]);
+        assert!(css.contains("@page piece-2:right { @top-right { content: \"二\"; } }"));
+        assert!(css.contains("@page piece-1:left { @top-left { content: \"书\"; } }"));
+    }
+
+    #[test]
+    fn the_frame_must_hold_the_pieces_once() {
+        let path = std::path::Path::new("themes/x/templates/print.html");
+        assert!(PrintWriter::start(Vec::new(), "<html></html>", path).is_err());
+        let twice = format!("{PIECES_PLACEHOLDER}{PIECES_PLACEHOLDER}");
+        assert!(PrintWriter::start(Vec::new(), &twice, path).is_err());
+        let mut out = Vec::new();
+        let mut w =
+            PrintWriter::start(&mut out, &format!("<b>{PIECES_PLACEHOLDER}</b>"), path).unwrap();
+        w.piece(0, "a", "<article></article>").unwrap();
+        w.finish().unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert!(
+            out.starts_with("<b><div class=\"print-blank\" data-blank-for=\"piece-a\" hidden>")
+        );
+        assert!(
+            out.contains("<section class=\"print-piece\" id=\"piece-a\" style=\"page: piece-1\">")
+        );
+        assert!(out.ends_with("</section>\n</b>"));
+    }
+}
