@@ -86,6 +86,9 @@ pub fn install_hint(tool: &str) -> String {
             .to_string(),
         "java" => "install it with `apt-get install default-jre-headless` (or point JAVA at a java binary)"
             .to_string(),
+        "pdftotext" | "pdfinfo" => {
+            "install it with `apt-get install poppler-utils`".to_string()
+        }
         "node" | "npm" => {
             "install Node.js 20 or newer with npm (Debian: `apt-get install nodejs npm`)".to_string()
         }
