@@ -4,15 +4,13 @@
 //! are deterministic: files in a fixed order, fixed zip dates, an
 //! identifier derived from the edition's own metadata.
 
-use rayon::prelude::*;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::diagnostic::{Error, Result};
 use crate::model::{Chapter, Edition};
-use crate::render::body::{self, BodyOptions};
+use crate::render::body::RenderedBody;
 use crate::render::glossary::GlossaryIndex;
 use crate::render::notes::Apparatus;
 use crate::render::quotations::QuotationIndex;
@@ -38,208 +36,201 @@ pub fn file_name(edition: &Edition) -> String {
     )
 }
 
-/// Writes the EPUB to `out` as it is made.
-pub fn epub(input: &EpubInput, out: std::fs::File) -> Result<()> {
-    let edition = input.edition;
-    let config = &edition.config;
-    let lang = &config.language;
-    let t = |key: &str, default: &'static str| ui_string(input.strings, key, default).to_owned();
-    let chapter_files: HashMap<String, String> = edition
-        .chapters
-        .iter()
-        .filter_map(|c| {
-            Some((
-                c.file.file_name()?.to_string_lossy().into_owned(),
-                xhtml_name(&c.slug),
-            ))
-        })
-        .collect();
-    let body_options = BodyOptions {
-        paragraph_numbers: config.options.paragraph_numbers,
-        paragraph_label: ui_string(input.strings, "paragraph_label", "¶ {n}"),
-        chapter_pages: &chapter_files,
-    };
+/// Writes the EPUB as it is made: the small files first, then each chapter
+/// as the site's renderer hands it over (in order, a batch at a time, so
+/// that a large edition is never all in memory), then the back matter.
+pub struct EpubWriter {
+    zip: Zip<std::io::BufWriter<std::fs::File>>,
+    after: Vec<(String, Vec<u8>)>,
+}
 
-    // Small files first; the chapters are rendered in parallel batches and
-    // written as they come, so that a large edition is never all in memory.
-    let mut before: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut after: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut cover = String::new();
-    let _ = write!(
-        cover,
-        "<section class=\"cover\" epub:type=\"cover titlepage\"><h1>{}</h1>",
-        esc(&config.title)
-    );
-    if let Some(s) = &config.subtitle {
-        let _ = write!(cover, "<p class=\"subtitle\">{}</p>", esc(s));
-    }
-    if let Some(p) = &config.publisher {
-        let _ = write!(cover, "<p class=\"imprint\">{}</p>", esc(p));
-    }
-    if let Some(d) = config.date {
+fn zip_error(e: zip::result::ZipError) -> Error {
+    Error::new(format!("cannot write the EPUB: {e}"))
+}
+
+impl EpubWriter {
+    pub fn start(input: &EpubInput, out: std::fs::File) -> Result<EpubWriter> {
+        let edition = input.edition;
+        let config = &edition.config;
+        let lang = &config.language;
+        let t =
+            |key: &str, default: &'static str| ui_string(input.strings, key, default).to_owned();
+
+        let mut before: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut after: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut cover = String::new();
         let _ = write!(
             cover,
-            "<p class=\"imprint\">{}</p>",
-            esc(&d.display(lang).display)
+            "<section class=\"cover\" epub:type=\"cover titlepage\"><h1>{}</h1>",
+            esc(&config.title)
         );
-    }
-    cover.push_str("</section>");
-    before.push((
-        "cover.xhtml".into(),
-        page(lang, &config.title, &cover).into_bytes(),
-    ));
-
-    // Back matter.
-    let glossary_title = t("glossary_page_title", "Glossary");
-    if !input.glossary.entries.is_empty() {
-        let mut g = format!(
-            "<section epub:type=\"glossary\"><h1>{}</h1><dl>",
-            esc(&glossary_title)
-        );
-        for entry in &input.glossary.entries {
+        if let Some(s) = &config.subtitle {
+            let _ = write!(cover, "<p class=\"subtitle\">{}</p>", esc(s));
+        }
+        if let Some(p) = &config.publisher {
+            let _ = write!(cover, "<p class=\"imprint\">{}</p>", esc(p));
+        }
+        if let Some(d) = config.date {
             let _ = write!(
-                g,
-                "<dt id=\"{}\"><dfn>{}</dfn></dt><dd>{}",
-                entry.id,
-                esc(&entry.term),
-                entry.definition_html
+                cover,
+                "<p class=\"imprint\">{}</p>",
+                esc(&d.display(lang).display)
             );
-            if !entry.places.is_empty() {
-                g.push_str("<p class=\"places\">");
-                for (k, place) in entry.places.iter().enumerate() {
-                    if k > 0 {
-                        g.push_str(" · ");
+        }
+        cover.push_str("</section>");
+        before.push((
+            "cover.xhtml".into(),
+            page(lang, &config.title, &cover).into_bytes(),
+        ));
+
+        // Back matter.
+        let glossary_title = t("glossary_page_title", "Glossary");
+        if !input.glossary.entries.is_empty() {
+            let mut g = format!(
+                "<section epub:type=\"glossary\"><h1>{}</h1><dl>",
+                esc(&glossary_title)
+            );
+            for entry in &input.glossary.entries {
+                let _ = write!(
+                    g,
+                    "<dt id=\"{}\"><dfn>{}</dfn></dt><dd>{}",
+                    entry.id,
+                    esc(&entry.term),
+                    entry.definition_html
+                );
+                if !entry.places.is_empty() {
+                    g.push_str("<p class=\"places\">");
+                    for (k, place) in entry.places.iter().enumerate() {
+                        if k > 0 {
+                            g.push_str(" · ");
+                        }
+                        let _ = write!(
+                            g,
+                            "<a href=\"{}#{}\">{} {}</a>",
+                            xhtml_name(&place.chapter),
+                            place.paragraph,
+                            esc(&place.chapter_title),
+                            esc(&place.label)
+                        );
                     }
+                    g.push_str("</p>");
+                }
+                g.push_str("</dd>");
+            }
+            g.push_str("</dl></section>");
+            after.push((
+                "glossary.xhtml".into(),
+                page(lang, &glossary_title, &g).into_bytes(),
+            ));
+        }
+        let quotations_title = t("quotations_page_title", "Quotations");
+        if !input.quotations.views.is_empty() {
+            let origin = t("quotation_origin", "origin");
+            let mut q = format!(
+                "<section epub:type=\"index\"><h1>{}</h1><ol>",
+                esc(&quotations_title)
+            );
+            for view in &input.quotations.views {
+                let _ = write!(q, "<li id=\"{}\"><p>“{}”</p><ul>", view.id, esc(&view.text));
+                for place in &view.places {
                     let _ = write!(
-                        g,
-                        "<a href=\"{}#{}\">{} {}</a>",
+                        q,
+                        "<li><a href=\"{}#{}\">{} {}</a>{}</li>",
                         xhtml_name(&place.chapter),
                         place.paragraph,
                         esc(&place.chapter_title),
-                        esc(&place.label)
+                        esc(&place.label),
+                        if place.origin {
+                            format!(" ({})", esc(&origin))
+                        } else {
+                            String::new()
+                        }
                     );
                 }
-                g.push_str("</p>");
+                q.push_str("</ul></li>");
             }
-            g.push_str("</dd>");
+            q.push_str("</ol></section>");
+            after.push((
+                "quotations.xhtml".into(),
+                page(lang, &quotations_title, &q).into_bytes(),
+            ));
         }
-        g.push_str("</dl></section>");
-        after.push((
-            "glossary.xhtml".into(),
-            page(lang, &glossary_title, &g).into_bytes(),
-        ));
-    }
-    let quotations_title = t("quotations_page_title", "Quotations");
-    if !input.quotations.views.is_empty() {
-        let origin = t("quotation_origin", "origin");
-        let mut q = format!(
-            "<section epub:type=\"index\"><h1>{}</h1><ol>",
-            esc(&quotations_title)
+
+        // The navigation document.
+        let contents = t("contents", "Contents");
+        let mut nav = format!(
+            "<nav epub:type=\"toc\" id=\"toc\"><h1>{}</h1><ol>",
+            esc(&contents)
         );
-        for view in &input.quotations.views {
-            let _ = write!(q, "<li id=\"{}\"><p>“{}”</p><ul>", view.id, esc(&view.text));
-            for place in &view.places {
-                let _ = write!(
-                    q,
-                    "<li><a href=\"{}#{}\">{} {}</a>{}</li>",
-                    xhtml_name(&place.chapter),
-                    place.paragraph,
-                    esc(&place.chapter_title),
-                    esc(&place.label),
-                    if place.origin {
-                        format!(" ({})", esc(&origin))
-                    } else {
-                        String::new()
-                    }
-                );
-            }
-            q.push_str("</ul></li>");
+        for chapter in &edition.chapters {
+            let _ = write!(
+                nav,
+                "<li><a href=\"{}\">{}</a></li>",
+                xhtml_name(&chapter.slug),
+                esc(&chapter.front.title)
+            );
         }
-        q.push_str("</ol></section>");
+        if !input.glossary.entries.is_empty() {
+            let _ = write!(
+                nav,
+                "<li><a href=\"glossary.xhtml\">{}</a></li>",
+                esc(&glossary_title)
+            );
+        }
+        if !input.quotations.views.is_empty() {
+            let _ = write!(
+                nav,
+                "<li><a href=\"quotations.xhtml\">{}</a></li>",
+                esc(&quotations_title)
+            );
+        }
+        nav.push_str("</ol></nav>");
+        after.push(("nav.xhtml".into(), page(lang, &contents, &nav).into_bytes()));
         after.push((
-            "quotations.xhtml".into(),
-            page(lang, &quotations_title, &q).into_bytes(),
+            "style.css".into(),
+            input.stylesheet.clone().unwrap_or_default(),
         ));
+
+        let names: Vec<String> = before
+            .iter()
+            .map(|(n, _)| n.clone())
+            .chain(edition.chapters.iter().map(|c| xhtml_name(&c.slug)))
+            .chain(after.iter().map(|(n, _)| n.clone()))
+            .collect();
+        let opf = package(edition, &names, input.writing_mode);
+        let mut zip = Zip::open(&opf, std::io::BufWriter::new(out)).map_err(zip_error)?;
+        for (name, bytes) in &before {
+            zip.add(name, bytes).map_err(zip_error)?;
+        }
+        Ok(EpubWriter { zip, after })
     }
 
-    // The navigation document.
-    let contents = t("contents", "Contents");
-    let mut nav = format!(
-        "<nav epub:type=\"toc\" id=\"toc\"><h1>{}</h1><ol>",
-        esc(&contents)
-    );
-    for chapter in &edition.chapters {
-        let _ = write!(
-            nav,
-            "<li><a href=\"{}\">{}</a></li>",
-            xhtml_name(&chapter.slug),
-            esc(&chapter.front.title)
-        );
+    /// The next chapter, in the edition's order (from `chapter_xhtml`).
+    pub fn chapter(&mut self, slug: &str, xhtml: &str) -> Result<()> {
+        self.zip
+            .add(&xhtml_name(slug), xhtml.as_bytes())
+            .map_err(zip_error)
     }
-    if !input.glossary.entries.is_empty() {
-        let _ = write!(
-            nav,
-            "<li><a href=\"glossary.xhtml\">{}</a></li>",
-            esc(&glossary_title)
-        );
-    }
-    if !input.quotations.views.is_empty() {
-        let _ = write!(
-            nav,
-            "<li><a href=\"quotations.xhtml\">{}</a></li>",
-            esc(&quotations_title)
-        );
-    }
-    nav.push_str("</ol></nav>");
-    after.push(("nav.xhtml".into(), page(lang, &contents, &nav).into_bytes()));
-    after.push((
-        "style.css".into(),
-        input.stylesheet.clone().unwrap_or_default(),
-    ));
 
-    let names: Vec<String> = before
-        .iter()
-        .map(|(n, _)| n.clone())
-        .chain(edition.chapters.iter().map(|c| xhtml_name(&c.slug)))
-        .chain(after.iter().map(|(n, _)| n.clone()))
-        .collect();
-    let opf = package(edition, &names, input.writing_mode);
-    let fail = |e: zip::result::ZipError| Error::new(format!("cannot write the EPUB: {e}"));
-    let mut zip = Zip::open(&opf, std::io::BufWriter::new(out)).map_err(fail)?;
-    for (name, bytes) in &before {
-        zip.add(name, bytes).map_err(fail)?;
-    }
-    for (batch, chapters) in edition.chapters.chunks(BATCH).enumerate() {
-        let pages: Vec<String> = chapters
-            .par_iter()
-            .enumerate()
-            .map(|(k, chapter)| chapter_xhtml(batch * BATCH + k, chapter, input, &body_options))
-            .collect::<Result<_>>()?;
-        for (chapter, html) in chapters.iter().zip(pages) {
-            zip.add(&xhtml_name(&chapter.slug), html.as_bytes())
-                .map_err(fail)?;
+    pub fn finish(mut self) -> Result<()> {
+        for (name, bytes) in &self.after {
+            self.zip.add(name, bytes).map_err(zip_error)?;
         }
+        self.zip.finish().map_err(zip_error)
     }
-    for (name, bytes) in &after {
-        zip.add(name, bytes).map_err(fail)?;
-    }
-    zip.finish().map_err(fail)?;
-    Ok(())
 }
 
-/// Chapters rendered at once, between writes.
-const BATCH: usize = 256;
-
-fn chapter_xhtml(
+/// A chapter's EPUB page, from its body rendered with notes only (no
+/// sidenote copies, quotation or glossary marks), which the print edition
+/// shares: links to other pieces are pointed at their EPUB files.
+pub fn chapter_xhtml(
     i: usize,
     chapter: &Chapter,
     input: &EpubInput,
-    options: &BodyOptions,
+    rendered: &RenderedBody,
 ) -> Result<String> {
-    let marks = input.apparatus.marks(i, chapter);
-    let rendered = body::render(&chapter.document, options, &marks, &HashMap::new());
     // Reading systems know a note marker by its epub:type.
-    let body = rendered.html.replace(
+    let body = to_xhtml_links(&rendered.html, input.edition).replace(
         "role=\"doc-noteref\"",
         "epub:type=\"noteref\" role=\"doc-noteref\"",
     );
@@ -273,7 +264,7 @@ fn chapter_xhtml(
     }
     html.push_str("</header>");
     html.push_str(&body);
-    let views = input.apparatus.views(i, chapter, &rendered);
+    let views = input.apparatus.views(i, chapter, rendered);
     for (view, _) in &views {
         let back: Vec<String> = view
             .refs
@@ -296,6 +287,26 @@ fn chapter_xhtml(
     }
     html.push_str("</section>");
     Ok(page(lang, &front.title, &html))
+}
+
+/// `slug.html` links (the site's pages) as `slug.xhtml` (the EPUB's).
+fn to_xhtml_links(html: &str, edition: &Edition) -> String {
+    static PAGE_LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#" href="([^"/#:]+)\.html([#"])"#).expect("a valid pattern")
+    });
+    if !html.contains(".html") {
+        return html.to_owned();
+    }
+    PAGE_LINK
+        .replace_all(html, |c: &regex::Captures| {
+            let slug = &c[1];
+            if edition.chapters.iter().any(|ch| ch.slug == slug) {
+                format!(" href=\"{}{}", xhtml_name(slug), &c[2])
+            } else {
+                c[0].to_owned()
+            }
+        })
+        .into_owned()
 }
 
 fn xhtml_name(slug: &str) -> String {

@@ -13,6 +13,7 @@ use crate::enrich::quotations::Quotation;
 use crate::model::{Author, Chapter, Edition};
 use crate::render::body::Mark;
 use crate::render::body::{self, BodyOptions};
+use crate::render::epub::{self, EpubInput, EpubWriter};
 use crate::render::glossary::GlossaryIndex;
 use crate::render::glossary::Stretch;
 use crate::render::notes::{self as apparatus, Apparatus, NoteRecord, NoteView};
@@ -242,19 +243,34 @@ pub fn render_all(
         None => (None, None),
     };
     let targets = targets.as_ref();
-    // In batches, so that the print edition takes the pieces in order
-    // while only a batch of them is held in memory.
+    let stylesheet = theme
+        .static_files
+        .get("epub.css")
+        .and_then(|path| std::fs::read(path).ok());
+    let epub_input = EpubInput {
+        edition,
+        strings,
+        apparatus: &apparatus,
+        glossary: &glossary_index,
+        quotations: &quotation_index,
+        stylesheet,
+        writing_mode: theme.writing_mode,
+    };
+    let epub_file = epub::file_name(edition);
+    let mut epub_writer = EpubWriter::start(&epub_input, create(&epub_file)?)?;
+    // In batches, so that the print edition and the EPUB take the pieces in
+    // order while only a batch of them is held in memory.
     let mut records = Vec::new();
-    for (batch, chapters) in edition.chapters.chunks(PRINT_BATCH).enumerate() {
-        let done: Vec<(String, Vec<NoteRecord>, Option<String>)> = chapters
+    for (batch, chapters) in edition.chapters.chunks(BATCH).enumerate() {
+        let done: Vec<(String, Vec<NoteRecord>, Option<String>, String)> = chapters
             .par_iter()
             .enumerate()
             .map(|(k, chapter)| {
-                let i = batch * PRINT_BATCH + k;
+                let i = batch * BATCH + k;
                 let prev = i.checked_sub(1).map(|j| &entries[j]);
                 let next = entries.get(i + 1);
                 let neighbours = (prev, next);
-                let (page, records, piece) = render_chapter(
+                let rendered = render_chapter(
                     i,
                     chapter,
                     &entries[i],
@@ -263,25 +279,33 @@ pub fn render_all(
                     &body_options,
                     (&apparatus, &quotation_index, &glossary_index),
                     language,
-                    targets,
+                    (targets, &epub_input),
                 )?;
-                write(&page.file, page.html.as_bytes())?;
-                Ok((page.file, records, piece))
+                write(&rendered.page.file, rendered.page.html.as_bytes())?;
+                Ok((
+                    rendered.page.file,
+                    rendered.records,
+                    rendered.piece,
+                    rendered.xhtml,
+                ))
             })
             .collect::<Result<_>>()?;
-        for (k, (file, chapter_records, piece)) in done.into_iter().enumerate() {
+        for (k, (file, chapter_records, piece, xhtml)) in done.into_iter().enumerate() {
+            let i = batch * BATCH + k;
             files.push(file);
             records.extend(chapter_records);
             if let (Some(writer), Some(piece)) = (print.as_mut(), piece) {
-                let i = batch * PRINT_BATCH + k;
                 writer.piece(i, &edition.chapters[i].slug, &piece)?;
             }
+            epub_writer.chapter(&edition.chapters[i].slug, &xhtml)?;
         }
     }
     if let Some(writer) = print {
         writer.finish()?;
         files.push("print.html".to_owned());
     }
+    epub_writer.finish()?;
+    files.push(epub_file);
     let files = std::cell::RefCell::new(files);
     let emit_bytes = |file: &str, bytes: &[u8]| -> Result<()> {
         write(file, bytes)?;
@@ -314,30 +338,12 @@ pub fn render_all(
         file: "data/notes.json".to_owned(),
         html: apparatus::notes_json(&records),
     })?;
-    let stylesheet = theme
-        .static_files
-        .get("epub.css")
-        .and_then(|path| std::fs::read(path).ok());
-    let epub_file = crate::render::epub::file_name(edition);
-    crate::render::epub::epub(
-        &crate::render::epub::EpubInput {
-            edition,
-            strings,
-            apparatus: &apparatus,
-            glossary: &glossary_index,
-            quotations: &quotation_index,
-            stylesheet,
-            writing_mode: theme.writing_mode,
-        },
-        create(&epub_file)?,
-    )?;
-    let mut files = files.into_inner();
-    files.push(epub_file);
-    Ok(files)
+    Ok(files.into_inner())
 }
 
-/// Pieces rendered together before the print edition takes them in order.
-const PRINT_BATCH: usize = 256;
+/// Chapters rendered together before the print edition and the EPUB take
+/// them in order.
+const BATCH: usize = 256;
 
 #[derive(Serialize)]
 struct PrintView<'a> {
@@ -537,8 +543,8 @@ fn render_chapter(
     options: &BodyOptions,
     (apparatus, quotations, glossary): (&Apparatus, &QuotationIndex, &GlossaryIndex),
     language: &str,
-    print: Option<&Targets>,
-) -> Result<(Page, Vec<NoteRecord>, Option<String>)> {
+    (print, epub_input): (Option<&Targets>, &EpubInput),
+) -> Result<RenderedChapter> {
     let mut marks: Vec<Mark> = apparatus.marks(index, chapter);
     marks.extend(quotations.marks(index).iter().cloned());
     marks.extend(glossary.marks(index).iter().cloned());
@@ -570,31 +576,43 @@ fn render_chapter(
             title: &chapter.front.title,
         },
     );
-    context.insert(
-        "chapter",
-        &ChapterView {
-            entry: entry.clone(),
-            source: chapter.front.source.as_deref(),
-            interview: chapter.front.interview.as_ref().map(|i| InterviewView {
-                interviewee: i.interviewee.as_deref(),
-                about: i.about.as_deref(),
-                interviewers: &i.interviewers,
-                date: i.date.map(|d| d.display(language)),
-                place: i.place.as_deref(),
-            }),
-            body_html: rendered.html,
-            notes,
-            headings,
-        },
-    );
+    let mut view = ChapterView {
+        entry: entry.clone(),
+        source: chapter.front.source.as_deref(),
+        interview: chapter.front.interview.as_ref().map(|i| InterviewView {
+            interviewee: i.interviewee.as_deref(),
+            about: i.about.as_deref(),
+            interviewers: &i.interviewers,
+            date: i.date.map(|d| d.display(language)),
+            place: i.place.as_deref(),
+        }),
+        body_html: rendered.html,
+        notes,
+        headings,
+    };
+    context.insert("chapter", &view);
     context.insert("prev", &prev);
     context.insert("next", &next);
     let html = theme
         .tera
         .render("chapter.html", &context)
         .map_err(|e| template_error(&e, &theme.templates))?;
+    // The print edition and the EPUB share a body with notes only: no
+    // sidenote copies, no quotation or glossary marks, which paper and
+    // reading systems cannot open.
+    let plain_marks = apparatus.marks(index, chapter);
+    let plain = body::render(&chapter.document, options, &plain_marks, &HashMap::new());
+    let xhtml = epub::chapter_xhtml(index, chapter, epub_input, &plain)?;
     let piece = match print {
         Some(targets) => {
+            let notes: Vec<NoteView> = apparatus
+                .views(index, chapter, &plain)
+                .into_iter()
+                .map(|(view, _)| view)
+                .collect();
+            view.body_html = plain.html;
+            view.notes = notes;
+            context.insert("chapter", &view);
             let article = theme
                 .tera
                 .render("piece.html", &context)
@@ -603,7 +621,21 @@ fn render_chapter(
         }
         None => None,
     };
-    Ok((Page { file: url, html }, records, piece))
+    Ok(RenderedChapter {
+        page: Page { file: url, html },
+        records,
+        piece,
+        xhtml,
+    })
+}
+
+struct RenderedChapter {
+    page: Page,
+    records: Vec<NoteRecord>,
+    /// Its article for print.html, when the theme makes one.
+    piece: Option<String>,
+    /// Its EPUB page.
+    xhtml: String,
 }
 
 fn entry<'a>(chapter: &'a Chapter, language: &str, strings: &serde_json::Value) -> Entry<'a> {
