@@ -133,7 +133,7 @@ fn template_with_a_syntax_error() {
 fn template_that_fails_while_rendering() {
     let message = fails_cleanly(
         |root| {
-            let path = root.join("themes/classic/templates/chapter.html");
+            let path = root.join("themes/classic/templates/piece.html");
             let text = fs::read_to_string(&path).unwrap();
             let broken = text.replacen(
                 "{{ chapter.title }}",
@@ -144,8 +144,8 @@ fn template_that_fails_while_rendering() {
             fs::write(&path, broken).unwrap();
         },
         &[
-            "template `chapter.html`",
-            "themes/classic/templates/chapter.html:",
+            "template `piece.html`",
+            "themes/classic/templates/piece.html:",
             "no_such_filter",
         ],
     );
@@ -164,6 +164,77 @@ fn missing_theme_suggests_the_ones_there() {
             )
         },
         &["theme `clasic` does not exist", "did you mean `classic`?"],
+    );
+}
+
+/// A theme of its own extending `parent`, chosen in edition.yaml.
+fn child_theme(root: &Path, name: &str, manifest: &str) {
+    let dir = root.join("themes").join(name);
+    fs::create_dir_all(dir.join("static")).unwrap();
+    fs::write(dir.join("theme.yaml"), manifest).unwrap();
+    edit(
+        root,
+        "content/edition.yaml",
+        "theme: classic",
+        &format!("theme: {name}"),
+    );
+}
+
+#[test]
+fn theme_whose_parent_is_missing() {
+    fails_cleanly(
+        |root| child_theme(root, "mine", "name: mine\nextends: clasic\n"),
+        &[
+            "theme `mine` extends `clasic`, which does not exist",
+            "did you mean `classic`?",
+        ],
+    );
+}
+
+#[test]
+fn themes_that_extend_each_other() {
+    fails_cleanly(
+        |root| {
+            child_theme(root, "a", "name: a\nextends: b\n");
+            fs::create_dir_all(root.join("themes/b")).unwrap();
+            fs::write(root.join("themes/b/theme.yaml"), "name: b\nextends: a\n").unwrap();
+        },
+        &["themes extend each other in a cycle: a → b → a"],
+    );
+}
+
+#[test]
+fn theme_naming_a_stylesheet_it_lacks() {
+    fails_cleanly(
+        |root| {
+            child_theme(
+                root,
+                "mine",
+                "name: mine\nextends: classic\nstylesheets: [mine.css]\n",
+            )
+        },
+        &[
+            "stylesheet `mine.css` is not in the theme's static/ folder",
+            "themes/mine/theme.yaml:3:1",
+        ],
+    );
+}
+
+#[test]
+fn print_template_without_the_pieces() {
+    fails_cleanly(
+        |root| {
+            edit(
+                root,
+                "themes/classic/templates/print.html",
+                "{{ print.pieces | safe }}",
+                "",
+            )
+        },
+        &[
+            "template themes/classic/templates/print.html never writes the pieces",
+            "{{ print.pieces | safe }}",
+        ],
     );
 }
 
