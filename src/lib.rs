@@ -5,6 +5,7 @@
 //! the finished site into place. See ARCHITECTURE.md for the map.
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod date;
 pub mod diagnostic;

@@ -26,6 +26,17 @@ const RESERVED_SLUGS: &[&str] = &[
 ];
 
 pub fn load(root: &Path, include_drafts: bool) -> Result<Edition> {
+    let (edition, mut problems) = load_all(root, include_drafts)?;
+    match problems.is_empty() {
+        true => Ok(edition),
+        false => Err(problems.swap_remove(0)),
+    }
+}
+
+/// The edition with every chapter that loads, and every problem found in
+/// the others (for `zhushu check`, which reports them all). Only a missing
+/// or broken edition.yaml, or an unreadable chapters folder, stops it.
+pub fn load_all(root: &Path, include_drafts: bool) -> Result<(Edition, Vec<Error>)> {
     let content = root.join("content");
     let config_path = content.join("edition.yaml");
     if !config_path.is_file() {
@@ -39,25 +50,36 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Edition> {
     let config = EditionConfig::parse(&config_text, &display_path(root, &config_path))?;
 
     let files = chapter_files(root, &content.join("chapters"))?;
-    let mut chapters: Vec<Chapter> = files
+    let loaded: Vec<Result<Chapter>> = files
         .par_iter()
         .map(|path| load_chapter(root, path))
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
+    let mut problems = Vec::new();
+    let mut chapters = Vec::with_capacity(loaded.len());
+    for chapter in loaded {
+        match chapter {
+            Ok(chapter) => chapters.push(chapter),
+            Err(problem) => problems.push(problem),
+        }
+    }
     let include_drafts = include_drafts || config.options.drafts;
     chapters.retain(|c| include_drafts || !c.front.draft);
     chapters.sort_by(|a, b| {
         (a.front.order.unwrap_or(i64::MAX), &a.file)
             .cmp(&(b.front.order.unwrap_or(i64::MAX), &b.file))
     });
-    check_unique_slugs(root, &chapters)?;
+    problems.extend(duplicate_slugs(root, &mut chapters));
     for (i, chapter) in chapters.iter_mut().enumerate() {
         chapter.number = i + 1;
     }
-    Ok(Edition {
-        root: root.to_owned(),
-        config,
-        chapters,
-    })
+    Ok((
+        Edition {
+            root: root.to_owned(),
+            config,
+            chapters,
+        },
+        problems,
+    ))
 }
 
 /// Paths in messages are shown relative to the root, as the user knows them.
@@ -126,6 +148,13 @@ pub fn read_text(path: &Path) -> Result<String> {
 }
 
 /// Splits `---` front matter from the body: (yaml, first yaml line, body).
+/// Where a chapter file's body begins: the front matter's first line and
+/// the body's byte offset in `text`.
+pub fn body_offset(text: &str) -> Option<(usize, usize)> {
+    let (_, first_line, body) = split_front_matter(text)?;
+    Some((first_line, text.len() - body.len()))
+}
+
 fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text
@@ -240,18 +269,25 @@ pub fn check_slug(slug: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-fn check_unique_slugs(root: &Path, chapters: &[Chapter]) -> Result<()> {
-    let mut seen: HashMap<&str, &Path> = HashMap::new();
-    for chapter in chapters {
-        if let Some(first) = seen.insert(&chapter.slug, &chapter.file) {
-            let path = root.join(&chapter.file);
-            let text = std::fs::read_to_string(&path).unwrap_or_default();
-            let (line, column) = split_front_matter(&text)
-                .and_then(|(yaml_text, first_line, _)| {
-                    yaml::key_position(yaml_text, "slug").map(|(l, c)| (l + first_line - 1, c))
-                })
-                .unwrap_or((1, 1));
-            return Err(Error::at(
+/// An error for each chapter whose slug an earlier chapter has, which is
+/// dropped so that the rest of the edition can still be checked.
+fn duplicate_slugs(root: &Path, chapters: &mut Vec<Chapter>) -> Vec<Error> {
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut problems = Vec::new();
+    chapters.retain(|chapter| {
+        let Some(first) = seen.get(&chapter.slug) else {
+            seen.insert(chapter.slug.clone(), chapter.file.clone());
+            return true;
+        };
+        let path = root.join(&chapter.file);
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let (line, column) = split_front_matter(&text)
+            .and_then(|(yaml_text, first_line, _)| {
+                yaml::key_position(yaml_text, "slug").map(|(l, c)| (l + first_line - 1, c))
+            })
+            .unwrap_or((1, 1));
+        problems.push(
+            Error::at(
                 format!(
                     "duplicate slug `{}`: {} has it too",
                     chapter.slug,
@@ -262,10 +298,11 @@ fn check_unique_slugs(root: &Path, chapters: &[Chapter]) -> Result<()> {
                 line,
                 column,
             )
-            .with_help("every chapter needs its own slug: it names the chapter's page"));
-        }
-    }
-    Ok(())
+            .with_help("every chapter needs its own slug: it names the chapter's page"),
+        );
+        false
+    });
+    problems
 }
 
 #[cfg(test)]

@@ -24,6 +24,12 @@ struct Cli {
     command: Command,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum PaperArg {
     #[value(name = "A4")]
@@ -83,6 +89,22 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Check the edition as the build would, and more, reporting every
+    /// problem at once; writes nothing. Exits 1 if there is an error.
+    Check {
+        /// The edition's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Theme to check the templates of [default: `theme` in content/edition.yaml].
+        #[arg(long)]
+        theme: Option<String>,
+        /// Check chapters marked `draft: true` too.
+        #[arg(long)]
+        drafts: bool,
+        /// `human` (for a terminal) or `json` (one object, for editors' tools).
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Print the print edition (print.html) to PDF with headless Chromium.
     Pdf {
         /// The edition's folder (the one holding content/).
@@ -131,7 +153,7 @@ enum GlossaryAction {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             eprintln!("{error}");
             ExitCode::FAILURE
@@ -139,7 +161,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> zhushu::Result<()> {
+fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
     match &cli.command {
         Command::Build {
             root,
@@ -251,6 +273,58 @@ fn run(cli: &Cli) -> zhushu::Result<()> {
                 eprintln!("wrote {}", written.display());
             }
         }
+        Command::Check {
+            root,
+            theme,
+            drafts,
+            format,
+        } => {
+            let found = zhushu::check::check(&zhushu::check::CheckOptions {
+                root: root.clone(),
+                theme: theme.clone(),
+                drafts: *drafts,
+            });
+            let errors = found
+                .iter()
+                .filter(|d| d.severity == zhushu::check::Severity::Error)
+                .count();
+            let warnings = found.len() - errors;
+            match format {
+                Format::Json => {
+                    let list: Vec<zhushu::check::JsonDiagnostic> =
+                        found.iter().map(Into::into).collect();
+                    let report = serde_json::json!({
+                        "errors": errors,
+                        "warnings": warnings,
+                        "diagnostics": list,
+                    });
+                    println!("{report:#}");
+                }
+                Format::Human => {
+                    for diagnostic in &found {
+                        if cli.quiet && diagnostic.severity == zhushu::check::Severity::Warning {
+                            continue;
+                        }
+                        eprintln!(
+                            "{}
+",
+                            diagnostic.render()
+                        );
+                    }
+                    if !cli.quiet {
+                        eprintln!(
+                            "checked {}: {errors} error{}, {warnings} warning{}",
+                            root.display(),
+                            if errors == 1 { "" } else { "s" },
+                            if warnings == 1 { "" } else { "s" }
+                        );
+                    }
+                }
+            }
+            if errors > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
         Command::Pdf {
             root,
             theme,
@@ -286,7 +360,7 @@ fn run(cli: &Cli) -> zhushu::Result<()> {
             }
         }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }
 
 fn count(n: usize, noun: &str) -> String {

@@ -101,14 +101,32 @@ fn check_note(note: &StandOffNote, file: &Path, text: &str, line: usize) -> Resu
 
 /// Anchors every note in its chapter.
 pub fn anchor(edition: &Edition, notes: &[LoadedNote]) -> Result<Vec<Anchor>> {
+    anchor_each(edition, notes).into_iter().collect()
+}
+
+/// Each note's anchor or the reason it has none, in the notes' order
+/// (`zhushu check` reports every failure, the build the first).
+pub fn anchor_each(edition: &Edition, notes: &[LoadedNote]) -> Vec<Result<Anchor>> {
     let slugs: HashMap<&str, usize> = edition
         .chapters
         .iter()
         .enumerate()
         .map(|(i, c)| (c.slug.as_str(), i))
         .collect();
-    let mut anchors = Vec::with_capacity(notes.len());
-    for (n, loaded) in notes.iter().enumerate() {
+    notes
+        .iter()
+        .enumerate()
+        .map(|(n, loaded)| anchor_one(edition, &slugs, n, loaded))
+        .collect()
+}
+
+fn anchor_one(
+    edition: &Edition,
+    slugs: &HashMap<&str, usize>,
+    n: usize,
+    loaded: &LoadedNote,
+) -> Result<Anchor> {
+    {
         let note = &loaded.note;
         // The note file is read again only to quote it in an error.
         let located = |message: String| {
@@ -172,15 +190,14 @@ pub fn anchor(edition: &Edition, notes: &[LoadedNote]) -> Result<Vec<Anchor>> {
             }
         };
         let (unit, start) = chosen;
-        anchors.push(Anchor {
+        Ok(Anchor {
             note: n,
             chapter,
             unit,
             start,
             end: start + note.exact.chars().count(),
-        });
+        })
     }
-    Ok(anchors)
 }
 
 /// Every place (unit, character offset) where the note's exact text stands

@@ -138,7 +138,7 @@ impl Unit<'_> {
     }
 }
 
-const SEED: usize = 6;
+pub const SEED: usize = 6;
 /// Above this many tokens, seeds are winnowed (see `long_matches`).
 const WINNOW_ABOVE: usize = 4_000_000;
 /// An n-gram found in more places than this is a formula of the book (its

@@ -1,0 +1,420 @@
+//! `zhushu check`: everything the build validates, and what it tolerates
+//! but an editor should know, reported all at once and without touching
+//! the site. Errors are what would stop `zhushu build`; warnings are what
+//! it lets pass (a glossary term that occurs nowhere, a link to a paragraph
+//! that does not exist, a stop-list phrase the text never uses).
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use pulldown_cmark::{Event, Parser, Tag};
+use serde::Serialize;
+
+use crate::build::{BuildOptions, build};
+use crate::diagnostic::{Error, Result};
+use crate::enrich::glossary::LinkMode;
+use crate::load::{display_path, read_text};
+use crate::model::Edition;
+use crate::{enrich, load, theme};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub error: Error,
+}
+
+impl Diagnostic {
+    fn error(error: Error) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            error,
+        }
+    }
+
+    fn warning(error: Error) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            error,
+        }
+    }
+
+    /// As a terminal shows it: `error: …` or `warning: …`, then the place.
+    pub fn render(&self) -> String {
+        let text = self.error.to_string();
+        match self.severity {
+            Severity::Error => text,
+            Severity::Warning => text.replacen("error: ", "warning: ", 1),
+        }
+    }
+}
+
+/// One diagnostic as `--format json` writes it.
+#[derive(Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub severity: Severity,
+    pub message: &'a str,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub snippet: Option<&'a str>,
+    pub help: Option<&'a str>,
+}
+
+impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
+    fn from(d: &'a Diagnostic) -> Self {
+        let location = d.error.location.as_ref();
+        JsonDiagnostic {
+            severity: d.severity,
+            message: &d.error.message,
+            file: location.map(|l| l.file.display().to_string()),
+            line: location.map(|l| l.line),
+            column: location.map(|l| l.column),
+            snippet: location.and_then(|l| l.snippet.as_deref()),
+            help: d.error.help.as_deref(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub root: PathBuf,
+    /// Default: the theme named in edition.yaml.
+    pub theme: Option<String>,
+    pub drafts: bool,
+}
+
+/// Every problem of the edition, errors first within each stage, in the
+/// order of the pipeline: chapters, notes, glossary, quotation settings,
+/// links, theme and templates.
+pub fn check(options: &CheckOptions) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    let root = &options.root;
+    let (edition, problems) = match load::load_all(root, options.drafts) {
+        Ok(loaded) => loaded,
+        // Without edition.yaml nothing else can be read.
+        Err(error) => return vec![Diagnostic::error(error)],
+    };
+    // The raw text of chapters that failed to load: notes and glossary
+    // terms that belong to them are not reported again.
+    let unloaded: Vec<(String, String)> = problems
+        .iter()
+        .filter_map(|p| p.location.as_ref())
+        .filter_map(|l| {
+            let text = std::fs::read_to_string(root.join(&l.file)).ok()?;
+            let stem = l.file.file_stem()?.to_string_lossy().into_owned();
+            Some((stem, text))
+        })
+        .collect();
+    let in_unloaded = |slug: &str| {
+        unloaded.iter().any(|(stem, text)| {
+            stem.ends_with(slug) || text.lines().any(|l| l.trim() == format!("slug: {slug}"))
+        })
+    };
+    found.extend(problems.iter().cloned().map(Diagnostic::error));
+
+    match enrich::notes::load(root) {
+        Ok(mut notes) => {
+            let loaded: HashSet<&str> = edition.chapters.iter().map(|c| c.slug.as_str()).collect();
+            notes.retain(|n| {
+                loaded.contains(n.note.chapter.as_str()) || !in_unloaded(&n.note.chapter)
+            });
+            let anchored = enrich::notes::anchor_each(&edition, &notes);
+            found.extend(
+                anchored
+                    .into_iter()
+                    .filter_map(|a| a.err())
+                    .map(Diagnostic::error),
+            );
+        }
+        Err(error) => found.push(Diagnostic::error(error)),
+    }
+
+    match enrich::glossary::load(root) {
+        Ok(Some(glossary)) => {
+            let raw: Vec<&str> = unloaded.iter().map(|(_, text)| text.as_str()).collect();
+            found.extend(unused_glossary_entries(&edition, &glossary, &raw))
+        }
+        Ok(None) => {}
+        Err(error) => found.push(Diagnostic::error(error)),
+    }
+
+    found.extend(quotation_settings(&edition));
+    found.extend(broken_links(&edition));
+
+    let theme_name = options
+        .theme
+        .as_deref()
+        .unwrap_or(&edition.config.theme)
+        .to_owned();
+    match theme::load(root, &theme_name, &edition.config.language) {
+        Ok(_) => {
+            // Templates can still fail while rendering (a missing variable,
+            // a filter given the wrong type): render the whole edition into
+            // a scratch folder, once everything else is sound.
+            if !found.iter().any(|d| d.severity == Severity::Error) {
+                if let Err(error) = render_into_scratch(options, &theme_name) {
+                    found.push(Diagnostic::error(error));
+                }
+            }
+        }
+        Err(error) => found.push(Diagnostic::error(error)),
+    }
+    found
+}
+
+fn render_into_scratch(options: &CheckOptions, theme: &str) -> Result<()> {
+    let scratch = std::env::temp_dir().join(format!("zhushu-check-{}", std::process::id()));
+    let result = build(&BuildOptions {
+        root: options.root.clone(),
+        output: Some(scratch.join("site")),
+        theme: Some(theme.to_owned()),
+        base_url: None,
+        drafts: options.drafts,
+    });
+    let _ = std::fs::remove_dir_all(&scratch);
+    result.map(|_| ())
+}
+
+/// Glossary entries whose term and aliases occur nowhere in the text.
+fn unused_glossary_entries(
+    edition: &Edition,
+    glossary: &enrich::glossary::Glossary,
+    unloaded: &[&str],
+) -> Vec<Diagnostic> {
+    let places = enrich::glossary::find(edition, glossary, LinkMode::All);
+    let used: HashSet<usize> = places.iter().map(|p| p.entry).collect();
+    // Terms are never linked in headings and titles, but standing there
+    // is standing in the text.
+    let mut texts: Vec<String> = Vec::new();
+    for chapter in &edition.chapters {
+        texts.push(chapter.front.title.to_lowercase());
+        texts.extend(
+            chapter
+                .document
+                .units()
+                .iter()
+                .map(|u| u.text.to_lowercase()),
+        );
+    }
+    texts.extend(unloaded.iter().map(|t| t.to_lowercase()));
+    let occurs = |entry: &enrich::glossary::Entry| {
+        std::iter::once(&entry.term)
+            .chain(&entry.aliases)
+            .map(|form| form.to_lowercase())
+            .any(|form| texts.iter().any(|t| t.contains(&form)))
+    };
+    let source = read_text(&edition.root.join(&glossary.file)).unwrap_or_default();
+    glossary
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(i, entry)| !used.contains(i) && !occurs(entry))
+        .map(|(i, entry)| {
+            let line = glossary.lines.get(i).copied().unwrap_or(1);
+            Diagnostic::warning(
+                Error::at(
+                    format!(
+                        "glossary entry `{}` occurs nowhere in the text{}",
+                        entry.term,
+                        if entry.aliases.is_empty() {
+                            ""
+                        } else {
+                            " (nor do its aliases)"
+                        }
+                    ),
+                    &glossary.file,
+                    &source,
+                    line,
+                    1,
+                )
+                .with_help("check its spelling against the text, or add the form the text uses to `aliases`"),
+            )
+        })
+        .collect()
+}
+
+/// Settings under `options.quotations` that cannot do what they say.
+fn quotation_settings(edition: &Edition) -> Vec<Diagnostic> {
+    let settings = &edition.config.options.quotations;
+    let path = edition.root.join("content").join("edition.yaml");
+    let file = display_path(&edition.root, &path);
+    let source = read_text(&path).unwrap_or_default();
+    let locate = |needle: &str| {
+        source
+            .lines()
+            .enumerate()
+            .find_map(|(i, line)| {
+                line.find(needle)
+                    .map(|col| (i + 1, line[..col].chars().count() + 1))
+            })
+            .unwrap_or((1, 1))
+    };
+    let at = |message: String, needle: &str| {
+        let (line, column) = locate(needle);
+        Error::at(message, &file, &source, line, column)
+    };
+    let mut found = Vec::new();
+    let seed = enrich::quotations::SEED;
+    if let Some(n) = settings.min_length.filter(|&n| n < seed) {
+        found.push(Diagnostic::warning(
+            at(
+                format!("`min_length: {n}` is below {seed}, the shortest match detection can start from; {seed} is used"),
+                "min_length",
+            ),
+        ));
+    }
+    if let Some(n) = settings.min_quoted_length.filter(|&n| n < 2) {
+        found.push(Diagnostic::warning(at(
+            format!("`min_quoted_length: {n}` is below 2; 2 is used"),
+            "min_quoted_length",
+        )));
+    }
+    if settings.disabled {
+        return found;
+    }
+    let texts: Vec<&str> = edition
+        .chapters
+        .iter()
+        .flat_map(|c| c.document.units().into_iter().map(|u| u.text))
+        .collect();
+    for phrase in &settings.stop_list {
+        if phrase.trim().is_empty() {
+            found.push(Diagnostic::warning(at(
+                "an empty phrase in `stop_list` keeps nothing out".to_owned(),
+                "stop_list",
+            )));
+        } else if !texts.iter().any(|t| t.contains(phrase.as_str())) {
+            found.push(Diagnostic::warning(
+                at(
+                    format!("stop-list phrase “{phrase}” occurs nowhere in the text"),
+                    phrase,
+                )
+                .with_help("a stop-list phrase is matched exactly, punctuation included"),
+            ));
+        }
+    }
+    found
+}
+
+/// Links in the chapters' Markdown to chapters or anchors that do not
+/// exist. The build keeps such a link as it is, so they are warnings.
+fn broken_links(edition: &Edition) -> Vec<Diagnostic> {
+    let by_file: HashMap<String, usize> = edition
+        .chapters
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| Some((c.file.file_name()?.to_string_lossy().into_owned(), i)))
+        .collect();
+    let by_page: HashMap<String, usize> = edition
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (format!("{}.html", c.slug), i))
+        .collect();
+    let ids: Vec<HashSet<String>> = edition
+        .chapters
+        .iter()
+        .map(|c| {
+            c.document
+                .units()
+                .into_iter()
+                .map(|u| u.id.to_owned())
+                .chain(c.document.headings.iter().map(|h| h.id.clone()))
+                .collect()
+        })
+        .collect();
+    let mut found = Vec::new();
+    for (index, chapter) in edition.chapters.iter().enumerate() {
+        let path = edition.root.join(&chapter.file);
+        let Ok(text) = read_text(&path) else { continue };
+        let Some((_, body_start)) = load::body_offset(&text) else {
+            continue;
+        };
+        let body = &text[body_start..];
+        let parser = Parser::new_ext(body, crate::markdown::options()).into_offset_iter();
+        for (event, range) in parser {
+            let Event::Start(Tag::Link { dest_url, .. }) = event else {
+                continue;
+            };
+            let Some(problem) = link_problem(&dest_url, index, &by_file, &by_page, &ids, edition)
+            else {
+                continue;
+            };
+            let offset = body_start + range.start;
+            let line = text[..offset].matches('\n').count() + 1;
+            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let column = text[line_start..offset].chars().count() + 1;
+            found.push(Diagnostic::warning(Error::at(
+                problem,
+                &chapter.file,
+                &text,
+                line,
+                column,
+            )));
+        }
+    }
+    found
+}
+
+/// What is wrong with a link, if it points into the edition and misses.
+fn link_problem(
+    url: &str,
+    from: usize,
+    by_file: &HashMap<String, usize>,
+    by_page: &HashMap<String, usize>,
+    ids: &[HashSet<String>],
+    edition: &Edition,
+) -> Option<String> {
+    if url.contains("://") || url.starts_with("mailto:") {
+        return None;
+    }
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (url, None),
+    };
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let target = if path.is_empty() {
+        from
+    } else if name.ends_with(".md") {
+        match by_file.get(name) {
+            Some(&i) => i,
+            None => {
+                return Some(format!(
+                    "link to `{path}`, which is not a chapter of this edition"
+                ));
+            }
+        }
+    } else if let Some(&i) = by_page.get(name) {
+        i
+    } else {
+        // Other pages of the site (glossary.html, …) and files: not ours
+        // to judge.
+        return None;
+    };
+    let fragment = fragment.filter(|f| !f.is_empty())?;
+    let known = ids[target].contains(fragment)
+        || fragment.strip_prefix("fn-").is_some_and(is_number)
+        || fragment
+            .strip_prefix("fnref-")
+            .is_some_and(|n| n.split('-').all(is_number));
+    if known {
+        return None;
+    }
+    let chapter = &edition.chapters[target];
+    let last = chapter.document.paragraphs.len();
+    Some(format!(
+        "link to `#{fragment}` in `{}`, which has no such anchor (its paragraphs are p1–p{last})",
+        chapter.file.display()
+    ))
+}
+
+fn is_number(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
+}

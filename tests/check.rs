@@ -1,0 +1,127 @@
+//! `zhushu check`: every problem of an edition in one run, each located,
+//! as text or JSON; exit 1 on an error; nothing written.
+
+mod common;
+
+use common::*;
+use std::fs;
+use std::path::Path;
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn check(root: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["check", "--root", root.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    zhushu(&args)
+}
+
+#[test]
+fn a_sound_edition_passes() {
+    let edition = edition("mini-zh");
+    let out = check(edition.path(), &[]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("0 errors, 0 warnings"), "{text}");
+    assert!(!edition.path().join("site").exists(), "check wrote a site");
+}
+
+/// Five problems of different stages at once.
+fn spoil(root: &Path) {
+    // A chapter whose front matter no longer parses.
+    edit(
+        root,
+        "content/chapters/02-fangtan.md",
+        "title:",
+        "title: [unclosed",
+    );
+    // A note whose text is gone.
+    edit(
+        root,
+        "content/chapters/01-jianghua.md",
+        "第一段，有脚注",
+        "首段，有脚注",
+    );
+    // A link to a paragraph that does not exist.
+    edit(
+        root,
+        "content/chapters/01-jianghua.md",
+        "(02-fangtan.md#p2)",
+        "(01-jianghua.md#p99)",
+    );
+    // A glossary term that occurs nowhere.
+    edit(
+        root,
+        "content/glossary.yaml",
+        "  - term: 大事记",
+        "  - term: 不存在的术语\n    definition: 无。\n  - term: 大事记",
+    );
+    // A template with an unknown filter.
+    edit(
+        root,
+        "themes/classic/templates/index.html",
+        "{{ entry.title }}",
+        "{{ entry.title | no_such_filter }}",
+    );
+}
+
+#[test]
+fn every_problem_is_reported_in_one_run() {
+    let edition = edition("mini-zh");
+    let root = edition.path();
+    spoil(root);
+    let out = check(root, &[]);
+    let text = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    for expected in [
+        "error: ",
+        "--> content/chapters/02-fangtan.md:2:",
+        "quotes “第一段”, which chapter `jianghua` does not contain",
+        "warning: link to `#p99`",
+        "--> content/chapters/01-jianghua.md:",
+        "warning: glossary entry `不存在的术语` occurs nowhere in the text",
+        "--> content/glossary.yaml:",
+        "template `index.html`",
+        "no_such_filter",
+        "errors, 2 warnings",
+    ] {
+        assert!(text.contains(expected), "expected {expected:?} in:\n{text}");
+    }
+    assert!(!root.join("site").exists(), "check wrote a site");
+}
+
+#[test]
+fn json_lists_the_same_problems_with_their_places() {
+    let edition = edition("mini-zh");
+    let root = edition.path();
+    spoil(root);
+    let out = check(root, &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let list = report["diagnostics"].as_array().unwrap();
+    assert_eq!(report["warnings"], 2);
+    assert_eq!(report["errors"].as_u64().unwrap() as usize + 2, list.len());
+    assert!(list.len() >= 5, "{report:#}");
+    for d in list {
+        assert!(d["severity"] == "error" || d["severity"] == "warning");
+        assert!(d["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(d["file"].is_string(), "every problem here has a file: {d}");
+        assert!(d["line"].as_u64().is_some_and(|l| l >= 1));
+        assert!(d["column"].as_u64().is_some_and(|c| c >= 1));
+    }
+    let link = list
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("#p99"))
+        .unwrap();
+    assert_eq!(link["file"], "content/chapters/01-jianghua.md");
+    assert!(
+        link["snippet"]
+            .as_str()
+            .unwrap()
+            .contains("01-jianghua.md#p99")
+    );
+}
