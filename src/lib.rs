@@ -18,6 +18,7 @@ pub mod output;
 pub mod pdf;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod theme;
 pub mod yaml;
 

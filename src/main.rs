@@ -89,6 +89,32 @@ enum Command {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Build, serve the site on this machine, and rebuild and reload the
+    /// open pages whenever content/ or themes/ change.
+    Serve {
+        /// The edition's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site [default: ROOT/site].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Theme to use [default: `theme` in content/edition.yaml].
+        #[arg(long)]
+        theme: Option<String>,
+        /// Include chapters marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+        /// Address to listen on. Only this machine can connect to the
+        /// default; another address (0.0.0.0) opens the site to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Check the edition as the build would, and more, reporting every
     /// problem at once; writes nothing. Exits 1 if there is an error.
     Check {
@@ -273,6 +299,50 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                 eprintln!("wrote {}", written.display());
             }
         }
+        Command::Serve {
+            root,
+            output,
+            theme,
+            drafts,
+            port,
+            bind,
+            open,
+        } => {
+            let quiet = cli.quiet;
+            let open = *open;
+            let report = move |event: zhushu::serve::ServeEvent| match event {
+                zhushu::serve::ServeEvent::Listening(url) => {
+                    eprintln!("serving {url} (Ctrl-C to stop)");
+                    if open {
+                        open_in_browser(url);
+                    }
+                }
+                zhushu::serve::ServeEvent::Built { pages, took } => {
+                    if !quiet {
+                        eprintln!("built {pages} pages in {} ms", took.as_millis());
+                    }
+                }
+                zhushu::serve::ServeEvent::Failed(error) => {
+                    eprintln!(
+                        "{error}
+(the last good site is still served)"
+                    );
+                }
+            };
+            zhushu::serve::serve(
+                &zhushu::serve::ServeOptions {
+                    build: zhushu::BuildOptions {
+                        root: root.clone(),
+                        output: output.clone(),
+                        theme: theme.clone(),
+                        base_url: None,
+                        drafts: *drafts,
+                    },
+                    address: std::net::SocketAddr::new(*bind, *port),
+                },
+                &report,
+            )?;
+        }
         Command::Check {
             root,
             theme,
@@ -368,5 +438,19 @@ fn count(n: usize, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+/// Best effort: the platform's opener, and a word if there is none.
+fn open_in_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("could not run {opener}: open {url} yourself");
     }
 }

@@ -1,0 +1,132 @@
+//! `zhushu serve`: builds the edition, serves the site on 127.0.0.1,
+//! watches content/ and themes/, rebuilds on every change and reloads the
+//! open pages; a failed build leaves the last good site served, with the
+//! error laid over its pages.
+
+pub mod files;
+mod http;
+pub mod reload;
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use crate::build::{BuildOptions, build};
+use crate::diagnostic::{Error, Result};
+use reload::{Hub, State};
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    /// Where to listen; 127.0.0.1 unless the user asks otherwise.
+    pub address: SocketAddr,
+}
+
+/// What `serve` reports as it goes, for the command line to print.
+pub enum ServeEvent<'a> {
+    Listening(&'a str),
+    Built { pages: usize, took: Duration },
+    Failed(&'a Error),
+}
+
+/// After a change, further changes within this time join the same rebuild
+/// (an editor's save is often several events).
+const SETTLE: Duration = Duration::from_millis(25);
+
+pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Result<()> {
+    let site = site_folder(&options.build);
+    let hub = Hub::new(State::Built { generation: 0 });
+    rebuild(&options.build, &hub, report);
+
+    let listener = TcpListener::bind(options.address).map_err(|e| {
+        Error::new(format!("cannot listen on {}: {e}", options.address))
+            .with_help("another program may have the port: choose one with --port")
+    })?;
+    let address = listener.local_addr().unwrap_or(options.address);
+    report(ServeEvent::Listening(&format!("http://{address}/")));
+
+    let (changes, _watcher) = watch(&options.build.root)?;
+    std::thread::scope(|scope| {
+        let hub = &hub;
+        scope.spawn(move || {
+            for _ in changes.iter() {
+                // Let a burst of events settle into one rebuild.
+                while changes.recv_timeout(SETTLE).is_ok() {}
+                rebuild(&options.build, hub, report);
+            }
+        });
+        for connection in listener.incoming().flatten() {
+            let hub = hub.clone();
+            let site = site.clone();
+            // A thread a connection: event streams stay open for as long
+            // as their page does.
+            std::thread::spawn(move || http::handle(connection, &site, &hub));
+        }
+    });
+    Ok(())
+}
+
+fn rebuild(options: &BuildOptions, hub: &Hub, report: &(dyn Fn(ServeEvent) + Sync)) {
+    let started = Instant::now();
+    let generation = hub.generation() + 1;
+    match build(options) {
+        Ok(built) => {
+            report(ServeEvent::Built {
+                pages: built.pages,
+                took: started.elapsed(),
+            });
+            hub.publish(State::Built { generation });
+        }
+        Err(error) => {
+            report(ServeEvent::Failed(&error));
+            hub.publish(State::Failed {
+                generation: generation - 1,
+                message: error.to_string(),
+            });
+        }
+    }
+}
+
+/// Changes under content/ and themes/, as a channel; the watcher lives as
+/// long as the second half.
+fn watch(root: &Path) -> Result<(Receiver<()>, notify::RecommendedWatcher)> {
+    use notify::{RecursiveMode, Watcher};
+    let (tx, rx) = channel();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event {
+            if !event.kind.is_access() {
+                let _ = tx.send(());
+            }
+        }
+    })
+    .map_err(|e| Error::new(format!("cannot watch the edition for changes: {e}")))?;
+    for dir in ["content", "themes"] {
+        let path = root.join(dir);
+        if path.is_dir() {
+            watcher
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| Error::new(format!("cannot watch {}: {e}", path.display())))?;
+        }
+    }
+    Ok((rx, watcher))
+}
+
+pub(crate) const UNREGISTER_WORKER: &str = "// zhushu serve: no offline cache while editing.
+self.addEventListener('install', () => self.skipWaiting());
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(keys.map((key) => caches.delete(key))))
+      .then(() => self.registration.unregister())
+  );
+});
+";
+
+/// The site folder a serve writes to.
+pub fn site_folder(options: &BuildOptions) -> PathBuf {
+    options
+        .output
+        .clone()
+        .unwrap_or_else(|| options.root.join("site"))
+}
