@@ -10,6 +10,33 @@ use crate::render::{offline, pages, sitemap};
 use crate::{enrich, load, theme};
 use std::sync::Mutex;
 
+/// What a build tells as it goes (stage by stage, chapter by chapter), for
+/// a progress bar; the library itself never prints.
+#[derive(Clone)]
+pub struct ProgressSink(pub std::sync::Arc<dyn Fn(Progress) + Send + Sync>);
+
+#[derive(Debug, Clone, Copy)]
+pub enum Progress {
+    /// A stage begins: `load`, `notes`, `quotations`, … (as in `-v`).
+    Stage(&'static str),
+    /// Of the edition's chapters, `done` are rendered.
+    Chapters { done: usize, total: usize },
+}
+
+impl std::fmt::Debug for ProgressSink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressSink")
+    }
+}
+
+impl ProgressSink {
+    fn tell(sink: &Option<ProgressSink>, progress: Progress) {
+        if let Some(sink) = sink {
+            (sink.0)(progress);
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
     /// The folder holding `content/` (and usually `themes/`).
@@ -21,6 +48,7 @@ pub struct BuildOptions {
     /// Default: `base_url` in edition.yaml.
     pub base_url: Option<String>,
     pub drafts: bool,
+    pub progress: Option<ProgressSink>,
 }
 
 #[derive(Debug)]
@@ -35,35 +63,38 @@ pub struct BuildReport {
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
-    let mut lap = |name: &'static str| {
+    let progress = &options.progress;
+    let mut lap = |name: &'static str, next: &'static str| {
         timings.push((name, clock.elapsed()));
         clock = Instant::now();
+        ProgressSink::tell(progress, Progress::Stage(next));
     };
+    ProgressSink::tell(progress, Progress::Stage("load"));
 
     let root = &options.root;
     let output = options.output.clone().unwrap_or_else(|| root.join("site"));
     check_output_outside_content(root, &output)?;
     let edition = load::load(root, options.drafts)?;
-    lap("load");
+    lap("load", "notes");
     let notes = enrich::notes::load(root)?;
     let anchors = enrich::notes::anchor(&edition, &notes)?;
-    lap("notes");
+    lap("notes", "quotations");
     let quotations = if edition.config.options.quotations.disabled {
         Vec::new()
     } else {
         let options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
         enrich::quotations::detect(&edition, &options)
     };
-    lap("quotations");
+    lap("quotations", "glossary");
     let glossary = enrich::glossary::load(root)?;
     let places = match &glossary {
         Some(g) => enrich::glossary::find(&edition, g, edition.config.options.glossary.link),
         None => Vec::new(),
     };
-    lap("glossary");
+    lap("glossary", "theme");
     let theme_name = options.theme.as_deref().unwrap_or(&edition.config.theme);
     let mut theme = theme::load(root, theme_name, &edition.config.language)?;
-    lap("theme");
+    lap("theme", "render");
     let staging = Staging::open(&output)?;
     // Each file's digest, for the build's version (the offline cache name).
     let digests: Mutex<Vec<(String, [u8; 32])>> = Mutex::new(Vec::new());
@@ -82,8 +113,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &quotations,
         (glossary.as_ref(), &places),
         (&write, &|file| staging.create(file)),
+        &|done, total| ProgressSink::tell(progress, Progress::Chapters { done, total }),
     )?;
-    lap("render");
+    lap("render", "write");
     let mut files = files;
     for (relative, source) in &theme.static_files {
         let file = format!("static/{relative}");
@@ -125,7 +157,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         staging.write("sitemap.xml", sitemap::sitemap(base, &files).as_bytes())?;
     }
     staging.commit()?;
-    lap("write");
+    lap("write", "done");
 
     Ok(BuildReport {
         output,

@@ -196,13 +196,19 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
             base_url,
             drafts,
         } => {
+            let bar = (!cli.quiet).then(progress_bar);
             let report = zhushu::build(&zhushu::BuildOptions {
                 root: root.clone(),
                 output: output.clone(),
                 theme: theme.clone(),
                 base_url: base_url.clone(),
                 drafts: *drafts,
-            })?;
+                progress: bar.as_ref().map(|(sink, _)| sink.clone()),
+            });
+            if let Some((_, bar)) = &bar {
+                bar.finish_and_clear();
+            }
+            let report = report?;
             if cli.verbose {
                 for (stage, time) in &report.timings {
                     eprintln!("{stage:>8}: {:.1} ms", time.as_secs_f64() * 1000.0);
@@ -337,6 +343,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                         theme: theme.clone(),
                         base_url: None,
                         drafts: *drafts,
+                        progress: None,
                     },
                     address: std::net::SocketAddr::new(*bind, *port),
                 },
@@ -453,4 +460,37 @@ fn open_in_browser(url: &str) {
     if std::process::Command::new(opener).arg(url).spawn().is_err() {
         eprintln!("could not run {opener}: open {url} yourself");
     }
+}
+
+/// A progress bar on stderr for a build: the stage, then the chapters
+/// rendered. indicatif draws nothing when stderr is not a terminal, and
+/// the bar appears only once a build has run for a moment, so that a small
+/// edition's build prints just its summary.
+fn progress_bar() -> (zhushu::build::ProgressSink, indicatif::ProgressBar) {
+    use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg:>10} [{bar:30}] {pos}/{len} chapters")
+            .expect("a valid template")
+            .progress_chars("=> "),
+    );
+    let started = std::time::Instant::now();
+    let shown = std::sync::atomic::AtomicBool::new(false);
+    let handle = bar.clone();
+    let sink = zhushu::build::ProgressSink(std::sync::Arc::new(move |progress| {
+        if !shown.load(std::sync::atomic::Ordering::Relaxed)
+            && started.elapsed() > std::time::Duration::from_millis(300)
+        {
+            shown.store(true, std::sync::atomic::Ordering::Relaxed);
+            handle.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        match progress {
+            zhushu::build::Progress::Stage(stage) => handle.set_message(stage),
+            zhushu::build::Progress::Chapters { done, total } => {
+                handle.set_length(total as u64);
+                handle.set_position(done as u64);
+            }
+        }
+    }));
+    (sink, bar)
 }

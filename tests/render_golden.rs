@@ -183,7 +183,16 @@ fn new_makes_an_edition_that_builds() {
 
 #[test]
 fn help_is_there_for_every_command() {
-    for args in [&["--help"][..], &["build", "--help"], &["new", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["build", "--help"],
+        &["new", "--help"],
+        &["serve", "--help"],
+        &["check", "--help"],
+        &["pdf", "--help"],
+        &["epub", "--help"],
+        &["import", "--help"],
+    ] {
         let out = zhushu(args);
         assert!(out.status.success());
         let text = String::from_utf8_lossy(&out.stdout);
@@ -197,6 +206,23 @@ fn quiet_prints_nothing_and_verbose_prints_stages() {
     let out = edition.path().join("site");
     let quiet = build(edition.path(), &out, &[]);
     assert!(quiet.stderr.is_empty() && quiet.stdout.is_empty());
+    // Piped, not a terminal: the summary line and no progress bar.
+    let plain = zhushu(&[
+        "build",
+        "--root",
+        edition.path().to_str().unwrap(),
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    let text = stderr(&plain);
+    assert!(
+        text.starts_with("built ") && text.lines().count() == 1,
+        "{text:?}"
+    );
+    assert!(
+        !text.contains('\u{1b}'),
+        "no terminal codes when piped: {text:?}"
+    );
     let verbose = zhushu(&[
         "build",
         "--root",

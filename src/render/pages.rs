@@ -116,6 +116,7 @@ pub fn render_all(
     quotations: &[Quotation],
     glossary: (Option<&Glossary>, &[GlossaryPlace]),
     (write, create): Sinks,
+    progress: &dyn Fn(usize, usize),
 ) -> Result<Vec<String>> {
     let language = &edition.config.language;
     let strings = &theme.strings;
@@ -299,6 +300,10 @@ pub fn render_all(
             }
             epub_writer.chapter(&edition.chapters[i].slug, &xhtml)?;
         }
+        progress(
+            (batch * BATCH + chapters.len()).min(edition.chapters.len()),
+            edition.chapters.len(),
+        );
     }
     if let Some(writer) = print {
         writer.finish()?;
