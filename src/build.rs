@@ -112,8 +112,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &anchors,
         &quotations,
         (glossary.as_ref(), &places),
-        (&write, &|file| staging.create(file)),
-        &|done, total| ProgressSink::tell(progress, Progress::Chapters { done, total }),
+        pages::Sinks {
+            write: &write,
+            create: &|file| staging.create(file),
+            progress: &|done, total| {
+                ProgressSink::tell(progress, Progress::Chapters { done, total })
+            },
+        },
     )?;
     lap("render", "write");
     let mut files = files;

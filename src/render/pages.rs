@@ -91,12 +91,16 @@ struct PageView<'a> {
     title: &'a str,
 }
 
-/// Where pages go: a file's bytes written whole (from any thread), and a
-/// file opened to be written as it is made (the EPUB).
-pub type Sinks<'a> = (
-    &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync),
-    &'a dyn Fn(&str) -> Result<std::fs::File>,
-);
+/// Where pages go (a file's bytes written whole, from any thread; a file
+/// opened to be written as it is made), and who hears of the progress.
+pub struct Sinks<'a> {
+    /// Writes a whole file.
+    pub write: &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+    /// Opens a file that is written as it is made (print.html, the EPUB).
+    pub create: &'a dyn Fn(&str) -> Result<std::fs::File>,
+    /// Chapters rendered so far, of all.
+    pub progress: &'a dyn Fn(usize, usize),
+}
 
 /// A rendered page: its file name in the site and its bytes.
 pub struct Page {
@@ -115,9 +119,13 @@ pub fn render_all(
     anchors: &[Anchor],
     quotations: &[Quotation],
     glossary: (Option<&Glossary>, &[GlossaryPlace]),
-    (write, create): Sinks,
-    progress: &dyn Fn(usize, usize),
+    sinks: Sinks,
 ) -> Result<Vec<String>> {
+    let Sinks {
+        write,
+        create,
+        progress,
+    } = sinks;
     let language = &edition.config.language;
     let strings = &theme.strings;
     let entries: Vec<Entry> = edition
