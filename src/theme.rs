@@ -31,6 +31,10 @@ pub struct ThemeManifest {
     /// after `stylesheets`; inherited and extended the same way.
     #[serde(default)]
     pub print_stylesheets: Vec<String>,
+    /// Scripts under `static/` that every page loads (deferred), after
+    /// those of the theme's parents.
+    #[serde(default)]
+    pub scripts: Vec<String>,
     /// How the text runs; inherited when absent.
     #[serde(default)]
     pub writing_mode: Option<WritingMode>,
@@ -66,6 +70,8 @@ pub struct Theme {
     pub stylesheets: Vec<String>,
     /// Sheets print.html links after `stylesheets`.
     pub print_stylesheets: Vec<String>,
+    /// Scripts every page loads, parents' first.
+    pub scripts: Vec<String>,
     pub writing_mode: WritingMode,
 }
 
@@ -73,6 +79,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
     let chain = resolve_chain(root, name)?;
     let mut stylesheets: Vec<String> = Vec::new();
     let mut print_stylesheets: Vec<String> = Vec::new();
+    let mut scripts: Vec<String> = Vec::new();
     let mut writing_mode = WritingMode::default();
     let mut templates: BTreeMap<String, TemplateFile> = BTreeMap::new();
     let mut static_files = BTreeMap::new();
@@ -82,6 +89,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
         for (own, all) in [
             (&manifest.stylesheets, &mut stylesheets),
             (&manifest.print_stylesheets, &mut print_stylesheets),
+            (&manifest.scripts, &mut scripts),
         ] {
             for sheet in own {
                 if !all.contains(sheet) {
@@ -107,11 +115,15 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
         &mut templates,
     )?;
 
-    for sheet in stylesheets.iter().chain(&print_stylesheets) {
+    for sheet in stylesheets.iter().chain(&print_stylesheets).chain(&scripts) {
         if !static_files.contains_key(sheet) {
             let declared_in = chain
                 .iter()
-                .find(|(_, m)| m.stylesheets.contains(sheet) || m.print_stylesheets.contains(sheet))
+                .find(|(_, m)| {
+                    m.stylesheets.contains(sheet)
+                        || m.print_stylesheets.contains(sheet)
+                        || m.scripts.contains(sheet)
+                })
                 .map_or(&chain[0].0, |(dir, _)| dir);
             let manifest = declared_in.join("theme.yaml");
             let text = read_text(&manifest)?;
@@ -120,7 +132,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
                 .position(|l| l.contains(sheet.as_str()))
                 .map_or(1, |i| i + 1);
             return Err(Error::at(
-                format!("stylesheet `{sheet}` is not in the theme's static/ folder"),
+                format!("`{sheet}` is not in the theme's static/ folder"),
                 &display_path(root, &manifest),
                 &text,
                 line,
@@ -157,6 +169,7 @@ pub fn load(root: &Path, name: &str, language: &str) -> Result<Theme> {
         strings,
         stylesheets,
         print_stylesheets,
+        scripts,
         writing_mode,
     })
 }

@@ -214,7 +214,7 @@ fn theme_naming_a_stylesheet_it_lacks() {
             )
         },
         &[
-            "stylesheet `mine.css` is not in the theme's static/ folder",
+            "`mine.css` is not in the theme's static/ folder",
             "themes/mine/theme.yaml:3:1",
         ],
     );

@@ -158,6 +158,7 @@ pub fn render_all(
     global.insert("toc", &entries);
     global.insert("stylesheets", &theme.stylesheets);
     global.insert("print_stylesheets", &theme.print_stylesheets);
+    global.insert("scripts", &theme.scripts);
     global.insert("writing_mode", &theme.writing_mode);
     // Pages after the chapters, listed with the contents.
     let has_notes = !notes.is_empty()

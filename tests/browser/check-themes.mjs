@@ -216,6 +216,18 @@ if (!annotated) {
     const card = wide.locator('a.term:focus + .term-pop');
     const cardBox = await card.boundingBox();
     check(await card.isVisible() && inWindow(cardBox, DESKTOP), `${annotated}: focusing a glossary term shows its definition in the window (${fmt(cardBox)})`);
+
+    // Vertical: a mouse wheel turned down moves the text on, to the left.
+    if (theme === 'vertical') {
+      const main = wide.locator('body > main');
+      await main.evaluate((el) => { el.scrollLeft = 0; });
+      const box = await main.boundingBox();
+      await wide.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await wide.mouse.wheel(0, 400);
+      await wide.waitForTimeout(200);
+      const moved = await main.evaluate((el) => el.scrollLeft);
+      check(moved < -100, `${annotated}: a wheel turn down scrolls the vertical text to the left (scrollLeft ${moved})`);
+    }
   } finally {
     await wide.close();
   }
