@@ -65,17 +65,24 @@ fn serve(fixture: &str) -> Server {
 
 /// One raw HTTP/1.0 request, the path sent exactly as given.
 fn get(base: &str, path: &str) -> (u16, String) {
+    let (status, _, body) = get_with(base, path, "");
+    (status, body)
+}
+
+/// A request with extra header lines; the status, the head, the body.
+fn get_with(base: &str, path: &str, headers: &str) -> (u16, String, String) {
     let address = base.trim_start_matches("http://").trim_end_matches('/');
     let mut stream = TcpStream::connect(address).unwrap();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {address}\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.0\r\nHost: {address}\r\n{headers}\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
     let status = response[9..12].parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (status, head.to_owned(), body.to_owned())
 }
 
 /// The live-reload stream: events as they come, one string each.
@@ -151,6 +158,27 @@ fn the_site_is_served_and_nothing_outside_it() {
         assert_eq!(get(&server.base, "/leak.yaml").0, 403);
     }
     assert_eq!(get(&server.base, "/.zhushu-site").0, 404);
+    // Pages are never kept; a script or a style is, until it changes.
+    let (_, head, _) = get_with(&server.base, "/", "");
+    assert!(head.contains("Cache-Control: no-store"), "{head}");
+    let (_, head, _) = get_with(&server.base, "/static/style.css", "");
+    let tag = head
+        .lines()
+        .find_map(|l| l.strip_prefix("ETag: "))
+        .expect("an ETag")
+        .to_owned();
+    let (status, _, body) = get_with(
+        &server.base,
+        "/static/style.css",
+        &format!("If-None-Match: {tag}\r\n"),
+    );
+    assert_eq!((status, body.as_str()), (304, ""));
+    let (status, _, _) = get_with(
+        &server.base,
+        "/static/style.css",
+        "If-None-Match: \"stale\"\r\n",
+    );
+    assert_eq!(status, 200);
     let (status, worker) = get(&server.base, "/sw.js");
     assert_eq!(status, 200);
     assert!(

@@ -18,12 +18,20 @@ pub fn handle(stream: TcpStream, site: &Path, hub: &Hub) {
     let Ok(reader) = stream.try_clone() else {
         return;
     };
-    let Some((method, target)) = read_head(BufReader::new(reader)) else {
-        let _ = respond(&stream, 400, "text/plain", b"bad request\n", false);
+    let Some((method, target, if_none_match)) = read_head(BufReader::new(reader)) else {
+        let _ = respond(
+            &stream,
+            &Reply::fresh(400, "text/plain", b"bad request\n".to_vec()),
+            false,
+        );
         return;
     };
     if method != "GET" && method != "HEAD" {
-        let _ = respond(&stream, 405, "text/plain", b"only GET and HEAD\n", false);
+        let _ = respond(
+            &stream,
+            &Reply::fresh(405, "text/plain", b"only GET and HEAD\n".to_vec()),
+            false,
+        );
         return;
     }
     let head_only = method == "HEAD";
@@ -32,8 +40,9 @@ pub fn handle(stream: TcpStream, site: &Path, hub: &Hub) {
         reload::stream(Box::new(stream), hub.subscribe());
         return;
     }
-    let script = |body: String| (200, "text/javascript; charset=utf-8", body.into_bytes());
-    let (status, kind, body) = if path == reload::SCRIPT_PATH {
+    let script =
+        |body: String| Reply::fresh(200, "text/javascript; charset=utf-8", body.into_bytes());
+    let reply = if path == reload::SCRIPT_PATH {
         script(reload::script(hub.generation()))
     } else if path == "/sw.js" {
         // The site's service worker would keep serving the pages it cached
@@ -44,34 +53,84 @@ pub fn handle(stream: TcpStream, site: &Path, hub: &Hub) {
         match files::resolve(site, &target).map(|file| (std::fs::read(&file), file)) {
             Ok((Ok(bytes), file)) => {
                 let kind = files::content_type(&file);
-                let bytes = if kind.starts_with("text/html") {
-                    reload::inject(&String::from_utf8_lossy(&bytes), hub.generation()).into_bytes()
+                if kind.starts_with("text/html") {
+                    let html = reload::inject(&String::from_utf8_lossy(&bytes), hub.generation());
+                    Reply::fresh(200, kind, html.into_bytes())
                 } else {
-                    bytes
-                };
-                (200, kind, bytes)
+                    // Scripts and styles may be kept if they have not
+                    // changed: a reload after an edit then fetches and
+                    // compiles only what did (the search index above all).
+                    let tag = etag(&bytes);
+                    if if_none_match.as_deref() == Some(tag.as_str()) {
+                        Reply::unchanged(tag)
+                    } else {
+                        Reply {
+                            etag: Some(tag),
+                            ..Reply::fresh(200, kind, bytes)
+                        }
+                    }
+                }
             }
-            Err(Refusal::Forbidden) => (403, "text/plain", b"forbidden\n".to_vec()),
+            Err(Refusal::Forbidden) => Reply::fresh(403, "text/plain", b"forbidden\n".to_vec()),
             Ok((Err(_), _)) | Err(Refusal::NotFound) => {
                 // Still a page with the live script, so that it shows a
                 // build error or reloads once the page exists.
                 let page = "<!DOCTYPE html><title>Not found</title><p>Not found.</p>";
                 let html = reload::inject(page, hub.generation());
-                (404, "text/html; charset=utf-8", html.into_bytes())
+                Reply::fresh(404, "text/html; charset=utf-8", html.into_bytes())
             }
         }
     };
-    let _ = respond(&stream, status, kind, &body, head_only);
+    let _ = respond(&stream, &reply, head_only);
 }
 
-/// The request line's method and target; the headers are read and ignored.
-fn read_head(mut reader: impl BufRead) -> Option<(String, String)> {
+/// A response: its status, type and body, and the tag of a body that a
+/// browser may keep (revalidated on every use).
+struct Reply {
+    status: u16,
+    kind: &'static str,
+    body: Vec<u8>,
+    etag: Option<String>,
+}
+
+impl Reply {
+    fn fresh(status: u16, kind: &'static str, body: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            kind,
+            body,
+            etag: None,
+        }
+    }
+
+    fn unchanged(etag: String) -> Reply {
+        Reply {
+            status: 304,
+            kind: "",
+            body: Vec::new(),
+            etag: Some(etag),
+        }
+    }
+}
+
+/// A strong validator from the bytes themselves.
+fn etag(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+/// The request line's method and target, and the `If-None-Match` header;
+/// the other headers are read and ignored.
+fn read_head(mut reader: impl BufRead) -> Option<(String, String, Option<String>)> {
     let mut line = String::new();
     let mut read = reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_owned();
     let target = parts.next()?.to_owned();
     parts.next()?.strip_prefix("HTTP/1.")?;
+    let mut if_none_match = None;
     loop {
         let mut header = String::new();
         let n = reader.read_line(&mut header).ok()?;
@@ -80,33 +139,41 @@ fn read_head(mut reader: impl BufRead) -> Option<(String, String)> {
             return None;
         }
         if header == "\r\n" || header == "\n" {
-            return Some((method, target));
+            return Some((method, target, if_none_match));
+        }
+        if let Some((name, value)) = header.split_once(':') {
+            if name.eq_ignore_ascii_case("if-none-match") {
+                if_none_match = Some(value.trim().to_owned());
+            }
         }
     }
 }
 
-fn respond(
-    mut stream: &TcpStream,
-    status: u16,
-    kind: &str,
-    body: &[u8],
-    head_only: bool,
-) -> std::io::Result<()> {
-    let reason = match status {
+fn respond(mut stream: &TcpStream, reply: &Reply, head_only: bool) -> std::io::Result<()> {
+    let reason = match reply.status {
         200 => "OK",
+        304 => "Not Modified",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
         _ => "",
     };
-    write!(
-        stream,
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
-        body.len()
-    )?;
+    let mut head = format!("HTTP/1.1 {} {reason}\r\n", reply.status);
+    if !reply.kind.is_empty() {
+        head.push_str(&format!("Content-Type: {}\r\n", reply.kind));
+    }
+    match &reply.etag {
+        Some(tag) => head.push_str(&format!("ETag: {tag}\r\nCache-Control: no-cache\r\n")),
+        None => head.push_str("Cache-Control: no-store\r\n"),
+    }
+    head.push_str(&format!(
+        "Content-Length: {}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n",
+        reply.body.len()
+    ));
+    stream.write_all(head.as_bytes())?;
     if !head_only {
-        stream.write_all(body)?;
+        stream.write_all(&reply.body)?;
     }
     stream.flush()
 }
@@ -120,7 +187,12 @@ mod tests {
         let head = "GET /a.html?x HTTP/1.1\r\nHost: h\r\nAccept: */*\r\n\r\n";
         assert_eq!(
             read_head(head.as_bytes()),
-            Some(("GET".to_owned(), "/a.html?x".to_owned()))
+            Some(("GET".to_owned(), "/a.html?x".to_owned(), None))
+        );
+        let revalidate = "GET /s.js HTTP/1.1\r\nIf-None-Match:  \"ab\"\r\n\r\n";
+        assert_eq!(
+            read_head(revalidate.as_bytes()).and_then(|h| h.2),
+            Some("\"ab\"".to_owned())
         );
         assert_eq!(read_head("GET /a.html\r\n\r\n".as_bytes()), None);
         assert_eq!(read_head("GET /a HTTP/1.1\r\nHost: h\r\n".as_bytes()), None);

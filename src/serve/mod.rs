@@ -32,7 +32,7 @@ pub enum ServeEvent<'a> {
 
 /// After a change, further changes within this time join the same rebuild
 /// (an editor's save is often several events).
-const SETTLE: Duration = Duration::from_millis(25);
+const SETTLE: Duration = Duration::from_millis(10);
 
 pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Result<()> {
     let site = site_folder(&options.build);
