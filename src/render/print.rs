@@ -48,7 +48,11 @@ impl Targets {
     /// pages of print.html turned into links within it. Only attributes that
     /// the renderer and the templates write are touched: text is escaped,
     /// so `id="` never occurs in it.
+    /// Headings go one level down too (`h1` → `h2`, …): in print.html the
+    /// edition's title is the one `h1`, and each piece's title an `h2`.
     pub fn localise(&self, html: &str, prefix: &str) -> String {
+        let html = demote_headings(html);
+        let html = html.as_str();
         static ATTRIBUTE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
             Regex::new(
                 r#"\s(id|for|href|aria-labelledby|aria-describedby|aria-controls|aria-details|headers)="([^"]*)""#,
@@ -88,6 +92,18 @@ impl Targets {
             (None, _) => href.to_owned(),
         }
     }
+}
+
+/// Every heading one level lower (`<h1>` → `<h2>`, down to `h6`).
+fn demote_headings(html: &str) -> String {
+    static HEADING: std::sync::LazyLock<Regex> =
+        std::sync::LazyLock::new(|| Regex::new(r"<(/?)h([1-5])([\s>])").expect("a valid pattern"));
+    HEADING
+        .replace_all(html, |caps: &regex::Captures| {
+            let level: u8 = caps[2].parse().unwrap_or(5);
+            format!("<{}h{}{}", &caps[1], level + 1, &caps[3])
+        })
+        .into_owned()
 }
 
 /// A CSS string literal holding `text`, safe inside a `<style>` element.
@@ -200,7 +216,7 @@ mod tests {
         let out = targets().localise(html, "piece-b");
         assert_eq!(
             out,
-            r##"<h1 id="piece-b-zs-title">T</h1><p id="piece-b-p1"><a href="#piece-b-fn-1" aria-describedby="piece-b-n1 piece-b-n2">1</a> <a href="#piece-a-p3">¶3</a> <a href="#piece-a">A</a> <a href="#back-glossary-g-x">x</a> <a href="notes.html#n">n</a> <a href="https://example.org/#x">e</a></p><label for="piece-b-q">q</label>"##
+            r##"<h2 id="piece-b-zs-title">T</h2><p id="piece-b-p1"><a href="#piece-b-fn-1" aria-describedby="piece-b-n1 piece-b-n2">1</a> <a href="#piece-a-p3">¶3</a> <a href="#piece-a">A</a> <a href="#back-glossary-g-x">x</a> <a href="notes.html#n">n</a> <a href="https://example.org/#x">e</a></p><label for="piece-b-q">q</label>"##
         );
     }
 
