@@ -10,6 +10,8 @@ pub mod config;
 pub mod date;
 pub mod diagnostic;
 pub mod enrich;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod import;
 pub mod load;
 pub mod markdown;

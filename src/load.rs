@@ -155,7 +155,7 @@ pub fn body_offset(text: &str) -> Option<(usize, usize)> {
     Some((first_line, text.len() - body.len()))
 }
 
-fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
+pub(crate) fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let rest = text
         .strip_prefix("---\n")

@@ -6,13 +6,13 @@
 //! as an emendation note, so nothing changes silently.
 
 mod body;
-mod contents;
+pub(crate) mod contents;
 mod header;
-mod pieces;
-mod plan;
-mod report;
+pub(crate) mod pieces;
+pub(crate) mod plan;
+pub(crate) mod report;
 pub(crate) mod slug;
-mod text;
+pub(crate) mod text;
 
 pub use plan::{Action, FileAction};
 
@@ -69,7 +69,7 @@ pub enum Language {
 }
 
 impl Language {
-    fn detect(text: &str) -> Language {
+    pub(crate) fn detect(text: &str) -> Language {
         let letters = text.chars().filter(|c| c.is_alphabetic()).count().max(1);
         let cjk = text
             .chars()

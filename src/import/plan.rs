@@ -55,7 +55,7 @@ struct Manifest {
 pub struct Plan {
     pub actions: Vec<FileAction>,
     /// What to write, by path.
-    contents: BTreeMap<String, Vec<u8>>,
+    pub(crate) contents: BTreeMap<String, Vec<u8>>,
     manifest: Manifest,
     /// Chapter slugs, in order, for the report.
     pub slugs: Vec<String>,

@@ -1,0 +1,249 @@
+//! Entry points for the fuzz targets (`fuzz/`) and their regression test
+//! (`tests/fuzz_regressions.rs`): each runs a real pipeline on text held in
+//! memory. An `Err` is a fine answer to a bad input; a panic, a hang or a
+//! runaway allocation is a bug.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::EditionConfig;
+use crate::enrich;
+use crate::enrich::notes::LoadedNote;
+use crate::import::{self, ImportOptions, Language};
+use crate::load::check_slug;
+use crate::markdown;
+use crate::model::{Chapter, Edition, FrontMatter, StandOffNote};
+use crate::render::body::{self, BodyOptions, Mark};
+use crate::render::glossary::{GlossaryIndex, Stretch};
+use crate::render::notes::{self as apparatus, Apparatus};
+use crate::render::quotations::QuotationIndex;
+
+/// A content folder that does not exist: the import plan looks for earlier
+/// work there (a manifest, edited chapters) and finds none.
+const NOWHERE: &str = "/nonexistent/zhushu-fuzz/content";
+
+/// `zhushu import --dry-run` on `text`, step for step as `import::import`
+/// takes it after reading the file, but without the disk.
+pub fn import_text(text: &str) {
+    // import() refuses a file with a NUL byte before reading it as text.
+    if text.contains('\0') {
+        return;
+    }
+    let options = ImportOptions {
+        source: PathBuf::from("fuzz.txt"),
+        into: PathBuf::from(NOWHERE),
+        dry_run: true,
+        force: false,
+    };
+    let source = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let blocks = import::text::blocks(source);
+    let Some(contents) = import::contents::read_contents(&blocks) else {
+        return;
+    };
+    let heading_block = blocks
+        .iter()
+        .position(|b| b.line == contents.heading_line)
+        .unwrap_or(0);
+    let cover = import::contents::read_cover(&blocks[..heading_block]);
+    let language = Language::detect(source);
+    let Ok(pieces) =
+        import::pieces::read_pieces(&blocks, &contents, language, &options.source, source)
+    else {
+        return;
+    };
+    let Ok(plan) = import::plan::plan(&options, text.as_bytes(), &cover, &pieces, language) else {
+        return;
+    };
+    let _report = import::report::report(&options, &cover, &contents, &pieces, &plan, language);
+
+    // What import writes must load again: every chapter it plans goes
+    // through the chapter pipeline too.
+    for (path, bytes) in &plan.contents {
+        if path.starts_with("chapters/") {
+            if let Ok(chapter) = std::str::from_utf8(bytes) {
+                render_chapter(chapter);
+            }
+        }
+    }
+}
+
+/// A chapter file's text, loaded as `load` loads it, into a one-chapter
+/// edition: then stand-off notes made from its own words, quotation
+/// detection, glossary terms, and its body rendered as a page and as print.
+pub fn render_chapter(text: &str) {
+    let file = PathBuf::from("content/chapters/01-fuzz.md");
+    let Some((yaml_text, first_line, body)) = crate::load::split_front_matter(text) else {
+        return;
+    };
+    let Ok(front) = crate::yaml::parse::<FrontMatter>(yaml_text, &file, text, first_line) else {
+        return;
+    };
+    if front.title.trim().is_empty() {
+        return;
+    }
+    let slug = front.slug.clone().unwrap_or_else(|| "fuzz".to_owned());
+    if check_slug(&slug).is_err() {
+        return;
+    }
+    let document = markdown::parse(body);
+    let chapter = Chapter {
+        file: file.clone(),
+        front,
+        slug,
+        number: 1,
+        document,
+    };
+    let language = if Language::detect(body) == Language::Chinese {
+        "zh-CN"
+    } else {
+        "en"
+    };
+    let config_text = format!("title: Fuzz\nlanguage: {language}\n");
+    let Ok(config) = EditionConfig::parse(&config_text, Path::new("content/edition.yaml")) else {
+        return;
+    };
+    let edition = Edition {
+        root: PathBuf::from(NOWHERE),
+        config,
+        chapters: vec![chapter],
+    };
+    let chapter = &edition.chapters[0];
+    let strings = serde_json::Value::Null;
+
+    // Stand-off notes quoting the chapter's own words, so that they anchor.
+    let notes = standoff_notes(chapter);
+    let (notes, anchors) = match enrich::notes::anchor(&edition, &notes) {
+        Ok(anchors) => (notes, anchors),
+        Err(_) => (Vec::new(), Vec::new()),
+    };
+    let options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
+    let quotations = enrich::quotations::detect(&edition, &options);
+    let glossary = glossary(chapter);
+    let places = enrich::glossary::find(&edition, &glossary, edition.config.options.glossary.link);
+
+    let apparatus = Apparatus::new(&edition, &notes, &anchors, &strings);
+    let quotation_index = QuotationIndex::new(&edition, &quotations, &strings);
+    let taken: Vec<Vec<Stretch>> = vec![
+        apparatus
+            .marks(0, chapter)
+            .iter()
+            .chain(quotation_index.marks(0))
+            .map(|m| (m.events.clone(), m.start, m.end))
+            .collect(),
+    ];
+    let glossary_index = GlossaryIndex::new(&edition, Some(&glossary), &places, &taken, &strings);
+    let _ = quotation_index.json();
+    let _ = glossary_index.json();
+
+    let pages: HashMap<String, String> =
+        HashMap::from([("01-fuzz.md".to_owned(), format!("{}.html", chapter.slug))]);
+    let options = BodyOptions {
+        paragraph_numbers: true,
+        paragraph_label: "第{n}段",
+        chapter_pages: &pages,
+    };
+    // The bare body, as the property tests render it.
+    let _ = body::render(&chapter.document, &options, &[], &HashMap::new());
+    // The chapter page: every kind of mark, and sidenotes.
+    let mut marks: Vec<Mark> = apparatus.marks(0, chapter);
+    marks.extend(quotation_index.marks(0).iter().cloned());
+    marks.extend(glossary_index.marks(0).iter().cloned());
+    let sidenotes = apparatus.sidenotes(0, chapter);
+    let rendered = body::render(&chapter.document, &options, &marks, &sidenotes);
+    let records: Vec<_> = apparatus
+        .views(0, chapter, &rendered)
+        .into_iter()
+        .map(|(view, loaded)| apparatus::record(chapter, view, loaded))
+        .collect();
+    let _ = apparatus::groups(&records, &apparatus);
+    let _ = apparatus::notes_json(&records);
+    // The print body: notes only.
+    let plain = body::render(
+        &chapter.document,
+        &options,
+        &apparatus.marks(0, chapter),
+        &HashMap::new(),
+    );
+    let _ = apparatus.views(0, chapter, &plain);
+}
+
+/// Up to four notes, each quoting a stretch from the middle of one of the
+/// chapter's first text units, of several types.
+fn standoff_notes(chapter: &Chapter) -> Vec<LoadedNote> {
+    let kinds = ["emendation", "gloss", "source", "commentary"];
+    chapter
+        .document
+        .units()
+        .iter()
+        .filter(|u| !u.text.is_empty())
+        .take(kinds.len())
+        .enumerate()
+        .map(|(k, unit)| {
+            let chars: Vec<char> = unit.text.chars().collect();
+            let start = chars.len() / 3;
+            let len = (chars.len() - start).clamp(1, 6);
+            let exact: String = chars[start..start + len].iter().collect();
+            let kind = kinds[k];
+            LoadedNote {
+                note: StandOffNote {
+                    id: Some(format!("fuzz-{k}")),
+                    chapter: chapter.slug.clone(),
+                    kind: kind.to_owned(),
+                    exact: exact.clone(),
+                    prefix: chars[..start].iter().collect(),
+                    suffix: String::new(),
+                    occurrence: None,
+                    original: (kind == "emendation").then(|| format!("{exact}{exact}")),
+                    corrected: (kind == "emendation").then(|| exact.clone()),
+                    // The unit's own text as the note's Markdown
+                    // (`notes::load` refuses an empty body).
+                    body: if unit.text.trim().is_empty() {
+                        "*note*".to_owned()
+                    } else {
+                        unit.text.to_owned()
+                    },
+                    source_line: None,
+                },
+                file: PathBuf::from("content/notes/fuzz.yaml"),
+                line: 1 + k * 5,
+            }
+        })
+        .collect()
+}
+
+/// A glossary as `glossary::load` would accept it (terms unique and not
+/// blank, definitions not empty, see-also naming entries), whose terms
+/// are words of the chapter: its first units' opening characters, and a
+/// word from the title.
+fn glossary(chapter: &Chapter) -> enrich::glossary::Glossary {
+    let mut terms: Vec<String> = Vec::new();
+    for unit in chapter.document.units().iter().take(3) {
+        let term: String = unit.text.chars().take(3).collect();
+        if !term.trim().is_empty() && !terms.contains(&term) {
+            terms.push(term);
+        }
+    }
+    if let Some(word) = chapter.front.title.split_whitespace().next() {
+        let word: String = word.chars().take(4).collect();
+        if !word.trim().is_empty() && !terms.contains(&word) {
+            terms.push(word);
+        }
+    }
+    let entries: Vec<enrich::glossary::Entry> = terms
+        .iter()
+        .enumerate()
+        .map(|(k, term)| enrich::glossary::Entry {
+            term: term.clone(),
+            aliases: Vec::new(),
+            definition: format!("Term *{k}*: {term}"),
+            see_also: terms.iter().filter(|t| *t != term).cloned().collect(),
+            category: None,
+        })
+        .collect();
+    let lines = (1..=entries.len()).collect();
+    enrich::glossary::Glossary {
+        entries,
+        file: PathBuf::from("content/glossary.yaml"),
+        lines,
+    }
+}
