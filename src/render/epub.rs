@@ -229,14 +229,18 @@ pub fn chapter_xhtml(
     input: &EpubInput,
     rendered: &RenderedBody,
 ) -> Result<String> {
+    let body = to_xhtml_links(&rendered.html, input.edition);
     // Reading systems know a note marker by its epub:type.
-    let body = to_xhtml_links(&rendered.html, input.edition).replace(
-        "role=\"doc-noteref\"",
-        "epub:type=\"noteref\" role=\"doc-noteref\"",
-    );
+    let noteref = "role=\"doc-noteref\"";
+    let body = if body.contains(noteref) {
+        std::borrow::Cow::Owned(body.replace(noteref, "epub:type=\"noteref\" role=\"doc-noteref\""))
+    } else {
+        body
+    };
     let lang = &input.edition.config.language;
     let front = &chapter.front;
-    let mut html = String::from("<section epub:type=\"chapter\"><header class=\"title-block\">");
+    let mut html = String::with_capacity(body.len() * 5 / 4 + 1024);
+    html.push_str("<section epub:type=\"chapter\"><header class=\"title-block\">");
     let _ = write!(html, "<h1>{}</h1>", esc(&front.title));
     if let Some(s) = &front.subtitle {
         let _ = write!(html, "<p class=\"subtitle\">{}</p>", esc(s));
@@ -290,23 +294,21 @@ pub fn chapter_xhtml(
 }
 
 /// `slug.html` links (the site's pages) as `slug.xhtml` (the EPUB's).
-fn to_xhtml_links(html: &str, edition: &Edition) -> String {
+fn to_xhtml_links<'a>(html: &'a str, edition: &Edition) -> std::borrow::Cow<'a, str> {
     static PAGE_LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r#" href="([^"/#:]+)\.html([#"])"#).expect("a valid pattern")
     });
     if !html.contains(".html") {
-        return html.to_owned();
+        return html.into();
     }
-    PAGE_LINK
-        .replace_all(html, |c: &regex::Captures| {
-            let slug = &c[1];
-            if edition.chapters.iter().any(|ch| ch.slug == slug) {
-                format!(" href=\"{}{}", xhtml_name(slug), &c[2])
-            } else {
-                c[0].to_owned()
-            }
-        })
-        .into_owned()
+    PAGE_LINK.replace_all(html, |c: &regex::Captures| {
+        let slug = &c[1];
+        if edition.chapters.iter().any(|ch| ch.slug == slug) {
+            format!(" href=\"{}{}", xhtml_name(slug), &c[2])
+        } else {
+            c[0].to_owned()
+        }
+    })
 }
 
 fn xhtml_name(slug: &str) -> String {

@@ -51,16 +51,20 @@ impl Targets {
     /// Headings go one level down too (`h1` → `h2`, …): in print.html the
     /// edition's title is the one `h1`, and each piece's title an `h2`.
     pub fn localise(&self, html: &str, prefix: &str) -> String {
-        let html = demote_headings(html);
-        let html = html.as_str();
-        static ATTRIBUTE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        // One pass for both: a large edition's print.html is as big as its
+        // text, and every pass is a copy of it.
+        static MARKUP: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
             Regex::new(
-                r#"\s(id|for|href|aria-labelledby|aria-describedby|aria-controls|aria-details|headers)="([^"]*)""#,
+                r#"\s(id|for|href|aria-labelledby|aria-describedby|aria-controls|aria-details|headers)="([^"]*)"|<(/?)h([1-5])\b"#,
             )
             .expect("a valid pattern")
         });
-        ATTRIBUTE
+        MARKUP
             .replace_all(html, |caps: &regex::Captures| {
+                if let Some(level) = caps.get(4) {
+                    let level: u8 = level.as_str().parse().unwrap_or(5);
+                    return format!("<{}h{}", &caps[3], level + 1);
+                }
                 let (name, value) = (&caps[1], &caps[2]);
                 let value = match name {
                     "href" => self.link(value, prefix),
@@ -92,18 +96,6 @@ impl Targets {
             (None, _) => href.to_owned(),
         }
     }
-}
-
-/// Every heading one level lower (`<h1>` → `<h2>`, down to `h6`).
-fn demote_headings(html: &str) -> String {
-    static HEADING: std::sync::LazyLock<Regex> =
-        std::sync::LazyLock::new(|| Regex::new(r"<(/?)h([1-5])([\s>])").expect("a valid pattern"));
-    HEADING
-        .replace_all(html, |caps: &regex::Captures| {
-            let level: u8 = caps[2].parse().unwrap_or(5);
-            format!("<{}h{}{}", &caps[1], level + 1, &caps[3])
-        })
-        .into_owned()
 }
 
 /// A CSS string literal holding `text`, safe inside a `<style>` element.
