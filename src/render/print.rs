@@ -51,20 +51,15 @@ impl Targets {
     /// Headings go one level down too (`h1` → `h2`, …): in print.html the
     /// edition's title is the one `h1`, and each piece's title an `h2`.
     pub fn localise(&self, html: &str, prefix: &str) -> String {
-        // One pass for both: a large edition's print.html is as big as its
-        // text, and every pass is a copy of it.
-        static MARKUP: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        let html = demote_headings(html);
+        static ATTRIBUTE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
             Regex::new(
-                r#"\s(id|for|href|aria-labelledby|aria-describedby|aria-controls|aria-details|headers)="([^"]*)"|<(/?)h([1-5])\b"#,
+                r#"\s(id|for|href|aria-labelledby|aria-describedby|aria-controls|aria-details|headers)="([^"]*)""#,
             )
             .expect("a valid pattern")
         });
-        MARKUP
-            .replace_all(html, |caps: &regex::Captures| {
-                if let Some(level) = caps.get(4) {
-                    let level: u8 = level.as_str().parse().unwrap_or(5);
-                    return format!("<{}h{}", &caps[3], level + 1);
-                }
+        ATTRIBUTE
+            .replace_all(&html, |caps: &regex::Captures| {
                 let (name, value) = (&caps[1], &caps[2]);
                 let value = match name {
                     "href" => self.link(value, prefix),
@@ -96,6 +91,20 @@ impl Targets {
             (None, _) => href.to_owned(),
         }
     }
+}
+
+/// Every heading one level lower (`<h1` → `<h2`, down to `h6`), in one
+/// pass of a multi-pattern search: tags only, since text is escaped.
+fn demote_headings(html: &str) -> String {
+    const TAGS: [&str; 10] = [
+        "<h1", "<h2", "<h3", "<h4", "<h5", "</h1", "</h2", "</h3", "</h4", "</h5",
+    ];
+    const LOWER: [&str; 10] = [
+        "<h2", "<h3", "<h4", "<h5", "<h6", "</h2", "</h3", "</h4", "</h5", "</h6",
+    ];
+    static SEARCH: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+        std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(TAGS).expect("valid patterns"));
+    SEARCH.replace_all(html, &LOWER)
 }
 
 /// A CSS string literal holding `text`, safe inside a `<style>` element.
