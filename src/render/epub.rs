@@ -26,6 +26,8 @@ pub struct EpubInput<'a> {
     pub stylesheet: Option<Vec<u8>>,
     /// Vertical text turns pages from right to left.
     pub writing_mode: crate::theme::WritingMode,
+    /// The chapters' slugs, to know a link to a chapter's page.
+    pub slugs: std::collections::HashSet<&'a str>,
 }
 
 /// The EPUB's file name in the site: the edition's title as a slug.
@@ -229,7 +231,7 @@ pub fn chapter_xhtml(
     input: &EpubInput,
     rendered: &RenderedBody,
 ) -> Result<String> {
-    let body = to_xhtml_links(&rendered.html, input.edition);
+    let body = to_xhtml_links(&rendered.html, &input.slugs);
     // Reading systems know a note marker by its epub:type.
     let noteref = "role=\"doc-noteref\"";
     let body = if body.contains(noteref) {
@@ -294,7 +296,10 @@ pub fn chapter_xhtml(
 }
 
 /// `slug.html` links (the site's pages) as `slug.xhtml` (the EPUB's).
-fn to_xhtml_links<'a>(html: &'a str, edition: &Edition) -> std::borrow::Cow<'a, str> {
+fn to_xhtml_links<'a>(
+    html: &'a str,
+    slugs: &std::collections::HashSet<&str>,
+) -> std::borrow::Cow<'a, str> {
     static PAGE_LINK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r#" href="([^"/#:]+)\.html([#"])"#).expect("a valid pattern")
     });
@@ -303,7 +308,7 @@ fn to_xhtml_links<'a>(html: &'a str, edition: &Edition) -> std::borrow::Cow<'a, 
     }
     PAGE_LINK.replace_all(html, |c: &regex::Captures| {
         let slug = &c[1];
-        if edition.chapters.iter().any(|ch| ch.slug == slug) {
+        if slugs.contains(slug) {
             format!(" href=\"{}{}", xhtml_name(slug), &c[2])
         } else {
             c[0].to_owned()

@@ -265,6 +265,7 @@ pub fn render_all(
         quotations: &quotation_index,
         stylesheet,
         writing_mode: theme.writing_mode,
+        slugs: edition.chapters.iter().map(|c| c.slug.as_str()).collect(),
     };
     let epub_file = epub::file_name(edition);
     let mut epub_writer = EpubWriter::start(&epub_input, create(&epub_file)?)?;
