@@ -51,6 +51,15 @@ pub struct BuildOptions {
     pub progress: Option<ProgressSink>,
 }
 
+impl BuildOptions {
+    /// Where the site goes: `output`, or `<root>/site`.
+    pub fn output_folder(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("site"))
+    }
+}
+
 #[derive(Debug)]
 pub struct BuildReport {
     pub output: PathBuf,
@@ -72,7 +81,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     ProgressSink::tell(progress, Progress::Stage("load"));
 
     let root = &options.root;
-    let output = options.output.clone().unwrap_or_else(|| root.join("site"));
+    let output = options.output_folder();
     check_output_outside_content(root, &output)?;
     let edition = load::load(root, options.drafts)?;
     lap("load", "notes");

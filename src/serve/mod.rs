@@ -8,7 +8,7 @@ mod http;
 pub mod reload;
 
 use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
@@ -35,7 +35,7 @@ pub enum ServeEvent<'a> {
 const SETTLE: Duration = Duration::from_millis(10);
 
 pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Result<()> {
-    let site = site_folder(&options.build);
+    let site = options.build.output_folder();
     let hub = Hub::new(State::Built { generation: 0 });
     rebuild(&options.build, &hub, report);
 
@@ -122,11 +122,3 @@ self.addEventListener('activate', (event) => {
   );
 });
 ";
-
-/// The site folder a serve writes to.
-pub fn site_folder(options: &BuildOptions) -> PathBuf {
-    options
-        .output
-        .clone()
-        .unwrap_or_else(|| options.root.join("site"))
-}
