@@ -129,7 +129,13 @@ struct Unit<'a> {
     /// The unit's text, borrowed from the edition: characters are collected
     /// only for the few units where a quotation stands.
     text: &'a str,
-    tokens: Vec<Token>,
+    /// The tokens' keys only, 4 bytes a token: an edition of 10,000
+    /// chapters has over 20 million tokens, and their offsets are needed
+    /// only in the few units where a quotation stands (`Unit::tokens`).
+    keys: Vec<u32>,
+    /// Token ranges inside quotation marks, of a length that may make a
+    /// short quoted passage (`quoted_matches`).
+    quoted: Vec<(u32, u32)>,
 }
 
 impl Unit<'_> {
@@ -159,13 +165,13 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                 .map(move |(u, unit)| {
                     let chars: Vec<char> = unit.text.chars().collect();
                     let mut tokens = tokenize(&chars);
-                    let text = unit.text;
                     mask_stock_phrases(&mut tokens, unit.text, &options.stop_list);
                     Unit {
                         chapter: c,
                         unit: u,
-                        text,
-                        tokens,
+                        text: unit.text,
+                        keys: tokens.iter().map(|t| t.key).collect(),
+                        quoted: quoted_candidates(&chars, &tokens, options),
                     }
                 })
                 .collect::<Vec<_>>()
@@ -175,7 +181,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     let mut spans: Vec<Span> = Vec::new();
     let mut links: Vec<(usize, usize)> = Vec::new();
     long_matches(&units, options, &mut spans, &mut links);
-    quoted_matches(&units, options, &mut spans, &mut links);
+    quoted_matches(&units, &mut spans, &mut links);
 
     let clusters = cluster(&spans, &links);
     let mut quotations: Vec<Quotation> = clusters
@@ -187,6 +193,25 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         (first.chapter, first.unit, first.start)
     });
     quotations
+}
+
+/// Token ranges inside quotation marks short enough to be missed by
+/// `long_matches` and long enough to be more than a term.
+fn quoted_candidates(
+    chars: &[char],
+    tokens: &[Token],
+    options: &QuotationOptions,
+) -> Vec<(u32, u32)> {
+    quoted_ranges(chars.iter().copied())
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let first = tokens.partition_point(|t| t.start() < start);
+            let last = tokens.partition_point(|t| t.end() <= end);
+            let n = last.checked_sub(first).filter(|&n| n > 0)?;
+            (n >= options.min_quoted_tokens && n < options.min_tokens)
+                .then_some((first as u32, last as u32))
+        })
+        .collect()
 }
 
 fn tokenize(text: &[char]) -> Vec<Token> {
@@ -272,53 +297,66 @@ fn long_matches(
     spans: &mut Vec<Span>,
     links: &mut Vec<(usize, usize)>,
 ) {
-    // Every seed n-gram as (hash, unit, position), sorted so that equal
-    // n-grams stand together: a flat vector is far smaller than a map of
-    // lists, and sorts on both cores.
-    let total: usize = units.iter().map(|u| u.tokens.len()).sum();
+    // Every seed n-gram as one u64, its hash above its place (the index of
+    // its first token in the edition's token sequence), sorted so that equal
+    // n-grams stand together: a flat vector of integers is far smaller than
+    // a map of lists, and sorts fast on both cores.
+    let mut first_token: Vec<u64> = Vec::with_capacity(units.len() + 1);
+    let mut total = 0u64;
+    for unit in units {
+        first_token.push(total);
+        total += unit.keys.len() as u64;
+    }
     // Large editions keep one n-gram in every window of three (the one
     // with the least hash, "winnowing"): a third of the memory, and every
     // shared run of eight tokens or more still shares a kept n-gram.
-    let window = if total > WINNOW_ABOVE { 3 } else { 1 };
-    let mut grams: Vec<(u32, u32, u32)> = units
+    let window = if total as usize > WINNOW_ABOVE { 3 } else { 1 };
+    // Places fit in 32 bits up to four billion tokens, some 12 GB of text.
+    let place_bits = 32;
+    assert!(total < 1 << place_bits, "an edition of over 2^32 tokens");
+    let mut grams: Vec<u64> = units
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(u, unit)| {
-            let hashes: Vec<u32> = (0..unit.tokens.len().saturating_sub(SEED - 1))
-                .map(|p| gram_hash(&unit.tokens[p..p + SEED]))
+        .zip(&first_token)
+        .flat_map_iter(|(unit, &first)| {
+            let hashes: Vec<u32> = (0..unit.keys.len().saturating_sub(SEED - 1))
+                .map(|p| gram_hash(&unit.keys[p..p + SEED]))
                 .collect();
-            let mut kept: Vec<(u32, u32, u32)> = Vec::new();
+            let mut kept: Vec<u64> = Vec::new();
+            let mut last_kept = None;
             for start in 0..hashes.len().saturating_sub(window - 1) {
                 let (p, h) = (start..start + window)
                     .map(|p| (p, hashes[p]))
                     .min_by_key(|&(p, h)| (h, p))
                     .expect("a window is never empty");
-                if kept.last().is_none_or(|&(_, _, q)| q != p as u32) {
-                    kept.push((h, u as u32, p as u32));
+                if last_kept != Some(p) {
+                    kept.push((h as u64) << place_bits | (first + p as u64));
+                    last_kept = Some(p);
                 }
             }
             kept
         })
         .collect();
     grams.par_sort_unstable();
+    // A place back to its unit and position.
+    let locate = |gram: u64| {
+        let place = gram & ((1 << place_bits) - 1);
+        let unit = first_token.partition_point(|&f| f <= place) - 1;
+        (unit, (place - first_token[unit]) as usize)
+    };
     // Per pair of units, the diagonals already covered by an alignment.
     let mut covered: HashMap<(usize, usize), Vec<Alignment>> = HashMap::new();
     let groups = grams
-        .chunk_by(|a, b| a.0 == b.0)
+        .chunk_by(|a, b| a >> place_bits == b >> place_bits)
         .filter(|g| g.len() > 1 && g.len() <= MAX_SEED_PLACES);
     for group in groups {
-        let list: Vec<(usize, usize)> = group
-            .iter()
-            .map(|&(_, u, p)| (u as usize, p as usize))
-            .collect();
+        let list: Vec<(usize, usize)> = group.iter().map(|&g| locate(g)).collect();
         for (x, &(ua, pa)) in list.iter().enumerate() {
             for &(ub, pb) in &list[x + 1..] {
                 if units[ua].chapter == units[ub].chapter {
                     continue;
                 }
                 // Equal hashes may hide different n-grams.
-                let same =
-                    (0..SEED).all(|k| units[ua].tokens[pa + k].key == units[ub].tokens[pb + k].key);
+                let same = units[ua].keys[pa..pa + SEED] == units[ub].keys[pb..pb + SEED];
                 if !same {
                     continue;
                 }
@@ -330,7 +368,7 @@ fn long_matches(
                 if done {
                     continue;
                 }
-                let (a0, a1, b0, b1) = align(&units[ua].tokens, &units[ub].tokens, pa, pb);
+                let (a0, a1, b0, b1) = align(&units[ua].keys, &units[ub].keys, pa, pb);
                 covered.entry((ua, ub)).or_default().push((a0, a1, b0, b1));
                 if a1 - a0 >= options.min_tokens && b1 - b0 >= options.min_tokens {
                     spans.push(Span {
@@ -352,9 +390,9 @@ fn long_matches(
 
 /// FNV-1a over the tokens' keys: the same n-gram always hashes alike, so
 /// the order of work (and the output) is the same on every run.
-fn gram_hash(tokens: &[Token]) -> u32 {
-    tokens.iter().fold(0x811c_9dc5u32, |hash, t| {
-        (hash ^ t.key).wrapping_mul(0x0100_0193)
+fn gram_hash(keys: &[u32]) -> u32 {
+    keys.iter().fold(0x811c_9dc5u32, |hash, key| {
+        (hash ^ key).wrapping_mul(0x0100_0193)
     })
 }
 
@@ -363,8 +401,8 @@ type Alignment = (usize, usize, usize, usize);
 
 /// Extends a shared seed at `a[i..i+SEED]`, `b[j..j+SEED]` both ways into the
 /// longest alignment whose edits stay within about a tenth of its length.
-fn align(a: &[Token], b: &[Token], i: usize, j: usize) -> Alignment {
-    let eq = |x: usize, y: usize| a[x].key == b[y].key;
+fn align(a: &[u32], b: &[u32], i: usize, j: usize) -> Alignment {
+    let eq = |x: usize, y: usize| a[x] == b[y];
     // Forward.
     let (mut ai, mut bj, mut edits, mut length) = (i + SEED, j + SEED, 0usize, SEED);
     let (mut a_end, mut b_end) = (ai, bj);
@@ -445,25 +483,12 @@ fn resync(agree: impl Fn(usize, usize) -> bool) -> Option<(usize, usize)> {
 }
 
 /// Short passages in quotation marks that stand quoted in two chapters.
-fn quoted_matches(
-    units: &[Unit],
-    options: &QuotationOptions,
-    spans: &mut Vec<Span>,
-    links: &mut Vec<(usize, usize)>,
-) {
+fn quoted_matches(units: &[Unit], spans: &mut Vec<Span>, links: &mut Vec<(usize, usize)>) {
     let mut by_key: BTreeMap<Vec<u32>, Vec<Span>> = BTreeMap::new();
     for (u, unit) in units.iter().enumerate() {
-        for (start, end) in quoted_ranges(unit.text.chars()) {
-            let first = unit.tokens.partition_point(|t| t.start() < start);
-            let last = unit.tokens.partition_point(|t| t.end() <= end);
-            if last <= first {
-                continue;
-            }
-            let n = last - first;
-            if n < options.min_quoted_tokens || n >= options.min_tokens {
-                continue;
-            }
-            let key = unit.tokens[first..last].iter().map(|t| t.key).collect();
+        for &(first, last) in &unit.quoted {
+            let (first, last) = (first as usize, last as usize);
+            let key = unit.keys[first..last].to_vec();
             by_key.entry(key).or_default().push(Span {
                 unit: u,
                 start: first,
@@ -556,7 +581,7 @@ fn cluster(spans: &[Span], links: &[(usize, usize)]) -> Vec<Vec<usize>> {
 /// Alignment runs on past the edges of what was quoted when the words
 /// around agree too (“指出：“…”). An occurrence mostly inside quotation
 /// marks is cut to them; a short run past the end of a sentence is dropped.
-fn trim(unit: &Unit, text: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
+fn trim(tokens: &[Token], text: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
     let length = end - start;
     for (qs, qe) in quoted_ranges(text.iter().copied()) {
         let overlap = end.min(qe).saturating_sub(start.max(qs));
@@ -573,7 +598,7 @@ fn trim(unit: &Unit, text: &[char], mut start: usize, mut end: usize) -> (usize,
         )
     };
     let tokens_in = |a: usize, b: usize| {
-        unit.tokens
+        tokens
             .iter()
             .filter(|t| t.start() >= a && t.end() <= b)
             .count()
@@ -636,11 +661,14 @@ fn quotation(
         .map(|(u, (first, last))| {
             let unit = &units[u];
             let chars = unit.chars();
+            // The tokens again, for their offsets (masked keys would differ
+            // from the first pass, but keys are not read here).
+            let tokens = tokenize(&chars);
             let (start, end) = trim(
-                unit,
+                &tokens,
                 &chars,
-                unit.tokens[first].start(),
-                unit.tokens[last - 1].end(),
+                tokens[first].start(),
+                tokens[last - 1].end(),
             );
             let quoted = quoted_ranges(chars.iter().copied())
                 .iter()
@@ -735,7 +763,8 @@ mod tests {
         let b = keys("运筹帷幄之中，决胜千里之外。");
         let i = a.iter().position(|t| t.key == '帷' as u32).unwrap();
         let j = b.iter().position(|t| t.key == '帷' as u32).unwrap();
-        let (a0, a1, b0, b1) = align(&a, &b, i, j);
+        let key = |tokens: &[Token]| tokens.iter().map(|t| t.key).collect::<Vec<_>>();
+        let (a0, a1, b0, b1) = align(&key(&a), &key(&b), i, j);
         let text: String = "他说运筹于帷幄之中，决胜于千里之外，此之谓也"
             .chars()
             .collect::<Vec<_>>()[a[a0].start()..a[a1 - 1].end()]
