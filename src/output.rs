@@ -121,10 +121,29 @@ impl Drop for Staging {
 }
 
 /// Whether `path` is a regular file (not a link) holding exactly `bytes`.
+/// Compared in chunks through one small buffer: reading each old file whole
+/// would allocate (and fault in) the site a second time, and a large
+/// edition's search index alone is as big as its text.
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
+    use std::io::Read;
     let same_length =
         fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-    same_length && fs::read(path).is_ok_and(|old| old == bytes)
+    if !same_length {
+        return false;
+    }
+    let Ok(mut file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut buffer = [0u8; 64 * 1024];
+    let mut rest = bytes;
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if n <= rest.len() && buffer[..n] == rest[..n] => rest = &rest[n..],
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            _ => return false,
+        }
+    }
 }
 
 fn check_replaceable(output: &Path) -> Result<()> {
@@ -225,5 +244,24 @@ mod tests {
         assert_ne!(inode("edited.html"), edited, "changed bytes are written");
         assert_eq!(fs::read(out.join("edited.html")).unwrap(), b"after");
         assert_eq!(fs::metadata(out.join("same.html")).unwrap().nlink(), 1);
+    }
+
+    #[test]
+    fn same_bytes_compares_every_chunk() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("big.js");
+        // Longer than two chunks, so that the last one is compared too.
+        let bytes: Vec<u8> = (0..150_000u32).map(|i| (i % 251) as u8).collect();
+        fs::write(&file, &bytes).unwrap();
+        assert!(same_bytes(&file, &bytes));
+        let mut last_differs = bytes.clone();
+        *last_differs.last_mut().unwrap() ^= 1;
+        assert!(!same_bytes(&file, &last_differs));
+        let mut middle_differs = bytes.clone();
+        middle_differs[70_000] ^= 1;
+        assert!(!same_bytes(&file, &middle_differs));
+        assert!(!same_bytes(&file, &bytes[..149_999]));
+        assert!(!same_bytes(&tmp.path().join("missing"), b""));
+        assert!(!same_bytes(tmp.path(), b""), "a folder is not a file");
     }
 }
