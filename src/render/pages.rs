@@ -273,7 +273,7 @@ pub fn render_all(
     // order while only a batch of them is held in memory.
     let mut records = Vec::new();
     for (batch, chapters) in edition.chapters.chunks(BATCH).enumerate() {
-        let done: Vec<(String, Vec<NoteRecord>, Option<String>, String)> = chapters
+        let done: Vec<(String, Vec<NoteRecord>, Option<String>, epub::PackedChapter)> = chapters
             .par_iter()
             .enumerate()
             .map(|(k, chapter)| {
@@ -308,7 +308,7 @@ pub fn render_all(
             if let (Some(writer), Some(piece)) = (print.as_mut(), piece) {
                 writer.piece(i, &edition.chapters[i].slug, &piece)?;
             }
-            epub_writer.chapter(&edition.chapters[i].slug, &xhtml)?;
+            epub_writer.chapter(xhtml)?;
         }
         progress(
             (batch * BATCH + chapters.len()).min(edition.chapters.len()),
@@ -618,6 +618,7 @@ fn render_chapter(
     let plain_marks = apparatus.marks(index, chapter);
     let plain = body::render(&chapter.document, options, &plain_marks, &HashMap::new());
     let xhtml = epub::chapter_xhtml(index, chapter, epub_input, &plain)?;
+    let xhtml = epub::pack_chapter(&chapter.slug, &xhtml)?;
     let piece = match print {
         Some(targets) => {
             let notes: Vec<NoteView> = apparatus
@@ -649,8 +650,8 @@ struct RenderedChapter {
     records: Vec<NoteRecord>,
     /// Its article for print.html, when the theme makes one.
     piece: Option<String>,
-    /// Its EPUB page.
-    xhtml: String,
+    /// Its EPUB page, deflated.
+    xhtml: epub::PackedChapter,
 }
 
 fn entry<'a>(chapter: &'a Chapter, language: &str, strings: &serde_json::Value) -> Entry<'a> {
