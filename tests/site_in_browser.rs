@@ -97,11 +97,14 @@ fn site_is_valid_html() {
         run_script(&node, "validate-html.mjs", &site, &[("JAVA", &java)]);
         drop(tmp);
     }
-    // `modern` too. Not `vertical`: the checker's CSS profile does not know
-    // CSS Anchor Positioning, which places its popovers.
-    let tmp = tempfile::tempdir().expect("temporary directory");
-    let site = build_repo_site_with_theme(tmp.path(), "modern");
-    run_script(&node, "validate-html.mjs", &site, &[("JAVA", &java)]);
+    // The other two themes too. The checker's CSS profile does not know CSS
+    // Anchor Positioning, which places `vertical`'s popovers: the script
+    // sets aside exactly those errors and counts them.
+    for theme in ["modern", "vertical"] {
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let site = build_repo_site_with_theme(tmp.path(), theme);
+        run_script(&node, "validate-html.mjs", &site, &[("JAVA", &java)]);
+    }
 }
 
 /// Builds `site` checks with `node tests/browser/<script> SITE PAGE`, on the

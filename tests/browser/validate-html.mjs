@@ -68,15 +68,27 @@ const secs = ((Date.now() - started) / 1000).toFixed(1);
 if (r.error) {
   usage(`could not run ${JAVA}: ${r.error.message} (apt-get install default-jre-headless, or set JAVA)`);
 }
-const out = `${r.stdout || ''}${r.stderr || ''}`
+let out = `${r.stdout || ''}${r.stderr || ''}`
   .split('\n')
   .filter((l) => l.trim() !== '')
   // Paths relative to the site, which reads better than /tmp/.../site/x.html.
   .map((l) => l.replace(/^"?file:(\/\/)?/, '').replace(/^"?([^":]+)"?:/, (m, f) => (f.startsWith(SITE) ? `${rel(f)}:` : m)));
 
+// The checker's CSS profile predates CSS Anchor Positioning (Chromium 125+),
+// which the vertical theme uses to keep its popover cards on screen. Only
+// errors in a .css file that name one of its properties, or an anchor()
+// value, are set aside, and they are counted in the report; anything else
+// in the same file still fails.
+const ANCHOR_POSITIONING = /^[^:]+\.css:[^ ]*: error: CSS: (“(anchor-name|position-anchor|position-area|position-try|position-try-fallbacks|position-visibility)”: Property “\2” doesn't exist\.|“[a-z-]+”: “anchor\([a-z-]+\)” is not a “[a-z-]+” value\.)$/;
+const setAside = out.filter((l) => ANCHOR_POSITIONING.test(l));
+out = out.filter((l) => !ANCHOR_POSITIONING.test(l));
+if (setAside.length > 0) {
+  console.log(`validate-html: ${setAside.length} error(s) about CSS Anchor Positioning set aside (not in the checker's CSS profile)`);
+}
+
 const version = (require('vnu-jar/package.json').version);
 console.log(`validate-html: Nu HTML Checker (vnu-jar ${version}) on ${html.length} HTML and ${css.length} CSS file(s) in ${SITE} (${secs} s)`);
-if (r.status === 0 && out.length === 0) {
+if (out.length === 0 && (r.status === 0 || setAside.length > 0) && !r.signal) {
   console.log(`validate-html: ${html.length + css.length} passed, 0 failed`);
   console.log('validate-html: OK');
   process.exit(0);
