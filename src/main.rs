@@ -40,27 +40,35 @@ enum PaperArg {
     Letter,
 }
 
+/// Which edition, in which theme, with or without drafts: the same three
+/// options for every command that builds.
+#[derive(clap::Args)]
+struct EditionArgs {
+    /// The edition's folder (the one holding content/).
+    #[arg(long, default_value = ".")]
+    root: PathBuf,
+    /// Theme to use [default: `theme` in content/edition.yaml].
+    #[arg(long)]
+    theme: Option<String>,
+    /// Include chapters marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build the edition in content/ into a static site.
     Build {
-        /// The edition's folder (the one holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        edition: EditionArgs,
         /// Where to write the site [default: ROOT/site]. zhushu only ever
         /// replaces a folder it made itself.
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Theme to use [default: `theme` in content/edition.yaml].
-        #[arg(long)]
-        theme: Option<String>,
         /// Public address of the site, for sitemap.xml [default: `base_url`
         /// in content/edition.yaml].
         #[arg(long)]
         base_url: Option<String>,
-        /// Include chapters marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
     },
     /// Turn a raw compilation (text extracted from a PDF) into content/.
     Import {
@@ -92,18 +100,11 @@ enum Command {
     /// Build, serve the site on this machine, and rebuild and reload the
     /// open pages whenever content/ or themes/ change.
     Serve {
-        /// The edition's folder (the one holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        edition: EditionArgs,
         /// Where to write the site [default: ROOT/site].
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Theme to use [default: `theme` in content/edition.yaml].
-        #[arg(long)]
-        theme: Option<String>,
-        /// Include chapters marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
         /// Port to listen on (0: any free port).
         #[arg(long, default_value_t = 8000)]
         port: u16,
@@ -118,27 +119,16 @@ enum Command {
     /// Check the edition as the build would, and more, reporting every
     /// problem at once; writes nothing. Exits 1 if there is an error.
     Check {
-        /// The edition's folder (the one holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Theme to check the templates of [default: `theme` in content/edition.yaml].
-        #[arg(long)]
-        theme: Option<String>,
-        /// Check chapters marked `draft: true` too.
-        #[arg(long)]
-        drafts: bool,
+        #[command(flatten)]
+        edition: EditionArgs,
         /// `human` (for a terminal) or `json` (one object, for editors' tools).
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
     /// Print the print edition (print.html) to PDF with headless Chromium.
     Pdf {
-        /// The edition's folder (the one holding content/).
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
-        /// Theme to print with [default: `theme` in content/edition.yaml].
-        #[arg(long)]
-        theme: Option<String>,
+        #[command(flatten)]
+        edition: EditionArgs,
         /// Paper size.
         #[arg(long, value_enum, default_value_t = PaperArg::A5)]
         paper: PaperArg,
@@ -190,19 +180,17 @@ fn main() -> ExitCode {
 fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
     match &cli.command {
         Command::Build {
-            root,
+            edition,
             output,
-            theme,
             base_url,
-            drafts,
         } => {
             let bar = (!cli.quiet).then(progress_bar);
             let report = zhushu::build(&zhushu::BuildOptions {
-                root: root.clone(),
+                root: edition.root.clone(),
                 output: output.clone(),
-                theme: theme.clone(),
+                theme: edition.theme.clone(),
                 base_url: base_url.clone(),
-                drafts: *drafts,
+                drafts: edition.drafts,
                 progress: bar.as_ref().map(|(sink, _)| sink.clone()),
             });
             if let Some((_, bar)) = &bar {
@@ -306,10 +294,8 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
             }
         }
         Command::Serve {
-            root,
+            edition,
             output,
-            theme,
-            drafts,
             port,
             bind,
             open,
@@ -338,11 +324,11 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
             zhushu::serve::serve(
                 &zhushu::serve::ServeOptions {
                     build: zhushu::BuildOptions {
-                        root: root.clone(),
+                        root: edition.root.clone(),
                         output: output.clone(),
-                        theme: theme.clone(),
+                        theme: edition.theme.clone(),
                         base_url: None,
-                        drafts: *drafts,
+                        drafts: edition.drafts,
                         progress: None,
                     },
                     address: std::net::SocketAddr::new(*bind, *port),
@@ -350,16 +336,11 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                 &report,
             )?;
         }
-        Command::Check {
-            root,
-            theme,
-            drafts,
-            format,
-        } => {
+        Command::Check { edition, format } => {
             let found = zhushu::check::check(&zhushu::check::CheckOptions {
-                root: root.clone(),
-                theme: theme.clone(),
-                drafts: *drafts,
+                root: edition.root.clone(),
+                theme: edition.theme.clone(),
+                drafts: edition.drafts,
             });
             let errors = found
                 .iter()
@@ -391,7 +372,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                     if !cli.quiet {
                         eprintln!(
                             "checked {}: {errors} error{}, {warnings} warning{}",
-                            root.display(),
+                            edition.root.display(),
                             if errors == 1 { "" } else { "s" },
                             if warnings == 1 { "" } else { "s" }
                         );
@@ -403,14 +384,14 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
             }
         }
         Command::Pdf {
-            root,
-            theme,
+            edition,
             paper,
             output,
         } => {
             let report = zhushu::pdf::pdf(&zhushu::pdf::PdfOptions {
-                root: root.clone(),
-                theme: theme.clone(),
+                root: edition.root.clone(),
+                theme: edition.theme.clone(),
+                drafts: edition.drafts,
                 paper: match paper {
                     PaperArg::A4 => zhushu::pdf::Paper::A4,
                     PaperArg::A5 => zhushu::pdf::Paper::A5,

@@ -40,6 +40,8 @@ impl Paper {
 pub struct PdfOptions {
     pub root: PathBuf,
     pub theme: Option<String>,
+    /// Print chapters marked `draft: true` too.
+    pub drafts: bool,
     pub paper: Paper,
     /// Default: `<root>/<title-slug>.pdf`.
     pub output: Option<PathBuf>,
@@ -70,6 +72,7 @@ fn print_in(scratch: &Path, chromium: &Path, options: &PdfOptions) -> Result<Pdf
         root: options.root.clone(),
         output: Some(site.clone()),
         theme: options.theme.clone(),
+        drafts: options.drafts,
         ..BuildOptions::default()
     })?;
     let print_html = site.join("print.html");
