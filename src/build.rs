@@ -67,6 +67,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub static_files: usize,
     pub timings: Vec<(&'static str, Duration)>,
+    /// What this build changed in the site it replaced.
+    pub changes: crate::output::Changes,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
@@ -170,7 +172,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             .collect();
         staging.write("sitemap.xml", sitemap::sitemap(base, &files).as_bytes())?;
     }
-    staging.commit()?;
+    let changes = staging.commit()?;
     lap("write", "done");
 
     Ok(BuildReport {
@@ -179,6 +181,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         pages: files.iter().filter(|f| f.ends_with(".html")).count(),
         static_files: theme.static_files.len(),
         timings,
+        changes,
     })
 }
 

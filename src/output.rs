@@ -18,7 +18,21 @@ pub struct Staging {
     /// The site being replaced, when zhushu made it: a file whose bytes
     /// have not changed is hard-linked from it rather than written again.
     previous: Option<PathBuf>,
+    /// Every file staged, and whether its bytes differ from the previous
+    /// site's: what a rebuild changed, for `zhushu serve` to reload only
+    /// the pages that show it.
+    staged: std::sync::Mutex<Vec<(String, bool)>>,
     committed: bool,
+}
+
+/// What a rebuild changed in the site, against the site it replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changes {
+    /// There was no previous site (or it was not zhushu's): everything.
+    All,
+    /// Files written with new bytes, and files the new site no longer has;
+    /// sorted, `/`-separated.
+    Files(Vec<String>),
 }
 
 impl Staging {
@@ -47,6 +61,7 @@ impl Staging {
             output: output.to_owned(),
             dir,
             previous,
+            staged: std::sync::Mutex::new(Vec::new()),
             committed: false,
         })
     }
@@ -64,10 +79,19 @@ impl Staging {
             // that is most of the build's system time (BENCHMARKS.md).
             let old = previous.join(relative);
             if same_bytes(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
+                self.staged(relative, false);
                 return Ok(());
             }
         }
+        self.staged(relative, true);
         fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))
+    }
+
+    fn staged(&self, relative: &str, changed: bool) {
+        self.staged
+            .lock()
+            .expect("no writer panicked")
+            .push((relative.to_owned(), changed));
     }
 
     /// A new file at `relative`, for output written as it is made.
@@ -76,6 +100,8 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
         }
+        // Written as it is made, so never compared: counted as changed.
+        self.staged(relative, true);
         fs::File::create(&path).map_err(|e| Error::io("write", &path, e))
     }
 
@@ -84,14 +110,17 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
         }
+        self.staged(relative, true);
         fs::copy(from, &path)
             .map(|_| ())
             .map_err(|e| Error::io("copy", from, e))
     }
 
-    /// Puts the staged site in place of the output folder.
-    pub fn commit(mut self) -> Result<()> {
+    /// Puts the staged site in place of the output folder, and tells what
+    /// changed.
+    pub fn commit(mut self) -> Result<Changes> {
         self.write(MARKER, MARKER_TEXT.as_bytes())?;
+        let changes = self.changes();
         // Checked again: the folder may have changed while we built.
         check_replaceable(&self.output)?;
         let retired = self.dir.with_extension("old");
@@ -108,7 +137,45 @@ impl Staging {
         if retired.exists() {
             fs::remove_dir_all(&retired).map_err(|e| Error::io("remove", &retired, e))?;
         }
-        Ok(())
+        Ok(changes)
+    }
+
+    fn changes(&self) -> Changes {
+        let Some(previous) = &self.previous else {
+            return Changes::All;
+        };
+        let staged = self.staged.lock().expect("no writer panicked");
+        let mut changed: Vec<String> = staged
+            .iter()
+            .filter(|(_, changed)| *changed)
+            .map(|(file, _)| file.clone())
+            .collect();
+        // And what the new site no longer has (a chapter removed, say).
+        let kept: std::collections::HashSet<&str> =
+            staged.iter().map(|(file, _)| file.as_str()).collect();
+        for entry in walkdir::WalkDir::new(previous)
+            .min_depth(1)
+            .into_iter()
+            .flatten()
+        {
+            if entry.file_type().is_dir() {
+                continue;
+            }
+            let Ok(relative) = entry.path().strip_prefix(previous) else {
+                continue;
+            };
+            let relative = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if !kept.contains(relative.as_str()) {
+                changed.push(relative);
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        Changes::Files(changed)
     }
 }
 
@@ -239,7 +306,8 @@ mod tests {
         let stage = Staging::open(&out).unwrap();
         stage.write("same.html", b"unchanged").unwrap();
         stage.write("edited.html", b"after").unwrap();
-        stage.commit().unwrap();
+        let changes = stage.commit().unwrap();
+        assert_eq!(changes, Changes::Files(vec!["edited.html".to_owned()]));
         assert_eq!(inode("same.html"), same, "unchanged bytes are linked");
         assert_ne!(inode("edited.html"), edited, "changed bytes are written");
         assert_eq!(fs::read(out.join("edited.html")).unwrap(), b"after");
@@ -263,5 +331,33 @@ mod tests {
         assert!(!same_bytes(&file, &bytes[..149_999]));
         assert!(!same_bytes(&tmp.path().join("missing"), b""));
         assert!(!same_bytes(tmp.path(), b""), "a folder is not a file");
+    }
+
+    #[test]
+    fn a_rebuild_tells_what_changed_and_what_is_gone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("site");
+        let stage = Staging::open(&out).unwrap();
+        stage.write("a.html", b"a").unwrap();
+        stage.write("gone.html", b"soon gone").unwrap();
+        stage.write("static/style.css", b"p {}").unwrap();
+        assert_eq!(stage.commit().unwrap(), Changes::All, "a first build");
+
+        let stage = Staging::open(&out).unwrap();
+        stage.write("a.html", b"a").unwrap();
+        stage
+            .write("static/style.css", b"p { color: red }")
+            .unwrap();
+        stage.write("new.html", b"new").unwrap();
+        let streamed = stage.create("print.html").unwrap();
+        drop(streamed);
+        assert_eq!(
+            stage.commit().unwrap(),
+            Changes::Files(
+                ["gone.html", "new.html", "print.html", "static/style.css"]
+                    .map(String::from)
+                    .to_vec()
+            )
+        );
     }
 }

@@ -195,11 +195,31 @@ fn an_edit_rebuilds_and_a_broken_build_is_reported_while_the_site_stays() {
         .path()
         .join("content/chapters/01-jianghua.md");
     let stream = events(&server.base);
-    assert_eq!(next_event(&stream), "event: built\ndata: 1\n");
+    // The first build has no site before it: everything changed.
+    assert_eq!(next_event(&stream), "event: built\ndata: 1\ndata: *\n");
 
     let text = std::fs::read_to_string(&chapter).unwrap();
     std::fs::write(&chapter, format!("{text}\n新加的一段。\n")).unwrap();
-    assert_eq!(next_event(&stream), "event: built\ndata: 2\n");
+    let built = next_event(&stream);
+    assert!(built.starts_with("event: built\ndata: 2\n"), "{built}");
+    // The edited chapter's page changed; the other chapter's page and the
+    // theme's files did not, so pages showing them need not reload.
+    let changed: Vec<&str> = built.lines().skip(2).map(|l| &l[6..]).collect();
+    assert!(changed.contains(&"jianghua.html"), "{built}");
+    assert!(changed.contains(&"search-index.js"), "{built}");
+    let others: Vec<String> = std::fs::read_dir(server.edition.path().join("site"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|f| f.ends_with(".html") && f != "jianghua.html" && f != "print.html")
+        .collect();
+    assert!(others.iter().any(|f| f != "index.html"), "{others:?}");
+    for other in &others {
+        assert!(
+            !changed.contains(&other.as_str()),
+            "{other} unchanged: {built}"
+        );
+    }
+    assert!(!changed.iter().any(|f| f.starts_with("static/")), "{built}");
     let (_, page) = get(&server.base, "/jianghua.html");
     assert!(page.contains("新加的一段。"), "the edit is served");
 
@@ -218,7 +238,9 @@ fn an_edit_rebuilds_and_a_broken_build_is_reported_while_the_site_stays() {
     );
 
     std::fs::write(&chapter, &text).unwrap();
-    assert_eq!(next_event(&stream), "event: built\ndata: 3\n");
+    let built = next_event(&stream);
+    assert!(built.starts_with("event: built\ndata: 3\n"), "{built}");
+    assert!(built.contains("\ndata: jianghua.html\n"), "{built}");
 }
 
 #[test]

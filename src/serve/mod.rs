@@ -1,7 +1,7 @@
 //! `zhushu serve`: builds the edition, serves the site on 127.0.0.1,
 //! watches content/ and themes/, rebuilds on every change and reloads the
-//! open pages; a failed build leaves the last good site served, with the
-//! error laid over its pages.
+//! open pages that the rebuild changed; a failed build leaves the last good
+//! site served, with the error laid over its pages.
 
 pub mod files;
 mod http;
@@ -36,7 +36,10 @@ const SETTLE: Duration = Duration::from_millis(10);
 
 pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Result<()> {
     let site = options.build.output_folder();
-    let hub = Hub::new(State::Built { generation: 0 });
+    let hub = Hub::new(State::Built {
+        generation: 0,
+        changes: crate::output::Changes::All,
+    });
     rebuild(&options.build, &hub, report);
 
     let listener = TcpListener::bind(options.address).map_err(|e| {
@@ -76,7 +79,10 @@ fn rebuild(options: &BuildOptions, hub: &Hub, report: &(dyn Fn(ServeEvent) + Syn
                 pages: built.pages,
                 took: started.elapsed(),
             });
-            hub.publish(State::Built { generation });
+            hub.publish(State::Built {
+                generation,
+                changes: built.changes,
+            });
         }
         Err(error) => {
             report(ServeEvent::Failed(&error));

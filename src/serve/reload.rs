@@ -1,11 +1,14 @@
 //! Live reload: every page served gets a small script that listens to
-//! `/_zhushu/events` (server-sent events) and reloads when a build
-//! succeeds, or lays the build's error over the page when one fails.
+//! `/_zhushu/events` (server-sent events) and reloads when a build changes
+//! it (its own file, or the theme's static files), or lays the build's
+//! error over the page when one fails.
 
 use std::io::Write;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use crate::output::Changes;
 
 /// The script's URL; nothing in a site can be named like it (hidden and
 /// reserved names are refused).
@@ -15,8 +18,9 @@ pub const EVENTS_PATH: &str = "/_zhushu/events";
 /// What the pages should show now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum State {
-    /// The site as built by build number `generation`.
-    Built { generation: u64 },
+    /// The site as built by build number `generation`, and what that build
+    /// changed.
+    Built { generation: u64, changes: Changes },
     /// The last build failed with this message; the previous site is
     /// still served.
     Failed { generation: u64, message: String },
@@ -25,7 +29,7 @@ pub enum State {
 impl State {
     fn generation(&self) -> u64 {
         match self {
-            State::Built { generation } | State::Failed { generation, .. } => *generation,
+            State::Built { generation, .. } | State::Failed { generation, .. } => *generation,
         }
     }
 }
@@ -65,12 +69,33 @@ impl Hub {
     }
 }
 
-/// One server-sent event: `hello` with the generation (a page built from
-/// an older one reloads), or `failed` with the error, one `data:` line per
-/// line of it.
+/// Above this many changed files, a build says "everything" (`*`) rather
+/// than list them (a theme edit changes every page).
+const MAX_LISTED: usize = 1000;
+
+/// One server-sent event: `built` with the generation and then the changed
+/// files, a `data:` line each (or `*` for all), or `failed` with the last
+/// good generation and the error, one `data:` line per line of it.
 fn event_for(state: &State) -> String {
     match state {
-        State::Built { generation } => format!("event: built\ndata: {generation}\n\n"),
+        State::Built {
+            generation,
+            changes,
+        } => {
+            let mut event = format!("event: built\ndata: {generation}\n");
+            match changes {
+                Changes::Files(files) if files.len() <= MAX_LISTED => {
+                    for file in files {
+                        event.push_str("data: ");
+                        event.push_str(file);
+                        event.push('\n');
+                    }
+                }
+                _ => event.push_str("data: *\n"),
+            }
+            event.push('\n');
+            event
+        }
         State::Failed {
             generation,
             message,
@@ -114,13 +139,25 @@ pub fn stream(mut out: Box<dyn Write + Send>, events: Receiver<String>) {
     }
 }
 
-/// The page's side. It knows the generation it was served from: the first
-/// `built` event of another generation reloads it, `failed` shows the
+/// The page's side. It knows the generation it was served from. A `built`
+/// event of another generation reloads it when the build changed the page's
+/// own file or a theme file under static/ (or everything); otherwise the
+/// page keeps its place and takes note of the generation. The first event
+/// of a stream reloads it whenever the generation differs, since builds
+/// may have been missed while the stream was closed. `failed` shows the
 /// error over it (its text set as text, never as markup).
 pub fn script(generation: u64) -> String {
     format!(
         r#"(function () {{
   var served = {generation};
+  var heard = false;
+  var path = decodeURIComponent(location.pathname).replace(/^\/+/, "");
+  if (path === "" || path.charAt(path.length - 1) === "/") path += "index.html";
+  function shows(changed) {{
+    return changed.some(function (file) {{
+      return file === "*" || file === path || file.indexOf("static/") === 0;
+    }});
+  }}
   // Opened once the page has loaded, so that the stream, which never
   // ends, cannot hold up the page's load event.
   function listen() {{
@@ -138,11 +175,18 @@ pub fn script(generation: u64) -> String {
     return box;
   }}
   source.addEventListener("built", function (e) {{
-    if (Number(e.data) !== served) location.reload();
+    var lines = e.data.split("\n");
+    var generation = Number(lines[0]);
+    var first = !heard;
+    heard = true;
     var box = document.getElementById("zhushu-build-error");
     if (box) box.remove();
+    if (generation === served) return;
+    if (first || shows(lines.slice(1))) location.reload();
+    else served = generation;
   }});
   source.addEventListener("failed", function (e) {{
+    heard = true;
     var lines = e.data.split("\n");
     overlay().textContent = "zhushu: the build failed; the last good site is still served.\n\n" + lines.slice(1).join("\n");
   }});
@@ -181,12 +225,31 @@ mod tests {
 
     #[test]
     fn new_pages_hear_the_state_then_the_changes() {
-        let hub = Hub::new(State::Built { generation: 1 });
+        let hub = Hub::new(State::Built {
+            generation: 1,
+            changes: Changes::All,
+        });
         let page = hub.subscribe();
-        hub.publish(State::Built { generation: 2 });
-        assert_eq!(page.recv().unwrap(), "event: built\ndata: 1\n\n");
-        assert_eq!(page.recv().unwrap(), "event: built\ndata: 2\n\n");
+        hub.publish(State::Built {
+            generation: 2,
+            changes: Changes::Files(vec!["a.html".to_owned(), "static/style.css".to_owned()]),
+        });
+        assert_eq!(page.recv().unwrap(), "event: built\ndata: 1\ndata: *\n\n");
+        assert_eq!(
+            page.recv().unwrap(),
+            "event: built\ndata: 2\ndata: a.html\ndata: static/style.css\n\n"
+        );
         assert_eq!(hub.generation(), 2);
+    }
+
+    #[test]
+    fn a_long_list_of_changes_is_said_as_everything() {
+        let many = (0..=MAX_LISTED).map(|i| format!("p{i}.html")).collect();
+        let event = event_for(&State::Built {
+            generation: 4,
+            changes: Changes::Files(many),
+        });
+        assert_eq!(event, "event: built\ndata: 4\ndata: *\n\n");
     }
 
     #[test]
