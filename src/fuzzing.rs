@@ -1,7 +1,8 @@
 //! Entry points for the fuzz targets (`fuzz/`) and their regression test
 //! (`tests/fuzz_regressions.rs`): each runs a real pipeline on text held in
 //! memory. An `Err` is a fine answer to a bad input; a panic, a hang or a
-//! runaway allocation is a bug.
+//! runaway allocation is a bug, and so is an EPUB page that is not
+//! well-formed XML (`render_chapter` returns it for the caller to check).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -70,20 +71,18 @@ pub fn import_text(text: &str) {
 /// A chapter file's text, loaded as `load` loads it, into a one-chapter
 /// edition: then stand-off notes made from its own words, quotation
 /// detection, glossary terms, and its body rendered as a page and as print.
-pub fn render_chapter(text: &str) {
+pub fn render_chapter(text: &str) -> Option<String> {
     let file = PathBuf::from("content/chapters/01-fuzz.md");
-    let Some((yaml_text, first_line, body)) = crate::load::split_front_matter(text) else {
-        return;
-    };
+    let (yaml_text, first_line, body) = crate::load::split_front_matter(text)?;
     let Ok(front) = crate::yaml::parse::<FrontMatter>(yaml_text, &file, text, first_line) else {
-        return;
+        return None;
     };
     if front.title.trim().is_empty() {
-        return;
+        return None;
     }
     let slug = front.slug.clone().unwrap_or_else(|| "fuzz".to_owned());
     if check_slug(&slug).is_err() {
-        return;
+        return None;
     }
     let document = markdown::parse(body);
     let chapter = Chapter {
@@ -100,7 +99,7 @@ pub fn render_chapter(text: &str) {
     };
     let config_text = format!("title: Fuzz\nlanguage: {language}\n");
     let Ok(config) = EditionConfig::parse(&config_text, Path::new("content/edition.yaml")) else {
-        return;
+        return None;
     };
     let edition = Edition {
         root: PathBuf::from(NOWHERE),
@@ -141,6 +140,7 @@ pub fn render_chapter(text: &str) {
         paragraph_numbers: true,
         paragraph_label: "第{n}段",
         chapter_pages: &pages,
+        raw_html: body::RawHtml::Keep,
     };
     // The bare body, as the property tests render it.
     let _ = body::render(&chapter.document, &options, &[], &HashMap::new());
@@ -157,14 +157,25 @@ pub fn render_chapter(text: &str) {
         .collect();
     let _ = apparatus::groups(&records, &apparatus);
     let _ = apparatus::notes_json(&records);
-    // The print body: notes only.
-    let plain = body::render(
-        &chapter.document,
-        &options,
-        &apparatus.marks(0, chapter),
-        &HashMap::new(),
-    );
+    // The print body (notes only) and the EPUB page, which must be
+    // well-formed XML (the callers check).
+    let epub_input = crate::render::epub::EpubInput {
+        edition: &edition,
+        strings: &strings,
+        apparatus: &apparatus,
+        glossary: &glossary_index,
+        quotations: &quotation_index,
+        stylesheet: None,
+        writing_mode: crate::theme::WritingMode::Horizontal,
+        slugs: std::iter::once(chapter.slug.as_str()).collect(),
+    };
+    let plain_marks = apparatus.marks(0, chapter);
+    let (plain, page) =
+        crate::render::epub::plain_body_and_page(0, chapter, &epub_input, &options, &plain_marks)
+            .ok()?;
     let _ = apparatus.views(0, chapter, &plain);
+    let _ = crate::render::epub::pack_chapter(&chapter.slug, &page);
+    Some(page)
 }
 
 /// Up to four notes, each quoting a stretch from the middle of one of the

@@ -33,7 +33,9 @@ fn epubcheck_finds_no_error_and_no_warning() {
     let seed = built_epub(&common::repo_root(), &tmp.path().join("site"));
     let fixture = common::edition("mini-en");
     let english = built_epub(fixture.path(), &fixture.path().join("site"));
-    for epub in [seed, english] {
+    let (raw, _) = edition_with_raw_html();
+    let raw_html = built_epub(raw.path(), &raw.path().join("site"));
+    for epub in [seed, english, raw_html] {
         let mut cmd = Command::new(&java);
         cmd.arg("-jar").arg(&jar).arg(&epub);
         let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
@@ -98,4 +100,57 @@ fn the_epub_holds_the_edition() {
     // The same content gives the same bytes.
     let again = built_epub(&common::repo_root(), &tmp.path().join("again"));
     assert_eq!(std::fs::read(&epub).unwrap(), std::fs::read(again).unwrap());
+}
+
+/// mini-en with the author's own HTML in its chapter: a well-formed
+/// `<sup>` in one paragraph, and in another an unclosed `<span>`, an
+/// HTML-only entity and a tag cut short, which no XML reader accepts.
+fn edition_with_raw_html() -> (tempfile::TempDir, std::path::PathBuf) {
+    let fixture = common::edition("mini-en");
+    let chapter = fixture.path().join("content/chapters/speech.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let (body, notes) = text.split_at(text.find("\n[^").unwrap_or(text.len()));
+    std::fs::write(
+        &chapter,
+        format!(
+            "{body}\nThe second<sup>nd</sup> reading stands.\n\n\
+             An <span class=\"x\">unclosed span&nbsp;and a <b cut\n{notes}"
+        ),
+    )
+    .unwrap();
+    (fixture, chapter)
+}
+
+#[test]
+fn the_authors_html_is_kept_where_it_is_well_formed_and_its_words_always() {
+    let (edition, _) = edition_with_raw_html();
+    let out = edition.path().join("site");
+    let epub = built_epub(edition.path(), &out);
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    let name = (0..archive.len())
+        .map(|i| archive.by_index(i).unwrap().name().to_owned())
+        .find(|n| n.ends_with("speech.xhtml"))
+        .expect("the chapter's page");
+    let mut page = String::new();
+    archive
+        .by_name(&name)
+        .unwrap()
+        .read_to_string(&mut page)
+        .unwrap();
+    assert_eq!(zhushu::render::xml::problem(&page), None, "{page}");
+    // The paragraph with the well-formed <sup> keeps it; the other keeps its
+    // words without the unclosed span.
+    assert!(page.contains("The second<sup>nd</sup> reading"), "{page}");
+    assert!(
+        page.contains("An unclosed span"),
+        "the words are kept: {page}"
+    );
+    assert!(!page.contains("<span class=\"x\">"), "{page}");
+    // The site's page is HTML, which browsers repair: as written.
+    let site_page = std::fs::read_to_string(out.join("speech.html")).unwrap();
+    assert!(
+        site_page.contains("An <span class=\"x\">unclosed span"),
+        "{site_page}"
+    );
+    assert!(site_page.contains("second<sup>nd</sup>"), "{site_page}");
 }

@@ -1,7 +1,11 @@
 //! Inputs kept from fuzzing (`fuzz/`, see fuzz/README.md): every file in
 //! tests/fuzz/import/ goes through the import pipeline and every file in
 //! tests/fuzz/chapter/ through chapter loading and rendering. None may
-//! panic, and none may take longer than a few seconds.
+//! panic, none may take longer than a few seconds, and every chapter's EPUB
+//! page must be well-formed XML.
+
+#[path = "common/xml.rs"]
+mod xml;
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -63,5 +67,29 @@ fn import_inputs_neither_panic_nor_hang() {
 
 #[test]
 fn chapter_inputs_neither_panic_nor_hang() {
-    run_all("chapter", zhushu::fuzzing::render_chapter);
+    run_all("chapter", |text| {
+        if let Some(page) = zhushu::fuzzing::render_chapter(text) {
+            if let Err(problem) = xml::well_formed(&page) {
+                panic!("the EPUB page is not well-formed XML: {problem}\n{page}");
+            }
+        }
+    });
+}
+
+/// The checker itself, so that a pass above means something.
+#[test]
+fn the_xml_check_refuses_what_reading_systems_refuse() {
+    let page = "<html xmlns=\"http://www.w3.org/1999/xhtml\"><body><p id=\"a\">&amp; &#x4e00;</p><br/></body></html>";
+    assert_eq!(xml::well_formed(page), Ok(()));
+    for bad in [
+        "<p>unclosed",
+        "<p><b>crossed</p></b>",
+        "<p>&nbsp;</p>",
+        "<p id=\"a\" id=\"b\">twice</p>",
+        "<p title=\"&copy;\">x</p>",
+        "<p>&#xFFFFFFF;</p>",
+        "<br>",
+    ] {
+        assert!(xml::well_formed(bad).is_err(), "{bad} should be refused");
+    }
 }

@@ -56,6 +56,7 @@ enum Cut {
     Open(usize, usize),
 }
 
+#[derive(Clone, Copy)]
 pub struct BodyOptions<'a> {
     pub paragraph_numbers: bool,
     /// Accessible name of a paragraph number, `{n}` replaced: `第{n}段`.
@@ -63,6 +64,85 @@ pub struct BodyOptions<'a> {
     /// Chapter file name (`03-x.md`) → its page (`x.html`), so that authors
     /// can link chapters by the files they see.
     pub chapter_pages: &'a HashMap<String, String>,
+    /// What becomes of HTML written in the chapter itself.
+    pub raw_html: RawHtml,
+}
+
+/// The author's own HTML, as written (`Keep`, for the site's pages, which
+/// browsers repair), or as its words only, its tags left out: in the blocks
+/// where it is not well-formed XML, or everywhere. For EPUB pages, which
+/// must be well-formed XML (`epub::plain_body_and_page`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawHtml {
+    Keep,
+    TextWhereIllFormed,
+    Text,
+}
+
+/// Indices of the raw HTML events that stand in a block (a paragraph, a
+/// heading, a list, an HTML block) whose raw HTML, taken together, is not
+/// well-formed XML.
+fn ill_formed_raw_html(document: &Document) -> std::collections::HashSet<usize> {
+    let mut ill_formed = std::collections::HashSet::new();
+    let mut depth = 0usize;
+    let mut block: (Vec<usize>, String) = (Vec::new(), String::new());
+    let mut close_block = |block: &mut (Vec<usize>, String)| {
+        if !block.0.is_empty()
+            && crate::render::xml::problem(&format!("<x>{}</x>", block.1)).is_some()
+        {
+            ill_formed.extend(block.0.iter().copied());
+        }
+        block.0.clear();
+        block.1.clear();
+    };
+    for (i, event) in document.events.iter().enumerate() {
+        match event {
+            Event::Start(_) => {
+                if depth == 0 {
+                    close_block(&mut block);
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    close_block(&mut block);
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                block.0.push(i);
+                block.1.push_str(html);
+            }
+            // Consecutive HTML lines at the top are one block.
+            _ if depth == 0 => close_block(&mut block),
+            _ => {}
+        }
+    }
+    close_block(&mut block);
+    ill_formed
+}
+
+/// Whether the chapter's Markdown holds raw HTML of its own.
+pub fn has_raw_html(document: &Document) -> bool {
+    document
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+}
+
+/// `html` without its tags (an unfinished one at the end included).
+fn words_of_html(html: &str) -> String {
+    let mut words = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        words.push_str(&rest[..open]);
+        rest = match rest[open..].find('>') {
+            Some(close) => &rest[open + close + 1..],
+            None => "",
+        };
+    }
+    words.push_str(rest);
+    words
 }
 
 pub struct RenderedBody {
@@ -127,6 +207,10 @@ pub fn render(
     let mut out: Vec<Event> = Vec::with_capacity(document.events.len() + 16);
     let mut code: Option<(String, String)> = None;
     let mut speaker_pending = false;
+    let as_text = match options.raw_html {
+        RawHtml::TextWhereIllFormed => ill_formed_raw_html(document),
+        RawHtml::Keep | RawHtml::Text => std::collections::HashSet::new(),
+    };
 
     for (i, event) in document.events.iter().enumerate() {
         if let Some((lang, text)) = &mut code {
@@ -239,6 +323,12 @@ pub fn render(
                 title: title.clone(),
                 id: id.clone(),
             })),
+            Event::Html(html) | Event::InlineHtml(html)
+                if options.raw_html == RawHtml::Text || as_text.contains(&i) =>
+            {
+                speaker_pending = false;
+                out.push(Event::Text(words_of_html(html).into()));
+            }
             _ => {
                 speaker_pending = false;
                 out.push(event.clone());
@@ -445,10 +535,41 @@ mod tests {
                 paragraph_numbers: true,
                 paragraph_label: "第{n}段",
                 chapter_pages: &pages,
+                raw_html: RawHtml::Keep,
             },
             &[],
             &HashMap::new(),
         )
+    }
+
+    #[test]
+    fn raw_html_as_text_keeps_the_words_only() {
+        assert_eq!(
+            words_of_html("a <span class=\"x\">b</span> c <div"),
+            "a b c "
+        );
+        let doc = parse("One <span>two\n\n<div>three</div>\n\nA<sup>2</sup>.\n");
+        assert!(has_raw_html(&doc));
+        let pages = HashMap::new();
+        let render_with = |raw_html| {
+            let options = BodyOptions {
+                paragraph_numbers: false,
+                paragraph_label: "{n}",
+                chapter_pages: &pages,
+                raw_html,
+            };
+            render(&doc, &options, &[], &HashMap::new()).html
+        };
+        let html = render_with(RawHtml::Text);
+        assert!(!html.contains("<span") && !html.contains("<div"), "{html}");
+        assert!(!html.contains("<sup>"), "{html}");
+        assert!(html.contains("two") && html.contains("three"), "{html}");
+        // Only the paragraph whose HTML is not well-formed loses its tags.
+        let html = render_with(RawHtml::TextWhereIllFormed);
+        assert!(!html.contains("<span"), "{html}");
+        assert!(html.contains("<div>three</div>"), "{html}");
+        assert!(html.contains("A<sup>2</sup>."), "{html}");
+        assert!(!has_raw_html(&parse("No *markup* of its own.")));
     }
 
     #[test]

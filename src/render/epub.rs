@@ -10,7 +10,7 @@ use std::io::Write;
 
 use crate::diagnostic::{Error, Result};
 use crate::model::{Chapter, Edition};
-use crate::render::body::RenderedBody;
+use crate::render::body::{self, BodyOptions, Mark, RenderedBody};
 use crate::render::glossary::GlossaryIndex;
 use crate::render::notes::Apparatus;
 use crate::render::quotations::QuotationIndex;
@@ -240,6 +240,40 @@ pub fn pack_chapter(slug: &str, xhtml: &str) -> Result<PackedChapter> {
         .map_err(zip_error)?;
     let bytes = zip.writer.finish().map_err(zip_error)?.into_inner();
     Ok(PackedChapter(bytes))
+}
+
+/// A chapter's plain body (notes only; print.html shares it) and its EPUB
+/// page. The author's own HTML goes into the page where it is well-formed
+/// XML, which reading systems require; elsewhere its words are kept and its
+/// tags left out.
+pub fn plain_body_and_page(
+    i: usize,
+    chapter: &Chapter,
+    input: &EpubInput,
+    options: &BodyOptions,
+    marks: &[Mark],
+) -> Result<(RenderedBody, String)> {
+    let no_sidenotes = std::collections::HashMap::new();
+    let plain = body::render(&chapter.document, options, marks, &no_sidenotes);
+    let page = chapter_xhtml(i, chapter, input, &plain)?;
+    if !body::has_raw_html(&chapter.document) || crate::render::xml::problem(&page).is_none() {
+        return Ok((plain, page));
+    }
+    // First only the blocks whose own HTML is not well-formed; then, should
+    // the page still not be (HTML opened in one block, closed in another),
+    // all of the author's HTML.
+    for raw_html in [body::RawHtml::TextWhereIllFormed, body::RawHtml::Text] {
+        let options = BodyOptions {
+            raw_html,
+            ..*options
+        };
+        let plain = body::render(&chapter.document, &options, marks, &no_sidenotes);
+        let page = chapter_xhtml(i, chapter, input, &plain)?;
+        if raw_html == body::RawHtml::Text || crate::render::xml::problem(&page).is_none() {
+            return Ok((plain, page));
+        }
+    }
+    unreachable!("the last pass returns")
 }
 
 /// A chapter's EPUB page, from its body rendered with notes only (no

@@ -12,6 +12,7 @@ pub mod print;
 pub mod quotations;
 pub mod search;
 pub mod sitemap;
+pub mod xml;
 
 /// How a reader is shown a place in the text: `第12段` for paragraph `p12`,
 /// `表格第3行` for table row `r3`, a heading by its own words.

@@ -230,6 +230,7 @@ pub fn render_all(
         paragraph_numbers: config.options.paragraph_numbers,
         paragraph_label,
         chapter_pages: &chapter_pages,
+        raw_html: body::RawHtml::Keep,
     };
 
     // Each page is written as soon as it is made, so that thousands of
@@ -616,8 +617,8 @@ fn render_chapter(
     // sidenote copies, no quotation or glossary marks, which paper and
     // reading systems cannot open.
     let plain_marks = apparatus.marks(index, chapter);
-    let plain = body::render(&chapter.document, options, &plain_marks, &HashMap::new());
-    let xhtml = epub::chapter_xhtml(index, chapter, epub_input, &plain)?;
+    let (plain, xhtml) =
+        epub::plain_body_and_page(index, chapter, epub_input, options, &plain_marks)?;
     let xhtml = epub::pack_chapter(&chapter.slug, &xhtml)?;
     let piece = match print {
         Some(targets) => {
