@@ -147,6 +147,7 @@ pub fn check(options: &CheckOptions) -> Vec<Diagnostic> {
 
     found.extend(quotation_settings(&edition));
     found.extend(broken_links(&edition));
+    found.extend(ill_formed_html(&edition));
 
     let theme_name = options
         .theme
@@ -349,19 +350,52 @@ fn broken_links(edition: &Edition) -> Vec<Diagnostic> {
                 continue;
             };
             let offset = body_start + range.start;
-            let line = text[..offset].matches('\n').count() + 1;
-            let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
-            let column = text[line_start..offset].chars().count() + 1;
-            found.push(Diagnostic::warning(Error::at(
-                problem,
-                &chapter.file,
-                &text,
-                line,
-                column,
-            )));
+            found.push(warning_at(problem, &chapter.file, &text, offset));
         }
     }
     found
+}
+
+/// HTML written in a chapter that is not well-formed XML: the site keeps it
+/// as written, but the EPUB keeps only its words.
+fn ill_formed_html(edition: &Edition) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for chapter in &edition.chapters {
+        if !crate::render::body::has_raw_html(&chapter.document) {
+            continue;
+        }
+        let path = edition.root.join(&chapter.file);
+        let Ok(text) = read_text(&path) else { continue };
+        let Some((_, body_start)) = load::body_offset(&text) else {
+            continue;
+        };
+        let body = &text[body_start..];
+        let (events, ranges): (Vec<Event>, Vec<std::ops::Range<usize>>) =
+            Parser::new_ext(body, crate::markdown::options())
+                .into_offset_iter()
+                .unzip();
+        for (block, problem) in crate::render::body::ill_formed_raw_html(&events) {
+            let offset = body_start + ranges[block[0]].start;
+            let message = format!(
+                "this HTML is not well-formed XML ({}): the site shows it as written, \
+                 but the EPUB keeps only its words, without its tags",
+                problem
+                    .trim_start_matches("at byte ")
+                    .split_once(": ")
+                    .map_or(problem.as_str(), |(_, why)| why)
+            );
+            found.push(warning_at(message, &chapter.file, &text, offset));
+        }
+    }
+    found
+}
+
+/// A warning at byte `offset` of a chapter file's `text`.
+fn warning_at(message: String, file: &std::path::Path, text: &str, offset: usize) -> Diagnostic {
+    let line = text[..offset].matches('\n').count() + 1;
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..offset].chars().count() + 1;
+    Diagnostic::warning(Error::at(message, file, text, line, column))
 }
 
 /// What is wrong with a link, if it points into the edition and misses.

@@ -125,3 +125,30 @@ fn json_lists_the_same_problems_with_their_places() {
             .contains("01-jianghua.md#p99")
     );
 }
+
+#[test]
+fn html_the_epub_cannot_keep_is_a_warning_at_its_line() {
+    let edition = edition("mini-zh");
+    let root = edition.path();
+    let chapter = root.join("content/chapters/01-jianghua.md");
+    let text = fs::read_to_string(&chapter).unwrap();
+    let (body, notes) = text.split_at(text.find("\n[^").unwrap_or(text.len()));
+    let text = format!("{body}\n第二<sup>2</sup>段，写得规整。\n\n又一段<span>未闭合。\n{notes}");
+    fs::write(&chapter, &text).unwrap();
+    let line = text.lines().position(|l| l.contains("<span>")).unwrap() + 1;
+    let out = check(root, &[]);
+    let report = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "a warning only:\n{report}");
+    assert!(
+        report.contains("warning: this HTML is not well-formed XML"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("--> content/chapters/01-jianghua.md:{line}:")),
+        "{report}"
+    );
+    assert!(
+        report.contains("0 errors, 1 warning"),
+        "only the span: {report}"
+    );
+}

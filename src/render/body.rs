@@ -79,23 +79,23 @@ pub enum RawHtml {
     Text,
 }
 
-/// Indices of the raw HTML events that stand in a block (a paragraph, a
-/// heading, a list, an HTML block) whose raw HTML, taken together, is not
-/// well-formed XML.
-fn ill_formed_raw_html(document: &Document) -> std::collections::HashSet<usize> {
-    let mut ill_formed = std::collections::HashSet::new();
+/// The raw HTML events (indices into `events`) of each block (a paragraph,
+/// a heading, a list, an HTML block) whose raw HTML, taken together, is not
+/// well-formed XML, with what is wrong. `zhushu check` warns of the same.
+pub fn ill_formed_raw_html(events: &[Event]) -> Vec<(Vec<usize>, String)> {
+    let mut ill_formed = Vec::new();
     let mut depth = 0usize;
     let mut block: (Vec<usize>, String) = (Vec::new(), String::new());
     let mut close_block = |block: &mut (Vec<usize>, String)| {
-        if !block.0.is_empty()
-            && crate::render::xml::problem(&format!("<x>{}</x>", block.1)).is_some()
-        {
-            ill_formed.extend(block.0.iter().copied());
+        if !block.0.is_empty() {
+            if let Some(problem) = crate::render::xml::problem(&format!("<x>{}</x>", block.1)) {
+                ill_formed.push((std::mem::take(&mut block.0), problem));
+            }
         }
         block.0.clear();
         block.1.clear();
     };
-    for (i, event) in document.events.iter().enumerate() {
+    for (i, event) in events.iter().enumerate() {
         match event {
             Event::Start(_) => {
                 if depth == 0 {
@@ -208,7 +208,10 @@ pub fn render(
     let mut code: Option<(String, String)> = None;
     let mut speaker_pending = false;
     let as_text = match options.raw_html {
-        RawHtml::TextWhereIllFormed => ill_formed_raw_html(document),
+        RawHtml::TextWhereIllFormed => ill_formed_raw_html(&document.events)
+            .into_iter()
+            .flat_map(|(events, _)| events)
+            .collect(),
         RawHtml::Keep | RawHtml::Text => std::collections::HashSet::new(),
     };
 
