@@ -104,7 +104,8 @@ fn the_epub_holds_the_edition() {
 
 /// mini-en with the author's own HTML in its chapter: a well-formed
 /// `<sup>` in one paragraph, and in another an unclosed `<span>`, an
-/// HTML-only entity and a tag cut short, which no XML reader accepts.
+/// HTML-only entity and a tag cut short, which no XML reader accepts; and
+/// an unclosed `<i>` in its footnote.
 fn edition_with_raw_html() -> (tempfile::TempDir, std::path::PathBuf) {
     let fixture = common::edition("mini-en");
     let chapter = fixture.path().join("content/chapters/speech.md");
@@ -114,7 +115,8 @@ fn edition_with_raw_html() -> (tempfile::TempDir, std::path::PathBuf) {
         &chapter,
         format!(
             "{body}\nThe second<sup>nd</sup> reading stands.\n\n\
-             An <span class=\"x\">unclosed span&nbsp;and a <b cut\n{notes}"
+             An <span class=\"x\">unclosed span&nbsp;and a <b cut\n{}",
+            notes.replace("The note.", "The note, <i>unclosed too.")
         ),
     )
     .unwrap();
@@ -146,6 +148,10 @@ fn the_authors_html_is_kept_where_it_is_well_formed_and_its_words_always() {
         "the words are kept: {page}"
     );
     assert!(!page.contains("<span class=\"x\">"), "{page}");
+    assert!(
+        page.contains("The note, unclosed too."),
+        "the note's words: {page}"
+    );
     // The site's page is HTML, which browsers repair: as written.
     let site_page = std::fs::read_to_string(out.join("speech.html")).unwrap();
     assert!(

@@ -122,10 +122,16 @@ pub fn ill_formed_raw_html(events: &[Event]) -> Vec<(Vec<usize>, String)> {
     ill_formed
 }
 
-/// Whether the chapter's Markdown holds raw HTML of its own.
+/// Whether the chapter's Markdown, its footnotes included, holds raw HTML
+/// of its own.
 pub fn has_raw_html(document: &Document) -> bool {
-    document
-        .events
+    std::iter::once(&document.events)
+        .chain(document.footnotes.iter().map(|f| &f.events))
+        .any(|events| events_have_raw_html(events))
+}
+
+pub fn events_have_raw_html(events: &[Event]) -> bool {
+    events
         .iter()
         .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
 }
@@ -461,8 +467,27 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
 
 /// A note's Markdown events as HTML.
 pub fn note_html(events: &[Event<'static>]) -> String {
+    note_html_with(events, RawHtml::Keep)
+}
+
+/// A note's HTML, its author's own HTML treated as `raw_html` says.
+pub fn note_html_with(events: &[Event<'static>], raw_html: RawHtml) -> String {
+    let as_text: std::collections::HashSet<usize> = match raw_html {
+        RawHtml::Keep => std::collections::HashSet::new(),
+        RawHtml::TextWhereIllFormed => ill_formed_raw_html(events)
+            .into_iter()
+            .flat_map(|(events, _)| events)
+            .collect(),
+        RawHtml::Text => (0..events.len()).collect(),
+    };
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.iter().cloned());
+    let events = events.iter().enumerate().map(|(i, event)| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) if as_text.contains(&i) => {
+            Event::Text(words_of_html(raw).into())
+        }
+        _ => event.clone(),
+    });
+    pulldown_cmark::html::push_html(&mut html, events);
     html
 }
 

@@ -10,7 +10,7 @@ use std::io::Write;
 
 use crate::diagnostic::{Error, Result};
 use crate::model::{Chapter, Edition};
-use crate::render::body::{self, BodyOptions, Mark, RenderedBody};
+use crate::render::body::{self, BodyOptions, Mark, RawHtml, RenderedBody};
 use crate::render::glossary::GlossaryIndex;
 use crate::render::notes::Apparatus;
 use crate::render::quotations::QuotationIndex;
@@ -255,21 +255,22 @@ pub fn plain_body_and_page(
 ) -> Result<(RenderedBody, String)> {
     let no_sidenotes = std::collections::HashMap::new();
     let plain = body::render(&chapter.document, options, marks, &no_sidenotes);
-    let page = chapter_xhtml(i, chapter, input, &plain)?;
-    if !body::has_raw_html(&chapter.document) || crate::render::xml::problem(&page).is_none() {
+    let page = chapter_xhtml(i, chapter, input, &plain, RawHtml::Keep)?;
+    let own_html = body::has_raw_html(&chapter.document) || input.apparatus.has_raw_html(i);
+    if !own_html || crate::render::xml::problem(&page).is_none() {
         return Ok((plain, page));
     }
     // First only the blocks whose own HTML is not well-formed; then, should
     // the page still not be (HTML opened in one block, closed in another),
     // all of the author's HTML.
-    for raw_html in [body::RawHtml::TextWhereIllFormed, body::RawHtml::Text] {
+    for raw_html in [RawHtml::TextWhereIllFormed, RawHtml::Text] {
         let options = BodyOptions {
             raw_html,
             ..*options
         };
         let plain = body::render(&chapter.document, &options, marks, &no_sidenotes);
-        let page = chapter_xhtml(i, chapter, input, &plain)?;
-        if raw_html == body::RawHtml::Text || crate::render::xml::problem(&page).is_none() {
+        let page = chapter_xhtml(i, chapter, input, &plain, raw_html)?;
+        if raw_html == RawHtml::Text || crate::render::xml::problem(&page).is_none() {
             return Ok((plain, page));
         }
     }
@@ -284,6 +285,7 @@ pub fn chapter_xhtml(
     chapter: &Chapter,
     input: &EpubInput,
     rendered: &RenderedBody,
+    raw_html: RawHtml,
 ) -> Result<String> {
     let body = to_xhtml_links(&rendered.html, &input.slugs);
     // Reading systems know a note marker by its epub:type.
@@ -324,7 +326,7 @@ pub fn chapter_xhtml(
     }
     html.push_str("</header>");
     html.push_str(&body);
-    let views = input.apparatus.views(i, chapter, rendered);
+    let views = input.apparatus.views_with(i, chapter, rendered, raw_html);
     for (view, _) in &views {
         let back: Vec<String> = view
             .refs

@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use crate::enrich::notes::{Anchor, LoadedNote, NOTE_TYPES};
 use crate::markdown;
-use crate::model::{Chapter, Edition};
-use crate::render::body::{self, Mark, MarkKind, NoteKey, RenderedBody};
+use crate::model::{Chapter, Edition, StandOffNote};
+use crate::render::body::{self, Mark, MarkKind, NoteKey, RawHtml, RenderedBody};
 
 /// Stand-off notes rendered once, and where each chapter's notes point.
 pub struct Apparatus<'a> {
@@ -69,23 +69,9 @@ impl<'a> Apparatus<'a> {
         for anchor in anchors {
             by_chapter[anchor.chapter].push(anchor);
         }
-        let original_reading =
-            crate::theme::ui_string(strings, "original_reading", "Source reads “{text}”.");
         let html = notes
             .iter()
-            .map(|loaded| {
-                let note = &loaded.note;
-                let mut html = markdown_html(&note.body);
-                if let (Some(original), "emendation") = (&note.original, note.kind.as_str()) {
-                    // A 校勘记 gives the source's reading first.
-                    let lead = original_reading.replace("{text}", &escape(original));
-                    html = match html.strip_prefix("<p>") {
-                        Some(rest) => format!("<p>{lead}{rest}"),
-                        None => format!("<p>{lead}</p>\n{html}"),
-                    };
-                }
-                html
-            })
+            .map(|loaded| standoff_html(&loaded.note, strings, RawHtml::Keep))
             .collect();
         Apparatus {
             notes,
@@ -110,6 +96,15 @@ impl<'a> Apparatus<'a> {
                 },
             })
             .collect()
+    }
+
+    /// Whether one of the chapter's stand-off notes holds raw HTML.
+    pub fn has_raw_html(&self, index: usize) -> bool {
+        self.by_chapter[index].iter().any(|a| {
+            let events: Vec<_> =
+                Parser::new_ext(&self.notes[a.note].note.body, markdown::options()).collect();
+            body::events_have_raw_html(&events)
+        })
     }
 
     /// The inline form of each of the chapter's notes, for sidenotes.
@@ -145,6 +140,18 @@ impl<'a> Apparatus<'a> {
         chapter: &Chapter,
         rendered: &RenderedBody,
     ) -> Vec<(NoteView, Option<&LoadedNote>)> {
+        self.views_with(index, chapter, rendered, RawHtml::Keep)
+    }
+
+    /// The same, the notes' own HTML treated as `raw_html` says (for EPUB
+    /// pages, which must be well-formed XML).
+    pub fn views_with(
+        &self,
+        index: usize,
+        chapter: &Chapter,
+        rendered: &RenderedBody,
+        raw_html: RawHtml,
+    ) -> Vec<(NoteView, Option<&LoadedNote>)> {
         let units = chapter.document.units();
         let unit_of: HashMap<usize, &str> = self.by_chapter[index]
             .iter()
@@ -179,7 +186,10 @@ impl<'a> Apparatus<'a> {
                             anchor: format!("fn-{number}"),
                             kind: "footnote".to_owned(),
                             kind_label: self.kind_label("footnote"),
-                            html: body::note_html(&chapter.document.footnotes[i].events),
+                            html: body::note_html_with(
+                                &chapter.document.footnotes[i].events,
+                                raw_html,
+                            ),
                             refs: refs.clone(),
                             paragraph: footnote_paragraph.get(&i).map(|s| s.to_string()),
                             exact: None,
@@ -196,7 +206,10 @@ impl<'a> Apparatus<'a> {
                                 anchor: format!("fn-{number}"),
                                 kind: note.kind.clone(),
                                 kind_label: self.kind_label(&note.kind),
-                                html: self.html[n].clone(),
+                                html: match raw_html {
+                                    RawHtml::Keep => self.html[n].clone(),
+                                    _ => standoff_html(note, self.strings, raw_html),
+                                },
                                 refs: refs.clone(),
                                 paragraph: unit_of.get(&n).map(|s| s.to_string()),
                                 exact: Some(note.exact.clone()),
@@ -277,11 +290,27 @@ pub fn notes_json(records: &[NoteRecord]) -> String {
     json
 }
 
-fn markdown_html(text: &str) -> String {
+/// A stand-off note's HTML; an emendation (校勘记) gives the source's
+/// reading first.
+fn standoff_html(note: &StandOffNote, strings: &serde_json::Value, raw_html: RawHtml) -> String {
+    let html = markdown_html(&note.body, raw_html);
+    let (Some(original), "emendation") = (&note.original, note.kind.as_str()) else {
+        return html;
+    };
+    let original_reading =
+        crate::theme::ui_string(strings, "original_reading", "Source reads “{text}”.");
+    let lead = original_reading.replace("{text}", &escape(original));
+    match html.strip_prefix("<p>") {
+        Some(rest) => format!("<p>{lead}{rest}"),
+        None => format!("<p>{lead}</p>\n{html}"),
+    }
+}
+
+fn markdown_html(text: &str, raw_html: RawHtml) -> String {
     let events: Vec<_> = Parser::new_ext(text, markdown::options())
         .map(|e| e.into_static())
         .collect();
-    body::note_html(&events)
+    body::note_html_with(&events, raw_html)
 }
 
 fn escape(text: &str) -> String {
