@@ -361,7 +361,7 @@ fn broken_links(edition: &Edition) -> Vec<Diagnostic> {
 fn ill_formed_html(edition: &Edition) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for chapter in &edition.chapters {
-        if !crate::render::body::has_raw_html(&chapter.document) {
+        if !crate::render::raw_html::has_raw_html(&chapter.document) {
             continue;
         }
         let path = edition.root.join(&chapter.file);
@@ -374,7 +374,7 @@ fn ill_formed_html(edition: &Edition) -> Vec<Diagnostic> {
             Parser::new_ext(body, crate::markdown::options())
                 .into_offset_iter()
                 .unzip();
-        for (block, problem) in crate::render::body::ill_formed_raw_html(&events) {
+        for (block, problem) in crate::render::raw_html::ill_formed_raw_html(&events) {
             let offset = body_start + ranges[block[0]].start;
             let message = format!(
                 "this HTML is not well-formed XML ({}): the site shows it as written, \

@@ -140,7 +140,7 @@ pub fn render_chapter(text: &str) -> Option<String> {
         paragraph_numbers: true,
         paragraph_label: "第{n}段",
         chapter_pages: &pages,
-        raw_html: body::RawHtml::Keep,
+        raw_html: crate::render::raw_html::RawHtml::Keep,
     };
     // The bare body, as the property tests render it.
     let _ = body::render(&chapter.document, &options, &[], &HashMap::new());

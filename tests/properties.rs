@@ -35,7 +35,7 @@ proptest! {
             paragraph_numbers: true,
             paragraph_label: "{n}",
             chapter_pages: &pages,
-            raw_html: zhushu::render::body::RawHtml::Keep,
+            raw_html: zhushu::render::raw_html::RawHtml::Keep,
         }, &[], &HashMap::new()).html;
         for p in &doc.paragraphs {
             let anchor = format!("<p id=\"{}\"", p.id);

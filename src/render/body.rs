@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use crate::model::{Document, footnote_ref_id};
 use crate::render::highlight;
+use crate::render::raw_html::{self, RawHtml};
 
 /// A note of the chapter: one of its footnotes (index into
 /// `Document::footnotes`) or a stand-off note (index into the edition's).
@@ -66,89 +67,6 @@ pub struct BodyOptions<'a> {
     pub chapter_pages: &'a HashMap<String, String>,
     /// What becomes of HTML written in the chapter itself.
     pub raw_html: RawHtml,
-}
-
-/// The author's own HTML, as written (`Keep`, for the site's pages, which
-/// browsers repair), or as its words only, its tags left out: in the blocks
-/// where it is not well-formed XML, or everywhere. For EPUB pages, which
-/// must be well-formed XML (`epub::plain_body_and_page`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RawHtml {
-    Keep,
-    TextWhereIllFormed,
-    Text,
-}
-
-/// The raw HTML events (indices into `events`) of each block (a paragraph,
-/// a heading, a list, an HTML block) whose raw HTML, taken together, is not
-/// well-formed XML, with what is wrong. `zhushu check` warns of the same.
-pub fn ill_formed_raw_html(events: &[Event]) -> Vec<(Vec<usize>, String)> {
-    let mut ill_formed = Vec::new();
-    let mut depth = 0usize;
-    let mut block: (Vec<usize>, String) = (Vec::new(), String::new());
-    let mut close_block = |block: &mut (Vec<usize>, String)| {
-        if !block.0.is_empty() {
-            if let Some(problem) = crate::render::xml::problem(&format!("<x>{}</x>", block.1)) {
-                ill_formed.push((std::mem::take(&mut block.0), problem));
-            }
-        }
-        block.0.clear();
-        block.1.clear();
-    };
-    for (i, event) in events.iter().enumerate() {
-        match event {
-            Event::Start(_) => {
-                if depth == 0 {
-                    close_block(&mut block);
-                }
-                depth += 1;
-            }
-            Event::End(_) => {
-                depth = depth.saturating_sub(1);
-                if depth == 0 {
-                    close_block(&mut block);
-                }
-            }
-            Event::Html(html) | Event::InlineHtml(html) => {
-                block.0.push(i);
-                block.1.push_str(html);
-            }
-            // Consecutive HTML lines at the top are one block.
-            _ if depth == 0 => close_block(&mut block),
-            _ => {}
-        }
-    }
-    close_block(&mut block);
-    ill_formed
-}
-
-/// Whether the chapter's Markdown, its footnotes included, holds raw HTML
-/// of its own.
-pub fn has_raw_html(document: &Document) -> bool {
-    std::iter::once(&document.events)
-        .chain(document.footnotes.iter().map(|f| &f.events))
-        .any(|events| events_have_raw_html(events))
-}
-
-pub fn events_have_raw_html(events: &[Event]) -> bool {
-    events
-        .iter()
-        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
-}
-
-/// `html` without its tags (an unfinished one at the end included).
-fn words_of_html(html: &str) -> String {
-    let mut words = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        words.push_str(&rest[..open]);
-        rest = match rest[open..].find('>') {
-            Some(close) => &rest[open + close + 1..],
-            None => "",
-        };
-    }
-    words.push_str(rest);
-    words
 }
 
 pub struct RenderedBody {
@@ -213,13 +131,7 @@ pub fn render(
     let mut out: Vec<Event> = Vec::with_capacity(document.events.len() + 16);
     let mut code: Option<(String, String)> = None;
     let mut speaker_pending = false;
-    let as_text = match options.raw_html {
-        RawHtml::TextWhereIllFormed => ill_formed_raw_html(&document.events)
-            .into_iter()
-            .flat_map(|(events, _)| events)
-            .collect(),
-        RawHtml::Keep | RawHtml::Text => std::collections::HashSet::new(),
-    };
+    let as_text = raw_html::as_text(&document.events, options.raw_html);
 
     for (i, event) in document.events.iter().enumerate() {
         if let Some((lang, text)) = &mut code {
@@ -332,11 +244,9 @@ pub fn render(
                 title: title.clone(),
                 id: id.clone(),
             })),
-            Event::Html(html) | Event::InlineHtml(html)
-                if options.raw_html == RawHtml::Text || as_text.contains(&i) =>
-            {
+            Event::Html(html) | Event::InlineHtml(html) if as_text.contains(&i) => {
                 speaker_pending = false;
-                out.push(Event::Text(words_of_html(html).into()));
+                out.push(Event::Text(raw_html::words_of_html(html).into()));
             }
             _ => {
                 speaker_pending = false;
@@ -472,18 +382,11 @@ pub fn note_html(events: &[Event<'static>]) -> String {
 
 /// A note's HTML, its author's own HTML treated as `raw_html` says.
 pub fn note_html_with(events: &[Event<'static>], raw_html: RawHtml) -> String {
-    let as_text: std::collections::HashSet<usize> = match raw_html {
-        RawHtml::Keep => std::collections::HashSet::new(),
-        RawHtml::TextWhereIllFormed => ill_formed_raw_html(events)
-            .into_iter()
-            .flat_map(|(events, _)| events)
-            .collect(),
-        RawHtml::Text => (0..events.len()).collect(),
-    };
+    let as_text = raw_html::as_text(events, raw_html);
     let mut html = String::new();
     let events = events.iter().enumerate().map(|(i, event)| match event {
         Event::Html(raw) | Event::InlineHtml(raw) if as_text.contains(&i) => {
-            Event::Text(words_of_html(raw).into())
+            Event::Text(raw_html::words_of_html(raw).into())
         }
         _ => event.clone(),
     });
@@ -573,11 +476,11 @@ mod tests {
     #[test]
     fn raw_html_as_text_keeps_the_words_only() {
         assert_eq!(
-            words_of_html("a <span class=\"x\">b</span> c <div"),
+            raw_html::words_of_html("a <span class=\"x\">b</span> c <div"),
             "a b c "
         );
         let doc = parse("One <span>two\n\n<div>three</div>\n\nA<sup>2</sup>.\n");
-        assert!(has_raw_html(&doc));
+        assert!(raw_html::has_raw_html(&doc));
         let pages = HashMap::new();
         let render_with = |raw_html| {
             let options = BodyOptions {
@@ -597,7 +500,7 @@ mod tests {
         assert!(!html.contains("<span"), "{html}");
         assert!(html.contains("<div>three</div>"), "{html}");
         assert!(html.contains("A<sup>2</sup>."), "{html}");
-        assert!(!has_raw_html(&parse("No *markup* of its own.")));
+        assert!(!raw_html::has_raw_html(&parse("No *markup* of its own.")));
     }
 
     #[test]

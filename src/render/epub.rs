@@ -10,10 +10,11 @@ use std::io::Write;
 
 use crate::diagnostic::{Error, Result};
 use crate::model::{Chapter, Edition};
-use crate::render::body::{self, BodyOptions, Mark, RawHtml, RenderedBody};
+use crate::render::body::{self, BodyOptions, Mark, RenderedBody};
 use crate::render::glossary::GlossaryIndex;
 use crate::render::notes::Apparatus;
 use crate::render::quotations::QuotationIndex;
+use crate::render::raw_html::RawHtml;
 use crate::theme::ui_string;
 
 pub struct EpubInput<'a> {
@@ -256,7 +257,8 @@ pub fn plain_body_and_page(
     let no_sidenotes = std::collections::HashMap::new();
     let plain = body::render(&chapter.document, options, marks, &no_sidenotes);
     let page = chapter_xhtml(i, chapter, input, &plain, RawHtml::Keep)?;
-    let own_html = body::has_raw_html(&chapter.document) || input.apparatus.has_raw_html(i);
+    let own_html =
+        crate::render::raw_html::has_raw_html(&chapter.document) || input.apparatus.has_raw_html(i);
     if !own_html || crate::render::xml::problem(&page).is_none() {
         return Ok((plain, page));
     }

@@ -10,6 +10,7 @@ pub mod offline;
 pub mod pages;
 pub mod print;
 pub mod quotations;
+pub mod raw_html;
 pub mod search;
 pub mod sitemap;
 pub mod xml;

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use crate::enrich::notes::{Anchor, LoadedNote, NOTE_TYPES};
 use crate::markdown;
 use crate::model::{Chapter, Edition, StandOffNote};
-use crate::render::body::{self, Mark, MarkKind, NoteKey, RawHtml, RenderedBody};
+use crate::render::body::{self, Mark, MarkKind, NoteKey, RenderedBody};
+use crate::render::raw_html::RawHtml;
 
 /// Stand-off notes rendered once, and where each chapter's notes point.
 pub struct Apparatus<'a> {
@@ -103,7 +104,7 @@ impl<'a> Apparatus<'a> {
         self.by_chapter[index].iter().any(|a| {
             let events: Vec<_> =
                 Parser::new_ext(&self.notes[a.note].note.body, markdown::options()).collect();
-            body::events_have_raw_html(&events)
+            crate::render::raw_html::events_have_raw_html(&events)
         })
     }
 

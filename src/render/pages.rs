@@ -230,7 +230,7 @@ pub fn render_all(
         paragraph_numbers: config.options.paragraph_numbers,
         paragraph_label,
         chapter_pages: &chapter_pages,
-        raw_html: body::RawHtml::Keep,
+        raw_html: crate::render::raw_html::RawHtml::Keep,
     };
 
     // Each page is written as soon as it is made, so that thousands of
