@@ -208,9 +208,8 @@ impl EpubWriter {
         Ok(EpubWriter { zip, after })
     }
 
-    /// The next chapter, in the edition's order (from `chapter_xhtml`).
-    /// The next chapter, already deflated by `pack_chapter`: its bytes are
-    /// copied into the archive as they are.
+    /// The next chapter, in the edition's order, already deflated by
+    /// `pack_chapter`: its bytes are copied into the archive as they are.
     pub fn chapter(&mut self, packed: PackedChapter) -> Result<()> {
         let mut archive =
             zip::ZipArchive::new(std::io::Cursor::new(packed.0)).map_err(zip_error)?;
@@ -255,28 +254,30 @@ pub fn plain_body_and_page(
     marks: &[Mark],
 ) -> Result<(RenderedBody, String)> {
     let no_sidenotes = std::collections::HashMap::new();
-    let plain = body::render(&chapter.document, options, marks, &no_sidenotes);
-    let page = chapter_xhtml(i, chapter, input, &plain, RawHtml::Keep)?;
-    let own_html =
-        crate::render::raw_html::has_raw_html(&chapter.document) || input.apparatus.has_raw_html(i);
-    if !own_html || crate::render::xml::problem(&page).is_none() {
-        return Ok((plain, page));
-    }
-    // First only the blocks whose own HTML is not well-formed; then, should
-    // the page still not be (HTML opened in one block, closed in another),
-    // all of the author's HTML.
-    for raw_html in [RawHtml::TextWhereIllFormed, RawHtml::Text] {
+    let render_with = |raw_html| -> Result<(RenderedBody, String)> {
         let options = BodyOptions {
             raw_html,
             ..*options
         };
         let plain = body::render(&chapter.document, &options, marks, &no_sidenotes);
         let page = chapter_xhtml(i, chapter, input, &plain, raw_html)?;
-        if raw_html == RawHtml::Text || crate::render::xml::problem(&page).is_none() {
-            return Ok((plain, page));
-        }
+        Ok((plain, page))
+    };
+    let own_html =
+        crate::render::raw_html::has_raw_html(&chapter.document) || input.apparatus.has_raw_html(i);
+    let well_formed = |page: &str| crate::render::xml::problem(page).is_none();
+    // As written; else without the tags of the blocks whose own HTML is
+    // not well-formed; else, should the page still not be (HTML opened in
+    // one block and closed in another), without any of the author's tags.
+    let (plain, page) = render_with(options.raw_html)?;
+    if !own_html || well_formed(&page) {
+        return Ok((plain, page));
     }
-    unreachable!("the last pass returns")
+    let (plain, page) = render_with(RawHtml::TextWhereIllFormed)?;
+    if well_formed(&page) {
+        return Ok((plain, page));
+    }
+    render_with(RawHtml::Text)
 }
 
 /// A chapter's EPUB page, from its body rendered with notes only (no
