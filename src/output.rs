@@ -79,15 +79,15 @@ impl Staging {
             // that is most of the build's system time (BENCHMARKS.md).
             let old = previous.join(relative);
             if same_bytes(&old, bytes) && fs::hard_link(&old, &path).is_ok() {
-                self.staged(relative, false);
+                self.record(relative, false);
                 return Ok(());
             }
         }
-        self.staged(relative, true);
+        self.record(relative, true);
         fs::write(&path, bytes).map_err(|e| Error::io("write", &path, e))
     }
 
-    fn staged(&self, relative: &str, changed: bool) {
+    fn record(&self, relative: &str, changed: bool) {
         self.staged
             .lock()
             .expect("no writer panicked")
@@ -101,7 +101,7 @@ impl Staging {
             fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
         }
         // Written as it is made, so never compared: counted as changed.
-        self.staged(relative, true);
+        self.record(relative, true);
         fs::File::create(&path).map_err(|e| Error::io("write", &path, e))
     }
 
@@ -110,7 +110,7 @@ impl Staging {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
         }
-        self.staged(relative, true);
+        self.record(relative, true);
         fs::copy(from, &path)
             .map(|_| ())
             .map_err(|e| Error::io("copy", from, e))
