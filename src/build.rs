@@ -49,6 +49,9 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub progress: Option<ProgressSink>,
+    /// Chapters rendered by this process's previous build, for `zhushu
+    /// serve` to render again only what an edit changed.
+    pub render_cache: Option<std::sync::Arc<crate::render::cache::RenderCache>>,
 }
 
 impl BuildOptions {
@@ -69,6 +72,8 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, Duration)>,
     /// What this build changed in the site it replaced.
     pub changes: crate::output::Changes,
+    /// Chapters rendered, rather than taken from the render cache.
+    pub chapters_rendered: usize,
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
@@ -116,7 +121,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             .push((file.to_owned(), offline::digest(bytes)));
         staging.write(file, bytes)
     };
-    let files = pages::render_all(
+    let cache = options.render_cache.as_deref();
+    if let Some(cache) = cache {
+        cache.start();
+    }
+    let keep = |file: &str, digest: [u8; 32]| {
+        let kept = staging.keep(file);
+        if kept {
+            digests
+                .lock()
+                .expect("no writer panicked")
+                .push((file.to_owned(), digest));
+        }
+        kept
+    };
+    let rendered = pages::render_all(
         &edition,
         &mut theme,
         &notes,
@@ -129,10 +148,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             progress: &|done, total| {
                 ProgressSink::tell(progress, Progress::Chapters { done, total })
             },
+            keep: &keep,
+            cache,
         },
     )?;
     lap("render", "write");
-    let mut files = files;
+    let mut files = rendered.files;
     for (relative, source) in &theme.static_files {
         let file = format!("static/{relative}");
         let bytes = std::fs::read(source).map_err(|e| Error::io("read", source, e))?;
@@ -173,6 +194,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         staging.write("sitemap.xml", sitemap::sitemap(base, &files).as_bytes())?;
     }
     let changes = staging.commit()?;
+    if let Some(cache) = cache {
+        cache.promote();
+    }
     lap("write", "done");
 
     Ok(BuildReport {
@@ -182,6 +206,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         static_files: theme.static_files.len(),
         timings,
         changes,
+        chapters_rendered: rendered.chapters_rendered,
     })
 }
 

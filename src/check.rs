@@ -178,7 +178,7 @@ fn render_into_scratch(options: &CheckOptions, theme: &str) -> Result<()> {
         theme: Some(theme.to_owned()),
         base_url: None,
         drafts: options.drafts,
-        progress: None,
+        ..BuildOptions::default()
     });
     let _ = std::fs::remove_dir_all(&scratch);
     result.map(|_| ())

@@ -91,6 +91,7 @@ pub fn render_chapter(text: &str) -> Option<String> {
         slug,
         number: 1,
         document,
+        source_digest: 0,
     };
     let language = if Language::detect(body) == Language::Chinese {
         "zh-CN"

@@ -229,6 +229,7 @@ fn load_chapter(root: &Path, path: &Path) -> Result<Chapter> {
         slug,
         number: 0,
         document: markdown::parse(body),
+        source_digest: crate::render::cache::key(|h| std::hash::Hash::hash(&text, h)),
     })
 }
 

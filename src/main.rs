@@ -192,6 +192,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                 base_url: base_url.clone(),
                 drafts: edition.drafts,
                 progress: bar.as_ref().map(|(sink, _)| sink.clone()),
+                render_cache: None,
             });
             if let Some((_, bar)) = &bar {
                 bar.finish_and_clear();
@@ -309,9 +310,16 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                         open_in_browser(url);
                     }
                 }
-                zhushu::serve::ServeEvent::Built { pages, took } => {
+                zhushu::serve::ServeEvent::Built {
+                    pages,
+                    rendered: (rendered, chapters),
+                    took,
+                } => {
                     if !quiet {
-                        eprintln!("built {pages} pages in {} ms", took.as_millis());
+                        eprintln!(
+                            "built {pages} pages in {} ms ({rendered} of {chapters} chapters rendered)",
+                            took.as_millis()
+                        );
                     }
                 }
                 zhushu::serve::ServeEvent::Failed(error) => {
@@ -329,7 +337,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                         theme: edition.theme.clone(),
                         base_url: None,
                         drafts: edition.drafts,
-                        progress: None,
+                        ..Default::default()
                     },
                     address: std::net::SocketAddr::new(*bind, *port),
                 },

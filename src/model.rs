@@ -27,6 +27,9 @@ pub struct Chapter {
     /// Position in reading order, from 1.
     pub number: usize,
     pub document: Document,
+    /// A hash of the file's text, by which `zhushu serve` knows a chapter
+    /// it rendered before (`render::cache`).
+    pub source_digest: u64,
 }
 
 /// A chapter's YAML front matter.

@@ -94,6 +94,24 @@ impl Staging {
             .push((relative.to_owned(), changed));
     }
 
+    /// Links `relative` from the previous site, whose file is known to hold
+    /// the bytes this build would write (`render::cache`); false when there
+    /// is no such file.
+    pub fn keep(&self, relative: &str) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(relative);
+        let path = self.dir.join(relative);
+        let linked = fs::symlink_metadata(&old).is_ok_and(|m| m.is_file())
+            && path.parent().is_none_or(|p| fs::create_dir_all(p).is_ok())
+            && fs::hard_link(&old, &path).is_ok();
+        if linked {
+            self.record(relative, false);
+        }
+        linked
+    }
+
     /// A new file at `relative`, for output written as it is made.
     pub fn create(&self, relative: &str) -> Result<fs::File> {
         let path = self.dir.join(relative);

@@ -385,6 +385,7 @@ mod tests {
                 slug: format!("c{i}"),
                 number: i + 1,
                 document: parse(body),
+                source_digest: 0,
             });
         }
         let texts: Vec<String> = suggest(&edition, None)

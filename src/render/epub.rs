@@ -229,7 +229,18 @@ impl EpubWriter {
 /// thread that rendered the chapter, since the EPUB itself is written on
 /// one thread (at 10,000 chapters, deflating there took a second while the
 /// other core waited).
+#[derive(Clone)]
 pub struct PackedChapter(Vec<u8>);
+
+impl PackedChapter {
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
 
 pub fn pack_chapter(slug: &str, xhtml: &str) -> Result<PackedChapter> {
     let mut zip = Zip {

@@ -2,6 +2,7 @@
 //! machine-readable companions (sitemap).
 
 pub mod body;
+pub mod cache;
 pub mod epub;
 pub mod glossary;
 pub mod highlight;

@@ -99,6 +99,17 @@ impl<'a> Apparatus<'a> {
             .collect()
     }
 
+    /// Feeds a chapter's stand-off notes (anchors, notes and their HTML)
+    /// to the render cache's key.
+    pub fn feed_notes(&self, index: usize, hasher: &mut std::hash::DefaultHasher) {
+        use std::hash::Hash;
+        for anchor in &self.by_chapter[index] {
+            crate::render::cache::feed_debug(hasher, anchor);
+            crate::render::cache::feed_debug(hasher, &self.notes[anchor.note]);
+            self.html[anchor.note].hash(hasher);
+        }
+    }
+
     /// Whether one of the chapter's stand-off notes holds raw HTML.
     pub fn has_raw_html(&self, index: usize) -> bool {
         self.by_chapter[index].iter().any(|a| {

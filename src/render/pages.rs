@@ -13,6 +13,7 @@ use crate::enrich::quotations::Quotation;
 use crate::model::{Author, Chapter, Edition};
 use crate::render::body::Mark;
 use crate::render::body::{self, BodyOptions};
+use crate::render::cache::{self, RenderCache};
 use crate::render::epub::{self, EpubInput, EpubWriter};
 use crate::render::glossary::GlossaryIndex;
 use crate::render::glossary::Stretch;
@@ -20,6 +21,7 @@ use crate::render::notes::{self as apparatus, Apparatus, NoteRecord, NoteView};
 use crate::render::print::{self, PrintWriter, Targets};
 use crate::render::quotations::QuotationIndex;
 use crate::theme::{Theme, template_error};
+use std::hash::Hash;
 
 #[derive(Serialize)]
 struct EditionView<'a> {
@@ -100,6 +102,18 @@ pub struct Sinks<'a> {
     pub create: &'a dyn Fn(&str) -> Result<std::fs::File>,
     /// Chapters rendered so far, of all.
     pub progress: &'a dyn Fn(usize, usize),
+    /// Links a file unchanged from the previous site, with its digest;
+    /// false when it cannot.
+    pub keep: &'a (dyn Fn(&str, [u8; 32]) -> bool + Sync),
+    /// Chapters rendered by the previous build (`zhushu serve` only).
+    pub cache: Option<&'a RenderCache>,
+}
+
+/// The files written, and how many chapters were rendered rather than
+/// taken from the cache.
+pub struct Rendered {
+    pub files: Vec<String>,
+    pub chapters_rendered: usize,
 }
 
 /// A rendered page: its file name in the site and its bytes.
@@ -120,11 +134,13 @@ pub fn render_all(
     quotations: &[Quotation],
     glossary: (Option<&Glossary>, &[GlossaryPlace]),
     sinks: Sinks,
-) -> Result<Vec<String>> {
+) -> Result<Rendered> {
     let Sinks {
         write,
         create,
         progress,
+        keep,
+        cache,
     } = sinks;
     let language = &edition.config.language;
     let strings = &theme.strings;
@@ -270,6 +286,31 @@ pub fn render_all(
     };
     let epub_file = epub::file_name(edition);
     let mut epub_writer = EpubWriter::start(&epub_input, create(&epub_file)?)?;
+    // What every chapter's rendering reads beyond the chapter itself.
+    let edition_key = cache.map(|_| {
+        cache::key(|h| {
+            env!("CARGO_PKG_VERSION").hash(h);
+            cache::feed_debug(h, &edition.config);
+            theme.name.hash(h);
+            for (name, template) in &theme.templates {
+                name.hash(h);
+                template.source.hash(h);
+            }
+            theme.strings.to_string().hash(h);
+            theme.stylesheets.hash(h);
+            theme.print_stylesheets.hash(h);
+            theme.scripts.hash(h);
+            cache::feed_debug(h, &theme.writing_mode);
+            theme.static_files.keys().for_each(|f| f.hash(h));
+            serde_json::to_string(&entries).ok().hash(h);
+            serde_json::to_string(&back_matter).ok().hash(h);
+            for chapter in &edition.chapters {
+                chapter.file.hash(h);
+                chapter.slug.hash(h);
+            }
+        })
+    });
+    let chapters_rendered = std::sync::atomic::AtomicUsize::new(0);
     // In batches, so that the print edition and the EPUB take the pieces in
     // order while only a batch of them is held in memory.
     let mut records = Vec::new();
@@ -279,6 +320,27 @@ pub fn render_all(
             .enumerate()
             .map(|(k, chapter)| {
                 let i = batch * BATCH + k;
+                let file = page_file(&chapter.slug);
+                let key = edition_key.map(|edition_key| {
+                    cache::key(|h| {
+                        edition_key.hash(h);
+                        i.hash(h);
+                        chapter.source_digest.hash(h);
+                        cache::feed_debug(h, &apparatus.marks(i, chapter));
+                        apparatus.feed_notes(i, h);
+                        cache::feed_debug(h, &quotation_index.marks(i));
+                        cache::feed_debug(h, &glossary_index.marks(i));
+                    })
+                });
+                if let (Some(cache), Some(key)) = (cache, key) {
+                    if let Some(hit) = cache.get(&file, key) {
+                        if keep(&file, hit.digest) {
+                            cache.put(file.clone(), hit.clone());
+                            return Ok((file, hit.records, hit.piece, hit.xhtml));
+                        }
+                    }
+                }
+                chapters_rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let prev = i.checked_sub(1).map(|j| &entries[j]);
                 let next = entries.get(i + 1);
                 let neighbours = (prev, next);
@@ -294,6 +356,16 @@ pub fn render_all(
                     (targets, &epub_input),
                 )?;
                 write(&rendered.page.file, rendered.page.html.as_bytes())?;
+                if let (Some(cache), Some(key)) = (cache, key) {
+                    let cached = cache::Cached {
+                        key,
+                        digest: crate::render::offline::digest(rendered.page.html.as_bytes()),
+                        records: rendered.records.clone(),
+                        piece: rendered.piece.clone(),
+                        xhtml: rendered.xhtml.clone(),
+                    };
+                    cache.put(rendered.page.file.clone(), cached);
+                }
                 Ok((
                     rendered.page.file,
                     rendered.records,
@@ -354,7 +426,10 @@ pub fn render_all(
         file: "data/notes.json".to_owned(),
         html: apparatus::notes_json(&records),
     })?;
-    Ok(files.into_inner())
+    Ok(Rendered {
+        files: files.into_inner(),
+        chapters_rendered: chapters_rendered.into_inner(),
+    })
 }
 
 /// Chapters rendered together before the print edition and the EPUB take

@@ -26,7 +26,12 @@ pub struct ServeOptions {
 /// What `serve` reports as it goes, for the command line to print.
 pub enum ServeEvent<'a> {
     Listening(&'a str),
-    Built { pages: usize, took: Duration },
+    Built {
+        pages: usize,
+        /// Chapters rendered again, of all (the others were unchanged).
+        rendered: (usize, usize),
+        took: Duration,
+    },
     Failed(&'a Error),
 }
 
@@ -35,6 +40,14 @@ pub enum ServeEvent<'a> {
 const SETTLE: Duration = Duration::from_millis(10);
 
 pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Result<()> {
+    // Between rebuilds, the chapters an edit did not touch are not
+    // rendered again.
+    let mut options = options.clone();
+    options
+        .build
+        .render_cache
+        .get_or_insert_with(Default::default);
+    let options = &options;
     let site = options.build.output_folder();
     let hub = Hub::new(State::Built {
         generation: 0,
@@ -77,6 +90,7 @@ fn rebuild(options: &BuildOptions, hub: &Hub, report: &(dyn Fn(ServeEvent) + Syn
         Ok(built) => {
             report(ServeEvent::Built {
                 pages: built.pages,
+                rendered: (built.chapters_rendered, built.chapters),
                 took: started.elapsed(),
             });
             hub.publish(State::Built {

@@ -1,0 +1,102 @@
+//! Chapters rendered by the previous build in this process, for `zhushu
+//! serve`: after an edit, a chapter whose inputs are all unchanged is not
+//! rendered again; its page is linked from the previous site and its print
+//! piece, EPUB page and note records are taken from here.
+//!
+//! A chapter's key hashes everything its rendering reads: the edition's
+//! settings, the theme (templates, strings, files), the contents (every
+//! chapter's entry, so neighbours' titles and the table of contents), the
+//! back matter, and the chapter's own source text, notes and quotation and
+//! glossary marks (which carry their popovers' text). A change anywhere in
+//! the edition-wide part renders every chapter again. `zhushu build` never
+//! uses the cache; tests/serve.rs checks that builds through it give the
+//! same bytes as fresh ones.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Mutex;
+
+use crate::render::epub::PackedChapter;
+use crate::render::notes::NoteRecord;
+
+/// What one chapter's rendering gave, under its key.
+#[derive(Clone)]
+pub(crate) struct Cached {
+    pub key: u64,
+    /// The page's digest, for the build's version (the offline cache).
+    pub digest: [u8; 32],
+    pub records: Vec<NoteRecord>,
+    pub piece: Option<String>,
+    pub xhtml: PackedChapter,
+}
+
+impl Cached {
+    fn size(&self) -> usize {
+        self.piece.as_ref().map_or(0, String::len) + self.xhtml.len() + 512 * self.records.len()
+    }
+}
+
+/// Held by `zhushu serve` across its builds.
+#[derive(Default)]
+pub struct RenderCache {
+    /// What the last committed build rendered, by page file.
+    current: Mutex<HashMap<String, Cached>>,
+    /// What the build under way rendered (or took), and its size.
+    next: Mutex<(HashMap<String, Cached>, usize)>,
+}
+
+/// Above this, chapters are not kept: a large edition's pieces would
+/// otherwise double the server's memory.
+const BUDGET: usize = 256 << 20;
+
+impl std::fmt::Debug for RenderCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let chapters = self.current.lock().map_or(0, |c| c.len());
+        write!(f, "RenderCache({chapters} chapters)")
+    }
+}
+
+impl RenderCache {
+    pub fn new() -> RenderCache {
+        RenderCache::default()
+    }
+
+    /// A build begins: what an abandoned one gathered is dropped.
+    pub(crate) fn start(&self) {
+        *self.next.lock().expect("cache lock") = (HashMap::new(), 0);
+    }
+
+    pub(crate) fn get(&self, page: &str, key: u64) -> Option<Cached> {
+        let current = self.current.lock().expect("cache lock");
+        current.get(page).filter(|c| c.key == key).cloned()
+    }
+
+    pub(crate) fn put(&self, page: String, cached: Cached) {
+        let mut next = self.next.lock().expect("cache lock");
+        let size = cached.size();
+        if next.1 + size <= BUDGET {
+            next.1 += size;
+            next.0.insert(page, cached);
+        }
+    }
+
+    /// The build was committed: its chapters are the ones on disk now.
+    pub(crate) fn promote(&self) {
+        let (next, _) = std::mem::take(&mut *self.next.lock().expect("cache lock"));
+        *self.current.lock().expect("cache lock") = next;
+    }
+}
+
+/// A 64-bit key over whatever `parts` feeds it (SipHash with fixed keys:
+/// the same inputs give the same key in every build).
+pub(crate) fn key(parts: impl FnOnce(&mut DefaultHasher)) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    parts(&mut hasher);
+    hasher.finish()
+}
+
+/// Feeds a value's debug form: marks and notes carry no `Hash` of their
+/// own, and their debug form shows every field.
+pub(crate) fn feed_debug(hasher: &mut DefaultHasher, value: &impl std::fmt::Debug) {
+    format!("{value:?}").hash(hasher);
+}

@@ -1,0 +1,170 @@
+//! `zhushu serve` renders again only the chapters an edit changed
+//! (`render::cache`). The proof that it may: after each of a series of
+//! edits of different kinds, a build through the cache gives the same bytes
+//! as a fresh build, file for file, and renders no more than it must.
+
+mod common;
+
+use std::path::Path;
+use std::sync::Arc;
+
+use zhushu::build::{BuildOptions, BuildReport, build};
+use zhushu::render::cache::RenderCache;
+
+fn build_into(root: &Path, output: &Path, cache: Option<&Arc<RenderCache>>) -> BuildReport {
+    build(&BuildOptions {
+        root: root.to_owned(),
+        output: Some(output.to_owned()),
+        render_cache: cache.cloned(),
+        ..BuildOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+/// The cached build's site, and a fresh build's of the same edition, hold
+/// the same files with the same bytes.
+fn assert_same_as_fresh(root: &Path, cached_site: &Path, step: &str) {
+    let fresh = tempfile::tempdir().unwrap();
+    build_into(root, &fresh.path().join("site"), None);
+    let cached = common::snapshot(cached_site);
+    let fresh = common::snapshot(&fresh.path().join("site"));
+    let names =
+        |s: &std::collections::BTreeMap<String, Vec<u8>>| s.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&cached), names(&fresh), "{step}: the same files");
+    for (file, bytes) in &fresh {
+        assert!(
+            cached[file] == *bytes,
+            "{step}: {file} differs from a fresh build"
+        );
+    }
+}
+
+#[test]
+fn builds_through_the_render_cache_give_the_bytes_of_fresh_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::copy_dir(&common::repo_root().join("content"), &root.join("content"));
+    common::copy_dir(&common::repo_root().join("themes"), &root.join("themes"));
+    let site = root.join("site");
+    let cache = Arc::new(RenderCache::new());
+    let chapters = std::fs::read_dir(root.join("content/chapters"))
+        .unwrap()
+        .count();
+
+    let first = build_into(root, &site, Some(&cache));
+    assert_eq!(
+        first.chapters_rendered, chapters,
+        "the first build renders all"
+    );
+
+    let again = build_into(root, &site, Some(&cache));
+    assert_eq!(
+        again.chapters_rendered, 0,
+        "nothing changed, nothing rendered"
+    );
+    assert_same_as_fresh(root, &site, "no edit");
+
+    // A word in one chapter's paragraph.
+    let third = "content/chapters/03-xi-jin-ping-zong-shu-ji-guan-yu-ban-gong.md";
+    edit(root, third, "在不同时期", "在不同的时期");
+    let report = build_into(root, &site, Some(&cache));
+    assert_eq!(report.chapters_rendered, 1, "only the edited chapter");
+    assert_same_as_fresh(root, &site, "a paragraph edited");
+
+    // A stand-off note's text: its chapter, and only it.
+    edit(
+        root,
+        "content/notes/sources.yaml",
+        "出处待考。",
+        "出处仍待考。",
+    );
+    let report = build_into(root, &site, Some(&cache));
+    assert_eq!(report.chapters_rendered, 1, "only the note's chapter");
+    assert_same_as_fresh(root, &site, "a note edited");
+
+    // A glossary definition: the chapters where the term stands.
+    let glossary = std::fs::read_to_string(root.join("content/glossary.yaml")).unwrap();
+    let definition = glossary
+        .lines()
+        .skip_while(|l| !l.contains("definition:"))
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_owned();
+    edit(
+        root,
+        "content/glossary.yaml",
+        &definition,
+        &format!("{definition}（补）"),
+    );
+    let report = build_into(root, &site, Some(&cache));
+    assert!(
+        report.chapters_rendered < chapters,
+        "{}",
+        report.chapters_rendered
+    );
+    assert_same_as_fresh(root, &site, "a glossary definition edited");
+
+    // A title: every page lists the contents, so every chapter.
+    edit(root, third, "title: ", "title: 新题·");
+    let report = build_into(root, &site, Some(&cache));
+    assert_eq!(report.chapters_rendered, chapters);
+    assert_same_as_fresh(root, &site, "a title edited");
+
+    // A chapter removed.
+    std::fs::remove_file(root.join(third)).unwrap();
+    std::fs::write(
+        root.join("content/notes/sources.yaml"),
+        strip_notes_of(root, "xi-jin-ping-zong-shu-ji-guan-yu-ban-gong"),
+    )
+    .unwrap();
+    build_into(root, &site, Some(&cache));
+    assert_same_as_fresh(root, &site, "a chapter removed");
+
+    // A failed build leaves the cache as the site on disk: the next good
+    // build still matches a fresh one.
+    edit(root, "content/edition.yaml", "title:", "title: [");
+    assert!(
+        build(&BuildOptions {
+            root: root.to_owned(),
+            output: Some(site.clone()),
+            render_cache: Some(cache.clone()),
+            ..BuildOptions::default()
+        })
+        .is_err()
+    );
+    edit(root, "content/edition.yaml", "title: [", "title:");
+    build_into(root, &site, Some(&cache));
+    assert_same_as_fresh(root, &site, "after a failed build");
+}
+
+/// sources.yaml without the notes of chapter `slug`.
+fn strip_notes_of(root: &Path, slug: &str) -> String {
+    let text = std::fs::read_to_string(root.join("content/notes/sources.yaml")).unwrap();
+    let mut kept = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.starts_with("  - ") {
+            skipping = false;
+        }
+        if line.trim() == format!("chapter: {slug}") {
+            skipping = true;
+            // Drop the item's first line, already kept.
+            let start = kept[..kept.len() - 1].rfind('\n').map_or(0, |i| i + 1);
+            kept.truncate(start);
+            continue;
+        }
+        if !skipping {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    kept
+}
