@@ -17,6 +17,9 @@ pub struct Apparatus<'a> {
     notes: &'a [LoadedNote],
     /// Per stand-off note: its block HTML (type-specific lead included).
     html: Vec<String>,
+    /// Per stand-off note: whether its Markdown holds raw HTML (parsed
+    /// once here, not for every chapter's EPUB page).
+    raw_html: Vec<bool>,
     /// Per chapter: (anchor, unit id) of its stand-off notes.
     by_chapter: Vec<Vec<&'a Anchor>>,
     strings: &'a serde_json::Value,
@@ -74,9 +77,18 @@ impl<'a> Apparatus<'a> {
             .iter()
             .map(|loaded| standoff_html(&loaded.note, strings, RawHtml::Keep))
             .collect();
+        let raw_html = notes
+            .iter()
+            .map(|loaded| {
+                let events: Vec<_> =
+                    Parser::new_ext(&loaded.note.body, markdown::options()).collect();
+                crate::render::raw_html::events_have_raw_html(&events)
+            })
+            .collect();
         Apparatus {
             notes,
             html,
+            raw_html,
             by_chapter,
             strings,
         }
@@ -99,24 +111,19 @@ impl<'a> Apparatus<'a> {
             .collect()
     }
 
-    /// Feeds a chapter's stand-off notes (anchors, notes and their HTML)
-    /// to the render cache's key.
+    /// Feeds a chapter's stand-off notes (anchors and notes; their HTML
+    /// follows from these and the UI strings, which the edition's part of
+    /// the key holds) to the render cache's key.
     pub fn feed_notes(&self, index: usize, hasher: &mut std::hash::DefaultHasher) {
-        use std::hash::Hash;
         for anchor in &self.by_chapter[index] {
             crate::render::cache::feed_debug(hasher, anchor);
             crate::render::cache::feed_debug(hasher, &self.notes[anchor.note]);
-            self.html[anchor.note].hash(hasher);
         }
     }
 
     /// Whether one of the chapter's stand-off notes holds raw HTML.
     pub fn has_raw_html(&self, index: usize) -> bool {
-        self.by_chapter[index].iter().any(|a| {
-            let events: Vec<_> =
-                Parser::new_ext(&self.notes[a.note].note.body, markdown::options()).collect();
-            crate::render::raw_html::events_have_raw_html(&events)
-        })
+        self.by_chapter[index].iter().any(|a| self.raw_html[a.note])
     }
 
     /// The inline form of each of the chapter's notes, for sidenotes.
