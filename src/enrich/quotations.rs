@@ -82,13 +82,62 @@ pub struct Occurrence {
     pub quoted: bool,
 }
 
+/// What kind of recurrence a cluster is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Somebody's words repeated: a sentence, a clause or a saying.
+    Quotation,
+    /// A short enumeration or paired coinage (清、慎、勤; “前哨”“后院”).
+    Formula,
+}
+
+/// Why a cluster was kept: what `zhushu quotations review` shows, and what
+/// its doubt is computed from.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Evidence {
+    /// Stands in quotation marks in at least one place.
+    pub quoted: bool,
+    /// Introduced by a reporting verb (指出, said) in at least one place.
+    pub reported: bool,
+    /// Begins and ends at clause boundaries in at least one place.
+    pub bounded: bool,
+    /// Length of the longest aligned witness, in tokens.
+    pub tokens: usize,
+    /// How many times the rest of the edition's text would let the words
+    /// recur by chance (a Markov model of its n-grams, the passage's own
+    /// places left out); the smaller, the surer.
+    pub chance: f64,
+    /// Set by an editor's decision in content/quotations.yaml.
+    pub decided: bool,
+}
+
+impl Evidence {
+    /// 0 (sure) to 1 (doubtful): what `zhushu quotations review` sorts by.
+    pub fn doubt(&self) -> f64 {
+        if self.decided {
+            return 0.0;
+        }
+        let mut doubt = (self.chance.max(1e-12).log10() + 12.0) / 12.0;
+        if self.quoted || self.reported {
+            doubt *= 0.5;
+        }
+        if !self.bounded {
+            doubt = doubt * 0.5 + 0.5;
+        }
+        doubt.clamp(0.0, 1.0)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Quotation {
+    pub kind: Kind,
     /// In reading order of the edition.
     pub occurrences: Vec<Occurrence>,
     /// Index into `occurrences`: the earliest dated piece in which the
     /// passage is not itself quoted, else the earliest.
     pub origin: usize,
+    pub evidence: Evidence,
 }
 
 impl Quotation {
@@ -736,8 +785,17 @@ fn quotation(
         .min_by_key(|&i| key(&occurrences[i]))
         .or_else(|| (0..occurrences.len()).min_by_key(|&i| key(&occurrences[i])))?;
     Some(Quotation {
+        kind: Kind::Quotation,
         occurrences,
         origin,
+        evidence: Evidence {
+            quoted,
+            reported,
+            bounded: false,
+            tokens,
+            chance: 0.0,
+            decided: false,
+        },
     })
 }
 
