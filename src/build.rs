@@ -74,6 +74,19 @@ pub struct BuildReport {
     pub changes: crate::output::Changes,
     /// Chapters rendered, rather than taken from the render cache.
     pub chapters_rendered: usize,
+    /// What the build did beside the site and should be told: leftovers of
+    /// stopped builds removed, a site put back (`output::tidy`).
+    pub notices: Vec<String>,
+}
+
+/// Checks that the output may be written (not over the sources) and tidies
+/// what builds that were stopped left beside it (`output::tidy`); returns
+/// what that did, in words. `build` does this first itself; a caller that
+/// wants those words even if the build then fails calls it before.
+pub fn prepare_output(options: &BuildOptions) -> Result<Vec<String>> {
+    let output = options.output_folder();
+    check_output_outside_content(&options.root, &output)?;
+    Ok(crate::output::tidy(&output))
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport> {
@@ -89,7 +102,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let root = &options.root;
     let output = options.output_folder();
-    check_output_outside_content(root, &output)?;
+    let mut notices = prepare_output(options)?;
     let edition = load::load(root, options.drafts)?;
     lap("load", "notes");
     let notes = enrich::notes::load(root)?;
@@ -193,7 +206,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             .collect();
         staging.write("sitemap.xml", sitemap::sitemap(base, &files).as_bytes())?;
     }
-    let changes = staging.commit()?;
+    let committed = staging.commit()?;
+    notices.extend(committed.notices);
     if let Some(cache) = cache {
         cache.promote();
     }
@@ -205,8 +219,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         pages: files.iter().filter(|f| f.ends_with(".html")).count(),
         static_files: theme.static_files.len(),
         timings,
-        changes,
+        changes: committed.changes,
         chapters_rendered: rendered.chapters_rendered,
+        notices,
     })
 }
 

@@ -185,7 +185,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
             base_url,
         } => {
             let bar = (!cli.quiet).then(progress_bar);
-            let report = zhushu::build(&zhushu::BuildOptions {
+            let options = zhushu::BuildOptions {
                 root: edition.root.clone(),
                 output: output.clone(),
                 theme: edition.theme.clone(),
@@ -193,11 +193,19 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                 drafts: edition.drafts,
                 progress: bar.as_ref().map(|(sink, _)| sink.clone()),
                 render_cache: None,
-            });
+            };
+            // Told before the build, which may yet fail.
+            for notice in zhushu::build::prepare_output(&options)? {
+                note(cli, &notice);
+            }
+            let report = zhushu::build(&options);
             if let Some((_, bar)) = &bar {
                 bar.finish_and_clear();
             }
             let report = report?;
+            for notice in &report.notices {
+                note(cli, notice);
+            }
             if cli.verbose {
                 for (stage, time) in &report.timings {
                     eprintln!("{stage:>8}: {:.1} ms", time.as_secs_f64() * 1000.0);
@@ -322,11 +330,17 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                         );
                     }
                 }
-                zhushu::serve::ServeEvent::Failed(error) => {
-                    eprintln!(
-                        "{error}
-(the last good site is still served)"
-                    );
+                zhushu::serve::ServeEvent::Failed { error, served } => {
+                    if served {
+                        eprintln!("{error}\n(the last good site is still served)");
+                    } else {
+                        eprintln!("{error}");
+                    }
+                }
+                zhushu::serve::ServeEvent::Notice(notice) => {
+                    if !quiet {
+                        eprintln!("note: {notice}");
+                    }
                 }
             };
             zhushu::serve::serve(
@@ -427,6 +441,13 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Something the build did beside the site, worth a line unless `-q`.
+fn note(cli: &Cli, notice: &str) {
+    if !cli.quiet {
+        eprintln!("note: {notice}");
+    }
 }
 
 fn count(n: usize, noun: &str) -> String {

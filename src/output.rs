@@ -2,15 +2,27 @@
 //! the output, which replaces the output only once the whole build has
 //! succeeded. A folder is only ever replaced if zhushu made it (it holds
 //! the marker file), so a mistyped `--output` cannot delete a user's files.
+//! The swap itself, and what an interrupted one leaves, is `swap`'s.
+
+mod swap;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Error, Result};
 
+pub use swap::tidy;
+
 /// Present in every site zhushu writes; its absence protects other folders.
 pub const MARKER: &str = ".zhushu-site";
 const MARKER_TEXT: &str = "This folder was written by zhushu; `zhushu build` replaces it whole.\n";
+
+/// Whether `dir` is a site zhushu made (or a folder a build is writing):
+/// it holds the marker, a file and not a link. Nothing else is replaced,
+/// removed or served.
+pub fn is_site(dir: &Path) -> bool {
+    fs::symlink_metadata(dir.join(MARKER)).is_ok_and(|m| m.is_file())
+}
 
 pub struct Staging {
     output: PathBuf,
@@ -23,6 +35,14 @@ pub struct Staging {
     /// the pages that show it.
     staged: std::sync::Mutex<Vec<(String, bool)>>,
     committed: bool,
+}
+
+/// A site put in place: what changed, and anything worth saying about the
+/// swap (a previous site that could not be removed).
+#[derive(Debug)]
+pub struct Committed {
+    pub changes: Changes,
+    pub notices: Vec<String>,
 }
 
 /// What a rebuild changed in the site, against the site it replaced.
@@ -39,31 +59,24 @@ impl Staging {
     /// Checks that `output` may be replaced and opens a staging folder.
     pub fn open(output: &Path) -> Result<Staging> {
         check_replaceable(output)?;
-        let parent = match output.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-            _ => PathBuf::from("."),
-        };
+        let (parent, name) = swap::parent_and_name(output).ok_or_else(|| {
+            Error::new(format!("`{}` cannot be an output folder", output.display()))
+        })?;
         fs::create_dir_all(&parent).map_err(|e| Error::io("create", &parent, e))?;
-        let name = output
-            .file_name()
-            .ok_or_else(|| {
-                Error::new(format!("`{}` cannot be an output folder", output.display()))
-            })?
-            .to_string_lossy()
-            .into_owned();
-        let dir = parent.join(format!(".{name}.zhushu-staging-{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| Error::io("clear", &dir, e))?;
-        }
+        let dir = swap::staging_path(&parent, &name);
         fs::create_dir(&dir).map_err(|e| Error::io("create", &dir, e))?;
-        let previous = output.join(MARKER).is_file().then(|| output.to_owned());
-        Ok(Staging {
+        let staging = Staging {
             output: output.to_owned(),
+            previous: is_site(output).then(|| output.to_owned()),
             dir,
-            previous,
             staged: std::sync::Mutex::new(Vec::new()),
             committed: false,
-        })
+        };
+        // Marked from the start, as unfinished: if this process is killed,
+        // the next build knows the folder for one of its own, to remove.
+        let marker = staging.dir.join(MARKER);
+        fs::write(&marker, swap::BUILDING_TEXT).map_err(|e| Error::io("write", &marker, e))?;
+        Ok(staging)
     }
 
     /// Writes `bytes` at `relative` (a `/`-separated path made by zhushu).
@@ -136,26 +149,20 @@ impl Staging {
 
     /// Puts the staged site in place of the output folder, and tells what
     /// changed.
-    pub fn commit(mut self) -> Result<Changes> {
-        self.write(MARKER, MARKER_TEXT.as_bytes())?;
+    pub fn commit(mut self) -> Result<Committed> {
+        // The marker's final words say the site is complete: written
+        // afresh (never through a link to the previous site's).
+        let marker = self.dir.join(MARKER);
+        fs::remove_file(&marker).map_err(|e| Error::io("write", &marker, e))?;
+        fs::write(&marker, MARKER_TEXT).map_err(|e| Error::io("write", &marker, e))?;
         let changes = self.changes();
         // Checked again: the folder may have changed while we built.
         check_replaceable(&self.output)?;
-        let retired = self.dir.with_extension("old");
-        if self.output.exists() {
-            fs::rename(&self.output, &retired)
-                .map_err(|e| Error::io("move aside", &self.output, e))?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.output) {
-            // Put the previous site back rather than leave none.
-            let _ = fs::rename(&retired, &self.output);
-            return Err(Error::io("move into place", &self.output, e));
-        }
+        let mut notices = Vec::new();
+        swap::swap_into_place(&self.dir, &self.output, &mut notices)
+            .map_err(|e| Error::io("move into place", &self.output, e))?;
         self.committed = true;
-        if retired.exists() {
-            fs::remove_dir_all(&retired).map_err(|e| Error::io("remove", &retired, e))?;
-        }
-        Ok(changes)
+        Ok(Committed { changes, notices })
     }
 
     fn changes(&self) -> Changes {
@@ -176,7 +183,7 @@ impl Staging {
             .into_iter()
             .flatten()
         {
-            if entry.file_type().is_dir() {
+            if entry.file_type().is_dir() || entry.depth() == 1 && entry.file_name() == MARKER {
                 continue;
             }
             let Ok(relative) = entry.path().strip_prefix(previous) else {
@@ -245,7 +252,7 @@ fn check_replaceable(output: &Path) -> Result<()> {
         .map_err(|e| Error::io("read", output, e))?
         .next()
         .is_none();
-    if empty || output.join(MARKER).is_file() {
+    if empty || is_site(output) {
         return Ok(());
     }
     Err(Error::new(format!(
@@ -324,7 +331,7 @@ mod tests {
         let stage = Staging::open(&out).unwrap();
         stage.write("same.html", b"unchanged").unwrap();
         stage.write("edited.html", b"after").unwrap();
-        let changes = stage.commit().unwrap();
+        let changes = stage.commit().unwrap().changes;
         assert_eq!(changes, Changes::Files(vec!["edited.html".to_owned()]));
         assert_eq!(inode("same.html"), same, "unchanged bytes are linked");
         assert_ne!(inode("edited.html"), edited, "changed bytes are written");
@@ -359,7 +366,11 @@ mod tests {
         stage.write("a.html", b"a").unwrap();
         stage.write("gone.html", b"soon gone").unwrap();
         stage.write("static/style.css", b"p {}").unwrap();
-        assert_eq!(stage.commit().unwrap(), Changes::All, "a first build");
+        assert_eq!(
+            stage.commit().unwrap().changes,
+            Changes::All,
+            "a first build"
+        );
 
         let stage = Staging::open(&out).unwrap();
         stage.write("a.html", b"a").unwrap();
@@ -370,7 +381,7 @@ mod tests {
         let streamed = stage.create("print.html").unwrap();
         drop(streamed);
         assert_eq!(
-            stage.commit().unwrap(),
+            stage.commit().unwrap().changes,
             Changes::Files(
                 ["gone.html", "new.html", "print.html", "static/style.css"]
                     .map(String::from)

@@ -33,9 +33,12 @@ fn fails_cleanly(spoil: impl FnOnce(&Path), expected: &[&str]) -> String {
     let leftovers: Vec<_> = fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("zhushu-staging"))
+        .filter(|n| n.contains(".zhushu-") || n.ends_with(".old"))
         .collect();
-    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+    assert!(
+        leftovers.is_empty(),
+        "staging or swap folders left behind: {leftovers:?}"
+    );
     message
 }
 

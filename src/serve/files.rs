@@ -1,5 +1,7 @@
 //! Which file a request names, refused when it would lead outside the
-//! site: `..` in any spelling, hidden files, symlinks that point out.
+//! site: `..` in any spelling, hidden files, symlinks that point out; and
+//! every request refused while the folder served is not a site zhushu
+//! built (it has no marker), whatever has taken its place.
 
 use std::path::{Path, PathBuf};
 
@@ -10,10 +12,18 @@ pub enum Refusal {
     /// Not a path zhushu will read (a `..`, a backslash, a NUL, bad UTF-8).
     Forbidden,
     NotFound,
+    /// The folder served holds no site zhushu built (no `.zhushu-site`).
+    NoSite,
 }
 
 /// The file under `site` that the URL path names (`/` is `index.html`).
 pub fn resolve(site: &Path, url: &str) -> Result<PathBuf, Refusal> {
+    // Judged at every request: between two, the site may have been
+    // replaced, removed, or swapped for a folder zhushu did not make.
+    let site = site.canonicalize().map_err(|_| Refusal::NoSite)?;
+    if !crate::output::is_site(&site) {
+        return Err(Refusal::NoSite);
+    }
     let path = url.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_decode_str(path)
         .decode_utf8()
@@ -38,7 +48,6 @@ pub fn resolve(site: &Path, url: &str) -> Result<PathBuf, Refusal> {
     // A symlink inside the site may still lead out of it: judge where the
     // path really ends.
     let real = file.canonicalize().map_err(|_| Refusal::NotFound)?;
-    let site = site.canonicalize().map_err(|_| Refusal::NotFound)?;
     if !real.starts_with(&site) {
         return Err(Refusal::Forbidden);
     }
@@ -132,5 +141,30 @@ mod tests {
         std::os::unix::fs::symlink(dir.path(), site.join("up")).unwrap();
         assert_eq!(resolve(&site, "/link.txt"), Err(Refusal::Forbidden));
         assert_eq!(resolve(&site, "/up/secret.txt"), Err(Refusal::Forbidden));
+    }
+
+    #[test]
+    fn nothing_is_served_from_a_folder_without_the_marker() {
+        let dir = site();
+        let site = dir.path().join("site");
+        assert!(resolve(&site, "/").is_ok());
+        std::fs::remove_file(site.join(".zhushu-site")).unwrap();
+        for url in ["/", "/index.html", "/static/style.css", "/../secret.txt"] {
+            assert_eq!(resolve(&site, url), Err(Refusal::NoSite), "{url}");
+        }
+        // Nor from the folder above, which holds files but no site.
+        assert_eq!(resolve(dir.path(), "/secret.txt"), Err(Refusal::NoSite));
+        assert_eq!(resolve(&dir.path().join("gone"), "/"), Err(Refusal::NoSite));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_marker_that_is_a_link_is_no_marker() {
+        let dir = site();
+        let site = dir.path().join("site");
+        std::fs::remove_file(site.join(".zhushu-site")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), site.join(".zhushu-site"))
+            .unwrap();
+        assert_eq!(resolve(&site, "/index.html"), Err(Refusal::NoSite));
     }
 }

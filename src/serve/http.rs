@@ -72,6 +72,15 @@ pub fn handle(stream: TcpStream, site: &Path, hub: &Hub) {
                 }
             }
             Err(Refusal::Forbidden) => Reply::fresh(403, "text/plain", b"forbidden\n".to_vec()),
+            Err(Refusal::NoSite) => {
+                // Nothing from the folder, but the live script, so that
+                // the page shows the build's error or reloads once a
+                // build has put a site there.
+                let page = "<!DOCTYPE html><title>No site</title>\
+                    <p>No site zhushu built is here (yet): nothing is served.</p>";
+                let html = reload::inject(page, hub.generation());
+                Reply::fresh(503, "text/html; charset=utf-8", html.into_bytes())
+            }
             Ok((Err(_), _)) | Err(Refusal::NotFound) => {
                 // Still a page with the live script, so that it shows a
                 // build error or reloads once the page exists.
@@ -157,6 +166,7 @@ fn respond(mut stream: &TcpStream, reply: &Reply, head_only: bool) -> std::io::R
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        503 => "Service Unavailable",
         _ => "",
     };
     let mut head = format!("HTTP/1.1 {} {reason}\r\n", reply.status);

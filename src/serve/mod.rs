@@ -1,7 +1,10 @@
 //! `zhushu serve`: builds the edition, serves the site on 127.0.0.1,
 //! watches content/ and themes/, rebuilds on every change and reloads the
 //! open pages that the rebuild changed; a failed build leaves the last good
-//! site served, with the error laid over its pages.
+//! site served, with the error laid over its pages. Only ever a site
+//! zhushu built: it will not start on an output the build refuses, nor
+//! when the first build fails and no site of zhushu's is there; and no
+//! request is answered from the folder while it lacks the site marker.
 
 pub mod files;
 mod http;
@@ -32,7 +35,13 @@ pub enum ServeEvent<'a> {
         rendered: (usize, usize),
         took: Duration,
     },
-    Failed(&'a Error),
+    Failed {
+        error: &'a Error,
+        /// Whether a site zhushu built is still there to serve.
+        served: bool,
+    },
+    /// Something done beside the site (`build::BuildReport::notices`).
+    Notice(&'a str),
 }
 
 /// After a change, further changes within this time join the same rebuild
@@ -49,11 +58,24 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Re
         .get_or_insert_with(Default::default);
     let options = &options;
     let site = options.build.output_folder();
+    // The output the build would refuse (the edition's folder, one above
+    // it, `/`, a folder in content/) is refused before anything is served.
+    for notice in crate::build::prepare_output(&options.build)? {
+        report(ServeEvent::Notice(&notice));
+    }
     let hub = Hub::new(State::Built {
         generation: 0,
         changes: crate::output::Changes::All,
     });
-    rebuild(&options.build, &hub, report);
+    if !rebuild(&options.build, &hub, report) && !crate::output::is_site(&site) {
+        return Err(Error::new(format!(
+            "not serving {}: the build failed, and no site zhushu built is there \
+             (it has no {} in it)",
+            site.display(),
+            crate::output::MARKER
+        ))
+        .with_help("fix the error above, or choose another --output folder, and start again"));
+    }
 
     let listener = TcpListener::bind(options.address).map_err(|e| {
         Error::new(format!("cannot listen on {}: {e}", options.address))
@@ -83,11 +105,16 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Re
     Ok(())
 }
 
-fn rebuild(options: &BuildOptions, hub: &Hub, report: &(dyn Fn(ServeEvent) + Sync)) {
+/// One build, told to the command line and the open pages; whether it
+/// succeeded.
+fn rebuild(options: &BuildOptions, hub: &Hub, report: &(dyn Fn(ServeEvent) + Sync)) -> bool {
     let started = Instant::now();
     let generation = hub.generation() + 1;
     match build(options) {
         Ok(built) => {
+            for notice in &built.notices {
+                report(ServeEvent::Notice(notice));
+            }
             report(ServeEvent::Built {
                 pages: built.pages,
                 rendered: (built.chapters_rendered, built.chapters),
@@ -97,13 +124,18 @@ fn rebuild(options: &BuildOptions, hub: &Hub, report: &(dyn Fn(ServeEvent) + Syn
                 generation,
                 changes: built.changes,
             });
+            true
         }
         Err(error) => {
-            report(ServeEvent::Failed(&error));
+            report(ServeEvent::Failed {
+                error: &error,
+                served: crate::output::is_site(&options.output_folder()),
+            });
             hub.publish(State::Failed {
                 generation: generation - 1,
                 message: error.to_string(),
             });
+            false
         }
     }
 }
