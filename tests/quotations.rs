@@ -1,106 +1,396 @@
-//! Recurring quotations measured on the seed against a hand-checked list
-//! (tests/fixtures/quotations/seed.yaml): recall of the listed passages with
-//! the right set of pieces, and precision of what is reported.
+//! Recurring quotations measured against hand-checked lists
+//! (tests/fixtures/quotations/*.yaml): the seed edition (content/, seed.yaml)
+//! and two compilations written for the purpose, one English and one Chinese
+//! (tests/fixtures/quotations/{en,zh}-compilation/content). For each, the
+//! recall of the listed passages with the right set of pieces and the
+//! precision of what is reported, per kind (quotations, formulas), and the
+//! stock phrases that must never be linked. Issue 13's "Done when" sets the
+//! thresholds (tests marked `ignore` until the detector meets them);
+//! `cargo test --test quotations -- --include-ignored --nocapture
+//! --test-threads 1` prints every edition's figures.
 
 mod common;
 
 use serde::Deserialize;
 use std::collections::BTreeSet;
-use zhushu::enrich::quotations::{QuotationOptions, detect};
+use std::path::{Path, PathBuf};
+use zhushu::enrich::quotations::{self, Quotation, QuotationOptions, detect};
+use zhushu::model::Edition;
+
+/// Issue 13's "Done when": over quotations, and over formulas.
+const RECALL: f64 = 0.97;
+const PRECISION: f64 = 0.95;
+const FORMULA_RECALL: f64 = 0.8;
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Fixture {
     expected: Vec<Entry>,
+    /// Recurring, but neither required nor wrong.
+    #[serde(default)]
     acceptable: Vec<Entry>,
+    /// The genre's stock phrases: a cluster made of one is an error.
+    #[serde(default)]
+    stock: Vec<Entry>,
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Entry {
+    /// A distinctive stretch that stands in every listed piece.
     text: String,
+    /// The pieces (by number) where the passage stands.
     chapters: Vec<usize>,
+    /// Pieces a cluster may also include without being wrong.
     #[serde(default)]
     also: Vec<usize>,
+    #[serde(default)]
+    kind: Kind,
 }
 
+#[derive(Deserialize, Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    #[default]
+    Quotation,
+    /// Short enumerations, paired coinages and sayings.
+    Formula,
+}
+
+const KINDS: [Kind; 2] = [Kind::Quotation, Kind::Formula];
+
+/// The kind the detector gives a cluster, in the lists' terms. Recall is
+/// counted whatever the kind (a listed formula found inside a quotation's
+/// cluster, or a saying the list calls a quotation and the detector a
+/// formula, is found, and the mismatch is printed); precision is counted
+/// per kind given.
+fn detected_kind(q: &Quotation) -> Kind {
+    match q.kind {
+        quotations::Kind::Quotation => Kind::Quotation,
+        quotations::Kind::Formula => Kind::Formula,
+    }
+}
+
+/// Text compared modulo case, punctuation, whitespace and line ends (a word
+/// cut by a hyphen at a line end is whole again).
 fn key(text: &str) -> String {
-    text.chars().filter(|c| c.is_alphanumeric()).collect()
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
-#[test]
-fn seed_recall_and_precision() {
+struct Case {
+    name: &'static str,
+    /// The folder holding content/.
+    root: PathBuf,
+    fixture: PathBuf,
+}
+
+fn seed() -> Case {
     let root = common::repo_root();
-    let edition = zhushu::load::load(&root, false).unwrap();
-    let fixture: Fixture = serde_yaml::from_str(
-        &std::fs::read_to_string(root.join("tests/fixtures/quotations/seed.yaml")).unwrap(),
-    )
-    .unwrap();
+    Case {
+        name: "seed",
+        fixture: root.join("tests/fixtures/quotations/seed.yaml"),
+        root,
+    }
+}
+
+fn compilation(name: &'static str) -> Case {
+    let dir = common::repo_root().join("tests/fixtures/quotations");
+    Case {
+        name,
+        root: dir.join(name),
+        fixture: dir.join(format!("{name}.yaml")),
+    }
+}
+
+fn all_cases() -> [Case; 3] {
+    [
+        seed(),
+        compilation("en-compilation"),
+        compilation("zh-compilation"),
+    ]
+}
+
+fn load(root: &Path) -> Edition {
+    zhushu::load::load(root, false).unwrap()
+}
+
+fn read_fixture(path: &Path) -> Fixture {
+    serde_yaml::from_str(&std::fs::read_to_string(path).unwrap())
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Figures for one kind.
+#[derive(Default)]
+struct Figures {
+    listed: usize,
+    missed: Vec<String>,
+    /// Found, but in a cluster of the other kind.
+    other_kind: Vec<String>,
+    clusters: usize,
+    wrong: Vec<String>,
+}
+
+impl Figures {
+    fn recall(&self) -> f64 {
+        if self.listed == 0 {
+            1.0
+        } else {
+            1.0 - self.missed.len() as f64 / self.listed as f64
+        }
+    }
+
+    fn precision(&self) -> f64 {
+        1.0 - self.wrong.len() as f64 / self.clusters.max(1) as f64
+    }
+}
+
+struct Measure {
+    quotations: Figures,
+    formulas: Figures,
+    /// Clusters that are a stock phrase and no listed passage.
+    stock: Vec<String>,
+}
+
+impl Measure {
+    fn of(&mut self, kind: Kind) -> &mut Figures {
+        match kind {
+            Kind::Quotation => &mut self.quotations,
+            Kind::Formula => &mut self.formulas,
+        }
+    }
+}
+
+/// Detects the recurring passages of `case`'s edition and scores them
+/// against its list, printing the figures.
+///
+/// A listed passage is found when one cluster has an occurrence containing
+/// its text and stands in all its pieces and in no piece beyond `chapters`
+/// and `also`. A cluster is correct when it is some listed passage in listed
+/// places (an expected or acceptable entry; all its places need not be
+/// there: a passage found in too few places is a miss, not a false link);
+/// a cluster that is no expected passage and has an occurrence containing
+/// a stock phrase, or standing inside one, is also reported as stock linked.
+fn measure(case: &Case) -> Measure {
+    let edition = load(&case.root);
+    let fixture = read_fixture(&case.fixture);
     let found = detect(&edition, &QuotationOptions::for_edition(&edition.config));
-    let chapters = |q: &zhushu::enrich::quotations::Quotation| -> BTreeSet<usize> {
+    let chapters = |q: &Quotation| -> BTreeSet<usize> {
         q.occurrences
             .iter()
             .map(|o| edition.chapters[o.chapter].number)
             .collect()
     };
-    let matches = |entry: &Entry, q: &zhushu::enrich::quotations::Quotation| {
-        let want: BTreeSet<usize> = entry.chapters.iter().copied().collect();
-        let allowed: BTreeSet<usize> = want.iter().chain(&entry.also).copied().collect();
-        let got = chapters(q);
-        q.occurrences
-            .iter()
-            .any(|o| key(&o.text).contains(&key(&entry.text)))
-            && want.is_subset(&got)
-            && got.is_subset(&allowed)
+    let keys =
+        |q: &Quotation| -> Vec<String> { q.occurrences.iter().map(|o| key(&o.text)).collect() };
+    // The entry's words stand in one of the cluster's occurrences, and the
+    // cluster in no place the list does not allow.
+    let fits = |entry: &Entry, q: &Quotation| {
+        let allowed: BTreeSet<usize> = entry.chapters.iter().chain(&entry.also).copied().collect();
+        let text = key(&entry.text);
+        keys(q).iter().any(|k| k.contains(&text)) && chapters(q).is_subset(&allowed)
     };
-    let mut missed = Vec::new();
+    let complete = |entry: &Entry, q: &Quotation| {
+        fits(entry, q) && entry.chapters.iter().all(|c| chapters(q).contains(c))
+    };
+    let describe = |q: &Quotation| format!("{} {:?}", q.text(), chapters(q));
+
+    let mut m = Measure {
+        quotations: Figures::default(),
+        formulas: Figures::default(),
+        stock: Vec::new(),
+    };
     for entry in &fixture.expected {
-        if !found.iter().any(|q| matches(entry, q)) {
-            missed.push(format!("{} {:?}", entry.text, entry.chapters));
+        let figures = m.of(entry.kind);
+        figures.listed += 1;
+        let listed = format!("{} {:?}", entry.text, entry.chapters);
+        match found.iter().find(|q| complete(entry, q)) {
+            None => figures.missed.push(listed),
+            Some(q) if detected_kind(q) != entry.kind => figures.other_kind.push(listed),
+            Some(_) => {}
         }
     }
-    let mut wrong = Vec::new();
     for q in &found {
-        let good = fixture
-            .expected
-            .iter()
-            .chain(&fixture.acceptable)
-            .any(|e| matches(e, q));
+        let listed = fixture.expected.iter().find(|e| fits(e, q));
+        let good = listed.is_some() || fixture.acceptable.iter().any(|e| fits(e, q));
+        let figures = m.of(detected_kind(q));
+        figures.clusters += 1;
         if !good {
-            wrong.push(format!("{} {:?}", q.text(), chapters(q)));
+            figures.wrong.push(describe(q));
+        }
+        if listed.is_none() {
+            let keys = keys(q);
+            let within = |k: &String, s: &Entry| {
+                let s = key(&s.text);
+                k.contains(&s) || s.contains(k.as_str())
+            };
+            // Named by the stock phrase of the text shown, if it has one.
+            let shown = &keys[q.origin];
+            if let Some(s) = (fixture.stock.iter().find(|s| within(shown, s))).or_else(|| {
+                fixture
+                    .stock
+                    .iter()
+                    .find(|s| keys.iter().any(|k| within(k, s)))
+            }) {
+                m.stock.push(format!("{} (stock: {})", describe(q), s.text));
+            }
         }
     }
-    let recall = 1.0 - missed.len() as f64 / fixture.expected.len() as f64;
-    let precision = 1.0 - wrong.len() as f64 / found.len().max(1) as f64;
-    println!(
-        "recurring quotations on the seed: {} found; recall {:.1} % ({} of {} listed), precision {:.1} %",
-        found.len(),
-        recall * 100.0,
-        fixture.expected.len() - missed.len(),
-        fixture.expected.len(),
-        precision * 100.0
-    );
-    println!("missed: {missed:#?}\nnot on the list: {wrong:#?}");
-    assert!(recall >= 0.95, "recall {recall:.3}; missed: {missed:#?}");
+
+    println!("{}: {} clusters", case.name, found.len());
+    for kind in KINDS {
+        let f = m.of(kind);
+        println!(
+            "  {kind:?}: {} of {} listed found (recall {:.3}); {} clusters, {} not on the list (precision {:.3})",
+            f.listed - f.missed.len(),
+            f.listed,
+            f.recall(),
+            f.clusters,
+            f.wrong.len(),
+            f.precision(),
+        );
+        println!(
+            "    missed: {:#?}\n    found as the other kind: {:#?}\n    not on the list: {:#?}",
+            f.missed, f.other_kind, f.wrong
+        );
+    }
+    println!("  stock linked: {:#?}", m.stock);
+    m
+}
+
+/// Asserts issue 13's thresholds on `case`.
+fn meets_issue_13(case: &Case) {
+    let m = measure(case);
+    let (q, f) = (&m.quotations, &m.formulas);
     assert!(
-        precision >= 0.90,
-        "precision {precision:.3}; not quotations: {wrong:#?}"
+        q.recall() >= RECALL,
+        "{}: recall {:.3}; missed: {:#?}",
+        case.name,
+        q.recall(),
+        q.missed
+    );
+    assert!(
+        q.precision() >= PRECISION,
+        "{}: precision {:.3}; not on the list: {:#?}",
+        case.name,
+        q.precision(),
+        q.wrong
+    );
+    assert!(
+        f.recall() >= FORMULA_RECALL,
+        "{}: formula recall {:.3}; missed: {:#?}",
+        case.name,
+        f.recall(),
+        f.missed
+    );
+    assert!(
+        m.stock.is_empty(),
+        "{}: stock phrases linked: {:#?}",
+        case.name,
+        m.stock
+    );
+}
+
+/// The seed at the figures today's detector reaches (issue 13's are below).
+#[test]
+fn seed_recall_and_precision() {
+    let m = measure(&seed());
+    let q = &m.quotations;
+    assert!(
+        q.recall() >= 0.95,
+        "recall {:.3}; missed: {:#?}",
+        q.recall(),
+        q.missed
+    );
+    assert!(
+        q.precision() >= 0.90,
+        "precision {:.3}; not quotations: {:#?}",
+        q.precision(),
+        q.wrong
     );
 }
 
 #[test]
-fn every_occurrence_is_the_text_that_stands_there() {
-    let root = common::repo_root();
-    let edition = zhushu::load::load(&root, false).unwrap();
-    for q in detect(&edition, &QuotationOptions::for_edition(&edition.config)) {
-        assert!(q.chapters().len() >= 2, "{}", q.text());
-        for o in &q.occurrences {
-            let units = edition.chapters[o.chapter].document.units();
-            let text: String = units[o.unit]
-                .text
-                .chars()
-                .skip(o.start)
-                .take(o.end - o.start)
+#[ignore = "issue 13: detector not yet there"]
+fn seed_meets_issue_13() {
+    meets_issue_13(&seed());
+}
+
+#[test]
+#[ignore = "issue 13: detector not yet there"]
+fn english_compilation_meets_issue_13() {
+    meets_issue_13(&compilation("en-compilation"));
+}
+
+#[test]
+#[ignore = "issue 13: detector not yet there"]
+fn chinese_compilation_meets_issue_13() {
+    meets_issue_13(&compilation("zh-compilation"));
+}
+
+/// Every listed stretch stands, modulo case, punctuation, whitespace and
+/// line ends, in each piece its entry lists, and in no piece beyond
+/// `chapters` and `also`: the lists say where the words are.
+#[test]
+fn every_listed_stretch_stands_where_it_is_listed() {
+    let mut problems = Vec::new();
+    for case in all_cases() {
+        let edition = load(&case.root);
+        let fixture = read_fixture(&case.fixture);
+        let texts: Vec<(usize, String)> = edition
+            .chapters
+            .iter()
+            .map(|c| {
+                let units = c.document.units();
+                (
+                    c.number,
+                    key(&units.iter().map(|u| u.text).collect::<String>()),
+                )
+            })
+            .collect();
+        for entry in fixture
+            .expected
+            .iter()
+            .chain(&fixture.acceptable)
+            .chain(&fixture.stock)
+        {
+            let text = key(&entry.text);
+            let stands: BTreeSet<usize> = texts
+                .iter()
+                .filter(|(_, t)| t.contains(&text))
+                .map(|(n, _)| *n)
                 .collect();
-            assert_eq!(text, o.text);
+            let listed: BTreeSet<usize> = entry.chapters.iter().copied().collect();
+            let allowed: BTreeSet<usize> = listed.iter().chain(&entry.also).copied().collect();
+            if listed.len() < 2 || !listed.is_subset(&stands) || !stands.is_subset(&allowed) {
+                problems.push(format!(
+                    "{}: “{}” listed in {listed:?}, stands in {stands:?}",
+                    case.name, entry.text
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn every_occurrence_is_the_text_that_stands_there() {
+    for case in all_cases() {
+        let edition = load(&case.root);
+        for q in detect(&edition, &QuotationOptions::for_edition(&edition.config)) {
+            assert!(q.chapters().len() >= 2, "{}: {}", case.name, q.text());
+            for o in &q.occurrences {
+                let units = edition.chapters[o.chapter].document.units();
+                let text: String = units[o.unit]
+                    .text
+                    .chars()
+                    .skip(o.start)
+                    .take(o.end - o.start)
+                    .collect();
+                assert_eq!(text, o.text, "{}", case.name);
+            }
         }
     }
 }
