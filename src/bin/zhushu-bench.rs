@@ -1,10 +1,17 @@
 //! `zhushu-bench`: the benchmark harness of zhushu.
 //!
-//! - `zhushu-bench corpus --chapters N --out DIR [--seed S]` writes a
-//!   deterministic synthetic edition (see `zhushu_bench/synth.rs`).
-//! - `zhushu-bench run [--sizes 10,1000,10000] [--root DIR]... [--check]`
-//!   times `zhushu build` on such corpora (or on real editions) as a child
-//!   process, reporting wall time and peak RSS, and checks the targets.
+//! - `zhushu-bench corpus [--kind random|formulaic] --chapters N --out DIR
+//!   [--seed S]` writes a deterministic synthetic edition: random characters
+//!   (`zhushu_bench/synth.rs`) or formulaic prose with planted quotations
+//!   and formulas and their manifest (`zhushu_bench/formulaic.rs`).
+//! - `zhushu-bench run [--kind K] [--sizes 10,1000,10000] [--root DIR]...
+//!   [--score] [--check]` times `zhushu build` on such corpora (or on real
+//!   editions) as a child process, reporting wall time, the quotation
+//!   stage's time and peak RSS, and checks the targets; `--score` scores the
+//!   quotations found against the manifest.
+//! - `zhushu-bench score --corpus DIR [--quotations FILE] [--json] [--check]`
+//!   scores `site/data/quotations.json` against `DIR/planted.json`
+//!   (`zhushu_bench/score.rs`).
 //! - `zhushu-bench source --mb N --out FILE [--seed S]` writes a deterministic
 //!   raw source in the shape of the seed compilation (see
 //!   `zhushu_bench/rawsource.rs`).
@@ -15,6 +22,10 @@
 
 #[path = "zhushu_bench/chars.rs"]
 mod chars;
+#[path = "zhushu_bench/formulaic.rs"]
+mod formulaic;
+#[path = "zhushu_bench/formulaic_words.rs"]
+mod formulaic_words;
 #[path = "zhushu_bench/glossary.rs"]
 mod glossary;
 #[path = "zhushu_bench/import.rs"]
@@ -23,6 +34,8 @@ mod import;
 mod measure;
 #[path = "zhushu_bench/rawsource.rs"]
 mod rawsource;
+#[path = "zhushu_bench/score.rs"]
+mod score;
 #[path = "zhushu_bench/synth.rs"]
 mod synth;
 
@@ -41,11 +54,62 @@ struct Cli {
     command: Cmd,
 }
 
+/// What a synthetic corpus is written in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum CorpusKind {
+    /// Characters drawn at random (no two chapters share a phrase).
+    Random,
+    /// Political and administrative prose from a small vocabulary and
+    /// sentence frames, with planted quotations and formulas (planted.json).
+    Formulaic,
+}
+
+impl CorpusKind {
+    fn name(self) -> &'static str {
+        match self {
+            CorpusKind::Random => "random",
+            CorpusKind::Formulaic => "formulaic",
+        }
+    }
+
+    /// The folder of a corpus of `n` chapters under the work directory.
+    fn folder(self, n: usize) -> String {
+        match self {
+            CorpusKind::Random => format!("corpus-{n}"),
+            CorpusKind::Formulaic => format!("formulaic-{n}"),
+        }
+    }
+
+    fn label(self, n: usize) -> String {
+        match self {
+            CorpusKind::Random => format!("synthetic-{n}"),
+            CorpusKind::Formulaic => format!("formulaic-{n}"),
+        }
+    }
+
+    fn is_cached(self, dir: &Path, chapters: usize, seed: u64) -> bool {
+        match self {
+            CorpusKind::Random => synth::is_cached(dir, chapters, seed),
+            CorpusKind::Formulaic => formulaic::is_cached(dir, chapters, seed),
+        }
+    }
+
+    fn write(self, dir: &Path, chapters: usize, seed: u64, force: bool) -> std::io::Result<u64> {
+        match self {
+            CorpusKind::Random => synth::write_corpus(dir, chapters, seed, force),
+            CorpusKind::Formulaic => formulaic::write_corpus(dir, chapters, seed, force),
+        }
+    }
+}
+
 #[derive(Subcommand)]
 enum Cmd {
     /// Write a deterministic synthetic edition (content/edition.yaml and
-    /// content/chapters/*.md).
+    /// content/chapters/*.md; for formulaic prose also planted.json).
     Corpus {
+        /// What the corpus is written in.
+        #[arg(long, value_enum, default_value_t = CorpusKind::Random)]
+        kind: CorpusKind,
         /// Number of chapters.
         #[arg(long)]
         chapters: usize,
@@ -62,6 +126,23 @@ enum Cmd {
     },
     /// Time `zhushu build` on synthetic corpora (or on real editions with --root).
     Run(RunArgs),
+    /// Score the recurring quotations a build found against what was
+    /// planted: DIR/site/data/quotations.json against DIR/planted.json.
+    Score {
+        /// The corpus folder (holding planted.json, and site/ once built).
+        #[arg(long, value_name = "DIR")]
+        corpus: PathBuf,
+        /// The detected clusters [default: DIR/site/data/quotations.json].
+        #[arg(long, value_name = "FILE")]
+        quotations: Option<PathBuf>,
+        /// Print the score as JSON instead of the summary.
+        #[arg(long)]
+        json: bool,
+        /// Exit with status 1 if quotation recall < 0.97 or precision < 0.95,
+        /// or formula recall < 0.8.
+        #[arg(long)]
+        check: bool,
+    },
     /// Time glossary linking: N terms against a synthetic corpus (through
     /// the library; the corpus is generated and cached like `run`'s).
     Glossary {
@@ -101,6 +182,15 @@ enum Cmd {
 
 #[derive(clap::Args)]
 struct RunArgs {
+    /// What the synthetic corpora are written in (corpora go to
+    /// WORK/corpus-N for random, WORK/formulaic-N for formulaic).
+    #[arg(long, value_enum, default_value_t = CorpusKind::Random)]
+    kind: CorpusKind,
+    /// After timing each edition, score the quotations its site holds
+    /// against its planted.json (formulaic corpora, or a --root edition
+    /// that has one).
+    #[arg(long)]
+    score: bool,
     /// Corpus sizes, in chapters.
     #[arg(long, value_delimiter = ',', default_value = "10,1000,10000")]
     sizes: Vec<usize>,
@@ -136,12 +226,19 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::Corpus {
+            kind,
             chapters,
             out,
             seed,
             force,
-        } => corpus(chapters, &out, seed, force),
+        } => corpus(kind, chapters, &out, seed, force),
         Cmd::Run(args) => run(&args),
+        Cmd::Score {
+            corpus,
+            quotations,
+            json,
+            check,
+        } => score_command(&corpus, quotations.as_deref(), json, check),
         Cmd::Glossary {
             chapters,
             terms,
@@ -150,7 +247,14 @@ fn main() -> ExitCode {
         } => {
             let dir = PathBuf::from("target/bench").join(format!("corpus-{chapters}"));
             let ready = synth::is_cached(&dir, chapters, synth::DEFAULT_SEED)
-                || corpus(chapters, &dir, synth::DEFAULT_SEED, false).is_ok();
+                || corpus(
+                    CorpusKind::Random,
+                    chapters,
+                    &dir,
+                    synth::DEFAULT_SEED,
+                    false,
+                )
+                .is_ok();
             if ready {
                 glossary::glossary(&glossary::Options { terms, runs, check }, &dir)
             } else {
@@ -175,16 +279,71 @@ fn main() -> ExitCode {
     }
 }
 
-fn corpus(chapters: usize, out: &Path, seed: u64, force: bool) -> Result<ExitCode, String> {
+fn corpus(
+    kind: CorpusKind,
+    chapters: usize,
+    out: &Path,
+    seed: u64,
+    force: bool,
+) -> Result<ExitCode, String> {
     let start = Instant::now();
-    let bytes = synth::write_corpus(out, chapters, seed, force)
+    let bytes = kind
+        .write(out, chapters, seed, force)
         .map_err(|e| format!("writing the corpus in {}: {e}", out.display()))?;
     eprintln!(
-        "wrote {chapters} chapters ({:.1} MB, seed {seed}) to {} in {} ms",
+        "wrote {chapters} {} chapters ({:.1} MB, seed {seed}) to {} in {} ms",
+        kind.name(),
         bytes as f64 / 1e6,
         out.join("content").display(),
         start.elapsed().as_millis()
     );
+    if kind == CorpusKind::Formulaic {
+        eprintln!(
+            "planted quotations and formulas: {}",
+            out.join(formulaic::MANIFEST_FILE).display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn score_command(
+    corpus: &Path,
+    quotations: Option<&Path>,
+    json: bool,
+    check: bool,
+) -> Result<ExitCode, String> {
+    let (planted, detected) = score::paths(corpus, quotations);
+    let result = score::score_files(corpus, quotations)?;
+    let missed = score::missed_targets(&result);
+    if json {
+        #[derive(Serialize)]
+        struct Out<'a> {
+            planted: String,
+            quotations: String,
+            #[serde(flatten)]
+            score: &'a score::Score,
+            missed_targets: &'a [String],
+        }
+        let out = Out {
+            planted: planted.display().to_string(),
+            quotations: detected.display().to_string(),
+            score: &result,
+            missed_targets: &missed,
+        };
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&out).expect("plain data serialises")
+        );
+    } else {
+        println!("{} against {}\n", detected.display(), planted.display());
+        print!("{}", score::summary(&result));
+        if !missed.is_empty() {
+            println!("\ntargets missed: {}", missed.join("; "));
+        }
+    }
+    if check && !missed.is_empty() {
+        return Ok(ExitCode::from(1));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -256,12 +415,18 @@ struct Edition {
     chapters: usize,
     bytes: u64,
     synthetic: bool,
+    /// The kind of a synthetic corpus.
+    kind: Option<CorpusKind>,
+    /// What was planted in it, to score the quotations found (`--score`).
+    manifest: Option<PathBuf>,
 }
 
 #[derive(Serialize)]
 struct Row {
     edition: String,
     synthetic: bool,
+    /// "random" or "formulaic" for a synthetic corpus.
+    corpus: Option<&'static str>,
     chapters: usize,
     corpus_bytes: u64,
     runs_ms: Vec<f64>,
@@ -271,6 +436,12 @@ struct Row {
     median_sys_ms: f64,
     peak_rss_mib: f64,
     ms_per_chapter: f64,
+    /// The quotation stage's time as `zhushu build -v` reports it: every
+    /// measured run's, and their median.
+    quotations_runs_ms: Vec<f64>,
+    median_quotations_ms: Option<f64>,
+    /// The quotations of the last run's site scored against the manifest.
+    score: Option<score::Score>,
 }
 
 #[derive(Serialize)]
@@ -341,6 +512,7 @@ fn prepare(args: &RunArgs, work: &Path) -> Result<Vec<Edition>, String> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| "root".into());
+            let manifest = Some(root.join(formulaic::MANIFEST_FILE)).filter(|m| m.is_file());
             editions.push(Edition {
                 label: name.clone(),
                 output: work.join(format!("root-{i}-{name}")).join("site"),
@@ -348,33 +520,44 @@ fn prepare(args: &RunArgs, work: &Path) -> Result<Vec<Edition>, String> {
                 chapters,
                 bytes,
                 synthetic: false,
+                kind: None,
+                manifest,
             });
         }
         return Ok(editions);
     }
+    let kind = args.kind;
     for &n in &args.sizes {
-        let dir = work.join(format!("corpus-{n}"));
-        if synth::is_cached(&dir, n, args.seed) {
-            eprintln!("corpus of {n} chapters: cached in {}", dir.display());
+        let dir = work.join(kind.folder(n));
+        if kind.is_cached(&dir, n, args.seed) {
+            eprintln!(
+                "{} corpus of {n} chapters: cached in {}",
+                kind.name(),
+                dir.display()
+            );
         } else {
             let start = Instant::now();
-            synth::write_corpus(&dir, n, args.seed, false)
+            kind.write(&dir, n, args.seed, false)
                 .map_err(|e| format!("writing the corpus in {}: {e}", dir.display()))?;
             eprintln!(
-                "corpus of {n} chapters: generated in {} ms in {}",
+                "{} corpus of {n} chapters: generated in {} ms in {}",
+                kind.name(),
                 start.elapsed().as_millis(),
                 dir.display()
             );
         }
         link_themes(&dir);
         let (chapters, bytes) = measure_content(&dir)?;
+        let manifest = (kind == CorpusKind::Formulaic).then(|| dir.join(formulaic::MANIFEST_FILE));
         editions.push(Edition {
-            label: format!("synthetic-{n}"),
+            label: kind.label(n),
             output: dir.join("site"),
             root: dir,
             chapters,
             bytes,
             synthetic: true,
+            kind: Some(kind),
+            manifest,
         });
     }
     Ok(editions)
@@ -389,8 +572,22 @@ fn build_command(zhushu: &Path, ed: &Edition, theme: &str) -> Command {
         .arg(&ed.output)
         .arg("--theme")
         .arg(theme)
-        .arg("-q");
+        // -v prints each stage's time (to the log); no progress bar is
+        // drawn, stderr not being a terminal.
+        .arg("-v");
     cmd
+}
+
+/// The time of one stage in the stderr of `zhushu build -v`, whose lines
+/// read `quotations: 612.3 ms`.
+fn stage_ms(stderr: &str, stage: &str) -> Option<f64> {
+    stderr.lines().find_map(|line| {
+        let (name, rest) = line.trim().split_once(": ")?;
+        if name != stage {
+            return None;
+        }
+        rest.strip_suffix(" ms")?.trim().parse().ok()
+    })
 }
 
 fn time_edition(args: &RunArgs, zhushu: &Path, work: &Path, ed: &Edition) -> Result<Row, String> {
@@ -400,6 +597,7 @@ fn time_edition(args: &RunArgs, zhushu: &Path, work: &Path, ed: &Edition) -> Res
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let log = dir.join("zhushu-build.stderr");
     let mut samples = Vec::new();
+    let mut quotations = Vec::new();
     for i in 0..=args.runs {
         measure::sync();
         let sample = measure::run(build_command(zhushu, ed, &args.theme), &log).map_err(|e| {
@@ -422,8 +620,31 @@ fn time_edition(args: &RunArgs, zhushu: &Path, work: &Path, ed: &Edition) -> Res
                 sample.max_rss_kib as f64 / 1024.0
             );
             samples.push(sample);
+            let stderr = std::fs::read_to_string(&log).unwrap_or_default();
+            quotations.extend(stage_ms(&stderr, "quotations"));
         }
     }
+    let score = match (&ed.manifest, args.score) {
+        (Some(manifest), true) => {
+            let corpus = manifest.parent().unwrap_or(Path::new("."));
+            let detected = ed.output.join("data/quotations.json");
+            let s = score::score_files(corpus, Some(&detected))?;
+            eprintln!("{}: {}", ed.label, score::one_line(&s));
+            Some(s)
+        }
+        (None, true) => {
+            eprintln!("{}: nothing planted to score against", ed.label);
+            None
+        }
+        _ => None,
+    };
+    let median_quotations_ms = (quotations.len() == samples.len()).then(|| {
+        let d: Vec<Duration> = quotations
+            .iter()
+            .map(|&q| Duration::from_secs_f64(q / 1e3))
+            .collect();
+        ms(measure::median(&d))
+    });
     let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
     let users: Vec<Duration> = samples.iter().map(|s| s.user).collect();
     let syss: Vec<Duration> = samples.iter().map(|s| s.sys).collect();
@@ -433,6 +654,7 @@ fn time_edition(args: &RunArgs, zhushu: &Path, work: &Path, ed: &Edition) -> Res
     Ok(Row {
         edition: ed.label.clone(),
         synthetic: ed.synthetic,
+        corpus: ed.kind.map(CorpusKind::name),
         chapters: ed.chapters,
         corpus_bytes: ed.bytes,
         runs_ms: walls.iter().map(|&d| ms(d)).collect(),
@@ -442,6 +664,9 @@ fn time_edition(args: &RunArgs, zhushu: &Path, work: &Path, ed: &Edition) -> Res
         median_sys_ms: ms(measure::median(&syss)),
         peak_rss_mib: peak as f64 / 1024.0,
         ms_per_chapter: ms(median) / ed.chapters.max(1) as f64,
+        quotations_runs_ms: quotations,
+        median_quotations_ms,
+        score,
     })
 }
 
@@ -458,6 +683,13 @@ fn time_target(chapters: usize) -> Option<f64> {
 const RSS_TARGET_MIB: f64 = 1024.0;
 const RSS_TARGET_CHAPTERS: usize = 10_000;
 const MAX_GROWTH: f64 = 1.5;
+
+/// Issue 13's targets on the formulaic corpus of 10,000 chapters: the
+/// quotation stage's time, the whole build's peak RSS, and the stage's
+/// growth from 1,000 chapters.
+const FORMULAIC_QUOTATIONS_MS: f64 = 1500.0;
+const FORMULAIC_RSS_MIB: f64 = 512.0;
+const FORMULAIC_QUOTATIONS_GROWTH: f64 = 12.0;
 
 fn checks(rows: &[Row]) -> Vec<Check> {
     let mut out = Vec::new();
@@ -491,6 +723,57 @@ fn checks(rows: &[Row]) -> Vec<Check> {
             ),
         });
     }
+    let formulaic = |n: usize| {
+        rows.iter()
+            .find(|r| r.chapters == n && r.corpus == Some("formulaic"))
+    };
+    if let Some(r) = formulaic(10_000) {
+        if let Some(q) = r.median_quotations_ms {
+            out.push(Check {
+                passed: q <= FORMULAIC_QUOTATIONS_MS,
+                what: format!(
+                    "{}: quotation stage {q:.1} ms <= {FORMULAIC_QUOTATIONS_MS} ms",
+                    r.edition
+                ),
+            });
+        }
+        out.push(Check {
+            passed: r.peak_rss_mib <= FORMULAIC_RSS_MIB,
+            what: format!(
+                "{}: peak RSS {:.1} MiB <= {FORMULAIC_RSS_MIB} MiB",
+                r.edition, r.peak_rss_mib
+            ),
+        });
+    }
+    if let (Some(k1), Some(k10)) = (formulaic(1000), formulaic(10_000)) {
+        if let (Some(q1), Some(q10)) = (k1.median_quotations_ms, k10.median_quotations_ms) {
+            out.push(Check {
+                passed: q10 <= FORMULAIC_QUOTATIONS_GROWTH * q1,
+                what: format!(
+                    "quotation stage growth: {q10:.1} ms at 10,000 <= {FORMULAIC_QUOTATIONS_GROWTH} x {q1:.1} ms at 1,000"
+                ),
+            });
+        }
+    }
+    for r in rows {
+        if let Some(s) = &r.score {
+            let missed = score::missed_targets(s);
+            out.push(Check {
+                passed: missed.is_empty(),
+                what: if missed.is_empty() {
+                    format!(
+                        "{}: quotation recall >= {}, precision >= {}; formula recall >= {}",
+                        r.edition,
+                        score::QUOTATION_RECALL,
+                        score::QUOTATION_PRECISION,
+                        score::FORMULA_RECALL
+                    )
+                } else {
+                    format!("{}: {}", r.edition, missed.join(", "))
+                },
+            });
+        }
+    }
     out
 }
 
@@ -500,6 +783,7 @@ fn table(rows: &[Row]) -> String {
         "chapters",
         "corpus MB",
         "median ms",
+        "quotations ms",
         "min ms",
         "user ms",
         "sys ms",
@@ -514,6 +798,8 @@ fn table(rows: &[Row]) -> String {
                 r.chapters.to_string(),
                 format!("{:.2}", r.corpus_bytes as f64 / 1e6),
                 format!("{:.1}", r.median_ms),
+                r.median_quotations_ms
+                    .map_or_else(|| "–".to_owned(), |q| format!("{q:.1}")),
                 format!("{:.1}", r.min_ms),
                 format!("{:.1}", r.median_user_ms),
                 format!("{:.1}", r.median_sys_ms),
@@ -615,11 +901,19 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
     let checks = checks(&rows);
 
     println!(
-        "zhushu build: {} ({} runs after 1 warm-up; median and min wall time, median user and system CPU time, max peak RSS)\n",
+        "zhushu build: {} ({} runs after 1 warm-up; median and min wall time, median quotation stage (`build -v`), median user and system CPU time, max peak RSS)\n",
         zhushu.display(),
         args.runs
     );
     print!("{}", table(&rows));
+    let scored: Vec<&Row> = rows.iter().filter(|r| r.score.is_some()).collect();
+    if !scored.is_empty() {
+        println!("\nquotations found against planted.json:");
+        for r in scored {
+            let s = r.score.as_ref().expect("filtered");
+            println!("  {}: {}", r.edition, score::one_line(s));
+        }
+    }
     if !checks.is_empty() {
         println!("\ntargets:");
         for c in &checks {
@@ -653,6 +947,7 @@ mod tests {
         Row {
             edition: format!("synthetic-{chapters}"),
             synthetic: true,
+            corpus: Some("random"),
             chapters,
             corpus_bytes: chapters as u64 * 7000,
             runs_ms: vec![median_ms],
@@ -662,6 +957,9 @@ mod tests {
             median_sys_ms: 1.0,
             peak_rss_mib: rss,
             ms_per_chapter: median_ms / chapters as f64,
+            quotations_runs_ms: vec![median_ms / 10.0],
+            median_quotations_ms: Some(median_ms / 10.0),
+            score: None,
         }
     }
 

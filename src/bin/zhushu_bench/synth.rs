@@ -479,7 +479,7 @@ pub fn chapter(seed: u64, order: usize, pool: &[String]) -> String {
 /// matches exactly.
 pub fn marker(chapters: usize, seed: u64) -> String {
     format!(
-        "zhushu-bench corpus\ngenerator: {GENERATOR_VERSION}\nchapters: {chapters}\nseed: {seed}\n"
+        "zhushu-bench corpus\nkind: random\ngenerator: {GENERATOR_VERSION}\nchapters: {chapters}\nseed: {seed}\n"
     )
 }
 
