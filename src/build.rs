@@ -111,8 +111,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     let quotations = if edition.config.options.quotations.disabled {
         Vec::new()
     } else {
+        // The editor's decisions are read first: a mistake in them is found
+        // before detection runs.
+        let decisions = enrich::quotation_decisions::load(root)?;
         let options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
-        enrich::quotations::detect(&edition, &options)
+        let detected = enrich::quotations::detect(&edition, &options);
+        enrich::quotation_decisions::apply(&edition, detected, decisions.as_ref())?
     };
     lap("quotations", "glossary");
     let glossary = enrich::glossary::load(root)?;

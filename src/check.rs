@@ -91,8 +91,8 @@ pub struct CheckOptions {
 }
 
 /// Every problem of the edition, errors first within each stage, in the
-/// order of the pipeline: chapters, notes, glossary, quotation settings,
-/// links, theme and templates.
+/// order of the pipeline: chapters, notes, glossary, quotation settings
+/// and decisions, links, theme and templates.
 pub fn check(options: &CheckOptions) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let root = &options.root;
@@ -146,6 +146,7 @@ pub fn check(options: &CheckOptions) -> Vec<Diagnostic> {
     }
 
     found.extend(quotation_settings(&edition));
+    found.extend(quotation_decisions(&edition));
     found.extend(broken_links(&edition));
     found.extend(ill_formed_html(&edition));
 
@@ -302,6 +303,38 @@ fn quotation_settings(edition: &Edition) -> Vec<Diagnostic> {
             ));
         }
     }
+    found
+}
+
+/// The editor's decisions about quotations (content/quotations.yaml):
+/// every one that does not make sense, or whose words no longer stand,
+/// stand in no cluster, or in several. Quotations disabled, the file is
+/// only read, and said to be unused.
+fn quotation_decisions(edition: &Edition) -> Vec<Diagnostic> {
+    use enrich::quotation_decisions as decisions;
+    let loaded = match decisions::load(&edition.root) {
+        Ok(Some(loaded)) => loaded,
+        Ok(None) => return Vec::new(),
+        Err(error) => return vec![Diagnostic::error(error)],
+    };
+    let mut found: Vec<Diagnostic> = Vec::new();
+    if edition.config.options.quotations.disabled {
+        found.extend(loaded.problems.iter().cloned().map(Diagnostic::error));
+        if !loaded.decisions.is_empty() {
+            found.push(Diagnostic::warning(
+                Error::in_file(
+                    "quotations are disabled in content/edition.yaml: these decisions are not applied",
+                    &loaded.file,
+                )
+                .with_help("remove `disabled: true` under `options: quotations:`, or the file"),
+            ));
+        }
+        return found;
+    }
+    let options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
+    let detected = enrich::quotations::detect(edition, &options);
+    let (_, errors) = decisions::apply_each(edition, detected, Some(&loaded));
+    found.extend(errors.into_iter().map(Diagnostic::error));
     found
 }
 

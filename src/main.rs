@@ -141,6 +141,12 @@ enum Command {
         #[command(subcommand)]
         action: GlossaryAction,
     },
+    /// Work with recurring quotations and the editor's decisions about
+    /// them (content/quotations.yaml).
+    Quotations {
+        #[command(subcommand)]
+        action: QuotationsAction,
+    },
     /// Make a new, small edition that builds as it is.
     New {
         /// Folder to create (must be new or empty).
@@ -164,6 +170,31 @@ enum GlossaryAction {
         #[arg(long, default_value_t = 40)]
         limit: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum QuotationsAction {
+    /// List every cluster after the editor's decisions, most doubtful
+    /// first: kind, doubt, evidence, origin, every place with its words,
+    /// and the entries for content/quotations.yaml that would reject or
+    /// merge it.
+    Review {
+        /// The edition's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include chapters marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// `text` (for people) or `json` (one object, for tools).
+        #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+        format: ReviewFormat,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReviewFormat {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -294,6 +325,23 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                     c.text,
                     c.chapters.join(", ")
                 );
+            }
+        }
+        Command::Quotations {
+            action:
+                QuotationsAction::Review {
+                    root,
+                    drafts,
+                    format,
+                },
+        } => {
+            let review = zhushu::enrich::quotation_decisions::review(root, *drafts)?;
+            match format {
+                ReviewFormat::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&review).expect("a review serialises")
+                ),
+                ReviewFormat::Text => print!("{}", review.text()),
             }
         }
         Command::Epub { root, output } => {

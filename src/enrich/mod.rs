@@ -4,4 +4,5 @@
 
 pub mod glossary;
 pub mod notes;
+pub mod quotation_decisions;
 pub mod quotations;

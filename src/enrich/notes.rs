@@ -203,12 +203,27 @@ fn anchor_one(
 /// Every place (unit, character offset) where the note's exact text stands
 /// with its prefix before and its suffix after.
 pub fn find(units: &[&str], note: &StandOffNote) -> Vec<(usize, usize)> {
+    find_words(units, &note.exact, &note.prefix, &note.suffix)
+}
+
+/// Every place (unit, character offset) where `exact` stands with `prefix`
+/// before and `suffix` after: `find` for anything that quotes the text
+/// (notes, the editor's quotation decisions).
+pub(crate) fn find_words(
+    units: &[&str],
+    exact: &str,
+    prefix: &str,
+    suffix: &str,
+) -> Vec<(usize, usize)> {
     let mut found = Vec::new();
+    if exact.is_empty() {
+        return found;
+    }
     for (u, text) in units.iter().enumerate() {
-        for (byte, _) in text.match_indices(note.exact.as_str()) {
+        for (byte, _) in text.match_indices(exact) {
             let before = &text[..byte];
-            let after = &text[byte + note.exact.len()..];
-            if before.ends_with(note.prefix.as_str()) && after.starts_with(note.suffix.as_str()) {
+            let after = &text[byte + exact.len()..];
+            if before.ends_with(prefix) && after.starts_with(suffix) {
                 found.push((u, before.chars().count()));
             }
         }

@@ -1,0 +1,771 @@
+//! The editor's decisions about recurring quotations
+//! (`content/quotations.yaml`) and `zhushu quotations review`: each kind of
+//! decision changes what `site/data/quotations.json` holds; a decision that
+//! no longer finds its words stops the build at its line with the previous
+//! site intact; `zhushu check` reports every bad decision at once; the
+//! review lists the clusters by doubt, as text and as JSON.
+//!
+//! Two small editions written here: four Chinese pieces (a speech, an
+//! article that reports it, an interview, a news item) and three English
+//! ones (a speech, an essay, an interview).
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+use std::fs;
+use std::path::Path;
+
+const ZH_EDITION: &str = "title: 决定测试\nlanguage: zh-CN\n";
+
+const ZH_CHAPTERS: &[(&str, &str)] = &[
+    (
+        "01-jiang-hua.md",
+        "---
+title: 在办公厅工作座谈会上的讲话
+date: 2014-05-08
+kind: speech
+slug: jiang-hua
+---
+
+同志们，今天我们在这里召开座谈会。我们要把对党忠诚作为办公厅工作的第一位要求，始终做到绝对忠诚、绝对可靠、绝对纯洁，这是办公厅的立身之本。
+
+凡事预则立，不预则废。办公厅工作千头万绪，必须提前谋划。
+
+要坚持围绕中心、服务大局，把工作放到全局中去思考。
+
+要教育干部树立正确的世界观、人生观、价值观，经受住各种考验。
+",
+    ),
+    (
+        "02-wen-zhang.md",
+        "---
+title: 学习讲话的体会
+date: 2016-03-01
+kind: article
+slug: wen-zhang
+---
+
+总书记指出：“要把对党忠诚作为办公厅工作的第一位要求，始终做到绝对忠诚、绝对可靠、绝对纯洁。”全厅上下认真学习。
+
+我们体会到，“文件要经得起历史检验，每一个字都要反复推敲，不能有丝毫差错”，这是做好文稿工作的基本遵循。
+
+各级办公厅都要坚持围绕中心、服务大局，发挥参谋助手作用。
+
+要引导年轻同志树立正确的世界观、人生观、价值观。
+",
+    ),
+    (
+        "03-fang-tan.md",
+        "---
+title: 老同志访谈录
+date: 2017-06-01
+kind: interview
+slug: fang-tan
+---
+
+记者问起当年的情形，他回忆说，会上要求我们要把对党忠诚作为办公厅工作的第一位要求，始终做到绝对忠诚、绝对可靠、绝对纯洁。
+
+他还说，凡事预则立、不预则废，准备工作一定要做在前面。
+
+他强调，要坚持围绕大局、服务大局，不能各行其是。
+
+年轻干部首先要树立正确的世界观，人生观，价值观。
+",
+    ),
+    (
+        "04-xin-wen.md",
+        "---
+title: 文稿工作会议召开
+date: 2019-01-01
+kind: news
+slug: xin-wen
+---
+
+会议强调，“文件要经得起历史检验，每一个字都要反复推敲，不能有丝毫差错”，要以更高标准做好文稿服务。
+
+会议要求坚持围绕大局、服务大局，提高服务水平。
+
+会议指出，必须引导干部树立正确的世界观，人生观，价值观。
+",
+    ),
+];
+
+const EN_EDITION: &str = "title: Speeches and Essays\nlanguage: en\n";
+
+const EN_CHAPTERS: &[(&str, &str)] = &[
+    (
+        "01-speech.md",
+        "---
+title: An Address at the Harbour
+date: 1990-06-01
+kind: speech
+slug: harbour-address
+---
+
+Friends, we meet in a hard season. We shall go forward together, for the strength of a nation lies in the character of its people and in their willingness to serve.
+
+The old motto carved above the door says: Know thyself. It is advice for nations as much as for men.
+
+As Curran said, “the price of liberty is eternal vigilance, and that vigilance begins in the small duties of every day.”
+",
+    ),
+    (
+        "02-essay.md",
+        "---
+title: On Public Duty
+date: 1995-02-01
+kind: article
+slug: public-duty
+---
+
+In his harbour address the speaker said that \"we shall go forward together, for the strength of a nation lies in the character of its people and in their willingness to serve.\"
+
+The ancients wrote KNOW THY-SELF above their temple, and every citizen should know
+thyself before judging others.
+",
+    ),
+    (
+        "03-interview.md",
+        "---
+title: A Conversation with the Mayor
+date: 1998-09-12
+kind: interview
+slug: mayor-interview
+---
+
+Asked about his method, the mayor said: “The price of liberty is eternal vigilance, and that vigilance begins in the small duties of every day.”
+
+He keeps a card on his desk: a ship is safe in harbour, but that is not what ships are for.
+",
+    ),
+];
+
+/// An edition written from the pieces above, with the repository's themes.
+fn write_edition(edition: &str, chapters: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    fs::create_dir_all(content.join("chapters")).unwrap();
+    fs::write(content.join("edition.yaml"), edition).unwrap();
+    for (file, text) in chapters {
+        fs::write(content.join("chapters").join(file), text).unwrap();
+    }
+    copy_dir(&repo_root().join("themes"), &dir.path().join("themes"));
+    dir
+}
+
+fn zh() -> tempfile::TempDir {
+    write_edition(ZH_EDITION, ZH_CHAPTERS)
+}
+
+fn en() -> tempfile::TempDir {
+    write_edition(EN_EDITION, EN_CHAPTERS)
+}
+
+fn decide(root: &Path, yaml: &str) {
+    fs::write(root.join("content/quotations.yaml"), yaml).unwrap();
+}
+
+/// A cluster as data/quotations.json gives it.
+#[derive(Debug)]
+struct Cluster {
+    id: String,
+    origin: String,
+    /// (chapter slug, text) of every occurrence, in reading order.
+    places: Vec<(String, String)>,
+}
+
+impl Cluster {
+    fn chapters(&self) -> Vec<&str> {
+        let mut chapters: Vec<&str> = self.places.iter().map(|(c, _)| c.as_str()).collect();
+        chapters.dedup();
+        chapters
+    }
+
+    fn has(&self, words: &str) -> bool {
+        self.places.iter().any(|(_, text)| text.contains(words))
+    }
+}
+
+/// Builds the edition into `<root>/site` and reads data/quotations.json.
+fn built(root: &Path) -> Vec<Cluster> {
+    let out = build(root, &root.join("site"), &[]);
+    assert!(out.status.success(), "the build failed:\n{}", stderr(&out));
+    let json = fs::read_to_string(root.join("site/data/quotations.json")).unwrap();
+    let data: Value = serde_json::from_str(&json).unwrap();
+    data["quotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| Cluster {
+            id: q["id"].as_str().unwrap().to_owned(),
+            origin: q["origin"]["chapter"].as_str().unwrap().to_owned(),
+            places: q["occurrences"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| {
+                    (
+                        o["chapter"].as_str().unwrap().to_owned(),
+                        o["text"].as_str().unwrap().to_owned(),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// The clusters with an occurrence containing `words`.
+fn with<'a>(clusters: &'a [Cluster], words: &str) -> Vec<&'a Cluster> {
+    clusters.iter().filter(|c| c.has(words)).collect()
+}
+
+/// The one cluster with an occurrence containing `words`.
+fn one<'a>(clusters: &'a [Cluster], words: &str) -> &'a Cluster {
+    let found = with(clusters, words);
+    assert_eq!(
+        found.len(),
+        1,
+        "one cluster should hold “{words}”: {clusters:#?}"
+    );
+    found[0]
+}
+
+const DOCUMENTS: &str = "文件要经得起历史检验";
+const LOYALTY: &str = "把对党忠诚作为办公厅工作的第一位要求";
+const OUTLOOK: &str = "树立正确的世界观";
+
+#[test]
+fn a_rejected_cluster_is_gone() {
+    let edition = zh();
+    let root = edition.path();
+    let before = built(root);
+    one(&before, DOCUMENTS);
+    one(&before, LOYALTY);
+
+    decide(
+        root,
+        "decisions:\n  - reject: 文件要经得起历史检验\n    note: 套话，不是引文\n",
+    );
+    let after = built(root);
+    assert!(with(&after, DOCUMENTS).is_empty(), "{after:#?}");
+    assert_eq!(after.len(), before.len() - 1, "{after:#?}");
+    one(&after, LOYALTY);
+}
+
+#[test]
+fn an_accepted_passage_is_a_cluster_in_the_chapters_it_stands_in() {
+    let edition = zh();
+    let root = edition.path();
+    let before = built(root);
+    // Nine characters, unquoted: too short for the detector.
+    assert!(with(&before, "不预则废").is_empty(), "{before:#?}");
+
+    // Punctuation does not count: 凡事预则立、不预则废 stands in fang-tan.
+    decide(
+        root,
+        "decisions:\n  - accept: 凡事预则立，不预则废\n    kind: formula\n",
+    );
+    let after = built(root);
+    let saying = one(&after, "不预则废");
+    assert_eq!(saying.chapters(), ["jiang-hua", "fang-tan"]);
+    let texts: Vec<&str> = saying.places.iter().map(|(_, t)| t.as_str()).collect();
+    assert_eq!(texts, ["凡事预则立，不预则废", "凡事预则立、不预则废"]);
+    assert_eq!(saying.origin, "jiang-hua", "the earlier, dated piece");
+    assert_eq!(after.len(), before.len() + 1);
+
+    // Restricted to chapters where it stands once, it would not recur.
+    decide(
+        root,
+        "decisions:\n  - accept: 凡事预则立，不预则废\n    chapters: [jiang-hua, wen-zhang]\n",
+    );
+    let out = build(root, &root.join("site"), &[]);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert!(message.contains("content/quotations.yaml:2:5"), "{message}");
+    assert!(
+        message.contains("one piece only (jiang-hua#p2)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_english_passage_is_accepted_whatever_its_case_punctuation_and_line_breaks() {
+    let edition = en();
+    let root = edition.path();
+    let before = built(root);
+    assert!(with(&before, "thyself").is_empty(), "{before:#?}");
+    one(&before, "price of liberty");
+
+    decide(
+        root,
+        "decisions:
+  - accept: Know thyself
+  - reject: the price of liberty is eternal vigilance
+",
+    );
+    let after = built(root);
+    let motto = one(&after, "thyself");
+    assert_eq!(motto.chapters(), ["harbour-address", "public-duty"]);
+    let texts: Vec<&str> = motto.places.iter().map(|(_, t)| t.as_str()).collect();
+    // The essay's line break reads as a space.
+    assert_eq!(texts.len(), 3, "{texts:?}");
+    assert_eq!(texts[0], "Know thyself");
+    assert_eq!(texts[1], "KNOW THY-SELF");
+    let wrapped: Vec<&str> = texts[2].split_whitespace().collect();
+    assert_eq!(wrapped, ["know", "thyself"], "{texts:?}");
+    assert!(with(&after, "price of liberty").is_empty(), "{after:#?}");
+    one(&after, "go forward together");
+}
+
+#[test]
+fn an_accepted_word_is_found_whole() {
+    let edition = en();
+    let root = edition.path();
+    // “arbour” stands only inside “harbour”: not a word of the text.
+    decide(root, "decisions:\n  - accept: arbour\n");
+    let out = build(root, &root.join("site"), &[]);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("“arbour”, which the edition does not contain"),
+        "{message}"
+    );
+}
+
+#[test]
+fn merged_clusters_are_one() {
+    let edition = zh();
+    let root = edition.path();
+    let before = built(root);
+    let documents = one(&before, DOCUMENTS).places.len();
+    let loyalty = one(&before, LOYALTY).places.len();
+
+    decide(
+        root,
+        "decisions:
+  - merge: [文件要经得起历史检验, 始终做到绝对忠诚、绝对可靠、绝对纯洁]
+  # Two sayings the detector misses, accepted, then made one.
+  - accept: 围绕中心、服务大局
+  - accept: 围绕大局、服务大局
+  - merge:
+      - 坚持围绕中心、服务大局
+      - 围绕大局、服务大局
+",
+    );
+    let after = built(root);
+    let merged = one(&after, DOCUMENTS);
+    assert!(merged.has(LOYALTY), "{merged:#?}");
+    assert_eq!(merged.places.len(), documents + loyalty);
+    assert_eq!(
+        merged.chapters(),
+        ["jiang-hua", "wen-zhang", "fang-tan", "xin-wen"]
+    );
+    // The first named cluster's origin.
+    assert_eq!(merged.origin, "wen-zhang");
+
+    let sayings = one(&after, "服务大局");
+    assert!(
+        sayings.has("围绕中心") && sayings.has("围绕大局"),
+        "{sayings:#?}"
+    );
+    assert_eq!(
+        sayings.chapters(),
+        ["jiang-hua", "wen-zhang", "fang-tan", "xin-wen"]
+    );
+}
+
+#[test]
+fn a_split_makes_two_clusters() {
+    let edition = zh();
+    let root = edition.path();
+    let before = built(root);
+    assert_eq!(
+        one(&before, OUTLOOK).chapters(),
+        ["jiang-hua", "wen-zhang", "fang-tan", "xin-wen"]
+    );
+
+    // The places that write it with commas leave the cluster.
+    decide(
+        root,
+        "decisions:\n  - split: 树立正确的世界观，人生观，价值观\n",
+    );
+    let after = built(root);
+    let parts = with(&after, OUTLOOK);
+    assert_eq!(parts.len(), 2, "{after:#?}");
+    assert_eq!(parts[0].chapters(), ["jiang-hua", "wen-zhang"]);
+    assert_eq!(parts[1].chapters(), ["fang-tan", "xin-wen"]);
+    assert!(
+        parts[1]
+            .places
+            .iter()
+            .all(|(_, t)| t.contains("，人生观，"))
+    );
+    assert_eq!(parts[1].origin, "fang-tan");
+    assert_eq!(after.len(), before.len() + 1);
+
+    // A split that leaves one piece alone drops it.
+    decide(
+        root,
+        "decisions:\n  - split: 树立正确的世界观，人生观，价值观\n    chapter: xin-wen\n",
+    );
+    let after = built(root);
+    let parts = with(&after, OUTLOOK);
+    assert_eq!(parts.len(), 1, "{after:#?}");
+    assert_eq!(parts[0].chapters(), ["jiang-hua", "wen-zhang", "fang-tan"]);
+}
+
+#[test]
+fn the_origin_is_the_chosen_chapter() {
+    let edition = zh();
+    let root = edition.path();
+    let before = built(root);
+    assert_eq!(
+        one(&before, LOYALTY).origin,
+        "jiang-hua",
+        "the speech, dated first"
+    );
+
+    decide(
+        root,
+        "decisions:\n  - origin: 把对党忠诚作为办公厅工作的第一位要求\n    chapter: fang-tan\n",
+    );
+    let after = built(root);
+    let loyalty = one(&after, LOYALTY);
+    assert_eq!(loyalty.origin, "fang-tan");
+    assert_eq!(loyalty.places, one(&before, LOYALTY).places);
+}
+
+#[test]
+fn decisions_apply_in_their_fixed_order() {
+    let edition = zh();
+    let root = edition.path();
+    // Written last, the split still comes before the reject, which then
+    // finds its words in two clusters and is told which by `chapter`.
+    decide(
+        root,
+        "decisions:
+  - reject: 树立正确的世界观
+    chapter: xin-wen
+  - split: 树立正确的世界观，人生观，价值观
+",
+    );
+    let after = built(root);
+    let left = one(&after, OUTLOOK);
+    assert_eq!(left.chapters(), ["jiang-hua", "wen-zhang"]);
+
+    // `prefix` tells places apart as it does for a note.
+    decide(
+        root,
+        "decisions:
+  - reject: 树立正确的世界观
+    prefix: 教育干部
+  - split: 树立正确的世界观，人生观，价值观
+",
+    );
+    let after = built(root);
+    let left = one(&after, OUTLOOK);
+    assert_eq!(left.chapters(), ["fang-tan", "xin-wen"]);
+}
+
+/// Builds, breaks the edition with `spoil`, builds again: exit 1, each
+/// `expected` fragment in the message, the first site byte for byte.
+fn fails_cleanly(root: &Path, spoil: impl FnOnce(&Path), expected: &[&str]) -> String {
+    let out = root.join("site");
+    let first = build(root, &out, &[]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let before = snapshot(&out);
+    spoil(root);
+    let second = build(root, &out, &[]);
+    let message = stderr(&second);
+    assert_eq!(second.status.code(), Some(1), "{message}");
+    assert!(message.starts_with("error: "), "{message}");
+    for fragment in expected {
+        assert!(
+            message.contains(fragment),
+            "expected {fragment:?} in:\n{message}"
+        );
+    }
+    assert_eq!(snapshot(&out), before, "the previous site changed");
+    message
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    fs::write(&path, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn a_decision_whose_words_are_gone_stops_the_build() {
+    let edition = zh();
+    let root = edition.path();
+    decide(
+        root,
+        "decisions:
+  - origin: 把对党忠诚作为办公厅工作的第一位要求
+    chapter: fang-tan
+  - reject: 文件要经得起历史检验
+",
+    );
+    fails_cleanly(
+        root,
+        |root| {
+            for file in ["02-wen-zhang.md", "04-xin-wen.md"] {
+                let file = format!("content/chapters/{file}");
+                edit(root, &file, "经得起历史检验", "经得起实践检验");
+            }
+        },
+        &[
+            "`reject` quotes “文件要经得起历史检验”, which the edition does not contain",
+            "--> content/quotations.yaml:4:5",
+            "4 |   - reject: 文件要经得起历史检验",
+            "the nearest text is “文件要经得起实践检验” in wen-zhang#p2",
+        ],
+    );
+}
+
+#[test]
+fn an_unknown_key_suggests_the_right_one() {
+    let edition = zh();
+    let root = edition.path();
+    fails_cleanly(
+        root,
+        |root| {
+            decide(
+                root,
+                "decisions:\n  - reject: 文件要经得起历史检验\n  - rejct: 凡事预则立\n",
+            )
+        },
+        &[
+            "unknown field `rejct`",
+            "content/quotations.yaml:3:5",
+            "did you mean `reject`?",
+        ],
+    );
+}
+
+#[test]
+fn words_in_several_clusters_must_say_which() {
+    let edition = zh();
+    let root = edition.path();
+    fails_cleanly(
+        root,
+        |root| {
+            decide(
+                root,
+                "decisions:\n  - split: 树立正确的世界观，人生观，价值观\n  - reject: 树立正确的世界观\n",
+            )
+        },
+        &[
+            "`reject` quotes “树立正确的世界观”, which stands in 2 clusters",
+            "content/quotations.yaml:3:5",
+            "add `chapter: SLUG`",
+        ],
+    );
+}
+
+#[test]
+fn check_reports_every_bad_decision_at_once() {
+    let edition = zh();
+    let root = edition.path();
+    decide(
+        root,
+        "decisions:
+  - reject: 文件要经得起历史的检验
+  - reject: 办公厅工作千头万绪
+  - origin: 把对党忠诚作为办公厅工作的第一位要求
+    chapter: fang-tang
+  - merge: [文件要经得起历史检验]
+",
+    );
+    let out = zhushu(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ours: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "content/quotations.yaml")
+        .collect();
+    let lines: Vec<u64> = ours.iter().map(|d| d["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [2, 3, 5, 6], "{report:#}");
+    assert!(ours.iter().all(|d| d["severity"] == "error"), "{report:#}");
+    let messages: Vec<&str> = ours
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert!(messages[0].contains("does not contain"), "{messages:?}");
+    assert!(
+        messages[1].contains("stands in no recurring quotation"),
+        "{messages:?}"
+    );
+    assert!(messages[2].contains("chapter `fang-tang`"), "{messages:?}");
+    assert_eq!(ours[2]["help"], "did you mean `fang-tan`?");
+    assert!(messages[3].contains("two clusters or more"), "{messages:?}");
+    assert!(!root.join("site").exists(), "check wrote a site");
+
+    // As text, each at its place.
+    let out = zhushu(&["check", "--root", root.to_str().unwrap()]);
+    let text = stderr(&out);
+    for line in [2, 3, 5, 6] {
+        assert!(
+            text.contains(&format!("--> content/quotations.yaml:{line}:")),
+            "{text}"
+        );
+    }
+}
+
+fn review(root: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["quotations", "review", "--root", root.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    zhushu(&args)
+}
+
+#[test]
+fn the_json_review_is_sorted_by_doubt() {
+    let edition = zh();
+    let root = edition.path();
+    decide(root, "decisions:\n  - accept: 凡事预则立，不预则废\n");
+    let out = review(root, &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let items = review["items"].as_array().unwrap();
+    let site = built(root);
+    assert_eq!(items.len(), site.len());
+    assert_eq!(review["clusters"], site.len());
+    assert_eq!(review["decisions"], 1);
+    assert_eq!(review["decided"], 1);
+    let doubts: Vec<f64> = items.iter().map(|i| i["doubt"].as_f64().unwrap()).collect();
+    assert!(
+        doubts.windows(2).all(|w| w[0] >= w[1]),
+        "not sorted by doubt: {doubts:?}"
+    );
+    for (n, item) in items.iter().enumerate() {
+        assert_eq!(item["number"], n + 1);
+        for field in [
+            "quoted", "reported", "bounded", "tokens", "chance", "decided",
+        ] {
+            assert!(!item["evidence"][field].is_null(), "{field} in {item:#}");
+        }
+        assert!(["quotation", "formula"].contains(&item["kind"].as_str().unwrap()));
+        // Its id is the cluster's on the site, with the same places.
+        let cluster = site
+            .iter()
+            .find(|c| c.id == item["id"].as_str().unwrap())
+            .unwrap_or_else(|| panic!("no cluster {} on the site", item["id"]));
+        let places: Vec<(String, String)> = item["places"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                let at = p["at"].as_str().unwrap();
+                let paragraph = p["paragraph"].as_str().unwrap();
+                assert_eq!(
+                    at,
+                    format!("{}#{paragraph}", p["chapter"].as_str().unwrap())
+                );
+                (
+                    p["chapter"].as_str().unwrap().to_owned(),
+                    p["text"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        assert_eq!(places, cluster.places);
+        assert_eq!(
+            item["origin"]["chapter"].as_str(),
+            Some(cluster.origin.as_str())
+        );
+        assert!(
+            item["decide"]["reject"]
+                .as_str()
+                .unwrap()
+                .starts_with("  - reject: ")
+        );
+    }
+    let accepted = items
+        .iter()
+        .find(|i| i["text"] == "凡事预则立，不预则废")
+        .unwrap();
+    assert_eq!(accepted["evidence"]["decided"], true);
+    assert_eq!(accepted["doubt"], 0.0);
+}
+
+#[test]
+fn the_text_review_names_the_places_and_how_to_decide() {
+    let edition = zh();
+    let root = edition.path();
+    let out = review(root, &[]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for expected in [
+        "most doubtful first",
+        "jiang-hua#p1 (origin)",
+        "wen-zhang#p1",
+        "fang-tan#p1",
+        "wen-zhang#p2",
+        "xin-wen#p1",
+        "文件要经得起历史检验，每一个字都要反复推敲，不能有丝毫差错",
+        "evidence: ",
+        "doubt ",
+        "- reject: ",
+        "- merge:",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+
+    let edition = en();
+    let root = edition.path();
+    let out = review(root, &["--format", "text"]);
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for expected in [
+        "harbour-address#p1 (origin)",
+        "public-duty#p1",
+        "harbour-address#p3",
+        "mayor-interview#p1",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn the_reviews_suggestion_rejects_its_cluster() {
+    let edition = zh();
+    let root = edition.path();
+    let before = built(root);
+    let out = review(root, &["--format", "json"]);
+    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for item in review["items"].as_array().unwrap() {
+        let entry = item["decide"]["reject"].as_str().unwrap();
+        decide(root, &format!("decisions:\n{entry}"));
+        let after = built(root);
+        assert_eq!(after.len(), before.len() - 1, "{entry}");
+        let text = item["text"].as_str().unwrap();
+        assert!(
+            after
+                .iter()
+                .all(|c| c.places.iter().all(|(_, t)| t != text)),
+            "{entry} left {after:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_review_stops_at_a_bad_decision() {
+    let edition = zh();
+    let root = edition.path();
+    decide(root, "decisions:\n  - reject: 不在书中的话\n");
+    let out = review(root, &["--format", "json"]);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert!(message.contains("content/quotations.yaml:2:5"), "{message}");
+    assert!(out.stdout.is_empty());
+}
