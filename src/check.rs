@@ -264,7 +264,7 @@ fn quotation_settings(edition: &Edition) -> Vec<Diagnostic> {
         Error::at(message, &file, &source, line, column)
     };
     let mut found = Vec::new();
-    let seed = enrich::quotations::SEED;
+    let seed = enrich::quotations::QuotationOptions::for_language(&edition.config.language).seed;
     if let Some(n) = settings.min_length.filter(|&n| n < seed) {
         found.push(Diagnostic::warning(
             at(

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use crate::enrich::quotations::Quotation;
+use crate::enrich::quotations::{Kind, Quotation};
 use crate::model::Edition;
 use crate::render::body::{Mark, MarkKind};
 
@@ -39,6 +39,9 @@ pub struct PlaceView {
 pub struct QuotationView {
     /// `q3`: anchor on the index page.
     pub id: String,
+    /// `quotation` (somebody's words) or `formula` (an enumeration or
+    /// coinage): the index lists them apart.
+    pub kind: Kind,
     pub number: usize,
     pub text: String,
     pub count: usize,
@@ -72,9 +75,14 @@ impl QuotationIndex {
             .iter()
             .map(|c| c.document.units())
             .collect();
-        // Most-quoted first, then in reading order.
+        // Quotations, then formulas; most-quoted first, then in reading order.
         let mut order: Vec<usize> = (0..quotations.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(quotations[i].occurrences.len()));
+        order.sort_by_key(|&i| {
+            (
+                quotations[i].kind,
+                std::cmp::Reverse(quotations[i].occurrences.len()),
+            )
+        });
         let mut views = Vec::new();
         let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); edition.chapters.len()];
         for (n, &i) in order.iter().enumerate() {
@@ -160,6 +168,7 @@ impl QuotationIndex {
             }
             views.push(QuotationView {
                 id,
+                kind: q.kind,
                 number: n + 1,
                 text: origin_text,
                 count: places.len(),
@@ -173,7 +182,7 @@ impl QuotationIndex {
         &self.marks[chapter]
     }
 
-    /// `data/quotations.json`: `{"quotations": [{"id", "text", "origin":
+    /// `data/quotations.json`: `{"quotations": [{"id", "kind", "text", "origin":
     /// {"chapter", "paragraph"}, "occurrences": [{"chapter", "order",
     /// "paragraph", "text", "variant"}]}]}`.
     pub fn json(&self) -> String {
@@ -193,6 +202,7 @@ impl QuotationIndex {
         #[derive(Serialize)]
         struct Entry<'a> {
             id: &'a str,
+            kind: Kind,
             text: &'a str,
             origin: Origin<'a>,
             occurrences: Vec<Occurrence<'a>>,
@@ -208,6 +218,7 @@ impl QuotationIndex {
                 let origin = q.places.iter().find(|p| p.origin).unwrap_or(&q.places[0]);
                 Entry {
                     id: &q.id,
+                    kind: q.kind,
                     text: &q.text,
                     origin: Origin {
                         chapter: &origin.chapter,
@@ -246,6 +257,22 @@ fn normalized(text: &str) -> String {
 pub fn diff_html(text: &str, reference: &str) -> String {
     let a: Vec<char> = text.chars().collect();
     let b: Vec<char> = reference.chars().collect();
+    // The table is both lengths multiplied: past a budget (two passages of
+    // some 2,000 characters), only the shared beginning and end count as
+    // shared, so that one huge paragraph cannot take gigabytes.
+    if a.len().saturating_mul(b.len()) > DIFF_BUDGET {
+        let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+        let tail = a[head..]
+            .iter()
+            .rev()
+            .zip(b[head..].iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count();
+        let shared: Vec<bool> = (0..a.len())
+            .map(|k| k < head || k >= a.len() - tail)
+            .collect();
+        return marked(&a, &shared);
+    }
     let mut lcs = vec![vec![0u16; b.len() + 1]; a.len() + 1];
     for i in (0..a.len()).rev() {
         for j in (0..b.len()).rev() {
@@ -269,6 +296,14 @@ pub fn diff_html(text: &str, reference: &str) -> String {
             j += 1;
         }
     }
+    marked(&a, &shared)
+}
+
+/// Cells of the LCS table `diff_html` may fill (u16 each: 8 MB).
+const DIFF_BUDGET: usize = 4_000_000;
+
+/// `a` with the characters not `shared` in `<mark>`.
+fn marked(a: &[char], shared: &[bool]) -> String {
     let mut html = String::new();
     let mut in_mark = false;
     for (k, c) in a.iter().enumerate() {

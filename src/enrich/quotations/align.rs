@@ -1,0 +1,409 @@
+//! Candidate recurrences: shared token n-grams ("seeds") between units of
+//! different chapters, each extended both ways into the longest alignment
+//! that tolerates small edits (a word dropped, added or replaced), and
+//! short passages that stand in quotation marks in two chapters. The
+//! matched stretches are grouped into clusters by union-find.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
+
+use super::Unit;
+
+/// A passage in one unit, in tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub unit: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Above this many tokens, seeds are winnowed (see `long_matches`).
+const WINNOW_ABOVE: usize = 4_000_000;
+/// An n-gram found in more places than this is a formula of the book (its
+/// subject's long name, say), not a seed of a quotation.
+const MAX_SEED_PLACES: usize = 12;
+
+/// Token ranges `a0..a1` and `b0..b1` of two units that align.
+type Alignment = (usize, usize, usize, usize);
+
+/// Every pair of stretches of two chapters that align over at least
+/// `min_tokens` tokens on both sides, found from shared `seed`-grams.
+pub fn long_matches(
+    units: &[Unit],
+    seed: usize,
+    min_tokens: usize,
+    spans: &mut Vec<Span>,
+    links: &mut Vec<(usize, usize)>,
+) {
+    // Every seed n-gram as one u64, its hash above its place (the index of
+    // its first token in the edition's token sequence), sorted so that equal
+    // n-grams stand together: a flat vector of integers is far smaller than
+    // a map of lists, and sorts fast on both cores.
+    let mut first_token: Vec<u64> = Vec::with_capacity(units.len() + 1);
+    let mut total = 0u64;
+    for unit in units {
+        first_token.push(total);
+        total += unit.keys.len() as u64;
+    }
+    // Large editions keep one n-gram in every window of three (the one
+    // with the least hash, "winnowing"): a third of the memory, and every
+    // shared run of seed + 2 tokens or more still shares a kept n-gram.
+    let window = if total as usize > WINNOW_ABOVE { 3 } else { 1 };
+    // Places fit in 32 bits up to four billion tokens, some 12 GB of text.
+    let place_bits = 32;
+    assert!(total < 1 << place_bits, "an edition of over 2^32 tokens");
+    let mut grams: Vec<u64> = units
+        .par_iter()
+        .zip(&first_token)
+        .flat_map_iter(|(unit, &first)| {
+            let hashes: Vec<u32> = unit.keys.windows(seed).map(gram_hash).collect();
+            let mut kept: Vec<u64> = Vec::new();
+            let mut last_kept = None;
+            for start in 0..hashes.len().saturating_sub(window - 1) {
+                let (p, h) = (start..start + window)
+                    .map(|p| (p, hashes[p]))
+                    .min_by_key(|&(p, h)| (h, p))
+                    .expect("a window is never empty");
+                if last_kept != Some(p) {
+                    kept.push((h as u64) << place_bits | (first + p as u64));
+                    last_kept = Some(p);
+                }
+            }
+            kept
+        })
+        .collect();
+    grams.par_sort_unstable();
+    // A place back to its unit and position.
+    let locate = |gram: u64| {
+        let place = gram & ((1 << place_bits) - 1);
+        let unit = first_token.partition_point(|&f| f <= place) - 1;
+        (unit, (place - first_token[unit]) as usize)
+    };
+    // N-grams in more places than a seed may have are the genre's stock:
+    // an alignment that is mostly stock is its phrases and frames meeting
+    // by chance, and would chain unrelated places into one cluster.
+    let stock: HashSet<u32> = grams
+        .chunk_by(|a, b| a >> place_bits == b >> place_bits)
+        .filter(|g| g.len() > MAX_SEED_PLACES)
+        .map(|g| (g[0] >> place_bits) as u32)
+        .collect();
+    let mostly_stock = |keys: &[u32]| {
+        let grams = keys.len().saturating_sub(seed - 1);
+        let common = keys
+            .windows(seed)
+            .filter(|g| stock.contains(&gram_hash(g)))
+            .count();
+        common * 2 > grams
+    };
+    // Per pair of units, the diagonals already covered by an alignment.
+    let mut covered: HashMap<(usize, usize), Vec<Alignment>> = HashMap::new();
+    let groups = grams
+        .chunk_by(|a, b| a >> place_bits == b >> place_bits)
+        .filter(|g| g.len() > 1 && g.len() <= MAX_SEED_PLACES);
+    for group in groups {
+        let list: Vec<(usize, usize)> = group.iter().map(|&g| locate(g)).collect();
+        for (x, &(ua, pa)) in list.iter().enumerate() {
+            for &(ub, pb) in &list[x + 1..] {
+                if units[ua].chapter == units[ub].chapter {
+                    continue;
+                }
+                // Equal hashes may hide different n-grams.
+                if units[ua].keys[pa..pa + seed] != units[ub].keys[pb..pb + seed] {
+                    continue;
+                }
+                let done = covered.get(&(ua, ub)).is_some_and(|ranges| {
+                    ranges
+                        .iter()
+                        .any(|&(a0, a1, b0, b1)| pa >= a0 && pa < a1 && pb >= b0 && pb < b1)
+                });
+                if done {
+                    continue;
+                }
+                let (a0, a1, b0, b1) = align(&units[ua].keys, &units[ub].keys, pa, pb, seed);
+                covered.entry((ua, ub)).or_default().push((a0, a1, b0, b1));
+                if a1 - a0 >= min_tokens
+                    && b1 - b0 >= min_tokens
+                    && !mostly_stock(&units[ua].keys[a0..a1])
+                {
+                    spans.push(Span {
+                        unit: ua,
+                        start: a0,
+                        end: a1,
+                    });
+                    spans.push(Span {
+                        unit: ub,
+                        start: b0,
+                        end: b1,
+                    });
+                    links.push((spans.len() - 2, spans.len() - 1));
+                }
+            }
+        }
+    }
+}
+
+/// FNV-1a over the tokens' keys: the same n-gram always hashes alike, so
+/// the order of work (and the output) is the same on every run.
+fn gram_hash(keys: &[u32]) -> u32 {
+    keys.iter().fold(0x811c_9dc5u32, |hash, key| {
+        (hash ^ key).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Extends a shared seed at `a[i..i+seed]`, `b[j..j+seed]` both ways into
+/// the longest alignment whose edits stay within about a tenth of its
+/// length.
+pub fn align(a: &[u32], b: &[u32], i: usize, j: usize, seed: usize) -> Alignment {
+    let eq = |x: usize, y: usize| a[x] == b[y];
+    // Forward.
+    let (mut ai, mut bj, mut edits, mut length) = (i + seed, j + seed, 0usize, seed);
+    let (mut a_end, mut b_end) = (ai, bj);
+    loop {
+        while ai < a.len() && bj < b.len() && eq(ai, bj) {
+            ai += 1;
+            bj += 1;
+            length += 1;
+        }
+        a_end = a_end.max(ai);
+        b_end = b_end.max(bj);
+        if ai >= a.len() || bj >= b.len() {
+            break;
+        }
+        let agree = |da: usize, db: usize| {
+            let n = (0..3)
+                .take_while(|k| ai + da + k < a.len() && bj + db + k < b.len())
+                .count();
+            n >= 2 && (0..n).all(|k| eq(ai + da + k, bj + db + k))
+        };
+        match resync(agree) {
+            Some((da, db)) if edits + da.max(db) <= budget(length + da.max(db)) => {
+                edits += da.max(db);
+                ai += da;
+                bj += db;
+            }
+            _ => break,
+        }
+    }
+    // Backward.
+    let (mut ai, mut bj) = (i, j);
+    loop {
+        while ai > 0 && bj > 0 && eq(ai - 1, bj - 1) {
+            ai -= 1;
+            bj -= 1;
+            length += 1;
+        }
+        if ai == 0 || bj == 0 {
+            break;
+        }
+        let agree = |da: usize, db: usize| {
+            let n = (0..3).take_while(|k| ai > da + k && bj > db + k).count();
+            n >= 2 && (0..n).all(|k| eq(ai - 1 - da - k, bj - 1 - db - k))
+        };
+        match resync(agree) {
+            Some((da, db)) if edits + da.max(db) <= budget(length + da.max(db)) => {
+                edits += da.max(db);
+                ai -= da;
+                bj -= db;
+            }
+            _ => break,
+        }
+    }
+    (ai, a_end, bj, b_end)
+}
+
+/// Edits allowed in an alignment of `length` tokens: a tenth, and one more,
+/// so that a twelve-character passage may drop a character or two.
+fn budget(length: usize) -> usize {
+    length / 10 + 1
+}
+
+/// The cheapest skip (in a, in b) after which the next three tokens (or
+/// the two or so left before an edge) agree again: a substitution, an
+/// insertion or a deletion of one or two tokens.
+fn resync(agree: impl Fn(usize, usize) -> bool) -> Option<(usize, usize)> {
+    const STEPS: [(usize, usize); 8] = [
+        (1, 1),
+        (1, 0),
+        (0, 1),
+        (2, 2),
+        (2, 0),
+        (0, 2),
+        (2, 1),
+        (1, 2),
+    ];
+    STEPS.into_iter().find(|&(da, db)| agree(da, db))
+}
+
+/// Short passages that stand in quotation marks in one chapter at least
+/// and, quoted or not, in two: a saying quoted in one piece and repeated
+/// bare in another (“凡事预则立，不预则废” / 凡事预则立，不预则废), if it has
+/// `bare_min` tokens or more (else it must be quoted in two). A passage
+/// in more than `max_chapters` chapters is the genre's stock, not a saying.
+pub fn quoted_matches(
+    units: &[Unit],
+    bare_min: usize,
+    max_chapters: usize,
+    spans: &mut Vec<Span>,
+    links: &mut Vec<(usize, usize)>,
+) {
+    let mut by_key: BTreeMap<&[u32], Vec<Span>> = BTreeMap::new();
+    for (u, unit) in units.iter().enumerate() {
+        for &(first, last) in &unit.quoted {
+            let (first, last) = (first as usize, last as usize);
+            by_key
+                .entry(&unit.keys[first..last])
+                .or_default()
+                .push(Span {
+                    unit: u,
+                    start: first,
+                    end: last,
+                });
+        }
+    }
+    // Only sayings long enough not to be a term (“核心要害部门”) are looked
+    // for bare.
+    let patterns: Vec<&[u32]> = by_key
+        .keys()
+        .copied()
+        .filter(|k| k.len() >= bare_min)
+        .collect();
+    for (key, span) in bare_places(units, &patterns) {
+        let list = by_key.get_mut(patterns[key]).expect("a pattern is a key");
+        if !list.contains(&span) {
+            list.push(span);
+        }
+    }
+    for mut list in by_key.into_values() {
+        list.sort_by_key(|s| (s.unit, s.start));
+        list.dedup_by_key(|s| (s.unit, s.start));
+        let chapters: HashSet<usize> = list.iter().map(|s| units[s.unit].chapter).collect();
+        if chapters.len() < 2 || chapters.len() > max_chapters {
+            continue;
+        }
+        let base = spans.len();
+        spans.extend(list.iter().copied());
+        for k in base + 1..spans.len() {
+            links.push((base, k));
+        }
+    }
+}
+
+/// Every place where one of the `patterns` stands, as (pattern, span): one
+/// Aho-Corasick pass over the edition's keys, read as bytes (a key is four
+/// bytes; only matches on a key's boundary count).
+fn bare_places(units: &[Unit], patterns: &[&[u32]]) -> Vec<(usize, Span)> {
+    if patterns.is_empty() {
+        return Vec::new();
+    }
+    let bytes = |keys: &[u32]| -> Vec<u8> { keys.iter().flat_map(|k| k.to_le_bytes()).collect() };
+    let Ok(searcher) = aho_corasick::AhoCorasick::new(patterns.iter().map(|p| bytes(p))) else {
+        return Vec::new();
+    };
+    units
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(u, unit)| {
+            let haystack = bytes(&unit.keys);
+            searcher
+                .find_overlapping_iter(&haystack)
+                .filter(|m| m.start() % 4 == 0)
+                .map(|m| {
+                    (
+                        m.pattern().as_usize(),
+                        Span {
+                            unit: u,
+                            start: m.start() / 4,
+                            end: m.end() / 4,
+                        },
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Groups spans linked by a match, and spans of one unit that overlap by
+/// half the shorter, into clusters (union-find). Spans from `quoted_from`
+/// on are short quoted sayings: joined only by their own links, so that a
+/// saying inside a longer passage is a cluster of its own (it may be
+/// quoted in more places than the passage), nested in the passage's.
+pub fn cluster(spans: &[Span], links: &[(usize, usize)], quoted_from: usize) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..spans.len()).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (root(parent, a), root(parent, b));
+        if ra != rb {
+            parent[ra.max(rb)] = ra.min(rb);
+        }
+    };
+    for &(a, b) in links {
+        union(&mut parent, a, b);
+    }
+    let mut by_unit: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, s) in spans.iter().enumerate() {
+        by_unit.entry(s.unit).or_default().push(i);
+    }
+    for members in by_unit.values_mut() {
+        // Sorted by start, a span can only overlap those that start before
+        // it ends: no quadratic scan of a unit's spans.
+        members.sort_by_key(|&i| (spans[i].start, spans[i].end));
+        for (x, &i) in members.iter().enumerate() {
+            for &j in &members[x + 1..] {
+                let (a, b) = (spans[i], spans[j]);
+                if b.start >= a.end {
+                    break;
+                }
+                if i >= quoted_from || j >= quoted_from {
+                    continue;
+                }
+                let overlap = a.end.min(b.end).saturating_sub(a.start.max(b.start));
+                let shorter = (a.end - a.start).min(b.end - b.start);
+                if overlap * 2 >= shorter && overlap > 0 {
+                    union(&mut parent, i, j);
+                }
+            }
+        }
+    }
+    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for i in 0..spans.len() {
+        let r = root(&mut parent, i);
+        groups.entry(r).or_default().push(i);
+    }
+    groups.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::enrich::quotations::tokens::tokenize;
+
+    #[test]
+    fn alignment_tolerates_a_dropped_character() {
+        let a = tokenize(
+            &"他说运筹于帷幄之中，决胜于千里之外，此之谓也"
+                .chars()
+                .collect::<Vec<_>>(),
+        );
+        let b = tokenize(&"运筹帷幄之中，决胜千里之外。".chars().collect::<Vec<_>>());
+        let i = a.iter().position(|t| t.key == '帷' as u32).unwrap();
+        let j = b.iter().position(|t| t.key == '帷' as u32).unwrap();
+        let key = |tokens: &[crate::enrich::quotations::tokens::Token]| {
+            tokens.iter().map(|t| t.key).collect::<Vec<_>>()
+        };
+        let (a0, a1, b0, b1) = align(&key(&a), &key(&b), i, j, 4);
+        let text: String = "他说运筹于帷幄之中，决胜于千里之外，此之谓也"
+            .chars()
+            .collect::<Vec<_>>()[a[a0].start()..a[a1 - 1].end()]
+            .iter()
+            .collect();
+        assert_eq!(text, "运筹于帷幄之中，决胜于千里之外");
+        assert_eq!((b0, b1), (0, b.len()));
+    }
+}

@@ -1,0 +1,147 @@
+//! The edition's own text as the background against which a recurrence is
+//! judged: a passage is a quotation when it is unlikely to recur by chance,
+//! and what is likely is learnt from the rest of the edition. Formulaic
+//! prose (不仅要……，而且要……) repeats its stock phrases and frames, so a
+//! short stretch made of them recurs by chance in a large edition; a
+//! sentence someone said recurs only where it is quoted.
+//!
+//! The model is a Markov chain of order `order` over tokens: counts of the
+//! n-grams of `order` and `order - 1` tokens. Only the n-grams of the
+//! candidates being judged are counted (one pass over the edition looks
+//! each of its n-grams up), so its memory follows the candidates, not the
+//! corpus, and the counts are exact.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use rayon::prelude::*;
+
+pub struct Background {
+    /// An n-gram's hash to its count, for the n-grams of the candidates
+    /// only: exact counts, in memory that grows with what is judged, not
+    /// with the edition.
+    counts: HashMap<u64, u32>,
+    order: usize,
+    tokens: u64,
+}
+
+impl Background {
+    /// Counts, over every unit's keys, the n-grams of `order` and
+    /// `order - 1` tokens that stand in the `candidates`.
+    pub fn new<'a>(
+        units: &[&[u32]],
+        order: usize,
+        candidates: impl Iterator<Item = &'a [u32]>,
+    ) -> Background {
+        let mut index: HashMap<u64, usize> = HashMap::new();
+        for keys in candidates {
+            for n in [order - 1, order] {
+                for gram in keys.windows(n) {
+                    let next = index.len();
+                    index.entry(hash(gram)).or_insert(next);
+                }
+            }
+        }
+        let tally: Vec<AtomicU32> = (0..index.len()).map(|_| AtomicU32::new(0)).collect();
+        if !index.is_empty() {
+            units.par_iter().for_each(|keys| {
+                for n in [order - 1, order] {
+                    for gram in keys.windows(n) {
+                        if let Some(&i) = index.get(&hash(gram)) {
+                            tally[i].fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+            });
+        }
+        let counts = index
+            .into_iter()
+            .map(|(h, i)| (h, tally[i].load(Ordering::Relaxed)))
+            .collect();
+        Background {
+            counts,
+            order,
+            tokens: units.iter().map(|k| k.len() as u64).sum(),
+        }
+    }
+
+    fn count(&self, gram: &[u32]) -> u64 {
+        self.counts.get(&hash(gram)).copied().unwrap_or(0) as u64
+    }
+
+    /// How many times the rest of the edition would let `keys` stand by
+    /// chance: the expected count of the passage under the model, with
+    /// the `own` places where it does stand taken out of every count.
+    pub fn chance(&self, keys: &[u32], own: u64) -> f64 {
+        let n = self.order;
+        if keys.len() < n {
+            return self.count(keys).saturating_sub(own) as f64;
+        }
+        let mut expected = self.count(&keys[..n]).saturating_sub(own) as f64;
+        for end in n + 1..=keys.len() {
+            if expected == 0.0 {
+                break;
+            }
+            let gram = self.count(&keys[end - n..end]).saturating_sub(own);
+            let context = self.count(&keys[end - n..end - 1]).saturating_sub(own);
+            expected *= if context == 0 {
+                0.0
+            } else {
+                (gram as f64 / context as f64).min(1.0)
+            };
+        }
+        expected
+    }
+
+    /// The most chance recurrences a quotation may have: one expected in
+    /// the whole edition, spread over every place a passage could start,
+    /// so that the edition as a whole expects about one false quotation.
+    pub fn threshold(&self) -> f64 {
+        1.0 / self.tokens.max(1) as f64
+    }
+}
+
+/// FNV-1a over the keys, 64 bits, the length mixed in.
+fn hash(gram: &[u32]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ gram.len() as u64;
+    for &key in gram {
+        hash = (hash ^ key as u64).wrapping_mul(0x100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> Vec<u32> {
+        text.chars().map(|c| c as u32).collect()
+    }
+
+    #[test]
+    fn a_stock_frame_is_chance_and_a_sentence_is_not() {
+        // Formulaic prose: two frames filled with a few words, over and over.
+        let words = ["加强党建", "改进作风", "深化改革", "服务群众", "推动发展"];
+        let mut units = Vec::new();
+        for (i, a) in words.iter().enumerate() {
+            for (j, b) in words.iter().enumerate() {
+                if i != j {
+                    units.push(keys(&format!("不仅要{a}而且要{b}")));
+                    units.push(keys(&format!("只有{b}才能{a}")));
+                }
+            }
+        }
+        let said = keys("天下兴亡匹夫有责此话至今不错");
+        units.push(said.clone());
+        units.push(said.clone());
+        let refs: Vec<&[u32]> = units.iter().map(|k| k.as_slice()).collect();
+        let frame = keys("不仅要加强党建而且要改进作风");
+        let model = Background::new(&refs, 4, [frame.as_slice(), said.as_slice()].into_iter());
+        assert!(
+            model.chance(&frame, 1) > 0.01,
+            "{}",
+            model.chance(&frame, 1)
+        );
+        assert_eq!(model.chance(&said, 2), 0.0);
+    }
+}

@@ -1,0 +1,368 @@
+//! Formulas: short enumerations and paired coinages that recur across
+//! pieces (清、慎、勤; “总开关”“总枢纽”“总调度”; “前哨”和“后院”), in or out
+//! of quotation marks. Too short to be found by alignment, they are found
+//! by their shape: two to five members of one to four tokens each, joined
+//! by 、 or standing side by side in quotation marks. Two lists are the
+//! same formula when they have as many members and each member of one
+//! ends the matching member of the other (前哨 / 坚强前哨).
+
+use std::collections::{BTreeMap, HashSet};
+
+use rayon::prelude::*;
+
+use crate::model::Edition;
+
+use super::background::Background;
+use super::places::{is_bounded, origin};
+use super::tokens::{Token, quoted_ranges, tokenize};
+use super::{Evidence, Kind, Occurrence, Quotation, Unit};
+
+const MAX_MEMBER: usize = 4;
+const MIN_MEMBERS: usize = 2;
+const MAX_MEMBERS: usize = 5;
+
+/// One list found in a unit.
+struct List {
+    unit: usize,
+    /// Each member's token range.
+    members: Vec<(usize, usize)>,
+    quoted: bool,
+}
+
+/// A list found in a unit, with its members' keys and the unit's tokens
+/// and characters (for the occurrence's offsets and text).
+pub struct Candidate {
+    list: List,
+    keys: Vec<Vec<u32>>,
+    tokens: Vec<Token>,
+    chars: Vec<char>,
+}
+
+/// Lists that recur in two chapters or more, grouped by formula.
+pub struct Candidates {
+    lists: Vec<Candidate>,
+    groups: Vec<Vec<usize>>,
+}
+
+impl Candidates {
+    /// Each group's shortest wording: what the background must judge.
+    pub fn wordings(&self) -> Vec<Vec<u32>> {
+        self.groups
+            .iter()
+            .map(|g| shortest(g, &self.lists))
+            .collect()
+    }
+}
+
+fn shortest(group: &[usize], lists: &[Candidate]) -> Vec<u32> {
+    group
+        .iter()
+        .map(|&i| lists[i].keys.concat())
+        .min_by_key(|k| k.len())
+        .unwrap_or_default()
+}
+
+pub fn candidates(units: &[Unit]) -> Candidates {
+    let lists: Vec<Candidate> = units
+        .par_iter()
+        .enumerate()
+        .filter(|(_, unit)| unit.text.contains(['、', '“', '‘', '「']))
+        .flat_map_iter(|(u, unit)| {
+            let chars: Vec<char> = unit.text.chars().collect();
+            let tokens = tokenize(&chars);
+            lists_in(u, &chars, &tokens)
+                .into_iter()
+                .map(|list| Candidate {
+                    keys: list
+                        .members
+                        .iter()
+                        .map(|&(a, b)| unit.keys[a..b].to_vec())
+                        .collect(),
+                    list,
+                    tokens: tokens.clone(),
+                    chars: chars.clone(),
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Candidates meet when they have as many members ending alike.
+    let mut buckets: BTreeMap<Vec<u32>, Vec<usize>> = BTreeMap::new();
+    for (i, c) in lists.iter().enumerate() {
+        let ends: Vec<u32> = c
+            .keys
+            .iter()
+            .map(|m| *m.last().expect("members are non-empty"))
+            .collect();
+        buckets.entry(ends).or_default().push(i);
+    }
+    let groups = buckets
+        .into_values()
+        .flat_map(|bucket| same_formula(&bucket, &lists))
+        .filter(|g| {
+            let chapters: HashSet<usize> = g
+                .iter()
+                .map(|&i| units[lists[i].list.unit].chapter)
+                .collect();
+            chapters.len() >= 2
+        })
+        .collect();
+    Candidates { lists, groups }
+}
+
+pub fn judge(
+    candidates: &Candidates,
+    units: &[Unit],
+    edition: &Edition,
+    background: &Background,
+    max_chapters: usize,
+) -> Vec<Quotation> {
+    candidates
+        .groups
+        .iter()
+        .filter(|g| {
+            // A list in more chapters than a saying may be is the genre's
+            // stock (讲政治、顾大局、守纪律 in a third of the pieces).
+            let chapters: HashSet<usize> = g
+                .iter()
+                .map(|&i| units[candidates.lists[i].list.unit].chapter)
+                .collect();
+            chapters.len() <= max_chapters
+        })
+        .filter_map(|g| formula(g, &candidates.lists, units, edition, background))
+        .collect()
+}
+
+/// Drops formulas that are part of a longer quotation wherever they stand:
+/// they are that quotation's words, not a formula of their own.
+pub fn drop_inside_quotations(quotations: &mut Vec<Quotation>) {
+    let inside = |f: &Quotation, q: &Quotation| {
+        f.occurrences.iter().all(|o| {
+            q.occurrences.iter().any(|p| {
+                p.chapter == o.chapter && p.unit == o.unit && p.start <= o.start && o.end <= p.end
+            })
+        })
+    };
+    // A short quoted saying that is all formula (“镜中花、水中月”) is the
+    // formula: one cluster, of that kind.
+    let mut keep = vec![true; quotations.len()];
+    for f in 0..quotations.len() {
+        if quotations[f].kind != Kind::Formula {
+            continue;
+        }
+        let within = (0..quotations.len()).find(|&q| {
+            keep[q]
+                && quotations[q].kind == Kind::Quotation
+                && inside(&quotations[f], &quotations[q])
+        });
+        if let Some(q) = within {
+            keep[f] = false;
+            if quotations[q].evidence.tokens <= quotations[f].evidence.tokens + 2 {
+                quotations[q].kind = Kind::Formula;
+            }
+        }
+    }
+    let mut k = 0;
+    quotations.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+}
+
+/// Splits a bucket into groups whose members end one another.
+fn same_formula(bucket: &[usize], lists: &[Candidate]) -> Vec<Vec<usize>> {
+    let alike = |a: &[Vec<u32>], b: &[Vec<u32>]| {
+        a.len() == b.len()
+            && a.iter()
+                .zip(b)
+                .all(|(x, y)| x.ends_with(y) || y.ends_with(x))
+    };
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &i in bucket {
+        match groups
+            .iter_mut()
+            .find(|g| alike(&lists[g[0]].keys, &lists[i].keys))
+        {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    groups
+}
+
+fn formula(
+    group: &[usize],
+    lists: &[Candidate],
+    units: &[Unit],
+    edition: &Edition,
+    background: &Background,
+) -> Option<Quotation> {
+    let quoted = group.iter().any(|&i| lists[i].list.quoted);
+    let members = lists[group[0]].keys.len();
+    let shortest = shortest(group, lists);
+    // Unquoted, a list must be more than a pair of words, and not a
+    // list the genre uses everywhere.
+    if !quoted && members < 3 || shortest.len() < 3 {
+        return None;
+    }
+    let chance = background.chance(&shortest, group.len() as u64);
+    if chance > background.threshold() {
+        return None;
+    }
+    let mut bounded = false;
+    let mut occurrences: Vec<(Occurrence, bool)> = group
+        .iter()
+        .map(|&i| {
+            let Candidate {
+                list,
+                tokens,
+                chars,
+                ..
+            } = &lists[i];
+            let start = tokens[list.members[0].0].start();
+            let end = tokens[list.members.last().expect("two members or more").1 - 1].end();
+            bounded |= is_bounded(chars, start, end);
+            let unit = &units[list.unit];
+            (
+                Occurrence {
+                    chapter: unit.chapter,
+                    unit: unit.unit,
+                    start,
+                    end,
+                    text: chars[start..end].iter().collect(),
+                    quoted: list.quoted,
+                },
+                list.quoted,
+            )
+        })
+        .collect();
+    occurrences.sort_by_key(|(o, _)| (o.chapter, o.unit, o.start));
+    occurrences.dedup_by_key(|(o, _)| (o.chapter, o.unit, o.start));
+    let reporting: Vec<bool> = occurrences.iter().map(|(_, q)| *q).collect();
+    let occurrences: Vec<Occurrence> = occurrences.into_iter().map(|(o, _)| o).collect();
+    let origin = origin(edition, &occurrences, &reporting);
+    Some(Quotation {
+        kind: Kind::Formula,
+        occurrences,
+        origin,
+        evidence: Evidence {
+            quoted,
+            reported: false,
+            bounded,
+            tokens: shortest.len(),
+            chance,
+            decided: false,
+        },
+    })
+}
+
+/// The lists in one unit: runs of quoted members side by side, and runs of
+/// members joined by 、.
+fn lists_in(unit: usize, chars: &[char], tokens: &[Token]) -> Vec<List> {
+    let token_range = |start: usize, end: usize| {
+        let first = tokens.partition_point(|t| t.start() < start);
+        let last = tokens.partition_point(|t| t.end() <= end);
+        (first, last.max(first))
+    };
+    let mut lists = Vec::new();
+    // “前哨”“后院”, “前哨”和“后院”, ‘总开关’‘总枢纽’‘总调度’.
+    let mut quoted: Vec<(usize, usize)> = quoted_ranges(chars);
+    quoted.sort_unstable();
+    let mut run: Vec<(usize, usize)> = Vec::new();
+    let mut last_end = None;
+    let flush = |run: &mut Vec<(usize, usize)>, lists: &mut Vec<List>| {
+        if (MIN_MEMBERS..=MAX_MEMBERS).contains(&run.len()) {
+            lists.push(List {
+                unit,
+                members: run.iter().map(|&(a, b)| token_range(a, b)).collect(),
+                quoted: true,
+            });
+        }
+        run.clear();
+    };
+    for &(start, end) in &quoted {
+        let (first, last) = token_range(start, end);
+        let size = last - first;
+        let inner = chars[start..end]
+            .iter()
+            .any(|c| matches!(c, '“' | '‘' | '、'));
+        if size == 0 || size > MAX_MEMBER || inner {
+            flush(&mut run, &mut lists);
+            last_end = None;
+            continue;
+        }
+        let joined = last_end.is_some_and(|e: usize| {
+            if e > start {
+                return false;
+            }
+            let between: String = chars[e..start].iter().collect();
+            let between =
+                between.trim_matches(|c| matches!(c, '”' | '’' | '“' | '‘' | '」' | '「' | ' '));
+            matches!(
+                between,
+                "" | "、" | "和" | "与" | "及" | "," | "，" | "and" | "or"
+            )
+        });
+        if !joined {
+            flush(&mut run, &mut lists);
+        }
+        run.push((start, end));
+        last_end = Some(end + 1);
+    }
+    flush(&mut run, &mut lists);
+    // 清、慎、勤; 世界观、人生观、价值观. The first and last members run to
+    // the clause mark before and after; when that is longer than a member
+    // may be, they take their neighbour's length (牢固树立正确的世界观 →
+    // 世界观).
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] != '、' {
+            i += 1;
+            continue;
+        }
+        let run_start = i;
+        let mut seps = vec![i];
+        let mut j = i + 1;
+        while j < chars.len() {
+            if chars[j] == '、' {
+                seps.push(j);
+            } else if super::tokens::is_clause_mark(chars[j]) {
+                break;
+            }
+            j += 1;
+        }
+        i = j;
+        let before = chars[..run_start]
+            .iter()
+            .rposition(|&c| super::tokens::is_clause_mark(c))
+            .map_or(0, |p| p + 1);
+        let mut bounds: Vec<(usize, usize)> = Vec::new();
+        bounds.push(token_range(before, seps[0]));
+        for w in seps.windows(2) {
+            bounds.push(token_range(w[0] + 1, w[1]));
+        }
+        bounds.push(token_range(seps[seps.len() - 1] + 1, j));
+        if bounds.len() > MAX_MEMBERS || bounds.len() < MIN_MEMBERS {
+            continue;
+        }
+        let n = bounds.len();
+        let size = |b: (usize, usize)| b.1 - b.0;
+        // Only the first member is cut to its neighbour's length, and only
+        // in a list of three or more: what goes before a list is usually
+        // its verb (树立正确的 世界观), what follows a last member is not.
+        if size(bounds[0]) > MAX_MEMBER && n >= 3 {
+            let want = size(bounds[1]).min(size(bounds[0]));
+            bounds[0].0 = bounds[0].1 - want;
+        }
+        if bounds.iter().all(|&b| (1..=MAX_MEMBER).contains(&size(b))) {
+            let quoted = quoted.iter().any(|&(qs, qe)| {
+                qs <= tokens[bounds[0].0].start() && tokens[bounds[n - 1].1 - 1].end() <= qe
+            });
+            lists.push(List {
+                unit,
+                members: bounds,
+                quoted,
+            });
+        }
+    }
+    lists
+}

@@ -1,0 +1,440 @@
+//! Recurring quotations: passages that stand in two or more chapters,
+//! word for word or with small edits (a word dropped, added or replaced),
+//! found, clustered and given an origin; and formulas, short enumerations
+//! and coinages that recur. Produces anchors into paragraph text, never
+//! markup.
+//!
+//! The method, in the manner of text-reuse detection (passim, the Chinese
+//! Text Project's parallel passages):
+//! - `tokens`: text cut into tokens (a CJK character, or a Latin word with
+//!   case, apostrophes and line-end hyphens folded), punctuation and
+//!   spacing ignored but offsets kept;
+//! - `align`: token n-grams shared across chapters seed candidate matches;
+//!   each is extended both ways into a maximal alignment that tolerates
+//!   small edits; short passages count when quoted in two chapters;
+//!   overlapping matches are clustered;
+//! - `background`: a passage is a quotation only if it is unlikely to recur
+//!   by chance, judged by a Markov model of the edition's own n-grams, so
+//!   that the stock phrases and sentence frames of formulaic prose stay
+//!   out without a hand-written list;
+//! - `places`: each cluster's occurrences cut to the clause they stand in
+//!   (variants included), the evidence that they are somebody's words
+//!   (quotation marks, reporting verbs, whole clauses), and the origin;
+//! - `formulas`: enumerations and paired coinages, found by their shape.
+//!
+//! Occurrences of different clusters never cross in a paragraph: they
+//! nest or stand apart, so that their marks nest in the HTML.
+
+mod align;
+mod background;
+mod formulas;
+mod places;
+mod tokens;
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+
+use crate::model::Edition;
+use background::Background;
+use tokens::{mask_stock_phrases, quoted_ranges, tokenize};
+
+#[derive(Debug, Clone)]
+pub struct QuotationOptions {
+    /// Minimum length in tokens (CJK characters or words) of a passage
+    /// found without quotation marks.
+    pub min_tokens: usize,
+    /// Shortest quoted passage that counts.
+    pub min_quoted_tokens: usize,
+    /// Passages containing one of these are stock phrases, not quotations.
+    pub stop_list: Vec<String>,
+    /// How many characters before a passage are searched for a reporting
+    /// verb (说, 指出; said, wrote).
+    pub report_window: usize,
+    /// Tokens in a seed n-gram: 6 CJK characters, 4 words.
+    pub seed: usize,
+    /// Order of the background model: 4 CJK characters, 3 words.
+    pub order: usize,
+    /// The edition's language is written in CJK characters.
+    pub cjk: bool,
+}
+
+impl QuotationOptions {
+    /// The edition's settings over the defaults of its language.
+    pub fn for_edition(config: &crate::config::EditionConfig) -> QuotationOptions {
+        let defaults = QuotationOptions::for_language(&config.language);
+        let settings = &config.options.quotations;
+        QuotationOptions {
+            min_tokens: settings
+                .min_length
+                .unwrap_or(defaults.min_tokens)
+                .max(defaults.seed),
+            min_quoted_tokens: settings
+                .min_quoted_length
+                .unwrap_or(defaults.min_quoted_tokens)
+                .max(2),
+            stop_list: settings.stop_list.clone(),
+            ..defaults
+        }
+    }
+
+    /// 12 characters for CJK editions, 8 words for others.
+    pub fn for_language(language: &str) -> QuotationOptions {
+        let cjk = matches!(language.split('-').next(), Some("zh" | "ja" | "ko"));
+        QuotationOptions {
+            min_tokens: if cjk { 12 } else { 8 },
+            // Shorter quoted items are terms (“五个坚持”, “总开关”): the
+            // glossary's matter, not quotations.
+            min_quoted_tokens: if cjk { 6 } else { 3 },
+            stop_list: Vec::new(),
+            report_window: if cjk { 8 } else { 24 },
+            seed: if cjk { SEED } else { WORD_SEED },
+            order: if cjk { 4 } else { 3 },
+            cjk,
+        }
+    }
+}
+
+/// One place where a quotation stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    pub chapter: usize,
+    /// Index into the chapter's `Document::units()`.
+    pub unit: usize,
+    /// Character offsets in the unit's text.
+    pub start: usize,
+    pub end: usize,
+    /// The passage exactly as it stands there.
+    pub text: String,
+    /// Inside quotation marks there.
+    pub quoted: bool,
+}
+
+/// What kind of recurrence a cluster is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Somebody's words repeated: a sentence, a clause or a saying.
+    Quotation,
+    /// A short enumeration or paired coinage (清、慎、勤; “前哨”“后院”).
+    Formula,
+}
+
+/// Why a cluster was kept: what `zhushu quotations review` shows, and what
+/// its doubt is computed from.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Evidence {
+    /// Stands in quotation marks in at least one place.
+    pub quoted: bool,
+    /// Introduced by a reporting verb (指出, said) in at least one place.
+    pub reported: bool,
+    /// Begins and ends at clause boundaries in at least one place.
+    pub bounded: bool,
+    /// Length of the longest aligned witness, in tokens.
+    pub tokens: usize,
+    /// How many times the rest of the edition's text would let the words
+    /// recur by chance (a Markov model of its n-grams, the passage's own
+    /// places left out); the smaller, the surer.
+    pub chance: f64,
+    /// Set by an editor's decision in content/quotations.yaml.
+    pub decided: bool,
+}
+
+impl Evidence {
+    /// 0 (sure) to 1 (doubtful): what `zhushu quotations review` sorts by.
+    pub fn doubt(&self) -> f64 {
+        if self.decided {
+            return 0.0;
+        }
+        let mut doubt = (self.chance.max(1e-12).log10() + 12.0) / 12.0;
+        if self.quoted || self.reported {
+            doubt *= 0.5;
+        }
+        if !self.bounded {
+            doubt = doubt * 0.5 + 0.5;
+        }
+        doubt.clamp(0.0, 1.0)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Quotation {
+    pub kind: Kind,
+    /// In reading order of the edition.
+    pub occurrences: Vec<Occurrence>,
+    /// Index into `occurrences`: the earliest dated piece in which the
+    /// passage is not itself quoted, else the earliest.
+    pub origin: usize,
+    pub evidence: Evidence,
+}
+
+impl Quotation {
+    pub fn text(&self) -> &str {
+        &self.occurrences[self.origin].text
+    }
+
+    pub fn chapters(&self) -> Vec<usize> {
+        let mut chapters: Vec<usize> = self.occurrences.iter().map(|o| o.chapter).collect();
+        chapters.dedup();
+        chapters
+    }
+}
+
+struct Unit<'a> {
+    chapter: usize,
+    unit: usize,
+    /// The unit's text, borrowed from the edition: characters are collected
+    /// only for the few units where a quotation stands.
+    text: &'a str,
+    /// The tokens' keys only, 4 bytes a token: an edition of 10,000
+    /// chapters has over 20 million tokens, and their offsets are needed
+    /// only in the few units where a quotation stands.
+    keys: Vec<u32>,
+    /// Token ranges inside quotation marks, of a length that may make a
+    /// short quoted passage (`align::quoted_matches`).
+    quoted: Vec<(u32, u32)>,
+}
+
+/// Seed length in CJK characters: the shortest stretch detection starts from.
+pub const SEED: usize = 6;
+/// Seed length in words.
+pub const WORD_SEED: usize = 4;
+
+pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
+    let units: Vec<Unit> = edition
+        .chapters
+        .par_iter()
+        .enumerate()
+        .flat_map(|(c, chapter)| {
+            chapter
+                .document
+                .units()
+                .into_iter()
+                .enumerate()
+                .map(move |(u, unit)| {
+                    let chars: Vec<char> = unit.text.chars().collect();
+                    let mut tokens = tokenize(&chars);
+                    mask_stock_phrases(&mut tokens, unit.text, &options.stop_list);
+                    Unit {
+                        chapter: c,
+                        unit: u,
+                        text: unit.text,
+                        keys: tokens.iter().map(|t| t.key).collect(),
+                        quoted: quoted_candidates(&chars, &tokens, options),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut spans = Vec::new();
+    let mut links = Vec::new();
+    align::long_matches(
+        &units,
+        options.seed,
+        options.min_tokens,
+        &mut spans,
+        &mut links,
+    );
+    let quoted_from = spans.len();
+    // A passage in more chapters than this is the genre's stock: a tenth
+    // of a small edition, a two-hundredth of a large one.
+    let max_chapters = (edition.chapters.len() / 200).max(12);
+    align::quoted_matches(
+        &units,
+        options.min_quoted_tokens + 2,
+        max_chapters,
+        &mut spans,
+        &mut links,
+    );
+    let clusters = align::cluster(&spans, &links, quoted_from);
+    let formulas = formulas::candidates(&units);
+    // The background is counted for what is to be judged: each cluster's
+    // longest stretch and each formula's shortest wording.
+    let longest: Vec<align::Span> = clusters
+        .iter()
+        .filter_map(|members| {
+            members
+                .iter()
+                .map(|&m| spans[m])
+                .max_by_key(|s| s.end - s.start)
+        })
+        .collect();
+    let wordings = formulas.wordings();
+    let keys: Vec<&[u32]> = units.iter().map(|u| u.keys.as_slice()).collect();
+    let background = Background::new(
+        &keys,
+        options.order,
+        longest
+            .iter()
+            .map(|s| &units[s.unit].keys[s.start..s.end])
+            .chain(wordings.iter().map(Vec::as_slice)),
+    );
+    let threshold = background.threshold();
+    let mut quotations: Vec<Quotation> = clusters
+        .into_par_iter()
+        .filter_map(|members| {
+            // Judged on tokens, before any text is looked at again: most
+            // clusters of a formulaic edition end here.
+            let mut places: Vec<usize> = members.iter().map(|&m| spans[m].unit).collect();
+            places.sort_unstable();
+            places.dedup();
+            let chapters = {
+                let mut c: Vec<usize> = places.iter().map(|&u| units[u].chapter).collect();
+                c.dedup();
+                c.len()
+            };
+            if chapters < 2 || chapters > max_chapters {
+                return None;
+            }
+            let longest = members
+                .iter()
+                .map(|&m| spans[m])
+                .max_by_key(|s| s.end - s.start)?;
+            let chance = background.chance(
+                &units[longest.unit].keys[longest.start..longest.end],
+                places.len() as u64,
+            );
+            if chance > threshold {
+                return None;
+            }
+            places::quotation(&units, &spans, &members, edition, options, chance)
+        })
+        .collect();
+    quotations.extend(formulas::judge(
+        &formulas,
+        &units,
+        edition,
+        &background,
+        max_chapters,
+    ));
+    formulas::drop_inside_quotations(&mut quotations);
+    never_cross(&mut quotations);
+    quotations.sort_by_key(|q| {
+        let first = &q.occurrences[0];
+        (first.chapter, first.unit, first.start, q.kind)
+    });
+    quotations
+}
+
+/// Token ranges inside quotation marks short enough to be missed by
+/// `long_matches` and long enough to be more than a term.
+fn quoted_candidates(
+    chars: &[char],
+    tokens: &[tokens::Token],
+    options: &QuotationOptions,
+) -> Vec<(u32, u32)> {
+    quoted_ranges(chars)
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let first = tokens.partition_point(|t| t.start() < start);
+            let last = tokens.partition_point(|t| t.end() <= end);
+            let n = last.checked_sub(first).filter(|&n| n > 0)?;
+            (n >= options.min_quoted_tokens && n < options.min_tokens)
+                .then_some((first as u32, last as u32))
+        })
+        .collect()
+}
+
+/// Occurrences of different clusters in one paragraph either nest or stand
+/// apart. Where two cross, the one of the shorter passage gives way: it is
+/// cut back to where the other begins or ends if most of it is left, and
+/// dropped otherwise; a cluster left in fewer than two chapters goes.
+fn never_cross(quotations: &mut Vec<Quotation>) {
+    let mut places: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
+    for (q, quotation) in quotations.iter().enumerate() {
+        for (o, occ) in quotation.occurrences.iter().enumerate() {
+            places
+                .entry((occ.chapter, occ.unit))
+                .or_default()
+                .push((q, o));
+        }
+    }
+    let mut dropped: Vec<(usize, usize)> = Vec::new();
+    for list in places.values() {
+        for (x, &(qa, oa)) in list.iter().enumerate() {
+            for &(qb, ob) in &list[x + 1..] {
+                if qa == qb || dropped.contains(&(qa, oa)) || dropped.contains(&(qb, ob)) {
+                    continue;
+                }
+                let a = &quotations[qa].occurrences[oa];
+                let b = &quotations[qb].occurrences[ob];
+                let cross = (a.start < b.start && b.start < a.end && a.end < b.end)
+                    || (b.start < a.start && a.start < b.end && b.end < a.end);
+                if !cross {
+                    continue;
+                }
+                let weaker = if (a.end - a.start) < (b.end - b.start) {
+                    (qa, oa)
+                } else {
+                    (qb, ob)
+                };
+                dropped.push(weaker);
+            }
+        }
+    }
+    for &(q, o) in &dropped {
+        // Cut back: keep the part outside the stronger occurrence when
+        // it is most of the passage.
+        let occ = &quotations[q].occurrences[o];
+        let (chapter, unit) = (occ.chapter, occ.unit);
+        let strongest = places[&(chapter, unit)]
+            .iter()
+            .filter(|&&(qs, os)| qs != q && !dropped.contains(&(qs, os)))
+            .map(|&(qs, os)| &quotations[qs].occurrences[os])
+            .find(|s| {
+                (s.start < occ.start && occ.start < s.end && s.end < occ.end)
+                    || (occ.start < s.start && s.start < occ.end && occ.end < s.end)
+            })
+            .map(|s| (s.start, s.end));
+        let Some((s0, s1)) = strongest else { continue };
+        let (mut start, mut end) = (occ.start, occ.end);
+        if s0 > start {
+            end = s0;
+        } else {
+            start = s1;
+        }
+        let text: String = occ
+            .text
+            .chars()
+            .skip(start - occ.start)
+            .take(end - start)
+            .collect();
+        let kept = text
+            .chars()
+            .filter(|c| crate::markdown::is_letter_or_digit(*c))
+            .count();
+        let whole = occ
+            .text
+            .chars()
+            .filter(|c| crate::markdown::is_letter_or_digit(*c))
+            .count();
+        if kept * 3 >= whole * 2 {
+            let occ = &mut quotations[q].occurrences[o];
+            let trimmed = text.trim_matches(|c: char| !crate::markdown::is_letter_or_digit(c));
+            let lead = text
+                .chars()
+                .take_while(|c| !crate::markdown::is_letter_or_digit(*c))
+                .count();
+            occ.start = start + lead;
+            occ.end = occ.start + trimmed.chars().count();
+            occ.text = trimmed.to_owned();
+        } else {
+            quotations[q].occurrences[o].end = quotations[q].occurrences[o].start;
+        }
+    }
+    for q in quotations.iter_mut() {
+        let kept = |o: &Occurrence| o.start < o.end;
+        // The origin's place among the occurrences kept, or the first.
+        q.origin = if kept(&q.occurrences[q.origin]) {
+            q.occurrences[..q.origin].iter().filter(|o| kept(o)).count()
+        } else {
+            0
+        };
+        q.occurrences.retain(kept);
+    }
+    quotations.retain(|q| {
+        let mut chapters: Vec<usize> = q.occurrences.iter().map(|o| o.chapter).collect();
+        chapters.dedup();
+        chapters.len() >= 2
+    });
+}

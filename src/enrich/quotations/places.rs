@@ -1,0 +1,363 @@
+//! From a cluster of matched token stretches to a quotation as the reader
+//! meets it: one occurrence per paragraph, cut to its quotation marks and
+//! to the clause it stands in (a variant's differing words included), the
+//! evidence that it is somebody's words, and its origin.
+
+use std::collections::BTreeMap;
+
+use crate::markdown::is_letter_or_digit;
+use crate::model::Edition;
+
+use super::align::Span;
+use super::tokens::{Token, is_clause_mark, quoted_ranges, tokenize};
+use super::{Evidence, Kind, Occurrence, Quotation, QuotationOptions, Unit};
+
+/// Words that introduce reported speech just before a passage.
+pub const REPORTING: &[&str] = &[
+    "指出", "强调", "说", "提出", "要求", "讲", "认为", "写道", "所说", "曾说", "告诫", "嘱咐",
+    "称", "said", "says", "wrote", "stated", "noted", "remarked", "declared", "words",
+];
+
+/// One witness being cut, before it becomes an `Occurrence`.
+struct Witness {
+    unit: usize,
+    chars: Vec<char>,
+    tokens: Vec<Token>,
+    start: usize,
+    end: usize,
+}
+
+pub fn quotation(
+    units: &[Unit],
+    spans: &[Span],
+    members: &[usize],
+    edition: &Edition,
+    options: &QuotationOptions,
+    chance: f64,
+) -> Option<Quotation> {
+    // One occurrence per unit: the union of the spans that fell there.
+    let mut per_unit: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    for &m in members {
+        let s = spans[m];
+        let e = per_unit.entry(s.unit).or_insert((s.start, s.end));
+        e.0 = e.0.min(s.start);
+        e.1 = e.1.max(s.end);
+    }
+    let mut witnesses: Vec<Witness> = per_unit
+        .into_iter()
+        .map(|(u, (first, last))| {
+            let chars: Vec<char> = units[u].text.chars().collect();
+            let tokens = tokenize(&chars);
+            let (start, end) = trim(
+                &tokens,
+                &chars,
+                tokens[first].start(),
+                tokens[last - 1].end(),
+            );
+            Witness {
+                unit: u,
+                chars,
+                tokens,
+                start,
+                end,
+            }
+        })
+        .filter(|w| w.start < w.end)
+        .collect();
+    snap_to_clauses(&mut witnesses, options);
+    drop_partial_echoes(&mut witnesses);
+
+    // Quoted: inside quotation marks that hold mostly this passage, not a
+    // phrase inside a longer quoted text (the rules quoted at length).
+    let quoted_at = |w: &Witness| {
+        quoted_ranges(&w.chars).iter().any(|&(qs, qe)| {
+            qs <= w.start
+                && w.end <= qe
+                && token_count(w, qs, qe) <= 2 * token_count(w, w.start, w.end)
+        })
+    };
+    let reported_at = |w: &Witness| {
+        let before: String = w.chars[w.start.saturating_sub(options.report_window)..w.start]
+            .iter()
+            .collect::<String>()
+            .to_lowercase();
+        REPORTING.iter().any(|verb| before.contains(verb))
+    };
+    let flags: Vec<(bool, bool)> = witnesses
+        .iter()
+        .map(|w| (quoted_at(w), reported_at(w)))
+        .collect();
+    let occurrences: Vec<Occurrence> = witnesses
+        .iter()
+        .zip(&flags)
+        .map(|(w, &(quoted, _))| Occurrence {
+            chapter: units[w.unit].chapter,
+            unit: units[w.unit].unit,
+            start: w.start,
+            end: w.end,
+            text: w.chars[w.start..w.end].iter().collect(),
+            quoted,
+        })
+        .collect();
+    let mut chapters: Vec<usize> = occurrences.iter().map(|o| o.chapter).collect();
+    chapters.dedup();
+    if chapters.len() < 2 {
+        return None;
+    }
+    let tokens = witnesses
+        .iter()
+        .map(|w| token_count(w, w.start, w.end))
+        .max()
+        .unwrap_or(0);
+    let quoted = flags.iter().any(|f| f.0);
+    let reported = flags.iter().any(|f| f.1);
+    let bounded = witnesses
+        .iter()
+        .any(|w| is_bounded(&w.chars, w.start, w.end));
+    // Stock phrases of the genre are names and formulas: no inner
+    // punctuation. A passage with a list (、) or clauses (，) in it that
+    // recurs word for word is somebody's words being repeated.
+    let separators = occurrences
+        .iter()
+        .map(|o| {
+            o.text
+                .chars()
+                .filter(|c| matches!(c, '，' | '；' | '、' | ',' | ';'))
+                .count()
+        })
+        .max()
+        .unwrap_or(0);
+    let sentence_like = bounded && (separators >= 2 || tokens >= 20);
+    let evidence = quoted || reported || sentence_like || tokens >= 30;
+    let stopped = options
+        .stop_list
+        .iter()
+        .any(|s| !s.is_empty() && occurrences.iter().any(|o| o.text.contains(s.as_str())));
+    if !evidence || stopped {
+        return None;
+    }
+    let reporting: Vec<bool> = flags.iter().map(|&(q, r)| q || r).collect();
+    let origin = origin(edition, &occurrences, &reporting);
+    Some(Quotation {
+        kind: Kind::Quotation,
+        occurrences,
+        origin,
+        evidence: Evidence {
+            quoted,
+            reported,
+            bounded,
+            tokens,
+            chance,
+            decided: false,
+        },
+    })
+}
+
+fn token_count(w: &Witness, start: usize, end: usize) -> usize {
+    let first = w.tokens.partition_point(|t| t.start() < start);
+    let last = w.tokens.partition_point(|t| t.end() <= end);
+    last.saturating_sub(first)
+}
+
+/// The origin: where the words were said or first written. Places that
+/// report them (in quotation marks, after 指出 or "said") come after
+/// places that simply say them; then the earliest date; then a speech or
+/// interview before an article or news item; then reading order.
+pub fn origin(edition: &Edition, occurrences: &[Occurrence], reporting: &[bool]) -> usize {
+    let key = |i: usize| {
+        let front = &edition.chapters[occurrences[i].chapter].front;
+        (
+            reporting[i],
+            front.date.is_none(),
+            front.date,
+            kind_rank(front.kind.as_deref()),
+            occurrences[i].chapter,
+        )
+    };
+    (0..occurrences.len()).min_by_key(|&i| key(i)).unwrap_or(0)
+}
+
+/// 0 for kinds in which words are said or first written, 1 for kinds that
+/// report or compile them.
+fn kind_rank(kind: Option<&str>) -> u8 {
+    const SAID: &[&str] = &[
+        "speech",
+        "interview",
+        "talk",
+        "remarks",
+        "address",
+        "lecture",
+        "letter",
+        "conversation",
+        "essay",
+        "instruction",
+        "sermon",
+        "statement",
+        "讲话",
+        "谈话",
+        "访谈",
+        "书信",
+    ];
+    match kind {
+        Some(k) if SAID.iter().any(|s| s.eq_ignore_ascii_case(k.trim())) => 0,
+        _ => 1,
+    }
+}
+
+/// Both edges rest on a clause mark (or the paragraph's edge): the passage
+/// is a clause or sentence, not a phrase inside one.
+pub fn is_bounded(chars: &[char], start: usize, end: usize) -> bool {
+    let before = chars[..start].iter().rev().find(|c| !c.is_whitespace());
+    let after = chars[end..].iter().find(|c| !c.is_whitespace());
+    let edge = |c: Option<&char>| c.is_none_or(|&c| is_clause_mark(c) || c == '、');
+    edge(before) && edge(after)
+}
+
+/// Tokens between an edge and the nearest clause mark beyond it, if there
+/// are few enough to belong to the same wording.
+fn extension(w: &Witness, left: bool, limit: usize) -> Option<Vec<u32>> {
+    let (from, to) = if left {
+        let mark = w.chars[..w.start]
+            .iter()
+            .rposition(|&c| is_clause_mark(c))
+            .map_or(0, |p| p + 1);
+        (mark, w.start)
+    } else {
+        let mark = w.chars[w.end..]
+            .iter()
+            .position(|&c| is_clause_mark(c))
+            .map_or(w.chars.len(), |p| w.end + p);
+        (w.end, mark)
+    };
+    let keys: Vec<u32> = w
+        .tokens
+        .iter()
+        .filter(|t| t.start() >= from && t.end() <= to)
+        .map(|t| t.key)
+        .collect();
+    (keys.len() <= limit).then_some(keys)
+}
+
+/// An alignment stops where the witnesses differ, which cuts a variant's
+/// differing words off (围绕中心 / 围绕大局、服务大局). Where every witness
+/// reaches a clause mark within a few tokens, and their words there are
+/// mostly the same, the occurrence takes them in.
+fn snap_to_clauses(witnesses: &mut [Witness], options: &QuotationOptions) {
+    let limit = if options.cjk { 4 } else { 3 };
+    for left in [true, false] {
+        let exts: Vec<Option<Vec<u32>>> = witnesses
+            .iter()
+            .map(|w| extension(w, left, limit))
+            .collect();
+        if exts.iter().any(Option::is_none) {
+            continue;
+        }
+        let exts: Vec<Vec<u32>> = exts.into_iter().flatten().collect();
+        for (i, w) in witnesses.iter_mut().enumerate() {
+            let mine = &exts[i];
+            if mine.is_empty() {
+                continue;
+            }
+            let agrees = exts.iter().enumerate().any(|(j, theirs)| {
+                j != i && {
+                    let shared = mine.iter().filter(|k| theirs.contains(k)).count();
+                    shared * 2 >= mine.len() && !theirs.is_empty()
+                }
+            });
+            if !agrees {
+                continue;
+            }
+            let inside: Vec<&Token> = w
+                .tokens
+                .iter()
+                .filter(|t| {
+                    if left {
+                        t.end() <= w.start
+                    } else {
+                        t.start() >= w.end
+                    }
+                })
+                .collect();
+            if left {
+                if let Some(t) = inside.iter().rev().nth(mine.len() - 1) {
+                    w.start = t.start();
+                }
+            } else if let Some(t) = inside.get(mine.len() - 1) {
+                w.end = t.end();
+            }
+        }
+    }
+}
+
+/// A place that shares only part of the passage with the others (a stock
+/// clause that a longer quotation happens to contain) is not one of its
+/// occurrences: kept are the places at least two thirds as long as the
+/// median witness.
+fn drop_partial_echoes(witnesses: &mut Vec<Witness>) {
+    if witnesses.len() < 3 {
+        return;
+    }
+    let mut lengths: Vec<usize> = witnesses
+        .iter()
+        .map(|w| token_count(w, w.start, w.end))
+        .collect();
+    lengths.sort_unstable();
+    let median = lengths[lengths.len() / 2];
+    witnesses.retain(|w| token_count(w, w.start, w.end) * 3 >= median * 2);
+}
+
+/// Alignment runs on past the edges of what was quoted when the words
+/// around agree too (“指出：“…”). An occurrence mostly inside quotation
+/// marks is cut to them; a short run past the end of a sentence is dropped.
+fn trim(tokens: &[Token], text: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
+    let length = end - start;
+    for (qs, qe) in quoted_ranges(text) {
+        let overlap = end.min(qe).saturating_sub(start.max(qs));
+        if overlap * 2 > length {
+            start = start.max(qs);
+            end = end.min(qe);
+            break;
+        }
+    }
+    let stop = |c: &char| {
+        matches!(
+            c,
+            '。' | '！' | '？' | '；' | '：' | '.' | '!' | '?' | ';' | ':'
+        )
+    };
+    let tokens_in = |a: usize, b: usize| {
+        let first = tokens.partition_point(|t| t.start() < a);
+        let last = tokens.partition_point(|t| t.end() <= b);
+        last.saturating_sub(first)
+    };
+    if let Some(last_stop) = text[start..end].iter().rposition(stop) {
+        let cut = start + last_stop + 1;
+        if cut < end && tokens_in(cut, end) <= 3 {
+            end = cut - 1;
+        }
+    }
+    if let Some(first_stop) = text[start..end].iter().position(stop) {
+        let cut = start + first_stop + 1;
+        if tokens_in(start, cut) <= 3 && tokens_in(cut, end) >= 6 {
+            start = cut;
+        }
+    }
+    // "强调，……": a reporting verb that the alignment took along.
+    if let Some(comma) = text[start..end]
+        .iter()
+        .position(|c| matches!(c, '，' | ',' | '：' | ':'))
+    {
+        let head: String = text[start..start + comma].iter().collect();
+        if comma <= 4 && REPORTING.iter().any(|verb| head.ends_with(verb)) {
+            start += comma + 1;
+        }
+    }
+    // No punctuation or spaces at either edge.
+    while start < end && !is_letter_or_digit(text[start]) {
+        start += 1;
+    }
+    while end > start && !is_letter_or_digit(text[end - 1]) {
+        end -= 1;
+    }
+    (start, end)
+}

@@ -1,0 +1,247 @@
+//! Text cut into tokens for matching: a CJK character, or a Latin word with
+//! its case folded, apostrophes and soft hyphens dropped, and a word broken
+//! by a hyphen at a line end ("gov- ernment") read whole. Punctuation and
+//! spacing are not tokens, but every token keeps the character offsets it
+//! covers in the unit's text.
+
+use crate::markdown::{is_cjk, is_letter_or_digit};
+
+/// A token: a CJK character or a Latin word, folded; with the character
+/// offsets it covers in the unit's text.
+#[derive(Debug, Clone, Copy)]
+pub struct Token {
+    /// A CJK character's code point, or a word's hash with the top bit
+    /// set; 32 bits, since an edition may have tens of millions of tokens.
+    pub key: u32,
+    pub start: u32,
+    pub end: u32,
+}
+
+impl Token {
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | 'ʼ')
+}
+
+pub fn tokenize(text: &[char]) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    let mut i = 0;
+    while i < text.len() {
+        let c = fold(text[i]);
+        if is_cjk(c) && is_letter_or_digit(c) {
+            tokens.push(Token {
+                key: c as u32,
+                start: i as u32,
+                end: i as u32 + 1,
+            });
+            i += 1;
+        } else if is_letter_or_digit(c) {
+            let start = i;
+            let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+            while i < text.len() {
+                let c = fold(text[i]);
+                if is_letter_or_digit(c) && !is_cjk(c) {
+                    for lower in c.to_lowercase() {
+                        hash = (hash ^ lower as u64).wrapping_mul(0x100_0000_01b3);
+                    }
+                    i += 1;
+                } else if c == '\u{AD}' || (is_apostrophe(c) && continues_word(text, i + 1)) {
+                    // nation's = nations = nation’s; a soft hyphen is invisible.
+                    i += 1;
+                } else if let Some(next) = line_end_hyphen(text, i) {
+                    i = next;
+                } else {
+                    break;
+                }
+            }
+            // Words live above the character range so they never equal one.
+            tokens.push(Token {
+                key: (hash as u32) | 1 << 31,
+                start: start as u32,
+                end: i as u32,
+            });
+        } else {
+            i += 1;
+        }
+    }
+    tokens
+}
+
+fn continues_word(text: &[char], at: usize) -> bool {
+    text.get(at)
+        .is_some_and(|&c| is_letter_or_digit(c) && !is_cjk(c))
+}
+
+/// `gov-` + line break + `ernment`: a hyphen, then spacing that held a
+/// line break (a space, once the Markdown's soft break is read), then a
+/// lower-case letter. Returns where the word goes on.
+fn line_end_hyphen(text: &[char], at: usize) -> Option<usize> {
+    if !matches!(text[at], '-' | '\u{2010}') {
+        return None;
+    }
+    let mut next = at + 1;
+    let mut spaces = 0;
+    while next < text.len() && matches!(text[next], ' ' | '\n' | '\r') {
+        next += 1;
+        spaces += 1;
+    }
+    (spaces > 0 && text.get(next).is_some_and(|c| c.is_lowercase())).then_some(next)
+}
+
+/// Full-width Latin letters and digits read as their half-width forms.
+pub fn fold(c: char) -> char {
+    match c {
+        '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        c => c,
+    }
+}
+
+static MASKED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Tokens inside a stop-list phrase get keys of their own, so that stock
+/// phrases neither seed matches nor carry an alignment across them.
+pub fn mask_stock_phrases(tokens: &mut [Token], text: &str, stop_list: &[String]) {
+    for phrase in stop_list.iter().filter(|p| !p.is_empty()) {
+        for (byte, _) in text.match_indices(phrase.as_str()) {
+            let start = text[..byte].chars().count();
+            let end = start + phrase.chars().count();
+            for token in tokens.iter_mut() {
+                if token.start() >= start && token.end() <= end {
+                    // A key of its own, equal to no other token anywhere.
+                    let n = MASKED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    token.key = (1 << 30) | (n & 0x3fff_ffff);
+                }
+            }
+        }
+    }
+}
+
+/// Character ranges inside quotation marks (the marks excluded). English
+/// straight double quotes pair up in turn; a straight or curly single
+/// quote between letters is an apostrophe, not a mark.
+pub fn quoted_ranges(text: &[char]) -> Vec<(usize, usize)> {
+    let mut ranges = Vec::new();
+    let mut open: Vec<(char, usize)> = Vec::new();
+    for (i, &c) in text.iter().enumerate() {
+        let letter = |k: Option<usize>| {
+            k.and_then(|k| text.get(k))
+                .is_some_and(|&c| is_letter_or_digit(c) && !is_cjk(c))
+        };
+        if c == '’' && letter(i.checked_sub(1)) && letter(Some(i + 1)) {
+            continue;
+        }
+        let closing = match c {
+            '”' => Some('“'),
+            '’' => Some('‘'),
+            '」' => Some('「'),
+            '』' => Some('『'),
+            '"' if open.iter().any(|(o, _)| *o == '"') => Some('"'),
+            _ => None,
+        };
+        if let Some(opening) = closing {
+            if let Some(pos) = open.iter().rposition(|(o, _)| *o == opening) {
+                let (_, start) = open[pos];
+                open.truncate(pos);
+                ranges.push((start, i));
+            }
+        } else if matches!(c, '“' | '‘' | '「' | '『' | '"') {
+            open.push((c, i + 1));
+        }
+    }
+    ranges
+}
+
+/// A clause ends here: what a quotation's edges may rest on.
+pub fn is_clause_mark(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '！'
+            | '？'
+            | '；'
+            | '：'
+            | '，'
+            | '“'
+            | '”'
+            | '‘'
+            | '’'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '（'
+            | '）'
+            | '《'
+            | '》'
+            | '—'
+            | '…'
+            | '.'
+            | '!'
+            | '?'
+            | ';'
+            | ':'
+            | ','
+            | '"'
+            | '('
+            | ')'
+            | '['
+            | ']'
+            | '\u{2013}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys(text: &str) -> Vec<u32> {
+        tokenize(&text.chars().collect::<Vec<_>>())
+            .iter()
+            .map(|t| t.key)
+            .collect()
+    }
+
+    #[test]
+    fn tokens_ignore_punctuation_and_width() {
+        let t = tokenize(&"办公厅（室），ＡＢ c 12".chars().collect::<Vec<_>>());
+        assert_eq!(t.len(), 7);
+        assert_eq!((t[4].start(), t[4].end()), (7, 9), "ＡＢ is one word");
+        assert_eq!(keys("AB")[0], t[4].key);
+    }
+
+    #[test]
+    fn english_words_fold_case_apostrophes_and_line_end_hyphens() {
+        assert_eq!(keys("The Nation's"), keys("the nation’s"));
+        assert_eq!(keys("the nation's"), keys("the nations"));
+        assert_eq!(keys("of the gov- ernment"), keys("of the government"));
+        assert_eq!(keys("of the gov-\nernment"), keys("of the government"));
+        assert_eq!(keys("gov\u{AD}ernment"), keys("government"));
+        assert_ne!(
+            keys("well- Known"),
+            keys("wellknown"),
+            "a capital after a hyphen starts a word"
+        );
+        assert_eq!(keys("liberty—and"), keys("liberty -- and"));
+    }
+
+    #[test]
+    fn quoted_ranges_nest_and_skip_apostrophes() {
+        let text: Vec<char> = "要当好“‘前哨’和‘后院’”。".chars().collect();
+        assert_eq!(quoted_ranges(&text).len(), 3);
+        let text: Vec<char> = "the nation’s “haste makes waste” and \"so\""
+            .chars()
+            .collect();
+        let ranges = quoted_ranges(&text);
+        assert_eq!(ranges.len(), 2, "{ranges:?}");
+        let first: String = text[ranges[0].0..ranges[0].1].iter().collect();
+        assert_eq!(first, "haste makes waste");
+    }
+}
