@@ -343,4 +343,14 @@ mod tests {
         );
         assert_eq!(diff_html("a, b", "a b"), "a, b");
     }
+
+    #[test]
+    fn a_huge_pair_is_diffed_within_the_budget_by_its_shared_ends() {
+        // 10,000 × 10,000 characters would be a 200 MB table.
+        let a = format!("{}甲{}", "办".repeat(5_000), "公".repeat(5_000));
+        let b = format!("{}乙{}", "办".repeat(5_000), "公".repeat(5_000));
+        let html = diff_html(&a, &b);
+        assert_eq!(html.matches("<mark>").count(), 1);
+        assert!(html.contains("<mark>甲</mark>"));
+    }
 }
