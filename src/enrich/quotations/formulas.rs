@@ -29,13 +29,13 @@ struct List {
     quoted: bool,
 }
 
-/// A list found in a unit, with its members' keys and the unit's tokens
-/// and characters (for the occurrence's offsets and text).
+/// A list found in a unit, with its members' keys and the character
+/// offsets it covers, first member to last.
 pub struct Candidate {
     list: List,
     keys: Vec<Vec<u32>>,
-    tokens: Vec<Token>,
-    chars: Vec<char>,
+    start: usize,
+    end: usize,
 }
 
 /// Lists that recur in two chapters or more, grouped by formula.
@@ -78,9 +78,9 @@ pub fn candidates(units: &[Unit]) -> Candidates {
                         .iter()
                         .map(|&(a, b)| unit.keys[a..b].to_vec())
                         .collect(),
+                    start: tokens[list.members[0].0].start(),
+                    end: tokens[list.members.last().expect("two members or more").1 - 1].end(),
                     list,
-                    tokens: tokens.clone(),
-                    chars: chars.clone(),
                 })
                 .collect::<Vec<_>>()
         })
@@ -213,15 +213,12 @@ fn formula(
         .iter()
         .map(|&i| {
             let Candidate {
-                list,
-                tokens,
-                chars,
-                ..
+                list, start, end, ..
             } = &lists[i];
-            let start = tokens[list.members[0].0].start();
-            let end = tokens[list.members.last().expect("two members or more").1 - 1].end();
-            bounded |= is_bounded(chars, start, end);
+            let (start, end) = (*start, *end);
             let unit = &units[list.unit];
+            let chars: Vec<char> = unit.text.chars().collect();
+            bounded |= is_bounded(&chars, start, end);
             (
                 Occurrence {
                     chapter: unit.chapter,
