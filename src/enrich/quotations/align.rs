@@ -88,13 +88,20 @@ pub fn long_matches(
         .filter(|g| g.len() > MAX_SEED_PLACES)
         .map(|g| (g[0] >> place_bits) as u32)
         .collect();
+    // An alignment is mostly stock when most of its n-grams are, or when
+    // what is left once they are set aside is too short to be a passage
+    // (its rarer n-grams cover fewer than `min_tokens`).
     let mostly_stock = |keys: &[u32]| {
-        let grams = keys.len().saturating_sub(seed - 1);
-        let common = keys
-            .windows(seed)
-            .filter(|g| stock.contains(&gram_hash(g)))
-            .count();
-        common * 2 > grams
+        let (mut covered, mut reach, mut common) = (0, 0, 0);
+        for (p, g) in keys.windows(seed).enumerate() {
+            if stock.contains(&gram_hash(g)) {
+                common += 1;
+            } else {
+                covered += (p + seed).saturating_sub(reach.max(p));
+                reach = p + seed;
+            }
+        }
+        common * 2 > keys.len().saturating_sub(seed - 1) || covered < min_tokens
     };
     // Per pair of units, the diagonals already covered by an alignment.
     let mut covered: HashMap<(usize, usize), Vec<Alignment>> = HashMap::new();
@@ -323,13 +330,43 @@ fn bare_places(units: &[Unit], patterns: &[&[u32]]) -> Vec<(usize, Span)> {
         .collect()
 }
 
-/// Groups spans linked by a match, and spans of one unit that overlap by
-/// half the shorter, into clusters (union-find). Spans from `quoted_from`
-/// on are short quoted sayings: joined only by their own links, so that a
-/// saying inside a longer passage is a cluster of its own (it may be
-/// quoted in more places than the passage), nested in the passage's.
-pub fn cluster(spans: &[Span], links: &[(usize, usize)], quoted_from: usize) -> Vec<Vec<usize>> {
-    let mut parent: Vec<usize> = (0..spans.len()).collect();
+/// How much two spans of one unit must overlap to be one passage.
+#[derive(Clone, Copy)]
+pub enum Overlap {
+    /// Half the shorter: a passage found by several pairs of witnesses,
+    /// each cut a little differently, is one.
+    HalfShorter,
+    /// Four fifths of the longer: only the same stretch found twice.
+    MostOfLonger,
+}
+
+impl Overlap {
+    fn joins(self, a: Span, b: Span) -> bool {
+        let overlap = a.end.min(b.end).saturating_sub(a.start.max(b.start));
+        let (la, lb) = (a.end - a.start, b.end - b.start);
+        overlap > 0
+            && match self {
+                Overlap::HalfShorter => overlap * 2 >= la.min(lb),
+                Overlap::MostOfLonger => overlap * 5 >= la.max(lb) * 4,
+            }
+    }
+}
+
+/// Groups the spans `members` (indices into `spans`) linked by a match in
+/// `links`, and spans of one unit that overlap as `overlap` says, into
+/// clusters (union-find). Spans from `quoted_from` on are short quoted
+/// sayings: joined only by their own links, so that a saying inside a
+/// longer passage is a cluster of its own (it may be quoted in more places
+/// than the passage), nested in the passage's.
+pub fn cluster(
+    spans: &[Span],
+    links: &[(usize, usize)],
+    members: &[usize],
+    quoted_from: usize,
+    overlap: Overlap,
+) -> Vec<Vec<usize>> {
+    let local: HashMap<usize, usize> = members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    let mut parent: Vec<usize> = (0..members.len()).collect();
     fn root(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
             parent[x] = parent[parent[x]];
@@ -343,38 +380,35 @@ pub fn cluster(spans: &[Span], links: &[(usize, usize)], quoted_from: usize) -> 
             parent[ra.max(rb)] = ra.min(rb);
         }
     };
-    for &(a, b) in links {
-        union(&mut parent, a, b);
+    for (a, b) in links {
+        if let (Some(&a), Some(&b)) = (local.get(a), local.get(b)) {
+            union(&mut parent, a, b);
+        }
     }
     let mut by_unit: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (i, s) in spans.iter().enumerate() {
-        by_unit.entry(s.unit).or_default().push(i);
+    for (k, &i) in members.iter().enumerate() {
+        by_unit.entry(spans[i].unit).or_default().push(k);
     }
-    for members in by_unit.values_mut() {
+    for list in by_unit.values_mut() {
         // Sorted by start, a span can only overlap those that start before
         // it ends: no quadratic scan of a unit's spans.
-        members.sort_by_key(|&i| (spans[i].start, spans[i].end));
-        for (x, &i) in members.iter().enumerate() {
-            for &j in &members[x + 1..] {
-                let (a, b) = (spans[i], spans[j]);
-                if b.start >= a.end {
+        list.sort_by_key(|&k| (spans[members[k]].start, spans[members[k]].end));
+        for (x, &p) in list.iter().enumerate() {
+            for &q in &list[x + 1..] {
+                let (i, j) = (members[p], members[q]);
+                if spans[j].start >= spans[i].end {
                     break;
                 }
-                if i >= quoted_from || j >= quoted_from {
-                    continue;
-                }
-                let overlap = a.end.min(b.end).saturating_sub(a.start.max(b.start));
-                let shorter = (a.end - a.start).min(b.end - b.start);
-                if overlap * 2 >= shorter && overlap > 0 {
-                    union(&mut parent, i, j);
+                if i < quoted_from && j < quoted_from && overlap.joins(spans[i], spans[j]) {
+                    union(&mut parent, p, q);
                 }
             }
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..spans.len() {
-        let r = root(&mut parent, i);
-        groups.entry(r).or_default().push(i);
+    for k in 0..members.len() {
+        let r = root(&mut parent, k);
+        groups.entry(r).or_default().push(members[k]);
     }
     groups.into_values().collect()
 }

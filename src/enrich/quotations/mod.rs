@@ -36,6 +36,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::model::Edition;
+use align::Overlap;
 use background::Background;
 use tokens::{mask_stock_phrases, quoted_ranges, tokenize};
 
@@ -89,7 +90,7 @@ impl QuotationOptions {
             stop_list: Vec::new(),
             report_window: if cjk { 8 } else { 24 },
             seed: if cjk { SEED } else { WORD_SEED },
-            order: if cjk { 4 } else { 3 },
+            order: if cjk { 3 } else { 3 },
             cjk,
         }
     }
@@ -246,7 +247,15 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         &mut spans,
         &mut links,
     );
-    let clusters = align::cluster(&spans, &links, quoted_from);
+    let all: Vec<usize> = (0..spans.len()).collect();
+    let clusters = split_chains(
+        align::cluster(&spans, &links, &all, quoted_from, Overlap::HalfShorter),
+        &units,
+        &spans,
+        &links,
+        quoted_from,
+        max_chapters,
+    );
     let formulas = formulas::candidates(&units);
     // The background is counted for what is to be judged: each cluster's
     // longest stretch and each formula's shortest wording.
@@ -314,6 +323,57 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         (first.chapter, first.unit, first.start, q.kind)
     });
     quotations
+}
+
+/// A cluster in more chapters than a saying may be is most often several
+/// passages chained by stretches that overlap in one paragraph: it is
+/// clustered again, joining only spans that are nearly the same stretch.
+fn split_chains(
+    clusters: Vec<Vec<usize>>,
+    units: &[Unit],
+    spans: &[align::Span],
+    links: &[(usize, usize)],
+    quoted_from: usize,
+    max_chapters: usize,
+) -> Vec<Vec<usize>> {
+    let chapters = |members: &[usize]| {
+        let mut c: Vec<usize> = members
+            .iter()
+            .map(|&m| units[spans[m].unit].chapter)
+            .collect();
+        c.sort_unstable();
+        c.dedup();
+        c.len()
+    };
+    let (chains, mut kept): (Vec<Vec<usize>>, Vec<Vec<usize>>) = clusters
+        .into_iter()
+        .partition(|m| chapters(m) > max_chapters);
+    if chains.is_empty() {
+        return kept;
+    }
+    // Each chain's links, found in one pass over all links.
+    let mut chain_of = vec![usize::MAX; spans.len()];
+    for (c, members) in chains.iter().enumerate() {
+        for &m in members {
+            chain_of[m] = c;
+        }
+    }
+    let mut chain_links: Vec<Vec<(usize, usize)>> = vec![Vec::new(); chains.len()];
+    for &(a, b) in links {
+        if chain_of[a] != usize::MAX {
+            chain_links[chain_of[a]].push((a, b));
+        }
+    }
+    for (members, links) in chains.iter().zip(&chain_links) {
+        kept.extend(align::cluster(
+            spans,
+            links,
+            members,
+            quoted_from,
+            Overlap::MostOfLonger,
+        ));
+    }
+    kept
 }
 
 /// Token ranges inside quotation marks short enough to be missed by

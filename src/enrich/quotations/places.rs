@@ -76,7 +76,13 @@ pub fn quotation(
                 && token_count(w, qs, qe) <= 2 * token_count(w, w.start, w.end)
         })
     };
+    // Reported: after 指出 or "said", and running to the end of a clause
+    // there (in formulaic prose 强调 stands before every other sentence,
+    // and a fragment that stops mid-clause is not what was said).
     let reported_at = |w: &Witness| {
+        if !ends_clause(&w.chars, w.end) {
+            return false;
+        }
         let before: String = w.chars[w.start.saturating_sub(options.report_window)..w.start]
             .iter()
             .collect::<String>()
@@ -208,9 +214,16 @@ fn kind_rank(kind: Option<&str>) -> u8 {
 /// is a clause or sentence, not a phrase inside one.
 pub fn is_bounded(chars: &[char], start: usize, end: usize) -> bool {
     let before = chars[..start].iter().rev().find(|c| !c.is_whitespace());
-    let after = chars[end..].iter().find(|c| !c.is_whitespace());
-    let edge = |c: Option<&char>| c.is_none_or(|&c| is_clause_mark(c) || c == '、');
-    edge(before) && edge(after)
+    is_edge(before) && ends_clause(chars, end)
+}
+
+/// What follows `end` is a clause mark or the paragraph's end.
+fn ends_clause(chars: &[char], end: usize) -> bool {
+    is_edge(chars[end..].iter().find(|c| !c.is_whitespace()))
+}
+
+fn is_edge(c: Option<&char>) -> bool {
+    c.is_none_or(|&c| is_clause_mark(c) || c == '、')
 }
 
 /// Tokens between an edge and the nearest clause mark beyond it, if there
