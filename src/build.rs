@@ -102,6 +102,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
 
     let root = &options.root;
     let output = options.output_folder();
+    // A base URL given on the command line is checked before anything
+    // else (edition.yaml's, as the file is read).
+    if let Some(why) = options
+        .base_url
+        .as_deref()
+        .and_then(crate::config::base_url_problem)
+    {
+        return Err(Error::new(format!("--base-url: {why}")));
+    }
     let mut notices = prepare_output(options)?;
     let edition = load::load(root, options.drafts)?;
     lap("load", "notes");
@@ -198,11 +207,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         .as_deref()
         .or(edition.config.base_url.as_deref());
     if let Some(base) = base_url {
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(Error::new(format!(
-                "base URL `{base}` must start with https:// or http://"
-            )));
-        }
         let files: Vec<&str> = files
             .iter()
             .map(String::as_str)

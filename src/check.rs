@@ -149,6 +149,7 @@ pub fn check(options: &CheckOptions) -> Vec<Diagnostic> {
     found.extend(quotation_decisions(&edition));
     found.extend(broken_links(&edition));
     found.extend(ill_formed_html(&edition));
+    found.extend(forbidden_characters(&edition));
 
     let theme_name = options
         .theme
@@ -419,6 +420,44 @@ fn ill_formed_html(edition: &Edition) -> Vec<Diagnostic> {
             );
             found.push(warning_at(message, &chapter.file, &text, offset));
         }
+    }
+    found
+}
+
+/// Characters XML forbids in a chapter's text (a form feed from
+/// pdftotext, a stray control character): the EPUB and every XML file
+/// leave them out, the site's pages keep them. One warning a chapter, at
+/// the first, with how many there are. (In YAML they are errors already:
+/// the parser refuses them.)
+fn forbidden_characters(edition: &Edition) -> Vec<Diagnostic> {
+    use crate::render::xml::is_forbidden;
+    let mut found = Vec::new();
+    for chapter in &edition.chapters {
+        let Ok(text) = read_text(&edition.root.join(&chapter.file)) else {
+            continue;
+        };
+        let Some((offset, first)) = text.char_indices().find(|&(_, c)| is_forbidden(c)) else {
+            continue;
+        };
+        let count = text[offset..].chars().filter(|&c| is_forbidden(c)).count();
+        let others = match count {
+            1 => String::new(),
+            2 => " (and 1 more in this file)".to_owned(),
+            n => format!(" (and {} more in this file)", n - 1),
+        };
+        let mut warning = warning_at(
+            format!(
+                "U+{:04X}, a control character XML forbids{others}: the EPUB leaves it out",
+                first as u32
+            ),
+            &chapter.file,
+            &text,
+            offset,
+        );
+        warning.error = warning.error.with_help(
+            "delete it (a form feed is often a page break from pdftotext: `tr -d '\\f'`)",
+        );
+        found.push(warning);
     }
     found
 }

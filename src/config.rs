@@ -115,6 +115,11 @@ impl EditionConfig {
             )
             .with_help("use a BCP 47 tag such as `zh-CN`, `zh-Hant` or `en`"));
         }
+        if let Some(why) = config.base_url.as_deref().and_then(base_url_problem) {
+            let (line, col) = locate("base_url");
+            return Err(Error::at(why, file, text, line, col)
+                .with_help("write the whole address, such as `https://example.org/edition/`"));
+        }
         Ok(config)
     }
 
@@ -125,6 +130,26 @@ impl EditionConfig {
             .next()
             .unwrap_or("en")
             .to_ascii_lowercase()
+    }
+}
+
+/// Why `url` cannot be the site's public address (sitemap.xml lists
+/// every page under it): it needs a scheme and a host.
+pub fn base_url_problem(url: &str) -> Option<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"));
+    match rest {
+        None => Some(format!(
+            "base URL `{url}` must start with https:// or http://"
+        )),
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            Some(format!("base URL `{url}` names no host"))
+        }
+        Some(rest) if rest.chars().any(|c| c.is_whitespace() || c.is_control()) => Some(format!(
+            "base URL `{url}` holds a space or a control character"
+        )),
+        Some(_) => None,
     }
 }
 
@@ -162,5 +187,15 @@ mod tests {
         assert_eq!(e.location.unwrap().line, 2);
         let e = EditionConfig::parse("title: T\ndate: 2022-4\n", Path::new("e.yaml")).unwrap_err();
         assert!(e.message.contains("not a date"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_base_url_needs_a_scheme_and_a_host() {
+        let e = EditionConfig::parse("title: T\nbase_url: example.org/ed\n", Path::new("e.yaml"))
+            .unwrap_err();
+        assert_eq!(e.location.unwrap().line, 2);
+        assert!(e.message.contains("https://"), "{}", e.message);
+        assert!(base_url_problem("https:///x").is_some());
+        assert!(base_url_problem("https://example.org/ed").is_none());
     }
 }

@@ -83,7 +83,7 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "error: {}", self.message)?;
+        write!(f, "error: {}", visible(&self.message))?;
         if let Some(loc) = &self.location {
             let number = loc.line.to_string();
             let pad = " ".repeat(number.len());
@@ -97,15 +97,19 @@ impl fmt::Display for Error {
             if let Some(snippet) = &loc.snippet {
                 // The caret sits under the column; columns count characters,
                 // and a CJK character takes two cells in a terminal.
+                // A very long line (a book pasted as one paragraph) is
+                // quoted around the column only.
+                let (snippet, column) = window(snippet, loc.column);
                 let indent: String = snippet
                     .chars()
-                    .take(loc.column - 1)
+                    .take(column - 1)
                     .map(|c| match c {
                         '\t' => "\t",
                         c if is_wide(c) => "  ",
                         _ => " ",
                     })
                     .collect();
+                let snippet = visible(&snippet);
                 write!(f, "\n{pad} |\n{number} | {snippet}\n{pad} | {indent}^")?;
             }
         }
@@ -117,6 +121,45 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+/// At most `WINDOW` characters of `line` around `column`, with `…` where
+/// it was cut, and the column within that.
+fn window(line: &str, column: usize) -> (std::borrow::Cow<'_, str>, usize) {
+    const WINDOW: usize = 160;
+    let length = line.chars().count();
+    if length <= WINDOW {
+        return (line.into(), column);
+    }
+    let start = column.saturating_sub(1 + WINDOW / 3).min(length - WINDOW);
+    let mut shown: String = line.chars().skip(start).take(WINDOW).collect();
+    let mut column = column - start;
+    if start > 0 {
+        shown.insert(0, '…');
+        column += 1;
+    }
+    if start + WINDOW < length {
+        shown.push('…');
+    }
+    (shown.into(), column)
+}
+
+/// Control characters from the author's text shown as their pictures
+/// (U+000C as ␌), never sent to the terminal as they are.
+fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && c != '\t' && c != '\n';
+    if !text.contains(hidden) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| match c as u32 {
+            n @ 0..=0x1F if hidden(c) => char::from_u32(0x2400 + n).unwrap_or('\u{FFFD}'),
+            0x7F => '\u{2421}',
+            _ if hidden(c) => '\u{FFFD}',
+            _ => c,
+        })
+        .collect::<String>()
+        .into()
+}
 
 fn is_wide(c: char) -> bool {
     matches!(c as u32,
@@ -146,6 +189,46 @@ mod tests {
         assert!(text.contains("--> a.yaml:2:10"), "{text}");
         assert!(text.contains("2 | title: 标题x"), "{text}");
         assert!(text.ends_with("|            ^"), "{text:?}");
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_column() {
+        let line = format!("{}x{}", "a".repeat(100_000), "b".repeat(100_000));
+        let e = Error::at("bad", Path::new("a.md"), &line, 1, 100_001);
+        let text = e.to_string();
+        assert!(text.len() < 1_000, "{}", text.len());
+        let quoted = text.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        let caret = text.lines().last().unwrap();
+        assert_eq!(
+            quoted.chars().nth(caret.chars().count() - 1),
+            Some('x'),
+            "{quoted}\n{caret}"
+        );
+        assert!(
+            quoted.starts_with("1 | …a") && quoted.ends_with("b…"),
+            "{quoted}"
+        );
+        let e = Error::at("bad", Path::new("a.md"), &line, 1, 3);
+        let quoted = e
+            .to_string()
+            .lines()
+            .find(|l| l.starts_with("1 | "))
+            .map(str::to_owned);
+        assert!(quoted.unwrap().starts_with("1 | aaa"));
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        let e = Error::at(
+            "bad \u{1b}[31m",
+            Path::new("a.md"),
+            "a\u{c}b\u{7f}\u{85}\n",
+            1,
+            2,
+        );
+        let text = e.to_string();
+        assert!(text.contains("bad ␛[31m"), "{text}");
+        assert!(text.contains("1 | a␌b␡\u{FFFD}"), "{text}");
     }
 
     #[test]

@@ -255,19 +255,51 @@ pub fn check_slug(slug: &str) -> std::result::Result<(), String> {
     if slug.contains("..") || slug.contains('/') || slug.contains('\\') {
         return Err(format!("slug `{slug}` would lead outside the site folder"));
     }
+    if is_windows_device_name(slug) {
+        return Err(format!(
+            "slug `{slug}` is a device name on Windows: a file `{slug}.html` cannot be \
+             unpacked, checked out or opened there"
+        ));
+    }
     let valid = slug
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
         && slug.starts_with(|c: char| c.is_ascii_alphanumeric());
     if !valid {
+        let case = if slug.chars().any(|c| c.is_ascii_uppercase()) {
+            " (names that differ only by case are one file on Windows and macOS)"
+        } else {
+            ""
+        };
         return Err(format!(
-            "slug `{slug}` must be lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit"
+            "slug `{slug}` must be lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit{case}"
         ));
     }
     if RESERVED_SLUGS.contains(&slug) {
         return Err(format!("slug `{slug}` is reserved for a page of the site"));
     }
     Ok(())
+}
+
+/// Names Windows keeps for devices, in any case and whatever follows a
+/// dot (`con`, `Aux.txt`, `com1`, `lpt9`, also with trailing spaces or
+/// dots, which Windows drops).
+pub fn is_windows_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name);
+    let stem = stem.trim_end_matches([' ', '.']).to_ascii_lowercase();
+    let numbered = |prefix: &str| {
+        stem.strip_prefix(prefix).is_some_and(|n| {
+            matches!(
+                n,
+                "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
+            )
+        })
+    };
+    matches!(
+        stem.as_str(),
+        "con" | "prn" | "aux" | "nul" | "conin$" | "conout$"
+    ) || numbered("com")
+        || numbered("lpt")
 }
 
 /// An error for each chapter whose slug an earlier chapter has, which is
@@ -321,9 +353,26 @@ mod tests {
     #[test]
     fn slugs_are_checked() {
         assert!(check_slug("wuge-jianchi").is_ok());
-        for bad in ["", "../etc", "a/b", "Caps", "中文", "-x", "index"] {
+        for bad in [
+            "", "../etc", "a/b", "Caps", "中文", "-x", "index", "con", "aux", "nul", "prn", "com1",
+            "lpt9", "con.txt", "Con",
+        ] {
             assert!(check_slug(bad).is_err(), "{bad}");
         }
+        for good in ["com", "com10", "console", "lpt0", "con-1", "nul_x"] {
+            assert!(check_slug(good).is_ok(), "{good}");
+        }
+        assert!(
+            check_slug("lpt3")
+                .unwrap_err()
+                .contains("device name on Windows")
+        );
+        assert!(
+            check_slug("CON.txt")
+                .unwrap_err()
+                .contains("device name on Windows")
+        );
+        assert!(check_slug("Jianghua").unwrap_err().contains("only by case"));
         assert_eq!(
             slug_from_file_name(Path::new("content/chapters/03-wuge.md")),
             "wuge"

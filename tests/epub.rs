@@ -35,7 +35,9 @@ fn epubcheck_finds_no_error_and_no_warning() {
     let english = built_epub(fixture.path(), &fixture.path().join("site"));
     let (raw, _) = edition_with_raw_html();
     let raw_html = built_epub(raw.path(), &raw.path().join("site"));
-    for epub in [seed, english, raw_html] {
+    let (controls, _) = edition_with_forbidden_characters();
+    let controls = built_epub(controls.path(), &controls.path().join("site"));
+    for epub in [seed, english, raw_html, controls] {
         let mut cmd = Command::new(&java);
         cmd.arg("-jar").arg(&jar).arg(&epub);
         let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
@@ -159,4 +161,70 @@ fn the_authors_html_is_kept_where_it_is_well_formed_and_its_words_always() {
         "{site_page}"
     );
     assert!(site_page.contains("second<sup>nd</sup>"), "{site_page}");
+}
+
+/// mini-en with characters XML forbids in its chapter: a form feed at a
+/// page break as pdftotext leaves it, other C0 controls and U+FFFF in the
+/// text and in a footnote, one written as a Markdown character reference,
+/// and one as a reference in the author's HTML.
+fn edition_with_forbidden_characters() -> (tempfile::TempDir, std::path::PathBuf) {
+    let fixture = common::edition("mini-en");
+    let chapter = fixture.path().join("content/chapters/speech.md");
+    let text = std::fs::read_to_string(&chapter).unwrap();
+    let text = text
+        .replace("A line broken\n", "A line\u{c}broken\n\u{c}")
+        .replace("The note.", "The\u{1} note\u{ffff}.")
+        .replace(
+            "**Q:**",
+            "Bell\u{7}, escape\u{1b}[31m, &#x0C; and <span>&#12;</span>.\n\n<div>&#12;kept</div>\n\n**Q:**",
+        );
+    std::fs::write(&chapter, text).unwrap();
+    (fixture, chapter)
+}
+
+#[test]
+fn characters_xml_forbids_never_reach_the_epub_and_check_points_at_them() {
+    let (edition, chapter) = edition_with_forbidden_characters();
+    let out = edition.path().join("site");
+    let epub = built_epub(edition.path(), &out);
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).unwrap();
+        let name = file.name().to_owned();
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        if let Some(c) = text.chars().find(|&c| zhushu::render::xml::is_forbidden(c)) {
+            panic!("{name} holds {c:?}:\n{text}");
+        }
+        if name.ends_with(".xhtml") {
+            assert_eq!(zhushu::render::xml::problem(&text), None, "{name}: {text}");
+        }
+        if name.ends_with("speech.xhtml") {
+            // The words on either side of the page break stay apart.
+            assert!(text.contains("A line broken"), "{text}");
+            assert!(text.contains("The note."), "{text}");
+            assert!(text.contains("escape[31m"), "{text}");
+        }
+    }
+    // `zhushu check` says where the first one is, and how many there are.
+    let run = common::zhushu(&["check", "--root", edition.path().to_str().unwrap()]);
+    let said = common::stderr(&run);
+    assert_eq!(run.status.code(), Some(0), "{said}");
+    let line = std::fs::read_to_string(&chapter)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains('\u{c}'))
+        .unwrap()
+        + 1;
+    assert!(
+        said.contains(&format!("content/chapters/speech.md:{line}:7")),
+        "{said}"
+    );
+    assert!(
+        said.contains("warning: U+000C, a control character XML forbids (and 5 more in this file)"),
+        "{said}"
+    );
+    // Shown, not sent to the terminal.
+    assert!(!said.contains('\u{1b}'), "{said:?}");
 }

@@ -104,6 +104,25 @@ fn check(glossary: &Glossary, text: &str) -> Result<()> {
                 ),
             ));
         }
+        if let Some(i) = entry.aliases.iter().position(|a| a.trim().is_empty()) {
+            let start = glossary.lines.get(k).copied().unwrap_or(1);
+            let end = glossary.lines.get(k + 1).copied().unwrap_or(usize::MAX);
+            let line = alias_line(text, start, end, i).unwrap_or(start);
+            return Err(Error::at(
+                format!(
+                    "the glossary entry `{}` has an empty alias (its {})",
+                    entry.term,
+                    ordinal(i + 1)
+                ),
+                &glossary.file,
+                text,
+                line,
+                1,
+            )
+            .with_help(
+                "an alias is another form of the term as the text writes it: remove the empty one",
+            ));
+        }
         for (i, form) in std::iter::once(&entry.term)
             .chain(&entry.aliases)
             .enumerate()
@@ -151,12 +170,50 @@ fn check(glossary: &Glossary, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// The line of an entry's alias number `index` (from 0), the entry
+/// standing on lines `start..end`: the line of `aliases:` when they are
+/// written `[a, b]`, else the line of its `- ` item.
+fn alias_line(text: &str, start: usize, end: usize, index: usize) -> Option<usize> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+        .skip(start - 1)
+        .take_while(|(n, _)| *n < end);
+    let (key_line, rest) = lines.find_map(|(n, l)| {
+        let l = l.trim_start().trim_start_matches("- ");
+        let rest = l.strip_prefix("aliases")?.trim_start().strip_prefix(':')?;
+        Some((n, rest.trim()))
+    })?;
+    if !rest.is_empty() && !rest.starts_with('#') {
+        return Some(key_line);
+    }
+    lines
+        .filter(|(_, l)| l.trim_start().starts_with('-'))
+        .nth(index)
+        .map(|(n, _)| n)
+}
+
+fn ordinal(n: usize) -> String {
+    match n {
+        1 => "first".into(),
+        2 => "second".into(),
+        3 => "third".into(),
+        n => format!("{n}th"),
+    }
+}
+
 /// Finds every place of every term and alias, and decides which to link.
 pub fn find(edition: &Edition, glossary: &Glossary, mode: LinkMode) -> Vec<Place> {
     let mut patterns: Vec<&str> = Vec::new();
     let mut entry_of: Vec<usize> = Vec::new();
     for (k, entry) in glossary.entries.iter().enumerate() {
-        for form in std::iter::once(&entry.term).chain(&entry.aliases) {
+        // `check` refuses empty forms; an empty pattern would match
+        // nowhere in particular.
+        for form in std::iter::once(&entry.term)
+            .chain(&entry.aliases)
+            .filter(|f| !f.trim().is_empty())
+        {
             patterns.push(form);
             entry_of.push(k);
         }
@@ -395,6 +452,34 @@ mod tests {
         for want in ["三服务", "五个坚持", "总开关"] {
             assert!(texts.iter().any(|t| t == want), "{want} in {texts:?}");
         }
+    }
+
+    fn glossary_error(yaml: &str) -> Error {
+        let file = PathBuf::from("content/glossary.yaml");
+        let parsed: GlossaryFile = yaml::parse_file(yaml, &file).unwrap();
+        let glossary = Glossary {
+            entries: parsed.entries,
+            file,
+            lines: yaml::list_item_lines(yaml),
+        };
+        check(&glossary, yaml).unwrap_err()
+    }
+
+    #[test]
+    fn an_empty_alias_is_an_error_at_its_line() {
+        let e = glossary_error(
+            "entries:\n  - term: a\n    definition: d\n  - term: b\n    aliases: [x, \"\"]\n    definition: d\n",
+        );
+        assert_eq!(e.location.unwrap().line, 5);
+        assert!(
+            e.message.contains("`b` has an empty alias"),
+            "{}",
+            e.message
+        );
+        let e = glossary_error(
+            "entries:\n  - term: b\n    definition: d\n    aliases:\n      - x\n      - \"  \"\n  - term: c\n    definition: d\n",
+        );
+        assert_eq!(e.location.unwrap().line, 6);
     }
 
     #[test]

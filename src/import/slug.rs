@@ -40,6 +40,9 @@ pub fn slug_for(title: &str) -> String {
     }
     if slug.is_empty() {
         "piece".to_owned()
+    } else if crate::load::is_windows_device_name(&slug) {
+        // `con.html` (or `con.epub`) cannot exist on Windows.
+        format!("{slug}-1")
     } else {
         slug
     }
@@ -81,6 +84,17 @@ mod tests {
         );
         assert_eq!(slug_for("——"), "piece");
         assert_eq!(slug_for("绿色图书馆"), "lv-se-tu-shu-guan");
+        for (title, slug) in [
+            ("Con", "con-1"),
+            ("AUX", "aux-1"),
+            ("Nul!", "nul-1"),
+            ("COM 1", "com-1"),
+        ] {
+            assert_eq!(slug_for(title), slug);
+            assert!(crate::load::check_slug(slug).is_ok(), "{slug}");
+        }
+        assert_eq!(slug_for("LPT1"), "lpt1-1");
+        assert_eq!(slug_for("Console"), "console");
         let s = slug_for("《习近平在浙江》对做好办公厅（室）工作的启示");
         assert!(crate::load::check_slug(&s).is_ok(), "{s}");
         assert!(s.len() <= MAX_LEN);

@@ -510,9 +510,18 @@ impl<W: Write + std::io::Seek> Zip<W> {
         self.add_path(&format!("OEBPS/{name}"), bytes)
     }
 
+    /// Every file of the EPUB goes in here; its XML files (pages, nav,
+    /// package) without the characters XML forbids, from whatever text
+    /// of the author's they hold.
     fn add_path(&mut self, path: &str, bytes: &[u8]) -> zip::result::ZipResult<()> {
         self.writer.start_file(path, self.options)?;
-        self.writer.write_all(bytes)?;
+        let is_xml = [".xhtml", ".opf", ".xml"].iter().any(|x| path.ends_with(x));
+        match std::str::from_utf8(bytes) {
+            Ok(text) if is_xml => self
+                .writer
+                .write_all(crate::render::xml::clean(text).as_bytes())?,
+            _ => self.writer.write_all(bytes)?,
+        }
         Ok(())
     }
 

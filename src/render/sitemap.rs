@@ -16,7 +16,7 @@ pub fn sitemap(base_url: &str, files: &[&str]) -> String {
         xml.push_str(&format!("  <url><loc>{loc}</loc></url>\n"));
     }
     xml.push_str("</urlset>\n");
-    xml
+    crate::render::xml::clean(&xml).into_owned()
 }
 
 #[cfg(test)]
