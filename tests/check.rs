@@ -7,13 +7,6 @@ use common::*;
 use std::fs;
 use std::path::Path;
 
-fn edit(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} has no {from:?}");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 fn check(root: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec!["check", "--root", root.to_str().unwrap()];
     args.extend_from_slice(extra);

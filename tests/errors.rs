@@ -42,13 +42,6 @@ fn fails_cleanly(spoil: impl FnOnce(&Path), expected: &[&str]) -> String {
     message
 }
 
-fn edit(root: &Path, file: &str, from: &str, to: &str) {
-    let path = root.join(file);
-    let text = fs::read_to_string(&path).unwrap();
-    assert!(text.contains(from), "{file} has no {from:?}");
-    fs::write(&path, text.replacen(from, to, 1)).unwrap();
-}
-
 const SPEECH: &str = "content/chapters/01-jianghua.md";
 
 #[test]

@@ -376,3 +376,12 @@ pub fn build(root: &Path, output: &Path, extra: &[&str]) -> Output {
     args.extend_from_slice(extra);
     zhushu(&args)
 }
+
+/// Replaces the first `from` in `root/file` by `to`; panics if the file
+/// has no `from`, so that a test never breaks nothing.
+pub fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
