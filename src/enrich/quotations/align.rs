@@ -406,9 +406,9 @@ pub fn cluster(
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for k in 0..members.len() {
+    for (k, &member) in members.iter().enumerate() {
         let r = root(&mut parent, k);
-        groups.entry(r).or_default().push(members[k]);
+        groups.entry(r).or_default().push(member);
     }
     groups.into_values().collect()
 }

@@ -16,11 +16,41 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
+/// Bits of the filter in front of the candidates' n-grams (2^24 bits: 2 MB).
+const FILTER_BITS: u32 = 24;
+
+/// Keys that are already 64-bit hashes need no hashing again.
+#[derive(Default, Clone, Copy)]
+struct Prehashed;
+
+impl std::hash::BuildHasher for Prehashed {
+    type Hasher = PrehashedHasher;
+    fn build_hasher(&self) -> PrehashedHasher {
+        PrehashedHasher(0)
+    }
+}
+
+struct PrehashedHasher(u64);
+
+impl std::hash::Hasher for PrehashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | b as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 pub struct Background {
     /// An n-gram's hash to its count, for the n-grams of the candidates
     /// only: exact counts, in memory that grows with what is judged, not
     /// with the edition.
-    counts: HashMap<u64, u32>,
+    counts: HashMap<u64, u32, Prehashed>,
     order: usize,
     tokens: u64,
 }
@@ -33,12 +63,19 @@ impl Background {
         order: usize,
         candidates: impl Iterator<Item = &'a [u32]>,
     ) -> Background {
-        let mut index: HashMap<u64, usize> = HashMap::new();
+        let mut index: HashMap<u64, usize, Prehashed> = HashMap::default();
+        // A bit per 2^FILTER_BITS hash buckets in front of the map: most of
+        // the edition's n-grams are no candidate's, and a bit test is far
+        // cheaper than a lookup.
+        let mut filter = vec![0u64; 1 << (FILTER_BITS - 6)];
+        let bucket = |h: u64| (h >> (64 - FILTER_BITS)) as usize;
         for keys in candidates {
             for n in [order - 1, order] {
                 for gram in keys.windows(n) {
+                    let h = hash(gram);
                     let next = index.len();
-                    index.entry(hash(gram)).or_insert(next);
+                    index.entry(h).or_insert(next);
+                    filter[bucket(h) / 64] |= 1 << (bucket(h) % 64);
                 }
             }
         }
@@ -47,7 +84,11 @@ impl Background {
             units.par_iter().for_each(|keys| {
                 for n in [order - 1, order] {
                     for gram in keys.windows(n) {
-                        if let Some(&i) = index.get(&hash(gram)) {
+                        let h = hash(gram);
+                        if filter[bucket(h) / 64] & 1 << (bucket(h) % 64) == 0 {
+                            continue;
+                        }
+                        if let Some(&i) = index.get(&h) {
                             tally[i].fetch_add(1, Ordering::Relaxed);
                         }
                     }
@@ -101,13 +142,17 @@ impl Background {
     }
 }
 
-/// FNV-1a over the keys, 64 bits, the length mixed in.
+/// FNV-1a over the keys, 64 bits, the length mixed in, then mixed once more.
 fn hash(gram: &[u32]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ gram.len() as u64;
     for &key in gram {
         hash = (hash ^ key as u64).wrapping_mul(0x100_0000_01b3);
     }
-    hash
+    // FNV mixes only upwards: a final mix spreads every key into the low
+    // bits (the map's buckets) and the high bits (the filter's) alike.
+    hash ^= hash >> 32;
+    hash = hash.wrapping_mul(0xd6e8_feb8_6659_fd93);
+    hash ^ hash >> 32
 }
 
 #[cfg(test)]

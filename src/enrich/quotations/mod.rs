@@ -31,7 +31,7 @@ mod formulas;
 mod places;
 mod tokens;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -54,7 +54,8 @@ pub struct QuotationOptions {
     pub report_window: usize,
     /// Tokens in a seed n-gram: 6 CJK characters, 4 words.
     pub seed: usize,
-    /// Order of the background model: 4 CJK characters, 3 words.
+    /// Order of the background model: 3 tokens (two of context), low
+    /// enough to learn how the genre joins its words.
     pub order: usize,
     /// The edition's language is written in CJK characters.
     pub cjk: bool,
@@ -90,7 +91,7 @@ impl QuotationOptions {
             stop_list: Vec::new(),
             report_window: if cjk { 8 } else { 24 },
             seed: if cjk { SEED } else { WORD_SEED },
-            order: if cjk { 3 } else { 3 },
+            order: 3,
             cjk,
         }
     }
@@ -279,6 +280,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             .chain(wordings.iter().map(Vec::as_slice)),
     );
     let threshold = background.threshold();
+    let texts = places::Texts::new(&units);
     let mut quotations: Vec<Quotation> = clusters
         .into_par_iter()
         .filter_map(|members| {
@@ -306,7 +308,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             if chance > threshold {
                 return None;
             }
-            places::quotation(&units, &spans, &members, edition, options, chance)
+            places::quotation(&units, &texts, &spans, &members, edition, options, chance)
         })
         .collect();
     quotations.extend(formulas::judge(
@@ -409,17 +411,23 @@ fn never_cross(quotations: &mut Vec<Quotation>) {
                 .push((q, o));
         }
     }
-    let mut dropped: Vec<(usize, usize)> = Vec::new();
-    for list in places.values() {
+    let mut dropped: HashSet<(usize, usize)> = HashSet::new();
+    for list in places.values_mut() {
+        // Sorted by start, an occurrence can only cross those that start
+        // before it ends.
+        list.sort_by_key(|&(q, o)| quotations[q].occurrences[o].start);
         for (x, &(qa, oa)) in list.iter().enumerate() {
             for &(qb, ob) in &list[x + 1..] {
+                let a = &quotations[qa].occurrences[oa];
+                let b = &quotations[qb].occurrences[ob];
+                if b.start >= a.end {
+                    break;
+                }
                 if qa == qb || dropped.contains(&(qa, oa)) || dropped.contains(&(qb, ob)) {
                     continue;
                 }
-                let a = &quotations[qa].occurrences[oa];
-                let b = &quotations[qb].occurrences[ob];
-                let cross = (a.start < b.start && b.start < a.end && a.end < b.end)
-                    || (b.start < a.start && a.start < b.end && b.end < a.end);
+                // b starts inside a: they cross when b ends past a.
+                let cross = a.start < b.start && a.end < b.end;
                 if !cross {
                     continue;
                 }
@@ -428,10 +436,12 @@ fn never_cross(quotations: &mut Vec<Quotation>) {
                 } else {
                     (qb, ob)
                 };
-                dropped.push(weaker);
+                dropped.insert(weaker);
             }
         }
     }
+    let mut dropped: Vec<(usize, usize)> = dropped.into_iter().collect();
+    dropped.sort_unstable();
     for &(q, o) in &dropped {
         // Cut back: keep the part outside the stronger occurrence when
         // it is most of the passage.
@@ -439,7 +449,7 @@ fn never_cross(quotations: &mut Vec<Quotation>) {
         let (chapter, unit) = (occ.chapter, occ.unit);
         let strongest = places[&(chapter, unit)]
             .iter()
-            .filter(|&&(qs, os)| qs != q && !dropped.contains(&(qs, os)))
+            .filter(|&&(qs, os)| qs != q && dropped.binary_search(&(qs, os)).is_err())
             .map(|&(qs, os)| &quotations[qs].occurrences[os])
             .find(|s| {
                 (s.start < occ.start && occ.start < s.end && s.end < occ.end)

@@ -3,7 +3,7 @@
 //! to the clause it stands in (a variant's differing words included), the
 //! evidence that it is somebody's words, and its origin.
 
-use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::markdown::is_letter_or_digit;
 use crate::model::Edition;
@@ -19,41 +19,72 @@ pub const REPORTING: &[&str] = &[
 ];
 
 /// One witness being cut, before it becomes an `Occurrence`.
-struct Witness {
+struct Witness<'t> {
     unit: usize,
-    chars: Vec<char>,
-    tokens: Vec<Token>,
+    chars: &'t [char],
+    tokens: &'t [Token],
     start: usize,
     end: usize,
 }
 
+/// Each unit's characters and tokens, made once for the first cluster that
+/// stands there and shared by the others: a long paragraph that holds a
+/// thousand passages is not cut into tokens a thousand times.
+pub struct Texts<'u, 'a> {
+    units: &'u [Unit<'a>],
+    cache: Vec<OnceLock<(Vec<char>, Vec<Token>)>>,
+}
+
+impl<'u, 'a> Texts<'u, 'a> {
+    pub fn new(units: &'u [Unit<'a>]) -> Self {
+        Texts {
+            units,
+            cache: (0..units.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    fn get(&self, unit: usize) -> (&[char], &[Token]) {
+        let (chars, tokens) = self.cache[unit].get_or_init(|| {
+            let chars: Vec<char> = self.units[unit].text.chars().collect();
+            let tokens = tokenize(&chars);
+            (chars, tokens)
+        });
+        (chars, tokens)
+    }
+}
+
 pub fn quotation(
     units: &[Unit],
+    texts: &Texts,
     spans: &[Span],
     members: &[usize],
     edition: &Edition,
     options: &QuotationOptions,
     chance: f64,
 ) -> Option<Quotation> {
-    // One occurrence per unit: the union of the spans that fell there.
-    let mut per_unit: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-    for &m in members {
-        let s = spans[m];
-        let e = per_unit.entry(s.unit).or_insert((s.start, s.end));
-        e.0 = e.0.min(s.start);
-        e.1 = e.1.max(s.end);
+    // One occurrence per run of spans in a unit that overlap or stand
+    // close (a witness that inserts a sentence is cut in two by the
+    // alignment): a passage that stands twice, far apart, in one
+    // paragraph is two occurrences, never one stretch from the first to
+    // the second.
+    let mut sorted: Vec<Span> = members.iter().map(|&m| spans[m]).collect();
+    sorted.sort_by_key(|s| (s.unit, s.start));
+    let mut runs: Vec<(usize, (usize, usize))> = Vec::new();
+    for s in sorted {
+        match runs.last_mut() {
+            Some((u, (start, end)))
+                if *u == s.unit && s.start <= *end + 2 * (*end - *start).max(s.end - s.start) =>
+            {
+                *end = (*end).max(s.end)
+            }
+            _ => runs.push((s.unit, (s.start, s.end))),
+        }
     }
-    let mut witnesses: Vec<Witness> = per_unit
+    let mut witnesses: Vec<Witness> = runs
         .into_iter()
         .map(|(u, (first, last))| {
-            let chars: Vec<char> = units[u].text.chars().collect();
-            let tokens = tokenize(&chars);
-            let (start, end) = trim(
-                &tokens,
-                &chars,
-                tokens[first].start(),
-                tokens[last - 1].end(),
-            );
+            let (chars, tokens) = texts.get(u);
+            let (start, end) = trim(tokens, chars, tokens[first].start(), tokens[last - 1].end());
             Witness {
                 unit: u,
                 chars,
@@ -70,7 +101,7 @@ pub fn quotation(
     // Quoted: inside quotation marks that hold mostly this passage, not a
     // phrase inside a longer quoted text (the rules quoted at length).
     let quoted_at = |w: &Witness| {
-        quoted_ranges(&w.chars).iter().any(|&(qs, qe)| {
+        quoted_ranges(w.chars).iter().any(|&(qs, qe)| {
             qs <= w.start
                 && w.end <= qe
                 && token_count(w, qs, qe) <= 2 * token_count(w, w.start, w.end)
@@ -80,7 +111,7 @@ pub fn quotation(
     // there (in formulaic prose 强调 stands before every other sentence,
     // and a fragment that stops mid-clause is not what was said).
     let reported_at = |w: &Witness| {
-        if !ends_clause(&w.chars, w.end) {
+        if !ends_clause(w.chars, w.end) {
             return false;
         }
         let before: String = w.chars[w.start.saturating_sub(options.report_window)..w.start]
@@ -119,7 +150,7 @@ pub fn quotation(
     let reported = flags.iter().any(|f| f.1);
     let bounded = witnesses
         .iter()
-        .any(|w| is_bounded(&w.chars, w.start, w.end));
+        .any(|w| is_bounded(w.chars, w.start, w.end));
     // Stock phrases of the genre are names and formulas: no inner
     // punctuation. A passage with a list (、) or clauses (，) in it that
     // recurs word for word is somebody's words being repeated.
