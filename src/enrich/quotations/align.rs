@@ -355,9 +355,10 @@ impl Overlap {
 /// Groups the spans `members` (indices into `spans`) linked by a match in
 /// `links`, and spans of one unit that overlap as `overlap` says, into
 /// clusters (union-find). Spans from `quoted_from` on are short quoted
-/// sayings: joined only by their own links, so that a saying inside a
-/// longer passage is a cluster of its own (it may be quoted in more places
-/// than the passage), nested in the passage's.
+/// sayings: joined by their own links and to nearly the same stretch only,
+/// so that a saying inside a longer passage is a cluster of its own (it
+/// may be quoted in more places than the passage), nested in the
+/// passage's.
 pub fn cluster(
     spans: &[Span],
     links: &[(usize, usize)],
@@ -399,7 +400,14 @@ pub fn cluster(
                 if spans[j].start >= spans[i].end {
                     break;
                 }
-                if i < quoted_from && j < quoted_from && overlap.joins(spans[i], spans[j]) {
+                // A quoted saying joins only the same stretch found another
+                // way, never a longer passage around it.
+                let rule = if i < quoted_from && j < quoted_from {
+                    overlap
+                } else {
+                    Overlap::MostOfLonger
+                };
+                if rule.joins(spans[i], spans[j]) {
                     union(&mut parent, p, q);
                 }
             }

@@ -199,6 +199,9 @@ struct Unit<'a> {
 
 /// Seed length in CJK characters: the shortest stretch detection starts from.
 pub const SEED: usize = 6;
+/// The most chance recurrences a passage quoted in quotation marks may have.
+const QUOTED_CHANCE: f64 = 0.5;
+
 /// Seed length in words.
 pub const WORD_SEED: usize = 4;
 
@@ -283,7 +286,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     let texts = places::Texts::new(&units);
     let mut quotations: Vec<Quotation> = clusters
         .into_par_iter()
-        .filter_map(|members| {
+        .flat_map_iter(|members| {
             // Judged on tokens, before any text is looked at again: most
             // clusters of a formulaic edition end here.
             let mut places: Vec<usize> = members.iter().map(|&m| spans[m].unit).collect();
@@ -295,18 +298,25 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                 c.len()
             };
             if chapters < 2 || chapters > max_chapters {
-                return None;
+                return Vec::new();
             }
-            let longest = members
+            let Some(longest) = members
                 .iter()
                 .map(|&m| spans[m])
-                .max_by_key(|s| s.end - s.start)?;
+                .max_by_key(|s| s.end - s.start)
+            else {
+                return Vec::new();
+            };
             let chance = background.chance(
                 &units[longest.unit].keys[longest.start..longest.end],
                 places.len() as u64,
             );
-            if chance > threshold {
-                return None;
+            // Words that stand in quotation marks were marked as somebody's
+            // by the text itself: they need only be less likely than one
+            // chance recurrence, not less than one in the whole edition.
+            let quoted = members.iter().any(|&m| m >= quoted_from);
+            if chance > if quoted { QUOTED_CHANCE } else { threshold } {
+                return Vec::new();
             }
             places::quotation(&units, &texts, &spans, &members, edition, options, chance)
         })

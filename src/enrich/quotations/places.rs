@@ -61,7 +61,7 @@ pub fn quotation(
     edition: &Edition,
     options: &QuotationOptions,
     chance: f64,
-) -> Option<Quotation> {
+) -> Vec<Quotation> {
     // One occurrence per run of spans in a unit that overlap or stand
     // close (a witness that inserts a sentence is cut in two by the
     // alignment): a passage that stands twice, far apart, in one
@@ -96,7 +96,62 @@ pub fn quotation(
         .filter(|w| w.start < w.end)
         .collect();
     snap_to_clauses(&mut witnesses, options);
-    drop_partial_echoes(&mut witnesses);
+    let echoes = drop_partial_echoes(&mut witnesses);
+    let echo = echo_witnesses(&witnesses, echoes);
+    [witnesses, echo]
+        .into_iter()
+        .filter_map(|w| judge(w, units, edition, options, chance))
+        .collect()
+}
+
+/// The places that share only part of a passage (a short saying that a
+/// longer passage around it carries) are a passage of their own: they and
+/// the same words inside the longer witnesses.
+fn echo_witnesses<'t>(kept: &[Witness<'t>], echoes: Vec<Witness<'t>>) -> Vec<Witness<'t>> {
+    let Some(shortest) = echoes.iter().min_by_key(|w| token_count(w, w.start, w.end)) else {
+        return Vec::new();
+    };
+    let keys: Vec<u32> = token_range(shortest, shortest.start, shortest.end)
+        .iter()
+        .map(|t| t.key)
+        .collect();
+    let mut found: Vec<Witness<'t>> = kept
+        .iter()
+        .filter_map(|w| {
+            let inside = token_range(w, w.start, w.end);
+            let at = inside
+                .windows(keys.len())
+                .position(|g| g.iter().map(|t| t.key).eq(keys.iter().copied()))?;
+            Some(Witness {
+                start: inside[at].start(),
+                end: inside[at + keys.len() - 1].end(),
+                ..*w
+            })
+        })
+        .collect();
+    found.extend(echoes);
+    found.sort_by_key(|w| (w.unit, w.start));
+    found
+}
+
+/// The witness's tokens that lie within `start..end`.
+fn token_range<'t>(w: &Witness<'t>, start: usize, end: usize) -> &'t [Token] {
+    let first = w.tokens.partition_point(|t| t.start() < start);
+    let last = w.tokens.partition_point(|t| t.end() <= end);
+    &w.tokens[first..last.max(first)]
+}
+
+/// The evidence that the witnesses are somebody's words, and the origin.
+fn judge(
+    witnesses: Vec<Witness>,
+    units: &[Unit],
+    edition: &Edition,
+    options: &QuotationOptions,
+    chance: f64,
+) -> Option<Quotation> {
+    if witnesses.len() < 2 {
+        return None;
+    }
 
     // Quoted: inside quotation marks that hold mostly this passage, not a
     // phrase inside a longer quoted text (the rules quoted at length).
@@ -164,8 +219,10 @@ pub fn quotation(
         })
         .max()
         .unwrap_or(0);
-    let sentence_like = bounded && (separators >= 2 || tokens >= 20);
-    let evidence = quoted || reported || sentence_like || tokens >= 30;
+    // A word carries about as much as two CJK characters.
+    let (sentence, long) = if options.cjk { (20, 30) } else { (12, 18) };
+    let sentence_like = bounded && (separators >= 2 || tokens >= sentence);
+    let evidence = quoted || reported || sentence_like || tokens >= long;
     let stopped = options
         .stop_list
         .iter()
@@ -191,9 +248,7 @@ pub fn quotation(
 }
 
 fn token_count(w: &Witness, start: usize, end: usize) -> usize {
-    let first = w.tokens.partition_point(|t| t.start() < start);
-    let last = w.tokens.partition_point(|t| t.end() <= end);
-    last.saturating_sub(first)
+    token_range(w, start, end).len()
 }
 
 /// The origin: where the words were said or first written. Places that
@@ -334,12 +389,12 @@ fn snap_to_clauses(witnesses: &mut [Witness], options: &QuotationOptions) {
 }
 
 /// A place that shares only part of the passage with the others (a stock
-/// clause that a longer quotation happens to contain) is not one of its
-/// occurrences: kept are the places at least two thirds as long as the
-/// median witness.
-fn drop_partial_echoes(witnesses: &mut Vec<Witness>) {
+/// clause or a saying that a longer quotation happens to contain) is not
+/// one of its occurrences: kept are the places at least two thirds as long
+/// as the median witness; the others are returned (`echo_witnesses`).
+fn drop_partial_echoes<'t>(witnesses: &mut Vec<Witness<'t>>) -> Vec<Witness<'t>> {
     if witnesses.len() < 3 {
-        return;
+        return Vec::new();
     }
     let mut lengths: Vec<usize> = witnesses
         .iter()
@@ -347,7 +402,11 @@ fn drop_partial_echoes(witnesses: &mut Vec<Witness>) {
         .collect();
     lengths.sort_unstable();
     let median = lengths[lengths.len() / 2];
-    witnesses.retain(|w| token_count(w, w.start, w.end) * 3 >= median * 2);
+    let (kept, echoes) = std::mem::take(witnesses)
+        .into_iter()
+        .partition(|w| token_count(w, w.start, w.end) * 3 >= median * 2);
+    *witnesses = kept;
+    echoes
 }
 
 /// Alignment runs on past the edges of what was quoted when the words

@@ -61,9 +61,20 @@ pub fn tokenize(text: &[char]) -> Vec<Token> {
                     break;
                 }
             }
-            // Words live above the character range so they never equal one.
+            // "cannot" is "can not" written as one word: both spellings
+            // stand in printings of the same sentence.
+            if hash == CANNOT {
+                for (key, (a, b)) in [(CAN, (start, start + 3)), (NOT, (start + 3, i))] {
+                    tokens.push(Token {
+                        key: word_key(key),
+                        start: a as u32,
+                        end: b as u32,
+                    });
+                }
+                continue;
+            }
             tokens.push(Token {
-                key: (hash as u32) | 1 << 31,
+                key: word_key(hash),
                 start: start as u32,
                 end: i as u32,
             });
@@ -73,6 +84,27 @@ pub fn tokenize(text: &[char]) -> Vec<Token> {
     }
     tokens
 }
+
+/// Words live above the character range so they never equal one.
+fn word_key(hash: u64) -> u32 {
+    (hash as u32) | 1 << 31
+}
+
+/// A lower-case word's hash, as `tokenize` makes it.
+const fn word_hash(word: &str) -> u64 {
+    let bytes = word.as_bytes();
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut k = 0;
+    while k < bytes.len() {
+        hash = (hash ^ bytes[k] as u64).wrapping_mul(0x100_0000_01b3);
+        k += 1;
+    }
+    hash
+}
+
+const CANNOT: u64 = word_hash("cannot");
+const CAN: u64 = word_hash("can");
+const NOT: u64 = word_hash("not");
 
 fn continues_word(text: &[char], at: usize) -> bool {
     text.get(at)
@@ -230,6 +262,7 @@ mod tests {
             "a capital after a hyphen starts a word"
         );
         assert_eq!(keys("liberty—and"), keys("liberty -- and"));
+        assert_eq!(keys("it Cannot stand"), keys("it can not stand"));
     }
 
     #[test]
