@@ -199,9 +199,10 @@ fn formula(
     let quoted = group.iter().any(|&i| lists[i].list.quoted);
     let members = lists[group[0]].keys.len();
     let shortest = shortest(group, lists);
-    // Unquoted, a list must be more than a pair of words, and not a
-    // list the genre uses everywhere.
-    if !quoted && members < 3 || shortest.len() < 3 {
+    // Unquoted, a pair must be of longer members (实干为上、创新为先, not
+    // 改革、发展); and no list the genre uses everywhere (the background).
+    let short_pair = members < 3 && shortest.len() < 6;
+    if !quoted && short_pair || shortest.len() < 3 {
         return None;
     }
     let chance = background.chance(&shortest, group.len() as u64);
@@ -344,11 +345,18 @@ fn lists_in(unit: usize, chars: &[char], tokens: &[Token]) -> Vec<List> {
         let n = bounds.len();
         let size = |b: (usize, usize)| b.1 - b.0;
         // Only the first member is cut to its neighbour's length, and only
-        // in a list of three or more: what goes before a list is usually
-        // its verb (树立正确的 世界观), what follows a last member is not.
-        if size(bounds[0]) > MAX_MEMBER && n >= 3 {
+        // in a list of three or more (whose members are alike): what goes
+        // before a list is usually its verb (树立正确的 世界观; 做到 公、深、
+        // 慎、稳), what follows a last member is not.
+        if size(bounds[0]) > size(bounds[1]) && n >= 3 {
             let want = size(bounds[1]).min(size(bounds[0]));
             bounds[0].0 = bounds[0].1 - want;
+        }
+        // The last member may run on into the words after the list
+        // (公、深、慎、稳的要求): cut it to its neighbour's length when it is
+        // clearly longer (two tokens or more; 经得住考验 after 顶得上去 stays).
+        if n >= 3 && size(bounds[n - 1]) >= size(bounds[n - 2]) + 2 {
+            bounds[n - 1].1 = bounds[n - 1].0 + size(bounds[n - 2]);
         }
         if bounds.iter().all(|&b| (1..=MAX_MEMBER).contains(&size(b))) {
             let quoted = quoted.iter().any(|&(qs, qe)| {
