@@ -338,6 +338,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         max_chapters,
     ));
     formulas::drop_inside_quotations(&mut quotations);
+    drop_repeats(&mut quotations);
     never_cross(&mut quotations);
     quotations.sort_by_key(|q| {
         let first = &q.occurrences[0];
@@ -414,6 +415,52 @@ fn quoted_candidates(
                 .then_some((first as u32, last as u32))
         })
         .collect()
+}
+
+/// A cluster whose every place is nearly the same stretch as a place of a
+/// larger cluster (the same passage found twice: once quoted, once by
+/// alignment) says nothing the larger one does not.
+fn drop_repeats(quotations: &mut Vec<Quotation>) {
+    let same = |a: &Occurrence, b: &Occurrence| {
+        let overlap = a.end.min(b.end).saturating_sub(a.start.max(b.start));
+        a.chapter == b.chapter
+            && a.unit == b.unit
+            && overlap * 5 >= (a.end - a.start).max(b.end - b.start) * 4
+    };
+    let mut by_place: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (q, quotation) in quotations.iter().enumerate() {
+        for o in &quotation.occurrences {
+            by_place.entry((o.chapter, o.unit)).or_default().push(q);
+        }
+    }
+    let mut order: Vec<usize> = (0..quotations.len()).collect();
+    // Larger clusters first: they are the ones kept.
+    order.sort_by_key(|&q| std::cmp::Reverse(quotations[q].occurrences.len()));
+    let mut dropped = vec![false; quotations.len()];
+    for &b in &order {
+        let covered_by = |a: usize| {
+            a != b
+                && !dropped[a]
+                && quotations[a].kind == quotations[b].kind
+                && quotations[a].occurrences.len() >= quotations[b].occurrences.len()
+                && quotations[b]
+                    .occurrences
+                    .iter()
+                    .all(|ob| quotations[a].occurrences.iter().any(|oa| same(oa, ob)))
+        };
+        let first = &quotations[b].occurrences[0];
+        if by_place[&(first.chapter, first.unit)]
+            .iter()
+            .any(|&a| covered_by(a))
+        {
+            dropped[b] = true;
+        }
+    }
+    let mut k = 0;
+    quotations.retain(|_| {
+        k += 1;
+        !dropped[k - 1]
+    });
 }
 
 /// Occurrences of different clusters in one paragraph either nest or stand
