@@ -249,7 +249,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     let max_chapters = (edition.chapters.len() / 200).max(12);
     align::quoted_matches(
         &units,
-        options.min_quoted_tokens + 2,
+        options.min_quoted_tokens + 1,
         max_chapters,
         &mut spans,
         &mut links,
