@@ -142,6 +142,9 @@ enum Cmd {
         /// or formula recall < 0.8.
         #[arg(long)]
         check: bool,
+        /// List every false positive and missed item, not the first ten.
+        #[arg(long)]
+        all: bool,
     },
     /// Time glossary linking: N terms against a synthetic corpus (through
     /// the library; the corpus is generated and cached like `run`'s).
@@ -238,7 +241,8 @@ fn main() -> ExitCode {
             quotations,
             json,
             check,
-        } => score_command(&corpus, quotations.as_deref(), json, check),
+            all,
+        } => score_command(&corpus, quotations.as_deref(), json, check, all),
         Cmd::Glossary {
             chapters,
             terms,
@@ -311,6 +315,7 @@ fn score_command(
     quotations: Option<&Path>,
     json: bool,
     check: bool,
+    all: bool,
 ) -> Result<ExitCode, String> {
     let (planted, detected) = score::paths(corpus, quotations);
     let result = score::score_files(corpus, quotations)?;
@@ -336,7 +341,8 @@ fn score_command(
         );
     } else {
         println!("{} against {}\n", detected.display(), planted.display());
-        print!("{}", score::summary(&result));
+        let listed = if all { usize::MAX } else { score::LISTED };
+        print!("{}", score::summary(&result, listed));
         if !missed.is_empty() {
             println!("\ntargets missed: {}", missed.join("; "));
         }

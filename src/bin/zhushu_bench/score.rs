@@ -141,13 +141,13 @@ pub struct Listed {
 #[derive(Debug, Serialize, PartialEq)]
 pub struct Score {
     pub kinds: BTreeMap<String, KindScore>,
-    /// False positives with the most chapters first (ten at most).
+    /// False positives, those with the most chapters first.
     pub worst_false_positives: Vec<Listed>,
-    /// Planted items no cluster of their kind matches (ten at most).
+    /// Planted items no cluster of their kind matches.
     pub missed: Vec<Listed>,
 }
 
-const LISTED: usize = 10;
+pub const LISTED: usize = 10;
 
 fn ratio(num: usize, den: usize) -> Option<f64> {
     (den > 0).then(|| num as f64 / den as f64)
@@ -277,8 +277,6 @@ pub fn score(manifest: &Manifest, detected: &Detected) -> Score {
         k.precision = ratio(k.correct, k.detected);
     }
     false_positives.sort_by(|a, b| b.chapters.cmp(&a.chapters).then(a.text.cmp(&b.text)));
-    false_positives.truncate(LISTED);
-    missed.truncate(LISTED);
     Score {
         kinds,
         worst_false_positives: false_positives,
@@ -364,7 +362,8 @@ pub fn one_line(score: &Score) -> String {
 }
 
 /// The readable summary.
-pub fn summary(score: &Score) -> String {
+/// The table, then the first `listed` false positives and missed items.
+pub fn summary(score: &Score, listed: usize) -> String {
     let header = [
         "kind",
         "planted",
@@ -403,7 +402,7 @@ pub fn summary(score: &Score) -> String {
     let mut out = super::markdown_table(&header, &rows);
     if !score.worst_false_positives.is_empty() {
         out.push_str("\nworst false positives (chapters, kind, text):\n");
-        for l in &score.worst_false_positives {
+        for l in score.worst_false_positives.iter().take(listed) {
             out.push_str(&format!(
                 "  {:>5}  {:<9}  {}\n",
                 l.chapters,
@@ -414,7 +413,7 @@ pub fn summary(score: &Score) -> String {
     }
     if !score.missed.is_empty() {
         out.push_str("\nmissed (id, kind, chapters, text):\n");
-        for l in &score.missed {
+        for l in score.missed.iter().take(listed) {
             out.push_str(&format!(
                 "  {:<6} {:<9} {:>2}  {}\n",
                 l.id,
@@ -546,7 +545,7 @@ mod tests {
         let missed: Vec<&str> = s.missed.iter().map(|m| m.id.as_str()).collect();
         assert_eq!(missed, ["p2", "f1"]);
         assert_eq!(missed_targets(&s).len(), 3);
-        assert!(summary(&s).contains("全面建成小康社会"));
+        assert!(summary(&s, LISTED).contains("全面建成小康社会"));
     }
 
     #[test]

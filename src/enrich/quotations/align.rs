@@ -127,7 +127,18 @@ pub fn long_matches(
                 if done {
                     continue;
                 }
-                let (a0, a1, b0, b1) = align(&units[ua].keys, &units[ub].keys, pa, pb, seed);
+                // A seed across a wall is the reporter's words meeting
+                // the quoted ones: other seeds find the quotation.
+                if units[ua].walls_inside(pa, pa + seed) || units[ub].walls_inside(pb, pb + seed) {
+                    continue;
+                }
+                let (a0, a1, b0, b1) = align(
+                    (&units[ua].keys, &units[ua].walls),
+                    (&units[ub].keys, &units[ub].walls),
+                    pa,
+                    pb,
+                    seed,
+                );
                 covered.entry((ua, ub)).or_default().push((a0, a1, b0, b1));
                 if a1 - a0 >= min_tokens
                     && b1 - b0 >= min_tokens
@@ -161,27 +172,48 @@ fn gram_hash(keys: &[u32]) -> u32 {
 /// Extends a shared seed at `a[i..i+seed]`, `b[j..j+seed]` both ways into
 /// the longest alignment whose edits stay within about a tenth of its
 /// length.
-pub fn align(a: &[u32], b: &[u32], i: usize, j: usize, seed: usize) -> Alignment {
+/// An alignment never crosses a wall (`Unit::walls`) of either unit.
+pub fn align(
+    (a, walls_a): (&[u32], &[u32]),
+    (b, walls_b): (&[u32], &[u32]),
+    i: usize,
+    j: usize,
+    seed: usize,
+) -> Alignment {
     let eq = |x: usize, y: usize| a[x] == b[y];
+    // A wall between tokens `from - 1` and `to` (forward) of either side.
+    let walled = |walls: &[u32], from: usize, to: usize| {
+        let k = walls.partition_point(|&w| (w as usize) < from);
+        walls.get(k).is_some_and(|&w| (w as usize) <= to)
+    };
+    let blocked_forward = |ai: usize, bj: usize, da: usize, db: usize| {
+        walled(walls_a, ai, ai + da) || walled(walls_b, bj, bj + db)
+    };
+    // Backward, a wall at `ai - da` .. `ai` blocks the step from `ai`.
+    let blocked_backward = |ai: usize, bj: usize, da: usize, db: usize| {
+        walled(walls_a, ai - da, ai) || walled(walls_b, bj - db, bj)
+    };
     // Forward.
     let (mut ai, mut bj, mut edits, mut length) = (i + seed, j + seed, 0usize, seed);
     let (mut a_end, mut b_end) = (ai, bj);
     loop {
-        while ai < a.len() && bj < b.len() && eq(ai, bj) {
+        while ai < a.len() && bj < b.len() && eq(ai, bj) && !blocked_forward(ai, bj, 0, 0) {
             ai += 1;
             bj += 1;
             length += 1;
         }
         a_end = a_end.max(ai);
         b_end = b_end.max(bj);
-        if ai >= a.len() || bj >= b.len() {
+        if ai >= a.len() || bj >= b.len() || blocked_forward(ai, bj, 0, 0) {
             break;
         }
         let agree = |da: usize, db: usize| {
             let n = (0..3)
                 .take_while(|k| ai + da + k < a.len() && bj + db + k < b.len())
                 .count();
-            n >= 2 && (0..n).all(|k| eq(ai + da + k, bj + db + k))
+            n >= 2
+                && (0..n).all(|k| eq(ai + da + k, bj + db + k))
+                && !blocked_forward(ai, bj, da, db)
         };
         match resync(agree) {
             Some((da, db)) if edits + da.max(db) <= budget(length + da.max(db)) => {
@@ -195,17 +227,19 @@ pub fn align(a: &[u32], b: &[u32], i: usize, j: usize, seed: usize) -> Alignment
     // Backward.
     let (mut ai, mut bj) = (i, j);
     loop {
-        while ai > 0 && bj > 0 && eq(ai - 1, bj - 1) {
+        while ai > 0 && bj > 0 && eq(ai - 1, bj - 1) && !blocked_backward(ai, bj, 0, 0) {
             ai -= 1;
             bj -= 1;
             length += 1;
         }
-        if ai == 0 || bj == 0 {
+        if ai == 0 || bj == 0 || blocked_backward(ai, bj, 0, 0) {
             break;
         }
         let agree = |da: usize, db: usize| {
             let n = (0..3).take_while(|k| ai > da + k && bj > db + k).count();
-            n >= 2 && (0..n).all(|k| eq(ai - 1 - da - k, bj - 1 - db - k))
+            n >= 2
+                && (0..n).all(|k| eq(ai - 1 - da - k, bj - 1 - db - k))
+                && !blocked_backward(ai, bj, da, db)
         };
         match resync(agree) {
             Some((da, db)) if edits + da.max(db) <= budget(length + da.max(db)) => {
@@ -249,6 +283,7 @@ fn resync(agree: impl Fn(usize, usize) -> bool) -> Option<(usize, usize)> {
 /// in more than `max_chapters` chapters is the genre's stock, not a saying.
 pub fn quoted_matches(
     units: &[Unit],
+    (min_quoted, min_long): (usize, usize),
     bare_min: usize,
     max_chapters: usize,
     spans: &mut Vec<Span>,
@@ -258,6 +293,10 @@ pub fn quoted_matches(
     for (u, unit) in units.iter().enumerate() {
         for &(first, last) in &unit.quoted {
             let (first, last) = (first as usize, last as usize);
+            // Longer ones are found by `long_matches`.
+            if !(min_quoted..min_long).contains(&(last - first)) {
+                continue;
+            }
             by_key
                 .entry(&unit.keys[first..last])
                 .or_default()
@@ -381,11 +420,6 @@ pub fn cluster(
             parent[ra.max(rb)] = ra.min(rb);
         }
     };
-    for (a, b) in links {
-        if let (Some(&a), Some(&b)) = (local.get(a), local.get(b)) {
-            union(&mut parent, a, b);
-        }
-    }
     let mut by_unit: HashMap<usize, Vec<usize>> = HashMap::new();
     for (k, &i) in members.iter().enumerate() {
         by_unit.entry(spans[i].unit).or_default().push(k);
@@ -394,6 +428,18 @@ pub fn cluster(
         // Sorted by start, a span can only overlap those that start before
         // it ends: no quadratic scan of a unit's spans.
         list.sort_by_key(|&k| (spans[members[k]].start, spans[members[k]].end));
+    }
+    let minor = minor_spans(spans, members, &by_unit, quoted_from);
+    for (a, b) in links {
+        if let (Some(&a), Some(&b)) = (local.get(a), local.get(b)) {
+            // A clause that two different passages share (我在……工作的
+            //时候就讲过) matches inside both: it must not make them one.
+            if !(minor[a] && minor[b]) {
+                union(&mut parent, a, b);
+            }
+        }
+    }
+    for list in by_unit.values() {
         for (x, &p) in list.iter().enumerate() {
             for &q in &list[x + 1..] {
                 let (i, j) = (members[p], members[q]);
@@ -421,6 +467,39 @@ pub fn cluster(
     groups.into_values().collect()
 }
 
+/// Which members (by local index) lie mostly inside a span of their unit
+/// at least twice as long: a part of a longer passage there.
+fn minor_spans(
+    spans: &[Span],
+    members: &[usize],
+    by_unit: &HashMap<usize, Vec<usize>>,
+    quoted_from: usize,
+) -> Vec<bool> {
+    let mut minor = vec![false; members.len()];
+    for list in by_unit.values() {
+        for (x, &p) in list.iter().enumerate() {
+            for &q in &list[x + 1..] {
+                let (a, b) = (spans[members[p]], spans[members[q]]);
+                if b.start >= a.end {
+                    break;
+                }
+                if members[p] >= quoted_from || members[q] >= quoted_from {
+                    continue;
+                }
+                let overlap = a.end.min(b.end) - b.start;
+                let (la, lb) = (a.end - a.start, b.end - b.start);
+                if overlap * 5 >= lb * 4 && la >= 2 * lb {
+                    minor[q] = true;
+                }
+                if overlap * 5 >= la * 4 && lb >= 2 * la {
+                    minor[p] = true;
+                }
+            }
+        }
+    }
+    minor
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,7 +518,7 @@ mod tests {
         let key = |tokens: &[crate::enrich::quotations::tokens::Token]| {
             tokens.iter().map(|t| t.key).collect::<Vec<_>>()
         };
-        let (a0, a1, b0, b1) = align(&key(&a), &key(&b), i, j, 4);
+        let (a0, a1, b0, b1) = align((&key(&a), &[]), (&key(&b), &[]), i, j, 4);
         let text: String = "他说运筹于帷幄之中，决胜于千里之外，此之谓也"
             .chars()
             .collect::<Vec<_>>()[a[a0].start()..a[a1 - 1].end()]

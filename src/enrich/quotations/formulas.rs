@@ -27,6 +27,9 @@ struct List {
     /// Each member's token range.
     members: Vec<(usize, usize)>,
     quoted: bool,
+    /// A member was cut to its neighbour's length: the list's edge is a
+    /// guess.
+    cut: bool,
 }
 
 /// A list found in a unit, with its members' keys and the character
@@ -132,8 +135,12 @@ pub fn judge(
         .collect()
 }
 
-/// Drops formulas that are part of a longer quotation wherever they stand:
-/// they are that quotation's words, not a formula of their own.
+/// Where a formula and a quotation hold one another, one cluster stays:
+/// - a quotation that in every place is a formula and a few words around
+///   it (努力当好后院、显微镜、桥头堡; 概括起来，就是“精”“公”“透”“专”这四条)
+///   is that formula in its frame: the formula stays;
+/// - a formula that stands only inside a longer quotation is that
+///   quotation's words: the quotation stays.
 pub fn drop_inside_quotations(quotations: &mut Vec<Quotation>) {
     let inside = |f: &Quotation, q: &Quotation| {
         f.occurrences.iter().all(|o| {
@@ -142,22 +149,22 @@ pub fn drop_inside_quotations(quotations: &mut Vec<Quotation>) {
             })
         })
     };
-    // A short quoted saying that is all formula (“镜中花、水中月”) is the
-    // formula: one cluster, of that kind.
     let mut keep = vec![true; quotations.len()];
     for f in 0..quotations.len() {
         if quotations[f].kind != Kind::Formula {
             continue;
         }
-        let within = (0..quotations.len()).find(|&q| {
-            keep[q]
-                && quotations[q].kind == Kind::Quotation
-                && inside(&quotations[f], &quotations[q])
-        });
-        if let Some(q) = within {
-            keep[f] = false;
-            if quotations[q].evidence.tokens <= quotations[f].evidence.tokens + 2 {
-                quotations[q].kind = Kind::Formula;
+        for q in 0..quotations.len() {
+            if !keep[q] || quotations[q].kind != Kind::Quotation {
+                continue;
+            }
+            let (formula, quotation) = (&quotations[f], &quotations[q]);
+            if quotation.evidence.tokens <= 2 * formula.evidence.tokens + FRAME
+                && holds_in_every_place(formula, quotation)
+            {
+                keep[q] = false;
+            } else if keep[f] && inside(formula, quotation) {
+                keep[f] = false;
             }
         }
     }
@@ -166,6 +173,49 @@ pub fn drop_inside_quotations(quotations: &mut Vec<Quotation>) {
         k += 1;
         keep[k - 1]
     });
+}
+
+/// Tokens a quotation may have beyond twice its formula's and still be
+/// the formula in its frame (要做到……; 概括起来，就是……这四条).
+const FRAME: usize = 6;
+
+/// A clause of this many letters or more outside the formula is words of
+/// their own (加强主观世界改造，树立正确的世界观、人生观、价值观), not a
+/// frame.
+const OWN_CLAUSE: usize = 6;
+
+/// Whether every place of `quotation` holds a place of `formula`, with no
+/// whole clause of its own beside it.
+fn holds_in_every_place(formula: &Quotation, quotation: &Quotation) -> bool {
+    quotation.occurrences.iter().all(|p| {
+        formula.occurrences.iter().any(|o| {
+            p.chapter == o.chapter
+                && p.unit == o.unit
+                && p.start <= o.start
+                && o.end <= p.end
+                && !clause_beside(p, o.start - p.start, o.end - p.start)
+        })
+    })
+}
+
+/// Whether `place`'s text has a clause of `OWN_CLAUSE` letters or more
+/// wholly outside characters `start..end`.
+fn clause_beside(place: &Occurrence, start: usize, end: usize) -> bool {
+    let mut clause_start = 0;
+    let mut letters = 0;
+    for (i, c) in place.text.chars().chain(std::iter::once('。')).enumerate() {
+        if super::tokens::is_clause_mark(c) {
+            let outside = i <= start || clause_start >= end;
+            if outside && letters >= OWN_CLAUSE {
+                return true;
+            }
+            clause_start = i + 1;
+            letters = 0;
+        } else if crate::markdown::is_letter_or_digit(c) {
+            letters += 1;
+        }
+    }
+    false
 }
 
 /// Splits a bucket into groups whose members end one another.
@@ -196,6 +246,11 @@ fn formula(
     edition: &Edition,
     background: &Background,
 ) -> Option<Quotation> {
+    // A pair's first member is cut wherever a verb stands before it: a
+    // pair needs one place where both its edges are marked.
+    if lists[group[0]].keys.len() == 2 && group.iter().all(|&i| lists[i].list.cut) {
+        return None;
+    }
     let quoted = group.iter().any(|&i| lists[i].list.quoted);
     let members = lists[group[0]].keys.len();
     let shortest = shortest(group, lists);
@@ -205,7 +260,9 @@ fn formula(
     if !quoted && short_pair || shortest.len() < 3 {
         return None;
     }
-    let chance = background.chance(&shortest, group.len() as u64);
+    let own: Vec<Vec<u32>> = group.iter().map(|&i| lists[i].keys.concat()).collect();
+    let own: Vec<&[u32]> = own.iter().map(Vec::as_slice).collect();
+    let chance = background.chance(&shortest, &own);
     if chance > background.threshold() {
         return None;
     }
@@ -273,6 +330,7 @@ fn lists_in(unit: usize, chars: &[char], tokens: &[Token]) -> Vec<List> {
                 unit,
                 members: run.iter().map(|&(a, b)| token_range(a, b)).collect(),
                 quoted: true,
+                cut: false,
             });
         }
         run.clear();
@@ -344,19 +402,20 @@ fn lists_in(unit: usize, chars: &[char], tokens: &[Token]) -> Vec<List> {
         }
         let n = bounds.len();
         let size = |b: (usize, usize)| b.1 - b.0;
-        // Only the first member is cut to its neighbour's length, and only
-        // in a list of three or more (whose members are alike): what goes
+        // The first member is cut to its neighbour's length: what goes
         // before a list is usually its verb (树立正确的 世界观; 做到 公、深、
-        // 慎、稳), what follows a last member is not.
-        if size(bounds[0]) > size(bounds[1]) && n >= 3 {
-            let want = size(bounds[1]).min(size(bounds[0]));
-            bounds[0].0 = bounds[0].1 - want;
+        // 慎、稳; 当好 硬哨兵、硬瞭望塔), what follows a last member is not.
+        let mut cut = false;
+        if size(bounds[0]) > size(bounds[1]) {
+            bounds[0].0 = bounds[0].1 - size(bounds[1]);
+            cut = true;
         }
         // The last member may run on into the words after the list
         // (公、深、慎、稳的要求): cut it to its neighbour's length when it is
         // clearly longer (two tokens or more; 经得住考验 after 顶得上去 stays).
         if n >= 3 && size(bounds[n - 1]) >= size(bounds[n - 2]) + 2 {
             bounds[n - 1].1 = bounds[n - 1].0 + size(bounds[n - 2]);
+            cut = true;
         }
         if bounds.iter().all(|&b| (1..=MAX_MEMBER).contains(&size(b))) {
             let quoted = quoted.iter().any(|&(qs, qe)| {
@@ -366,6 +425,7 @@ fn lists_in(unit: usize, chars: &[char], tokens: &[Token]) -> Vec<List> {
                 unit,
                 members: bounds,
                 quoted,
+                cut,
             });
         }
     }

@@ -192,9 +192,23 @@ struct Unit<'a> {
     /// chapters has over 20 million tokens, and their offsets are needed
     /// only in the few units where a quotation stands.
     keys: Vec<u32>,
-    /// Token ranges inside quotation marks, of a length that may make a
-    /// short quoted passage (`align::quoted_matches`).
+    /// Token ranges inside quotation marks: short ones may make a quoted
+    /// saying (`align::quoted_matches`), and any is evidence that the
+    /// words are somebody's.
     quoted: Vec<(u32, u32)>,
+    /// Token indices before which an alignment stops (sorted): where a
+    /// quotation of passage length opens or closes, so that the words
+    /// that report it (……在……会议上的讲话中指出：) never join the words
+    /// reported, which would chain every quotation of one speaker.
+    walls: Vec<u32>,
+}
+
+impl Unit<'_> {
+    /// Whether a wall stands strictly inside tokens `start..end`.
+    fn walls_inside(&self, start: usize, end: usize) -> bool {
+        let k = self.walls.partition_point(|&w| (w as usize) <= start);
+        self.walls.get(k).is_some_and(|&w| (w as usize) < end)
+    }
 }
 
 /// Seed length in CJK characters: the shortest stretch detection starts from.
@@ -204,6 +218,10 @@ const OFTEN: usize = 12;
 
 /// The most chance recurrences a passage quoted in quotation marks may have.
 const QUOTED_CHANCE: f64 = 0.5;
+
+/// How much less likely than `Background::threshold` a passage that no
+/// place quotes or reports must be.
+const BARE: f64 = 0.01;
 
 /// Seed length in words.
 pub const WORD_SEED: usize = 4;
@@ -223,12 +241,21 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                     let chars: Vec<char> = unit.text.chars().collect();
                     let mut tokens = tokenize(&chars);
                     mask_stock_phrases(&mut tokens, unit.text, &options.stop_list);
+                    let quoted = quoted_tokens(&chars, &tokens);
+                    let mut walls: Vec<u32> = quoted
+                        .iter()
+                        .filter(|&&(first, last)| (last - first) as usize >= options.min_tokens)
+                        .flat_map(|&(first, last)| [first, last])
+                        .collect();
+                    walls.sort_unstable();
+                    walls.dedup();
                     Unit {
                         chapter: c,
                         unit: u,
                         text: unit.text,
                         keys: tokens.iter().map(|t| t.key).collect(),
-                        quoted: quoted_candidates(&chars, &tokens, options),
+                        quoted,
+                        walls,
                     }
                 })
                 .collect::<Vec<_>>()
@@ -249,6 +276,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     let max_chapters = (edition.chapters.len() / 200).max(12);
     align::quoted_matches(
         &units,
+        (options.min_quoted_tokens, options.min_tokens),
         options.min_quoted_tokens + 1,
         max_chapters,
         &mut spans,
@@ -310,14 +338,25 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             else {
                 return Vec::new();
             };
-            let chance = background.chance(
-                &units[longest.unit].keys[longest.start..longest.end],
-                places.len() as u64,
-            );
+            // Each place's stretch: from its first member span to its last.
+            let mut extent: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+            for &m in &members {
+                let s = spans[m];
+                let e = extent.entry(s.unit).or_insert((s.start, s.end));
+                *e = (e.0.min(s.start), e.1.max(s.end));
+            }
+            let own: Vec<&[u32]> = extent
+                .iter()
+                .map(|(&u, &(start, end))| &units[u].keys[start..end])
+                .collect();
+            let chance =
+                background.chance(&units[longest.unit].keys[longest.start..longest.end], &own);
             // Words that stand in quotation marks were marked as somebody's
             // by the text itself: they need only be less likely than one
             // chance recurrence, not less than one in the whole edition.
-            let quoted = members.iter().any(|&m| m >= quoted_from);
+            let quoted = members
+                .iter()
+                .any(|&m| m >= quoted_from || in_marks(&units[spans[m].unit], spans[m]));
             if chance > if quoted { QUOTED_CHANCE } else { threshold } {
                 return Vec::new();
             }
@@ -327,6 +366,12 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             // marks are the genre's stock, however rare their wording
             // elsewhere (and 强调 stands before half its sentences).
             found.retain(|q| q.evidence.quoted || q.chapters().len() <= OFTEN);
+            // Words that no place quotes or reports must be far less
+            // likely: the genre's frames, filled from a small vocabulary,
+            // recur by chance more often than the model of three tokens
+            // can tell.
+            found
+                .retain(|q| q.evidence.quoted || q.evidence.reported || chance <= threshold * BARE);
             found
         })
         .collect();
@@ -398,23 +443,26 @@ fn split_chains(
     kept
 }
 
-/// Token ranges inside quotation marks short enough to be missed by
-/// `long_matches` and long enough to be more than a term.
-fn quoted_candidates(
-    chars: &[char],
-    tokens: &[tokens::Token],
-    options: &QuotationOptions,
-) -> Vec<(u32, u32)> {
+/// Token ranges inside quotation marks.
+fn quoted_tokens(chars: &[char], tokens: &[tokens::Token]) -> Vec<(u32, u32)> {
     quoted_ranges(chars)
         .into_iter()
         .filter_map(|(start, end)| {
             let first = tokens.partition_point(|t| t.start() < start);
             let last = tokens.partition_point(|t| t.end() <= end);
-            let n = last.checked_sub(first).filter(|&n| n > 0)?;
-            (n >= options.min_quoted_tokens && n < options.min_tokens)
-                .then_some((first as u32, last as u32))
+            (last > first).then_some((first as u32, last as u32))
         })
         .collect()
+}
+
+/// Whether most of `span` stands inside quotation marks.
+fn in_marks(unit: &Unit, span: align::Span) -> bool {
+    unit.quoted.iter().any(|&(first, last)| {
+        let overlap = (last as usize)
+            .min(span.end)
+            .saturating_sub((first as usize).max(span.start));
+        overlap * 2 >= span.end - span.start
+    })
 }
 
 /// A cluster whose every place is nearly the same stretch as a place of a

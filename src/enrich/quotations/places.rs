@@ -43,7 +43,7 @@ impl<'u, 'a> Texts<'u, 'a> {
         }
     }
 
-    fn get(&self, unit: usize) -> (&[char], &[Token]) {
+    pub fn get(&self, unit: usize) -> (&[char], &[Token]) {
         let (chars, tokens) = self.cache[unit].get_or_init(|| {
             let chars: Vec<char> = self.units[unit].text.chars().collect();
             let tokens = tokenize(&chars);
@@ -175,6 +175,16 @@ fn judge(
             .to_lowercase();
         REPORTING.iter().any(|verb| before.contains(verb))
     };
+    // The words that introduce a quotation in most of their places (……在
+    // ……会议上的讲话中指出：“; as he wrote: ") are the reporter's frame,
+    // however often one speaker is reported.
+    let introducing = witnesses
+        .iter()
+        .filter(|w| introduces(w.chars, w.end, options.report_window))
+        .count();
+    if introducing * 2 > witnesses.len() {
+        return None;
+    }
     let flags: Vec<(bool, bool)> = witnesses
         .iter()
         .map(|w| (quoted_at(w), reported_at(w)))
@@ -294,6 +304,20 @@ fn kind_rank(kind: Option<&str>) -> u8 {
         Some(k) if SAID.iter().any(|s| s.eq_ignore_ascii_case(k.trim())) => 0,
         _ => 1,
     }
+}
+
+/// Whether a quotation opens within `window` characters after `end`,
+/// after a colon or comma, before the sentence ends: the words before
+/// `end` introduce it.
+fn introduces(chars: &[char], end: usize, window: usize) -> bool {
+    let after = &chars[end..(end + window + 3).min(chars.len())];
+    after
+        .iter()
+        .take_while(|&&c| !matches!(c, '。' | '；' | '！' | '？' | '.' | ';' | '!' | '?'))
+        .collect::<String>()
+        .split(['：', ':', '，', ','])
+        .skip(1)
+        .any(|rest| rest.trim_start().starts_with(['“', '「', '『', '"', '‘']))
 }
 
 /// Both edges rest on a clause mark (or the paragraph's edge): the passage
