@@ -16,6 +16,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
 
+/// What a step back to a shorter context costs (Brants et al.'s 0.4).
+const BACKOFF: f64 = 0.4;
+
 /// Bits of the filter in front of the candidates' n-grams (2^24 bits: 2 MB).
 const FILTER_BITS: u32 = 24;
 
@@ -70,7 +73,7 @@ impl Background {
         let mut filter = vec![0u64; 1 << (FILTER_BITS - 6)];
         let bucket = |h: u64| (h >> (64 - FILTER_BITS)) as usize;
         for keys in candidates {
-            for n in [order - 1, order] {
+            for n in 1..=order {
                 for gram in keys.windows(n) {
                     let h = hash(gram);
                     let next = index.len();
@@ -82,7 +85,7 @@ impl Background {
         let tally: Vec<AtomicU32> = (0..index.len()).map(|_| AtomicU32::new(0)).collect();
         if !index.is_empty() {
             units.par_iter().for_each(|keys| {
-                for n in [order - 1, order] {
+                for n in 1..=order {
                     for gram in keys.windows(n) {
                         let h = hash(gram);
                         if filter[bucket(h) / 64] & 1 << (bucket(h) % 64) == 0 {
@@ -120,7 +123,7 @@ impl Background {
         let n = self.order;
         let mut inside: HashMap<u64, u64, Prehashed> = HashMap::default();
         for stretch in own {
-            for len in [n - 1, n] {
+            for len in 1..=n {
                 for gram in stretch.windows(len) {
                     *inside.entry(hash(gram)).or_default() += 1;
                 }
@@ -140,15 +143,27 @@ impl Background {
             if expected == 0.0 {
                 break;
             }
-            let gram = count(&keys[end - n..end]);
-            let context = count(&keys[end - n..end - 1]);
-            expected *= if context == 0 {
-                0.0
-            } else {
-                (gram as f64 / context as f64).min(1.0)
-            };
+            expected *= self.next(&keys[end - n..end], &count);
         }
         expected
+    }
+
+    /// The chance of a gram's last token after the others: from the
+    /// longest context seen with it elsewhere, each step back to a shorter
+    /// one costing `BACKOFF` ("stupid backoff"). A junction the rest of the
+    /// edition never has (推进民生改善 | 是实现……) is as likely as its
+    /// shorter contexts make it, not impossible: formulaic prose fills its
+    /// frames with every word of its vocabulary in turn.
+    fn next(&self, gram: &[u32], count: &impl Fn(&[u32]) -> u64) -> f64 {
+        let mut weight = 1.0;
+        for start in 0..gram.len() - 1 {
+            let (seen, context) = (count(&gram[start..]), count(&gram[start..gram.len() - 1]));
+            if seen > 0 && context > 0 {
+                return weight * (seen as f64 / context as f64).min(1.0);
+            }
+            weight *= BACKOFF;
+        }
+        0.0
     }
 
     /// The most chance recurrences a quotation may have: one expected in

@@ -91,7 +91,7 @@ impl QuotationOptions {
             stop_list: Vec::new(),
             report_window: if cjk { 8 } else { 24 },
             seed: if cjk { SEED } else { WORD_SEED },
-            order: 3,
+            order: if cjk { 5 } else { 3 },
             cjk,
         }
     }
