@@ -439,6 +439,9 @@ pub fn cluster(
             }
         }
     }
+    // (shorter, longer) pairs of overlapping spans, the shorter mostly
+    // inside the longer.
+    let mut nested: Vec<(usize, usize)> = Vec::new();
     for list in by_unit.values() {
         for (x, &p) in list.iter().enumerate() {
             for &q in &list[x + 1..] {
@@ -453,10 +456,45 @@ pub fn cluster(
                 } else {
                     Overlap::MostOfLonger
                 };
-                if rule.joins(spans[i], spans[j]) {
+                if !rule.joins(spans[i], spans[j]) {
+                    continue;
+                }
+                let (li, lj) = (spans[i].end - spans[i].start, spans[j].end - spans[j].start);
+                if clearly_longer(li, lj) {
+                    nested.push((q, p));
+                } else if clearly_longer(lj, li) {
+                    nested.push((p, q));
+                } else {
                     union(&mut parent, p, q);
                 }
             }
+        }
+    }
+    // A part of a longer passage joins the passage only when it is part of
+    // no other: a saying that several passages carry (宁可慢一点把事情办对，
+    // 也不快一步把事情办错) is a cluster of its own, nested in each.
+    // Each join may leave another part with one holder less: until none.
+    loop {
+        let mut holders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        for &(short, long) in &nested {
+            let (rs, rl) = (root(&mut parent, short), root(&mut parent, long));
+            if rs != rl {
+                holders.entry(rs).or_default().push(rl);
+            }
+        }
+        let mut joined = false;
+        for (short, mut longs) in holders {
+            longs.sort_unstable();
+            longs.dedup();
+            if let [long] = longs[..]
+                && root(&mut parent, short) != root(&mut parent, long)
+            {
+                union(&mut parent, short, long);
+                joined = true;
+            }
+        }
+        if !joined {
+            break;
         }
     }
     let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
@@ -467,8 +505,13 @@ pub fn cluster(
     groups.into_values().collect()
 }
 
+/// Longer by a quarter, and by four tokens at least.
+fn clearly_longer(long: usize, short: usize) -> bool {
+    long >= short + (short / 4).max(4)
+}
+
 /// Which members (by local index) lie mostly inside a span of their unit
-/// at least twice as long: a part of a longer passage there.
+/// clearly longer: a part of a longer passage there.
 fn minor_spans(
     spans: &[Span],
     members: &[usize],
@@ -488,10 +531,10 @@ fn minor_spans(
                 }
                 let overlap = a.end.min(b.end) - b.start;
                 let (la, lb) = (a.end - a.start, b.end - b.start);
-                if overlap * 5 >= lb * 4 && la >= 2 * lb {
+                if overlap * 5 >= lb * 4 && clearly_longer(la, lb) {
                     minor[q] = true;
                 }
-                if overlap * 5 >= la * 4 && lb >= 2 * la {
+                if overlap * 5 >= la * 4 && clearly_longer(lb, la) {
                     minor[p] = true;
                 }
             }
