@@ -80,28 +80,26 @@ pub fn long_matches(
         let unit = first_token.partition_point(|&f| f <= place) - 1;
         (unit, (place - first_token[unit]) as usize)
     };
-    // N-grams in more places than a seed may have are the genre's stock:
-    // an alignment that is mostly stock is its phrases and frames meeting
-    // by chance, and would chain unrelated places into one cluster.
+    // N-grams in more places than a seed may have are the genre's stock.
+    // An alignment whose rarer n-grams cover fewer than `min_tokens` is
+    // its phrases and frames meeting by chance, and would chain unrelated
+    // places into one cluster. One that is mostly stock but joins its
+    // phrases in a way found nowhere else is judged by the background: a
+    // speaker's sentence in formulaic prose is made of the genre's words.
     let stock: HashSet<u32> = grams
         .chunk_by(|a, b| a >> place_bits == b >> place_bits)
         .filter(|g| g.len() > MAX_SEED_PLACES)
         .map(|g| (g[0] >> place_bits) as u32)
         .collect();
-    // An alignment is mostly stock when most of its n-grams are, or when
-    // what is left once they are set aside is too short to be a passage
-    // (its rarer n-grams cover fewer than `min_tokens`).
     let mostly_stock = |keys: &[u32]| {
-        let (mut covered, mut reach, mut common) = (0, 0, 0);
+        let (mut covered, mut reach) = (0, 0);
         for (p, g) in keys.windows(seed).enumerate() {
-            if stock.contains(&gram_hash(g)) {
-                common += 1;
-            } else {
+            if !stock.contains(&gram_hash(g)) {
                 covered += (p + seed).saturating_sub(reach.max(p));
                 reach = p + seed;
             }
         }
-        common * 2 > keys.len().saturating_sub(seed - 1) || covered < min_tokens
+        covered < min_tokens
     };
     // Per pair of units, the diagonals already covered by an alignment.
     let mut covered: HashMap<(usize, usize), Vec<Alignment>> = HashMap::new();

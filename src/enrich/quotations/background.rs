@@ -54,18 +54,45 @@ pub struct Background {
     /// only: exact counts, in memory that grows with what is judged, not
     /// with the edition.
     counts: HashMap<u64, u32, Prehashed>,
+    /// A whole clause's hash to how many times it stands as a clause, for
+    /// the clauses of the candidates only.
+    clause_counts: HashMap<u64, u32, Prehashed>,
     order: usize,
     tokens: u64,
+    clauses: u64,
+}
+
+/// One unit's tokens' keys and where its clauses begin (token indices,
+/// sorted, 0 left out).
+pub struct Text<'a> {
+    pub keys: &'a [u32],
+    pub clauses: &'a [u32],
+}
+
+impl Text<'_> {
+    /// The unit's clauses, as key slices.
+    fn clauses(&self) -> impl Iterator<Item = &[u32]> {
+        let bounds = std::iter::once(0)
+            .chain(self.clauses.iter().map(|&c| c as usize))
+            .chain(std::iter::once(self.keys.len()));
+        let bounds: Vec<usize> = bounds.collect();
+        (0..bounds.len() - 1)
+            .map(move |i| &self.keys[bounds[i]..bounds[i + 1]])
+            .filter(|c| !c.is_empty())
+    }
 }
 
 impl Background {
     /// Counts, over every unit's keys, the n-grams of `order` and
     /// `order - 1` tokens that stand in the `candidates`.
     pub fn new<'a>(
-        units: &[&[u32]],
+        units: &[Text],
         order: usize,
         candidates: impl Iterator<Item = &'a [u32]>,
+        candidate_clauses: impl Iterator<Item = &'a [u32]>,
     ) -> Background {
+        let (clause_counts, clauses) = count_clauses(units, candidate_clauses);
+        let units: Vec<&[u32]> = units.iter().map(|t| t.keys).collect();
         let mut index: HashMap<u64, usize, Prehashed> = HashMap::default();
         // A bit per 2^FILTER_BITS hash buckets in front of the map: most of
         // the edition's n-grams are no candidate's, and a bit test is far
@@ -104,9 +131,40 @@ impl Background {
             .collect();
         Background {
             counts,
+            clause_counts,
             order,
             tokens: units.iter().map(|k| k.len() as u64).sum(),
+            clauses,
         }
+    }
+
+    /// How many times the rest of the edition would let a passage cut into
+    /// `pieces` (its clauses; `true` for a whole clause) stand by chance,
+    /// judged clause by clause: each whole clause as often as it stands as
+    /// a clause elsewhere, any piece at least as often as the model of
+    /// tokens makes likely. Formulaic prose joins stock clauses to a
+    /// sentence frame far apart (让我们……，为……而努力奋斗), which a model
+    /// of five tokens cannot see.
+    pub fn clause_chance(&self, pieces: &[(&[u32], bool)], own: &[&[u32]]) -> f64 {
+        let slots = self.clauses.max(1) as f64;
+        let mut chance = slots;
+        for &(piece, whole) in pieces {
+            let mut seen = self.chance(piece, own);
+            if whole {
+                let inside = own
+                    .iter()
+                    .filter(|o| o.windows(piece.len()).any(|w| w == piece))
+                    .count() as u64;
+                let count = self
+                    .clause_counts
+                    .get(&clause_hash(piece))
+                    .copied()
+                    .unwrap_or(0) as u64;
+                seen = seen.max(count.saturating_sub(inside) as f64);
+            }
+            chance *= (seen / slots).min(1.0);
+        }
+        chance
     }
 
     fn count(&self, gram: &[u32]) -> u64 {
@@ -133,17 +191,20 @@ impl Background {
     }
 
     fn expected(&self, keys: &[u32], own: impl Fn(&[u32]) -> u64) -> f64 {
-        let n = self.order;
         let count = |gram: &[u32]| self.count(gram).saturating_sub(own(gram));
-        if keys.len() < n {
-            return count(keys) as f64;
-        }
-        let mut expected = count(&keys[..n]) as f64;
-        for end in n + 1..=keys.len() {
+        let Some(first) = keys.first() else {
+            return 0.0;
+        };
+        // From the first token's count, each next token after as much of
+        // what precedes it as the model's order holds: a passage whose
+        // opening words stand nowhere else still begins as often as its
+        // shorter openings make likely.
+        let mut expected = count(std::slice::from_ref(first)) as f64;
+        for end in 2..=keys.len() {
             if expected == 0.0 {
                 break;
             }
-            expected *= self.next(&keys[end - n..end], &count);
+            expected *= self.next(&keys[end.saturating_sub(self.order)..end], &count);
         }
         expected
     }
@@ -163,7 +224,9 @@ impl Background {
             }
             weight *= BACKOFF;
         }
-        0.0
+        // No context at all: how often the token stands.
+        let last = &gram[gram.len() - 1..];
+        weight * count(last) as f64 / self.tokens.max(1) as f64
     }
 
     /// The most chance recurrences a quotation may have: one expected in
@@ -172,6 +235,46 @@ impl Background {
     pub fn threshold(&self) -> f64 {
         1.0 / self.tokens.max(1) as f64
     }
+}
+
+/// Counts how many times each of `candidates` stands as a whole clause in
+/// `units`; and how many clauses there are.
+fn count_clauses<'a>(
+    units: &[Text],
+    candidates: impl Iterator<Item = &'a [u32]>,
+) -> (HashMap<u64, u32, Prehashed>, u64) {
+    let wanted: HashMap<u64, usize, Prehashed> = {
+        let mut map: HashMap<u64, usize, Prehashed> = HashMap::default();
+        for c in candidates {
+            let next = map.len();
+            map.entry(clause_hash(c)).or_insert(next);
+        }
+        map
+    };
+    let tally: Vec<AtomicU32> = (0..wanted.len()).map(|_| AtomicU32::new(0)).collect();
+    let clauses: u64 = units
+        .par_iter()
+        .map(|text| {
+            let mut n = 0;
+            for clause in text.clauses() {
+                n += 1;
+                if let Some(&i) = wanted.get(&clause_hash(clause)) {
+                    tally[i].fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            n
+        })
+        .sum();
+    let counts = wanted
+        .into_iter()
+        .map(|(h, i)| (h, tally[i].load(Ordering::Relaxed)))
+        .collect();
+    (counts, clauses)
+}
+
+/// A clause's hash, apart from any n-gram's of the same keys.
+fn clause_hash(clause: &[u32]) -> u64 {
+    hash(clause) ^ 0x5bd1_e995_c1a5_5eed
 }
 
 /// FNV-1a over the keys, 64 bits, the length mixed in, then mixed once more.
@@ -211,9 +314,20 @@ mod tests {
         let said = keys("天下兴亡匹夫有责此话至今不错");
         units.push(said.clone());
         units.push(said.clone());
-        let refs: Vec<&[u32]> = units.iter().map(|k| k.as_slice()).collect();
+        let refs: Vec<Text> = units
+            .iter()
+            .map(|k| Text {
+                keys: k,
+                clauses: &[],
+            })
+            .collect();
         let frame = keys("不仅要加强党建而且要改进作风");
-        let model = Background::new(&refs, 4, [frame.as_slice(), said.as_slice()].into_iter());
+        let model = Background::new(
+            &refs,
+            4,
+            [frame.as_slice(), said.as_slice()].into_iter(),
+            std::iter::empty(),
+        );
         assert!(
             model.chance(&frame, &[&frame]) > 0.01,
             "{}",

@@ -263,7 +263,11 @@ fn formula(
     let own: Vec<Vec<u32>> = group.iter().map(|&i| lists[i].keys.concat()).collect();
     let own: Vec<&[u32]> = own.iter().map(Vec::as_slice).collect();
     let chance = background.chance(&shortest, &own);
-    if chance > background.threshold() {
+    // A list is a formula by its shape and its recurrence; the background
+    // only keeps out a wording the rest of the edition would give more
+    // often by chance than it stands in the group (a list the genre uses
+    // everywhere, in wordings the group does not hold).
+    if chance > group.len() as f64 {
         return None;
     }
     let mut bounded = false;

@@ -201,6 +201,8 @@ struct Unit<'a> {
     /// that report it (……在……会议上的讲话中指出：) never join the words
     /// reported, which would chain every quotation of one speaker.
     walls: Vec<u32>,
+    /// Token indices where a clause begins (after ，。；…), 0 left out.
+    clauses: Vec<u32>,
 }
 
 impl Unit<'_> {
@@ -256,6 +258,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                         keys: tokens.iter().map(|t| t.key).collect(),
                         quoted,
                         walls,
+                        clauses: clause_starts(&chars, &tokens),
                     }
                 })
                 .collect::<Vec<_>>()
@@ -304,15 +307,27 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         })
         .collect();
     let wordings = formulas.wordings();
-    let keys: Vec<&[u32]> = units.iter().map(|u| u.keys.as_slice()).collect();
+    let texts_keys: Vec<background::Text> = units
+        .iter()
+        .map(|u| background::Text {
+            keys: &u.keys,
+            clauses: &u.clauses,
+        })
+        .collect();
     let background = Background::new(
-        &keys,
+        &texts_keys,
         options.order,
         longest
             .iter()
             .map(|s| &units[s.unit].keys[s.start..s.end])
             .chain(wordings.iter().map(Vec::as_slice)),
+        longest
+            .iter()
+            .flat_map(|&s| clause_pieces(&units[s.unit], s))
+            .filter(|&(_, whole)| whole)
+            .map(|(piece, _)| piece),
     );
+    drop(texts_keys);
     let threshold = background.threshold();
     let texts = places::Texts::new(&units);
     let mut quotations: Vec<Quotation> = clusters
@@ -349,8 +364,9 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                 .iter()
                 .map(|(&u, &(start, end))| &units[u].keys[start..end])
                 .collect();
-            let chance =
-                background.chance(&units[longest.unit].keys[longest.start..longest.end], &own);
+            let chance = background
+                .chance(&units[longest.unit].keys[longest.start..longest.end], &own)
+                .max(background.clause_chance(&clause_pieces(&units[longest.unit], longest), &own));
             // Words that stand in quotation marks were marked as somebody's
             // by the text itself: they need only be less likely than one
             // chance recurrence, not less than one in the whole edition.
@@ -441,6 +457,39 @@ fn split_chains(
         ));
     }
     kept
+}
+
+/// Token indices where a clause begins: a clause mark stands between the
+/// token and the one before.
+fn clause_starts(chars: &[char], tokens: &[tokens::Token]) -> Vec<u32> {
+    tokens
+        .windows(2)
+        .enumerate()
+        .filter(|(_, pair)| {
+            chars[pair[0].end()..pair[1].start()]
+                .iter()
+                .any(|&c| tokens::is_clause_mark(c))
+        })
+        .map(|(i, _)| i as u32 + 1)
+        .collect()
+}
+
+/// `span` cut at its unit's clause starts: each piece's keys, and whether
+/// it is a whole clause.
+fn clause_pieces<'u>(unit: &'u Unit, span: align::Span) -> Vec<(&'u [u32], bool)> {
+    let is_start = |i: usize| i == 0 || unit.clauses.binary_search(&(i as u32)).is_ok();
+    let is_end = |i: usize| i == unit.keys.len() || is_start(i);
+    let mut cuts: Vec<usize> = vec![span.start];
+    cuts.extend(
+        unit.clauses
+            .iter()
+            .map(|&c| c as usize)
+            .filter(|&c| c > span.start && c < span.end),
+    );
+    cuts.push(span.end);
+    cuts.windows(2)
+        .map(|w| (&unit.keys[w[0]..w[1]], is_start(w[0]) && is_end(w[1])))
+        .collect()
 }
 
 /// Token ranges inside quotation marks.
