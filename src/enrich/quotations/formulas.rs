@@ -218,6 +218,17 @@ fn clause_beside(place: &Occurrence, start: usize, end: usize) -> bool {
     false
 }
 
+/// Whether `text` is a list and little else: most of its tokens are the
+/// members of one list (门户、领头雁、执行部; “硬哨兵”“硬瞭望塔”).
+pub fn is_list(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let tokens = tokenize(&chars);
+    lists_in(0, &chars, &tokens).iter().any(|list| {
+        let members: usize = list.members.iter().map(|&(a, b)| b - a).sum();
+        members * 5 >= tokens.len() * 4
+    })
+}
+
 /// Splits a bucket into groups whose members end one another.
 fn same_formula(bucket: &[usize], lists: &[Candidate]) -> Vec<Vec<usize>> {
     let alike = |a: &[Vec<u32>], b: &[Vec<u32>]| {

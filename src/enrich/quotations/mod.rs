@@ -391,6 +391,12 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             found
         })
         .collect();
+    // A recurring list found by alignment is a formula all the same.
+    for q in &mut quotations {
+        if formulas::is_list(q.text()) {
+            q.kind = Kind::Formula;
+        }
+    }
     quotations.extend(formulas::judge(
         &formulas,
         &units,

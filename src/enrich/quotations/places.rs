@@ -237,7 +237,15 @@ fn judge(
         .stop_list
         .iter()
         .any(|s| !s.is_empty() && occurrences.iter().any(|o| o.text.contains(s.as_str())));
-    if !evidence || stopped {
+    // Words that stand, unquoted, only in news reports are the reporters'
+    // narration (……会议在……召开。……出席会议并讲话), however often the
+    // same event is reported.
+    let narration = !quoted
+        && !reported
+        && occurrences
+            .iter()
+            .all(|o| is_news(edition.chapters[o.chapter].front.kind.as_deref()));
+    if !evidence || stopped || narration {
         return None;
     }
     let reporting: Vec<bool> = flags.iter().map(|&(q, r)| q || r).collect();
@@ -277,6 +285,12 @@ pub fn origin(edition: &Edition, occurrences: &[Occurrence], reporting: &[bool])
         )
     };
     (0..occurrences.len()).min_by_key(|&i| key(i)).unwrap_or(0)
+}
+
+/// Whether a piece of this kind is a news report.
+fn is_news(kind: Option<&str>) -> bool {
+    const NEWS: &[&str] = &["news", "report", "dispatch", "新闻", "报道", "消息", "通讯"];
+    kind.is_some_and(|k| NEWS.iter().any(|n| n.eq_ignore_ascii_case(k.trim())))
 }
 
 /// 0 for kinds in which words are said or first written, 1 for kinds that
