@@ -458,9 +458,14 @@ pub fn cluster(
                     continue;
                 }
                 let (li, lj) = (spans[i].end - spans[i].start, spans[j].end - spans[j].start);
-                if clearly_longer(li, lj) {
+                let overlap = spans[i].end.min(spans[j].end) - spans[j].start;
+                // Two stretches that share only part of each (a saying, and
+                // different words on either side) are treated like a part
+                // and its passage: joined only if nothing else holds it.
+                let shared = overlap * 5 >= li.min(lj) * 4;
+                if clearly_longer(li, lj) || (!shared && li >= lj) {
                     nested.push((q, p));
-                } else if clearly_longer(lj, li) {
+                } else if clearly_longer(lj, li) || !shared {
                     nested.push((p, q));
                 } else {
                     union(&mut parent, p, q);
