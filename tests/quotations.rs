@@ -293,27 +293,34 @@ fn meets_issue_13(case: &Case) {
     );
 }
 
-/// The seed at the figures today's detector reaches (issue 13's are below).
+/// The seed meets issue 13's recall and precision of quotations and formulas
+/// (its stock formulas, below, are not yet kept out).
 #[test]
 fn seed_recall_and_precision() {
     let m = measure(&seed());
-    let q = &m.quotations;
+    let (q, f) = (&m.quotations, &m.formulas);
     assert!(
-        q.recall() >= 0.95,
+        q.recall() >= RECALL,
         "recall {:.3}; missed: {:#?}",
         q.recall(),
         q.missed
     );
     assert!(
-        q.precision() >= 0.90,
+        q.precision() >= PRECISION,
         "precision {:.3}; not quotations: {:#?}",
         q.precision(),
         q.wrong
     );
+    assert!(
+        f.recall() >= FORMULA_RECALL,
+        "formula recall {:.3}; missed: {:#?}",
+        f.recall(),
+        f.missed
+    );
 }
 
 #[test]
-#[ignore = "issue 13: detector not yet there"]
+#[ignore = "issue 13: a stock formula of the genre is linked in the seed (no evidence in ten pieces)"]
 fn seed_meets_issue_13() {
     meets_issue_13(&seed());
 }

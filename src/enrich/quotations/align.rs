@@ -101,61 +101,94 @@ pub fn long_matches(
         }
         covered < min_tokens
     };
-    // Per pair of units, the diagonals already covered by an alignment.
-    let mut covered: HashMap<(usize, usize), Vec<Alignment>> = HashMap::new();
-    let groups = grams
-        .chunk_by(|a, b| a >> place_bits == b >> place_bits)
-        .filter(|g| g.len() > 1 && g.len() <= MAX_SEED_PLACES);
-    for group in groups {
-        let list: Vec<(usize, usize)> = group.iter().map(|&g| locate(g)).collect();
-        for (x, &(ua, pa)) in list.iter().enumerate() {
-            for &(ub, pb) in &list[x + 1..] {
-                if units[ua].chapter == units[ub].chapter {
-                    continue;
-                }
-                // Equal hashes may hide different n-grams.
-                if units[ua].keys[pa..pa + seed] != units[ub].keys[pb..pb + seed] {
-                    continue;
-                }
-                let done = covered.get(&(ua, ub)).is_some_and(|ranges| {
-                    ranges
-                        .iter()
-                        .any(|&(a0, a1, b0, b1)| pa >= a0 && pa < a1 && pb >= b0 && pb < b1)
-                });
-                if done {
-                    continue;
-                }
-                // A seed across a wall is the reporter's words meeting
-                // the quoted ones: other seeds find the quotation.
-                if units[ua].walls_inside(pa, pa + seed) || units[ub].walls_inside(pb, pb + seed) {
-                    continue;
-                }
-                let (a0, a1, b0, b1) = align(
-                    (&units[ua].keys, &units[ua].walls),
-                    (&units[ub].keys, &units[ub].walls),
-                    pa,
-                    pb,
-                    seed,
-                );
-                covered.entry((ua, ub)).or_default().push((a0, a1, b0, b1));
-                if a1 - a0 >= min_tokens
-                    && b1 - b0 >= min_tokens
-                    && !mostly_stock(&units[ua].keys[a0..a1])
-                {
-                    spans.push(Span {
-                        unit: ua,
-                        start: a0,
-                        end: a1,
-                    });
-                    spans.push(Span {
-                        unit: ub,
-                        start: b0,
-                        end: b1,
-                    });
-                    links.push((spans.len() - 2, spans.len() - 1));
+    // Every pair of places that share a seed, as (unit a, unit b, place in
+    // a, place in b), sorted so that each pair of units stands together:
+    // pairs of units are then aligned in parallel, each knowing the
+    // stretches it has already aligned.
+    let mut pairs: Vec<(u32, u32, u32, u32)> = grams
+        .par_chunk_by(|a, b| a >> place_bits == b >> place_bits)
+        .filter(|g| g.len() > 1 && g.len() <= MAX_SEED_PLACES)
+        .flat_map_iter(|group| {
+            let list: Vec<(usize, usize)> = group.iter().map(|&g| locate(g)).collect();
+            let mut found = Vec::new();
+            for (x, &(ua, pa)) in list.iter().enumerate() {
+                for &(ub, pb) in &list[x + 1..] {
+                    // Equal hashes may hide different n-grams; a seed across
+                    // a wall is the reporter's words meeting the quoted
+                    // ones, and other seeds find the quotation.
+                    if units[ua].chapter == units[ub].chapter
+                        || units[ua].keys[pa..pa + seed] != units[ub].keys[pb..pb + seed]
+                        || units[ua].walls_inside(pa, pa + seed)
+                        || units[ub].walls_inside(pb, pb + seed)
+                    {
+                        continue;
+                    }
+                    found.push((ua as u32, ub as u32, pa as u32, pb as u32));
                 }
             }
-        }
+            found
+        })
+        .collect();
+    // The seeds have given their pairs: their memory goes before the
+    // alignments take theirs.
+    drop(grams);
+    pairs.par_sort_unstable();
+    let matches: Vec<(Span, Span)> = pairs
+        .par_chunk_by(|x, y| x.0 == y.0)
+        .flat_map_iter(|chunk| {
+            let mut covered: Vec<Alignment> = Vec::new();
+            let mut found = Vec::new();
+            for (k, &(ua, ub, pa, pb)) in chunk.iter().enumerate() {
+                // The stretches aligned so far are those of this pair of
+                // units.
+                if k > 0 && chunk[k - 1].1 != ub {
+                    covered.clear();
+                }
+                let (ua, ub, pa, pb) = (ua as usize, ub as usize, pa as usize, pb as usize);
+                let (a, b) = (&units[ua], &units[ub]);
+                if covered
+                    .iter()
+                    .any(|&(a0, a1, b0, b1)| pa >= a0 && pa < a1 && pb >= b0 && pb < b1)
+                {
+                    continue;
+                }
+                // An alignment never crosses a wall: it runs within the
+                // stretch between the walls around its seed.
+                let (a_lo, a_hi) = a.between_walls(pa);
+                let (b_lo, b_hi) = b.between_walls(pb);
+                let (a0, a1, b0, b1) = align(
+                    &a.keys[a_lo..a_hi],
+                    &b.keys[b_lo..b_hi],
+                    pa - a_lo,
+                    pb - b_lo,
+                    seed,
+                );
+                let (a0, a1, b0, b1) = (a0 + a_lo, a1 + a_lo, b0 + b_lo, b1 + b_lo);
+                covered.push((a0, a1, b0, b1));
+                if a1 - a0 >= min_tokens && b1 - b0 >= min_tokens && !mostly_stock(&a.keys[a0..a1])
+                {
+                    found.push((
+                        Span {
+                            unit: ua,
+                            start: a0,
+                            end: a1,
+                        },
+                        Span {
+                            unit: ub,
+                            start: b0,
+                            end: b1,
+                        },
+                    ));
+                }
+            }
+            found
+        })
+        .collect();
+    drop(pairs);
+    for (sa, sb) in matches {
+        spans.push(sa);
+        spans.push(sb);
+        links.push((spans.len() - 2, spans.len() - 1));
     }
 }
 
@@ -170,48 +203,27 @@ fn gram_hash(keys: &[u32]) -> u32 {
 /// Extends a shared seed at `a[i..i+seed]`, `b[j..j+seed]` both ways into
 /// the longest alignment whose edits stay within about a tenth of its
 /// length.
-/// An alignment never crosses a wall (`Unit::walls`) of either unit.
-pub fn align(
-    (a, walls_a): (&[u32], &[u32]),
-    (b, walls_b): (&[u32], &[u32]),
-    i: usize,
-    j: usize,
-    seed: usize,
-) -> Alignment {
+pub fn align(a: &[u32], b: &[u32], i: usize, j: usize, seed: usize) -> Alignment {
     let eq = |x: usize, y: usize| a[x] == b[y];
-    // A wall between tokens `from - 1` and `to` (forward) of either side.
-    let walled = |walls: &[u32], from: usize, to: usize| {
-        let k = walls.partition_point(|&w| (w as usize) < from);
-        walls.get(k).is_some_and(|&w| (w as usize) <= to)
-    };
-    let blocked_forward = |ai: usize, bj: usize, da: usize, db: usize| {
-        walled(walls_a, ai, ai + da) || walled(walls_b, bj, bj + db)
-    };
-    // Backward, a wall at `ai - da` .. `ai` blocks the step from `ai`.
-    let blocked_backward = |ai: usize, bj: usize, da: usize, db: usize| {
-        walled(walls_a, ai - da, ai) || walled(walls_b, bj - db, bj)
-    };
     // Forward.
     let (mut ai, mut bj, mut edits, mut length) = (i + seed, j + seed, 0usize, seed);
     let (mut a_end, mut b_end) = (ai, bj);
     loop {
-        while ai < a.len() && bj < b.len() && eq(ai, bj) && !blocked_forward(ai, bj, 0, 0) {
+        while ai < a.len() && bj < b.len() && eq(ai, bj) {
             ai += 1;
             bj += 1;
             length += 1;
         }
         a_end = a_end.max(ai);
         b_end = b_end.max(bj);
-        if ai >= a.len() || bj >= b.len() || blocked_forward(ai, bj, 0, 0) {
+        if ai >= a.len() || bj >= b.len() {
             break;
         }
         let agree = |da: usize, db: usize| {
             let n = (0..3)
                 .take_while(|k| ai + da + k < a.len() && bj + db + k < b.len())
                 .count();
-            n >= 2
-                && (0..n).all(|k| eq(ai + da + k, bj + db + k))
-                && !blocked_forward(ai, bj, da, db)
+            n >= 2 && (0..n).all(|k| eq(ai + da + k, bj + db + k))
         };
         match resync(agree) {
             Some((da, db)) if edits + da.max(db) <= budget(length + da.max(db)) => {
@@ -225,19 +237,17 @@ pub fn align(
     // Backward.
     let (mut ai, mut bj) = (i, j);
     loop {
-        while ai > 0 && bj > 0 && eq(ai - 1, bj - 1) && !blocked_backward(ai, bj, 0, 0) {
+        while ai > 0 && bj > 0 && eq(ai - 1, bj - 1) {
             ai -= 1;
             bj -= 1;
             length += 1;
         }
-        if ai == 0 || bj == 0 || blocked_backward(ai, bj, 0, 0) {
+        if ai == 0 || bj == 0 {
             break;
         }
         let agree = |da: usize, db: usize| {
             let n = (0..3).take_while(|k| ai > da + k && bj > db + k).count();
-            n >= 2
-                && (0..n).all(|k| eq(ai - 1 - da - k, bj - 1 - db - k))
-                && !blocked_backward(ai, bj, da, db)
+            n >= 2 && (0..n).all(|k| eq(ai - 1 - da - k, bj - 1 - db - k))
         };
         match resync(agree) {
             Some((da, db)) if edits + da.max(db) <= budget(length + da.max(db)) => {
@@ -403,7 +413,30 @@ pub fn cluster(
     quoted_from: usize,
     overlap: Overlap,
 ) -> Vec<Vec<usize>> {
-    let local: HashMap<usize, usize> = members.iter().enumerate().map(|(k, &i)| (i, k)).collect();
+    // A span's index among `members`: a dense table when they are most of
+    // the spans (the first clustering), a map when a few (a chain).
+    let dense = members.len() * 4 >= spans.len();
+    let table: Vec<usize> = if dense {
+        let mut t = vec![usize::MAX; spans.len()];
+        for (k, &i) in members.iter().enumerate() {
+            t[i] = k;
+        }
+        t
+    } else {
+        Vec::new()
+    };
+    let map: HashMap<usize, usize> = if dense {
+        HashMap::new()
+    } else {
+        members.iter().enumerate().map(|(k, &i)| (i, k)).collect()
+    };
+    let local = |i: usize| {
+        if dense {
+            Some(table[i]).filter(|&k| k != usize::MAX)
+        } else {
+            map.get(&i).copied()
+        }
+    };
     let mut parent: Vec<usize> = (0..members.len()).collect();
     fn root(parent: &mut [usize], mut x: usize) -> usize {
         while parent[x] != x {
@@ -418,18 +451,19 @@ pub fn cluster(
             parent[ra.max(rb)] = ra.min(rb);
         }
     };
-    let mut by_unit: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (k, &i) in members.iter().enumerate() {
-        by_unit.entry(spans[i].unit).or_default().push(k);
-    }
-    for list in by_unit.values_mut() {
-        // Sorted by start, a span can only overlap those that start before
-        // it ends: no quadratic scan of a unit's spans.
-        list.sort_by_key(|&k| (spans[members[k]].start, spans[members[k]].end));
-    }
+    // Members by unit, then start: a span can only overlap those of its
+    // unit that start before it ends, so no quadratic scan of a unit.
+    let mut sorted: Vec<usize> = (0..members.len()).collect();
+    sorted.par_sort_unstable_by_key(|&k| {
+        let s = spans[members[k]];
+        (s.unit, s.start, s.end)
+    });
+    let by_unit: Vec<&[usize]> = sorted
+        .chunk_by(|&a, &b| spans[members[a]].unit == spans[members[b]].unit)
+        .collect();
     let minor = minor_spans(spans, members, &by_unit, quoted_from);
-    for (a, b) in links {
-        if let (Some(&a), Some(&b)) = (local.get(a), local.get(b)) {
+    for &(a, b) in links {
+        if let (Some(a), Some(b)) = (local(a), local(b)) {
             // A clause that two different passages share (我在……工作的
             //时候就讲过) matches inside both: it must not make them one.
             if !(minor[a] && minor[b]) {
@@ -440,7 +474,7 @@ pub fn cluster(
     // (shorter, longer) pairs of overlapping spans, the shorter mostly
     // inside the longer.
     let mut nested: Vec<(usize, usize)> = Vec::new();
-    for list in by_unit.values() {
+    for list in &by_unit {
         for (x, &p) in list.iter().enumerate() {
             for &q in &list[x + 1..] {
                 let (i, j) = (members[p], members[q]);
@@ -518,11 +552,11 @@ fn clearly_longer(long: usize, short: usize) -> bool {
 fn minor_spans(
     spans: &[Span],
     members: &[usize],
-    by_unit: &HashMap<usize, Vec<usize>>,
+    by_unit: &[&[usize]],
     quoted_from: usize,
 ) -> Vec<bool> {
     let mut minor = vec![false; members.len()];
-    for list in by_unit.values() {
+    for list in by_unit {
         for (x, &p) in list.iter().enumerate() {
             for &q in &list[x + 1..] {
                 let (a, b) = (spans[members[p]], spans[members[q]]);
@@ -564,7 +598,7 @@ mod tests {
         let key = |tokens: &[crate::enrich::quotations::tokens::Token]| {
             tokens.iter().map(|t| t.key).collect::<Vec<_>>()
         };
-        let (a0, a1, b0, b1) = align((&key(&a), &[]), (&key(&b), &[]), i, j, 4);
+        let (a0, a1, b0, b1) = align(&key(&a), &key(&b), i, j, 4);
         let text: String = "他说运筹于帷幄之中，决胜于千里之外，此之谓也"
             .chars()
             .collect::<Vec<_>>()[a[a0].start()..a[a1 - 1].end()]

@@ -109,26 +109,47 @@ impl Background {
                 }
             }
         }
-        let tally: Vec<AtomicU32> = (0..index.len()).map(|_| AtomicU32::new(0)).collect();
-        if !index.is_empty() {
-            units.par_iter().for_each(|keys| {
-                for n in 1..=order {
-                    for gram in keys.windows(n) {
-                        let h = hash(gram);
-                        if filter[bucket(h) / 64] & 1 << (bucket(h) % 64) == 0 {
-                            continue;
+        // Each thread counts into its own tally (the candidates' single
+        // tokens stand everywhere: shared counters would bounce between the
+        // cores). From each place, n-grams grow one token at a time, and
+        // stop as soon as one is no candidate's: no longer one can be,
+        // since every part of a candidate's n-gram is counted too.
+        let tally: Vec<u32> = if index.is_empty() {
+            Vec::new()
+        } else {
+            units
+                .par_chunks(64)
+                .fold(
+                    || vec![0u32; index.len()],
+                    |mut tally, chunk| {
+                        for keys in chunk {
+                            for start in 0..keys.len() {
+                                let mut state = BASIS;
+                                for (n, &key) in keys[start..].iter().take(order).enumerate() {
+                                    state = step(state, key);
+                                    let h = finish(state, n + 1);
+                                    if filter[bucket(h) / 64] & 1 << (bucket(h) % 64) == 0 {
+                                        break;
+                                    }
+                                    match index.get(&h) {
+                                        Some(&i) => tally[i] += 1,
+                                        None => break,
+                                    }
+                                }
+                            }
                         }
-                        if let Some(&i) = index.get(&h) {
-                            tally[i].fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                }
-            });
-        }
-        let counts = index
-            .into_iter()
-            .map(|(h, i)| (h, tally[i].load(Ordering::Relaxed)))
-            .collect();
+                        tally
+                    },
+                )
+                .reduce(
+                    || vec![0u32; index.len()],
+                    |mut a, b| {
+                        a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                        a
+                    },
+                )
+        };
+        let counts = index.into_iter().map(|(h, i)| (h, tally[i])).collect();
         Background {
             counts,
             clause_counts,
@@ -138,20 +159,23 @@ impl Background {
         }
     }
 
-    /// How many times the rest of the edition would let a passage cut into
-    /// `pieces` (its clauses; `true` for a whole clause) stand by chance,
-    /// judged clause by clause: each whole clause as often as it stands as
-    /// a clause elsewhere, any piece at least as often as the model of
-    /// tokens makes likely. Formulaic prose joins stock clauses to a
-    /// sentence frame far apart (让我们……，为……而努力奋斗), which a model
-    /// of five tokens cannot see.
-    pub fn clause_chance(&self, pieces: &[(&[u32], bool)], own: &[&[u32]]) -> f64 {
+    /// How many times the rest of the edition would let a passage stand by
+    /// chance: the likelier of the model of tokens (`chance`) and of the
+    /// passage judged clause by clause (`pieces`, its clauses; `true` for a
+    /// whole clause): each whole clause as often as it stands as a clause
+    /// elsewhere, any piece at least as often as the model of tokens makes
+    /// likely. Formulaic prose joins stock clauses to a sentence frame far
+    /// apart (让我们……，为……而努力奋斗), which a model of five tokens
+    /// cannot see.
+    pub fn passage_chance(&self, keys: &[u32], pieces: &[(&[u32], bool)], own: &[&[u32]]) -> f64 {
+        let inside = self.inside(own);
+        let by_tokens = self.expected(keys, &inside);
         let slots = self.clauses.max(1) as f64;
-        let mut chance = slots;
+        let mut by_clauses = slots;
         for &(piece, whole) in pieces {
-            let mut seen = self.chance(piece, own);
+            let mut seen = self.expected(piece, &inside);
             if whole {
-                let inside = own
+                let in_own = own
                     .iter()
                     .filter(|o| o.windows(piece.len()).any(|w| w == piece))
                     .count() as u64;
@@ -160,15 +184,11 @@ impl Background {
                     .get(&clause_hash(piece))
                     .copied()
                     .unwrap_or(0) as u64;
-                seen = seen.max(count.saturating_sub(inside) as f64);
+                seen = seen.max(count.saturating_sub(in_own) as f64);
             }
-            chance *= (seen / slots).min(1.0);
+            by_clauses *= (seen / slots).min(1.0);
         }
-        chance
-    }
-
-    fn count(&self, gram: &[u32]) -> u64 {
-        self.counts.get(&hash(gram)).copied().unwrap_or(0) as u64
+        by_tokens.max(by_clauses)
     }
 
     /// How many times the rest of the edition would let `keys` stand by
@@ -178,20 +198,30 @@ impl Background {
     /// found in eight places with eight different fillings keeps the
     /// counts its frame has everywhere else.
     pub fn chance(&self, keys: &[u32], own: &[&[u32]]) -> f64 {
-        let n = self.order;
+        self.expected(keys, &self.inside(own))
+    }
+
+    /// How many times each n-gram the model uses stands in `own`.
+    fn inside(&self, own: &[&[u32]]) -> HashMap<u64, u64, Prehashed> {
         let mut inside: HashMap<u64, u64, Prehashed> = HashMap::default();
         for stretch in own {
-            for len in 1..=n {
-                for gram in stretch.windows(len) {
-                    *inside.entry(hash(gram)).or_default() += 1;
+            for start in 0..stretch.len() {
+                let mut state = BASIS;
+                for (n, &key) in stretch[start..].iter().take(self.order).enumerate() {
+                    state = step(state, key);
+                    *inside.entry(finish(state, n + 1)).or_default() += 1;
                 }
             }
         }
-        self.expected(keys, |gram| inside.get(&hash(gram)).copied().unwrap_or(0))
+        inside
     }
 
-    fn expected(&self, keys: &[u32], own: impl Fn(&[u32]) -> u64) -> f64 {
-        let count = |gram: &[u32]| self.count(gram).saturating_sub(own(gram));
+    fn expected(&self, keys: &[u32], inside: &HashMap<u64, u64, Prehashed>) -> f64 {
+        let count = |gram: &[u32]| {
+            let h = hash(gram);
+            let all = self.counts.get(&h).copied().unwrap_or(0) as u64;
+            all.saturating_sub(inside.get(&h).copied().unwrap_or(0))
+        };
         let Some(first) = keys.first() else {
             return 0.0;
         };
@@ -277,14 +307,25 @@ fn clause_hash(clause: &[u32]) -> u64 {
     hash(clause) ^ 0x5bd1_e995_c1a5_5eed
 }
 
-/// FNV-1a over the keys, 64 bits, the length mixed in, then mixed once more.
+/// FNV-1a over the keys, 64 bits, then `finish`ed.
 fn hash(gram: &[u32]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ gram.len() as u64;
-    for &key in gram {
-        hash = (hash ^ key as u64).wrapping_mul(0x100_0000_01b3);
-    }
-    // FNV mixes only upwards: a final mix spreads every key into the low
-    // bits (the map's buckets) and the high bits (the filter's) alike.
+    finish(
+        gram.iter().fold(BASIS, |state, &key| step(state, key)),
+        gram.len(),
+    )
+}
+
+const BASIS: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn step(state: u64, key: u32) -> u64 {
+    (state ^ key as u64).wrapping_mul(0x100_0000_01b3)
+}
+
+/// The length mixed in, then mixed once more: FNV mixes only upwards, and
+/// a final mix spreads every key into the low bits (the map's buckets) and
+/// the high bits (the filter's) alike.
+fn finish(state: u64, len: usize) -> u64 {
+    let mut hash = state ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     hash ^= hash >> 32;
     hash = hash.wrapping_mul(0xd6e8_feb8_6659_fd93);
     hash ^ hash >> 32

@@ -206,6 +206,14 @@ struct Unit<'a> {
 }
 
 impl Unit<'_> {
+    /// The tokens between the walls around token `at`: `lo..hi`.
+    fn between_walls(&self, at: usize) -> (usize, usize) {
+        let k = self.walls.partition_point(|&w| (w as usize) <= at);
+        let lo = k.checked_sub(1).map_or(0, |k| self.walls[k] as usize);
+        let hi = self.walls.get(k).map_or(self.keys.len(), |&w| w as usize);
+        (lo, hi)
+    }
+
     /// Whether a wall stands strictly inside tokens `start..end`.
     fn walls_inside(&self, start: usize, end: usize) -> bool {
         let k = self.walls.partition_point(|&w| (w as usize) <= start);
@@ -286,7 +294,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         &mut links,
     );
     let all: Vec<usize> = (0..spans.len()).collect();
-    let clusters = split_chains(
+    let mut clusters = split_chains(
         align::cluster(&spans, &links, &all, quoted_from, Overlap::HalfShorter),
         &units,
         &spans,
@@ -294,6 +302,17 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         quoted_from,
         max_chapters,
     );
+    // Only clusters in two chapters or more, and in no more than a saying
+    // may be, are judged (and counted in the background).
+    clusters.retain(|members| {
+        let mut chapters: Vec<usize> = members
+            .iter()
+            .map(|&m| units[spans[m].unit].chapter)
+            .collect();
+        chapters.sort_unstable();
+        chapters.dedup();
+        (2..=max_chapters).contains(&chapters.len())
+    });
     let formulas = formulas::candidates(&units);
     // The background is counted for what is to be judged: each cluster's
     // longest stretch and each formula's shortest wording.
@@ -364,9 +383,11 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                 .iter()
                 .map(|(&u, &(start, end))| &units[u].keys[start..end])
                 .collect();
-            let chance = background
-                .chance(&units[longest.unit].keys[longest.start..longest.end], &own)
-                .max(background.clause_chance(&clause_pieces(&units[longest.unit], longest), &own));
+            let chance = background.passage_chance(
+                &units[longest.unit].keys[longest.start..longest.end],
+                &clause_pieces(&units[longest.unit], longest),
+                &own,
+            );
             // Words that stand in quotation marks were marked as somebody's
             // by the text itself: they need only be less likely than one
             // chance recurrence, not less than one in the whole edition.
