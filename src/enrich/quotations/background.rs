@@ -5,11 +5,13 @@
 //! short stretch made of them recurs by chance in a large edition; a
 //! sentence someone said recurs only where it is quoted.
 //!
-//! The model is a Markov chain of order `order` over tokens: counts of the
-//! n-grams of `order` and `order - 1` tokens. Only the n-grams of the
-//! candidates being judged are counted (one pass over the edition looks
-//! each of its n-grams up), so its memory follows the candidates, not the
-//! corpus, and the counts are exact.
+//! The model is a Markov chain of order `order` over tokens that backs off
+//! to shorter contexts ("stupid backoff"), from counts of the n-grams of 1
+//! to `order` tokens; and counts of whole clauses, for frames that join
+//! clauses too far apart for any n-gram. Only the n-grams and clauses of
+//! the candidates being judged are counted (one pass over the edition
+//! looks each of its n-grams up), so its memory follows the candidates,
+//! not the corpus, and the counts are exact.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -83,8 +85,9 @@ impl Text<'_> {
 }
 
 impl Background {
-    /// Counts, over every unit's keys, the n-grams of `order` and
-    /// `order - 1` tokens that stand in the `candidates`.
+    /// Counts, over every unit's keys, the n-grams of 1 to `order` tokens
+    /// that stand in the `candidates`, and the whole clauses that are
+    /// `candidate_clauses`.
     pub fn new<'a>(
         units: &[Text],
         order: usize,

@@ -54,8 +54,8 @@ pub struct QuotationOptions {
     pub report_window: usize,
     /// Tokens in a seed n-gram: 6 CJK characters, 4 words.
     pub seed: usize,
-    /// Order of the background model: 3 tokens (two of context), low
-    /// enough to learn how the genre joins its words.
+    /// Order of the background model: 5 CJK characters (four of context,
+    /// about two words) or 3 words; shorter contexts are backed off to.
     pub order: usize,
     /// The edition's language is written in CJK characters.
     pub cjk: bool,
@@ -405,8 +405,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             found.retain(|q| q.evidence.quoted || q.chapters().len() <= OFTEN);
             // Words that no place quotes or reports must be far less
             // likely: the genre's frames, filled from a small vocabulary,
-            // recur by chance more often than the model of three tokens
-            // can tell.
+            // recur by chance more often than a model of n-grams can tell.
             found
                 .retain(|q| q.evidence.quoted || q.evidence.reported || chance <= threshold * BARE);
             found
