@@ -346,7 +346,7 @@ pub fn quoted_matches(
 /// Every place where one of the `patterns` stands, as (pattern, span): one
 /// Aho-Corasick pass over the edition's keys, read as bytes (a key is four
 /// bytes; only matches on a key's boundary count).
-fn bare_places(units: &[Unit], patterns: &[&[u32]]) -> Vec<(usize, Span)> {
+pub(super) fn bare_places(units: &[Unit], patterns: &[&[u32]]) -> Vec<(usize, Span)> {
     if patterns.is_empty() {
         return Vec::new();
     }

@@ -119,7 +119,7 @@ pub fn judge(
     background: &Background,
     max_chapters: usize,
 ) -> Vec<Quotation> {
-    candidates
+    let mut formulas = candidates
         .groups
         .iter()
         .filter(|g| {
@@ -131,8 +131,69 @@ pub fn judge(
                 .collect();
             chapters.len() <= max_chapters
         })
-        .filter_map(|g| formula(g, &candidates.lists, units, edition, background))
+        .filter_map(|g| {
+            let found = formula(g, &candidates.lists, units, edition, background)?;
+            Some((found, shortest(g, &candidates.lists)))
+        })
+        .collect::<Vec<_>>();
+    found_bare(&mut formulas, units, edition);
+    formulas
+        .into_iter()
+        .map(|(f, _)| f)
+        .filter(|f| {
+            let chapters: HashSet<usize> = f.occurrences.iter().map(|o| o.chapter).collect();
+            chapters.len() <= max_chapters
+        })
         .collect()
+}
+
+/// Tokens a formula's wording needs to be looked for where no list shape
+/// marks it.
+const BARE_MIN: usize = 4;
+
+/// Adds to each formula the places where its wording stands without the
+/// shape of a list being clear (就是谋在细、冲在先这二条: a pair whose both
+/// edges run into the words around it), found by one search of every
+/// formula's shortest wording.
+fn found_bare(formulas: &mut [(Quotation, Vec<u32>)], units: &[Unit], edition: &Edition) {
+    let patterns: Vec<&[u32]> = formulas
+        .iter()
+        .map(|(_, keys)| keys.as_slice())
+        .map(|k| if k.len() >= BARE_MIN { k } else { &[] })
+        .collect();
+    let searchable: Vec<&[u32]> = patterns.iter().copied().filter(|k| !k.is_empty()).collect();
+    let index: Vec<usize> = (0..patterns.len())
+        .filter(|&i| !patterns[i].is_empty())
+        .collect();
+    for (p, span) in super::align::bare_places(units, &searchable) {
+        let (formula, _) = &mut formulas[index[p]];
+        let unit = &units[span.unit];
+        let held = formula
+            .occurrences
+            .iter()
+            .any(|o| o.chapter == unit.chapter && o.unit == unit.unit);
+        if held {
+            continue;
+        }
+        let chars: Vec<char> = unit.text.chars().collect();
+        let tokens = tokenize(&chars);
+        let (start, end) = (tokens[span.start].start(), tokens[span.end - 1].end());
+        formula.occurrences.push(Occurrence {
+            chapter: unit.chapter,
+            unit: unit.unit,
+            start,
+            end,
+            text: chars[start..end].iter().collect(),
+            quoted: false,
+        });
+    }
+    for (formula, _) in formulas.iter_mut() {
+        formula
+            .occurrences
+            .sort_by_key(|o| (o.chapter, o.unit, o.start));
+        let reporting: Vec<bool> = formula.occurrences.iter().map(|o| o.quoted).collect();
+        formula.origin = origin(edition, &formula.occurrences, &reporting);
+    }
 }
 
 /// Where a formula and a quotation hold one another, one cluster stays:
