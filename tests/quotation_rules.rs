@@ -1,0 +1,309 @@
+//! The rules of quotation detection, each on a small edition written to
+//! show it: what formulaic prose does to a detector (reporting frames that
+//! recur with every quotation of one speaker, sayings that several passages
+//! carry, news ledes repeated by every report of a meeting, formulas whose
+//! edges run into the words around them), and what must come out.
+//! tests/quotations.rs measures the same detector on whole compilations.
+
+use std::path::Path;
+
+use zhushu::enrich::quotations::{Kind, Quotation, QuotationOptions, detect};
+use zhushu::model::Edition;
+
+/// One piece of a test edition: its slug, kind, date and body.
+struct Piece<'a> {
+    slug: &'a str,
+    kind: &'a str,
+    date: &'a str,
+    body: &'a str,
+}
+
+fn edition(root: &Path, pieces: &[Piece]) -> Edition {
+    let write = |path: &str, text: &str| {
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("content/edition.yaml", "title: 测试\nlanguage: zh\n");
+    for (n, p) in pieces.iter().enumerate() {
+        write(
+            &format!("content/chapters/{:02}-{}.md", n + 1, p.slug),
+            &format!(
+                "---\ntitle: 第{}篇\nkind: {}\ndate: {}\n---\n\n{}\n",
+                n + 1,
+                p.kind,
+                p.date,
+                p.body
+            ),
+        );
+    }
+    zhushu::load::load(root, false).unwrap()
+}
+
+fn found(edition: &Edition) -> Vec<Quotation> {
+    detect(edition, &QuotationOptions::for_edition(&edition.config))
+}
+
+/// The slugs of the pieces a cluster stands in.
+fn pieces(edition: &Edition, q: &Quotation) -> Vec<String> {
+    let mut slugs: Vec<String> = q
+        .occurrences
+        .iter()
+        .map(|o| edition.chapters[o.chapter].slug.clone())
+        .collect();
+    slugs.dedup();
+    slugs
+}
+
+fn describe(edition: &Edition, found: &[Quotation]) -> Vec<String> {
+    found
+        .iter()
+        .map(|q| format!("{:?} {} {:?}", q.kind, q.text(), pieces(edition, q)))
+        .collect()
+}
+
+const A: &str = "档案工作看似平凡，实则关系全局，要像爱护眼睛一样爱护每一卷档案";
+const B: &str = "文稿起草要三易其稿，宁可多熬几个夜，也不让一个错字出门";
+
+/// The words that report a speaker (……同志在……会议上的讲话中指出：) stand
+/// before each of that speaker's quotations: they must not join two
+/// different quotations into one cluster, nor be a quotation themselves.
+#[test]
+fn reporting_words_do_not_chain_a_speakers_quotations() {
+    let tmp = tempfile::tempdir().unwrap();
+    let frame = "赵明远同志在全省秘书长工作会议上的讲话中指出";
+    let e = edition(
+        tmp.path(),
+        &[
+            Piece {
+                slug: "speech",
+                kind: "speech",
+                date: "2015-04-02",
+                body: &format!(
+                    "同志们，今天主要讲三点。第一，{A}。第二，{B}。第三，会后请各单位抓紧传达。"
+                ),
+            },
+            Piece {
+                slug: "report-one",
+                kind: "article",
+                date: "2016",
+                body: &format!(
+                    "去年春天，{frame}：“{A}。”这句话我们一直记在心里，库房改造就是从那时开始的。"
+                ),
+            },
+            Piece {
+                slug: "report-two",
+                kind: "article",
+                date: "2017",
+                body: &format!("说到文字把关，{frame}：“{B}。”编辑部把这段话贴在了墙上。"),
+            },
+            Piece {
+                slug: "report-three",
+                kind: "article",
+                date: "2018",
+                body: &format!("馆长在年终总结时回忆，{frame}：“{A}。”大家深受触动，纷纷表态。"),
+            },
+            Piece {
+                slug: "report-four",
+                kind: "article",
+                date: "2019",
+                body: &format!("培训班上，老主任讲起往事：{frame}：“{B}。”学员们认真做了笔记。"),
+            },
+        ],
+    );
+    let found = found(&e);
+    let all = describe(&e, &found);
+    for q in &found {
+        let text: String = q.occurrences.iter().map(|o| o.text.as_str()).collect();
+        assert!(
+            !(text.contains("爱护眼睛") && text.contains("错字出门")),
+            "one cluster holds both quotations: {all:#?}"
+        );
+        assert!(
+            !q.text().contains("讲话中指出"),
+            "the reporting words are a cluster: {all:#?}"
+        );
+    }
+    let a = found
+        .iter()
+        .find(|q| q.text().contains("爱护眼睛"))
+        .unwrap_or_else(|| panic!("quotation A not found: {all:#?}"));
+    assert_eq!(
+        pieces(&e, a),
+        ["speech", "report-one", "report-three"],
+        "{all:#?}"
+    );
+    assert_eq!(e.chapters[a.occurrences[a.origin].chapter].slug, "speech");
+    let b = found
+        .iter()
+        .find(|q| q.text().contains("错字出门"))
+        .unwrap_or_else(|| panic!("quotation B not found: {all:#?}"));
+    assert_eq!(
+        pieces(&e, b),
+        ["speech", "report-two", "report-four"],
+        "{all:#?}"
+    );
+}
+
+/// A saying that two different passages carry, and that also stands on its
+/// own, is a cluster of its own, nested in each passage; it does not make
+/// the two passages one.
+#[test]
+fn a_saying_that_several_passages_carry_does_not_join_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let saying = "宁可慢一点把事情办对，也不快一步把事情办错";
+    let first = format!("{saying}，督查工作要一竿子插到底，问题不查清楚决不收兵");
+    let second = format!("{saying}，信息报送要经得起历史检验，每个数字都要有出处");
+    let e = edition(
+        tmp.path(),
+        &[
+            Piece {
+                slug: "one",
+                kind: "speech",
+                date: "2012",
+                body: &format!("关于督查，我讲一句话：{first}。请大家回去认真研究。"),
+            },
+            Piece {
+                slug: "two",
+                kind: "article",
+                date: "2013",
+                body: &format!("督查室的同志常说，{first}。这已成为科室的工作守则。"),
+            },
+            Piece {
+                slug: "three",
+                kind: "speech",
+                date: "2014",
+                body: &format!("关于信息工作，我再强调一点：{second}。希望同志们牢记。"),
+            },
+            Piece {
+                slug: "four",
+                kind: "article",
+                date: "2015",
+                body: &format!("信息科墙上挂着一段话：{second}。新来的同志第一天就要背下来。"),
+            },
+            Piece {
+                slug: "five",
+                kind: "article",
+                date: "2016",
+                body: &format!("老同志们常挂在嘴边的是：{saying}。年轻人听多了也就懂了。"),
+            },
+        ],
+    );
+    let found = found(&e);
+    let all = describe(&e, &found);
+    let holding = |words: &str| {
+        found
+            .iter()
+            .find(|q| q.occurrences.iter().all(|o| o.text.contains(words)))
+            .unwrap_or_else(|| panic!("no cluster of {words}: {all:#?}"))
+    };
+    assert_eq!(
+        pieces(&e, holding("一竿子插到底")),
+        ["one", "two"],
+        "{all:#?}"
+    );
+    assert_eq!(
+        pieces(&e, holding("经得起历史检验")),
+        ["three", "four"],
+        "{all:#?}"
+    );
+    let saying_cluster = found
+        .iter()
+        .find(|q| q.text() == saying)
+        .unwrap_or_else(|| panic!("the saying is not a cluster of its own: {all:#?}"));
+    assert!(
+        pieces(&e, saying_cluster).contains(&"five".to_owned()),
+        "{all:#?}"
+    );
+}
+
+/// The lede that every news report of one meeting repeats is the
+/// reporters' narration, not anybody's words; the same sentence repeated
+/// by two articles is a recurrence all the same.
+#[test]
+fn narration_repeated_by_news_reports_is_not_a_quotation() {
+    let lede = "三月五日，全省档案工作会议在杭州召开，副省长钱立群出席会议并讲话";
+    let pieces_of = |kind: &'static str| {
+        [
+            Piece {
+                slug: "first",
+                kind,
+                date: "2019-03-05",
+                body: "会议总结了去年的工作，部署了今年的任务。",
+            },
+            Piece {
+                slug: "second",
+                kind,
+                date: "2019-03-06",
+                body: "",
+            },
+            Piece {
+                slug: "third",
+                kind,
+                date: "2019-03-07",
+                body: "",
+            },
+        ]
+    };
+    let bodies = [
+        format!("{lede}。会议总结了去年的工作，部署了今年的任务，表彰了一批先进集体。"),
+        format!("本报讯 {lede}。与会代表围绕数字化转型展开了热烈讨论，气氛十分活跃。"),
+        "省档案馆今年将新建两个恒温恒湿库房，预计年底前完工投入使用。".to_owned(),
+    ];
+    for (kind, expect_found) in [("news", false), ("article", true)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut ps = pieces_of(kind);
+        for (p, body) in ps.iter_mut().zip(&bodies) {
+            p.body = body;
+        }
+        let e = edition(tmp.path(), &ps);
+        let found = found(&e);
+        let all = describe(&e, &found);
+        let lede_found = found.iter().any(|q| q.text().contains("出席会议并讲话"));
+        assert_eq!(lede_found, expect_found, "kind {kind}: {all:#?}");
+    }
+}
+
+/// A formula found in the shape of a list in two pieces is found too where
+/// its edges run into the words around it (就是……这二条).
+#[test]
+fn a_formula_is_found_where_no_list_shape_marks_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let e = edition(
+        tmp.path(),
+        &[
+            Piece {
+                slug: "talk",
+                kind: "speech",
+                date: "2010",
+                body: "办公室的工作要求，我概括为六个字：“谋在细”“冲在先”。大家要记住。",
+            },
+            Piece {
+                slug: "essay",
+                kind: "article",
+                date: "2012",
+                body: "多年来，全厅上下坚持谋在细、冲在先，各项工作走在了前列。",
+            },
+            Piece {
+                slug: "memoir",
+                kind: "article",
+                date: "2014",
+                body: "回顾这些年的经验，概括起来就是谋在细、冲在先这二条，缺一不可。",
+            },
+        ],
+    );
+    let found = found(&e);
+    let all = describe(&e, &found);
+    let formula = found
+        .iter()
+        .find(|q| q.kind == Kind::Formula && q.text().contains("冲在先"))
+        .unwrap_or_else(|| panic!("no formula: {all:#?}"));
+    assert_eq!(pieces(&e, formula), ["talk", "essay", "memoir"], "{all:#?}");
+    for o in &formula.occurrences {
+        assert!(
+            o.text.starts_with("谋在细") && o.text.ends_with("冲在先"),
+            "{:?} is not the formula's wording",
+            o.text
+        );
+    }
+}
