@@ -372,16 +372,23 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             else {
                 return Vec::new();
             };
-            // Each place's stretch: from its first member span to its last.
-            let mut extent: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
-            for &m in &members {
-                let s = spans[m];
-                let e = extent.entry(s.unit).or_insert((s.start, s.end));
-                *e = (e.0.min(s.start), e.1.max(s.end));
+            // The stretches where the passage stands: member spans of a
+            // unit that overlap make one (a paragraph that holds the
+            // passage twice, far apart, has two, not all between).
+            let mut sorted: Vec<align::Span> = members.iter().map(|&m| spans[m]).collect();
+            sorted.sort_by_key(|s| (s.unit, s.start));
+            let mut stretches: Vec<align::Span> = Vec::new();
+            for s in sorted {
+                match stretches.last_mut() {
+                    Some(last) if last.unit == s.unit && s.start <= last.end => {
+                        last.end = last.end.max(s.end)
+                    }
+                    _ => stretches.push(s),
+                }
             }
-            let own: Vec<&[u32]> = extent
+            let own: Vec<&[u32]> = stretches
                 .iter()
-                .map(|(&u, &(start, end))| &units[u].keys[start..end])
+                .map(|s| &units[s.unit].keys[s.start..s.end])
                 .collect();
             let chance = background.passage_chance(
                 &units[longest.unit].keys[longest.start..longest.end],

@@ -23,16 +23,21 @@ struct Witness<'t> {
     unit: usize,
     chars: &'t [char],
     tokens: &'t [Token],
+    /// The unit's stretches inside quotation marks.
+    quoted: &'t [(usize, usize)],
     start: usize,
     end: usize,
 }
 
-/// Each unit's characters and tokens, made once for the first cluster that
+/// A unit's characters, tokens and stretches inside quotation marks.
+type UnitText = (Vec<char>, Vec<Token>, Vec<(usize, usize)>);
+
+/// Each unit's characters, tokens and quotation marks, made once for the first cluster that
 /// stands there and shared by the others: a long paragraph that holds a
 /// thousand passages is not cut into tokens a thousand times.
 pub struct Texts<'u, 'a> {
     units: &'u [Unit<'a>],
-    cache: Vec<OnceLock<(Vec<char>, Vec<Token>)>>,
+    cache: Vec<OnceLock<UnitText>>,
 }
 
 impl<'u, 'a> Texts<'u, 'a> {
@@ -43,13 +48,13 @@ impl<'u, 'a> Texts<'u, 'a> {
         }
     }
 
-    pub fn get(&self, unit: usize) -> (&[char], &[Token]) {
-        let (chars, tokens) = self.cache[unit].get_or_init(|| {
+    fn text(&self, unit: usize) -> &UnitText {
+        self.cache[unit].get_or_init(|| {
             let chars: Vec<char> = self.units[unit].text.chars().collect();
             let tokens = tokenize(&chars);
-            (chars, tokens)
-        });
-        (chars, tokens)
+            let quoted = quoted_ranges(&chars);
+            (chars, tokens, quoted)
+        })
     }
 }
 
@@ -83,12 +88,19 @@ pub fn quotation(
     let mut witnesses: Vec<Witness> = runs
         .into_iter()
         .map(|(u, (first, last))| {
-            let (chars, tokens) = texts.get(u);
-            let (start, end) = trim(tokens, chars, tokens[first].start(), tokens[last - 1].end());
+            let (chars, tokens, quoted) = texts.text(u);
+            let (start, end) = trim(
+                tokens,
+                chars,
+                quoted,
+                tokens[first].start(),
+                tokens[last - 1].end(),
+            );
             Witness {
                 unit: u,
                 chars,
                 tokens,
+                quoted,
                 start,
                 end,
             }
@@ -156,7 +168,7 @@ fn judge(
     // Quoted: inside quotation marks that hold mostly this passage, not a
     // phrase inside a longer quoted text (the rules quoted at length).
     let quoted_at = |w: &Witness| {
-        quoted_ranges(w.chars).iter().any(|&(qs, qe)| {
+        w.quoted.iter().any(|&(qs, qe)| {
             qs <= w.start
                 && w.end <= qe
                 && token_count(w, qs, qe) <= 2 * token_count(w, w.start, w.end)
@@ -450,9 +462,15 @@ fn drop_partial_echoes<'t>(witnesses: &mut Vec<Witness<'t>>) -> Vec<Witness<'t>>
 /// Alignment runs on past the edges of what was quoted when the words
 /// around agree too (“指出：“…”). An occurrence mostly inside quotation
 /// marks is cut to them; a short run past the end of a sentence is dropped.
-fn trim(tokens: &[Token], text: &[char], mut start: usize, mut end: usize) -> (usize, usize) {
+fn trim(
+    tokens: &[Token],
+    text: &[char],
+    quoted: &[(usize, usize)],
+    mut start: usize,
+    mut end: usize,
+) -> (usize, usize) {
     let length = end - start;
-    for (qs, qe) in quoted_ranges(text) {
+    for &(qs, qe) in quoted {
         let overlap = end.min(qe).saturating_sub(start.max(qs));
         if overlap * 2 > length {
             start = start.max(qs);
