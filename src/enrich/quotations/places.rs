@@ -257,7 +257,10 @@ fn judge(
         && occurrences
             .iter()
             .all(|o| is_news(edition.chapters[o.chapter].front.kind.as_deref()));
-    if !evidence || stopped || narration {
+    // A run of capitalised words joined by small ones, with no clause in
+    // it (the Constitution of the United States), is a name or a title.
+    let name = !options.cjk && occurrences.iter().all(|o| is_name(&o.text));
+    if !evidence || stopped || narration || name {
         return None;
     }
     let reporting: Vec<bool> = flags.iter().map(|&(q, r)| q || r).collect();
@@ -297,6 +300,31 @@ pub fn origin(edition: &Edition, occurrences: &[Occurrence], reporting: &[bool])
         )
     };
     (0..occurrences.len()).min_by_key(|&i| key(i)).unwrap_or(0)
+}
+
+/// Whether `text` is a name or a title: its words are capitalised but
+/// for short joining words (of, the, and), two of them at least, and no
+/// clause mark stands between them.
+fn is_name(text: &str) -> bool {
+    const JOINING: &[&str] = &[
+        "a", "an", "the", "of", "and", "for", "in", "on", "to", "at", "by", "de", "la", "von",
+    ];
+    if text.contains([',', ';', ':', '.', '!', '?']) {
+        return false;
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'' && c != '’')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let capitalised = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    capitalised >= 2
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                || JOINING.contains(&w.to_lowercase().as_str())
+        })
 }
 
 /// Whether a piece of this kind is a news report.
@@ -519,4 +547,20 @@ fn trim(
         end -= 1;
     }
     (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_name;
+
+    #[test]
+    fn names_and_titles_are_told_from_sentences() {
+        assert!(is_name("the Constitution of the United States"));
+        assert!(is_name("Declaration of Independence"));
+        assert!(!is_name("Four score and seven years ago"));
+        assert!(!is_name("That government is best which governs least"));
+        // A list of names is a formula's matter, not a name.
+        assert!(!is_name("Free Soil, Free Speech, Free Labor, and Free Men"));
+        assert!(!is_name("London"));
+    }
 }
