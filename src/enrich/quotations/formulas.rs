@@ -156,16 +156,15 @@ const BARE_MIN: usize = 4;
 /// edges run into the words around it), found by one search of every
 /// formula's shortest wording.
 fn found_bare(formulas: &mut [(Quotation, Vec<u32>)], units: &[Unit], edition: &Edition) {
-    let patterns: Vec<&[u32]> = formulas
+    // Each searched wording with the index of its formula.
+    let (index, searchable): (Vec<usize>, Vec<&[u32]>) = formulas
         .iter()
-        .map(|(_, keys)| keys.as_slice())
-        .map(|k| if k.len() >= BARE_MIN { k } else { &[] })
-        .collect();
-    let searchable: Vec<&[u32]> = patterns.iter().copied().filter(|k| !k.is_empty()).collect();
-    let index: Vec<usize> = (0..patterns.len())
-        .filter(|&i| !patterns[i].is_empty())
-        .collect();
-    for (p, span) in super::align::bare_places(units, &searchable) {
+        .enumerate()
+        .filter(|(_, (_, keys))| keys.len() >= BARE_MIN)
+        .map(|(i, (_, keys))| (i, keys.as_slice()))
+        .unzip();
+    let places = super::align::bare_places(units, &searchable);
+    for (p, span) in places {
         let (formula, _) = &mut formulas[index[p]];
         let unit = &units[span.unit];
         let held = formula
