@@ -8,6 +8,10 @@ use std::process::ExitCode;
 // A build allocates and frees millions of small strings and events from
 // several threads at once; mimalloc does that faster than the system
 // allocator (about a tenth of a large build's time, see BENCHMARKS.md).
+// Built without transparent huge pages (`no_thp` in Cargo.toml): where the
+// system grants them on request, every page mimalloc purges and takes back
+// is a 2 MiB page cleared by the kernel, which cost a 10,000-piece build a
+// third of its time (11.6 s -> 7.6 s) and 50 MiB of peak memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
