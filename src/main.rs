@@ -15,6 +15,20 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` (the same index in mimalloc 2 and 3): how long
+/// freed memory waits before it goes back to the system.
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Freed memory goes back to the system after 1 ms instead of 10: a build
+/// frees each stage's tables before the next allocates its own, and with the
+/// default both stood at once (one 2 MB paragraph: 127 MB at the peak, 57 MB
+/// with this; a 10,000-piece build takes the same time and memory).
+fn tune_allocator() {
+    // Safety: set once, at the start of `main`, before any other thread
+    // exists (the function is not thread safe).
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1) };
+}
+
 #[derive(Parser)]
 #[command(name = "zhushu", version, about = "注疏 — build annotated digital editions", long_about = None)]
 struct Cli {
@@ -202,6 +216,7 @@ enum ReviewFormat {
 }
 
 fn main() -> ExitCode {
+    tune_allocator();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(code) => code,

@@ -91,15 +91,34 @@ fn restore_escaped_asterisks(events: &mut [Event<'static>]) {
 /// per run of text keeps the later passes simple.
 fn merge_adjacent_text(events: &mut Vec<Event<'static>>) {
     let mut merged: Vec<Event<'static>> = Vec::with_capacity(events.len());
+    // A run is gathered in one growing string, not joined pairwise: a
+    // paragraph of a whole book is thousands of pieces, and copying what
+    // was joined so far at each piece made its parse quadratic.
+    let mut run: Option<String> = None;
     for event in events.drain(..) {
-        match (merged.last_mut(), event) {
-            (Some(Event::Text(previous)), Event::Text(next)) => {
-                let mut joined = previous.to_string();
-                joined.push_str(&next);
-                *previous = CowStr::from(joined);
+        match event {
+            Event::Text(next) => match (&mut run, merged.last()) {
+                (Some(text), _) => text.push_str(&next),
+                (None, Some(Event::Text(_))) => {
+                    let Some(Event::Text(previous)) = merged.pop() else {
+                        unreachable!("the last event is a text");
+                    };
+                    let mut text = previous.into_string();
+                    text.push_str(&next);
+                    run = Some(text);
+                }
+                (None, _) => merged.push(Event::Text(next)),
+            },
+            event => {
+                if let Some(text) = run.take() {
+                    merged.push(Event::Text(CowStr::from(text)));
+                }
+                merged.push(event);
             }
-            (_, event) => merged.push(event),
         }
+    }
+    if let Some(text) = run.take() {
+        merged.push(Event::Text(CowStr::from(text)));
     }
     *events = merged;
 }

@@ -278,32 +278,55 @@ type Cuts = HashMap<usize, Vec<(usize, Cut)>>;
 fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
     let mut cuts: Cuts = HashMap::new();
     let mut pieces: Vec<String> = Vec::new();
+    // Each event's length in characters, and where it begins counted from
+    // the document's start: a mark's place is found by bisection, not by
+    // counting its unit's text again for every mark (a paragraph that is a
+    // whole book may hold thousands).
+    let lengths: Vec<usize> = document
+        .events
+        .iter()
+        .map(|event| match event {
+            Event::Text(t) | Event::Code(t) => t.chars().count(),
+            Event::SoftBreak | Event::HardBreak => 1,
+            _ => 0,
+        })
+        .collect();
+    let begins: Vec<usize> = lengths
+        .iter()
+        .scan(0, |at, &length| {
+            let begin = *at;
+            *at += length;
+            Some(begin)
+        })
+        .collect();
+    let is_text = |i: usize| matches!(document.events[i], Event::Text(_));
     for mark in marks {
-        let mut offset = 0;
-        let mut start_at = None;
-        let mut end_at = None;
-        for i in mark.events.clone() {
-            let length = match &document.events[i] {
-                Event::Text(t) | Event::Code(t) => t.chars().count(),
-                Event::SoftBreak | Event::HardBreak => 1,
-                _ => 0,
-            };
-            let is_text = matches!(document.events[i], Event::Text(_));
-            if start_at.is_none() && is_text && mark.start >= offset && mark.start < offset + length
-            {
-                start_at = Some((i, mark.start - offset));
-            }
-            if end_at.is_none() && length > 0 && mark.end > offset && mark.end <= offset + length {
-                // Inside a text event: cut it; at the end of code or a
-                // break: mark the next text event's start instead.
-                end_at = Some(if is_text {
-                    (i, mark.end - offset)
+        let range = mark.events.clone();
+        let Some(&base) = begins.get(range.start) else {
+            continue;
+        };
+        let (start, end) = (base + mark.start, base + mark.end);
+        let events = &begins[range.clone()];
+        // The first text event that holds the mark's start.
+        let first = range.start + events.partition_point(|&b| b <= start).saturating_sub(1);
+        let start_at = (first..range.end)
+            .take_while(|&i| begins[i] <= start)
+            .find(|&i| is_text(i) && start < begins[i] + lengths[i])
+            .map(|i| (i, start - begins[i]));
+        // The first event with text that holds the mark's end: inside a
+        // text event, cut it; at the end of code or a break, mark the next
+        // text event's start instead.
+        let from = range.start + events.partition_point(|&b| b < end).saturating_sub(1);
+        let end_at = (from..range.end)
+            .take_while(|&i| begins[i] < end)
+            .find(|&i| lengths[i] > 0 && end <= begins[i] + lengths[i])
+            .map(|i| {
+                if is_text(i) {
+                    (i, end - begins[i])
                 } else {
                     (i + 1, 0)
-                });
-            }
-            offset += length;
-        }
+                }
+            });
         let Some((end_event, end_offset)) = end_at else {
             continue;
         };

@@ -677,7 +677,9 @@ fn render_chapter(
             date: i.date.map(|d| d.display(language)),
             place: i.place.as_deref(),
         }),
-        body_html: rendered.html,
+        // The lists of places of the page's quotations go after its text,
+        // once each (see `QuotationIndex::templates`).
+        body_html: rendered.html + &quotations.templates(index),
         notes,
         headings,
     };

@@ -46,12 +46,17 @@ pub struct QuotationView {
     pub text: String,
     pub count: usize,
     pub places: Vec<PlaceView>,
+    /// The list of its places as a marker's popover shows it.
+    #[serde(skip)]
+    pub popover: String,
 }
 
 pub struct QuotationIndex {
     pub views: Vec<QuotationView>,
     /// Per chapter: the marks to cut into its text.
     marks: Vec<Vec<Mark>>,
+    /// Per chapter: the views that stand in it, each once.
+    on_page: Vec<Vec<usize>>,
 }
 
 impl QuotationIndex {
@@ -85,6 +90,7 @@ impl QuotationIndex {
         });
         let mut views = Vec::new();
         let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); edition.chapters.len()];
+        let mut on_page: Vec<Vec<usize>> = vec![Vec::new(); edition.chapters.len()];
         for (n, &i) in order.iter().enumerate() {
             let q = &quotations[i];
             let id = format!("q{}", n + 1);
@@ -111,49 +117,50 @@ impl QuotationIndex {
                     }
                 })
                 .collect();
-            for (k, o) in q.occurrences.iter().enumerate() {
-                // The origin first, then the others in reading order; a
-                // passage quoted everywhere lists the rest on the index page.
-                let mut others: Vec<&PlaceView> = places
-                    .iter()
-                    .enumerate()
-                    .filter(|(j, _)| *j != k)
-                    .map(|(_, p)| p)
-                    .collect();
-                others.sort_by_key(|p| !p.origin);
-                let hidden = others.len().saturating_sub(MAX_IN_POPOVER);
-                let total_others = others.len();
-                others.truncate(MAX_IN_POPOVER);
-                let mut pop = format!(
-                    "<span class=\"quote-pop\"><span class=\"quote-pop-title\">{}</span>",
-                    escape(&see_also)
-                );
-                for p in &others {
-                    pop.push_str(&format!(
-                        "<a class=\"quote-place{}\" href=\"{}\"><span class=\"quote-where\">{}<span class=\"quote-at\">{}</span>{}</span><span class=\"quote-snippet\">{}</span></a>",
-                        if p.origin { " origin" } else { "" },
-                        escape(&p.url),
-                        escape(&p.chapter_title),
-                        escape(&p.label),
-                        if p.origin { format!("<span class=\"quote-origin\">{}</span>", escape(&origin_label)) } else { String::new() },
-                        diff_html(&p.text, &o.text)
-                    ));
-                }
-                if hidden > 0 {
-                    pop.push_str(&format!(
-                        "<a class=\"quote-place quote-more\" href=\"quotations.html#{id}\">{}</a>",
-                        escape(&more_label.replace("{n}", &hidden.to_string()))
-                    ));
-                }
-                pop.push_str("</span>");
-                let label = marker_label
-                    .replace("{n}", &(n + 1).to_string())
-                    .replace("{k}", &total_others.to_string());
-                let after = format!(
-                    "<span class=\"quote-mark\"><a class=\"quote-ref\" href=\"quotations.html#{id}\" aria-label=\"{}\">{}</a>{pop}</span>",
-                    escape(&label),
-                    escape(&marker_symbol)
-                );
+            // The list of places is made once per passage, however many
+            // times it stands: each page carries it once, in a <template>
+            // that notes.js copies into the marker's popover when it is
+            // first opened, leaving out the place the reader is at. A
+            // paragraph that quotes one passage hundreds of times would
+            // otherwise carry hundreds of copies of the list.
+            let mut listed: Vec<&PlaceView> = places.iter().collect();
+            listed.sort_by_key(|p| !p.origin);
+            let others = places.len() - 1;
+            let hidden = others.saturating_sub(MAX_IN_POPOVER);
+            // One more than shown: the reader's own place, when listed, is
+            // dropped, else the last.
+            listed.truncate(MAX_IN_POPOVER + 1);
+            let mut pop = format!(
+                "<span class=\"quote-pop-title\">{}</span>",
+                escape(&see_also)
+            );
+            for p in &listed {
+                pop.push_str(&format!(
+                    "<a class=\"quote-place{}\" href=\"{}\"><span class=\"quote-where\">{}<span class=\"quote-at\">{}</span>{}</span><span class=\"quote-snippet\">{}</span></a>",
+                    if p.origin { " origin" } else { "" },
+                    escape(&p.url),
+                    escape(&p.chapter_title),
+                    escape(&p.label),
+                    if p.origin { format!("<span class=\"quote-origin\">{}</span>", escape(&origin_label)) } else { String::new() },
+                    p.diff_html
+                ));
+            }
+            if hidden > 0 {
+                pop.push_str(&format!(
+                    "<a class=\"quote-place quote-more\" href=\"quotations.html#{id}\">{}</a>",
+                    escape(&more_label.replace("{n}", &hidden.to_string()))
+                ));
+            }
+            let label = marker_label
+                .replace("{n}", &(n + 1).to_string())
+                .replace("{k}", &others.to_string());
+            let after = format!(
+                "<span class=\"quote-mark\"><a class=\"quote-ref\" href=\"quotations.html#{id}\" aria-label=\"{}\">{}</a><span class=\"quote-pop\"></span></span>",
+                escape(&label),
+                escape(&marker_symbol)
+            );
+            let view = views.len();
+            for o in &q.occurrences {
                 let unit_events = units[o.chapter][o.unit].events.clone();
                 marks[o.chapter].push(Mark {
                     events: unit_events,
@@ -162,9 +169,12 @@ impl QuotationIndex {
                     kind: MarkKind::Wrap {
                         open: format!("<span class=\"quote-occ\" data-quotation=\"{id}\">"),
                         close: None,
-                        after,
+                        after: after.clone(),
                     },
                 });
+                if on_page[o.chapter].last() != Some(&view) {
+                    on_page[o.chapter].push(view);
+                }
             }
             views.push(QuotationView {
                 id,
@@ -173,9 +183,28 @@ impl QuotationIndex {
                 text: origin_text,
                 count: places.len(),
                 places,
+                popover: pop,
             });
         }
-        QuotationIndex { views, marks }
+        QuotationIndex {
+            views,
+            marks,
+            on_page,
+        }
+    }
+
+    /// The lists of places of the passages that stand in `chapter`, once
+    /// each, for its page: `<template id="qp-q3">` holds passage q3's.
+    pub fn templates(&self, chapter: usize) -> String {
+        let mut html = String::new();
+        for &v in &self.on_page[chapter] {
+            let view = &self.views[v];
+            html.push_str(&format!(
+                "<template id=\"qp-{}\">{}</template>",
+                view.id, view.popover
+            ));
+        }
+        html
     }
 
     pub fn marks(&self, chapter: usize) -> &[Mark] {

@@ -2,8 +2,9 @@
 //   node tests/browser/check-quotations.mjs SITE_DIR PAGE.html
 // On the first quotation marker of PAGE: keyboard focus (Tab) opens its
 // list of other places; Escape closes it; hovering opens it too; each place
-// links to a page and paragraph that exist; the marker itself links to the
-// quotation on the index page. Exit 0 when all hold, 1 otherwise.
+// links to a page and paragraph that exist, and the reader's own place is
+// not among them; the marker itself links to the quotation on the index
+// page. Exit 0 when all hold, 1 otherwise.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -41,6 +42,15 @@ try {
   check(await pop.isVisible(), 'hovering the marker opens it');
   const places = await pop.locator('a.quote-place').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
   check(places.length >= 1, `it lists other places (${places.length})`);
+  // The list stands once in the page and is copied into the popover: the
+  // place the reader is at is left out of it.
+  const here = await tab.locator('.quote-mark').first().evaluate((m) => {
+    const unit = m.closest('[id]');
+    return unit ? `${location.pathname.split('/').pop()}#${unit.id}` : null;
+  });
+  check(here !== null && !places.includes(here), `it leaves out the reader's own place (${here})`);
+  const id = (await marker.getAttribute('href')).split('#')[1];
+  check(await tab.locator(`template[id="qp-${id}"]`).count() === 1, 'the page holds the list once');
   for (const href of places) {
     const [file, anchor] = href.split('#');
     const target = path.resolve(site, file);

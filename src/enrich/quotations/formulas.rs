@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use crate::model::Edition;
 
 use super::background::Background;
-use super::places::{is_bounded, origin};
+use super::places::{Texts, is_bounded, origin};
 use super::tokens::{Token, quoted_ranges, tokenize};
 use super::{Evidence, Kind, Occurrence, Quotation, Unit};
 
@@ -115,6 +115,7 @@ pub fn candidates(units: &[Unit]) -> Candidates {
 pub fn judge(
     candidates: &Candidates,
     units: &[Unit],
+    texts: &Texts,
     edition: &Edition,
     background: &Background,
     max_chapters: usize,
@@ -132,11 +133,11 @@ pub fn judge(
             chapters.len() <= max_chapters
         })
         .filter_map(|g| {
-            let found = formula(g, &candidates.lists, units, edition, background)?;
+            let found = formula(g, &candidates.lists, units, texts, edition, background)?;
             Some((found, shortest(g, &candidates.lists)))
         })
         .collect::<Vec<_>>();
-    found_bare(&mut formulas, units, edition);
+    found_bare(&mut formulas, units, texts, edition);
     formulas
         .into_iter()
         .map(|(f, _)| f)
@@ -155,7 +156,12 @@ const BARE_MIN: usize = 4;
 /// shape of a list being clear (就是谋在细、冲在先这二条: a pair whose both
 /// edges run into the words around it), found by one search of every
 /// formula's shortest wording.
-fn found_bare(formulas: &mut [(Quotation, Vec<u32>)], units: &[Unit], edition: &Edition) {
+fn found_bare(
+    formulas: &mut [(Quotation, Vec<u32>)],
+    units: &[Unit],
+    texts: &Texts,
+    edition: &Edition,
+) {
     // Each searched wording with the index of its formula.
     let (index, searchable): (Vec<usize>, Vec<&[u32]>) = formulas
         .iter()
@@ -174,8 +180,7 @@ fn found_bare(formulas: &mut [(Quotation, Vec<u32>)], units: &[Unit], edition: &
         if held {
             continue;
         }
-        let chars: Vec<char> = unit.text.chars().collect();
-        let tokens = tokenize(&chars);
+        let (chars, tokens, _) = texts.text(span.unit);
         let (start, end) = (tokens[span.start].start(), tokens[span.end - 1].end());
         formula.occurrences.push(Occurrence {
             chapter: unit.chapter,
@@ -314,6 +319,7 @@ fn formula(
     group: &[usize],
     lists: &[Candidate],
     units: &[Unit],
+    texts: &Texts,
     edition: &Edition,
     background: &Background,
 ) -> Option<Quotation> {
@@ -350,8 +356,8 @@ fn formula(
             } = &lists[i];
             let (start, end) = (*start, *end);
             let unit = &units[list.unit];
-            let chars: Vec<char> = unit.text.chars().collect();
-            bounded |= is_bounded(&chars, start, end);
+            let chars = &texts.text(list.unit).0;
+            bounded |= is_bounded(chars, start, end);
             (
                 Occurrence {
                     chapter: unit.chapter,

@@ -427,6 +427,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     quotations.extend(formulas::judge(
         &formulas,
         &units,
+        &texts,
         edition,
         &background,
         max_chapters,

@@ -30,7 +30,7 @@ struct Witness<'t> {
 }
 
 /// A unit's characters, tokens and stretches inside quotation marks.
-type UnitText = (Vec<char>, Vec<Token>, Vec<(usize, usize)>);
+pub(super) type UnitText = (Vec<char>, Vec<Token>, Vec<(usize, usize)>);
 
 /// Each unit's characters, tokens and quotation marks, made once for the first cluster that
 /// stands there and shared by the others: a long paragraph that holds a
@@ -48,7 +48,7 @@ impl<'u, 'a> Texts<'u, 'a> {
         }
     }
 
-    fn text(&self, unit: usize) -> &UnitText {
+    pub(super) fn text(&self, unit: usize) -> &UnitText {
         self.cache[unit].get_or_init(|| {
             let chars: Vec<char> = self.units[unit].text.chars().collect();
             let tokens = tokenize(&chars);
@@ -406,10 +406,12 @@ fn extension(w: &Witness, left: bool, limit: usize) -> Option<Vec<u32>> {
             .map_or(w.chars.len(), |p| w.end + p);
         (w.end, mark)
     };
-    let keys: Vec<u32> = w
-        .tokens
+    // Tokens stand in order: the stretch's are found by bisection, not by
+    // a pass over a paragraph that may be a whole book.
+    let first = w.tokens.partition_point(|t| t.start() < from);
+    let last = w.tokens.partition_point(|t| t.end() <= to);
+    let keys: Vec<u32> = w.tokens[first..last.max(first)]
         .iter()
-        .filter(|t| t.start() >= from && t.end() <= to)
         .map(|t| t.key)
         .collect();
     (keys.len() <= limit).then_some(keys)
@@ -444,17 +446,11 @@ fn snap_to_clauses(witnesses: &mut [Witness], options: &QuotationOptions) {
             if !agrees {
                 continue;
             }
-            let inside: Vec<&Token> = w
-                .tokens
-                .iter()
-                .filter(|t| {
-                    if left {
-                        t.end() <= w.start
-                    } else {
-                        t.start() >= w.end
-                    }
-                })
-                .collect();
+            let inside: &[Token] = if left {
+                &w.tokens[..w.tokens.partition_point(|t| t.end() <= w.start)]
+            } else {
+                &w.tokens[w.tokens.partition_point(|t| t.start() < w.end)..]
+            };
             if left {
                 if let Some(t) = inside.iter().rev().nth(mine.len() - 1) {
                     w.start = t.start();

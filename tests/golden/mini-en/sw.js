@@ -1,6 +1,6 @@
-/* zhushu service worker: build fac9b8ff484f6822. Written by zhushu build. */
+/* zhushu service worker: build 9a3d358fdbf33a80. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-fac9b8ff484f6822";
+const CACHE = "zhushu-9a3d358fdbf33a80";
 const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

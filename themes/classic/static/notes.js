@@ -4,7 +4,11 @@
  * wide screens every note also stands in the margin beside its paragraph.
  * On narrow screens the script opens the note in place, under the line,
  * when its marker is activated (click, tap, Enter), and closes it with a
- * second activation or with Escape, which returns focus to the marker. */
+ * second activation or with Escape, which returns focus to the marker.
+ *
+ * A recurring quotation's list of other places stands once per page, in a
+ * <template id="qp-…">; when a marker is first hovered or focused, the list
+ * is copied into its popover, without the place the reader is at. */
 (function () {
   "use strict";
   var wide = window.matchMedia("(min-width: 75em)");
@@ -38,6 +42,40 @@
       markers[i].setAttribute("aria-expanded", "false");
     }
   }
+
+  // Places listed in a popover; the template holds one more, so that the
+  // reader's own place can be left out.
+  var MAX_IN_POPOVER = 6;
+
+  function fillQuotation(mark) {
+    var pop = mark.querySelector(".quote-pop");
+    var ref = mark.querySelector(".quote-ref");
+    if (!pop || !ref || pop.firstChild) { return; }
+    var id = (ref.getAttribute("href") || "").split("#")[1];
+    var template = id && document.getElementById("qp-" + id);
+    if (!template) { return; }
+    pop.appendChild(template.content.cloneNode(true));
+    var unit = mark.closest("[id]");
+    var page = location.pathname.split("/").pop() || "index.html";
+    var here = unit ? page + "#" + unit.id : null;
+    var places = pop.querySelectorAll("a.quote-place:not(.quote-more)");
+    var left = places.length;
+    for (var i = 0; i < places.length; i++) {
+      if (places[i].getAttribute("href") === here) {
+        places[i].remove();
+        left--;
+        break;
+      }
+    }
+    if (left > MAX_IN_POPOVER) { places[places.length - 1].remove(); }
+  }
+
+  function onQuotation(event) {
+    var mark = event.target.closest ? event.target.closest(".quote-mark") : null;
+    if (mark) { fillQuotation(mark); }
+  }
+  document.addEventListener("mouseover", onQuotation);
+  document.addEventListener("focusin", onQuotation);
 
   document.addEventListener("click", function (event) {
     var marker = event.target.closest ? event.target.closest("sup.noteref a") : null;
