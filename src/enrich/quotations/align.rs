@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::Unit;
+use super::background::Prehashed;
 
 /// A passage in one unit, in tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,7 +87,7 @@ pub fn long_matches(
     // places into one cluster. One that is mostly stock but joins its
     // phrases in a way found nowhere else is judged by the background: a
     // speaker's sentence in formulaic prose is made of the genre's words.
-    let stock: HashSet<u32> = grams
+    let stock: HashSet<u32, Prehashed> = grams
         .chunk_by(|a, b| a >> place_bits == b >> place_bits)
         .filter(|g| g.len() > MAX_SEED_PLACES)
         .map(|g| (g[0] >> place_bits) as u32)
@@ -343,39 +344,76 @@ pub fn quoted_matches(
     }
 }
 
-/// Every place where one of the `patterns` stands, as (pattern, span): one
-/// Aho-Corasick pass over the edition's keys, read as bytes (a key is four
-/// bytes; only matches on a key's boundary count).
+/// Every place where one of the `patterns` stands, as (pattern, span), in
+/// reading order within each unit: one pass over the edition's keys with a
+/// rolling hash of as many keys as the shortest pattern has, looked up in
+/// the patterns' openings (a bit filter first: most places open none), and
+/// each hit compared whole.
 pub(super) fn bare_places(units: &[Unit], patterns: &[&[u32]]) -> Vec<(usize, Span)> {
-    if patterns.is_empty() {
-        return Vec::new();
-    }
-    let bytes = |keys: &[u32]| -> Vec<u8> { keys.iter().flat_map(|k| k.to_le_bytes()).collect() };
-    let Ok(searcher) = aho_corasick::AhoCorasick::new(patterns.iter().map(|p| bytes(p))) else {
+    // (An empty pattern stands nowhere.)
+    let Some(width) = patterns.iter().map(|p| p.len()).filter(|&w| w > 0).min() else {
         return Vec::new();
     };
+    let opening = |keys: &[u32]| {
+        keys.iter()
+            .fold(0u64, |h, &k| h.wrapping_mul(ROLL).wrapping_add(k as u64))
+    };
+    let mut openings: HashMap<u64, Vec<u32>, Prehashed> = HashMap::default();
+    let mut filter = vec![0u64; 1 << (OPENING_BITS - 6)];
+    let bucket = |h: u64| (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - OPENING_BITS)) as usize;
+    for (i, pattern) in patterns.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
+        let h = opening(&pattern[..width]);
+        openings.entry(h).or_default().push(i as u32);
+        filter[bucket(h) / 64] |= 1 << (bucket(h) % 64);
+    }
+    // ROLL^width: what the key leaving the window weighs.
+    let top = (0..width).fold(1u64, |t, _| t.wrapping_mul(ROLL));
     units
         .par_iter()
         .enumerate()
         .flat_map_iter(|(u, unit)| {
-            let haystack = bytes(&unit.keys);
-            searcher
-                .find_overlapping_iter(&haystack)
-                .filter(|m| m.start() % 4 == 0)
-                .map(|m| {
-                    (
-                        m.pattern().as_usize(),
-                        Span {
-                            unit: u,
-                            start: m.start() / 4,
-                            end: m.end() / 4,
-                        },
-                    )
-                })
-                .collect::<Vec<_>>()
+            let keys = &unit.keys;
+            let mut found = Vec::new();
+            if keys.len() < width {
+                return found;
+            }
+            let mut h = opening(&keys[..width]);
+            for start in 0..=keys.len() - width {
+                if start > 0 {
+                    h = h
+                        .wrapping_mul(ROLL)
+                        .wrapping_add(keys[start + width - 1] as u64)
+                        .wrapping_sub((keys[start - 1] as u64).wrapping_mul(top));
+                }
+                if filter[bucket(h) / 64] & 1 << (bucket(h) % 64) == 0 {
+                    continue;
+                }
+                let Some(list) = openings.get(&h) else {
+                    continue;
+                };
+                for &i in list {
+                    let pattern = patterns[i as usize];
+                    if keys[start..].starts_with(pattern) {
+                        found.push((
+                            i as usize,
+                            Span {
+                                unit: u,
+                                start,
+                                end: start + pattern.len(),
+                            },
+                        ));
+                    }
+                }
+            }
+            found
         })
         .collect()
 }
+
+/// The rolling hash's base (odd, so that it is invertible mod 2^64).
+const ROLL: u64 = 0x0000_0100_0000_01b3;
+/// Bits of the filter in front of the patterns' openings (2^22: 512 KB).
+const OPENING_BITS: u32 = 22;
 
 /// How much two spans of one unit must overlap to be one passage.
 #[derive(Clone, Copy)]
@@ -584,6 +622,60 @@ fn minor_spans(
 mod tests {
     use super::*;
     use crate::enrich::quotations::tokens::tokenize;
+
+    #[test]
+    fn bare_places_finds_every_place_of_every_pattern_and_nothing_else() {
+        // Keys from a small alphabet, so that patterns overlap, repeat and
+        // share openings; checked against a plain scan.
+        let mut seed = 7u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let texts: Vec<Vec<u32>> = (0..40)
+            .map(|_| (0..next(300)).map(|_| 0x4e00 + next(4) as u32).collect())
+            .collect();
+        let units: Vec<Unit> = texts
+            .iter()
+            .enumerate()
+            .map(|(u, keys)| Unit {
+                chapter: u,
+                unit: 0,
+                text: "",
+                keys: keys.clone(),
+                quoted: Vec::new(),
+                walls: Vec::new(),
+                clauses: Vec::new(),
+            })
+            .collect();
+        let patterns: Vec<Vec<u32>> = (0..30)
+            .map(|_| (0..2 + next(6)).map(|_| 0x4e00 + next(4) as u32).collect())
+            .collect();
+        let refs: Vec<&[u32]> = patterns.iter().map(Vec::as_slice).collect();
+        let mut found = bare_places(&units, &refs);
+        let mut expected = Vec::new();
+        for (u, keys) in texts.iter().enumerate() {
+            for start in 0..keys.len() {
+                for (i, p) in patterns.iter().enumerate() {
+                    if keys[start..].starts_with(p) {
+                        let span = Span {
+                            unit: u,
+                            start,
+                            end: start + p.len(),
+                        };
+                        expected.push((i, span));
+                    }
+                }
+            }
+        }
+        let key = |&(i, s): &(usize, Span)| (s.unit, s.start, i);
+        found.sort_by_key(key);
+        expected.sort_by_key(key);
+        assert!(expected.len() > 1000);
+        assert_eq!(found, expected);
+    }
 
     #[test]
     fn alignment_tolerates_a_dropped_character() {

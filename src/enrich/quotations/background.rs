@@ -26,7 +26,7 @@ const FILTER_BITS: u32 = 24;
 
 /// Keys that are already 64-bit hashes need no hashing again.
 #[derive(Default, Clone, Copy)]
-struct Prehashed;
+pub(super) struct Prehashed;
 
 impl std::hash::BuildHasher for Prehashed {
     type Hasher = PrehashedHasher;
@@ -35,7 +35,7 @@ impl std::hash::BuildHasher for Prehashed {
     }
 }
 
-struct PrehashedHasher(u64);
+pub(super) struct PrehashedHasher(u64);
 
 impl std::hash::Hasher for PrehashedHasher {
     fn finish(&self) -> u64 {
@@ -48,6 +48,9 @@ impl std::hash::Hasher for PrehashedHasher {
     }
     fn write_u64(&mut self, n: u64) {
         self.0 = n;
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     }
 }
 
