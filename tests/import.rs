@@ -1766,3 +1766,69 @@ fn error_missing_source_file() {
     assert!(run.stderr.contains("missing.txt"), "{}", run.stderr);
     assert!(!into.exists());
 }
+
+/// Whatever import writes builds and checks clean: every import fixture,
+/// imported with its themes beside it, gives an edition that `zhushu build`
+/// and `zhushu check` accept without an error.
+#[test]
+fn every_fixture_imports_into_an_edition_that_builds_and_checks_clean() {
+    let mut names: Vec<String> = fs::read_dir(repo_root().join("tests/fixtures/import"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 6, "{names:?}");
+    for name in names {
+        let book = Imported::fixture(&name);
+        let root = book.tmp.path();
+        copy_dir(&repo_root().join("themes"), &root.join("themes"));
+        let built = build(root, &root.join("site"), &[]);
+        assert!(
+            built.status.success(),
+            "{name}: the imported edition does not build:\n{}",
+            stderr(&built)
+        );
+        let checked = Command::new(zhushu_bin())
+            .current_dir(root)
+            .arg("check")
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&checked.stdout).into_owned() + &stderr(&checked);
+        assert!(
+            checked.status.success() && said.contains("0 errors"),
+            "{name}: zhushu check finds errors in the imported edition:\n{said}"
+        );
+    }
+}
+
+/// A line read as a heading is a judgement of structure, not an
+/// emendation: its note is of type `structure`, with no readings, and
+/// when the heading's words also stand in the text (a saying set as a
+/// heading and quoted), the note says which occurrence is the heading's.
+#[test]
+fn headings_are_structure_notes_that_anchor_on_the_heading() {
+    let book = Imported::fixture("zh-saying-headings");
+    let notes = notes(&book.into);
+    assert_eq!(notes.len(), 3, "{notes:?}");
+    for note in &notes {
+        assert_eq!(note.kind, "structure");
+        assert_eq!((&note.original, &note.corrected), (&None, &None));
+    }
+    let occurrences: Vec<(&str, Option<usize>)> = notes
+        .iter()
+        .map(|n| (n.exact.as_str(), n.occurrence))
+        .collect();
+    // 学而不思则罔 heads chapter 1 before the text quotes it; 思而不学则殆
+    // is quoted once before it heads its section.
+    assert_eq!(
+        occurrences,
+        [
+            ("学而不思则罔", Some(1)),
+            ("思而不学则殆", Some(2)),
+            ("学而不思则罔", Some(1)),
+        ]
+    );
+    assert!(book.report().contains("## Headings"));
+}

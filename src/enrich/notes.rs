@@ -16,6 +16,7 @@ pub const NOTE_TYPES: &[&str] = &[
     "source",
     "gloss",
     "emendation",
+    "structure",
     "commentary",
     "cross-reference",
 ];

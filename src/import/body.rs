@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 use crate::import::text::{Block, char_count, ends_sentence, has_sentence_punctuation};
-use crate::import::{Emendation, Judgement, Language};
+use crate::import::{Emendation, HeadingNote, Judgement, Language};
 use crate::model::Interview;
 
 pub struct BodyContext {
@@ -49,6 +49,7 @@ pub struct Converted {
     pub first_person_per_thousand: f64,
     pub judgements: Vec<Judgement>,
     pub emendations: Vec<Emendation>,
+    pub headings: Vec<HeadingNote>,
 }
 
 #[derive(Debug)]
@@ -78,6 +79,7 @@ pub fn convert(
     let mut parts: Vec<Part> = Vec::new();
     let mut judgements = Vec::new();
     let mut emendations = Vec::new();
+    let mut headings = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
         if block.lines.iter().filter(|l| l.contains('\t')).count() * 2 > block.lines.len() {
             let rows = block
@@ -169,12 +171,9 @@ pub fn convert(
                 line: block.line,
                 text: format!("line {}: “{}” read as a heading (a short line of its own, no sentence punctuation, not numbered)", block.line, text),
             });
-            emendations.push(Emendation {
+            headings.push(HeadingNote {
                 line: block.line,
-                exact: text.clone(),
-                original: text.clone(),
-                prefix: String::new(),
-                suffix: String::new(),
+                text: text.clone(),
                 reason: context.language.heading_reason(block.line),
             });
             parts.push(Part::Heading { level: 2, text });
@@ -264,6 +263,7 @@ pub fn convert(
         },
         judgements,
         emendations,
+        headings,
     }
 }
 
@@ -468,11 +468,11 @@ mod tests {
             c.markdown,
             "## 一、办公室工作有四个特点。\n\n正文一段。\n\n### （一）核心部门\n\n正文。\n\n## 运转“总枢纽”\n\n正文。\n"
         );
-        assert_eq!(
-            c.emendations.len(),
-            1,
-            "the unnumbered heading is a recorded judgement"
-        );
+        // The unnumbered heading is a recorded judgement of structure, not
+        // an emendation: its words are unchanged.
+        assert!(c.emendations.is_empty());
+        assert_eq!(c.headings.len(), 1);
+        assert_eq!(c.headings[0].text, "运转“总枢纽”");
     }
 
     #[test]

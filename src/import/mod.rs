@@ -46,6 +46,18 @@ pub struct Judgement {
     pub text: String,
 }
 
+/// A line read as a heading: a judgement of structure, not a change of
+/// the words, recorded as a stand-off note of type `structure` (which the
+/// 校勘记 does not list) so that the editor can review it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingNote {
+    /// The source line.
+    pub line: usize,
+    /// The heading's words, unchanged.
+    pub text: String,
+    pub reason: String,
+}
+
 /// A repair of the words, recorded as a stand-off emendation note.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Emendation {

@@ -7,7 +7,7 @@ use crate::import::body::{self, BodyContext};
 use crate::import::contents::{Contents, Entry, split_subtitle};
 use crate::import::header::{self, apply_interview_field, interview_field};
 use crate::import::text::{Block, char_count, has_sentence_punctuation, match_key, tighten_title};
-use crate::import::{Emendation, Judgement, Language};
+use crate::import::{Emendation, HeadingNote, Judgement, Language};
 use crate::model::{Author, Interview};
 use std::path::Path;
 
@@ -29,6 +29,8 @@ pub struct Piece {
     pub paragraphs: usize,
     pub judgements: Vec<Judgement>,
     pub emendations: Vec<Emendation>,
+    /// Lines read as headings, in reading order.
+    pub headings: Vec<HeadingNote>,
 }
 
 pub fn read_pieces(
@@ -262,6 +264,7 @@ fn read_piece(
         paragraphs: converted.paragraphs,
         judgements,
         emendations: converted.emendations,
+        headings: converted.headings,
     }
 }
 

@@ -135,14 +135,15 @@ pub fn plan(
                 source_line: Some(e.line),
             });
         }
+        notes.extend(heading_notes(piece, &slug));
     }
     if !notes.is_empty() {
         let header = match language {
             Language::Chinese => format!(
-                "# zhushu import 整理 {source_name} 时所作的校改，每条注明底本行号。\n# 可以修改；再次导入不会覆盖已改动的文件。\n"
+                "# zhushu import 整理 {source_name} 时所作的校改（emendation）与读作标题的判断（structure，文字未改），每条注明底本行号。\n# 可以修改；再次导入不会覆盖已改动的文件。\n"
             ),
             Language::English => format!(
-                "# Emendations made by zhushu import from {source_name}, each with its line in the source.\n# Edit freely: a re-import never overwrites a file edited since.\n"
+                "# Emendations (emendation) and lines read as headings (structure: the words unchanged) by zhushu import from {source_name}, each with its line in the source.\n# Edit freely: a re-import never overwrites a file edited since.\n"
             ),
         };
         let text = header + &yaml::to_string(&NoteFile { notes });
@@ -363,4 +364,56 @@ pub fn apply(options: &ImportOptions, plan: &Plan) -> Result<Vec<FileAction>> {
     );
     write(MANIFEST, manifest.as_bytes())?;
     Ok(plan.actions.clone())
+}
+
+/// The notes that record which lines were read as headings: type
+/// `structure`, since the words are unchanged. A heading's words may stand
+/// elsewhere in the chapter too (a classical saying set as a heading and
+/// quoted in the text): the note then says which occurrence it means, found
+/// the way the build will look for it, so that what import writes always
+/// anchors.
+fn heading_notes(piece: &Piece, slug: &str) -> Vec<StandOffNote> {
+    if piece.headings.is_empty() {
+        return Vec::new();
+    }
+    let document = crate::markdown::parse(&piece.markdown);
+    let units = document.units();
+    let texts: Vec<&str> = units.iter().map(|u| u.text).collect();
+    let heading_starts: Vec<usize> = document.headings.iter().map(|h| h.events.start).collect();
+    let is_heading = |unit: usize| heading_starts.contains(&units[unit].events.start);
+    let mut notes = Vec::new();
+    for (k, h) in piece.headings.iter().enumerate() {
+        let places = crate::enrich::notes::find_words(&texts, &h.text, "", "");
+        // This is the n-th heading of these words in the piece.
+        let nth = piece.headings[..k]
+            .iter()
+            .filter(|earlier| earlier.text == h.text)
+            .count();
+        let occurrence = if places.len() > 1 {
+            places
+                .iter()
+                .enumerate()
+                .filter(|(_, (unit, start))| {
+                    is_heading(*unit) && *start == 0 && texts[*unit] == h.text
+                })
+                .nth(nth)
+                .map(|(i, _)| i + 1)
+        } else {
+            None
+        };
+        notes.push(StandOffNote {
+            id: Some(format!("{slug}-heading-{}", k + 1)),
+            chapter: slug.to_owned(),
+            kind: "structure".to_owned(),
+            exact: h.text.clone(),
+            prefix: String::new(),
+            suffix: String::new(),
+            occurrence,
+            original: None,
+            corrected: None,
+            body: h.reason.clone(),
+            source_line: Some(h.line),
+        });
+    }
+    notes
 }

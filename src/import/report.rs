@@ -108,6 +108,16 @@ pub fn report(
         }
     }
 
+    let _ = writeln!(
+        r,
+        "\n## Headings (notes of type `structure` in notes/import.yaml; the words are unchanged)\n"
+    );
+    for (piece, slug) in pieces.iter().zip(&plan.slugs) {
+        for h in &piece.headings {
+            let _ = writeln!(r, "- line {} ({slug}): “{}”", h.line, h.text);
+        }
+    }
+
     let _ = writeln!(r, "\n## Files\n");
     for f in &plan.actions {
         let what = match &f.action {
