@@ -55,7 +55,16 @@ pub fn import_text(text: &str) {
     let Ok(plan) = import::plan::plan(&options, text.as_bytes(), &cover, &pieces, language) else {
         return;
     };
-    let _report = import::report::report(&options, &cover, &contents, &pieces, &plan, language);
+    let form_feeds = import::text::form_feed_lines(source);
+    let _report = import::report::report(
+        &options,
+        &cover,
+        &contents,
+        &pieces,
+        &plan,
+        language,
+        &form_feeds,
+    );
 
     // What import writes must load again: every chapter it plans goes
     // through the chapter pipeline too.

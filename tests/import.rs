@@ -1832,3 +1832,50 @@ fn headings_are_structure_notes_that_anchor_on_the_heading() {
     );
     assert!(book.report().contains("## Headings"));
 }
+
+/// Form feeds, which pdftotext writes at every page break, are page
+/// breaks: none reaches a chapter, a short line at the foot of a page is not
+/// taken for a heading but joined to the page that goes on, a form feed
+/// inside a line leaves the line whole, and the report lists where they
+/// stood.
+#[test]
+fn form_feeds_are_page_breaks_and_never_reach_a_chapter() {
+    let book = Imported::fixture("zh-form-feeds");
+    for file in fs::read_dir(book.into.join("chapters")).unwrap() {
+        let text = fs::read_to_string(file.unwrap().path()).unwrap();
+        assert!(!text.contains('\u{c}'), "{text}");
+    }
+    let first = book.chapter("谈谈读书");
+    assert!(
+        first
+            .paragraph_texts()
+            .contains(&"今天和大家谈谈读书。这是第二页。".to_owned()),
+        "{:?}",
+        first.paragraph_texts()
+    );
+    let second = book.chapter("再谈读书");
+    assert!(
+        second
+            .paragraph_texts()
+            .contains(&"上次讲了读书要思考。这次再讲一点。".to_owned()),
+        "{:?}",
+        second.paragraph_texts()
+    );
+    // At the foot of a page, with a blank line before the form feed: a
+    // short line without punctuation is the page's last words, not a
+    // heading.
+    assert!(
+        second
+            .paragraph_texts()
+            .contains(&"所以我们要养成读书之后写笔记的习惯。".to_owned()),
+        "{:?}",
+        second.paragraph_texts()
+    );
+    let report = book.report();
+    assert!(report.contains("3 form feeds"), "{report}");
+    assert!(report.contains("at lines 15, 31, 39"), "{report}");
+    assert!(
+        report.contains("lines 14 and 15: paragraph cut mid-sentence"),
+        "{report}"
+    );
+}

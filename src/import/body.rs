@@ -165,6 +165,7 @@ pub fn convert(
             && !has_sentence_punctuation(&text)
             && !ends_sentence(&text)
             && !is_last
+            && !block.at_page_foot
             && !text.contains('\t');
         if heading_shaped {
             judgements.push(Judgement {

@@ -177,7 +177,16 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
     let language = Language::detect(source);
     let pieces = pieces::read_pieces(&blocks, &contents, language, &options.source, source)?;
     let plan = plan::plan(options, &bytes, &cover, &pieces, language)?;
-    let report = report::report(options, &cover, &contents, &pieces, &plan, language);
+    let form_feeds = text::form_feed_lines(source);
+    let report = report::report(
+        options,
+        &cover,
+        &contents,
+        &pieces,
+        &plan,
+        language,
+        &form_feeds,
+    );
     let files = if options.dry_run {
         plan.actions.clone()
     } else {

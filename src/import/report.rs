@@ -15,6 +15,7 @@ pub fn report(
     pieces: &[Piece],
     plan: &Plan,
     language: Language,
+    form_feeds: &[usize],
 ) -> String {
     let mut r = String::new();
     let _ = writeln!(r, "# Import report: {}\n", options.source.display());
@@ -25,6 +26,15 @@ pub fn report(
         contents.heading_line,
         contents.entries.len()
     );
+    if !form_feeds.is_empty() {
+        let lines: Vec<String> = form_feeds.iter().map(usize::to_string).collect();
+        let _ = writeln!(
+            r,
+            "Page breaks: {} form feeds, taken out of the text (a page break ends a block, and the joins below decide whether the text goes on), at lines {}.\n",
+            form_feeds.len(),
+            lines.join(", ")
+        );
+    }
 
     let _ = writeln!(r, "## Cover\n");
     let mut cover_line = |what: &str, text: &str, line: usize| {

@@ -10,6 +10,9 @@ pub struct Block {
     /// 1-based line of the block's first line in the source.
     pub line: usize,
     pub lines: Vec<String>,
+    /// A page ends right after it (a form feed follows): its last line is
+    /// the foot of a page, where a printed book never sets a heading.
+    pub at_page_foot: bool,
 }
 
 impl Block {
@@ -28,11 +31,41 @@ impl Block {
     }
 }
 
+/// The source's blocks. A form feed (U+000C, which pdftotext writes at
+/// every page break) at a line's start or end ends a block there, like a
+/// blank line, and is not kept: it is a page break, and the joins across
+/// page breaks decide whether the text goes on. Lines keep their numbers in
+/// the source.
 pub fn blocks(source: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
+    // The page ends here: after the block it ends, or after the last one
+    // when blank lines stood between.
+    let page_break = |current: &mut Option<Block>, blocks: &mut Vec<Block>| match current.take() {
+        Some(mut block) => {
+            block.at_page_foot = true;
+            blocks.push(block);
+        }
+        None => {
+            if let Some(block) = blocks.last_mut() {
+                block.at_page_foot = true;
+            }
+        }
+    };
     for (i, line) in source.lines().enumerate() {
         let line = line.trim_end_matches('\r');
+        // pdftotext sets the form feed at a line's start (the new page's
+        // first line) or alone; one inside a line's words is dropped and
+        // the line stays whole.
+        // (A form feed is white space to `trim`: only spaces and tabs are
+        // passed over.)
+        let spacing = [' ', '\t'];
+        let starts_page = line.trim_start_matches(spacing).starts_with(FORM_FEED);
+        let ends_page = !starts_page && line.trim_end_matches(spacing).ends_with(FORM_FEED);
+        let line: String = line.chars().filter(|&c| c != FORM_FEED).collect();
+        if starts_page {
+            page_break(&mut current, &mut blocks);
+        }
         if line.trim().is_empty() {
             if let Some(block) = current.take() {
                 blocks.push(block);
@@ -42,13 +75,30 @@ pub fn blocks(source: &str) -> Vec<Block> {
                 .get_or_insert_with(|| Block {
                     line: i + 1,
                     lines: Vec::new(),
+                    at_page_foot: false,
                 })
                 .lines
-                .push(line.to_owned());
+                .push(line);
+        }
+        if ends_page {
+            page_break(&mut current, &mut blocks);
         }
     }
     blocks.extend(current);
     blocks
+}
+
+/// What pdftotext writes at the end of every page.
+pub const FORM_FEED: char = '\u{c}';
+
+/// The source lines that hold a form feed (page breaks), for the report.
+pub fn form_feed_lines(source: &str) -> Vec<usize> {
+    source
+        .lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains(FORM_FEED))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 /// Appends a wrapped line: CJK to CJK joins directly; a word broken by a
