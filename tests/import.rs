@@ -1879,3 +1879,55 @@ fn form_feeds_are_page_breaks_and_never_reach_a_chapter() {
         "{report}"
     );
 }
+
+/// An English compilation in two shapes: header lines separated by blank
+/// lines, and the same header set line under line with the first paragraph
+/// run on after it. In both, a contents entry `Title—Subtitle` (unspaced
+/// dash) whose piece sets `—Subtitle` on its own line gives the title and
+/// the subtitle apart (and the slug the title's); the author with her post,
+/// two authors joined by "and", and dates in three forms go to the front
+/// matter; and no header line reaches the first paragraph.
+#[test]
+fn english_headers_in_both_shapes() {
+    for fixture in ["en-speeches", "en-speeches-compact"] {
+        let book = Imported::fixture(fixture);
+        let room = book.chapter("A Room for Every Reader");
+        assert_eq!(
+            room.front.subtitle.as_deref(),
+            Some("—Remarks at the opening of the new reading room"),
+            "{fixture}"
+        );
+        assert_eq!(room.front.slug.as_deref(), Some("a-room-for-every-reader"));
+        assert_eq!(
+            room.authors(),
+            [(
+                "Jane Doe".to_owned(),
+                Some("Director, Riverside Public Library".to_owned())
+            )],
+            "{fixture}"
+        );
+        assert_eq!(room.date().as_deref(), Some("2018-03-12"), "{fixture}");
+        assert!(
+            room.paragraph_texts()[0].starts_with("Friends, neighbours"),
+            "{fixture}: {:?}",
+            room.paragraph_texts()
+        );
+        let papers = book.chapter("On Keeping Old Newspapers");
+        assert_eq!(
+            papers.authors(),
+            [
+                ("Robert Hale".to_owned(), None),
+                ("Susan Park".to_owned(), None)
+            ],
+            "{fixture}"
+        );
+        assert_eq!(papers.date().as_deref(), Some("2019-03-02"), "{fixture}");
+        assert!(
+            papers.paragraph_texts()[0].starts_with("Old newspapers"),
+            "{fixture}: {:?}",
+            papers.paragraph_texts()
+        );
+        let floor = book.chapter("Questions from the Floor");
+        assert_eq!(floor.date().as_deref(), Some("2019-11-05"), "{fixture}");
+    }
+}

@@ -224,6 +224,15 @@ const DOUBLE_SURNAMES: &[&str] = &[
     "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "令狐", "慕容", "尉迟", "长孙",
 ];
 
+/// `A and B`, `A & B`: two names, when both look like one.
+fn split_pair(text: &str) -> Option<Vec<String>> {
+    let (a, b) = text
+        .split_once(" and ")
+        .or_else(|| text.split_once(" & "))?;
+    let (a, b) = (a.trim(), b.trim());
+    (looks_like_a_name(a) && looks_like_a_name(b)).then(|| vec![a.to_owned(), b.to_owned()])
+}
+
 pub fn authors(lines: &[String]) -> Vec<Author> {
     let Some(last) = lines.last() else {
         return Vec::new();
@@ -246,7 +255,13 @@ pub fn authors(lines: &[String]) -> Vec<Author> {
                 .split(['、', ',', '，', ';'])
                 .map(|s| s.trim().trim_start_matches("and ").to_owned())
                 .filter(|s| !s.is_empty());
-            let mut names: Vec<String> = parts.next().into_iter().collect();
+            // "Robert Hale and Susan Park": two people, when both sides
+            // look like names.
+            let first = parts.next();
+            let mut names: Vec<String> = match first.as_deref().map(split_pair) {
+                Some(Some(pair)) => pair,
+                _ => first.into_iter().collect(),
+            };
             let mut role_parts: Vec<String> = Vec::new();
             for part in parts {
                 // "Jane Doe, John Roe" names two people; "Jane Doe,

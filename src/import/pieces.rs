@@ -40,6 +40,7 @@ pub fn read_pieces(
     file: &Path,
     source: &str,
 ) -> Result<Vec<Piece>> {
+    let blocks = &split_title_blocks(blocks, contents);
     // First find where every piece starts, so each knows where it ends.
     let mut starts: Vec<(usize, usize, Vec<Judgement>)> = Vec::new();
     let mut cursor = contents.body_start;
@@ -74,6 +75,103 @@ pub fn read_pieces(
         ));
     }
     Ok(pieces)
+}
+
+/// A piece's title, subtitle, author and date lines set without blank
+/// lines between them (and often the first paragraph run on after them)
+/// are taken apart: a block that opens with a contents entry's title becomes
+/// one block a line for as long as the lines are a header's (a subtitle
+/// after a dash, a date, an author, an interview's particulars), then one
+/// block of what follows. Blocks before the body are left as they are, so
+/// `contents.body_start` still points where it did.
+fn split_title_blocks(blocks: &[Block], contents: &Contents) -> Vec<Block> {
+    if blocks.is_empty() {
+        return Vec::new();
+    }
+    let titles: std::collections::HashSet<String> = contents
+        .entries
+        .iter()
+        .flat_map(|e| {
+            // `Title—Subtitle` with the dash unspaced: the title alone too.
+            let before_dash = e.title.split(['—', '–']).next().unwrap_or("");
+            [
+                match_key(&e.title),
+                match_key(&format!(
+                    "{}{}",
+                    e.title,
+                    e.subtitle.as_deref().unwrap_or("")
+                )),
+                match_key(before_dash),
+            ]
+        })
+        .filter(|key| !key.is_empty())
+        .collect();
+    let header_line = |line: &str| {
+        let line = line.trim();
+        char_count(line) <= 80
+            && (confirms_header(line)
+                || header::is_author_line(line) && header::names_a_person(line))
+    };
+    // A run of header lines counts only with a line that only a header
+    // has (a date, a dash, an interview's particulars): "John Smith was
+    // born in" may open a paragraph.
+    let header_run = |lines: &[String]| {
+        let run = lines.iter().take_while(|l| header_line(l)).count();
+        if lines[..run].iter().any(|l| confirms_header(l.trim())) {
+            run
+        } else {
+            0
+        }
+    };
+    let split = |out: &mut Vec<Block>, block: &Block, header: usize| {
+        for (k, line) in block.lines[..header].iter().enumerate() {
+            out.push(Block {
+                line: block.line + k,
+                lines: vec![line.clone()],
+                at_page_foot: false,
+            });
+        }
+        if header < block.lines.len() {
+            out.push(Block {
+                line: block.line + header,
+                lines: block.lines[header..].to_vec(),
+                at_page_foot: block.at_page_foot,
+            });
+        } else if let Some(last) = out.last_mut() {
+            last.at_page_foot = block.at_page_foot;
+        }
+    };
+    let body_start = contents.body_start.min(blocks.len());
+    let mut out: Vec<Block> = blocks[..body_start].to_vec();
+    // Within a piece's header: after its title, before its text.
+    let mut in_header = false;
+    for block in &blocks[body_start..] {
+        if titles.contains(&match_key(&block.lines[0])) {
+            let header = 1 + header_run(&block.lines[1..]);
+            split(&mut out, block, header);
+            in_header = header == block.lines.len();
+        } else if in_header {
+            let header = header_run(&block.lines);
+            if header > 0 {
+                split(&mut out, block, header);
+            } else {
+                out.push(block.clone());
+            }
+            in_header = header == block.lines.len() && header > 0
+                || block.lines.len() == 1 && header_line(&block.lines[0]);
+        } else {
+            out.push(block.clone());
+        }
+    }
+    out
+}
+
+/// A line that only a piece's header has: a subtitle after a dash, a
+/// date line, an interview's particulars.
+fn confirms_header(line: &str) -> bool {
+    line.starts_with(['—', '–'])
+        || header::date_line(line).is_some()
+        || header::interview_field(line).is_some()
 }
 
 /// The block (or two, when the PDF wrapped the title) where `entry`'s title
@@ -145,7 +243,16 @@ fn read_piece(
         .map(Block::text)
         .collect::<Vec<_>>()
         .join("");
-    let (title, mut subtitle) = split_subtitle(&tighten_title(&title_text));
+    // A contents entry `Title—Subtitle` whose piece sets the subtitle on a
+    // line of its own (`—Remarks at …`): the line says where the title ends,
+    // even where the dash is not spaced.
+    let (title, mut subtitle) = match title_blocks {
+        [title, sub] if sub.text().starts_with(['—', '–']) => (
+            tighten_title(&title.text()),
+            Some(tighten_title(&sub.text())),
+        ),
+        _ => split_subtitle(&tighten_title(&title_text)),
+    };
     let line = title_blocks[0].line;
     let mut i = 0;
     // The subtitle, on a line of its own.
