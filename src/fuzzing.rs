@@ -37,7 +37,7 @@ pub fn import_text(text: &str) {
         force: false,
     };
     let source = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let blocks = import::text::blocks(source);
+    let mut blocks = import::text::blocks(source);
     let Some(contents) = import::contents::read_contents(&blocks) else {
         return;
     };
@@ -47,6 +47,13 @@ pub fn import_text(text: &str) {
         .unwrap_or(0);
     let cover = import::contents::read_cover(&blocks[..heading_block]);
     let language = Language::detect(source);
+    let spacing = match language {
+        Language::Chinese => {
+            let from = contents.body_start.min(blocks.len());
+            import::text::tighten_blocks(&mut blocks[from..])
+        }
+        Language::English => Vec::new(),
+    };
     let Ok(pieces) =
         import::pieces::read_pieces(&blocks, &contents, language, &options.source, source)
     else {
@@ -63,7 +70,7 @@ pub fn import_text(text: &str) {
         &pieces,
         &plan,
         language,
-        &form_feeds,
+        (&form_feeds, &spacing),
     );
 
     // What import writes must load again: every chapter it plans goes

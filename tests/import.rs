@@ -499,7 +499,7 @@ fn seed_chapters_match_the_hand_checked_table() {
     assert_eq!(
         iv.about.as_deref(),
         Some(
-            "1962 年 8 月生，浙江慈溪人。2003 年 4 月任浙江省委办公厅秘书一处处长。2008 年 5 月任省委办公厅副主任。2011 年 6 月起至今任省委副秘书长。"
+            "1962年8月生，浙江慈溪人。2003年4月任浙江省委办公厅秘书一处处长。2008年5月任省委办公厅副主任。2011年6月起至今任省委副秘书长。"
         )
     );
     assert_eq!(iv.interviewers, ["田玉珏", "李政"]);
@@ -911,7 +911,7 @@ fn interview_particulars_go_to_front_matter_and_turns_are_marked() {
     assert_eq!(iv.interviewee.as_deref(), Some("林秋"));
     assert_eq!(
         iv.about.as_deref(),
-        Some("1950 年 3 月生，山城人。1980 年起任山城图书馆馆长。")
+        Some("1950年3月生，山城人。1980年起任山城图书馆馆长。")
     );
     assert_eq!(iv.interviewers, ["郑一", "吴二"]);
     assert_eq!(

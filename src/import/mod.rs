@@ -161,7 +161,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
     }
     let source = crate::load::read_text(&options.source)?;
     let source = source.strip_prefix('\u{feff}').unwrap_or(&source);
-    let blocks = text::blocks(source);
+    let mut blocks = text::blocks(source);
     let Some(contents) = contents::read_contents(&blocks) else {
         return Err(Error::in_file(
             "no table of contents found: zhushu import needs a line `目录`, `目 录` or `Contents` followed by entries that end in page numbers",
@@ -175,6 +175,15 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
         .unwrap_or(0);
     let cover = contents::read_cover(&blocks[..heading_block]);
     let language = Language::detect(source);
+    // The body's extraction noise (the contents keep theirs: a page number
+    // stands apart from its entry).
+    let spacing = match language {
+        Language::Chinese => {
+            let from = contents.body_start.min(blocks.len());
+            text::tighten_blocks(&mut blocks[from..])
+        }
+        Language::English => Vec::new(),
+    };
     let pieces = pieces::read_pieces(&blocks, &contents, language, &options.source, source)?;
     let plan = plan::plan(options, &bytes, &cover, &pieces, language)?;
     let form_feeds = text::form_feed_lines(source);
@@ -185,7 +194,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
         &pieces,
         &plan,
         language,
-        &form_feeds,
+        (&form_feeds, &spacing),
     );
     let files = if options.dry_run {
         plan.actions.clone()

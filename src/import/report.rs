@@ -15,7 +15,7 @@ pub fn report(
     pieces: &[Piece],
     plan: &Plan,
     language: Language,
-    form_feeds: &[usize],
+    (form_feeds, spacing): (&[usize], &[usize]),
 ) -> String {
     let mut r = String::new();
     let _ = writeln!(r, "# Import report: {}\n", options.source.display());
@@ -32,6 +32,16 @@ pub fn report(
             r,
             "Page breaks: {} form feeds, taken out of the text (a page break ends a block, and the joins below decide whether the text goes on), at lines {}.\n",
             form_feeds.len(),
+            lines.join(", ")
+        );
+    }
+
+    if !spacing.is_empty() {
+        let lines: Vec<String> = spacing.iter().map(usize::to_string).collect();
+        let _ = writeln!(
+            r,
+            "Spacing: spaces between CJK and digits or Latin letters (`1962 年` → `1962年`) taken out on {} lines: {}.\n",
+            spacing.len(),
             lines.join(", ")
         );
     }
