@@ -92,8 +92,11 @@ enum Command {
     Import {
         /// The UTF-8 text file.
         source: PathBuf,
-        /// The content folder to write into.
-        #[arg(long, default_value = "content")]
+        /// The edition's folder: import writes its content/ (and, in a new
+        /// folder, copies the classic theme beside it). A folder that is
+        /// itself a content folder (it holds edition.yaml) is written into
+        /// as it is.
+        #[arg(long, default_value = ".")]
         into: PathBuf,
         /// Show what would be written, and the report; write nothing.
         #[arg(long)]
@@ -280,12 +283,23 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
             force,
             report,
         } => {
+            // `--into` names the edition's root, like `--root` everywhere
+            // else; a content folder given as before is still understood.
+            let is_content_folder =
+                into.join("edition.yaml").is_file() && !into.join("content").exists();
+            let content = if is_content_folder {
+                into.clone()
+            } else {
+                into.join("content")
+            };
             let outcome = zhushu::import::import(&zhushu::import::ImportOptions {
                 source: source.clone(),
-                into: into.clone(),
+                into: content.clone(),
                 dry_run: *dry_run,
                 force: *force,
             })?;
+            let theme_copied =
+                !*dry_run && !is_content_folder && zhushu::scaffold::write_classic_theme(into)?;
             if let Some(path) = report {
                 std::fs::write(path, &outcome.report)
                     .map_err(|e| zhushu::Error::io("write", path, e))?;
@@ -306,7 +320,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                 eprintln!(
                     "imported {} into {}: {} judgements, {} emendations{}",
                     count(outcome.pieces, "piece"),
-                    into.display(),
+                    content.display(),
                     outcome.judgements,
                     outcome.emendations,
                     if report.is_some() {
@@ -319,6 +333,13 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                     eprintln!(
                         "kept {} edited since the last import (--force replaces them, after a backup)",
                         count(kept, "file")
+                    );
+                }
+                if theme_copied {
+                    eprintln!(
+                        "copied the classic theme into {}; build the edition with: zhushu build --root {}",
+                        into.join("themes").display(),
+                        into.display()
                     );
                 }
                 if cli.verbose {

@@ -146,14 +146,32 @@ pub fn new_edition(dir: &Path, language: &str) -> Result<()> {
         (".gitignore".to_owned(), b"/site/\n".as_slice()),
     ]
     .into_iter()
-    .chain(
+    .collect();
+    write_files(dir, files)?;
+    write_classic_theme(dir)?;
+    Ok(())
+}
+
+/// Copies the classic theme into `root/themes/classic` unless the edition
+/// has a `themes/` folder already: an edition made by `zhushu import` into a
+/// new folder then builds as it is. Returns whether it was copied.
+pub fn write_classic_theme(root: &Path) -> Result<bool> {
+    if root.join("themes").exists() {
+        return Ok(false);
+    }
+    write_files(
+        root,
         CLASSIC_THEME
             .iter()
-            .map(|(path, bytes)| (format!("themes/classic/{path}"), *bytes)),
-    )
-    .collect();
+            .map(|(path, bytes)| (format!("themes/classic/{path}"), *bytes))
+            .collect(),
+    )?;
+    Ok(true)
+}
+
+fn write_files(root: &Path, files: Vec<(String, &[u8])>) -> Result<()> {
     for (relative, bytes) in files {
-        let path = dir.join(relative);
+        let path = root.join(relative);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io("create", parent, e))?;
         }

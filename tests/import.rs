@@ -40,13 +40,16 @@ fn zhushu_import(args: &[&str]) -> Run {
     run_with_timeout(&mut cmd, TIME_LIMIT)
 }
 
-/// Imports `source` into `into` with the CLI, writing the report to
+/// Imports `source` with the CLI into the edition whose content folder is
+/// `into` (`--into` names the edition's root), writing the report to
 /// `report`; panics with zhushu's output unless it succeeds.
 fn import_ok(source: &Path, into: &Path, report: &Path, extra: &[&str]) -> Run {
+    let root = into.parent().unwrap();
+    assert_eq!(into.file_name().unwrap(), "content");
     let mut args = vec![
         source.to_str().unwrap(),
         "--into",
-        into.to_str().unwrap(),
+        root.to_str().unwrap(),
         "--report",
         report.to_str().unwrap(),
     ];
@@ -702,6 +705,39 @@ fn golden_markdown_specials() {
     check_golden("markdown-specials", &Imported::fixture("markdown-specials"));
 }
 
+/// `--into` names the edition's root, as `--root` does everywhere else: a
+/// new folder gets content/ and the classic theme, and builds as it is; a
+/// folder that is itself a content folder (an older habit) is written into.
+#[test]
+fn into_takes_the_editions_root_and_the_edition_builds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("my-edition");
+    let run = zhushu_import(&[
+        fixture("zh-body").to_str().unwrap(),
+        "--into",
+        root.to_str().unwrap(),
+    ]);
+    assert!(run.success(), "{}", run.output());
+    assert!(root.join("content/edition.yaml").is_file());
+    assert!(root.join("themes/classic/theme.yaml").is_file());
+    assert!(
+        run.stderr.contains("zhushu build --root"),
+        "{}",
+        run.output()
+    );
+    let built = build(&root, &root.join("site"), &[]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    // Again into the content folder itself: the same files, no content/
+    // inside content/.
+    let run = zhushu_import(&[
+        fixture("zh-body").to_str().unwrap(),
+        "--into",
+        root.join("content").to_str().unwrap(),
+    ]);
+    assert!(run.success(), "{}", run.output());
+    assert!(!root.join("content/content").exists());
+}
+
 #[test]
 fn into_defaults_to_content() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1242,7 +1278,7 @@ fn title_with_a_u_umlaut_syllable_does_not_hang() {
     .unwrap();
     let into = tmp.path().join("content");
     let mut cmd = Command::new(zhushu_bin());
-    cmd.arg("import").arg(&source).arg("--into").arg(&into);
+    cmd.arg("import").arg(&source).arg("--into").arg(tmp.path());
     let run = run_with_timeout(&mut cmd, Duration::from_secs(10));
     assert!(
         run.success(),
@@ -1781,9 +1817,10 @@ fn every_fixture_imports_into_an_edition_that_builds_and_checks_clean() {
     names.sort();
     assert!(names.len() >= 6, "{names:?}");
     for name in names {
+        // Import copied the classic theme beside content/.
         let book = Imported::fixture(&name);
         let root = book.tmp.path();
-        copy_dir(&repo_root().join("themes"), &root.join("themes"));
+        assert!(root.join("themes/classic/theme.yaml").is_file(), "{name}");
         let built = build(root, &root.join("site"), &[]);
         assert!(
             built.status.success(),
