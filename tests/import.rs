@@ -1908,9 +1908,17 @@ fn form_feeds_are_page_breaks_and_never_reach_a_chapter() {
         "{:?}",
         second.paragraph_texts()
     );
+    // A blank line that no page break explains ends a paragraph, even one
+    // that does not end a sentence: the source marks its pages.
+    let texts = first.paragraph_texts();
+    assert!(
+        texts.contains(&"读书有三个要点，分述如下".to_owned())
+            && texts.contains(&"第一，要有计划。".to_owned()),
+        "{texts:?}"
+    );
     let report = book.report();
     assert!(report.contains("3 form feeds"), "{report}");
-    assert!(report.contains("at lines 15, 31, 39"), "{report}");
+    assert!(report.contains("at lines 15, 35, 43"), "{report}");
     assert!(
         report.contains("lines 14 and 15: paragraph cut mid-sentence"),
         "{report}"

@@ -19,6 +19,10 @@ pub struct BodyContext {
     /// a block of the source: a doubling across a page break that is also
     /// attested here is the author's, not the printer's.
     doubled: HashSet<String>,
+    /// The source marks its page breaks (form feeds): a paragraph is then
+    /// joined to the next block only across one, never across a blank line
+    /// that no page break explains.
+    pages_marked: bool,
 }
 
 impl BodyContext {
@@ -34,7 +38,11 @@ impl BodyContext {
                 }
             }
         }
-        BodyContext { language, doubled }
+        BodyContext {
+            language,
+            doubled,
+            pages_marked: blocks.iter().any(|b| b.at_page_foot),
+        }
     }
 }
 
@@ -118,7 +126,10 @@ pub fn convert(
             ..
         }) = parts.last_mut()
         {
-            if !ends_sentence(previous) && !numbered_heading {
+            // Where the source marks its pages, only a page break may cut
+            // a paragraph.
+            let across_page = !context.pages_marked || i > 0 && blocks[i - 1].at_page_foot;
+            if !ends_sentence(previous) && !numbered_heading && across_page {
                 let (joined, emendation) =
                     join_across_break(previous, &text, *last_line, block.line, context);
                 judgements.push(Judgement {
