@@ -1976,3 +1976,28 @@ fn english_headers_in_both_shapes() {
         assert_eq!(floor.date().as_deref(), Some("2019-11-05"), "{fixture}");
     }
 }
+
+/// Header lines in more of their forms: a date in Chinese numerals, two
+/// authors separated by 、, a post before a name, and the line that says
+/// where the piece was first printed (原载…), which becomes `source`.
+#[test]
+fn header_forms_dates_in_numerals_and_source_lines() {
+    let book = Imported::fixture("zh-header-forms");
+    let first = book.chapter("谈谈档案的保管");
+    assert_eq!(first.date().as_deref(), Some("2018-03-12"));
+    assert_eq!(
+        first.authors(),
+        [("李明".to_owned(), Some("市档案馆馆长".to_owned()))]
+    );
+    let second = book.chapter("再谈档案的利用");
+    assert_eq!(second.date().as_deref(), Some("2019-05-06"));
+    assert_eq!(
+        second.authors(),
+        [("王芳".to_owned(), None), ("赵强".to_owned(), None)]
+    );
+    assert_eq!(
+        second.front.source.as_deref(),
+        Some("原载《档案工作》2019年第5期")
+    );
+    assert!(second.paragraph_texts()[0].starts_with("档案不仅要保管好"));
+}

@@ -252,7 +252,8 @@ pub fn cover_date(text: &str) -> Option<PartialDate> {
     crate::import::header::english_date(text)
 }
 
-fn chinese_numeral_date(text: &str) -> Option<PartialDate> {
+/// `二〇二二年四月`, `二〇一八年三月十二日`.
+pub fn chinese_numeral_date(text: &str) -> Option<PartialDate> {
     let (year, rest) = text.split_once('年')?;
     let digits: String = year
         .chars()
@@ -273,12 +274,16 @@ fn chinese_numeral_date(text: &str) -> Option<PartialDate> {
     if digits.len() != 4 {
         return None;
     }
-    let month = match rest.strip_suffix('月') {
-        Some(m) => Some(chinese_number(m)?.to_string()),
-        None if rest.is_empty() => None,
+    let (month, day) = match rest.split_once('月') {
+        Some((m, "")) => (Some(chinese_number(m)?.to_string()), None),
+        Some((m, d)) => (
+            Some(chinese_number(m)?.to_string()),
+            Some(chinese_number(d.strip_suffix('日')?)?.to_string()),
+        ),
+        None if rest.is_empty() => (None, None),
         None => return None,
     };
-    build_date(&digits, month.as_deref(), None)
+    build_date(&digits, month.as_deref(), day.as_deref())
 }
 
 /// 一 … 三十一.

@@ -34,6 +34,12 @@ pub fn date_line(text: &str) -> Option<(PartialDate, Option<String>)> {
             c.get(3).map(|m| m.as_str()),
         )?;
         (date, c[4].to_owned())
+    } else if let Some(date) = {
+        // (二〇一八年三月十二日), as some compilations print their dates.
+        let bare = text.trim_matches(['(', ')', '（', '）', ' ']);
+        crate::import::contents::chinese_numeral_date(bare)
+    } {
+        (date, String::new())
     } else if let Some(c) = ISO_DATE_LINE.captures(text) {
         let date = build_date(&c[1], Some(&c[2]), c.get(3).map(|m| m.as_str()))?;
         (date, c[4].to_owned())
@@ -51,6 +57,22 @@ pub fn date_line(text: &str) -> Option<(PartialDate, Option<String>)> {
     }
     let source = (!rest.is_empty()).then(|| rest.to_owned());
     Some((date, source))
+}
+
+static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[（(]?\s*(?:原载|原刊|原文载|原文刊于|刊于|载于|选自|摘自|first published in|originally published in|reprinted from)\s*\S").unwrap()
+});
+
+/// A line that names where a piece was first printed: `原载《人民日报》
+/// 2018年3月12日`, `(First published in The Times, 3 May 2019)`.
+pub fn source_line(text: &str) -> Option<String> {
+    let text = text.trim();
+    (SOURCE_LINE.is_match(text) && text.chars().count() <= 80).then(|| {
+        text.trim_start_matches(['(', '（'])
+            .trim_end_matches([')', '）'])
+            .trim()
+            .to_owned()
+    })
 }
 
 pub fn english_date(text: &str) -> Option<PartialDate> {
@@ -296,6 +318,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn source_lines_in_both_languages() {
+        assert_eq!(
+            source_line("原载《人民日报》2018年3月12日").as_deref(),
+            Some("原载《人民日报》2018年3月12日")
+        );
+        assert_eq!(
+            source_line("(First published in The Times, 3 May 2019)").as_deref(),
+            Some("First published in The Times, 3 May 2019")
+        );
+        assert_eq!(source_line("原来如此。"), None);
+        assert_eq!(source_line("From the beginning we knew"), None);
+    }
+
+    #[test]
     fn date_lines_in_their_forms() {
         let d = |s: &str| date_line(s).map(|(d, src)| (d.to_string(), src));
         assert_eq!(d("(2014年5月8日)"), Some(("2014-05-08".into(), None)));
@@ -307,6 +343,10 @@ mod tests {
         );
         assert_eq!(d("(May 8, 2014)"), Some(("2014-05-08".into(), None)));
         assert_eq!(d("8 March 1990"), Some(("1990-03-08".into(), None)));
+        assert_eq!(
+            d("（二〇一八年三月十二日）"),
+            Some(("2018-03-12".into(), None))
+        );
         assert_eq!(
             d("2003年初，在习总书记的亲自主持下，省委办公厅开始着手起草工作。"),
             None

@@ -167,10 +167,12 @@ fn split_title_blocks(blocks: &[Block], contents: &Contents) -> Vec<Block> {
 }
 
 /// A line that only a piece's header has: a subtitle after a dash, a
-/// date line, an interview's particulars.
+/// date line, where the piece was first printed, an interview's
+/// particulars.
 fn confirms_header(line: &str) -> bool {
     line.starts_with(['—', '–'])
         || header::date_line(line).is_some()
+        || header::source_line(line).is_some()
         || header::interview_field(line).is_some()
 }
 
@@ -291,7 +293,12 @@ fn read_piece(
             && let Some((d, s)) = header::date_line(&text)
         {
             date = Some(d);
-            source = s;
+            source = s.or(source);
+        } else if source.is_none()
+            && interview.is_none()
+            && let Some(s) = header::source_line(&text)
+        {
+            source = Some(s);
         } else if date.is_none()
             && interview.is_none()
             && author_lines.len() < 3
