@@ -415,6 +415,63 @@ proptest! {
     }
 }
 
+proptest! {
+    // Each case builds a site: fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// Whatever import accepts, `zhushu build` and `zhushu check` accept:
+    /// every note it writes anchors, every slug and field loads.
+    #[test]
+    fn what_import_accepts_builds_and_checks_clean(pieces in book()) {
+        check_builds(&pieces)?;
+    }
+}
+
+fn check_builds(pieces: &[Piece]) -> Result<(), TestCaseError> {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("book.txt");
+    let text = source_text(pieces);
+    fs::write(&source, &text).unwrap();
+    let outcome = import(&ImportOptions {
+        source,
+        into: tmp.path().join("content"),
+        dry_run: false,
+        force: false,
+    });
+    if let Err(e) = outcome {
+        return Err(TestCaseError::fail(format!(
+            "import failed: {e}\n--- source ---\n{text}"
+        )));
+    }
+    zhushu::scaffold::write_classic_theme(tmp.path()).unwrap();
+    let built = zhushu::build::build(&zhushu::build::BuildOptions {
+        root: tmp.path().to_owned(),
+        output: None,
+        theme: None,
+        base_url: None,
+        drafts: false,
+        progress: None,
+        render_cache: None,
+    });
+    prop_assert!(
+        built.is_ok(),
+        "{}\n--- source ---\n{}",
+        built.unwrap_err(),
+        text
+    );
+    let errors: Vec<String> = zhushu::check::check(&zhushu::check::CheckOptions {
+        root: tmp.path().to_owned(),
+        theme: None,
+        drafts: false,
+    })
+    .into_iter()
+    .filter(|d| d.severity == zhushu::check::Severity::Error)
+    .map(|d| d.error.to_string())
+    .collect();
+    prop_assert!(errors.is_empty(), "{:?}\n--- source ---\n{}", errors, text);
+    Ok(())
+}
+
 fn one_piece(author: Option<&str>, text: &str, cut: usize) -> Piece {
     Piece {
         title: "文化工作".into(),
