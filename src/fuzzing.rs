@@ -37,7 +37,7 @@ pub fn import_text(text: &str) {
         force: false,
     };
     let source = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut blocks = import::text::blocks(source);
+    let blocks = import::text::blocks(source);
     let Some(contents) = import::contents::read_contents(&blocks) else {
         return;
     };
@@ -47,6 +47,8 @@ pub fn import_text(text: &str) {
         .unwrap_or(0);
     let cover = import::contents::read_cover(&blocks[..heading_block]);
     let language = Language::detect(source);
+    let furniture = import::body_furniture(source, &blocks, &contents);
+    let mut blocks = import::furniture::remove(blocks, &furniture);
     let spacing = match language {
         Language::Chinese => {
             let from = contents.body_start.min(blocks.len());
@@ -70,7 +72,7 @@ pub fn import_text(text: &str) {
         &pieces,
         &plan,
         language,
-        (&form_feeds, &spacing),
+        (&form_feeds, &spacing, &furniture),
     );
 
     // What import writes must load again: every chapter it plans goes

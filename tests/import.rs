@@ -2001,3 +2001,32 @@ fn header_forms_dates_in_numerals_and_source_lines() {
     );
     assert!(second.paragraph_texts()[0].starts_with("档案不仅要保管好"));
 }
+
+/// Page numbers and running heads that pdftotext leaves at each page break
+/// are not the author's words: they are taken out, listed in the report,
+/// and where they stood is a page break, across which the cut paragraph is
+/// joined.
+#[test]
+fn page_numbers_and_running_heads_are_taken_out_and_mark_page_breaks() {
+    let book = Imported::fixture("zh-running-heads");
+    let first = book.chapter("谈谈读书");
+    assert_eq!(
+        first.paragraph_texts(),
+        [
+            "今天和大家谈谈读书。读书是一辈子的事情，不能只在学校里读，工作以后更要读。我们单位每年都组织读书活动。",
+            "读书要有计划。每个月读一本书，一年就是十二本。",
+            "读书要做笔记。好记性不如烂笔头。",
+        ]
+    );
+    let second = book.chapter("再谈读书");
+    assert_eq!(
+        second.paragraph_texts(),
+        [
+            "上次讲了读书要有计划。这次讲讲读什么书。经典要读，新书也要读。",
+            "读了就要用，学以致用。",
+        ]
+    );
+    let report = book.report();
+    assert!(report.contains("Page numbers: 4 lines"), "{report}");
+    assert!(report.contains("Running heads: 4 lines"), "{report}");
+}

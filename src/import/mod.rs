@@ -7,6 +7,7 @@
 
 mod body;
 pub(crate) mod contents;
+pub(crate) mod furniture;
 mod header;
 pub(crate) mod pieces;
 pub(crate) mod plan;
@@ -161,7 +162,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
     }
     let source = crate::load::read_text(&options.source)?;
     let source = source.strip_prefix('\u{feff}').unwrap_or(&source);
-    let mut blocks = text::blocks(source);
+    let blocks = text::blocks(source);
     let Some(contents) = contents::read_contents(&blocks) else {
         return Err(Error::in_file(
             "no table of contents found: zhushu import needs a line `目录`, `目 录` or `Contents` followed by entries that end in page numbers",
@@ -175,6 +176,8 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
         .unwrap_or(0);
     let cover = contents::read_cover(&blocks[..heading_block]);
     let language = Language::detect(source);
+    let furniture = body_furniture(source, &blocks, &contents);
+    let mut blocks = furniture::remove(blocks, &furniture);
     // The body's extraction noise (the contents keep theirs: a page number
     // stands apart from its entry).
     let spacing = match language {
@@ -194,7 +197,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
         &pieces,
         &plan,
         language,
-        (&form_feeds, &spacing),
+        (&form_feeds, &spacing, &furniture),
     );
     let files = if options.dry_run {
         plan.actions.clone()
@@ -208,6 +211,29 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
         judgements: pieces.iter().map(|p| p.judgements.len()).sum(),
         emendations: pieces.iter().map(|p| p.emendations.len()).sum(),
     })
+}
+
+/// The page numbers and running heads among the body's lines (the contents'
+/// own page numbers stand before it); never a piece's title.
+pub(crate) fn body_furniture(
+    source: &str,
+    blocks: &[text::Block],
+    contents: &contents::Contents,
+) -> furniture::Furniture {
+    let Some(first) = blocks.get(contents.body_start) else {
+        return furniture::Furniture::default();
+    };
+    let titles: Vec<String> = contents
+        .entries
+        .iter()
+        .flat_map(|e| {
+            [
+                e.title.clone(),
+                e.title.split(['—', '–']).next().unwrap_or("").to_owned(),
+            ]
+        })
+        .collect();
+    furniture::find(source, first.line, &titles)
 }
 
 /// The content folder's path as shown in messages.

@@ -4,6 +4,7 @@
 use std::fmt::Write;
 
 use crate::import::contents::{Contents, Cover};
+use crate::import::furniture::Furniture;
 use crate::import::pieces::Piece;
 use crate::import::plan::{Action, Plan};
 use crate::import::{ImportOptions, Language};
@@ -15,7 +16,7 @@ pub fn report(
     pieces: &[Piece],
     plan: &Plan,
     language: Language,
-    (form_feeds, spacing): (&[usize], &[usize]),
+    (form_feeds, spacing, furniture): (&[usize], &[usize], &Furniture),
 ) -> String {
     let mut r = String::new();
     let _ = writeln!(r, "# Import report: {}\n", options.source.display());
@@ -36,6 +37,32 @@ pub fn report(
         );
     }
 
+    if !furniture.page_numbers.is_empty() {
+        let lines: Vec<String> = furniture
+            .page_numbers
+            .iter()
+            .map(usize::to_string)
+            .collect();
+        let _ = writeln!(
+            r,
+            "Page numbers: {} lines that are the printed page's number taken out (each a page break), at lines {}.\n",
+            lines.len(),
+            lines.join(", ")
+        );
+    }
+    if !furniture.running_heads.is_empty() {
+        let heads: Vec<String> = furniture
+            .running_heads
+            .iter()
+            .map(|(line, text)| format!("{line} “{text}”"))
+            .collect();
+        let _ = writeln!(
+            r,
+            "Running heads: {} lines repeated at page breaks taken out, at lines {}.\n",
+            heads.len(),
+            heads.join(", ")
+        );
+    }
     if !spacing.is_empty() {
         let lines: Vec<String> = spacing.iter().map(usize::to_string).collect();
         let _ = writeln!(

@@ -1,0 +1,190 @@
+//! Page furniture in extracted text: the printed page numbers and running
+//! heads that pdftotext leaves among the words at every page break. They
+//! are not the author's words, so they are taken out (the report lists
+//! each), and where they stood is a page break, the best evidence of where
+//! a printed page ended.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::import::text::{Block, FORM_FEED, char_count, has_sentence_punctuation, match_key};
+
+static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s\u{c}]*(?:[-—–]\s*)?(?:第\s*)?(\d{1,3})(?:\s*页)?(?:\s*[-—–])?[\s\u{c}]*$")
+        .unwrap()
+});
+
+/// The source lines (1-based) that are page furniture, each with what it
+/// is, for the report.
+#[derive(Debug, Default)]
+pub struct Furniture {
+    pub page_numbers: Vec<usize>,
+    pub running_heads: Vec<(usize, String)>,
+}
+
+impl Furniture {
+    fn contains(&self, line: usize) -> bool {
+        self.page_numbers.binary_search(&line).is_ok()
+            || self.running_heads.iter().any(|(l, _)| *l == line)
+    }
+}
+
+/// Finds the page furniture among `source`'s lines from `first_line` on (the
+/// body; the contents' own page numbers stand before it). Lines that are a
+/// bare number count as page numbers only when there are three or more,
+/// each greater than the last, as a book's pages are, and a running head or
+/// a form feed stands beside them; a short line counts as a running head
+/// when it stands three times or more, each time next to a page number or a
+/// form feed, and is no piece's title.
+pub fn find(source: &str, first_line: usize, titles: &[String]) -> Furniture {
+    let lines: Vec<&str> = source.lines().collect();
+    let body = first_line.saturating_sub(1).min(lines.len());
+    let numbers: Vec<(usize, u32)> = (body..lines.len())
+        .filter_map(|i| {
+            let c = PAGE_NUMBER.captures(lines[i])?;
+            Some((i, c[1].parse().ok()?))
+        })
+        .collect();
+    let mut furniture = Furniture::default();
+    if numbers.len() < 3 || numbers.windows(2).any(|w| w[1].1 <= w[0].1) {
+        return furniture;
+    }
+    furniture.page_numbers = numbers.iter().map(|(i, _)| i + 1).collect();
+    let is_number = |i: usize| numbers.binary_search_by_key(&i, |(k, _)| *k).is_ok();
+    // The nearest non-blank line before and after `i`.
+    let neighbour = |i: usize, up: bool| {
+        let mut k = i;
+        loop {
+            k = if up { k.checked_sub(1)? } else { k + 1 };
+            if k >= lines.len() {
+                return None;
+            }
+            if !lines[k].trim().is_empty() {
+                return Some(k);
+            }
+        }
+    };
+    let at_break = |i: usize| {
+        lines[i].contains(FORM_FEED)
+            || [true, false].into_iter().any(|up| {
+                neighbour(i, up).is_some_and(|k| is_number(k) || lines[k].contains(FORM_FEED))
+            })
+    };
+    let mut heads: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, line) in lines.iter().enumerate().skip(body) {
+        let text = line.trim_matches(|c: char| c.is_whitespace() || c == FORM_FEED);
+        if !text.is_empty()
+            && char_count(text) <= 30
+            && !has_sentence_punctuation(text)
+            && !is_number(i)
+        {
+            heads.entry(match_key(text)).or_default().push(i);
+        }
+    }
+    let titles: Vec<String> = titles.iter().map(|t| match_key(t)).collect();
+    for (key, places) in heads {
+        if places.len() >= 3 && !titles.contains(&key) && places.iter().all(|&i| at_break(i)) {
+            for i in places {
+                let text = lines[i].trim_matches(|c: char| c.is_whitespace() || c == FORM_FEED);
+                furniture.running_heads.push((i + 1, text.to_owned()));
+            }
+        }
+    }
+    furniture.running_heads.sort();
+    // Rising numbers alone may be a text's own (sections 1, 2, 3 set on
+    // lines of their own): they are pages only with a running head beside
+    // them or a form feed.
+    let fed = numbers.iter().any(|&(i, _)| {
+        lines[i].contains(FORM_FEED)
+            || [true, false]
+                .into_iter()
+                .any(|up| neighbour(i, up).is_some_and(|k| lines[k].contains(FORM_FEED)))
+    });
+    if furniture.running_heads.is_empty() && !fed {
+        furniture.page_numbers.clear();
+    }
+    furniture
+}
+
+/// `blocks` without the furniture's lines: a block is cut where one stood,
+/// and the part before is marked the foot of a page.
+pub fn remove(blocks: Vec<Block>, furniture: &Furniture) -> Vec<Block> {
+    if furniture.page_numbers.is_empty() && furniture.running_heads.is_empty() {
+        return blocks;
+    }
+    let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
+    for block in blocks {
+        let mut current: Option<Block> = None;
+        let mut cut = false;
+        for (k, line) in block.lines.iter().enumerate() {
+            if furniture.contains(block.line + k) {
+                match current.take() {
+                    Some(mut part) => {
+                        part.at_page_foot = true;
+                        out.push(part);
+                    }
+                    None => {
+                        if let Some(last) = out.last_mut() {
+                            last.at_page_foot = true;
+                        }
+                    }
+                }
+                cut = true;
+                continue;
+            }
+            current
+                .get_or_insert_with(|| Block {
+                    line: block.line + k,
+                    lines: Vec::new(),
+                    at_page_foot: false,
+                })
+                .lines
+                .push(line.clone());
+        }
+        if let Some(mut part) = current {
+            part.at_page_foot = block.at_page_foot || part.at_page_foot;
+            out.push(part);
+        } else if !cut {
+            out.push(block);
+        } else if block.at_page_foot
+            && let Some(last) = out.last_mut()
+        {
+            last.at_page_foot = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rising_numbers_and_heads_beside_them_are_furniture() {
+        let source = "目录\n\n正文一段，没有完\n\n12\n\n办公厅工作\n接着写完。\n\n第二段。\n\n13\n\n办公厅工作\n\n第三段。\n\n14\n\n办公厅工作\n\n完。\n";
+        let f = find(source, 3, &[]);
+        assert_eq!(f.page_numbers, [5, 12, 18]);
+        let heads: Vec<usize> = f.running_heads.iter().map(|(l, _)| *l).collect();
+        assert_eq!(heads, [7, 14, 20]);
+    }
+
+    #[test]
+    fn numbers_that_do_not_rise_or_stand_alone_and_heads_that_are_titles_stay() {
+        let source = "一\n\n3\n\n1\n\n2\n\n1\n";
+        assert!(find(source, 1, &[]).page_numbers.is_empty());
+        // Sections numbered on lines of their own: no head, no form feed.
+        let source = "1\n\n一段。\n\n2\n\n二段。\n\n3\n\n三段。\n";
+        assert!(find(source, 1, &[]).page_numbers.is_empty());
+        let source = "12\n标题\n\n13\n标题\n\n14\n标题\n";
+        let f = find(source, 1, &["标题".to_owned()]);
+        assert!(f.running_heads.is_empty());
+        assert!(f.page_numbers.is_empty());
+        let source = "12\u{c}\n标题\n\n13\u{c}\n标题\n\n14\u{c}\n标题\n";
+        assert_eq!(
+            find(source, 1, &["标题".to_owned()]).page_numbers,
+            [1, 4, 7]
+        );
+    }
+}
