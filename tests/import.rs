@@ -2030,3 +2030,17 @@ fn page_numbers_and_running_heads_are_taken_out_and_mark_page_breaks() {
     assert!(report.contains("Page numbers: 4 lines"), "{report}");
     assert!(report.contains("Running heads: 4 lines"), "{report}");
 }
+
+/// A passage quoted twice in one piece, repaired at a page break in its
+/// second place: the emendation's words and the eight characters on each
+/// side stand twice, so the note names the occurrence in its own paragraph
+/// (without it the edition did not build).
+#[test]
+fn an_emendation_whose_words_stand_twice_names_its_occurrence() {
+    let book = Imported::fixture("zh-repeated-repair");
+    let notes = notes(&book.into);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0].kind, "emendation");
+    assert_eq!(notes[0].exact, "求是的思想");
+    assert_eq!(notes[0].occurrence, Some(2));
+}

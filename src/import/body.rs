@@ -120,6 +120,10 @@ pub fn convert(
         let numbered = NUMBERED_HEADING.captures(&text);
         let numbered_heading = numbered.is_some() && char_count(&text) <= 40;
         // A paragraph cut by a page break goes on in this block.
+        let paragraphs_so_far = parts
+            .iter()
+            .filter(|p| matches!(p, Part::Paragraph { .. }))
+            .count();
         if let Some(Part::Paragraph {
             text: previous,
             last_line,
@@ -142,7 +146,8 @@ pub fn convert(
                         head(&text, 6)
                     ),
                 });
-                if let Some(e) = emendation {
+                if let Some(mut e) = emendation {
+                    e.paragraph = paragraphs_so_far - 1;
                     emendations.push(e);
                 }
                 *previous = joined;
@@ -315,6 +320,7 @@ fn join_across_break(
             original: format!("{lead}{repeated}{repeated}{after}"),
             prefix: tail(&before[..before.len() - lead.len()], 8),
             suffix: head(&rest[after.len()..], 8),
+            paragraph: 0,
             reason: context
                 .language
                 .duplicate_reason(&repeated, previous_line, next_line),

@@ -71,6 +71,9 @@ pub struct Emendation {
     pub prefix: String,
     pub suffix: String,
     pub reason: String,
+    /// The paragraph of the piece (from 0) it stands in: which of several
+    /// places with the same words around it is the one.
+    pub paragraph: usize,
 }
 
 /// The language of the source, which decides the wording of notes and a

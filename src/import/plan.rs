@@ -12,7 +12,7 @@ use crate::diagnostic::{Error, Result};
 use crate::import::contents::Cover;
 use crate::import::pieces::Piece;
 use crate::import::slug::slug_for;
-use crate::import::{ImportOptions, Language, shown};
+use crate::import::{Emendation, ImportOptions, Language, shown};
 use crate::model::{FrontMatter, NoteFile, StandOffNote};
 use crate::yaml;
 
@@ -120,6 +120,7 @@ pub fn plan(
             format!("chapters/{:0width$}-{slug}.md", piece.order),
             text.into_bytes(),
         );
+        let document = crate::markdown::parse(&piece.markdown);
         for (k, e) in piece.emendations.iter().enumerate() {
             notes.push(StandOffNote {
                 id: Some(format!("{slug}-import-{}", k + 1)),
@@ -128,7 +129,7 @@ pub fn plan(
                 exact: e.exact.clone(),
                 prefix: e.prefix.clone(),
                 suffix: e.suffix.clone(),
-                occurrence: None,
+                occurrence: emendation_occurrence(&document, e),
                 original: Some(e.original.clone()),
                 corrected: Some(e.exact.clone()),
                 body: e.reason.clone(),
@@ -364,6 +365,24 @@ pub fn apply(options: &ImportOptions, plan: &Plan) -> Result<Vec<FileAction>> {
     );
     write(MANIFEST, manifest.as_bytes())?;
     Ok(plan.actions.clone())
+}
+
+/// Which occurrence of its words (with its prefix and suffix) an emendation
+/// is, when they stand more than once in the chapter (a passage quoted
+/// twice, repaired in one place): the one in its own paragraph. `None`
+/// when they stand once.
+fn emendation_occurrence(document: &crate::model::Document, e: &Emendation) -> Option<usize> {
+    let units = document.units();
+    let texts: Vec<&str> = units.iter().map(|u| u.text).collect();
+    let places = crate::enrich::notes::find_words(&texts, &e.exact, &e.prefix, &e.suffix);
+    if places.len() < 2 {
+        return None;
+    }
+    let own = document.paragraphs.get(e.paragraph)?.events.start;
+    places
+        .iter()
+        .position(|&(unit, _)| units[unit].events.start == own)
+        .map(|i| i + 1)
 }
 
 /// The notes that record which lines were read as headings: type
