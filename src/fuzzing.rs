@@ -47,15 +47,7 @@ pub fn import_text(text: &str) {
         .unwrap_or(0);
     let cover = import::contents::read_cover(&blocks[..heading_block]);
     let language = Language::detect(source);
-    let furniture = import::body_furniture(source, &blocks, &contents);
-    let mut blocks = import::furniture::remove(blocks, &furniture);
-    let spacing = match language {
-        Language::Chinese => {
-            let from = contents.body_start.min(blocks.len());
-            import::text::tighten_blocks(&mut blocks[from..])
-        }
-        Language::English => Vec::new(),
-    };
+    let (blocks, noise) = import::clean_body(source, blocks, &contents, language);
     let Ok(pieces) =
         import::pieces::read_pieces(&blocks, &contents, language, &options.source, source)
     else {
@@ -64,15 +56,8 @@ pub fn import_text(text: &str) {
     let Ok(plan) = import::plan::plan(&options, text.as_bytes(), &cover, &pieces, language) else {
         return;
     };
-    let form_feeds = import::text::form_feed_lines(source);
     let _report = import::report::report(
-        &options,
-        &cover,
-        &contents,
-        &pieces,
-        &plan,
-        language,
-        (&form_feeds, &spacing, &furniture),
+        &options, &cover, &contents, &pieces, &plan, language, &noise,
     );
 
     // What import writes must load again: every chapter it plans goes

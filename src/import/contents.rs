@@ -38,6 +38,14 @@ pub struct Entry {
     pub lines: usize,
 }
 
+impl Entry {
+    /// The title before a dash that is not spaced (`Title—Subtitle`): the
+    /// piece may set the rest on a line of its own.
+    pub fn title_before_dash(&self) -> &str {
+        self.title.split(['—', '–']).next().unwrap_or("")
+    }
+}
+
 #[derive(Debug)]
 pub struct Contents {
     pub heading_line: usize,

@@ -9,7 +9,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::import::text::{Block, FORM_FEED, char_count, has_sentence_punctuation, match_key};
+use crate::import::text::{
+    Block, FORM_FEED, char_count, has_sentence_punctuation, match_key, page_break,
+};
 
 static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s\u{c}]*(?:[-—–]\s*)?(?:第\s*)?(\d{1,3})(?:\s*页)?(?:\s*[-—–])?[\s\u{c}]*$")
@@ -120,17 +122,7 @@ pub fn remove(blocks: Vec<Block>, furniture: &Furniture) -> Vec<Block> {
         let mut cut = false;
         for (k, line) in block.lines.iter().enumerate() {
             if furniture.contains(block.line + k) {
-                match current.take() {
-                    Some(mut part) => {
-                        part.at_page_foot = true;
-                        out.push(part);
-                    }
-                    None => {
-                        if let Some(last) = out.last_mut() {
-                            last.at_page_foot = true;
-                        }
-                    }
-                }
+                page_break(&mut current, &mut out);
                 cut = true;
                 continue;
             }

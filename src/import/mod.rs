@@ -179,29 +179,10 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
         .unwrap_or(0);
     let cover = contents::read_cover(&blocks[..heading_block]);
     let language = Language::detect(source);
-    let furniture = body_furniture(source, &blocks, &contents);
-    let mut blocks = furniture::remove(blocks, &furniture);
-    // The body's extraction noise (the contents keep theirs: a page number
-    // stands apart from its entry).
-    let spacing = match language {
-        Language::Chinese => {
-            let from = contents.body_start.min(blocks.len());
-            text::tighten_blocks(&mut blocks[from..])
-        }
-        Language::English => Vec::new(),
-    };
+    let (blocks, noise) = clean_body(source, blocks, &contents, language);
     let pieces = pieces::read_pieces(&blocks, &contents, language, &options.source, source)?;
     let plan = plan::plan(options, &bytes, &cover, &pieces, language)?;
-    let form_feeds = text::form_feed_lines(source);
-    let report = report::report(
-        options,
-        &cover,
-        &contents,
-        &pieces,
-        &plan,
-        language,
-        (&form_feeds, &spacing, &furniture),
-    );
+    let report = report::report(options, &cover, &contents, &pieces, &plan, language, &noise);
     let files = if options.dry_run {
         plan.actions.clone()
     } else {
@@ -216,27 +197,51 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
     })
 }
 
-/// The page numbers and running heads among the body's lines (the contents'
-/// own page numbers stand before it); never a piece's title.
-pub(crate) fn body_furniture(
+/// What import took out of the extracted text as noise, for the report: the
+/// lines of form feeds, of page numbers and running heads, and where spaces
+/// between CJK and digits or Latin letters went.
+#[derive(Debug, Default)]
+pub struct Noise {
+    pub form_feeds: Vec<usize>,
+    pub furniture: furniture::Furniture,
+    pub spacing: Vec<usize>,
+}
+
+/// The body's blocks without the extraction's noise: page numbers and
+/// running heads (never a piece's title), and in a Chinese text the spaces
+/// between CJK and digits or Latin letters. The contents keep theirs (a
+/// page number stands apart from its entry).
+pub(crate) fn clean_body(
     source: &str,
-    blocks: &[text::Block],
+    blocks: Vec<text::Block>,
     contents: &contents::Contents,
-) -> furniture::Furniture {
-    let Some(first) = blocks.get(contents.body_start) else {
-        return furniture::Furniture::default();
+    language: Language,
+) -> (Vec<text::Block>, Noise) {
+    let furniture = match blocks.get(contents.body_start) {
+        Some(first) => {
+            let titles: Vec<String> = contents
+                .entries
+                .iter()
+                .flat_map(|e| [e.title.clone(), e.title_before_dash().to_owned()])
+                .collect();
+            furniture::find(source, first.line, &titles)
+        }
+        None => furniture::Furniture::default(),
     };
-    let titles: Vec<String> = contents
-        .entries
-        .iter()
-        .flat_map(|e| {
-            [
-                e.title.clone(),
-                e.title.split(['—', '–']).next().unwrap_or("").to_owned(),
-            ]
-        })
-        .collect();
-    furniture::find(source, first.line, &titles)
+    let mut blocks = furniture::remove(blocks, &furniture);
+    let spacing = match language {
+        Language::Chinese => {
+            let from = contents.body_start.min(blocks.len());
+            text::tighten_blocks(&mut blocks[from..])
+        }
+        Language::English => Vec::new(),
+    };
+    let noise = Noise {
+        form_feeds: text::form_feed_lines(source),
+        furniture,
+        spacing,
+    };
+    (blocks, noise)
 }
 
 /// The content folder's path as shown in messages.

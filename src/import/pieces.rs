@@ -93,7 +93,6 @@ fn split_title_blocks(blocks: &[Block], contents: &Contents) -> Vec<Block> {
         .iter()
         .flat_map(|e| {
             // `Title—Subtitle` with the dash unspaced: the title alone too.
-            let before_dash = e.title.split(['—', '–']).next().unwrap_or("");
             [
                 match_key(&e.title),
                 match_key(&format!(
@@ -101,7 +100,7 @@ fn split_title_blocks(blocks: &[Block], contents: &Contents) -> Vec<Block> {
                     e.title,
                     e.subtitle.as_deref().unwrap_or("")
                 )),
-                match_key(before_dash),
+                match_key(e.title_before_dash()),
             ]
         })
         .filter(|key| !key.is_empty())

@@ -4,10 +4,9 @@
 use std::fmt::Write;
 
 use crate::import::contents::{Contents, Cover};
-use crate::import::furniture::Furniture;
 use crate::import::pieces::Piece;
 use crate::import::plan::{Action, Plan};
-use crate::import::{ImportOptions, Language};
+use crate::import::{ImportOptions, Language, Noise};
 
 pub fn report(
     options: &ImportOptions,
@@ -16,7 +15,7 @@ pub fn report(
     pieces: &[Piece],
     plan: &Plan,
     language: Language,
-    (form_feeds, spacing, furniture): (&[usize], &[usize], &Furniture),
+    noise: &Noise,
 ) -> String {
     let mut r = String::new();
     let _ = writeln!(r, "# Import report: {}\n", options.source.display());
@@ -27,50 +26,38 @@ pub fn report(
         contents.heading_line,
         contents.entries.len()
     );
-    if !form_feeds.is_empty() {
-        let lines: Vec<String> = form_feeds.iter().map(usize::to_string).collect();
-        let _ = writeln!(
-            r,
-            "Page breaks: {} form feeds, taken out of the text (a page break ends a block, and the joins below decide whether the text goes on), at lines {}.\n",
-            form_feeds.len(),
-            lines.join(", ")
-        );
-    }
-
-    if !furniture.page_numbers.is_empty() {
-        let lines: Vec<String> = furniture
-            .page_numbers
-            .iter()
-            .map(usize::to_string)
-            .collect();
-        let _ = writeln!(
-            r,
-            "Page numbers: {} lines that are the printed page's number taken out (each a page break), at lines {}.\n",
-            lines.len(),
-            lines.join(", ")
-        );
-    }
-    if !furniture.running_heads.is_empty() {
-        let heads: Vec<String> = furniture
-            .running_heads
-            .iter()
-            .map(|(line, text)| format!("{line} “{text}”"))
-            .collect();
-        let _ = writeln!(
-            r,
-            "Running heads: {} lines repeated at page breaks taken out, at lines {}.\n",
-            heads.len(),
-            heads.join(", ")
-        );
-    }
-    if !spacing.is_empty() {
-        let lines: Vec<String> = spacing.iter().map(usize::to_string).collect();
-        let _ = writeln!(
-            r,
-            "Spacing: spaces between CJK and digits or Latin letters (`1962 年` → `1962年`) taken out on {} lines: {}.\n",
-            spacing.len(),
-            lines.join(", ")
-        );
+    // What was taken out as the extraction's noise, each with its lines.
+    let numbered = |lines: &[usize]| lines.iter().map(usize::to_string).collect::<Vec<_>>();
+    let heads: Vec<String> = noise
+        .furniture
+        .running_heads
+        .iter()
+        .map(|(line, text)| format!("{line} “{text}”"))
+        .collect();
+    for (lines, what) in [
+        (
+            numbered(&noise.form_feeds),
+            "Page breaks: {n} form feeds, taken out of the text (a page break ends a block, and the joins below decide whether the text goes on), at lines {lines}.",
+        ),
+        (
+            numbered(&noise.furniture.page_numbers),
+            "Page numbers: {n} lines that are the printed page's number taken out (each a page break), at lines {lines}.",
+        ),
+        (
+            heads,
+            "Running heads: {n} lines repeated at page breaks taken out, at lines {lines}.",
+        ),
+        (
+            numbered(&noise.spacing),
+            "Spacing: spaces between CJK and digits or Latin letters (`1962 年` → `1962年`) taken out on {n} lines: {lines}.",
+        ),
+    ] {
+        if !lines.is_empty() {
+            let text = what
+                .replace("{n}", &lines.len().to_string())
+                .replace("{lines}", &lines.join(", "));
+            let _ = writeln!(r, "{text}\n");
+        }
     }
 
     let _ = writeln!(r, "## Cover\n");

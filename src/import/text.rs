@@ -39,19 +39,6 @@ impl Block {
 pub fn blocks(source: &str) -> Vec<Block> {
     let mut blocks: Vec<Block> = Vec::new();
     let mut current: Option<Block> = None;
-    // The page ends here: after the block it ends, or after the last one
-    // when blank lines stood between.
-    let page_break = |current: &mut Option<Block>, blocks: &mut Vec<Block>| match current.take() {
-        Some(mut block) => {
-            block.at_page_foot = true;
-            blocks.push(block);
-        }
-        None => {
-            if let Some(block) = blocks.last_mut() {
-                block.at_page_foot = true;
-            }
-        }
-    };
     for (i, line) in source.lines().enumerate() {
         let line = line.trim_end_matches('\r');
         // pdftotext sets the form feed at a line's start (the new page's
@@ -134,6 +121,23 @@ pub fn tighten_blocks(blocks: &mut [Block]) -> Vec<usize> {
         }
     }
     lines
+}
+
+/// A page ends here: `current` (the block being gathered) ends as the foot
+/// of a page, or, when blank lines stood between, the last block in
+/// `blocks` does.
+pub fn page_break(current: &mut Option<Block>, blocks: &mut Vec<Block>) {
+    match current.take() {
+        Some(mut block) => {
+            block.at_page_foot = true;
+            blocks.push(block);
+        }
+        None => {
+            if let Some(block) = blocks.last_mut() {
+                block.at_page_foot = true;
+            }
+        }
+    }
 }
 
 /// What pdftotext writes at the end of every page.

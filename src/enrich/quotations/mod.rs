@@ -304,15 +304,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     );
     // Only clusters in two chapters or more, and in no more than a saying
     // may be, are judged (and counted in the background).
-    clusters.retain(|members| {
-        let mut chapters: Vec<usize> = members
-            .iter()
-            .map(|&m| units[spans[m].unit].chapter)
-            .collect();
-        chapters.sort_unstable();
-        chapters.dedup();
-        (2..=max_chapters).contains(&chapters.len())
-    });
+    clusters.retain(|members| (2..=max_chapters).contains(&chapter_count(&units, &spans, members)));
     let formulas = formulas::candidates(&units);
     // The background is counted for what is to be judged: each cluster's
     // longest stretch and each formula's shortest wording.
@@ -354,17 +346,6 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         .flat_map_iter(|members| {
             // Judged on tokens, before any text is looked at again: most
             // clusters of a formulaic edition end here.
-            let mut places: Vec<usize> = members.iter().map(|&m| spans[m].unit).collect();
-            places.sort_unstable();
-            places.dedup();
-            let chapters = {
-                let mut c: Vec<usize> = places.iter().map(|&u| units[u].chapter).collect();
-                c.dedup();
-                c.len()
-            };
-            if chapters < 2 || chapters > max_chapters {
-                return Vec::new();
-            }
             let Some(longest) = members
                 .iter()
                 .map(|&m| spans[m])
@@ -442,6 +423,17 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     quotations
 }
 
+/// In how many chapters the spans `members` stand.
+fn chapter_count(units: &[Unit], spans: &[align::Span], members: &[usize]) -> usize {
+    let mut chapters: Vec<usize> = members
+        .iter()
+        .map(|&m| units[spans[m].unit].chapter)
+        .collect();
+    chapters.sort_unstable();
+    chapters.dedup();
+    chapters.len()
+}
+
 /// A cluster in more chapters than a saying may be is most often several
 /// passages chained by stretches that overlap in one paragraph: it is
 /// clustered again, joining only spans that are nearly the same stretch.
@@ -453,15 +445,7 @@ fn split_chains(
     quoted_from: usize,
     max_chapters: usize,
 ) -> Vec<Vec<usize>> {
-    let chapters = |members: &[usize]| {
-        let mut c: Vec<usize> = members
-            .iter()
-            .map(|&m| units[spans[m].unit].chapter)
-            .collect();
-        c.sort_unstable();
-        c.dedup();
-        c.len()
-    };
+    let chapters = |members: &[usize]| chapter_count(units, spans, members);
     let (chains, mut kept): (Vec<Vec<usize>>, Vec<Vec<usize>>) = clusters
         .into_iter()
         .partition(|m| chapters(m) > max_chapters);
