@@ -29,6 +29,7 @@ mod align;
 mod background;
 mod formulas;
 mod places;
+mod reordered;
 mod tokens;
 
 use std::collections::{BTreeMap, HashSet};
@@ -390,7 +391,14 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             // Past a dozen pieces, words that nobody puts in quotation
             // marks are the genre's stock, however rare their wording
             // elsewhere (and 强调 stands before half its sentences).
-            found.retain(|q| q.evidence.quoted || q.chapters().len() <= OFTEN);
+            // And words that nobody quotes or reports, standing in most of
+            // the edition's pieces, are its own refrain (坚持以人民为中心，
+            // 推动……), however few the pieces.
+            let most = (edition.chapters.len() / 2 + 1).max(4);
+            found.retain(|q| {
+                let chapters = q.chapters().len();
+                q.evidence.quoted || (chapters <= OFTEN && (q.evidence.reported || chapters < most))
+            });
             // Words that no place quotes or reports must be far less
             // likely: the genre's frames, filled from a small vocabulary,
             // recur by chance more often than a model of n-grams can tell.
@@ -415,6 +423,8 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     ));
     formulas::drop_inside_quotations(&mut quotations);
     drop_repeats(&mut quotations);
+    absorb_parts(&mut quotations);
+    reordered::add_reordered(&mut quotations, &units, &texts, options.min_tokens);
     never_cross(&mut quotations);
     quotations.sort_by_key(|q| {
         let first = &q.occurrences[0];
@@ -575,6 +585,101 @@ fn drop_repeats(quotations: &mut Vec<Quotation>) {
     quotations.retain(|_| {
         k += 1;
         !dropped[k - 1]
+    });
+}
+
+/// A cluster most of whose places lie inside the places of a longer
+/// quotation is that quotation, quoted in part where it stands alone (a
+/// speaker who repeats the second half of what he quoted; a report that
+/// breaks off mid-sentence): its other places join the longer one as
+/// partial witnesses, instead of a second cluster for the same words. A
+/// saying that stands alone more often than inside the passage stays a
+/// cluster of its own.
+fn absorb_parts(quotations: &mut Vec<Quotation>) {
+    let inside = |o: &Occurrence, a: &Occurrence| {
+        o.chapter == a.chapter && o.unit == a.unit && a.start <= o.start && o.end <= a.end
+    };
+    let mut by_place: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (q, quotation) in quotations.iter().enumerate() {
+        for o in &quotation.occurrences {
+            by_place.entry((o.chapter, o.unit)).or_default().push(q);
+        }
+    }
+    // Shorter passages first, so that a part is absorbed before the
+    // passage it belongs to is looked at as a part of something longer.
+    let length = |q: &Quotation| q.occurrences[q.origin].end - q.occurrences[q.origin].start;
+    let mut order: Vec<usize> = (0..quotations.len()).collect();
+    order.sort_by_key(|&q| length(&quotations[q]));
+    let mut absorbed = vec![false; quotations.len()];
+    for &b in &order {
+        if quotations[b].kind != Kind::Quotation {
+            continue;
+        }
+        // How many of b's places each longer quotation holds.
+        let mut holds: BTreeMap<usize, usize> = BTreeMap::new();
+        for ob in &quotations[b].occurrences {
+            let mut holders: Vec<usize> = by_place[&(ob.chapter, ob.unit)]
+                .iter()
+                .copied()
+                .filter(|&a| {
+                    a != b
+                        && !absorbed[a]
+                        && quotations[a].kind == Kind::Quotation
+                        && length(&quotations[a]) > length(&quotations[b])
+                        && quotations[a].occurrences.iter().any(|oa| inside(ob, oa))
+                })
+                .collect();
+            holders.dedup();
+            for a in holders {
+                *holds.entry(a).or_default() += 1;
+            }
+        }
+        let total = quotations[b].occurrences.len();
+        let Some((a, held)) = holds
+            .into_iter()
+            .max_by_key(|&(a, n)| (n, std::cmp::Reverse(a)))
+        else {
+            continue;
+        };
+        if held < 2 || held * 2 <= total {
+            continue;
+        }
+        let alone: Vec<Occurrence> = quotations[b]
+            .occurrences
+            .iter()
+            .filter(|ob| {
+                !quotations[a].occurrences.iter().any(|oa| {
+                    oa.chapter == ob.chapter
+                        && oa.unit == ob.unit
+                        && oa.start < ob.end
+                        && ob.start < oa.end
+                })
+            })
+            .cloned()
+            .collect();
+        absorbed[b] = true;
+        let evidence = quotations[b].evidence.clone();
+        let target = &mut quotations[a];
+        let origin = target.occurrences[target.origin].clone();
+        for o in alone {
+            by_place.entry((o.chapter, o.unit)).or_default().push(a);
+            target.occurrences.push(o);
+        }
+        target
+            .occurrences
+            .sort_by_key(|o| (o.chapter, o.unit, o.start));
+        target.origin = target
+            .occurrences
+            .iter()
+            .position(|o| *o == origin)
+            .expect("the origin is still there");
+        target.evidence.quoted |= evidence.quoted;
+        target.evidence.reported |= evidence.reported;
+    }
+    let mut k = 0;
+    quotations.retain(|_| {
+        k += 1;
+        !absorbed[k - 1]
     });
 }
 

@@ -243,7 +243,19 @@ fn judge(
         .unwrap_or(0);
     // A word carries about as much as two CJK characters.
     let (sentence, long) = if options.cjk { (20, 30) } else { (12, 18) };
-    let sentence_like = bounded && (separators >= 2 || tokens >= sentence);
+    // Every place ends where a clause or sentence ends, and the words run
+    // over several clauses: they may begin where the places differ (it
+    // will / the agitation would | not cease, until a crisis …, and passed).
+    let ends_everywhere = witnesses.iter().all(|w| ends_clause(w.chars, w.end));
+    let sentence_like = (bounded && (separators >= 2 || tokens >= sentence))
+        || (ends_everywhere && separators >= 2);
+    // No place ends a clause, and the passage holds none: the words stop
+    // where every place goes on with words of its own (in the year of our
+    // Lord eighteen hundred and | fifty-eight / thirty-seven): a frame with
+    // a slot, the genre's formula, whoever puts it in quotation marks.
+    let slot_frame = separators == 0
+        && witnesses.len() >= 3
+        && !witnesses.iter().any(|w| ends_clause(w.chars, w.end));
     let evidence = quoted || reported || sentence_like || tokens >= long;
     let stopped = options
         .stop_list
@@ -260,7 +272,7 @@ fn judge(
     // A run of capitalised words joined by small ones, with no clause in
     // it (the Constitution of the United States), is a name or a title.
     let name = !options.cjk && occurrences.iter().all(|o| is_name(&o.text));
-    if !evidence || stopped || narration || name {
+    if !evidence || stopped || narration || name || slot_frame {
         return None;
     }
     let reporting: Vec<bool> = flags.iter().map(|&(q, r)| q || r).collect();
