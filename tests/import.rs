@@ -705,6 +705,25 @@ fn golden_markdown_specials() {
     check_golden("markdown-specials", &Imported::fixture("markdown-specials"));
 }
 
+/// The fixtures of issue 15's shapes: headings that are sayings, page
+/// breaks by form feeds and by running heads, header forms of both
+/// languages, English speeches with and without blank lines in the
+/// header, and a repair in a passage that stands twice.
+#[test]
+fn golden_issue_15_shapes() {
+    for name in [
+        "zh-saying-headings",
+        "zh-form-feeds",
+        "zh-header-forms",
+        "zh-running-heads",
+        "zh-repeated-repair",
+        "en-speeches",
+        "en-speeches-compact",
+    ] {
+        check_golden(name, &Imported::fixture(name));
+    }
+}
+
 /// `--into` names the edition's root, as `--root` does everywhere else: a
 /// new folder gets content/ and the classic theme, and builds as it is; a
 /// folder that is itself a content folder (an older habit) is written into.
@@ -1967,6 +1986,17 @@ fn english_headers_in_both_shapes() {
             "{fixture}"
         );
         assert_eq!(papers.date().as_deref(), Some("2019-03-02"), "{fixture}");
+        // Line-end hyphens: compounds keep theirs (well-known by its first
+        // word, long-term because the text writes it so elsewhere), a word
+        // broken by hyphenation is whole again.
+        let proposal = &papers.paragraph_texts()[1];
+        for words in [
+            "a well-known one: twenty-five volumes",
+            "a long-term budget",
+            "the preservation of the maps",
+        ] {
+            assert!(proposal.contains(words), "{fixture}: {words} in {proposal}");
+        }
         assert!(
             papers.paragraph_texts()[0].starts_with("Old newspapers"),
             "{fixture}: {:?}",
@@ -1974,6 +2004,16 @@ fn english_headers_in_both_shapes() {
         );
         let floor = book.chapter("Questions from the Floor");
         assert_eq!(floor.date().as_deref(), Some("2019-11-05"), "{fixture}");
+        // Kinds: "Remarks" in the subtitle names a speech; one question
+        // from the floor and its answer make the piece an interview.
+        assert_eq!(room.front.kind.as_deref(), Some("speech"), "{fixture}");
+        assert_eq!(papers.front.kind.as_deref(), Some("article"), "{fixture}");
+        assert_eq!(floor.front.kind.as_deref(), Some("interview"), "{fixture}");
+        assert!(
+            floor.paragraph_texts()[0].starts_with("Question:"),
+            "{fixture}: {:?}",
+            floor.paragraph_texts()
+        );
     }
 }
 

@@ -53,6 +53,8 @@ pub struct Converted {
     pub markdown: String,
     pub paragraphs: usize,
     pub turns: usize,
+    /// Turns opened by a question label (Question:, Q:, 问：, 记者：).
+    pub question_turns: usize,
     pub table_rows: usize,
     pub first_person_per_thousand: f64,
     pub judgements: Vec<Judgement>,
@@ -216,6 +218,7 @@ pub fn convert(
     let speakers = speakers(&parts, interview, speaker_labels);
     let mut markdown = String::new();
     let (mut paragraphs, mut turns, mut table_rows) = (0, 0, 0);
+    let mut question_turns = 0;
     let mut first_person = 0usize;
     let mut chars = 0usize;
     for part in &parts {
@@ -236,6 +239,9 @@ pub fn convert(
                 match speaker_of(text, &speakers) {
                     Some(label_end) => {
                         turns += 1;
+                        if label_of(text).is_some_and(is_question_label) {
+                            question_turns += 1;
+                        }
                         markdown.push_str("**");
                         markdown.push_str(&escape(&text[..label_end]));
                         markdown.push_str("**");
@@ -272,6 +278,7 @@ pub fn convert(
         markdown,
         paragraphs,
         turns,
+        question_turns,
         table_rows,
         first_person_per_thousand: if chars == 0 {
             0.0
@@ -351,9 +358,27 @@ fn speakers(parts: &[Part], interview: Option<&Interview>, labels_given: &[Strin
     }
     let mut labels: Vec<String> = counts
         .into_iter()
-        .filter(|(_, n)| *n >= 2)
+        .filter(|(l, n)| *n >= 2 || is_question_label(l))
         .map(|(l, _)| l)
         .collect();
+    // A question label opens a turn even once (a single question from the
+    // floor), and so does the label of the paragraph that answers it.
+    if labels.iter().any(|l| is_question_label(l)) {
+        let paragraphs: Vec<&str> = parts
+            .iter()
+            .filter_map(|p| match p {
+                Part::Paragraph { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        for pair in paragraphs.windows(2) {
+            if label_of(pair[0]).is_some_and(is_question_label)
+                && let Some(answer) = label_of(pair[1])
+            {
+                labels.push(answer.to_owned());
+            }
+        }
+    }
     if let Some(interview) = interview {
         labels.extend(interview.interviewee.clone());
         labels.extend(interview.interviewers.iter().cloned());
@@ -362,6 +387,16 @@ fn speakers(parts: &[Part], interview: Option<&Interview>, labels_given: &[Strin
     labels.sort();
     labels.dedup();
     labels
+}
+
+/// A label that marks a question put to somebody: the turns of an
+/// interview or of questions from the floor.
+pub fn is_question_label(label: &str) -> bool {
+    let label = label.trim().to_lowercase();
+    matches!(
+        label.as_str(),
+        "q" | "question" | "interviewer" | "问" | "记者" | "主持人" | "提问"
+    )
 }
 
 /// The label before a colon at the very start: short, no punctuation.

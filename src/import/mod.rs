@@ -9,6 +9,7 @@ mod body;
 pub(crate) mod contents;
 pub(crate) mod furniture;
 mod header;
+mod hyphens;
 pub(crate) mod pieces;
 pub(crate) mod plan;
 pub(crate) mod report;
@@ -203,6 +204,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
 #[derive(Debug, Default)]
 pub struct Noise {
     pub form_feeds: Vec<usize>,
+    pub hyphens: hyphens::Hyphens,
     pub furniture: furniture::Furniture,
     pub spacing: Vec<usize>,
 }
@@ -236,10 +238,13 @@ pub(crate) fn clean_body(
         }
         Language::English => Vec::new(),
     };
+    let from = contents.body_start.min(blocks.len());
+    let hyphens = hyphens::resolve(source, &mut blocks[from..]);
     let noise = Noise {
         form_feeds: text::form_feed_lines(source),
         furniture,
         spacing,
+        hyphens,
     };
     (blocks, noise)
 }

@@ -351,7 +351,9 @@ fn read_piece(
     let labels: Vec<String> = interviewers_label.iter().cloned().collect();
     let mut converted = body::convert(body_blocks, interview.as_ref(), &labels, context);
     judgements.append(&mut converted.judgements);
+    let title_lines = [title.as_str(), subtitle.as_deref().unwrap_or("")];
     let kind = kind_of(
+        &title_lines,
         &authors,
         source.is_some(),
         interview.is_some(),
@@ -381,19 +383,63 @@ fn read_piece(
     }
 }
 
+/// A word of a title or subtitle that names a spoken piece: a Chinese
+/// title that ends in 讲话, 致辞, 发言 (在……会议上的讲话), not one that
+/// only mentions speeches (学习……重要讲话精神); an English one with Remarks,
+/// Address, Lecture anywhere.
+fn spoken_title_word(lines: &[&str]) -> Option<&'static str> {
+    const CJK: [&str; 6] = ["讲话", "致辞", "发言", "演讲", "报告", "答谢词"];
+    const LATIN: [&str; 9] = [
+        "remarks",
+        "speech",
+        "address",
+        "lecture",
+        "keynote",
+        "toast",
+        "sermon",
+        "oration",
+        "testimony",
+    ];
+    for line in lines {
+        let end = line.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let end = end.split(['（', '(']).next().unwrap_or(end).trim_end();
+        if let Some(word) = CJK.into_iter().find(|w| end.ends_with(w)) {
+            return Some(word);
+        }
+        let lower = line.to_lowercase();
+        if let Some(word) = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .find_map(|w| LATIN.into_iter().find(|l| *l == w))
+        {
+            return Some(word);
+        }
+    }
+    None
+}
+
 /// The kind, with the evidence for the report.
 fn kind_of(
+    title_lines: &[&str],
     authors: &[Author],
     has_source: bool,
     is_interview: bool,
     body: &body::Converted,
     language: Language,
 ) -> (&'static str, String) {
-    if is_interview || body.turns >= 4 {
+    if is_interview || body.turns >= 4 || (body.question_turns > 0 && body.turns >= 2) {
         return (
             "interview",
-            format!("interview particulars or {} speaker turns", body.turns),
+            match body.question_turns {
+                0 => format!("interview particulars or {} speaker turns", body.turns),
+                q => format!(
+                    "{} speaker turns, {q} of them opened by a question label",
+                    body.turns
+                ),
+            },
         );
+    }
+    if let Some(word) = spoken_title_word(title_lines) {
+        return ("speech", format!("the title or subtitle says “{word}”"));
     }
     if body.table_rows > 0 && body.table_rows * 2 >= body.paragraphs.max(1) {
         return (
@@ -421,4 +467,38 @@ fn kind_of(
         "article",
         format!("authors with roles or little first person ({first_person:.1}‰)"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::spoken_title_word;
+
+    #[test]
+    fn a_title_that_ends_in_a_spoken_word_names_a_speech() {
+        assert_eq!(
+            spoken_title_word(&["在全省档案工作会议上的讲话", ""]),
+            Some("讲话")
+        );
+        assert_eq!(
+            spoken_title_word(&["园林养护工作的几点体会", "——在座谈会上的发言"]),
+            Some("发言")
+        );
+        assert_eq!(spoken_title_word(&["新年致辞（2019年）", ""]), Some("致辞"));
+        // Mentioning speeches is not being one.
+        assert_eq!(
+            spoken_title_word(&["建设一流的办公厅", "——深入学习贯彻重要讲话精神"]),
+            None
+        );
+        assert_eq!(
+            spoken_title_word(&["A Room for Every Reader", "—Remarks at the opening"]),
+            Some("remarks")
+        );
+        assert_eq!(
+            spoken_title_word(&["Address at Cooper Institute", ""]),
+            Some("address")
+        );
+        assert_eq!(spoken_title_word(&["On Keeping Old Newspapers", ""]), None);
+        // A word that only contains one is no evidence.
+        assert_eq!(spoken_title_word(&["Addressing the Archive", ""]), None);
+    }
 }

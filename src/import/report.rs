@@ -48,6 +48,18 @@ pub fn report(
             "Running heads: {n} lines repeated at page breaks taken out, at lines {lines}.",
         ),
         (
+            numbered(&noise.hyphens.rejoined),
+            "Line-end hyphens of hyphenation, taken out and the word rejoined (`gov-`/`ernment` → `government`: the text writes the word whole elsewhere, or no compound-forming word precedes the hyphen): {n}, at lines {lines}.",
+        ),
+        (
+            numbered(&noise.hyphens.kept),
+            "Line-end hyphens of compounds, kept (`well-`/`known` → `well-known`: the text writes the compound so elsewhere, or its first word forms compounds): {n}, at lines {lines}.",
+        ),
+        (
+            numbered(&noise.hyphens.soft),
+            "Soft hyphens (U+00AD, invisible) taken out on {n} lines: {lines}.",
+        ),
+        (
             numbered(&noise.spacing),
             "Spacing: spaces between CJK and digits or Latin letters (`1962 年` → `1962年`) taken out on {n} lines: {lines}.",
         ),
