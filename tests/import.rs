@@ -719,9 +719,45 @@ fn golden_issue_15_shapes() {
         "zh-repeated-repair",
         "en-speeches",
         "en-speeches-compact",
+        "en-title-heads",
     ] {
         check_golden(name, &Imported::fixture(name));
     }
+}
+
+/// An English book whose contents have no entry numbers, whose pages carry
+/// the piece's title as running head and whose page numbers stand alone
+/// (no form feeds): the contents end at the last entry (the first piece's
+/// date, "January 8, 2021", is no page 2021), each title stays once, the
+/// heads and numbers go, and the sentences they cut are whole again.
+#[test]
+fn title_heads_and_lone_page_numbers() {
+    let book = Imported::fixture("en-title-heads");
+    let titles: Vec<String> = book
+        .chapters()
+        .iter()
+        .map(|c| c.front.title.clone())
+        .collect();
+    assert_eq!(titles, ["The Winter Hours", "A Letter to the Trustees"]);
+    let hours = book.chapter("The Winter Hours");
+    assert_eq!(hours.date().as_deref(), Some("2021-01-08"));
+    assert_eq!(
+        hours.paragraph_texts(),
+        [
+            "The reading room will close at six from December to February. We made this choice after counting the readers who came after six in the last three winters, and there were never more than four of them on any evening. The staff will use the hour to mend books and to shelve the returns that pile up over the holidays.",
+            "Readers who need the room later may ask for a key card, which the front desk issues to anyone who has held a card for a year and who signs the register. We will look at the numbers again in the spring.",
+        ]
+    );
+    let letter = book.chapter("A Letter to the Trustees");
+    for paragraph in letter.paragraph_texts() {
+        assert!(
+            !paragraph.contains("Trustees") && !paragraph.chars().any(|c| c.is_ascii_digit()),
+            "{paragraph}"
+        );
+    }
+    let report = book.report();
+    assert!(report.contains("Running heads: 4"), "{report}");
+    assert!(report.contains("Page numbers: 4"), "{report}");
 }
 
 /// `--into` names the edition's root, as `--root` does everywhere else: a

@@ -103,6 +103,12 @@ pub fn read_contents(blocks: &[Block]) -> Option<Contents> {
                 // A new numbered entry cannot continue this one.
                 break;
             }
+            if span > 0 && next_block != block && !entries.is_empty() {
+                // An entry wraps onto the next line, not past a blank one:
+                // after the last entry, the first piece's title, author and
+                // date ("January 8, 2021") would read as one entry.
+                break;
+            }
             join_wrapped(&mut text, next.trim());
             if let Some(caps) = PAGE_AT_END.captures(&text) {
                 // In a numbered contents, an unnumbered line ending in a
@@ -133,7 +139,6 @@ pub fn read_contents(blocks: &[Block]) -> Option<Contents> {
                 continue 'entries;
             }
         }
-        let _ = block;
         break;
     }
     if entries.is_empty() {

@@ -86,8 +86,22 @@ pub fn find(source: &str, first_line: usize, titles: &[String]) -> Furniture {
         }
     }
     let titles: Vec<String> = titles.iter().map(|t| match_key(t)).collect();
-    for (key, places) in heads {
-        if places.len() >= 3 && !titles.contains(&key) && places.iter().all(|&i| at_break(i)) {
+    for (key, mut places) in heads {
+        places.sort_unstable();
+        // A piece's title set again as the head of its pages: the first
+        // place in the body is the title itself and stays; the later ones
+        // are heads when there are two or more, all at page breaks. A
+        // title that several pieces share (致辞) is each one's title.
+        let pieces = titles.iter().filter(|t| **t == key).count();
+        let enough = match pieces {
+            0 => 3,
+            1 => {
+                places.remove(0);
+                2
+            }
+            _ => continue,
+        };
+        if places.len() >= enough && places.iter().all(|&i| at_break(i)) {
             for i in places {
                 let text = lines[i].trim_matches(|c: char| c.is_whitespace() || c == FORM_FEED);
                 furniture.running_heads.push((i + 1, text.to_owned()));
@@ -104,10 +118,38 @@ pub fn find(source: &str, first_line: usize, titles: &[String]) -> Furniture {
                 .into_iter()
                 .any(|up| neighbour(i, up).is_some_and(|k| lines[k].contains(FORM_FEED)))
     });
-    if furniture.running_heads.is_empty() && !fed {
+    // Or they cut sentences: pages follow one another (each number one or
+    // two above the last, a page without its number between) and a number
+    // stands between the two halves of a sentence, which no section number
+    // does.
+    let consecutive = numbers.windows(2).all(|w| w[1].1 - w[0].1 <= 2);
+    let cuts_sentence = |i: usize| {
+        let (Some(before), Some(after)) = (neighbour(i, true), neighbour(i, false)) else {
+            return false;
+        };
+        // A line of running text (a heading or a title is short) that
+        // stops mid-sentence, and words that go on after the number.
+        let before = lines[before].trim_end();
+        char_count(before) >= 12
+            && !has_sentence_end(before)
+            && lines[after]
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_lowercase() || crate::markdown::is_cjk(c))
+    };
+    let cutting = numbers.iter().filter(|&&(i, _)| cuts_sentence(i)).count();
+    let cut_pages = consecutive && cutting * 3 >= numbers.len();
+    if furniture.running_heads.is_empty() && !fed && !cut_pages {
         furniture.page_numbers.clear();
     }
     furniture
+}
+
+/// Whether a line ends a sentence (。！？ . ! ? and a closing mark after).
+fn has_sentence_end(line: &str) -> bool {
+    line.trim_end_matches(['”', '’', '"', '\'', '）', ')', '」', '』'])
+        .ends_with(['。', '！', '？', '.', '!', '?', '…', '：', ':'])
 }
 
 /// `blocks` without the furniture's lines: a block is cut where one stood,
@@ -169,14 +211,33 @@ mod tests {
         // Sections numbered on lines of their own: no head, no form feed.
         let source = "1\n\n一段。\n\n2\n\n二段。\n\n3\n\n三段。\n";
         assert!(find(source, 1, &[]).page_numbers.is_empty());
+        // A title that two pieces share is each one's title.
         let source = "12\n标题\n\n13\n标题\n\n14\n标题\n";
-        let f = find(source, 1, &["标题".to_owned()]);
+        let f = find(source, 1, &["标题".to_owned(), "标题".to_owned()]);
         assert!(f.running_heads.is_empty());
         assert!(f.page_numbers.is_empty());
         let source = "12\u{c}\n标题\n\n13\u{c}\n标题\n\n14\u{c}\n标题\n";
         assert_eq!(
-            find(source, 1, &["标题".to_owned()]).page_numbers,
+            find(source, 1, &["标题".to_owned(), "标题".to_owned()]).page_numbers,
             [1, 4, 7]
         );
+    }
+
+    #[test]
+    fn a_title_repeated_at_page_breaks_is_a_head_after_its_first_place() {
+        let source = "谈谈读书\n\n钱多\n\n第一段，没有\n\n2\n\n谈谈读书\n\n写完。\n\n3\n\n谈谈读书\n\n第三段。\n\n4\n\n谈谈读书\n\n完。\n";
+        let f = find(source, 1, &["谈谈读书".to_owned()]);
+        let heads: Vec<usize> = f.running_heads.iter().map(|(l, _)| *l).collect();
+        assert_eq!(heads, [9, 15, 21]);
+        assert_eq!(f.page_numbers, [7, 13, 19]);
+    }
+
+    #[test]
+    fn lone_numbers_that_cut_sentences_are_pages() {
+        let source = "The first page runs on and\n\n12\n\nends here. And another one that\n\n13\n\nsentence goes on.\n\n14\n\nAll done.\n";
+        assert_eq!(find(source, 1, &[]).page_numbers, [3, 7, 11]);
+        // Numbers that stand between whole sentences are the text's own.
+        let source = "One.\n\n12\n\nTwo.\n\n13\n\nThree.\n\n14\n\nFour.\n";
+        assert!(find(source, 1, &[]).page_numbers.is_empty());
     }
 }

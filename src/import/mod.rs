@@ -224,7 +224,17 @@ pub(crate) fn clean_body(
             let titles: Vec<String> = contents
                 .entries
                 .iter()
-                .flat_map(|e| [e.title.clone(), e.title_before_dash().to_owned()])
+                .flat_map(|e| {
+                    // Each entry's title once (and its part before a dash
+                    // when it has one): furniture counts the pieces that
+                    // share a title.
+                    let before = e.title_before_dash();
+                    let mut keys = vec![e.title.clone()];
+                    if before != e.title {
+                        keys.push(before.to_owned());
+                    }
+                    keys
+                })
                 .collect();
             furniture::find(source, first.line, &titles)
         }
