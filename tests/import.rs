@@ -2060,6 +2060,16 @@ fn english_headers_in_both_shapes() {
 fn header_forms_dates_in_numerals_and_source_lines() {
     let book = Imported::fixture("zh-header-forms");
     let first = book.chapter("谈谈档案的保管");
+    // Full-width digits are the same number, written as ASCII and listed.
+    assert!(
+        first.paragraph_texts()[1].contains("全馆12000卷档案"),
+        "{:?}",
+        first.paragraph_texts()
+    );
+    assert!(
+        book.report()
+            .contains("Width: full-width letters and digits")
+    );
     assert_eq!(first.date().as_deref(), Some("2018-03-12"));
     assert_eq!(
         first.authors(),

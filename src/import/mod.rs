@@ -205,6 +205,8 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
 pub struct Noise {
     pub form_feeds: Vec<usize>,
     pub hyphens: hyphens::Hyphens,
+    /// Lines where full-width letters or digits were made ASCII.
+    pub width: Vec<usize>,
     pub furniture: furniture::Furniture,
     pub spacing: Vec<usize>,
 }
@@ -250,11 +252,13 @@ pub(crate) fn clean_body(
     };
     let from = contents.body_start.min(blocks.len());
     let hyphens = hyphens::resolve(source, &mut blocks[from..]);
+    let width = text::halfwidth_blocks(&mut blocks[from..]);
     let noise = Noise {
         form_feeds: text::form_feed_lines(source),
         furniture,
         spacing,
         hyphens,
+        width,
     };
     (blocks, noise)
 }

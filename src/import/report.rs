@@ -60,6 +60,10 @@ pub fn report(
             "Soft hyphens (U+00AD, invisible) taken out on {n} lines: {lines}.",
         ),
         (
+            numbered(&noise.width),
+            "Width: full-width letters and digits (`２０１８` → `2018`) written as ASCII on {n} lines: {lines}.",
+        ),
+        (
             numbered(&noise.spacing),
             "Spacing: spaces between CJK and digits or Latin letters (`1962 年` → `1962年`) taken out on {n} lines: {lines}.",
         ),

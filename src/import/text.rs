@@ -123,6 +123,39 @@ pub fn tighten_blocks(blocks: &mut [Block]) -> Vec<usize> {
     lines
 }
 
+/// Full-width Latin letters and digits (Ａ１) as the ASCII ones they are
+/// (A1): the same words, as a reader searches for them. Full-width
+/// punctuation is Chinese typography and stays.
+pub fn halfwidth_alphanumerics(line: &str) -> Option<String> {
+    let is_wide = |c: char| matches!(c, '\u{FF10}'..='\u{FF19}' | '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}');
+    line.contains(is_wide).then(|| {
+        line.chars()
+            .map(|c| {
+                if is_wide(c) {
+                    char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+                } else {
+                    c
+                }
+            })
+            .collect()
+    })
+}
+
+/// `halfwidth_alphanumerics` over the lines of `blocks`; the source lines
+/// changed, for the report.
+pub fn halfwidth_blocks(blocks: &mut [Block]) -> Vec<usize> {
+    let mut lines = Vec::new();
+    for block in blocks {
+        for (k, line) in block.lines.iter_mut().enumerate() {
+            if let Some(narrow) = halfwidth_alphanumerics(line) {
+                *line = narrow;
+                lines.push(block.line + k);
+            }
+        }
+    }
+    lines
+}
+
 /// A page ends here: `current` (the block being gathered) ends as the foot
 /// of a page, or, when blank lines stood between, the last block in
 /// `blocks` does.
