@@ -273,3 +273,49 @@ fn child_themes_in_chromium() {
         );
     }
 }
+
+/// The geometry of every chapter page, in each theme, at phone and desktop
+/// size (tests/browser/check-layout.mjs): no two text boxes overlap, every
+/// note stands within three lines of its marker or opens in place, no line
+/// starts with closing punctuation or a note number, nothing overflows the
+/// window's width. The fixtures add footnotes and English.
+#[test]
+fn chapter_layout_in_chromium() {
+    let Some(node) = node_and_packages(&["playwright-core"]) else {
+        return;
+    };
+    let Some(chromium) = common::require_tool("chromium") else {
+        return;
+    };
+    let run = |site: &Path, theme: &str| {
+        let mut cmd = Command::new(&node);
+        cmd.arg(browser_dir().join("check-layout.mjs"))
+            .arg(site)
+            .arg(theme)
+            .env("CHROMIUM", &chromium)
+            .current_dir(common::repo_root());
+        let run = common::run_with_timeout(&mut cmd, Duration::from_secs(900));
+        if run.success() {
+            print!("{}", run.output());
+        }
+        assert!(
+            run.success(),
+            "check-layout.mjs failed for {} ({theme}, {}):\n{}",
+            site.display(),
+            run.describe_status(),
+            run.output()
+        );
+    };
+    for theme in ["classic", "modern", "vertical"] {
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let site = build_repo_site_with_theme(tmp.path(), theme);
+        run(&site, theme);
+    }
+    for fixture in ["mini-zh", "mini-en"] {
+        let edition = common::edition(fixture);
+        let site = edition.path().join("site");
+        let built = common::build(edition.path(), &site, &[]);
+        assert!(built.status.success(), "{}", common::stderr(&built));
+        run(&site, fixture);
+    }
+}
