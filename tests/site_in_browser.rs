@@ -319,3 +319,46 @@ fn chapter_layout_in_chromium() {
         run(&site, fixture);
     }
 }
+
+/// Reading modes and taps on a touch phone, in each theme
+/// (tests/browser/check-reading.mjs): calm by default, a study mode switched
+/// from the header and remembered from file://, terms and quotations opened
+/// in place by a tap, axe clean in the study mode.
+#[test]
+fn reading_modes_and_taps_on_a_phone() {
+    let Some(node) = node_and_packages(&["playwright-core", "axe-core"]) else {
+        return;
+    };
+    let Some(chromium) = common::require_tool("chromium") else {
+        return;
+    };
+    for theme in ["classic", "modern", "vertical"] {
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let site = build_repo_site_with_theme(tmp.path(), theme);
+        let mut pages: Vec<PathBuf> = std::fs::read_dir(&site)
+            .expect("site")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .collect();
+        pages.sort();
+        let page = pages
+            .iter()
+            .find(|p| {
+                let html = std::fs::read_to_string(p).unwrap_or_default();
+                html.contains("class=\"quote-ref\"") && html.contains("class=\"term\"")
+            })
+            .expect("a page with a quotation and a term");
+        let mut cmd = Command::new(&node);
+        cmd.arg(browser_dir().join("check-reading.mjs"))
+            .arg(&site)
+            .arg(page.file_name().expect("name"))
+            .env("CHROMIUM", &chromium)
+            .current_dir(common::repo_root());
+        let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
+        assert!(
+            run.success(),
+            "check-reading.mjs failed for the theme {theme}:\n{}",
+            run.output()
+        );
+    }
+}

@@ -14,10 +14,13 @@
 // - no line starts with closing punctuation (，。、；：？！ and closing
 //   brackets and quotation marks, full- or half-width): the character
 //   before such a mark in its paragraph, note marker included, is on the
-//   same line; so is the character before a note marker;
+//   same line; so is the character before a note or quotation marker;
 // - nothing overflows the window's width.
-// On the desktop, the first note that is not in the margin (if any) is then
-// opened in place by a click, and the page measured again.
+// Each page is measured in the calm reading mode (the default) and again in
+// the study mode, switched on with the page's own switch (every marker then
+// takes room in the line). On the desktop, the first note that is not in
+// the margin (if any) is then opened in place by a click, and the page
+// measured again.
 //
 // Exit code 0 when all hold, 1 otherwise. CHECK_LAYOUT_PAGES=a.html,b.html
 // limits the pages; CHECK_LAYOUT_SCREENSHOTS=DIR keeps a screenshot of each
@@ -60,6 +63,9 @@ function measure(maxDriftLines) {
   const short = (s) => s.replace(/\s+/g, ' ').trim().slice(0, 24);
   const fmt = (r) => `${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)}`;
   const shown = (el) => el.getClientRects().length > 0;
+  // Text the reader cannot see (the calm mode's quotation markers, until
+  // hovered, focused or tapped) is not measured.
+  const seen = (el) => el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
 
   // Notes: in the margin (shown, not open in place), or in their fallback.
   const margin = [];
@@ -100,7 +106,7 @@ function measure(maxDriftLines) {
   for (let t = walker.nextNode(); t; t = walker.nextNode()) {
     if (!t.data.trim()) continue;
     const el = t.parentElement;
-    if (el.closest('.sidenote.sn-margin, :root:not(.sn-js) .sidenote, .vh, template')) continue;
+    if (el.closest('.sidenote.sn-margin, :root:not(.sn-js) .sidenote, .vh, template') || !seen(el)) continue;
     range.selectNodeContents(t);
     for (const r of range.getClientRects()) {
       if (r.width >= 1 && r.height >= 1) texts.push({ r, what: short(t.data) });
@@ -150,7 +156,7 @@ function measure(maxDriftLines) {
   const walker2 = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
   for (let t = walker2.nextNode(); t; t = walker2.nextNode()) {
     const el = t.parentElement;
-    if (el.closest('.pnum, .vh, template') || !shown(el)) continue;
+    if (el.closest('.pnum, .vh, template') || !shown(el) || !seen(el)) continue;
     const block = el.closest(BLOCK) || el;
     const chars = [...t.data];
     let offset = 0;
@@ -160,7 +166,7 @@ function measure(maxDriftLines) {
       if (/[\s\u2060]/.test(c)) { offset += units; continue; }
       // A note number belongs to the character before it, as a closing
       // mark does.
-      if (CLOSING.has(c) || (offset === 0 && el.closest('.noteref'))) {
+      if (CLOSING.has(c) || (offset === 0 && el.closest('.noteref, .quote-ref'))) {
         const cur = charRect(t, offset);
         if (cur && prev && newLine(prev.r, cur)) {
           problems.push(`a line starts with “${c}” after “${prev.c}”: “${short(t.data.slice(Math.max(0, offset - 8), offset + 8))}” at ${fmt(cur)}`);
@@ -205,6 +211,19 @@ try {
       const first = await tab.evaluate(measure, MAX_DRIFT_LINES);
       if (shots) await tab.screenshot({ path: path.join(shots, `${themeName || 'site'}-${size.name}-${file}.png`) });
       const problems = [...first.problems];
+      const toggle = tab.locator('.mode-toggle:visible').first();
+      let study = first;
+      if (await toggle.count()) {
+        await toggle.click();
+        await settle();
+        study = await tab.evaluate(measure, MAX_DRIFT_LINES);
+        problems.push(...study.problems.map((p) => `in the study mode: ${p}`));
+        // Back to the default, for the next page.
+        await toggle.click();
+        await settle();
+      } else {
+        problems.push('no reading mode switch');
+      }
       let opened = '';
       if (size.name === 'desktop' && first.fallback > 0) {
         // A note that is not in the margin opens in place, and the page is
@@ -216,6 +235,8 @@ try {
         const marker = tab.locator(`a[aria-controls="${id}"]`);
         await marker.scrollIntoViewIfNeeded();
         await marker.click();
+        // The pointer away, so that nothing is measured in its hover state.
+        await tab.mouse.move(0, 0);
         await settle();
         const note = tab.locator(`[id="${id}"]`);
         if (!(await note.isVisible())) problems.push(`a click on the marker of ${id}, which is not in the margin, does not open it`);
@@ -228,7 +249,7 @@ try {
       const unique = [...new Set(problems)];
       const shownProblems = unique.slice(0, 12);
       check(unique.length === 0,
-        `${label}: ${first.margin} note(s) in the margin, ${first.fallback} in place${opened}` +
+        `${label}: ${first.margin} note(s) in the margin, ${first.fallback} in place (${study.margin} and ${study.fallback} in the study mode)${opened}` +
         `${shownProblems.map((p) => `\n      - ${p}`).join('')}${unique.length > 12 ? `\n      … and ${unique.length - 12} more` : ''}`);
       await tab.close();
     }

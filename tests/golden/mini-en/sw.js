@@ -1,6 +1,6 @@
-/* zhushu service worker: build a7186b24f55ffd7e. Written by zhushu build. */
+/* zhushu service worker: build 07b48dd56bad964b. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-a7186b24f55ffd7e";
+const CACHE = "zhushu-07b48dd56bad964b";
 const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

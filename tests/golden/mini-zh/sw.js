@@ -1,6 +1,6 @@
-/* zhushu service worker: build c8f2af4212f28619. Written by zhushu build. */
+/* zhushu service worker: build 77a4da3c2e076e2b. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-c8f2af4212f28619";
+const CACHE = "zhushu-77a4da3c2e076e2b";
 const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

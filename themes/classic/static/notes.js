@@ -17,7 +17,17 @@
  *
  * A recurring quotation's list of other places stands once per page, in a
  * <template id="qp-…">; when a marker is first hovered or focused, the list
- * is copied into its popover, without the place the reader is at. */
+ * is copied into its popover, without the place the reader is at.
+ *
+ * On a touch screen, where nothing hovers, the first tap on a glossary
+ * term, a quotation's marker or (in the calm mode, where the marker hides)
+ * the quoted passage opens the definition or the places in place; a second
+ * tap on the term, its card or the marker follows its link, a tap
+ * elsewhere or Escape closes it.
+ *
+ * The switch between the calm and the study mode (.mode-toggle) sets
+ * .study on the root and remembers the choice in localStorage, which the
+ * page's head reads back before the first paint. */
 (function () {
   "use strict";
   // The CSS keys its margin layout on this class: without it (no script),
@@ -88,6 +98,93 @@
   document.addEventListener("mouseover", onQuotation);
   document.addEventListener("focusin", onQuotation);
 
+  // ------------------------------------------------------------ touch
+
+  var touch = window.matchMedia("(hover: none)");
+
+  function closePops(except) {
+    var open = document.querySelectorAll(".pop-open");
+    for (var i = 0; i < open.length; i++) {
+      if (open[i] !== except) { open[i].classList.remove("pop-open"); }
+    }
+  }
+
+  // A card opened by a tap is moved back inside the window if it would
+  // stand past either edge (a term near the end of a line).
+  function keepInWindow(pop) {
+    pop.style.transform = "";
+    var r = pop.getBoundingClientRect();
+    var room = document.documentElement.clientWidth;
+    var dx = 0;
+    if (r.right > room - 8) { dx = room - 8 - r.right; }
+    if (r.left + dx < 8) { dx = 8 - r.left; }
+    if (dx) { pop.style.transform = "translateX(" + Math.round(dx) + "px)"; }
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!touch.matches || !event.target.closest) { return; }
+    // A tap on a term's open card leads on to its entry, as the term does
+    // (the card may cover the term, in a narrow vertical page).
+    var card = event.target.closest(".term-pop");
+    var owner = card && card.previousElementSibling;
+    if (owner && owner.classList.contains("pop-open")) {
+      event.preventDefault();
+      window.location.href = owner.href;
+      return;
+    }
+    var target = event.target.closest("a.term, .quote-ref, .quote-occ");
+    if (!target) {
+      // A tap on a link inside an open card goes on; anywhere else closes.
+      if (!event.target.closest(".pop-open, .term-pop, .quote-pop")) { closePops(null); }
+      return;
+    }
+    var holder = target.classList.contains("term") ? target : target.closest(".quote-mark");
+    if (!holder && target.classList.contains("quote-occ")) {
+      var next = target.nextElementSibling;
+      holder = next && next.classList.contains("quote-mark") ? next : null;
+    }
+    if (!holder) { return; }
+    if (holder.classList.contains("pop-open")) {
+      // The second tap: a link leads on to its entry or index.
+      if (target.tagName !== "A") { closePops(null); }
+      return;
+    }
+    event.preventDefault();
+    closePops(holder);
+    if (holder.classList.contains("quote-mark")) { fillQuotation(holder); }
+    holder.classList.add("pop-open");
+    var pop = holder.classList.contains("term") ? holder.nextElementSibling : holder.querySelector(".quote-pop");
+    if (pop) { keepInWindow(pop); }
+  });
+
+  // ------------------------------------------------------------ reading mode
+
+  var STUDY_KEY = "zhushu-study";
+  var toggles = document.querySelectorAll(".mode-toggle");
+
+  function showMode() {
+    var study = document.documentElement.classList.contains("study");
+    for (var i = 0; i < toggles.length; i++) {
+      toggles[i].setAttribute("aria-pressed", study ? "true" : "false");
+    }
+  }
+
+  for (var t = 0; t < toggles.length; t++) {
+    toggles[t].hidden = false;
+    toggles[t].addEventListener("click", function () {
+      var study = !document.documentElement.classList.contains("study");
+      document.documentElement.classList.toggle("study", study);
+      try { localStorage.setItem(STUDY_KEY, study ? "1" : "0"); } catch (e) { /* private mode: this page only */ }
+      showMode();
+      // The markers take room in the line in one mode only: the lines,
+      // and the notes beside them, move.
+      layout();
+    });
+  }
+  showMode();
+
+  // ------------------------------------------------------------ notes
+
   document.addEventListener("click", function (event) {
     var marker = event.target.closest ? event.target.closest("sup.noteref a") : null;
     if (!marker) { return; }
@@ -105,6 +202,10 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
+    if (document.querySelector(".pop-open")) {
+      closePops(null);
+      return;
+    }
     // A quotation's list of places is open while focus is inside it:
     // Escape hands focus back to its marker and closes it.
     var active = document.activeElement;
