@@ -1,6 +1,6 @@
-/* zhushu service worker: build 52b61704c4068140. Written by zhushu build. */
+/* zhushu service worker: build 65577db26476245f. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-52b61704c4068140";
+const CACHE = "zhushu-65577db26476245f";
 const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
