@@ -181,13 +181,16 @@ impl<W: Write> PrintWriter<W> {
     /// The k-th piece (0-based), its article already localised: wrapped in
     /// its section, on its own named page, after the blank page that
     /// `zhushu pdf` shows when the piece would otherwise start on a
-    /// left-hand page.
+    /// left-hand page. The piece's id is on an empty block at its very
+    /// start, not on the section: a PDF destination is an element's top
+    /// left corner, which for a section set vertical-rl (its start on the
+    /// right) lies on its last page.
     pub fn piece(&mut self, k: usize, slug: &str, article: &str) -> Result<()> {
         let id = piece_id(slug);
         let name = page_name(k);
         write!(
             self.out,
-            "<div class=\"print-blank\" data-blank-for=\"{id}\" hidden></div>\n<section class=\"print-piece\" id=\"{id}\" style=\"page: {name}\">\n{article}\n</section>\n"
+            "<div class=\"print-blank\" data-blank-for=\"{id}\" hidden></div>\n<section class=\"print-piece\" style=\"page: {name}\">\n<div class=\"print-start\" id=\"{id}\"></div>\n{article}\n</section>\n"
         )
         .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
     }
@@ -257,7 +260,7 @@ mod tests {
             out.starts_with("<b><div class=\"print-blank\" data-blank-for=\"piece-a\" hidden>")
         );
         assert!(
-            out.contains("<section class=\"print-piece\" id=\"piece-a\" style=\"page: piece-1\">")
+            out.contains("<section class=\"print-piece\" style=\"page: piece-1\">\n<div class=\"print-start\" id=\"piece-a\"></div>")
         );
         assert!(out.ends_with("</section>\n</b>"));
     }
