@@ -4,7 +4,7 @@
 //! wrapped tables and highlighted code. Everything else is pulldown-cmark's
 //! own HTML writer.
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 use std::collections::HashMap;
 
@@ -112,6 +112,25 @@ impl Numbering<'_> {
     }
 }
 
+/// The words of each cell of a table's head, from the events that start
+/// with the table.
+fn column_names(events: &[Event]) -> Vec<String> {
+    let mut names = Vec::new();
+    for event in events {
+        match event {
+            Event::Start(Tag::TableCell) => names.push(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(name) = names.last_mut() {
+                    name.push_str(t);
+                }
+            }
+            Event::End(TagEnd::TableHead) => break,
+            _ => {}
+        }
+    }
+    names.iter().map(|n| n.trim().to_owned()).collect()
+}
+
 /// Marks that may not begin a line (GB/T 15834, JIS X 4051): closing
 /// brackets and quotation marks and the pause and stop marks, full- and
 /// half-width.
@@ -151,6 +170,13 @@ pub fn render(
     let mut rows = document.rows.iter().peekable();
     // The anchor of a table row goes into its first cell.
     let mut row_anchor: Option<&str> = None;
+    // The current table's column names and alignments, and the column of
+    // the next cell of a body row: each body cell carries its column's
+    // name (`data-label`), which a theme shows when it sets a row as a card
+    // on a narrow screen.
+    let mut columns: (Vec<String>, Vec<Alignment>) = (Vec::new(), Vec::new());
+    let mut column = 0;
+    let mut in_head = false;
     let mut out: Vec<Event> = Vec::with_capacity(document.events.len() + 16);
     let mut code: Option<(String, String)> = None;
     let mut speaker_pending = false;
@@ -287,17 +313,40 @@ pub fn render(
             },
             Event::Start(Tag::TableRow | Tag::TableHead) => {
                 row_anchor = rows.next_if(|r| r.events.start == i).map(|r| r.id.as_str());
+                in_head = matches!(event, Event::Start(Tag::TableHead));
+                column = 0;
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
                 out.push(event.clone());
             }
             Event::Start(Tag::TableCell) => {
-                out.push(event.clone());
+                let label = columns.0.get(column).filter(|l| !l.is_empty());
+                match (in_head, label) {
+                    (false, Some(label)) => {
+                        // As pulldown-cmark writes a cell, with the label.
+                        let align = match columns.1.get(column) {
+                            Some(Alignment::Left) => " style=\"text-align: left\"",
+                            Some(Alignment::Center) => " style=\"text-align: center\"",
+                            Some(Alignment::Right) => " style=\"text-align: right\"",
+                            _ => "",
+                        };
+                        out.push(Event::Html(
+                            format!("<td data-label=\"{}\"{align}>", escape_attr(label)).into(),
+                        ));
+                    }
+                    _ => out.push(event.clone()),
+                }
+                column += 1;
                 if let Some(id) = row_anchor.take() {
                     out.push(Event::InlineHtml(
                         format!("<span class=\"row-anchor\" id=\"{id}\"></span>").into(),
                     ));
                 }
             }
-            Event::Start(Tag::Table(_)) => {
+            Event::Start(Tag::Table(aligns)) => {
+                columns = (column_names(&document.events[i..]), aligns.clone());
                 out.push(Event::Html(
                     "<div class=\"table-wrap\" tabindex=\"0\">".into(),
                 ));

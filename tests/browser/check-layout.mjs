@@ -15,6 +15,8 @@
 //   brackets and quotation marks, full- or half-width): the character
 //   before such a mark in its paragraph, note marker included, is on the
 //   same line; so is the character before a note or quotation marker;
+// - a table cell of up to four characters stands on one line, and one of
+//   24 or more is at least eight characters wide;
 // - nothing overflows the window's width.
 // Each page is measured in the calm reading mode (the default) and again in
 // the study mode, switched on with the page's own switch (every marker then
@@ -65,7 +67,18 @@ function measure(maxDriftLines) {
   const shown = (el) => el.getClientRects().length > 0;
   // Text the reader cannot see (the calm mode's quotation markers, until
   // hovered, focused or tapped) is not measured.
-  const seen = (el) => el.checkVisibility({ opacityProperty: true, visibilityProperty: true });
+  // Nor is text in a box clipped to a pixel, as screen readers' text is
+  // hidden (.vh, a table's head when its rows are cards).
+  const clipped = new Map();
+  const inPixel = (el) => {
+    if (!el || el === main) return false;
+    if (!clipped.has(el)) {
+      const r = el.getBoundingClientRect();
+      clipped.set(el, (r.width <= 1 && r.height <= 1 && getComputedStyle(el).overflow !== 'visible') || inPixel(el.parentElement));
+    }
+    return clipped.get(el);
+  };
+  const seen = (el) => el.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && !inPixel(el);
 
   // Notes: in the margin (shown, not open in place), or in their fallback.
   const margin = [];
@@ -180,6 +193,34 @@ function measure(maxDriftLines) {
       offset += units;
     }
     if (prev) last.set(block, prev);
+  }
+
+  // Tables: a short cell (a year, a place name of up to four characters)
+  // stands on one line, and a long one gets at least eight characters a line,
+  // on a phone too (classic sets the rows as cards there).
+  for (const cell of main.querySelectorAll('.table-wrap td, .table-wrap th')) {
+    if (!shown(cell)) continue;
+    const lines = new Set();
+    let chars = 0;
+    const cells = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let t = cells.nextNode(); t; t = cells.nextNode()) {
+      if (t.parentElement.closest('.sidenote, .term-pop, .quote-pop, .quote-mark, .noteref, .vh')) continue;
+      const text = t.data.replace(/[\s\u2060]/g, '');
+      chars += [...text].length;
+      range.selectNodeContents(t);
+      for (const r of range.getClientRects()) {
+        if (r.width > 0 && r.height > 0) lines.add(Math.round(vertical ? r.left : r.top));
+      }
+    }
+    const what = short(cell.textContent);
+    if (chars > 0 && chars <= 4 && lines.size > 1) problems.push(`the table cell “${what}” breaks over ${lines.size} lines`);
+    const cs = getComputedStyle(cell);
+    const measure = vertical
+      ? cell.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom)
+      : cell.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+    if (chars >= 24 && measure < 8 * parseFloat(cs.fontSize)) {
+      problems.push(`the table cell “${what}” is ${Math.round(measure / parseFloat(cs.fontSize))} characters wide`);
+    }
   }
 
   const doc = document.documentElement;
