@@ -264,10 +264,10 @@ fn lines(page: &BoxPage, vertical: bool, top: f64, bottom: f64) -> Vec<Vec<&Word
 
 /// Every theme's print edition, read page by page from where the words
 /// stand: each piece starts on a right-hand (odd) page, the contents give
-/// those pages, every page of a piece but its first carries a one-line
-/// running head (the piece's title on right-hand pages, the edition's on
-/// left-hand ones) and every page after the contents its number at the
-/// foot. For the vertical theme this is what the reader of issue 17 found
+/// those pages, every page of a piece, of the glossary and of the
+/// quotation index but its first carries a one-line running head (the
+/// section's title on right-hand pages, the edition's on left-hand ones)
+/// and every page after the contents its number at the foot. For the vertical theme this is what the reader of issue 17 found
 /// wrong: the contents gave each piece's last page, and the heads broke
 /// into stub columns.
 #[test]
@@ -357,17 +357,41 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
                 start + 1
             );
         }
-        for (i, window) in starts.windows(2).enumerate() {
-            for k in window[0] + 1..window[1] {
+        // The back matter (the seed's glossary and quotation index) opens
+        // on right-hand pages after the last piece and has running heads
+        // of its own.
+        let mut back = Vec::new();
+        let mut after = *starts.last().unwrap() + 1;
+        for title in ["术语表", "引文索引"] {
+            let start = (after..pages.len())
+                .find(|&k| opens_with(k, title))
+                .unwrap_or_else(|| panic!("{theme}: no page after {after} opens the {title}"));
+            assert!(
+                start % 2 == 0,
+                "{theme}: the {title} starts on page {}, a left-hand page",
+                start + 1
+            );
+            back.push(start);
+            after = start + 1;
+        }
+        let mut sections: Vec<(usize, usize, &str)> = starts
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| (w[0], w[1], titles[i].as_str()))
+            .collect();
+        sections.push((back[0], back[1], "术语表"));
+        sections.push((back[1], pages.len(), "引文索引"));
+        for (from, to, title) in sections {
+            for k in from + 1..to {
                 if body[k].is_empty() {
                     continue; // a blank page before the next piece
                 }
                 let heads: Vec<&Word> =
                     pages[k].words.iter().filter(|w| w.y1 <= head_end).collect();
                 let one_line = heads.windows(2).all(|w| (w[0].y0 - w[1].y0).abs() < 3.0);
-                let expected = if k % 2 == 0 { &titles[i] } else { &book };
+                let expected = if k % 2 == 0 { title } else { book.as_str() };
                 assert!(
-                    one_line && head(k).contains(expected.as_str()),
+                    one_line && head(k).contains(expected),
                     "{theme}: page {} has the running head “{}”{}, not “{expected}”",
                     k + 1,
                     head(k),

@@ -125,15 +125,21 @@ pub fn css_string(text: &str) -> String {
     out
 }
 
-/// The running heads: one named page per piece, the edition's title on
-/// left-hand pages and the piece's title on right-hand ones. Chromium
-/// supports margin boxes but not `string-set`, so each title is written
-/// into a page rule of its own.
-pub fn running_heads(edition_title: &str, piece_titles: &[&str]) -> String {
+/// The running heads: one named page per piece and per back section (its
+/// id: `back-glossary`), the edition's title on left-hand pages and the
+/// section's title on right-hand ones. Chromium supports margin boxes but
+/// not `string-set`, so each title is written into a page rule of its own.
+/// (Nor does it apply `:first` to a named page's first page, so a piece's
+/// opening page keeps its head.)
+pub fn running_heads(edition_title: &str, piece_titles: &[&str], back: &[(&str, &str)]) -> String {
     let edition = css_string(edition_title);
     let mut css = String::new();
-    for (k, title) in piece_titles.iter().enumerate() {
-        let name = page_name(k);
+    let names = piece_titles
+        .iter()
+        .enumerate()
+        .map(|(k, title)| (page_name(k), *title))
+        .chain(back.iter().map(|(id, title)| ((*id).to_owned(), *title)));
+    for (name, title) in names {
         css.push_str(&format!(
             "@page {name}:left {{ @top-left {{ content: {edition}; }} }}\n@page {name}:right {{ @top-right {{ content: {}; }} }}\n",
             css_string(title)
@@ -239,9 +245,10 @@ mod tests {
             css_string(r#"a "b" \ </style>"#),
             r#""a \"b\" \\ \3C /style>""#
         );
-        let css = running_heads("书", &["一", "二"]);
+        let css = running_heads("书", &["一", "二"], &[("back-glossary", "术语表")]);
         assert!(css.contains("@page piece-2:right { @top-right { content: \"二\"; } }"));
         assert!(css.contains("@page piece-1:left { @top-left { content: \"书\"; } }"));
+        assert!(css.contains("@page back-glossary:right { @top-right { content: \"术语表\"; } }"));
     }
 
     #[test]

@@ -1,6 +1,6 @@
-/* zhushu service worker: build 49d0c8fc882520a0. Written by zhushu build. */
+/* zhushu service worker: build eb1b928073cb2ace. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-49d0c8fc882520a0";
+const CACHE = "zhushu-eb1b928073cb2ace";
 const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
