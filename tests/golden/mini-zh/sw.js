@@ -1,6 +1,6 @@
-/* zhushu service worker: build eb1b928073cb2ace. Written by zhushu build. */
+/* zhushu service worker: build 90425ce4ff5551fa. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-eb1b928073cb2ace";
+const CACHE = "zhushu-90425ce4ff5551fa";
 const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
