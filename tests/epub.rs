@@ -94,6 +94,30 @@ fn the_epub_holds_the_edition() {
         first.contains("<h1>办公厅工作要做到“五个坚持”</h1>"),
         "title block"
     );
+    // As citable as the site: paragraph numbers shown (the stylesheet no
+    // longer hides them), an interview's particulars instead of a byline
+    // of interviewers, and the page of the printed source.
+    assert!(
+        first.contains("<a class=\"pnum\" href=\"#p1\""),
+        "paragraph numbers"
+    );
+    let css = read("OEBPS/style.css");
+    assert!(!css.contains(".pnum { display: none"), "{css}");
+    let interview = read("OEBPS/xi-zong-shu-ji-zai-zhe-jiang-qi-jian-dui.xhtml");
+    for part in [
+        "<dl class=\"interview\">",
+        "<dt>采访对象</dt><dd>胡庆国，1962年8月生",
+        "<dt>采访组</dt><dd>田玉珏 李政</dd>",
+        "<dt>采访日期</dt>",
+        "<dt>采访地点</dt><dd>杭州市大华饭店</dd>",
+        "原书第35页",
+    ] {
+        assert!(interview.contains(part), "{part} in {interview}");
+    }
+    assert!(
+        !interview.contains("class=\"byline\""),
+        "no byline of interviewers"
+    );
     let glossary = read("OEBPS/glossary.xhtml");
     assert!(
         glossary.contains(".xhtml#p"),

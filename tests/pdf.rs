@@ -157,3 +157,260 @@ fn without_chromium_the_message_names_the_package() {
     assert!(stderr.contains("needs Chromium"), "{stderr}");
     assert!(stderr.contains("apt-get install chromium"), "{stderr}");
 }
+
+/// A word of a page as `pdftotext -bbox` places it (points, from the top
+/// left of the page).
+struct Word {
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+    text: String,
+}
+
+struct BoxPage {
+    height: f64,
+    words: Vec<Word>,
+}
+
+/// Each page's words with their boxes: what the reader sees where, in
+/// either writing direction (pdftotext's plain text of a vertical page is
+/// its characters row by row, across the columns).
+fn box_pages(pdftotext: &Path, pdf: &Path) -> Vec<BoxPage> {
+    let out = Command::new(pdftotext)
+        .arg("-bbox")
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "pdftotext -bbox failed");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let attr = |line: &str, name: &str| -> f64 {
+        let from = line.find(&format!("{name}=\"")).expect(name) + name.len() + 2;
+        line[from..from + line[from..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    let mut pages = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("<page ") {
+            pages.push(BoxPage {
+                height: attr(line, "height"),
+                words: Vec::new(),
+            });
+        } else if line.starts_with("<word ") {
+            let inner = &line[line.find('>').unwrap() + 1..line.rfind("</word>").unwrap()];
+            let text = inner
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&")
+                .replace('\u{2060}', "");
+            if let Some(page) = pages.last_mut() {
+                page.words.push(Word {
+                    x0: attr(line, "xMin"),
+                    y0: attr(line, "yMin"),
+                    x1: attr(line, "xMax"),
+                    y1: attr(line, "yMax"),
+                    text,
+                });
+            }
+        }
+    }
+    pages
+}
+
+/// The text of the words whose box lies between `top` and `bottom`, in
+/// reading order: columns from right to left, each top to bottom, for a
+/// vertical page; lines from top to bottom, each left to right, otherwise.
+fn read(page: &BoxPage, vertical: bool, top: f64, bottom: f64) -> String {
+    lines(page, vertical, top, bottom)
+        .into_iter()
+        .flatten()
+        .map(|w| squeeze(&w.text))
+        .collect()
+}
+
+/// The words between `top` and `bottom` in lines (columns), in reading
+/// order.
+fn lines(page: &BoxPage, vertical: bool, top: f64, bottom: f64) -> Vec<Vec<&Word>> {
+    let mut words: Vec<&Word> = page
+        .words
+        .iter()
+        .filter(|w| w.y0 >= top && w.y1 <= bottom)
+        .collect();
+    // Words of one column (line) share their middle to within 3 points.
+    let across = |w: &Word| {
+        if vertical {
+            -(w.x0 + w.x1) / 2.0
+        } else {
+            (w.y0 + w.y1) / 2.0
+        }
+    };
+    let along = |w: &Word| if vertical { w.y0 } else { w.x0 };
+    words.sort_by(|a, b| across(a).total_cmp(&across(b)));
+    let mut lines: Vec<Vec<&Word>> = Vec::new();
+    for w in words {
+        match lines.last_mut() {
+            Some(line) if (across(w) - across(line[0])).abs() < 3.0 => line.push(w),
+            _ => lines.push(vec![w]),
+        }
+    }
+    for line in &mut lines {
+        line.sort_by(|a, b| along(a).total_cmp(&along(b)));
+    }
+    lines
+}
+
+/// Every theme's print edition, read page by page from where the words
+/// stand: each piece starts on a right-hand (odd) page, the contents give
+/// those pages, every page of a piece, of the glossary and of the
+/// quotation index but its first carries a one-line running head (the
+/// section's title on right-hand pages, the edition's on left-hand ones)
+/// and every page after the contents its number at the foot. For the vertical theme this is what the reader of issue 17 found
+/// wrong: the contents gave each piece's last page, and the heads broke
+/// into stub columns.
+#[test]
+fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
+    let (Some(_), Some(pdftotext)) = (
+        common::require_tool("chromium"),
+        common::require_tool("pdftotext"),
+    ) else {
+        return;
+    };
+    let root = common::repo_root();
+    let edition = zhushu::load::load(&root, false).unwrap();
+    let book = squeeze(&edition.config.title);
+    let titles: Vec<String> = edition
+        .chapters
+        .iter()
+        .map(|c| squeeze(&c.front.title))
+        .collect();
+    for theme in ["classic", "modern", "vertical"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let pdf = tmp.path().join("book.pdf");
+        print(&root, &pdf, &["--theme", theme]);
+        let pages = box_pages(&pdftotext, &pdf);
+        let vertical = theme == "vertical";
+        // The margins are 20 mm (57 pt) at the top and 22 mm (62 pt) at the
+        // foot; the head's words end by 40 pt, the number's begin below
+        // 545 pt, and a large title's glyphs reach a little above the text.
+        let (head_end, foot_start) = (42.0, |p: &BoxPage| p.height - 50.0);
+        // Titles and text are compared by their Chinese characters only:
+        // digits and Latin letters in vertical text are set sideways, and
+        // their boxes do not line up with the column's.
+        let han = |s: &str| -> String {
+            s.chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .collect()
+        };
+        let body: Vec<String> = pages
+            .iter()
+            .map(|p| han(&read(p, vertical, head_end, foot_start(p))))
+            .collect();
+        let titles: Vec<String> = titles.iter().map(|t| han(t)).collect();
+        let book = han(&book);
+        let head = |k: usize| han(&read(&pages[k], vertical, 0.0, head_end));
+        let contents = body
+            .iter()
+            .position(|p| p.contains("目录"))
+            .unwrap_or_else(|| panic!("{theme}: no page of contents"));
+        // The contents run on while their pages list the titles.
+        let mut first = contents + 1;
+        while titles
+            .iter()
+            .filter(|t| body[first].contains(t.as_str()))
+            .count()
+            >= 2
+        {
+            first += 1;
+        }
+        // A piece's first page opens with its title (after its kind, 讲话);
+        // a page that only mentions it further down is not its start.
+        let opens_with = |k: usize, title: &str| body[k].find(title).is_some_and(|at| at < 12);
+        let mut starts = Vec::new();
+        let mut after = first;
+        for title in &titles {
+            let start = (after..pages.len())
+                .find(|&k| opens_with(k, title))
+                .unwrap_or_else(|| {
+                    panic!("{theme}: no page after {after} holds the piece {title}")
+                });
+            let number = start + 1;
+            assert!(
+                number % 2 == 1,
+                "{theme}: {title} starts on page {number}, a left-hand page"
+            );
+            starts.push(start);
+            after = start + 1;
+        }
+        let numbers: Vec<usize> = pages[contents..first]
+            .iter()
+            .flat_map(|p| lines(p, vertical, 0.0, p.height).into_iter().flatten())
+            .filter_map(|w| w.text.parse().ok())
+            .collect();
+        let mut seen = numbers.iter();
+        for (title, start) in titles.iter().zip(&starts) {
+            assert!(
+                seen.any(|&n| n == start + 1),
+                "{theme}: the contents do not give page {} for {title} (in order); numbers found: {numbers:?}",
+                start + 1
+            );
+        }
+        // The back matter (the seed's glossary and quotation index) opens
+        // on right-hand pages after the last piece and has running heads
+        // of its own.
+        let mut back = Vec::new();
+        let mut after = *starts.last().unwrap() + 1;
+        for title in ["术语表", "引文索引"] {
+            let start = (after..pages.len())
+                .find(|&k| opens_with(k, title))
+                .unwrap_or_else(|| panic!("{theme}: no page after {after} opens the {title}"));
+            assert!(
+                start % 2 == 0,
+                "{theme}: the {title} starts on page {}, a left-hand page",
+                start + 1
+            );
+            back.push(start);
+            after = start + 1;
+        }
+        let mut sections: Vec<(usize, usize, &str)> = starts
+            .windows(2)
+            .enumerate()
+            .map(|(i, w)| (w[0], w[1], titles[i].as_str()))
+            .collect();
+        sections.push((back[0], back[1], "术语表"));
+        sections.push((back[1], pages.len(), "引文索引"));
+        for (from, to, title) in sections {
+            for k in from + 1..to {
+                if body[k].is_empty() {
+                    continue; // a blank page before the next piece
+                }
+                let heads: Vec<&Word> =
+                    pages[k].words.iter().filter(|w| w.y1 <= head_end).collect();
+                let one_line = heads.windows(2).all(|w| (w[0].y0 - w[1].y0).abs() < 3.0);
+                let expected = if k % 2 == 0 { title } else { book.as_str() };
+                assert!(
+                    one_line && head(k).contains(expected),
+                    "{theme}: page {} has the running head “{}”{}, not “{expected}”",
+                    k + 1,
+                    head(k),
+                    if one_line { "" } else { " in several lines" }
+                );
+            }
+        }
+        for (k, page) in pages.iter().enumerate().skip(contents) {
+            if body[k].is_empty() {
+                continue;
+            }
+            let foot = (k + 1).to_string();
+            assert!(
+                page.words
+                    .iter()
+                    .any(|w| w.y0 >= foot_start(page) && w.text == foot),
+                "{theme}: page {} has no page number at its foot",
+                k + 1
+            );
+        }
+    }
+}

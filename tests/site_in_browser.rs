@@ -273,3 +273,92 @@ fn child_themes_in_chromium() {
         );
     }
 }
+
+/// The geometry of every chapter page, in each theme, at phone and desktop
+/// size (tests/browser/check-layout.mjs): no two text boxes overlap, every
+/// note stands within three lines of its marker or opens in place, no line
+/// starts with closing punctuation or a note number, nothing overflows the
+/// window's width. The fixtures add footnotes and English.
+#[test]
+fn chapter_layout_in_chromium() {
+    let Some(node) = node_and_packages(&["playwright-core"]) else {
+        return;
+    };
+    let Some(chromium) = common::require_tool("chromium") else {
+        return;
+    };
+    let run = |site: &Path, theme: &str| {
+        let mut cmd = Command::new(&node);
+        cmd.arg(browser_dir().join("check-layout.mjs"))
+            .arg(site)
+            .arg(theme)
+            .env("CHROMIUM", &chromium)
+            .current_dir(common::repo_root());
+        let run = common::run_with_timeout(&mut cmd, Duration::from_secs(900));
+        if run.success() {
+            print!("{}", run.output());
+        }
+        assert!(
+            run.success(),
+            "check-layout.mjs failed for {} ({theme}, {}):\n{}",
+            site.display(),
+            run.describe_status(),
+            run.output()
+        );
+    };
+    for theme in ["classic", "modern", "vertical"] {
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let site = build_repo_site_with_theme(tmp.path(), theme);
+        run(&site, theme);
+    }
+    for fixture in ["mini-zh", "mini-en"] {
+        let edition = common::edition(fixture);
+        let site = edition.path().join("site");
+        let built = common::build(edition.path(), &site, &[]);
+        assert!(built.status.success(), "{}", common::stderr(&built));
+        run(&site, fixture);
+    }
+}
+
+/// Reading modes and taps on a touch phone, in each theme
+/// (tests/browser/check-reading.mjs): calm by default, a study mode switched
+/// from the header and remembered from file://, terms and quotations opened
+/// in place by a tap, axe clean in the study mode.
+#[test]
+fn reading_modes_and_taps_on_a_phone() {
+    let Some(node) = node_and_packages(&["playwright-core", "axe-core"]) else {
+        return;
+    };
+    let Some(chromium) = common::require_tool("chromium") else {
+        return;
+    };
+    for theme in ["classic", "modern", "vertical"] {
+        let tmp = tempfile::tempdir().expect("temporary directory");
+        let site = build_repo_site_with_theme(tmp.path(), theme);
+        let mut pages: Vec<PathBuf> = std::fs::read_dir(&site)
+            .expect("site")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+            .collect();
+        pages.sort();
+        let page = pages
+            .iter()
+            .find(|p| {
+                let html = std::fs::read_to_string(p).unwrap_or_default();
+                html.contains("class=\"quote-ref\"") && html.contains("class=\"term\"")
+            })
+            .expect("a page with a quotation and a term");
+        let mut cmd = Command::new(&node);
+        cmd.arg(browser_dir().join("check-reading.mjs"))
+            .arg(&site)
+            .arg(page.file_name().expect("name"))
+            .env("CHROMIUM", &chromium)
+            .current_dir(common::repo_root());
+        let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
+        assert!(
+            run.success(),
+            "check-reading.mjs failed for the theme {theme}:\n{}",
+            run.output()
+        );
+    }
+}

@@ -4,7 +4,7 @@
 //! wrapped tables and highlighted code. Everything else is pulldown-cmark's
 //! own HTML writer.
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 use std::collections::HashMap;
 
@@ -84,7 +84,12 @@ struct Numbering<'a> {
 }
 
 impl Numbering<'_> {
-    fn marker(&mut self, key: NoteKey) -> String {
+    /// The marker of a note, and its sidenote when this is the note's
+    /// first marker (else an empty string). The marker opens with a word
+    /// joiner (U+2060), so that a line never starts with a note number:
+    /// the number stays with the character it follows (GB/T 15834's rule
+    /// for marks that belong to the preceding character).
+    fn marker(&mut self, key: NoteKey) -> (String, String) {
         let position = *self.index.entry(key).or_insert_with(|| {
             self.order.push((key, Vec::new()));
             self.order.len() - 1
@@ -93,17 +98,54 @@ impl Numbering<'_> {
         let refs = &mut self.order[position].1;
         let id = footnote_ref_id(n, refs.len() + 1);
         refs.push(id.clone());
-        let mut html = format!(
-            "<sup class=\"noteref\"><a id=\"{id}\" href=\"#fn-{n}\" role=\"doc-noteref\">{n}</a></sup>"
+        let html = format!(
+            "<sup class=\"noteref\">&#x2060;<a id=\"{id}\" href=\"#fn-{n}\" role=\"doc-noteref\">{n}</a></sup>"
         );
         // The sidenote follows the first marker only.
-        if let (1, Some(inline)) = (refs.len(), self.sidenotes.get(&key)) {
-            html.push_str(&format!(
+        let side = match (refs.len(), self.sidenotes.get(&key)) {
+            (1, Some(inline)) => format!(
                 "<span class=\"sidenote\" id=\"sn-{n}\"><span class=\"sidenote-number\">{n}</span> {inline}</span>"
-            ));
-        }
-        html
+            ),
+            _ => String::new(),
+        };
+        (html, side)
     }
+}
+
+/// The words of each cell of a table's head, from the events that start
+/// with the table.
+fn column_names(events: &[Event]) -> Vec<String> {
+    let mut names = Vec::new();
+    for event in events {
+        match event {
+            Event::Start(Tag::TableCell) => names.push(String::new()),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(name) = names.last_mut() {
+                    name.push_str(t);
+                }
+            }
+            Event::End(TagEnd::TableHead) => break,
+            _ => {}
+        }
+    }
+    names.iter().map(|n| n.trim().to_owned()).collect()
+}
+
+/// Marks that may not begin a line (GB/T 15834, JIS X 4051): closing
+/// brackets and quotation marks and the pause and stop marks, full- and
+/// half-width.
+fn is_closing(c: char) -> bool {
+    "，。、；：？！）」』》〉】〕〗｝］’”,.;:?!)]".contains(c)
+}
+
+/// The length in bytes of the closing marks that begin `text`. A sidenote
+/// goes after them: opened in place it is a block, which would otherwise
+/// leave them to start the next line.
+fn closing_prefix(text: &str) -> usize {
+    text.chars()
+        .take_while(|&c| is_closing(c))
+        .map(char::len_utf8)
+        .sum()
 }
 
 pub fn render(
@@ -128,12 +170,42 @@ pub fn render(
     let mut rows = document.rows.iter().peekable();
     // The anchor of a table row goes into its first cell.
     let mut row_anchor: Option<&str> = None;
+    // The current table's column names and alignments, and the column of
+    // the next cell of a body row: each body cell carries its column's
+    // name (`data-label`), which a theme shows when it sets a row as a card
+    // on a narrow screen.
+    let mut columns: (Vec<String>, Vec<Alignment>) = (Vec::new(), Vec::new());
+    let mut column = 0;
+    let mut in_head = false;
     let mut out: Vec<Event> = Vec::with_capacity(document.events.len() + 16);
     let mut code: Option<(String, String)> = None;
     let mut speaker_pending = false;
     let as_text = raw_html::as_text(&document.events, options.raw_html);
 
+    // A sidenote whose marker ended a text event (a footnote reference, a
+    // note at the end of a run of text), waiting for the closing marks
+    // that begin the next one.
+    let mut pending_side: Option<String> = None;
+
     for (i, event) in document.events.iter().enumerate() {
+        // Where the text of this event starts being written: after the
+        // closing marks that went before a waiting sidenote.
+        let mut start_byte = 0;
+        if let Some(side) = pending_side.take() {
+            if let Event::Text(t) = event {
+                let limit = cuts
+                    .get(&i)
+                    .and_then(|list| list.first())
+                    .map_or(t.len(), |(o, _)| {
+                        t.char_indices().nth(*o).map_or(t.len(), |(b, _)| b)
+                    });
+                start_byte = closing_prefix(&t[..limit]);
+                if start_byte > 0 {
+                    out.push(Event::Text(t[..start_byte].to_owned().into()));
+                }
+            }
+            out.push(Event::InlineHtml(side.into()));
+        }
         if let Some((lang, text)) = &mut code {
             match event {
                 Event::Text(t) => text.push_str(t),
@@ -177,46 +249,104 @@ pub fn render(
                 out.push(Event::Html("<strong class=\"speaker\">".into()));
             }
             Event::Text(text) if cuts.contains_key(&i) => {
-                let mut at_byte = 0;
+                let mut at_byte = start_byte;
                 let offsets: Vec<usize> = text
                     .char_indices()
                     .map(|(b, _)| b)
                     .chain([text.len()])
                     .collect();
-                for (offset, cut) in &cuts[&i] {
-                    let byte = offsets[(*offset).min(offsets.len() - 1)];
+                let list = &cuts[&i];
+                let byte_of = |offset: usize| offsets[offset.min(offsets.len() - 1)];
+                for (k, (offset, cut)) in list.iter().enumerate() {
+                    let byte = byte_of(*offset);
                     if byte > at_byte {
                         out.push(Event::Text(text[at_byte..byte].to_owned().into()));
                         at_byte = byte;
                     }
-                    let html = match cut {
-                        Cut::Open(k, _) | Cut::Insert(k) | Cut::Close(k, _) => pieces[*k].clone(),
-                        Cut::Marker(key) => numbering.marker(*key),
-                    };
-                    out.push(Event::InlineHtml(html.into()));
+                    match cut {
+                        Cut::Open(k, _) | Cut::Insert(k) | Cut::Close(k, _) => {
+                            out.push(Event::InlineHtml(pieces[*k].clone().into()));
+                        }
+                        Cut::Marker(key) => {
+                            let (marker, side) = numbering.marker(*key);
+                            out.push(Event::InlineHtml(marker.into()));
+                            if !side.is_empty() {
+                                // The closing marks after the marker, up to
+                                // the next cut that writes something (a
+                                // glossary term leaves an empty insert at
+                                // its end), go before its sidenote.
+                                let later = list[k + 1..].iter().find(|(_, cut)| {
+                                    !matches!(cut, Cut::Insert(p) if pieces[*p].is_empty())
+                                });
+                                let next = later.map_or(text.len(), |(o, _)| byte_of(*o));
+                                let n = closing_prefix(&text[at_byte..next.max(at_byte)]);
+                                if n > 0 {
+                                    out.push(Event::Text(
+                                        text[at_byte..at_byte + n].to_owned().into(),
+                                    ));
+                                    at_byte += n;
+                                }
+                                if at_byte == text.len() && later.is_none() {
+                                    // The marks may begin the next event.
+                                    pending_side = Some(side);
+                                } else {
+                                    out.push(Event::InlineHtml(side.into()));
+                                }
+                            }
+                        }
+                    }
                 }
                 if at_byte < text.len() {
                     out.push(Event::Text(text[at_byte..].to_owned().into()));
                 }
             }
             Event::FootnoteReference(label) => match footnote_keys.get(label.as_ref()) {
-                Some(&key) => out.push(Event::InlineHtml(numbering.marker(key).into())),
+                Some(&key) => {
+                    let (marker, side) = numbering.marker(key);
+                    out.push(Event::InlineHtml(marker.into()));
+                    if !side.is_empty() {
+                        pending_side = Some(side);
+                    }
+                }
                 // A reference to no definition is shown as written.
                 None => out.push(Event::Text(format!("[^{label}]").into())),
             },
             Event::Start(Tag::TableRow | Tag::TableHead) => {
                 row_anchor = rows.next_if(|r| r.events.start == i).map(|r| r.id.as_str());
+                in_head = matches!(event, Event::Start(Tag::TableHead));
+                column = 0;
+                out.push(event.clone());
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
                 out.push(event.clone());
             }
             Event::Start(Tag::TableCell) => {
-                out.push(event.clone());
+                let label = columns.0.get(column).filter(|l| !l.is_empty());
+                match (in_head, label) {
+                    (false, Some(label)) => {
+                        // As pulldown-cmark writes a cell, with the label.
+                        let align = match columns.1.get(column) {
+                            Some(Alignment::Left) => " style=\"text-align: left\"",
+                            Some(Alignment::Center) => " style=\"text-align: center\"",
+                            Some(Alignment::Right) => " style=\"text-align: right\"",
+                            _ => "",
+                        };
+                        out.push(Event::Html(
+                            format!("<td data-label=\"{}\"{align}>", escape_attr(label)).into(),
+                        ));
+                    }
+                    _ => out.push(event.clone()),
+                }
+                column += 1;
                 if let Some(id) = row_anchor.take() {
                     out.push(Event::InlineHtml(
                         format!("<span class=\"row-anchor\" id=\"{id}\"></span>").into(),
                     ));
                 }
             }
-            Event::Start(Tag::Table(_)) => {
+            Event::Start(Tag::Table(aligns)) => {
+                columns = (column_names(&document.events[i..]), aligns.clone());
                 out.push(Event::Html(
                     "<div class=\"table-wrap\" tabindex=\"0\">".into(),
                 ));
@@ -244,6 +374,12 @@ pub fn render(
                 title: title.clone(),
                 id: id.clone(),
             })),
+            Event::Text(text) if start_byte > 0 => {
+                speaker_pending = false;
+                if start_byte < text.len() {
+                    out.push(Event::Text(text[start_byte..].to_owned().into()));
+                }
+            }
             Event::Html(html) | Event::InlineHtml(html) if as_text.contains(&i) => {
                 speaker_pending = false;
                 out.push(Event::Text(raw_html::words_of_html(html).into()));
@@ -255,6 +391,9 @@ pub fn render(
         }
     }
 
+    if let Some(side) = pending_side.take() {
+        out.push(Event::InlineHtml(side.into()));
+    }
     let mut html = String::with_capacity(document.events.len() * 24);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
     // Footnotes defined but never referred to still belong to the chapter.

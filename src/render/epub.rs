@@ -311,13 +311,46 @@ pub fn chapter_xhtml(
     };
     let lang = &input.edition.config.language;
     let front = &chapter.front;
+    let t = |key: &str, default: &'static str| ui_string(input.strings, key, default).to_owned();
     let mut html = String::with_capacity(body.len() * 5 / 4 + 1024);
     html.push_str("<section epub:type=\"chapter\"><header class=\"title-block\">");
     let _ = write!(html, "<h1>{}</h1>", esc(&front.title));
     if let Some(s) = &front.subtitle {
         let _ = write!(html, "<p class=\"subtitle\">{}</p>", esc(s));
     }
-    if !front.authors.is_empty() {
+    if let Some(interview) = &front.interview {
+        // An interview names its particulars as the source does, in place
+        // of a byline (whose authors are the interviewers), as on the site.
+        html.push_str("<dl class=\"interview\">");
+        let mut row = |label: String, value: String| {
+            let _ = write!(html, "<dt>{}</dt><dd>{value}</dd>", esc(&label));
+        };
+        if let Some(who) = &interview.interviewee {
+            let mut value = esc(who);
+            if let Some(about) = &interview.about {
+                value.push_str(&esc(&t("about_separator", ", ")));
+                value.push_str(&esc(about));
+            }
+            row(t("interviewee", "Interviewee"), value);
+        }
+        if !interview.interviewers.is_empty() {
+            let names: Vec<String> = interview.interviewers.iter().map(|n| esc(n)).collect();
+            row(
+                t("interviewers", "Interviewers"),
+                names.join(&esc(&t("names_separator", ", "))),
+            );
+        }
+        if let Some(d) = interview.date {
+            row(
+                t("interview_date", "Date of interview"),
+                esc(&d.display(lang).display),
+            );
+        }
+        if let Some(place) = &interview.place {
+            row(t("interview_place", "Place"), esc(place));
+        }
+        html.push_str("</dl>");
+    } else if !front.authors.is_empty() {
         let names: Vec<String> = front
             .authors
             .iter()
@@ -328,7 +361,7 @@ pub fn chapter_xhtml(
             .collect();
         let _ = write!(html, "<p class=\"byline\">{}</p>", names.join("　"));
     }
-    if let Some(d) = front.date {
+    if let (Some(d), None) = (front.date, &front.interview) {
         let _ = write!(
             html,
             "<p class=\"dateline\">{}</p>",
@@ -337,6 +370,14 @@ pub fn chapter_xhtml(
     }
     if let Some(s) = &front.source {
         let _ = write!(html, "<p class=\"dateline\">{}</p>", esc(s));
+    }
+    if let Some(n) = front.page {
+        // The page of the printed source, for citing it as the site does.
+        let _ = write!(
+            html,
+            "<p class=\"dateline original-page\">{}</p>",
+            esc(&t("print_page", "p. {n}").replace("{n}", &n.to_string()))
+        );
     }
     html.push_str("</header>");
     html.push_str(&body);

@@ -20,6 +20,35 @@ pub struct PlaceView {
     pub url: String,
 }
 
+/// An entry's places in one piece: the piece's title once, then each
+/// paragraph once (a term twice in a paragraph is one place to look).
+#[derive(Serialize, Clone)]
+pub struct PlaceGroup {
+    pub chapter: String,
+    pub chapter_title: String,
+    pub places: Vec<PlaceView>,
+}
+
+/// `places` (in reading order) grouped by piece, each paragraph once.
+fn place_groups(places: &[PlaceView]) -> Vec<PlaceGroup> {
+    let mut groups: Vec<PlaceGroup> = Vec::new();
+    for place in places {
+        match groups.last_mut() {
+            Some(group) if group.chapter == place.chapter => {
+                if !group.places.iter().any(|p| p.url == place.url) {
+                    group.places.push(place.clone());
+                }
+            }
+            _ => groups.push(PlaceGroup {
+                chapter: place.chapter.clone(),
+                chapter_title: place.chapter_title.clone(),
+                places: vec![place.clone()],
+            }),
+        }
+    }
+    groups
+}
+
 #[derive(Serialize, Clone)]
 pub struct SeeAlso {
     pub term: String,
@@ -40,6 +69,8 @@ pub struct EntryView {
     pub initial: String,
     pub count: usize,
     pub places: Vec<PlaceView>,
+    /// The same places by piece, for a compact list.
+    pub place_groups: Vec<PlaceGroup>,
 }
 
 #[derive(Serialize)]
@@ -116,6 +147,7 @@ impl GlossaryIndex {
                     initial: initial(&e.term),
                     count: 0,
                     places: Vec::new(),
+                    place_groups: Vec::new(),
                 }
             })
             .collect();
@@ -176,6 +208,9 @@ impl GlossaryIndex {
                     after: String::new(),
                 },
             });
+        }
+        for entry in &mut entries {
+            entry.place_groups = place_groups(&entry.places);
         }
         GlossaryIndex { entries, marks }
     }

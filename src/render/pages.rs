@@ -514,6 +514,10 @@ fn print_frame(
         .iter()
         .map(|c| c.front.title.as_str())
         .collect();
+    let back_heads: Vec<(&str, &str)> = back
+        .iter()
+        .map(|s| (s.id.as_str(), s.title.as_str()))
+        .collect();
     let mut context = tera::Context::new();
     context.insert(
         "page",
@@ -527,7 +531,7 @@ fn print_frame(
         "print",
         &PrintView {
             pieces: print::PIECES_PLACEHOLDER,
-            running_heads: print::running_heads(&edition.config.title, &titles),
+            running_heads: print::running_heads(&edition.config.title, &titles, &back_heads),
             back,
         },
     );

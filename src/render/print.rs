@@ -125,15 +125,21 @@ pub fn css_string(text: &str) -> String {
     out
 }
 
-/// The running heads: one named page per piece, the edition's title on
-/// left-hand pages and the piece's title on right-hand ones. Chromium
-/// supports margin boxes but not `string-set`, so each title is written
-/// into a page rule of its own.
-pub fn running_heads(edition_title: &str, piece_titles: &[&str]) -> String {
+/// The running heads: one named page per piece and per back section (its
+/// id: `back-glossary`), the edition's title on left-hand pages and the
+/// section's title on right-hand ones. Chromium supports margin boxes but
+/// not `string-set`, so each title is written into a page rule of its own.
+/// (Nor does it apply `:first` to a named page's first page, so a piece's
+/// opening page keeps its head.)
+pub fn running_heads(edition_title: &str, piece_titles: &[&str], back: &[(&str, &str)]) -> String {
     let edition = css_string(edition_title);
     let mut css = String::new();
-    for (k, title) in piece_titles.iter().enumerate() {
-        let name = page_name(k);
+    let names = piece_titles
+        .iter()
+        .enumerate()
+        .map(|(k, title)| (page_name(k), *title))
+        .chain(back.iter().map(|(id, title)| ((*id).to_owned(), *title)));
+    for (name, title) in names {
         css.push_str(&format!(
             "@page {name}:left {{ @top-left {{ content: {edition}; }} }}\n@page {name}:right {{ @top-right {{ content: {}; }} }}\n",
             css_string(title)
@@ -181,13 +187,16 @@ impl<W: Write> PrintWriter<W> {
     /// The k-th piece (0-based), its article already localised: wrapped in
     /// its section, on its own named page, after the blank page that
     /// `zhushu pdf` shows when the piece would otherwise start on a
-    /// left-hand page.
+    /// left-hand page. The piece's id is on an empty block at its very
+    /// start, not on the section: a PDF destination is an element's top
+    /// left corner, which for a section set vertical-rl (its start on the
+    /// right) lies on its last page.
     pub fn piece(&mut self, k: usize, slug: &str, article: &str) -> Result<()> {
         let id = piece_id(slug);
         let name = page_name(k);
         write!(
             self.out,
-            "<div class=\"print-blank\" data-blank-for=\"{id}\" hidden></div>\n<section class=\"print-piece\" id=\"{id}\" style=\"page: {name}\">\n{article}\n</section>\n"
+            "<div class=\"print-blank\" data-blank-for=\"{id}\" hidden></div>\n<section class=\"print-piece\" style=\"page: {name}\">\n<div class=\"print-start\" id=\"{id}\"></div>\n{article}\n</section>\n"
         )
         .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
     }
@@ -236,9 +245,10 @@ mod tests {
             css_string(r#"a "b" \ </style>"#),
             r#""a \"b\" \\ \3C /style>""#
         );
-        let css = running_heads("书", &["一", "二"]);
+        let css = running_heads("书", &["一", "二"], &[("back-glossary", "术语表")]);
         assert!(css.contains("@page piece-2:right { @top-right { content: \"二\"; } }"));
         assert!(css.contains("@page piece-1:left { @top-left { content: \"书\"; } }"));
+        assert!(css.contains("@page back-glossary:right { @top-right { content: \"术语表\"; } }"));
     }
 
     #[test]
@@ -257,7 +267,7 @@ mod tests {
             out.starts_with("<b><div class=\"print-blank\" data-blank-for=\"piece-a\" hidden>")
         );
         assert!(
-            out.contains("<section class=\"print-piece\" id=\"piece-a\" style=\"page: piece-1\">")
+            out.contains("<section class=\"print-piece\" style=\"page: piece-1\">\n<div class=\"print-start\" id=\"piece-a\"></div>")
         );
         assert!(out.ends_with("</section>\n</b>"));
     }

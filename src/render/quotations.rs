@@ -154,8 +154,10 @@ impl QuotationIndex {
             let label = marker_label
                 .replace("{n}", &(n + 1).to_string())
                 .replace("{k}", &others.to_string());
+            // The word joiner keeps the marker on the line of the passage
+            // it follows, as a note number is kept.
             let after = format!(
-                "<span class=\"quote-mark\"><a class=\"quote-ref\" href=\"quotations.html#{id}\" aria-label=\"{}\">{}</a><span class=\"quote-pop\"></span></span>",
+                "<span class=\"quote-mark\">&#x2060;<a class=\"quote-ref\" href=\"quotations.html#{id}\" aria-label=\"{}\">{}</a><span class=\"quote-pop\"></span></span>",
                 escape(&label),
                 escape(&marker_symbol)
             );

@@ -2,7 +2,10 @@
 //   node tests/browser/check-search.mjs SITE_DIR QUERY [WORD]
 // "/" focuses the box; a Chinese phrase finds pages with the phrase marked;
 // the English word (when given) finds results; a query with no match says
-// so; the arrow key reaches a result, and a result leads to its paragraph.
+// so, in a line the reader sees, for CJK and Latin queries alike; the count
+// of results is shown, and a query with more results than are listed says
+// how many there are and how many are listed; the arrow key reaches a
+// result, and a result leads to its paragraph.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launch, tally } from './lib.mjs';
@@ -36,9 +39,28 @@ try {
     const words = await query(tab, word);
     check(await words.count() >= 1, `the word “${word}” is found`);
   }
-  const none = await query(tab, '没有这样的字句zzqx');
-  check(await none.count() === 0, 'a query with no match lists nothing');
-  check((await tab.locator('#zs-search-status').innerText()).length > 0, 'and says so');
+  const status = tab.locator('#zs-search-status');
+  const said = async () => (await status.isVisible()) ? (await status.innerText()).trim() : '';
+  await query(tab, phrase);
+  const count = await said();
+  check(count.includes(String(n)), `the count of results is shown (“${count}”)`);
+  const noneText = await tab.evaluate(() => document.getElementById('zs-search').dataset.none);
+  for (const nothing of ['没有这样的字句zzqx', 'zzqxnothing']) {
+    const none = await query(tab, nothing);
+    check(await none.count() === 0, `a query with no match (${nothing}) lists nothing`);
+    check(await said() === noneText, `and says so where the reader sees it (“${await said()}”)`);
+  }
+  // A query found everywhere: more than the list holds.
+  for (const common of ['的', 'the']) {
+    const total = await tab.evaluate((q) => window.zhushuFind(q).length, common);
+    if (total === 0) continue;
+    const listed = await (await query(tab, common)).count();
+    const text = await said();
+    const ok = total > listed
+      ? text.includes(String(total)) && text.includes(String(listed))
+      : listed === total && text.includes(String(total));
+    check(ok, `“${common}”: ${total} found, ${listed} listed, and the line says so (“${text}”)`);
+  }
   await query(tab, phrase);
   await tab.focus('#zs-q');
   await tab.keyboard.press('ArrowDown');

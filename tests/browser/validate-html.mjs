@@ -13,7 +13,7 @@
 // Environment: JAVA (the java binary, default `java` from PATH).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -85,10 +85,27 @@ out = out.filter((l) => !ANCHOR_POSITIONING.test(l));
 if (setAside.length > 0) {
   console.log(`validate-html: ${setAside.length} error(s) about CSS Anchor Positioning set aside (not in the checker's CSS profile)`);
 }
+// Nor does the profile know writing-mode inside a page's margin box, where
+// the vertical theme's print sheet keeps running heads horizontal. Set
+// aside only where the line the checker points at opens a margin box
+// (`@top-left { writing-mode: … }`).
+const MARGIN_WRITING_MODE = /^([^:]+\.css):(\d+)\.[^ ]*: error: CSS: “writing-mode”: Property “writing-mode” doesn't exist in “CSS Level 3 \+ SVG” but exists in “\[css3\]”\.$/;
+const inMarginBox = (l) => {
+  const m = MARGIN_WRITING_MODE.exec(l);
+  if (!m) return false;
+  const file = path.join(SITE, m[1]);
+  const line = existsSync(file) ? readFileSync(file, 'utf8').split('\n')[Number(m[2]) - 1] || '' : '';
+  return /@(top|bottom|left|right)-[a-z-]+\s*\{\s*writing-mode:/.test(line);
+};
+const marginBoxes = out.filter(inMarginBox);
+out = out.filter((l) => !inMarginBox(l));
+if (marginBoxes.length > 0) {
+  console.log(`validate-html: ${marginBoxes.length} error(s) about writing-mode in @page margin boxes set aside (not in the checker's CSS profile)`);
+}
 
 const version = (require('vnu-jar/package.json').version);
 console.log(`validate-html: Nu HTML Checker (vnu-jar ${version}) on ${html.length} HTML and ${css.length} CSS file(s) in ${SITE} (${secs} s)`);
-if (out.length === 0 && (r.status === 0 || setAside.length > 0) && !r.signal) {
+if (out.length === 0 && (r.status === 0 || setAside.length + marginBoxes.length > 0) && !r.signal) {
   console.log(`validate-html: ${html.length + css.length} passed, 0 failed`);
   console.log('validate-html: OK');
   process.exit(0);
