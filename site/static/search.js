@@ -4,7 +4,9 @@
  * file:// as well as over HTTP. A query with Chinese characters is a phrase
  * (found as written, spaces ignored); other queries match pages holding
  * every word. "/" focuses the box; the arrow keys move through the results.
- * Without this script the search box stays hidden. */
+ * Under the box, a line says how many were found, that none were, or that
+ * only the first MAX of them are listed. Without this script the search
+ * box stays hidden. */
 (function () {
   "use strict";
   var form = document.getElementById("zs-search");
@@ -65,7 +67,7 @@
       }
     }
     results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-    return results.slice(0, MAX);
+    return results;
   }
 
   function snippet(text, at, length) {
@@ -78,10 +80,15 @@
   function show(results, query) {
     list.innerHTML = "";
     if (!query.trim()) { status.textContent = ""; return; }
-    status.textContent = results.length
-      ? form.dataset.found.replace("{n}", results.length)
-      : form.dataset.none;
-    results.forEach(function (r) {
+    var total = results.length;
+    if (!total) {
+      status.textContent = form.dataset.none;
+    } else if (total > MAX) {
+      status.textContent = form.dataset.showing.replace("{n}", total).replace("{shown}", MAX);
+    } else {
+      status.textContent = form.dataset.found.replace("{n}", total);
+    }
+    results.slice(0, MAX).forEach(function (r) {
       var d = data.docs[r.doc], page = data.pages[d[0]];
       var li = document.createElement("li");
       li.innerHTML = "<a href=\"" + escapeHtml(page[0]) + "#" + escapeHtml(d[1]) + "\">" +
@@ -91,7 +98,8 @@
     });
   }
 
-  // For measuring: the same search the box runs, without the page around it.
+  // For measuring and testing: the same search the box runs (every result,
+  // before the list is cut), without the page around it.
   window.zhushuFind = search;
 
   var timer = null;
