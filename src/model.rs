@@ -58,6 +58,11 @@ pub struct FrontMatter {
     /// Where the piece was first published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Where it was given or written (a speech's city, a letter's town),
+    /// as the date line names it: （2018年3月12日，北京）, (12 March 2018,
+    /// Riverside).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     /// The particulars of an interview (采访对象, 采访组, 采访日期, 采访地点).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interview: Option<Interview>,

@@ -2007,6 +2007,7 @@ fn english_headers_in_both_shapes() {
             "{fixture}"
         );
         assert_eq!(room.date().as_deref(), Some("2018-03-12"), "{fixture}");
+        assert_eq!(room.front.place.as_deref(), Some("Riverside"), "{fixture}");
         assert!(
             room.paragraph_texts()[0].starts_with("Friends, neighbours"),
             "{fixture}: {:?}",
@@ -2070,6 +2071,9 @@ fn header_forms_dates_in_numerals_and_source_lines() {
         book.report()
             .contains("Width: full-width letters and digits")
     );
+    let second = book.chapter("再谈档案的利用");
+    assert_eq!(second.date().as_deref(), Some("2019-05-06"));
+    assert_eq!(second.front.place.as_deref(), Some("杭州"));
     assert_eq!(first.date().as_deref(), Some("2018-03-12"));
     assert_eq!(
         first.authors(),

@@ -23,10 +23,66 @@ static ENGLISH_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[(\[]?\s*(?:(\d{1,2})\s+)?(january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:(\d{1,2}),?\s+)?(\d{4})\s*[)\]]?\s*(.*)$").unwrap()
 });
 
+/// What a date line says: the date, the source named after it
+/// (`2016-12-02 中国青年网`), and the place named with it
+/// (`（2018年3月12日，北京）`, `(12 March 2018, Riverside)`,
+/// `Springfield, Illinois, June 16, 1858`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateLine {
+    pub date: PartialDate,
+    pub source: Option<String>,
+    pub place: Option<String>,
+}
+
 /// A date line: `(2014年5月8日)`, `（2020年4月14日）`, `2016-12-02 中国青年网`,
-/// `(May 8, 2014)`: the date, and what follows it as the source.
-pub fn date_line(text: &str) -> Option<(PartialDate, Option<String>)> {
+/// `(May 8, 2014)`, with a place after a comma inside the brackets or
+/// before an English date.
+pub fn date_line(text: &str) -> Option<DateLine> {
     let text = text.trim();
+    if let Some(line) = date_after_place(text) {
+        return Some(line);
+    }
+    let line = date_and_rest(text)?;
+    // `，北京）` / `, Riverside)`: a place, inside the date's brackets.
+    if let Some(source) = &line.source
+        && let Some(place) = source.strip_prefix(['，', ','])
+    {
+        let place = place.trim().trim_end_matches([')', '）', ']']).trim();
+        if !place.is_empty() && !place.contains(['，', ',', '(', '（']) {
+            return Some(DateLine {
+                source: None,
+                place: Some(place.to_owned()),
+                ..line
+            });
+        }
+    }
+    Some(line)
+}
+
+/// `Springfield, Illinois, June 16, 1858`: a short place, then an English
+/// date that ends the line.
+fn date_after_place(text: &str) -> Option<DateLine> {
+    let (place, date) = ENGLISH_DATE_AT_END
+        .captures(text)
+        .map(|c| (c[1].to_owned(), c[2].to_owned()))?;
+    let place = place.trim().trim_end_matches(',').trim();
+    if place.is_empty() || place.chars().count() > 40 || has_sentence_punctuation(place) {
+        return None;
+    }
+    let date = english_date(&date)?;
+    Some(DateLine {
+        date,
+        source: None,
+        place: Some(place.to_owned()),
+    })
+}
+
+static ENGLISH_DATE_AT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^([A-Z][^()\d]*?,)\s*((?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2},?\s+)?\d{4})$").unwrap()
+});
+
+/// The date at the line's start and the rest of the line (as a source).
+fn date_and_rest(text: &str) -> Option<DateLine> {
     let (date, rest) = if let Some(c) = DATE_LINE.captures(text) {
         let date = build_date(
             &c[1],
@@ -56,7 +112,11 @@ pub fn date_line(text: &str) -> Option<(PartialDate, Option<String>)> {
         return None;
     }
     let source = (!rest.is_empty()).then(|| rest.to_owned());
-    Some((date, source))
+    Some(DateLine {
+        date,
+        source,
+        place: None,
+    })
 }
 
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -176,7 +236,7 @@ pub fn apply_interview_field(interview: &mut Interview, field: InterviewField, v
             interview.interviewers = names;
         }
         InterviewField::Date => {
-            interview.date = date_line(value).map(|(d, _)| d);
+            interview.date = date_line(value).map(|line| line.date);
         }
         InterviewField::Place => interview.place = Some(value.to_owned()),
     }
@@ -333,7 +393,7 @@ mod tests {
 
     #[test]
     fn date_lines_in_their_forms() {
-        let d = |s: &str| date_line(s).map(|(d, src)| (d.to_string(), src));
+        let d = |s: &str| date_line(s).map(|l| (l.date.to_string(), l.source));
         assert_eq!(d("(2014年5月8日)"), Some(("2014-05-08".into(), None)));
         assert_eq!(d("（2020年4月14日）"), Some(("2020-04-14".into(), None)));
         assert_eq!(d("(1990年3月)"), Some(("1990-03".into(), None)));
@@ -351,6 +411,34 @@ mod tests {
             d("2003年初，在习总书记的亲自主持下，省委办公厅开始着手起草工作。"),
             None
         );
+    }
+
+    #[test]
+    fn a_date_line_names_its_place() {
+        let p = |s: &str| date_line(s).map(|l| (l.date.to_string(), l.place, l.source));
+        assert_eq!(
+            p("（2018年3月12日，北京）"),
+            Some(("2018-03-12".into(), Some("北京".into()), None))
+        );
+        assert_eq!(
+            p("(12 March 2018, Riverside)"),
+            Some(("2018-03-12".into(), Some("Riverside".into()), None))
+        );
+        assert_eq!(
+            p("Springfield, Illinois, June 16, 1858"),
+            Some((
+                "1858-06-16".into(),
+                Some("Springfield, Illinois".into()),
+                None
+            ))
+        );
+        // A source after the date stays the source.
+        assert_eq!(
+            p("2016-12-02 中国青年网"),
+            Some(("2016-12-02".into(), None, Some("中国青年网".into())))
+        );
+        // A sentence that ends in a date is no date line.
+        assert_eq!(p("We met again in Boston, and it was March 2, 2019"), None);
     }
 
     #[test]

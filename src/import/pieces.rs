@@ -21,6 +21,8 @@ pub struct Piece {
     pub authors: Vec<Author>,
     pub date: Option<PartialDate>,
     pub source: Option<String>,
+    /// Where it was given or written, from the date line.
+    pub place: Option<String>,
     pub kind: String,
     pub interview: Option<Interview>,
     /// The title's line in the source.
@@ -272,6 +274,7 @@ fn read_piece(
     let mut author_lines: Vec<String> = Vec::new();
     let mut date = None;
     let mut source = None;
+    let mut place = None;
     let mut interview: Option<Interview> = None;
     let mut interviewers_label: Option<String> = None;
     // The header: author lines, a date line, interview particulars; it ends
@@ -289,10 +292,11 @@ fn read_piece(
             );
         } else if date.is_none()
             && interview.is_none()
-            && let Some((d, s)) = header::date_line(&text)
+            && let Some(line) = header::date_line(&text)
         {
-            date = Some(d);
-            source = s.or(source);
+            date = Some(line.date);
+            source = line.source.or(source);
+            place = line.place;
         } else if source.is_none()
             && interview.is_none()
             && let Some(s) = header::source_line(&text)
@@ -372,6 +376,7 @@ fn read_piece(
         authors,
         date,
         source,
+        place,
         kind: kind.0.to_owned(),
         interview,
         line,

@@ -112,6 +112,7 @@ pub fn plan(
             slug: Some(slug.clone()),
             page: piece.entry.page,
             source: piece.source.clone(),
+            place: piece.place.clone(),
             interview: piece.interview.clone(),
             draft: false,
         };

@@ -368,6 +368,9 @@ pub fn chapter_xhtml(
             esc(&d.display(lang).display)
         );
     }
+    if let Some(place) = &front.place {
+        let _ = write!(html, "<p class=\"dateline place\">{}</p>", esc(place));
+    }
     if let Some(s) = &front.source {
         let _ = write!(html, "<p class=\"dateline\">{}</p>", esc(s));
     }

@@ -58,6 +58,7 @@ struct ChapterView<'a> {
     #[serde(flatten)]
     entry: Entry<'a>,
     source: Option<&'a str>,
+    place: Option<&'a str>,
     interview: Option<InterviewView<'a>>,
     body_html: String,
     notes: Vec<NoteView>,
@@ -674,6 +675,7 @@ fn render_chapter(
     let mut view = ChapterView {
         entry: entry.clone(),
         source: chapter.front.source.as_deref(),
+        place: chapter.front.place.as_deref(),
         interview: chapter.front.interview.as_ref().map(|i| InterviewView {
             interviewee: i.interviewee.as_deref(),
             about: i.about.as_deref(),
