@@ -4,6 +4,7 @@
 //! wrapped tables and highlighted code. Everything else is pulldown-cmark's
 //! own HTML writer.
 
+use super::escape_html;
 use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
 use std::collections::HashMap;
@@ -237,7 +238,7 @@ pub fn render(
                     open.push_str(&format!(
                         "<a class=\"pnum\" href=\"#{id}\" aria-label=\"{label}\">{n}</a>",
                         id = p.id,
-                        label = escape_attr(&label),
+                        label = escape_html(&label),
                         n = p.number
                     ));
                 }
@@ -333,7 +334,7 @@ pub fn render(
                             _ => "",
                         };
                         out.push(Event::Html(
-                            format!("<td data-label=\"{}\"{align}>", escape_attr(label)).into(),
+                            format!("<td data-label=\"{}\"{align}>", escape_html(label)).into(),
                         ));
                     }
                     _ => out.push(event.clone()),
@@ -600,12 +601,6 @@ fn rewrite_chapter_link<'a>(dest: &CowStr<'a>, pages: &HashMap<String, String>) 
         }
         None => dest.clone(),
     }
-}
-
-fn escape_attr(text: &str) -> String {
-    let mut out = String::new();
-    pulldown_cmark_escape::escape_html(&mut out, text).ok();
-    out
 }
 
 /// Escapes a URL for an attribute the way pulldown-cmark does.

@@ -4,6 +4,7 @@
 //! are deterministic: files in a fixed order, fixed zip dates, an
 //! identifier derived from the edition's own metadata.
 
+use super::escape_html;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::io::Write;
@@ -65,19 +66,19 @@ impl EpubWriter {
         let _ = write!(
             cover,
             "<section class=\"cover\" epub:type=\"cover titlepage\"><h1>{}</h1>",
-            esc(&config.title)
+            escape_html(&config.title)
         );
         if let Some(s) = &config.subtitle {
-            let _ = write!(cover, "<p class=\"subtitle\">{}</p>", esc(s));
+            let _ = write!(cover, "<p class=\"subtitle\">{}</p>", escape_html(s));
         }
         if let Some(p) = &config.publisher {
-            let _ = write!(cover, "<p class=\"imprint\">{}</p>", esc(p));
+            let _ = write!(cover, "<p class=\"imprint\">{}</p>", escape_html(p));
         }
         if let Some(d) = config.date {
             let _ = write!(
                 cover,
                 "<p class=\"imprint\">{}</p>",
-                esc(&d.display(lang).display)
+                escape_html(&d.display(lang).display)
             );
         }
         cover.push_str("</section>");
@@ -91,14 +92,14 @@ impl EpubWriter {
         if !input.glossary.entries.is_empty() {
             let mut g = format!(
                 "<section epub:type=\"glossary\"><h1>{}</h1><dl>",
-                esc(&glossary_title)
+                escape_html(&glossary_title)
             );
             for entry in &input.glossary.entries {
                 let _ = write!(
                     g,
                     "<dt id=\"{}\"><dfn>{}</dfn></dt><dd>{}",
                     entry.id,
-                    esc(&entry.term),
+                    escape_html(&entry.term),
                     entry.definition_html
                 );
                 if !entry.places.is_empty() {
@@ -112,8 +113,8 @@ impl EpubWriter {
                             "<a href=\"{}#{}\">{} {}</a>",
                             xhtml_name(&place.chapter),
                             place.paragraph,
-                            esc(&place.chapter_title),
-                            esc(&place.label)
+                            escape_html(&place.chapter_title),
+                            escape_html(&place.label)
                         );
                     }
                     g.push_str("</p>");
@@ -131,20 +132,25 @@ impl EpubWriter {
             let origin = t("quotation_origin", "origin");
             let mut q = format!(
                 "<section epub:type=\"index\"><h1>{}</h1><ol>",
-                esc(&quotations_title)
+                escape_html(&quotations_title)
             );
             for view in &input.quotations.views {
-                let _ = write!(q, "<li id=\"{}\"><p>“{}”</p><ul>", view.id, esc(&view.text));
+                let _ = write!(
+                    q,
+                    "<li id=\"{}\"><p>“{}”</p><ul>",
+                    view.id,
+                    escape_html(&view.text)
+                );
                 for place in &view.places {
                     let _ = write!(
                         q,
                         "<li><a href=\"{}#{}\">{} {}</a>{}</li>",
                         xhtml_name(&place.chapter),
                         place.paragraph,
-                        esc(&place.chapter_title),
-                        esc(&place.label),
+                        escape_html(&place.chapter_title),
+                        escape_html(&place.label),
                         if place.origin {
-                            format!(" ({})", esc(&origin))
+                            format!(" ({})", escape_html(&origin))
                         } else {
                             String::new()
                         }
@@ -163,28 +169,28 @@ impl EpubWriter {
         let contents = t("contents", "Contents");
         let mut nav = format!(
             "<nav epub:type=\"toc\" id=\"toc\"><h1>{}</h1><ol>",
-            esc(&contents)
+            escape_html(&contents)
         );
         for chapter in &edition.chapters {
             let _ = write!(
                 nav,
                 "<li><a href=\"{}\">{}</a></li>",
                 xhtml_name(&chapter.slug),
-                esc(&chapter.front.title)
+                escape_html(&chapter.front.title)
             );
         }
         if !input.glossary.entries.is_empty() {
             let _ = write!(
                 nav,
                 "<li><a href=\"glossary.xhtml\">{}</a></li>",
-                esc(&glossary_title)
+                escape_html(&glossary_title)
             );
         }
         if !input.quotations.views.is_empty() {
             let _ = write!(
                 nav,
                 "<li><a href=\"quotations.xhtml\">{}</a></li>",
-                esc(&quotations_title)
+                escape_html(&quotations_title)
             );
         }
         nav.push_str("</ol></nav>");
@@ -314,40 +320,44 @@ pub fn chapter_xhtml(
     let t = |key: &str, default: &'static str| ui_string(input.strings, key, default).to_owned();
     let mut html = String::with_capacity(body.len() * 5 / 4 + 1024);
     html.push_str("<section epub:type=\"chapter\"><header class=\"title-block\">");
-    let _ = write!(html, "<h1>{}</h1>", esc(&front.title));
+    let _ = write!(html, "<h1>{}</h1>", escape_html(&front.title));
     if let Some(s) = &front.subtitle {
-        let _ = write!(html, "<p class=\"subtitle\">{}</p>", esc(s));
+        let _ = write!(html, "<p class=\"subtitle\">{}</p>", escape_html(s));
     }
     if let Some(interview) = &front.interview {
         // An interview names its particulars as the source does, in place
         // of a byline (whose authors are the interviewers), as on the site.
         html.push_str("<dl class=\"interview\">");
         let mut row = |label: String, value: String| {
-            let _ = write!(html, "<dt>{}</dt><dd>{value}</dd>", esc(&label));
+            let _ = write!(html, "<dt>{}</dt><dd>{value}</dd>", escape_html(&label));
         };
         if let Some(who) = &interview.interviewee {
-            let mut value = esc(who);
+            let mut value = escape_html(who);
             if let Some(about) = &interview.about {
-                value.push_str(&esc(&t("about_separator", ", ")));
-                value.push_str(&esc(about));
+                value.push_str(&escape_html(&t("about_separator", ", ")));
+                value.push_str(&escape_html(about));
             }
             row(t("interviewee", "Interviewee"), value);
         }
         if !interview.interviewers.is_empty() {
-            let names: Vec<String> = interview.interviewers.iter().map(|n| esc(n)).collect();
+            let names: Vec<String> = interview
+                .interviewers
+                .iter()
+                .map(|n| escape_html(n))
+                .collect();
             row(
                 t("interviewers", "Interviewers"),
-                names.join(&esc(&t("names_separator", ", "))),
+                names.join(&escape_html(&t("names_separator", ", "))),
             );
         }
         if let Some(d) = interview.date {
             row(
                 t("interview_date", "Date of interview"),
-                esc(&d.display(lang).display),
+                escape_html(&d.display(lang).display),
             );
         }
         if let Some(place) = &interview.place {
-            row(t("interview_place", "Place"), esc(place));
+            row(t("interview_place", "Place"), escape_html(place));
         }
         html.push_str("</dl>");
     } else if !front.authors.is_empty() {
@@ -355,8 +365,8 @@ pub fn chapter_xhtml(
             .authors
             .iter()
             .map(|a| match &a.role {
-                Some(r) => format!("{} {}", esc(r), esc(&a.name)),
-                None => esc(&a.name),
+                Some(r) => format!("{} {}", escape_html(r), escape_html(&a.name)),
+                None => escape_html(&a.name),
             })
             .collect();
         let _ = write!(html, "<p class=\"byline\">{}</p>", names.join("　"));
@@ -365,21 +375,25 @@ pub fn chapter_xhtml(
         let _ = write!(
             html,
             "<p class=\"dateline\">{}</p>",
-            esc(&d.display(lang).display)
+            escape_html(&d.display(lang).display)
         );
     }
     if let Some(place) = &front.place {
-        let _ = write!(html, "<p class=\"dateline place\">{}</p>", esc(place));
+        let _ = write!(
+            html,
+            "<p class=\"dateline place\">{}</p>",
+            escape_html(place)
+        );
     }
     if let Some(s) = &front.source {
-        let _ = write!(html, "<p class=\"dateline\">{}</p>", esc(s));
+        let _ = write!(html, "<p class=\"dateline\">{}</p>", escape_html(s));
     }
     if let Some(n) = front.page {
         // The page of the printed source, for citing it as the site does.
         let _ = write!(
             html,
             "<p class=\"dateline original-page\">{}</p>",
-            esc(&t("print_page", "p. {n}").replace("{n}", &n.to_string()))
+            escape_html(&t("print_page", "p. {n}").replace("{n}", &n.to_string()))
         );
     }
     html.push_str("</header>");
@@ -394,7 +408,7 @@ pub fn chapter_xhtml(
         let lead = if view.kind == "footnote" {
             String::new()
         } else {
-            format!("[{}] ", esc(&view.kind_label))
+            format!("[{}] ", escape_html(&view.kind_label))
         };
         let _ = write!(
             html,
@@ -437,7 +451,7 @@ fn xhtml_name(slug: &str) -> String {
 fn page(lang: &str, title: &str, body: &str) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:epub=\"http://www.idpf.org/2007/ops\" lang=\"{lang}\" xml:lang=\"{lang}\">\n<head>\n<meta charset=\"UTF-8\" />\n<title>{}</title>\n<link rel=\"stylesheet\" type=\"text/css\" href=\"style.css\" />\n</head>\n<body>\n{body}\n</body>\n</html>\n",
-        esc(title)
+        escape_html(title)
     )
 }
 
@@ -473,13 +487,17 @@ fn package(edition: &Edition, files: &[String], writing_mode: crate::theme::Writ
     let mut opf = format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"uid\" xml:lang=\"{lang}\">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<dc:identifier id=\"uid\">urn:uuid:{uuid}</dc:identifier>\n<dc:title>{title}</dc:title>\n<dc:language>{lang}</dc:language>\n<meta property=\"dcterms:modified\">{modified}</meta>\n",
         lang = config.language,
-        title = esc(&config.title)
+        title = escape_html(&config.title)
     );
     for editor in &config.editors {
-        let _ = writeln!(opf, "<dc:contributor>{}</dc:contributor>", esc(editor));
+        let _ = writeln!(
+            opf,
+            "<dc:contributor>{}</dc:contributor>",
+            escape_html(editor)
+        );
     }
     if let Some(p) = &config.publisher {
-        let _ = writeln!(opf, "<dc:publisher>{}</dc:publisher>", esc(p));
+        let _ = writeln!(opf, "<dc:publisher>{}</dc:publisher>", escape_html(p));
     }
     if let Some(d) = config.date {
         let _ = writeln!(opf, "<dc:date>{d}</dc:date>");
@@ -577,9 +595,3 @@ impl<W: Write + std::io::Seek> Zip<W> {
 }
 
 const CONTAINER: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<container version=\"1.0\" xmlns=\"urn:oasis:names:tc:opendocument:xmlns:container\">\n<rootfiles>\n<rootfile full-path=\"OEBPS/content.opf\" media-type=\"application/oebps-package+xml\"/>\n</rootfiles>\n</container>\n";
-
-fn esc(text: &str) -> String {
-    let mut out = String::new();
-    pulldown_cmark_escape::escape_html(&mut out, text).ok();
-    out
-}

@@ -3,6 +3,7 @@
 //! glossary page in dictionary order with every place a term stands, and
 //! `data/glossary.json`.
 
+use super::escape_html;
 use pulldown_cmark::Parser;
 use serde::Serialize;
 
@@ -203,7 +204,7 @@ impl GlossaryIndex {
                     // so that nothing comes between them (`a.term + .term-pop`).
                     close: Some(format!(
                         "</a><span class=\"term-pop\" role=\"tooltip\" id=\"{pop_id}\"><span class=\"term-pop-term\">{}</span> {inline}</span>",
-                        escape(&glossary.entries[place.entry].term)
+                        escape_html(&glossary.entries[place.entry].term)
                     )),
                     after: String::new(),
                 },
@@ -253,10 +254,4 @@ fn markdown_html(text: &str) -> String {
         .map(|e| e.into_static())
         .collect();
     body::note_html(&events)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::new();
-    pulldown_cmark_escape::escape_html(&mut out, text).ok();
-    out
 }

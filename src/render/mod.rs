@@ -32,3 +32,12 @@ pub fn place_label(unit: &crate::model::TextUnit, strings: &serde_json::Value) -
         _ => unit.text.to_owned(),
     }
 }
+
+/// Text escaped for HTML, in an element or an attribute (`&`, `<`, `>`,
+/// `"`), the way pulldown-cmark escapes the Markdown's own text: the one
+/// escape every renderer uses.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::new();
+    pulldown_cmark_escape::escape_html(&mut out, text).ok();
+    out
+}

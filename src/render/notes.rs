@@ -2,6 +2,7 @@
 //! stand-off notes) with their HTML, the sidenote form of each, the page
 //! that lists every note by type, and `data/notes.json`.
 
+use super::escape_html;
 use pulldown_cmark::Parser;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -144,7 +145,7 @@ impl<'a> Apparatus<'a> {
                 NoteKey::StandOff(a.note),
                 format!(
                     "<span class=\"note-kind\">{}</span>{inline}",
-                    escape(&label)
+                    escape_html(&label)
                 ),
             ))
         });
@@ -318,7 +319,7 @@ fn standoff_html(note: &StandOffNote, strings: &serde_json::Value, raw_html: Raw
     };
     let original_reading =
         crate::theme::ui_string(strings, "original_reading", "Source reads “{text}”.");
-    let lead = original_reading.replace("{text}", &escape(original));
+    let lead = original_reading.replace("{text}", &escape_html(original));
     match html.strip_prefix("<p>") {
         Some(rest) => format!("<p>{lead}{rest}"),
         None => format!("<p>{lead}</p>\n{html}"),
@@ -330,10 +331,4 @@ fn markdown_html(text: &str, raw_html: RawHtml) -> String {
         .map(|e| e.into_static())
         .collect();
     body::note_html_with(&events, raw_html)
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::new();
-    pulldown_cmark_escape::escape_html(&mut out, text).ok();
-    out
 }

@@ -4,6 +4,7 @@
 //! distinguished); the index page of all quotations; and
 //! `data/quotations.json`.
 
+use super::escape_html;
 use serde::Serialize;
 
 use crate::enrich::quotations::{Kind, Quotation};
@@ -132,23 +133,23 @@ impl QuotationIndex {
             listed.truncate(MAX_IN_POPOVER + 1);
             let mut pop = format!(
                 "<span class=\"quote-pop-title\">{}</span>",
-                escape(&see_also)
+                escape_html(&see_also)
             );
             for p in &listed {
                 pop.push_str(&format!(
                     "<a class=\"quote-place{}\" href=\"{}\"><span class=\"quote-where\">{}<span class=\"quote-at\">{}</span>{}</span><span class=\"quote-snippet\">{}</span></a>",
                     if p.origin { " origin" } else { "" },
-                    escape(&p.url),
-                    escape(&p.chapter_title),
-                    escape(&p.label),
-                    if p.origin { format!("<span class=\"quote-origin\">{}</span>", escape(&origin_label)) } else { String::new() },
+                    escape_html(&p.url),
+                    escape_html(&p.chapter_title),
+                    escape_html(&p.label),
+                    if p.origin { format!("<span class=\"quote-origin\">{}</span>", escape_html(&origin_label)) } else { String::new() },
                     p.diff_html
                 ));
             }
             if hidden > 0 {
                 pop.push_str(&format!(
                     "<a class=\"quote-place quote-more\" href=\"quotations.html#{id}\">{}</a>",
-                    escape(&more_label.replace("{n}", &hidden.to_string()))
+                    escape_html(&more_label.replace("{n}", &hidden.to_string()))
                 ));
             }
             let label = marker_label
@@ -158,8 +159,8 @@ impl QuotationIndex {
             // it follows, as a note number is kept.
             let after = format!(
                 "<span class=\"quote-mark\">&#x2060;<a class=\"quote-ref\" href=\"quotations.html#{id}\" aria-label=\"{}\">{}</a><span class=\"quote-pop\"></span></span>",
-                escape(&label),
-                escape(&marker_symbol)
+                escape_html(&label),
+                escape_html(&marker_symbol)
             );
             let view = views.len();
             for o in &q.occurrences {
@@ -344,18 +345,12 @@ fn marked(a: &[char], shared: &[bool]) -> String {
             html.push_str(if differs { "<mark>" } else { "</mark>" });
             in_mark = differs;
         }
-        html.push_str(&escape(&c.to_string()));
+        html.push_str(&escape_html(&c.to_string()));
     }
     if in_mark {
         html.push_str("</mark>");
     }
     html
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::new();
-    pulldown_cmark_escape::escape_html(&mut out, text).ok();
-    out
 }
 
 #[cfg(test)]
