@@ -96,12 +96,15 @@ pub fn resolve(source: &str, blocks: &mut [Block]) -> Hyphens {
             }
         }
         for k in 0..block.lines.len().saturating_sub(1) {
-            let Some((head, word, rest)) =
-                split_at_hyphen(&block.lines[k], &block.lines[k + 1], &lexicon)
+            let Some(Split {
+                head,
+                word,
+                rest,
+                keep,
+            }) = split_at_hyphen(&block.lines[k], &block.lines[k + 1], &lexicon)
             else {
                 continue;
             };
-            let keep = word.contains('-');
             match (head.is_empty(), rest.is_empty()) {
                 // The word goes up, the rest of the next line stays.
                 (_, false) => {
@@ -130,10 +133,21 @@ pub fn resolve(source: &str, blocks: &mut [Block]) -> Hyphens {
     found
 }
 
-/// A line ending in `left-` and a next line starting with `right` in
-/// lowercase: the first line's words before `left`, the word decided (with
-/// the punctuation that follows it), and the next line's words after it.
-fn split_at_hyphen(line: &str, next: &str, lexicon: &Lexicon) -> Option<(String, String, String)> {
+/// A line ending in `left-` and a next line starting with `right`, cut
+/// around the word they make.
+struct Split {
+    /// The first line's words before `left`.
+    head: String,
+    /// The word decided, with the punctuation that follows it.
+    word: String,
+    /// The next line's words after it.
+    rest: String,
+    /// The hyphen was kept (a compound), not taken out.
+    keep: bool,
+}
+
+/// The split at a line-end hyphen, when the next line goes on in lowercase.
+fn split_at_hyphen(line: &str, next: &str, lexicon: &Lexicon) -> Option<Split> {
     let stem = line.trim_end().strip_suffix('-')?;
     let left_start = stem
         .char_indices()
@@ -159,16 +173,14 @@ fn split_at_hyphen(line: &str, next: &str, lexicon: &Lexicon) -> Option<(String,
     let token_end = next[right_end..]
         .find(char::is_whitespace)
         .map_or(next.len(), |i| right_end + i);
-    let joined = if lexicon.keeps_hyphen(left, right) {
-        format!("{left}-{}", &next[..token_end])
-    } else {
-        format!("{left}{}", &next[..token_end])
-    };
-    Some((
-        stem[..left_start].trim_end().to_owned(),
-        joined,
-        next[token_end..].trim_start().to_owned(),
-    ))
+    let keep = lexicon.keeps_hyphen(left, right);
+    let hyphen = if keep { "-" } else { "" };
+    Some(Split {
+        head: stem[..left_start].trim_end().to_owned(),
+        word: format!("{left}{hyphen}{}", &next[..token_end]),
+        rest: next[token_end..].trim_start().to_owned(),
+        keep,
+    })
 }
 
 #[cfg(test)]
