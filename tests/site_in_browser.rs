@@ -31,13 +31,14 @@ fn node_and_packages(packages: &[&str]) -> Option<PathBuf> {
     Some(node)
 }
 
-/// Runs `node tests/browser/<script> <site>` and asserts that it succeeds,
-/// with its report in the failure message (and on stdout on success, seen
-/// with `cargo test -- --nocapture`).
-fn run_script(node: &Path, script: &str, site: &Path, envs: &[(&str, &Path)]) {
+/// Runs `node tests/browser/<script> <site> <args…>` and asserts that it
+/// succeeds, with its report in the failure message (and on stdout on
+/// success, seen with `cargo test -- --nocapture`).
+fn run_script(node: &Path, script: &str, site: &Path, args: &[&str], envs: &[(&str, &Path)]) {
     let mut cmd = Command::new(node);
     cmd.arg(browser_dir().join(script))
         .arg(site)
+        .args(args)
         .current_dir(common::repo_root());
     for (k, v) in envs {
         cmd.env(k, v);
@@ -48,8 +49,9 @@ fn run_script(node: &Path, script: &str, site: &Path, envs: &[(&str, &Path)]) {
     }
     assert!(
         run.success(),
-        "`node tests/browser/{script} {}` failed ({}) on the site built from the repository:\n{}",
+        "`node tests/browser/{script} {} {}` failed ({}):\n{}",
         site.display(),
+        args.join(" "),
         run.describe_status(),
         run.output()
     );
@@ -80,7 +82,13 @@ fn check_site_in_chromium() {
         return;
     };
     for (tmp, site) in sites() {
-        run_script(&node, "check-site.mjs", &site, &[("CHROMIUM", &chromium)]);
+        run_script(
+            &node,
+            "check-site.mjs",
+            &site,
+            &[],
+            &[("CHROMIUM", &chromium)],
+        );
         drop(tmp);
     }
 }
@@ -94,7 +102,7 @@ fn site_is_valid_html() {
         return;
     };
     for (tmp, site) in sites() {
-        run_script(&node, "validate-html.mjs", &site, &[("JAVA", &java)]);
+        run_script(&node, "validate-html.mjs", &site, &[], &[("JAVA", &java)]);
         drop(tmp);
     }
     // The other two themes too. The checker's CSS profile does not know CSS
@@ -103,7 +111,7 @@ fn site_is_valid_html() {
     for theme in ["modern", "vertical"] {
         let tmp = tempfile::tempdir().expect("temporary directory");
         let site = build_repo_site_with_theme(tmp.path(), theme);
-        run_script(&node, "validate-html.mjs", &site, &[("JAVA", &java)]);
+        run_script(&node, "validate-html.mjs", &site, &[], &[("JAVA", &java)]);
     }
 }
 
@@ -255,21 +263,12 @@ fn child_themes_in_chromium() {
     for theme in ["modern", "vertical"] {
         let tmp = tempfile::tempdir().expect("temporary directory");
         let site = build_repo_site_with_theme(tmp.path(), theme);
-        let mut cmd = Command::new(&node);
-        cmd.arg(browser_dir().join("check-themes.mjs"))
-            .arg(&site)
-            .arg(theme)
-            .env("CHROMIUM", &chromium)
-            .current_dir(common::repo_root());
-        let run = common::run_with_timeout(&mut cmd, Duration::from_secs(900));
-        if run.success() {
-            print!("{}", run.output());
-        }
-        assert!(
-            run.success(),
-            "check-themes.mjs failed for the theme {theme} ({}):\n{}",
-            run.describe_status(),
-            run.output()
+        run_script(
+            &node,
+            "check-themes.mjs",
+            &site,
+            &[theme],
+            &[("CHROMIUM", &chromium)],
         );
     }
 }
@@ -288,22 +287,12 @@ fn chapter_layout_in_chromium() {
         return;
     };
     let run = |site: &Path, theme: &str| {
-        let mut cmd = Command::new(&node);
-        cmd.arg(browser_dir().join("check-layout.mjs"))
-            .arg(site)
-            .arg(theme)
-            .env("CHROMIUM", &chromium)
-            .current_dir(common::repo_root());
-        let run = common::run_with_timeout(&mut cmd, Duration::from_secs(900));
-        if run.success() {
-            print!("{}", run.output());
-        }
-        assert!(
-            run.success(),
-            "check-layout.mjs failed for {} ({theme}, {}):\n{}",
-            site.display(),
-            run.describe_status(),
-            run.output()
+        run_script(
+            &node,
+            "check-layout.mjs",
+            site,
+            &[theme],
+            &[("CHROMIUM", &chromium)],
         );
     };
     for theme in ["classic", "modern", "vertical"] {
@@ -348,17 +337,13 @@ fn reading_modes_and_taps_on_a_phone() {
                 html.contains("class=\"quote-ref\"") && html.contains("class=\"term\"")
             })
             .expect("a page with a quotation and a term");
-        let mut cmd = Command::new(&node);
-        cmd.arg(browser_dir().join("check-reading.mjs"))
-            .arg(&site)
-            .arg(page.file_name().expect("name"))
-            .env("CHROMIUM", &chromium)
-            .current_dir(common::repo_root());
-        let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
-        assert!(
-            run.success(),
-            "check-reading.mjs failed for the theme {theme}:\n{}",
-            run.output()
+        let name = page.file_name().expect("name").to_string_lossy();
+        run_script(
+            &node,
+            "check-reading.mjs",
+            &site,
+            &[&name],
+            &[("CHROMIUM", &chromium)],
         );
     }
 }

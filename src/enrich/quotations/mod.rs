@@ -176,6 +176,20 @@ impl Quotation {
         &self.occurrences[self.origin].text
     }
 
+    /// Adds places found after the cluster was made, keeping the
+    /// occurrences in reading order and the origin where it was.
+    fn add_places(&mut self, places: impl IntoIterator<Item = Occurrence>) {
+        let origin = self.occurrences[self.origin].clone();
+        self.occurrences.extend(places);
+        self.occurrences
+            .sort_by_key(|o| (o.chapter, o.unit, o.start));
+        self.origin = self
+            .occurrences
+            .iter()
+            .position(|o| *o == origin)
+            .expect("the origin is still there");
+    }
+
     pub fn chapters(&self) -> Vec<usize> {
         let mut chapters: Vec<usize> = self.occurrences.iter().map(|o| o.chapter).collect();
         chapters.dedup();
@@ -659,20 +673,11 @@ fn absorb_parts(quotations: &mut Vec<Quotation>) {
             .collect();
         absorbed[b] = true;
         let evidence = quotations[b].evidence.clone();
-        let target = &mut quotations[a];
-        let origin = target.occurrences[target.origin].clone();
-        for o in alone {
+        for o in &alone {
             by_place.entry((o.chapter, o.unit)).or_default().push(a);
-            target.occurrences.push(o);
         }
-        target
-            .occurrences
-            .sort_by_key(|o| (o.chapter, o.unit, o.start));
-        target.origin = target
-            .occurrences
-            .iter()
-            .position(|o| *o == origin)
-            .expect("the origin is still there");
+        let target = &mut quotations[a];
+        target.add_places(alone);
         target.evidence.quoted |= evidence.quoted;
         target.evidence.reported |= evidence.reported;
     }

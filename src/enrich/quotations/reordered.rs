@@ -80,23 +80,14 @@ pub fn add_reordered(
             tokens[last as usize - 1].end(),
         );
         let quotation = &mut quotations[q];
-        let origin = quotation.occurrences[quotation.origin].clone();
-        quotation.occurrences.push(Occurrence {
+        quotation.add_places([Occurrence {
             chapter: units[u].chapter,
             unit: units[u].unit,
             start,
             end,
             text: chars[start..end].iter().collect(),
             quoted: true,
-        });
-        quotation
-            .occurrences
-            .sort_by_key(|o| (o.chapter, o.unit, o.start));
-        quotation.origin = quotation
-            .occurrences
-            .iter()
-            .position(|o| *o == origin)
-            .expect("the origin is still there");
+        }]);
         quotation.evidence.quoted = true;
     }
 }
