@@ -256,6 +256,18 @@ fn judge(
     let slot_frame = separators == 0
         && witnesses.len() >= 3
         && !witnesses.iter().any(|w| ends_clause(w.chars, w.end));
+    // A place where the words stand inside a clause, its words on both
+    // sides (从实现……中国梦的高度), uses them as a noun phrase: words that
+    // nobody quotes or reports and that another piece builds into its own
+    // clause are the genre's stock phrase, not somebody's sentence.
+    let phrase_somewhere = witnesses.iter().any(|w| {
+        !starts_clause(w.chars, w.start)
+            && !ends_clause(w.chars, w.end)
+            && !w.chars[w.start..w.end]
+                .iter()
+                .any(|c| "。！？；：，.!?;:,".contains(*c))
+    });
+    let stock_phrase = !quoted && !reported && phrase_somewhere;
     let evidence = quoted || reported || sentence_like || tokens >= long;
     let stopped = options
         .stop_list
@@ -272,7 +284,7 @@ fn judge(
     // A run of capitalised words joined by small ones, with no clause in
     // it (the Constitution of the United States), is a name or a title.
     let name = !options.cjk && occurrences.iter().all(|o| is_name(&o.text));
-    if !evidence || stopped || narration || name || slot_frame {
+    if !evidence || stopped || narration || name || slot_frame || stock_phrase {
         return None;
     }
     let reporting: Vec<bool> = flags.iter().map(|&(q, r)| q || r).collect();
@@ -389,8 +401,12 @@ fn introduces(chars: &[char], end: usize, window: usize) -> bool {
 /// Both edges rest on a clause mark (or the paragraph's edge): the passage
 /// is a clause or sentence, not a phrase inside one.
 pub fn is_bounded(chars: &[char], start: usize, end: usize) -> bool {
-    let before = chars[..start].iter().rev().find(|c| !c.is_whitespace());
-    is_edge(before) && ends_clause(chars, end)
+    starts_clause(chars, start) && ends_clause(chars, end)
+}
+
+/// What precedes `start` is a clause mark or the paragraph's start.
+fn starts_clause(chars: &[char], start: usize) -> bool {
+    is_edge(chars[..start].iter().rev().find(|c| !c.is_whitespace()))
 }
 
 /// What follows `end` is a clause mark or the paragraph's end.
