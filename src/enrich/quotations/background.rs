@@ -24,6 +24,14 @@ const BACKOFF: f64 = 0.4;
 /// Bits of the filter in front of the candidates' n-grams (2^24 bits: 2 MB).
 const FILTER_BITS: u32 = 24;
 
+/// Tokens the n-grams are counted over: an edition larger than this is
+/// sampled, every k-th unit, so that the count's time is bounded by a
+/// budget, not by the corpus. Four million tokens are about 2,000 pieces
+/// of the seed's length: the frames and stock phrases of a genre stand
+/// in such a sample hundreds of times each, and their ratios (all the
+/// model uses above single tokens) do not change with more of the same.
+const SAMPLE_TOKENS: u64 = 6_000_000;
+
 /// Keys that are already 64-bit hashes need no hashing again.
 #[derive(Default, Clone, Copy)]
 pub(super) struct Prehashed;
@@ -63,7 +71,12 @@ pub struct Background {
     /// the clauses of the candidates only.
     clause_counts: HashMap<u64, u32, Prehashed>,
     order: usize,
+    /// Tokens of the whole edition.
     tokens: u64,
+    /// Tokens of the units counted (all, or the sample).
+    counted: u64,
+    /// Every `stride`-th unit is counted.
+    stride: usize,
     clauses: u64,
 }
 
@@ -97,8 +110,21 @@ impl Background {
         candidates: impl Iterator<Item = &'a [u32]>,
         candidate_clauses: impl Iterator<Item = &'a [u32]>,
     ) -> Background {
+        Background::sampled(units, order, candidates, candidate_clauses, SAMPLE_TOKENS)
+    }
+
+    /// `new`, counting n-grams over about `budget` tokens.
+    fn sampled<'a>(
+        units: &[Text],
+        order: usize,
+        candidates: impl Iterator<Item = &'a [u32]>,
+        candidate_clauses: impl Iterator<Item = &'a [u32]>,
+        budget: u64,
+    ) -> Background {
         let (clause_counts, clauses) = count_clauses(units, candidate_clauses);
-        let units: Vec<&[u32]> = units.iter().map(|t| t.keys).collect();
+        let tokens: u64 = units.iter().map(|t| t.keys.len() as u64).sum();
+        let stride = tokens.div_ceil(budget.max(1)).max(1) as usize;
+        let units: Vec<&[u32]> = units.iter().step_by(stride).map(|t| t.keys).collect();
         let mut index: HashMap<u64, usize, Prehashed> = HashMap::default();
         // A bit per 2^FILTER_BITS hash buckets in front of the map: most of
         // the edition's n-grams are no candidate's, and a bit test is far
@@ -160,7 +186,9 @@ impl Background {
             counts,
             clause_counts,
             order,
-            tokens: units.iter().map(|k| k.len() as u64).sum(),
+            tokens,
+            counted: units.iter().map(|k| k.len() as u64).sum(),
+            stride,
             clauses,
         }
     }
@@ -173,7 +201,12 @@ impl Background {
     /// likely. Formulaic prose joins stock clauses to a sentence frame far
     /// apart (让我们……，为……而努力奋斗), which a model of five tokens
     /// cannot see.
-    pub fn passage_chance(&self, keys: &[u32], pieces: &[(&[u32], bool)], own: &[&[u32]]) -> f64 {
+    pub fn passage_chance(
+        &self,
+        keys: &[u32],
+        pieces: &[(&[u32], bool)],
+        own: &[(usize, &[u32])],
+    ) -> f64 {
         let inside = self.inside(own);
         let by_tokens = self.expected(keys, &inside);
         let slots = self.clauses.max(1) as f64;
@@ -183,7 +216,7 @@ impl Background {
             if whole {
                 let in_own = own
                     .iter()
-                    .filter(|o| o.windows(piece.len()).any(|w| w == piece))
+                    .filter(|(_, o)| o.windows(piece.len()).any(|w| w == piece))
                     .count() as u64;
                 let count = self
                     .clause_counts
@@ -202,15 +235,17 @@ impl Background {
     /// the `own` stretches where it stands (with variants) taken out: each
     /// n-gram's count loses the times it stands in them. A stock frame
     /// found in eight places with eight different fillings keeps the
-    /// counts its frame has everywhere else.
-    pub fn chance(&self, keys: &[u32], own: &[&[u32]]) -> f64 {
+    /// counts its frame has everywhere else. Each of `own` is named by its
+    /// unit (the index into the units the model was made from).
+    pub fn chance(&self, keys: &[u32], own: &[(usize, &[u32])]) -> f64 {
         self.expected(keys, &self.inside(own))
     }
 
-    /// How many times each n-gram the model uses stands in `own`.
-    fn inside(&self, own: &[&[u32]]) -> HashMap<u64, u64, Prehashed> {
+    /// How many times each n-gram the model uses stands in `own`, in the
+    /// units it counted.
+    fn inside(&self, own: &[(usize, &[u32])]) -> HashMap<u64, u64, Prehashed> {
         let mut inside: HashMap<u64, u64, Prehashed> = HashMap::default();
-        for stretch in own {
+        for (_, stretch) in own.iter().filter(|(unit, _)| unit % self.stride == 0) {
             for start in 0..stretch.len() {
                 let mut state = BASIS;
                 for (n, &key) in stretch[start..].iter().take(self.order).enumerate() {
@@ -235,7 +270,11 @@ impl Background {
         // what precedes it as the model's order holds: a passage whose
         // opening words stand nowhere else still begins as often as its
         // shorter openings make likely.
-        let mut expected = count(std::slice::from_ref(first)) as f64;
+        // Counted in a sample, the first token stands `tokens / counted`
+        // times more often in the whole edition; the ratios after it are
+        // the same.
+        let mut expected = count(std::slice::from_ref(first)) as f64 * self.tokens as f64
+            / self.counted.max(1) as f64;
         for end in 2..=keys.len() {
             if expected == 0.0 {
                 break;
@@ -262,7 +301,7 @@ impl Background {
         }
         // No context at all: how often the token stands.
         let last = &gram[gram.len() - 1..];
-        weight * count(last) as f64 / self.tokens.max(1) as f64
+        weight * count(last) as f64 / self.counted.max(1) as f64
     }
 
     /// The most chance recurrences a quotation may have: one expected in
@@ -376,10 +415,51 @@ mod tests {
             std::iter::empty(),
         );
         assert!(
-            model.chance(&frame, &[&frame]) > 0.01,
+            model.chance(&frame, &[(0, &frame)]) > 0.01,
             "{}",
-            model.chance(&frame, &[&frame])
+            model.chance(&frame, &[(0, &frame)])
         );
-        assert_eq!(model.chance(&said, &[&said, &said]), 0.0);
+        let (n, m) = (refs.len() - 2, refs.len() - 1);
+        assert_eq!(model.chance(&said, &[(n, &said), (m, &said)]), 0.0);
+    }
+
+    #[test]
+    fn a_sample_judges_as_the_whole_edition_does() {
+        // Sixty units of formulaic prose, each a frame filled in turn, and
+        // a sentence said in two of them.
+        let words = ["加强党建", "改进作风", "深化改革", "服务群众", "推动发展"];
+        let mut units = Vec::new();
+        for i in 0..60 {
+            let (a, b) = (words[i % 5], words[(i / 5 + i + 1) % 5]);
+            units.push(keys(&format!("不仅要{a}而且要{b}只有{b}才能{a}")));
+        }
+        let said = keys("天下兴亡匹夫有责此话至今不错");
+        units[7].extend(&said);
+        units[40].extend(&said);
+        let refs: Vec<Text> = units
+            .iter()
+            .map(|k| Text {
+                keys: k,
+                clauses: &[],
+            })
+            .collect();
+        let frame = keys("不仅要深化改革而且要服务群众");
+        let candidates = || [frame.as_slice(), said.as_slice()].into_iter();
+        let whole = Background::new(&refs, 4, candidates(), std::iter::empty());
+        let tokens: u64 = units.iter().map(|k| k.len() as u64).sum();
+        // Every fourth unit counted (a quarter of the tokens).
+        let sample = Background::sampled(&refs, 4, candidates(), std::iter::empty(), tokens / 4);
+        assert_eq!(sample.stride, 4);
+        let own = [(12, frame.as_slice())];
+        let (exact, estimate) = (whole.chance(&frame, &own), sample.chance(&frame, &own));
+        assert!(
+            estimate > exact / 2.0 && estimate < exact * 2.0,
+            "whole edition {exact}, sample {estimate}"
+        );
+        // The sentence's own places are left out where they were counted
+        // (unit 40, a multiple of four) and not counted where they were not.
+        let own = [(7, said.as_slice()), (40, said.as_slice())];
+        assert_eq!(sample.chance(&said, &own), 0.0);
+        assert_eq!(whole.chance(&said, &own), 0.0);
     }
 }

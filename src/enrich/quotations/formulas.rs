@@ -337,8 +337,11 @@ fn formula(
     if !quoted && short_pair || shortest.len() < 3 {
         return None;
     }
-    let own: Vec<Vec<u32>> = group.iter().map(|&i| lists[i].keys.concat()).collect();
-    let own: Vec<&[u32]> = own.iter().map(Vec::as_slice).collect();
+    let own: Vec<(usize, Vec<u32>)> = group
+        .iter()
+        .map(|&i| (lists[i].list.unit, lists[i].keys.concat()))
+        .collect();
+    let own: Vec<(usize, &[u32])> = own.iter().map(|(u, k)| (*u, k.as_slice())).collect();
     let chance = background.chance(&shortest, &own);
     // A list is a formula by its shape and its recurrence; the background
     // only keeps out a wording the rest of the edition would give more

@@ -382,9 +382,9 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                     _ => stretches.push(s),
                 }
             }
-            let own: Vec<&[u32]> = stretches
+            let own: Vec<(usize, &[u32])> = stretches
                 .iter()
-                .map(|s| &units[s.unit].keys[s.start..s.end])
+                .map(|s| (s.unit, &units[s.unit].keys[s.start..s.end]))
                 .collect();
             let chance = background.passage_chance(
                 &units[longest.unit].keys[longest.start..longest.end],
