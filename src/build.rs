@@ -112,7 +112,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         return Err(Error::new(format!("--base-url: {why}")));
     }
     let mut notices = prepare_output(options)?;
-    let edition = load::load(root, options.drafts)?;
+    let mut edition = load::load(root, options.drafts)?;
+    // The public address given on the command line stands for
+    // edition.yaml's everywhere it is used (sitemap, citation metadata).
+    if let Some(base) = &options.base_url {
+        edition.config.base_url = Some(base.clone());
+    }
     lap("load", "notes");
     let notes = enrich::notes::load(root)?;
     let anchors = enrich::notes::anchor(&edition, &notes)?;
@@ -202,11 +207,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         "sw.js",
         offline::service_worker(&precache, &version).as_bytes(),
     )?;
-    let base_url = options
-        .base_url
-        .as_deref()
-        .or(edition.config.base_url.as_deref());
-    if let Some(base) = base_url {
+    if let Some(base) = edition.config.base_url.as_deref() {
         let files: Vec<&str> = files
             .iter()
             .map(String::as_str)

@@ -83,7 +83,7 @@ enum Command {
         /// replaces a folder it made itself.
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Public address of the site, for sitemap.xml [default: `base_url`
+        /// Public address of the site, for sitemap.xml and the pages' citation metadata [default: `base_url`
         /// in content/edition.yaml].
         #[arg(long)]
         base_url: Option<String>,

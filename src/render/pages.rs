@@ -156,6 +156,12 @@ pub fn render_all(
     let config = &edition.config;
     let global = theme.tera.global_context();
     global.insert("lang", &config.language);
+    // The public address, ending in a slash, for the citation metadata's
+    // absolute URLs (pages link to each other relatively).
+    if let Some(base) = &config.base_url {
+        let slash = if base.ends_with('/') { "" } else { "/" };
+        global.insert("base_url", &format!("{base}{slash}"));
+    }
     global.insert("t", strings);
     global.insert(
         "generator",

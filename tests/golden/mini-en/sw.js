@@ -1,6 +1,6 @@
-/* zhushu service worker: build f119854190483661. Written by zhushu build. */
+/* zhushu service worker: build 23c3cf97425dcacc. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-f119854190483661";
+const CACHE = "zhushu-23c3cf97425dcacc";
 const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

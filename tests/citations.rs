@@ -1,0 +1,111 @@
+//! Citation metadata (issue 18, part 3): every page carries the tags that
+//! reference managers read (Highwire Press's citation_* and Dublin Core),
+//! with the piece's title and authors, the edition as the book, its
+//! publisher, date and language, the printed source's first page, and an
+//! absolute URL only when the edition names its public address.
+
+mod common;
+
+use common::{build, edition, repo_root};
+
+/// The `content` of every `<meta name="NAME">` in `html`, in order.
+fn metas(html: &str, name: &str) -> Vec<String> {
+    let open = format!("<meta name=\"{name}\" content=\"");
+    html.match_indices(&open)
+        .map(|(at, _)| {
+            let rest = &html[at + open.len()..];
+            rest[..rest.find('"').expect("the attribute closes")].to_owned()
+        })
+        .collect()
+}
+
+fn one(html: &str, name: &str) -> String {
+    let found = metas(html, name);
+    assert_eq!(found.len(), 1, "{name}: {found:?}");
+    found[0].clone()
+}
+
+#[test]
+fn a_piece_is_cited_as_a_part_of_the_edition() {
+    let dir = edition("mini-en");
+    let site = dir.path().join("site");
+    let out = build(dir.path(), &site, &[]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let page = std::fs::read_to_string(site.join("speech.html")).unwrap();
+    assert_eq!(one(&page, "citation_title"), "On Offices");
+    assert_eq!(metas(&page, "citation_author"), ["A. Speaker"]);
+    assert_eq!(metas(&page, "DC.creator"), ["A. Speaker"]);
+    assert_eq!(one(&page, "citation_inbook_title"), "A Small Edition");
+    assert_eq!(one(&page, "citation_publication_date"), "2020");
+    assert_eq!(one(&page, "DCTERMS.created"), "1990-03");
+    assert_eq!(one(&page, "citation_firstpage"), "7");
+    assert_eq!(one(&page, "citation_language"), "en");
+    assert_eq!(metas(&page, "DC.contributor"), ["A. Editor"]);
+    assert_eq!(
+        one(&page, "citation_public_url"),
+        "https://example.org/small/speech.html"
+    );
+    // The cover cites the edition itself.
+    let cover = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert_eq!(one(&cover, "citation_title"), "A Small Edition");
+    assert!(metas(&cover, "citation_inbook_title").is_empty());
+    assert_eq!(
+        one(&cover, "DC.identifier"),
+        "https://example.org/small/index.html"
+    );
+}
+
+#[test]
+fn the_address_on_the_command_line_is_the_one_cited() {
+    let dir = edition("mini-en");
+    let site = dir.path().join("site");
+    let out = build(
+        dir.path(),
+        &site,
+        &["--base-url", "https://other.example/ed"],
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let page = std::fs::read_to_string(site.join("speech.html")).unwrap();
+    assert_eq!(
+        one(&page, "citation_public_url"),
+        "https://other.example/ed/speech.html"
+    );
+    let sitemap = std::fs::read_to_string(site.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("https://other.example/ed/speech.html"));
+}
+
+/// The seed names no public address: no URL is guessed, and every piece
+/// is cited by its own title and the authors its front matter names.
+#[test]
+fn every_piece_of_the_seed_carries_its_citation() {
+    let root = repo_root();
+    let mut pieces = 0;
+    for entry in std::fs::read_dir(root.join("content/chapters")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let Some((_, slug)) = name.split_once('-') else {
+            continue;
+        };
+        let markdown = std::fs::read_to_string(&path).unwrap();
+        let front = markdown.split("\n---").nth(0).unwrap_or_default();
+        let html = std::fs::read_to_string(root.join("site").join(format!("{slug}.html"))).unwrap();
+        pieces += 1;
+        let title = one(&html, "citation_title");
+        assert!(
+            front.contains(&format!("title: {title}")),
+            "{slug}: citation_title {title} is not the piece's title"
+        );
+        let authors = metas(&html, "citation_author");
+        assert_eq!(front.contains("\nauthors:"), !authors.is_empty(), "{slug}");
+        for author in &authors {
+            assert!(
+                front.contains(&format!("name: {author}")),
+                "{slug}: {author}"
+            );
+        }
+        assert_eq!(one(&html, "citation_inbook_title"), "习近平谈办公室工作");
+        assert_eq!(one(&html, "citation_language"), "zh-CN");
+        assert!(metas(&html, "citation_public_url").is_empty());
+    }
+    assert_eq!(pieces, 10);
+}
