@@ -87,7 +87,7 @@ fn every_piece_of_the_seed_carries_its_citation() {
             continue;
         };
         let markdown = std::fs::read_to_string(&path).unwrap();
-        let front = markdown.split("\n---").nth(0).unwrap_or_default();
+        let front = markdown.split("\n---").next().unwrap_or_default();
         let html = std::fs::read_to_string(root.join("site").join(format!("{slug}.html"))).unwrap();
         pieces += 1;
         let title = one(&html, "citation_title");
