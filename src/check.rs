@@ -11,9 +11,9 @@ use pulldown_cmark::{Event, Parser, Tag};
 use serde::Serialize;
 
 use crate::build::{BuildOptions, build};
+use crate::config::LinkMode;
 use crate::diagnostic::{Error, Result};
-use crate::enrich::glossary::LinkMode;
-use crate::load::{display_path, read_text};
+use crate::files::{display_path, read_text};
 use crate::model::Edition;
 use crate::{enrich, load, theme};
 

@@ -52,7 +52,17 @@ pub struct Options {
 pub struct GlossarySettings {
     /// Which occurrences of a term are links: `first-per-chapter` (the
     /// default), `first-per-paragraph` or `all`.
-    pub link: crate::enrich::glossary::LinkMode,
+    pub link: LinkMode,
+}
+
+/// Which occurrences become links (all are listed on the glossary page).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkMode {
+    #[default]
+    FirstPerChapter,
+    FirstPerParagraph,
+    All,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]

@@ -375,7 +375,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                     format,
                 },
         } => {
-            let review = zhushu::enrich::quotation_decisions::review(root, *drafts)?;
+            let review = zhushu::review::review(root, *drafts)?;
             match format {
                 ReviewFormat::Json => println!(
                     "{}",

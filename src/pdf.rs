@@ -120,13 +120,10 @@ fn print_in(scratch: &Path, chromium: &Path, options: &PdfOptions) -> Result<Pdf
 /// `<title-slug>.pdf`, as the EPUB is named.
 fn file_name(root: &Path) -> Result<String> {
     let path = root.join("content").join("edition.yaml");
-    let text = crate::load::read_text(&path)?;
+    let text = crate::files::read_text(&path)?;
     let config =
-        crate::config::EditionConfig::parse(&text, &crate::load::display_path(root, &path))?;
-    Ok(format!(
-        "{}.pdf",
-        crate::import::slug::slug_for(&config.title)
-    ))
+        crate::config::EditionConfig::parse(&text, &crate::files::display_path(root, &path))?;
+    Ok(format!("{}.pdf", crate::slug::slug_for(&config.title)))
 }
 
 fn tempfile_dir() -> Result<PathBuf> {

@@ -34,10 +34,7 @@ pub struct EpubInput<'a> {
 
 /// The EPUB's file name in the site: the edition's title as a slug.
 pub fn file_name(edition: &Edition) -> String {
-    format!(
-        "{}.epub",
-        crate::import::slug::slug_for(&edition.config.title)
-    )
+    format!("{}.epub", crate::slug::slug_for(&edition.config.title))
 }
 
 /// Writes the EPUB as it is made: the small files first, then each chapter

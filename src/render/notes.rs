@@ -117,8 +117,8 @@ impl<'a> Apparatus<'a> {
     /// the key holds) to the render cache's key.
     pub fn feed_notes(&self, index: usize, hasher: &mut std::hash::DefaultHasher) {
         for anchor in &self.by_chapter[index] {
-            crate::render::cache::feed_debug(hasher, anchor);
-            crate::render::cache::feed_debug(hasher, &self.notes[anchor.note]);
+            crate::digest::feed_debug(hasher, anchor);
+            crate::digest::feed_debug(hasher, &self.notes[anchor.note]);
         }
     }
 

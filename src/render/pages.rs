@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::date::DisplayDate;
 use crate::diagnostic::Result;
+use crate::digest;
 use crate::enrich::glossary::{Glossary, Place as GlossaryPlace};
 use crate::enrich::notes::{Anchor, LoadedNote};
 use crate::enrich::quotations::Quotation;
@@ -289,9 +290,9 @@ pub fn render_all(
     let mut epub_writer = EpubWriter::start(&epub_input, create(&epub_file)?)?;
     // What every chapter's rendering reads beyond the chapter itself.
     let edition_key = cache.map(|_| {
-        cache::key(|h| {
+        digest::key(|h| {
             env!("CARGO_PKG_VERSION").hash(h);
-            cache::feed_debug(h, &edition.config);
+            digest::feed_debug(h, &edition.config);
             theme.name.hash(h);
             for (name, template) in &theme.templates {
                 name.hash(h);
@@ -301,7 +302,7 @@ pub fn render_all(
             theme.stylesheets.hash(h);
             theme.print_stylesheets.hash(h);
             theme.scripts.hash(h);
-            cache::feed_debug(h, &theme.writing_mode);
+            digest::feed_debug(h, &theme.writing_mode);
             theme.static_files.keys().for_each(|f| f.hash(h));
             serde_json::to_string(&entries).ok().hash(h);
             serde_json::to_string(&back_matter).ok().hash(h);
@@ -323,14 +324,14 @@ pub fn render_all(
                 let i = batch * BATCH + k;
                 let file = page_file(&chapter.slug);
                 let key = edition_key.map(|edition_key| {
-                    cache::key(|h| {
+                    digest::key(|h| {
                         edition_key.hash(h);
                         i.hash(h);
                         chapter.source_digest.hash(h);
-                        cache::feed_debug(h, &apparatus.marks(i, chapter));
+                        digest::feed_debug(h, &apparatus.marks(i, chapter));
                         apparatus.feed_notes(i, h);
-                        cache::feed_debug(h, &quotation_index.marks(i));
-                        cache::feed_debug(h, &glossary_index.marks(i));
+                        digest::feed_debug(h, &quotation_index.marks(i));
+                        digest::feed_debug(h, &glossary_index.marks(i));
                     })
                 });
                 if let (Some(cache), Some(key)) = (cache, key) {
