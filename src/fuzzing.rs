@@ -63,10 +63,10 @@ pub fn import_text(text: &str) {
     // What import writes must load again: every chapter it plans goes
     // through the chapter pipeline too.
     for (path, bytes) in &plan.contents {
-        if path.starts_with("chapters/") {
-            if let Ok(chapter) = std::str::from_utf8(bytes) {
-                render_chapter(chapter);
-            }
+        if path.starts_with("chapters/")
+            && let Ok(chapter) = std::str::from_utf8(bytes)
+        {
+            render_chapter(chapter);
         }
     }
 }

@@ -398,10 +398,11 @@ fn target_dir() -> PathBuf {
 fn default_zhushu() -> PathBuf {
     let exe = format!("zhushu{}", std::env::consts::EXE_SUFFIX);
     let me = std::env::current_exe().ok();
-    if let Some(dir) = me.as_deref().and_then(Path::parent) {
-        if dir.ends_with("release") && dir.join(&exe).is_file() {
-            return dir.join(&exe);
-        }
+    if let Some(dir) = me.as_deref().and_then(Path::parent)
+        && dir.ends_with("release")
+        && dir.join(&exe).is_file()
+    {
+        return dir.join(&exe);
     }
     target_dir().join("release").join(exe)
 }
@@ -744,15 +745,15 @@ fn checks(rows: &[Row]) -> Vec<Check> {
             ),
         });
     }
-    if let (Some(k1), Some(k10)) = (formulaic(1000), formulaic(10_000)) {
-        if let (Some(q1), Some(q10)) = (k1.median_quotations_ms, k10.median_quotations_ms) {
-            out.push(Check {
+    if let (Some(k1), Some(k10)) = (formulaic(1000), formulaic(10_000))
+        && let (Some(q1), Some(q10)) = (k1.median_quotations_ms, k10.median_quotations_ms)
+    {
+        out.push(Check {
                 passed: q10 <= FORMULAIC_QUOTATIONS_GROWTH * q1,
                 what: format!(
                     "quotation stage growth: {q10:.1} ms at 10,000 <= {FORMULAIC_QUOTATIONS_GROWTH} x {q1:.1} ms at 1,000"
                 ),
             });
-        }
     }
     for r in rows {
         if let Some(s) = &r.score {

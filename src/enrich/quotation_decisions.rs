@@ -922,10 +922,10 @@ impl Applier<'_, '_> {
         };
         let mut found = vec![clusters.len()];
         for (c, cluster) in clusters.iter().enumerate() {
-            if let Some(q) = cluster {
-                if q.occurrences.iter().any(at_place) || q.occurrences.iter().all(inside) {
-                    found.push(c);
-                }
+            if let Some(q) = cluster
+                && (q.occurrences.iter().any(at_place) || q.occurrences.iter().all(inside))
+            {
+                found.push(c);
             }
         }
         clusters.push(Some(Quotation {

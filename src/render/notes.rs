@@ -181,15 +181,14 @@ impl<'a> Apparatus<'a> {
         let mut footnote_paragraph: HashMap<usize, &str> = HashMap::new();
         for unit in &units {
             for event in &chapter.document.events[unit.events.clone()] {
-                if let pulldown_cmark::Event::FootnoteReference(label) = event {
-                    if let Some(i) = chapter
+                if let pulldown_cmark::Event::FootnoteReference(label) = event
+                    && let Some(i) = chapter
                         .document
                         .footnotes
                         .iter()
                         .position(|f| f.label == label.as_ref())
-                    {
-                        footnote_paragraph.entry(i).or_insert(unit.id);
-                    }
+                {
+                    footnote_paragraph.entry(i).or_insert(unit.id);
                 }
             }
         }

@@ -334,13 +334,12 @@ pub fn render_all(
                         digest::feed_debug(h, &glossary_index.marks(i));
                     })
                 });
-                if let (Some(cache), Some(key)) = (cache, key) {
-                    if let Some(hit) = cache.get(&file, key) {
-                        if keep(&file, hit.digest) {
-                            cache.put(file.clone(), hit.clone());
-                            return Ok((file, hit.records, hit.piece, hit.xhtml));
-                        }
-                    }
+                if let (Some(cache), Some(key)) = (cache, key)
+                    && let Some(hit) = cache.get(&file, key)
+                    && keep(&file, hit.digest)
+                {
+                    cache.put(file.clone(), hit.clone());
+                    return Ok((file, hit.records, hit.piece, hit.xhtml));
                 }
                 chapters_rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 let prev = i.checked_sub(1).map(|j| &entries[j]);
