@@ -163,7 +163,9 @@ pub fn base_url_problem(url: &str) -> Option<String> {
     }
 }
 
-fn is_language_tag(tag: &str) -> bool {
+/// A BCP 47 tag in shape (subtags of 1 to 8 letters or digits), not a
+/// check against the registry.
+pub fn is_language_tag(tag: &str) -> bool {
     !tag.is_empty()
         && tag.split('-').all(|part| {
             (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())

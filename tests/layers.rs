@@ -112,7 +112,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["diagnostic", "enrich", "load", "model", "render"],
     ),
     ("serve", &["build", "diagnostic", "output"]),
-    ("scaffold", &["diagnostic"]),
+    ("scaffold", &["config", "diagnostic"]),
     // Entry points for the fuzz targets: the layers below the commands.
     (
         "fuzzing",
