@@ -533,79 +533,15 @@ type Cuts = HashMap<usize, Vec<(usize, Cut)>>;
 fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
     let mut cuts: Cuts = HashMap::new();
     let mut pieces: Vec<String> = Vec::new();
-    // Each event's length in characters, and where it begins counted from
-    // the document's start: a mark's place is found by bisection, not by
-    // counting its unit's text again for every mark (a paragraph that is a
-    // whole book may hold thousands).
-    let lengths: Vec<usize> = document
-        .events
-        .iter()
-        .map(|event| match event {
-            Event::Text(t) | Event::Code(t) => t.chars().count(),
-            Event::SoftBreak | Event::HardBreak => 1,
-            _ => 0,
-        })
-        .collect();
-    let begins: Vec<usize> = lengths
-        .iter()
-        .scan(0, |at, &length| {
-            let begin = *at;
-            *at += length;
-            Some(begin)
-        })
-        .collect();
-    let is_text = |i: usize| matches!(document.events[i], Event::Text(_));
+    let positions = Positions::new(document);
     for mark in marks {
-        let range = mark.events.clone();
-        let Some(&base) = begins.get(range.start) else {
+        let Some((start_at, end_event)) = positions.place(document, mark) else {
             continue;
         };
-        let (start, end) = (base + mark.start, base + mark.end);
-        let events = &begins[range.clone()];
-        // The first text event that holds the mark's start.
-        let first = range.start + events.partition_point(|&b| b <= start).saturating_sub(1);
-        let start_at = (first..range.end)
-            .take_while(|&i| begins[i] <= start)
-            .find(|&i| is_text(i) && start < begins[i] + lengths[i])
-            .map(|i| (i, start - begins[i]));
-        // The first event with text that holds the mark's end: inside a
-        // text event, cut it; at the end of code or a break, mark the next
-        // text event's start instead.
-        let from = range.start + events.partition_point(|&b| b < end).saturating_sub(1);
-        let end_at = (from..range.end)
-            .take_while(|&i| begins[i] < end)
-            .find(|&i| lengths[i] > 0 && end <= begins[i] + lengths[i])
-            .map(|i| {
-                if is_text(i) {
-                    (i, end - begins[i])
-                } else {
-                    (i + 1, 0)
-                }
-            });
-        let Some((end_event, end_offset)) = end_at else {
-            continue;
-        };
-        let end_event = (end_event..mark.events.end)
-            .find(|&i| matches!(document.events[i], Event::Text(_)))
-            .map_or((end_event, end_offset), |i| {
-                (i, if i == end_event { end_offset } else { 0 })
-            });
         // A stretch is wrapped only when it lies in one run of text, so
         // that the span never crosses other markup. (Spans cut into the
         // same text always balance: every one closes with `</span>`.)
-        let (open, close, after) = match &mark.kind {
-            MarkKind::Note { emended: true, .. } => (
-                Some("<span class=\"emended\">".to_owned()),
-                "</span>".to_owned(),
-                None,
-            ),
-            MarkKind::Note { .. } => (None, String::new(), None),
-            MarkKind::Wrap { open, close, after } => (
-                Some(open.clone()),
-                close.clone().unwrap_or_else(|| "</span>".to_owned()),
-                Some(after.clone()),
-            ),
-        };
+        let (open, close, after) = wrapping(&mark.kind);
         let one_run = start_at.is_some_and(|(i, _)| i == end_event.0);
         if let (Some(open), true) = (open, one_run) {
             let (i, o) = start_at.unwrap_or_default();
@@ -631,26 +567,124 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
             .push((end_event.1, marker));
     }
     for list in cuts.values_mut() {
-        // At one offset: spans close (the one opened last first), then
-        // markers go in, then spans open (the one closing last first), so
-        // that nested marks always nest in the markup.
-        let order: Vec<(usize, Cut)> = list.clone();
-        list.sort_by_key(|&(offset, cut)| {
-            let seq = order
-                .iter()
-                .position(|&(o, c)| o == offset && c == cut)
-                .unwrap_or(0);
-            let (rank, inner) = match cut {
-                Cut::Close(_, opened) => (0, usize::MAX - opened),
-                Cut::Marker(_) => (1, 0),
-                Cut::Insert(_) => (2, 0),
-                Cut::Open(_, closes) => (3, usize::MAX - closes),
-            };
-            let tie = if rank == 0 { usize::MAX - seq } else { seq };
-            (offset, rank, inner, tie)
-        });
+        order_cuts(list);
     }
     (cuts, pieces)
+}
+
+/// What a mark puts around its stretch: the opening and closing HTML
+/// (none for a plain note), and what follows it (a note's marker is a
+/// `Cut::Marker` instead).
+fn wrapping(kind: &MarkKind) -> (Option<String>, String, Option<String>) {
+    match kind {
+        MarkKind::Note { emended: true, .. } => (
+            Some("<span class=\"emended\">".to_owned()),
+            "</span>".to_owned(),
+            None,
+        ),
+        MarkKind::Note { .. } => (None, String::new(), None),
+        MarkKind::Wrap { open, close, after } => (
+            Some(open.clone()),
+            close.clone().unwrap_or_else(|| "</span>".to_owned()),
+            Some(after.clone()),
+        ),
+    }
+}
+
+/// At one offset: spans close (the one opened last first), then markers go
+/// in, then spans open (the one closing last first), so that nested marks
+/// always nest in the markup.
+fn order_cuts(list: &mut [(usize, Cut)]) {
+    let order: Vec<(usize, Cut)> = list.to_vec();
+    list.sort_by_key(|&(offset, cut)| {
+        let seq = order
+            .iter()
+            .position(|&(o, c)| o == offset && c == cut)
+            .unwrap_or(0);
+        let (rank, inner) = match cut {
+            Cut::Close(_, opened) => (0, usize::MAX - opened),
+            Cut::Marker(_) => (1, 0),
+            Cut::Insert(_) => (2, 0),
+            Cut::Open(_, closes) => (3, usize::MAX - closes),
+        };
+        let tie = if rank == 0 { usize::MAX - seq } else { seq };
+        (offset, rank, inner, tie)
+    });
+}
+
+/// Each event's length in characters, and where it begins counted from the
+/// document's start: a mark's place is found by bisection, not by counting
+/// its unit's text again for every mark (a paragraph that is a whole book
+/// may hold thousands).
+struct Positions {
+    lengths: Vec<usize>,
+    begins: Vec<usize>,
+}
+
+impl Positions {
+    fn new(document: &Document) -> Positions {
+        let lengths: Vec<usize> = document
+            .events
+            .iter()
+            .map(|event| match event {
+                Event::Text(t) | Event::Code(t) => t.chars().count(),
+                Event::SoftBreak | Event::HardBreak => 1,
+                _ => 0,
+            })
+            .collect();
+        let begins: Vec<usize> = lengths
+            .iter()
+            .scan(0, |at, &length| {
+                let begin = *at;
+                *at += length;
+                Some(begin)
+            })
+            .collect();
+        Positions { lengths, begins }
+    }
+
+    /// Where a mark starts (a text event and the offset in it, if a text
+    /// event holds its start) and where it ends (the text event to cut and
+    /// the offset), or None when its end is in no event.
+    #[allow(clippy::type_complexity)]
+    fn place(
+        &self,
+        document: &Document,
+        mark: &Mark,
+    ) -> Option<(Option<(usize, usize)>, (usize, usize))> {
+        let (lengths, begins) = (&self.lengths, &self.begins);
+        let is_text = |i: usize| matches!(document.events[i], Event::Text(_));
+        let range = mark.events.clone();
+        let &base = begins.get(range.start)?;
+        let (start, end) = (base + mark.start, base + mark.end);
+        let events = &begins[range.clone()];
+        // The first text event that holds the mark's start.
+        let first = range.start + events.partition_point(|&b| b <= start).saturating_sub(1);
+        let start_at = (first..range.end)
+            .take_while(|&i| begins[i] <= start)
+            .find(|&i| is_text(i) && start < begins[i] + lengths[i])
+            .map(|i| (i, start - begins[i]));
+        // The first event with text that holds the mark's end: inside a
+        // text event, cut it; at the end of code or a break, mark the next
+        // text event's start instead.
+        let from = range.start + events.partition_point(|&b| b < end).saturating_sub(1);
+        let (end_event, end_offset) = (from..range.end)
+            .take_while(|&i| begins[i] < end)
+            .find(|&i| lengths[i] > 0 && end <= begins[i] + lengths[i])
+            .map(|i| {
+                if is_text(i) {
+                    (i, end - begins[i])
+                } else {
+                    (i + 1, 0)
+                }
+            })?;
+        let end_at = (end_event..mark.events.end)
+            .find(|&i| is_text(i))
+            .map_or((end_event, end_offset), |i| {
+                (i, if i == end_event { end_offset } else { 0 })
+            });
+        Some((start_at, end_at))
+    }
 }
 
 /// A note's Markdown events as HTML.
