@@ -11,9 +11,9 @@ use pulldown_cmark::{Event, Parser, Tag};
 use serde::Serialize;
 
 use crate::build::{BuildOptions, build};
+use crate::config::LinkMode;
 use crate::diagnostic::{Error, Result};
-use crate::enrich::glossary::LinkMode;
-use crate::load::{display_path, read_text};
+use crate::files::{display_path, read_text};
 use crate::model::Edition;
 use crate::{enrich, load, theme};
 
@@ -161,10 +161,10 @@ pub fn check(options: &CheckOptions) -> Vec<Diagnostic> {
             // Templates can still fail while rendering (a missing variable,
             // a filter given the wrong type): render the whole edition into
             // a scratch folder, once everything else is sound.
-            if !found.iter().any(|d| d.severity == Severity::Error) {
-                if let Err(error) = render_into_scratch(options, &theme_name) {
-                    found.push(Diagnostic::error(error));
-                }
+            if !found.iter().any(|d| d.severity == Severity::Error)
+                && let Err(error) = render_into_scratch(options, &theme_name)
+            {
+                found.push(Diagnostic::error(error));
             }
         }
         Err(error) => found.push(Diagnostic::error(error)),

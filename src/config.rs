@@ -52,7 +52,17 @@ pub struct Options {
 pub struct GlossarySettings {
     /// Which occurrences of a term are links: `first-per-chapter` (the
     /// default), `first-per-paragraph` or `all`.
-    pub link: crate::enrich::glossary::LinkMode,
+    pub link: LinkMode,
+}
+
+/// Which occurrences become links (all are listed on the glossary page).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkMode {
+    #[default]
+    FirstPerChapter,
+    FirstPerParagraph,
+    All,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -153,7 +163,9 @@ pub fn base_url_problem(url: &str) -> Option<String> {
     }
 }
 
-fn is_language_tag(tag: &str) -> bool {
+/// A BCP 47 tag in shape (subtags of 1 to 8 letters or digits), not a
+/// check against the registry.
+pub fn is_language_tag(tag: &str) -> bool {
     !tag.is_empty()
         && tag.split('-').all(|part| {
             (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric())

@@ -35,10 +35,10 @@ impl PartialDate {
             return None;
         }
         let date = PartialDate { year, month, day };
-        if let (Some(m), Some(d)) = (month, day) {
-            if d > days_in_month(year, m) {
-                return None;
-            }
+        if let (Some(m), Some(d)) = (month, day)
+            && d > days_in_month(year, m)
+        {
+            return None;
         }
         Some(date)
     }
@@ -101,7 +101,9 @@ fn two_digits(text: &str, max: u8) -> Option<u8> {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

@@ -11,13 +11,13 @@ use crate::config::EditionConfig;
 use crate::enrich;
 use crate::enrich::notes::LoadedNote;
 use crate::import::{self, ImportOptions, Language};
-use crate::load::check_slug;
 use crate::markdown;
 use crate::model::{Chapter, Edition, FrontMatter, StandOffNote};
 use crate::render::body::{self, BodyOptions, Mark};
 use crate::render::glossary::{GlossaryIndex, Stretch};
 use crate::render::notes::{self as apparatus, Apparatus};
 use crate::render::quotations::QuotationIndex;
+use crate::slug::check_slug;
 
 /// A content folder that does not exist: the import plan looks for earlier
 /// work there (a manifest, edited chapters) and finds none.
@@ -63,10 +63,10 @@ pub fn import_text(text: &str) {
     // What import writes must load again: every chapter it plans goes
     // through the chapter pipeline too.
     for (path, bytes) in &plan.contents {
-        if path.starts_with("chapters/") {
-            if let Ok(chapter) = std::str::from_utf8(bytes) {
-                render_chapter(chapter);
-            }
+        if path.starts_with("chapters/")
+            && let Ok(chapter) = std::str::from_utf8(bytes)
+        {
+            render_chapter(chapter);
         }
     }
 }

@@ -9,7 +9,9 @@ pub mod check;
 pub mod config;
 pub mod date;
 pub mod diagnostic;
+pub(crate) mod digest;
 pub mod enrich;
+pub mod files;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod import;
@@ -19,8 +21,10 @@ pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod render;
+pub mod review;
 pub mod scaffold;
 pub mod serve;
+pub mod slug;
 pub mod theme;
 pub mod yaml;
 

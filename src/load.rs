@@ -9,21 +9,11 @@ use walkdir::WalkDir;
 
 use crate::config::EditionConfig;
 use crate::diagnostic::{Error, Result};
+use crate::files::{display_path, read_text};
 use crate::markdown;
 use crate::model::{Chapter, Edition, FrontMatter};
+use crate::slug::check_slug;
 use crate::yaml;
-
-/// Slugs the site's own pages use, or will.
-const RESERVED_SLUGS: &[&str] = &[
-    "index",
-    "404",
-    "print",
-    "search",
-    "notes",
-    "glossary",
-    "quotations",
-    "sitemap",
-];
 
 pub fn load(root: &Path, include_drafts: bool) -> Result<Edition> {
     let (edition, mut problems) = load_all(root, include_drafts)?;
@@ -82,11 +72,6 @@ pub fn load_all(root: &Path, include_drafts: bool) -> Result<(Edition, Vec<Error
     ))
 }
 
-/// Paths in messages are shown relative to the root, as the user knows them.
-pub fn display_path(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).unwrap_or(path).to_owned()
-}
-
 fn chapter_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
     if !dir.is_dir() {
         return Ok(Vec::new());
@@ -120,31 +105,6 @@ fn chapter_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
         files.push(path.to_owned());
     }
     Ok(files)
-}
-
-/// Reads a file the user wrote, which must be UTF-8; a bad byte is reported
-/// at its line and column.
-pub fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let valid = std::str::from_utf8(valid).unwrap_or_default();
-        let line = valid.matches('\n').count() + 1;
-        let line_start = valid.rfind('\n').map_or(0, |i| i + 1);
-        let column = valid[line_start..].chars().count() + 1;
-        Error::at(
-            format!(
-                "not UTF-8 text: byte {} (0x{:02X}) is invalid",
-                valid.len(),
-                e.as_bytes()[valid.len()]
-            ),
-            path,
-            valid,
-            line,
-            column,
-        )
-        .with_help("save the file as UTF-8 (for GB 18030 text: iconv -f GB18030 -t UTF-8)")
-    })
 }
 
 /// Splits `---` front matter from the body: (yaml, first yaml line, body).
@@ -229,7 +189,7 @@ fn load_chapter(root: &Path, path: &Path) -> Result<Chapter> {
         slug,
         number: 0,
         document: markdown::parse(body),
-        source_digest: crate::render::cache::key(|h| std::hash::Hash::hash(&text, h)),
+        source_digest: crate::digest::key(|h| std::hash::Hash::hash(&text, h)),
     })
 }
 
@@ -244,62 +204,6 @@ fn slug_from_file_name(path: &Path) -> String {
     } else {
         trimmed.to_owned()
     }
-}
-
-/// A slug becomes a file name in the site, so it must be a plain, portable
-/// name that cannot climb out of the output folder.
-pub fn check_slug(slug: &str) -> std::result::Result<(), String> {
-    if slug.is_empty() {
-        return Err("the slug is empty".into());
-    }
-    if slug.contains("..") || slug.contains('/') || slug.contains('\\') {
-        return Err(format!("slug `{slug}` would lead outside the site folder"));
-    }
-    if is_windows_device_name(slug) {
-        return Err(format!(
-            "slug `{slug}` is a device name on Windows: a file `{slug}.html` cannot be \
-             unpacked, checked out or opened there"
-        ));
-    }
-    let valid = slug
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && slug.starts_with(|c: char| c.is_ascii_alphanumeric());
-    if !valid {
-        let case = if slug.chars().any(|c| c.is_ascii_uppercase()) {
-            " (names that differ only by case are one file on Windows and macOS)"
-        } else {
-            ""
-        };
-        return Err(format!(
-            "slug `{slug}` must be lowercase ASCII letters, digits, `-` and `_`, starting with a letter or digit{case}"
-        ));
-    }
-    if RESERVED_SLUGS.contains(&slug) {
-        return Err(format!("slug `{slug}` is reserved for a page of the site"));
-    }
-    Ok(())
-}
-
-/// Names Windows keeps for devices, in any case and whatever follows a
-/// dot (`con`, `Aux.txt`, `com1`, `lpt9`, also with trailing spaces or
-/// dots, which Windows drops).
-pub fn is_windows_device_name(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or(name);
-    let stem = stem.trim_end_matches([' ', '.']).to_ascii_lowercase();
-    let numbered = |prefix: &str| {
-        stem.strip_prefix(prefix).is_some_and(|n| {
-            matches!(
-                n,
-                "1" | "2" | "3" | "4" | "5" | "6" | "7" | "8" | "9" | "¹" | "²" | "³"
-            )
-        })
-    };
-    matches!(
-        stem.as_str(),
-        "con" | "prn" | "aux" | "nul" | "conin$" | "conout$"
-    ) || numbered("com")
-        || numbered("lpt")
 }
 
 /// An error for each chapter whose slug an earlier chapter has, which is
@@ -351,28 +255,7 @@ mod tests {
     }
 
     #[test]
-    fn slugs_are_checked() {
-        assert!(check_slug("wuge-jianchi").is_ok());
-        for bad in [
-            "", "../etc", "a/b", "Caps", "中文", "-x", "index", "con", "aux", "nul", "prn", "com1",
-            "lpt9", "con.txt", "Con",
-        ] {
-            assert!(check_slug(bad).is_err(), "{bad}");
-        }
-        for good in ["com", "com10", "console", "lpt0", "con-1", "nul_x"] {
-            assert!(check_slug(good).is_ok(), "{good}");
-        }
-        assert!(
-            check_slug("lpt3")
-                .unwrap_err()
-                .contains("device name on Windows")
-        );
-        assert!(
-            check_slug("CON.txt")
-                .unwrap_err()
-                .contains("device name on Windows")
-        );
-        assert!(check_slug("Jianghua").unwrap_err().contains("only by case"));
+    fn slugs_come_from_file_names() {
         assert_eq!(
             slug_from_file_name(Path::new("content/chapters/03-wuge.md")),
             "wuge"

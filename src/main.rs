@@ -172,7 +172,8 @@ enum Command {
     New {
         /// Folder to create (must be new or empty).
         dir: PathBuf,
-        /// Language of the example content (BCP 47, e.g. zh-CN or en).
+        /// Language of the example content (BCP 47): Chinese (zh, zh-CN,
+        /// zh-Hant, ...) or English (en, en-GB, ...); others are refused.
         #[arg(long, default_value = "zh-CN")]
         language: String,
     },
@@ -375,7 +376,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                     format,
                 },
         } => {
-            let review = zhushu::enrich::quotation_decisions::review(root, *drafts)?;
+            let review = zhushu::review::review(root, *drafts)?;
             match format {
                 ReviewFormat::Json => println!(
                     "{}",

@@ -79,10 +79,10 @@ const ESCAPED_ASTERISK: char = '\u{F02A}';
 
 fn restore_escaped_asterisks(events: &mut [Event<'static>]) {
     for event in events {
-        if let Event::Text(t) = event {
-            if t.contains(ESCAPED_ASTERISK) {
-                *t = CowStr::from(t.replace(ESCAPED_ASTERISK, "*"));
-            }
+        if let Event::Text(t) = event
+            && t.contains(ESCAPED_ASTERISK)
+        {
+            *t = CowStr::from(t.replace(ESCAPED_ASTERISK, "*"));
         }
     }
 }

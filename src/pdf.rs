@@ -120,13 +120,10 @@ fn print_in(scratch: &Path, chromium: &Path, options: &PdfOptions) -> Result<Pdf
 /// `<title-slug>.pdf`, as the EPUB is named.
 fn file_name(root: &Path) -> Result<String> {
     let path = root.join("content").join("edition.yaml");
-    let text = crate::load::read_text(&path)?;
+    let text = crate::files::read_text(&path)?;
     let config =
-        crate::config::EditionConfig::parse(&text, &crate::load::display_path(root, &path))?;
-    Ok(format!(
-        "{}.pdf",
-        crate::import::slug::slug_for(&config.title)
-    ))
+        crate::config::EditionConfig::parse(&text, &crate::files::display_path(root, &path))?;
+    Ok(format!("{}.pdf", crate::slug::slug_for(&config.title)))
 }
 
 fn tempfile_dir() -> Result<PathBuf> {
@@ -239,11 +236,11 @@ fn destinations(pdf: &Path) -> Result<(HashMap<String, u32>, usize)> {
     let catalog = document.catalog().map_err(unreadable)?;
     // PDF 1.1 keeps named destinations in the catalog's Dests dictionary,
     // later writers in a name tree; Chromium has used the first.
-    if let Ok(dests) = catalog.get(b"Dests") {
-        if let Ok((_, lopdf::Object::Dictionary(dests))) = document.dereference(dests) {
-            for (name, target) in dests.iter() {
-                add(name, target);
-            }
+    if let Ok(dests) = catalog.get(b"Dests")
+        && let Ok((_, lopdf::Object::Dictionary(dests))) = document.dereference(dests)
+    {
+        for (name, target) in dests.iter() {
+            add(name, target);
         }
     }
     if let Ok(names) = catalog.get(b"Names") {
@@ -274,19 +271,19 @@ fn walk_name_tree(
     };
     if let Ok(names) = node.get(b"Names").and_then(|o| o.as_array()) {
         for pair in names.chunks(2) {
-            if let [name, target] = pair {
-                if let Ok(name) = name.as_str() {
-                    add(name, target);
-                }
+            if let [name, target] = pair
+                && let Ok(name) = name.as_str()
+            {
+                add(name, target);
             }
         }
     }
     // A broken file must not recurse for ever.
-    if depth < 32 {
-        if let Ok(kids) = node.get(b"Kids").and_then(|o| o.as_array()) {
-            for kid in kids {
-                walk_name_tree(document, kid, add, depth + 1);
-            }
+    if depth < 32
+        && let Ok(kids) = node.get(b"Kids").and_then(|o| o.as_array())
+    {
+        for kid in kids {
+            walk_name_tree(document, kid, add, depth + 1);
         }
     }
 }

@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::Path;
 
+use crate::config::is_language_tag;
 use crate::diagnostic::{Error, Result};
 
 include!(concat!(env!("OUT_DIR"), "/builtin_theme.rs"));
@@ -114,7 +115,46 @@ page: 5
 | 2025 | Tables are written as usual |
 ";
 
+/// The languages `zhushu new` has example content for, by primary subtag:
+/// the classic theme's labels exist in these too (themes/classic/strings/).
+pub const LANGUAGES: &[(&str, &str)] = &[("zh", "Chinese"), ("en", "English")];
+
+/// Which example content a language tag gets: `zh`, `zh-Hant` or `zh-TW`
+/// the Chinese, `en` or `en-GB` the English. Any other language is an
+/// error that lists these, rather than an edition that says `fr` and is
+/// written in English.
+fn example_language(language: &str) -> Result<&'static str> {
+    let primary = language
+        .split('-')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if !is_language_tag(language) {
+        return Err(Error::new(format!("`{language}` is not a language tag"))
+            .with_help("use a BCP 47 tag such as `zh-CN`, `zh-Hant` or `en`"));
+    }
+    match LANGUAGES.iter().find(|(code, _)| *code == primary) {
+        Some((code, _)) => Ok(code),
+        None => {
+            let known: Vec<String> = LANGUAGES
+                .iter()
+                .map(|(code, name)| format!("{code} ({name})"))
+                .collect();
+            Err(Error::new(format!(
+                "zhushu new has no example content in `{language}`; it has {}",
+                known.join(" and ")
+            ))
+            .with_help(format!(
+                "make the edition with `--language en`, then set `language: {language}` in \
+                 content/edition.yaml: the site is then marked `{language}`, and the theme's \
+                 labels stay English until the theme has strings/{primary}.yaml"
+            )))
+        }
+    }
+}
+
 pub fn new_edition(dir: &Path, language: &str) -> Result<()> {
+    let example = example_language(language)?;
     if dir.exists()
         && fs::read_dir(dir)
             .map_err(|e| Error::io("read", dir, e))?
@@ -126,9 +166,12 @@ pub fn new_edition(dir: &Path, language: &str) -> Result<()> {
             dir.display()
         )));
     }
-    let chinese = language.to_ascii_lowercase().starts_with("zh");
-    let (edition, speech, interview) = if chinese {
-        (EDITION_ZH.to_owned(), SPEECH_ZH, INTERVIEW_ZH)
+    let (edition, speech, interview) = if example == "zh" {
+        (
+            EDITION_ZH.replace("language: zh-CN", &format!("language: {language}")),
+            SPEECH_ZH,
+            INTERVIEW_ZH,
+        )
     } else {
         (
             EDITION_EN.replace("language: en", &format!("language: {language}")),

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Error, Result};
-use crate::load::{display_path, read_text};
+use crate::files::{display_path, read_text};
 use crate::yaml;
 
 /// Templates a theme must provide (itself or through a parent).
@@ -180,7 +180,7 @@ fn resolve_chain(root: &Path, name: &str) -> Result<Vec<(PathBuf, ThemeManifest)
     let mut names: Vec<String> = Vec::new();
     let mut next = Some(name.to_owned());
     while let Some(name) = next {
-        if let Err(why) = crate::load::check_slug(&name) {
+        if let Err(why) = crate::slug::check_slug(&name) {
             return Err(Error::new(format!(
                 "theme name `{name}` is not usable: {why}"
             )));

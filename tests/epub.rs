@@ -60,7 +60,7 @@ fn the_epub_holds_the_edition() {
     let epub = built_epub(&common::repo_root(), &tmp.path().join("site"));
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
     assert_eq!(
-        archive.by_index(0).unwrap().name(),
+        archive.by_index(0).unwrap().name().unwrap(),
         "mimetype",
         "mimetype comes first"
     );
@@ -156,7 +156,7 @@ fn the_authors_html_is_kept_where_it_is_well_formed_and_its_words_always() {
     let epub = built_epub(edition.path(), &out);
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
     let name = (0..archive.len())
-        .map(|i| archive.by_index(i).unwrap().name().to_owned())
+        .map(|i| archive.by_index(i).unwrap().name().unwrap().into_owned())
         .find(|n| n.ends_with("speech.xhtml"))
         .expect("the chapter's page");
     let mut page = String::new();
@@ -214,7 +214,7 @@ fn characters_xml_forbids_never_reach_the_epub_and_check_points_at_them() {
     let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
     for i in 0..archive.len() {
         let mut file = archive.by_index(i).unwrap();
-        let name = file.name().to_owned();
+        let name = file.name().unwrap().into_owned();
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).unwrap();
         let text = String::from_utf8_lossy(&bytes);

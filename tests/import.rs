@@ -1343,7 +1343,7 @@ fn title_with_a_u_umlaut_syllable_does_not_hang() {
     );
     let c = &chapters(&into)[0];
     let slug = c.front.slug.clone().unwrap_or_default();
-    assert!(zhushu::load::check_slug(&slug).is_ok(), "{slug}");
+    assert!(zhushu::slug::check_slug(&slug).is_ok(), "{slug}");
 }
 
 /// BUG: a first question that ends in 。 (not ？ or ！) after the

@@ -3,9 +3,9 @@
 use proptest::prelude::*;
 use std::collections::HashMap;
 use zhushu::date::PartialDate;
-use zhushu::load::check_slug;
 use zhushu::markdown::parse;
 use zhushu::render::body::{BodyOptions, render};
+use zhushu::slug::check_slug;
 
 /// Paragraph text without Markdown syntax: CJK, Latin and punctuation.
 fn plain_paragraph() -> impl Strategy<Value = String> {

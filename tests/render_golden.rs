@@ -182,6 +182,23 @@ fn new_makes_an_edition_that_builds() {
 }
 
 #[test]
+fn new_refuses_a_language_it_has_no_example_for() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("edition");
+    let out = zhushu(&["new", dir.to_str().unwrap(), "--language", "fr"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("no example content in `fr`"), "{err}");
+    assert!(err.contains("zh (Chinese) and en (English)"), "{err}");
+    assert!(!dir.exists(), "nothing is written");
+    // A regional or script tag of a language it has is written as given.
+    let made = zhushu(&["new", dir.to_str().unwrap(), "--language", "zh-Hant", "-q"]);
+    assert!(made.status.success(), "{}", stderr(&made));
+    let config = std::fs::read_to_string(dir.join("content/edition.yaml")).unwrap();
+    assert!(config.contains("language: zh-Hant"), "{config}");
+}
+
+#[test]
 fn help_is_there_for_every_command() {
     for args in [
         &["--help"][..],

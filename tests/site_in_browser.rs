@@ -6,11 +6,18 @@
 //! (for `check_site_in_chromium`) and java (for `site_is_valid_html`). A
 //! missing one makes the test print `SKIPPED: ...` and pass, unless
 //! `ZHUSHU_REQUIRE_TOOLS=1` is set, as .ci/run does.
+//!
+//! The checks share one Chromium (`browser`): started by the first test
+//! that needs it, each script connects to it and works in browser contexts
+//! of its own, so that no check pays for starting a browser.
 
 mod common;
 
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::Duration;
 
 fn browser_dir() -> PathBuf {
@@ -31,10 +38,86 @@ fn node_and_packages(packages: &[&str]) -> Option<PathBuf> {
     Some(node)
 }
 
+/// The one Chromium the checks of this run share (tests/browser/
+/// browser-server.mjs), rather than one started and stopped by every
+/// script: the binary, and the endpoint each script connects to.
+struct Browser {
+    chromium: PathBuf,
+    endpoint: String,
+}
+
+impl Browser {
+    /// What a check script needs to find the shared browser (CHROMIUM too,
+    /// for a script run on its own).
+    fn env(&self) -> [(&'static str, &OsStr); 2] {
+        [
+            ("CHROMIUM", self.chromium.as_os_str()),
+            ("ZHUSHU_BROWSER_WS", OsStr::new(&self.endpoint)),
+        ]
+    }
+}
+
+/// The server that holds the shared browser. Its stdin is a pipe this
+/// process keeps open until it exits; the server closes Chromium when the
+/// pipe closes, so the browser never outlives the tests.
+struct Server {
+    _child: Child,
+    endpoint: String,
+}
+
+/// Chromium, started once for the whole test binary by the first test that
+/// needs it, or None (after a SKIPPED line) when chromium is missing.
+fn browser(node: &Path) -> Option<Browser> {
+    let chromium = common::require_tool("chromium")?;
+    static SERVER: OnceLock<Server> = OnceLock::new();
+    let server = SERVER.get_or_init(|| start_browser_server(node, &chromium));
+    Some(Browser {
+        chromium,
+        endpoint: server.endpoint.clone(),
+    })
+}
+
+fn start_browser_server(node: &Path, chromium: &Path) -> Server {
+    let log = Path::new(env!("CARGO_TARGET_TMPDIR")).join("browser-server.log");
+    let stderr = std::fs::File::create(&log).expect("browser-server.log");
+    let mut child = Command::new(node)
+        .arg(browser_dir().join("browser-server.mjs"))
+        .env("CHROMIUM", chromium)
+        .current_dir(common::repo_root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .expect("node tests/browser/browser-server.mjs");
+    let stdout = child.stdout.take().expect("its stdout");
+    // Its first line is the endpoint; read on a thread, to give up after a
+    // minute rather than hang on a browser that never comes up.
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = send.send(line);
+    });
+    let endpoint = receive
+        .recv_timeout(Duration::from_secs(60))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    assert!(
+        endpoint.starts_with("ws://"),
+        "the shared Chromium did not start (node tests/browser/browser-server.mjs):\n{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+    Server {
+        _child: child,
+        endpoint,
+    }
+}
+
 /// Runs `node tests/browser/<script> <site> <args…>` and asserts that it
 /// succeeds, with its report in the failure message (and on stdout on
 /// success, seen with `cargo test -- --nocapture`).
-fn run_script(node: &Path, script: &str, site: &Path, args: &[&str], envs: &[(&str, &Path)]) {
+fn run_script(node: &Path, script: &str, site: &Path, args: &[&str], envs: &[(&str, &OsStr)]) {
     let mut cmd = Command::new(node);
     cmd.arg(browser_dir().join(script))
         .arg(site)
@@ -78,17 +161,11 @@ fn check_site_in_chromium() {
     let Some(node) = node_and_packages(&["playwright-core", "axe-core"]) else {
         return;
     };
-    let Some(chromium) = common::require_tool("chromium") else {
+    let Some(browser) = browser(&node) else {
         return;
     };
     for (tmp, site) in sites() {
-        run_script(
-            &node,
-            "check-site.mjs",
-            &site,
-            &[],
-            &[("CHROMIUM", &chromium)],
-        );
+        run_script(&node, "check-site.mjs", &site, &[], &browser.env());
         drop(tmp);
     }
 }
@@ -102,7 +179,13 @@ fn site_is_valid_html() {
         return;
     };
     for (tmp, site) in sites() {
-        run_script(&node, "validate-html.mjs", &site, &[], &[("JAVA", &java)]);
+        run_script(
+            &node,
+            "validate-html.mjs",
+            &site,
+            &[],
+            &[("JAVA", java.as_os_str())],
+        );
         drop(tmp);
     }
     // The other two themes too. The checker's CSS profile does not know CSS
@@ -111,7 +194,13 @@ fn site_is_valid_html() {
     for theme in ["modern", "vertical"] {
         let tmp = tempfile::tempdir().expect("temporary directory");
         let site = build_repo_site_with_theme(tmp.path(), theme);
-        run_script(&node, "validate-html.mjs", &site, &[], &[("JAVA", &java)]);
+        run_script(
+            &node,
+            "validate-html.mjs",
+            &site,
+            &[],
+            &[("JAVA", java.as_os_str())],
+        );
     }
 }
 
@@ -121,7 +210,7 @@ fn check_page(script: &str, site: &Path, marker: &str) {
     let Some(node) = node_and_packages(&["playwright-core"]) else {
         return;
     };
-    let Some(chromium) = common::require_tool("chromium") else {
+    let Some(browser) = browser(&node) else {
         return;
     };
     let mut pages: Vec<PathBuf> = std::fs::read_dir(site)
@@ -142,7 +231,7 @@ fn check_page(script: &str, site: &Path, marker: &str) {
     cmd.arg(browser_dir().join(script))
         .arg(site)
         .arg(page.file_name().expect("name"))
-        .env("CHROMIUM", &chromium)
+        .envs(browser.env())
         .current_dir(common::repo_root());
     let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
     assert!(run.success(), "{script} failed:\n{}", run.output());
@@ -183,7 +272,7 @@ fn search_works_from_file_urls() {
     let Some(node) = node_and_packages(&["playwright-core"]) else {
         return;
     };
-    let Some(chromium) = common::require_tool("chromium") else {
+    let Some(browser) = browser(&node) else {
         return;
     };
     let tmp = tempfile::tempdir().expect("temporary directory");
@@ -197,7 +286,7 @@ fn search_works_from_file_urls() {
         cmd.arg(browser_dir().join("check-search.mjs"))
             .arg(site)
             .arg(query)
-            .env("CHROMIUM", &chromium)
+            .envs(browser.env())
             .current_dir(common::repo_root());
         let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
         assert!(run.success(), "check-search.mjs failed:\n{}", run.output());
@@ -211,7 +300,7 @@ fn the_site_reads_offline_after_a_visit() {
     let Some(node) = node_and_packages(&["playwright-core"]) else {
         return;
     };
-    let Some(chromium) = common::require_tool("chromium") else {
+    let Some(browser) = browser(&node) else {
         return;
     };
     let tmp = tempfile::tempdir().expect("temporary directory");
@@ -219,7 +308,7 @@ fn the_site_reads_offline_after_a_visit() {
     let mut cmd = Command::new(&node);
     cmd.arg(browser_dir().join("check-offline.mjs"))
         .arg(&site)
-        .env("CHROMIUM", &chromium)
+        .envs(browser.env())
         .current_dir(common::repo_root());
     let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
     assert!(run.success(), "check-offline.mjs failed:\n{}", run.output());
@@ -257,19 +346,13 @@ fn child_themes_in_chromium() {
     let Some(node) = node_and_packages(&["playwright-core", "axe-core"]) else {
         return;
     };
-    let Some(chromium) = common::require_tool("chromium") else {
+    let Some(browser) = browser(&node) else {
         return;
     };
     for theme in ["modern", "vertical"] {
         let tmp = tempfile::tempdir().expect("temporary directory");
         let site = build_repo_site_with_theme(tmp.path(), theme);
-        run_script(
-            &node,
-            "check-themes.mjs",
-            &site,
-            &[theme],
-            &[("CHROMIUM", &chromium)],
-        );
+        run_script(&node, "check-themes.mjs", &site, &[theme], &browser.env());
     }
 }
 
@@ -283,17 +366,11 @@ fn chapter_layout_in_chromium() {
     let Some(node) = node_and_packages(&["playwright-core"]) else {
         return;
     };
-    let Some(chromium) = common::require_tool("chromium") else {
+    let Some(browser) = browser(&node) else {
         return;
     };
     let run = |site: &Path, theme: &str| {
-        run_script(
-            &node,
-            "check-layout.mjs",
-            site,
-            &[theme],
-            &[("CHROMIUM", &chromium)],
-        );
+        run_script(&node, "check-layout.mjs", site, &[theme], &browser.env());
     };
     for theme in ["classic", "modern", "vertical"] {
         let tmp = tempfile::tempdir().expect("temporary directory");
@@ -318,7 +395,7 @@ fn reading_modes_and_taps_on_a_phone() {
     let Some(node) = node_and_packages(&["playwright-core", "axe-core"]) else {
         return;
     };
-    let Some(chromium) = common::require_tool("chromium") else {
+    let Some(browser) = browser(&node) else {
         return;
     };
     for theme in ["classic", "modern", "vertical"] {
@@ -338,12 +415,6 @@ fn reading_modes_and_taps_on_a_phone() {
             })
             .expect("a page with a quotation and a term");
         let name = page.file_name().expect("name").to_string_lossy();
-        run_script(
-            &node,
-            "check-reading.mjs",
-            &site,
-            &[&name],
-            &[("CHROMIUM", &chromium)],
-        );
+        run_script(&node, "check-reading.mjs", &site, &[&name], &browser.env());
     }
 }

@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::config::LinkMode;
 use crate::diagnostic::{Error, Result, did_you_mean};
-use crate::load::read_text;
+use crate::files::read_text;
 use crate::markdown::is_cjk;
 use crate::model::{Document, Edition};
 use crate::yaml;
@@ -43,16 +44,6 @@ pub struct Glossary {
     pub file: PathBuf,
     /// Each entry's line in the file.
     pub lines: Vec<usize>,
-}
-
-/// Which occurrences become links (all are listed on the glossary page).
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "kebab-case")]
-pub enum LinkMode {
-    #[default]
-    FirstPerChapter,
-    FirstPerParagraph,
-    All,
 }
 
 /// A term's place: characters `start..end` of unit `unit` of `chapter`.

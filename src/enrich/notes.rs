@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Error, Result, did_you_mean};
-use crate::load::read_text;
+use crate::files::read_text;
 use crate::model::{Edition, NoteFile, StandOffNote};
 use crate::yaml;
 

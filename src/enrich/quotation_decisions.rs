@@ -13,8 +13,9 @@
 //! decisions before it left them. A cluster a decision touched has
 //! `evidence.decided` set.
 //!
-//! Also here: `review`, the clusters after decisions with their evidence,
-//! most doubtful first, for `zhushu quotations review`.
+//! Also here: `review_of`, the clusters after decisions with their evidence,
+//! most doubtful first, for `zhushu quotations review` (`crate::review`
+//! loads the edition and names the clusters as the site does).
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -26,8 +27,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Error, Result, did_you_mean};
 use crate::enrich::notes::{find_words, nearest};
-use crate::enrich::quotations::{Evidence, Kind, Occurrence, Quotation, QuotationOptions, detect};
-use crate::load::read_text;
+use crate::enrich::quotations::{Evidence, Kind, Occurrence, Quotation};
+use crate::files::read_text;
 use crate::markdown::{is_cjk, is_letter_or_digit};
 use crate::model::{Edition, TextUnit};
 use crate::yaml;
@@ -921,10 +922,10 @@ impl Applier<'_, '_> {
         };
         let mut found = vec![clusters.len()];
         for (c, cluster) in clusters.iter().enumerate() {
-            if let Some(q) = cluster {
-                if q.occurrences.iter().any(at_place) || q.occurrences.iter().all(inside) {
-                    found.push(c);
-                }
+            if let Some(q) = cluster
+                && (q.occurrences.iter().any(at_place) || q.occurrences.iter().all(inside))
+            {
+                found.push(c);
             }
         }
         clusters.push(Some(Quotation {
@@ -1163,29 +1164,16 @@ pub struct Suggestions {
 /// The placeholder in a suggested `merge`.
 pub const OTHER_WORDS: &str = "WORDS OF THE OTHER CLUSTER";
 
-/// Loads the edition, detects its clusters, applies the decisions (the
-/// first that fails is the error, as in the build) and lists the clusters
-/// by doubt.
-pub fn review(root: &Path, drafts: bool) -> Result<Review> {
-    let edition = crate::load::load(root, drafts)?;
-    let decisions = load(root)?;
-    let quotations = if edition.config.options.quotations.disabled {
-        Vec::new()
-    } else {
-        let options = QuotationOptions::for_edition(&edition.config);
-        apply(&edition, detect(&edition, &options), decisions.as_ref())?
-    };
-    Ok(review_of(
-        &edition,
-        &quotations,
-        decisions.map_or(0, |d| d.decisions.len() + d.problems.len()),
-    ))
-}
-
-/// The review of clusters already detected and decided.
-pub fn review_of(edition: &Edition, quotations: &[Quotation], decisions: usize) -> Review {
+/// The review of clusters already detected and decided; `ids` are their
+/// ids on the site, in the same order (the quotations index gives them,
+/// which this layer does not know: `crate::review` passes them).
+pub fn review_of(
+    edition: &Edition,
+    quotations: &[Quotation],
+    ids: Vec<String>,
+    decisions: usize,
+) -> Review {
     let text = Text::new(edition);
-    let ids = site_ids(edition, quotations);
     let suggestions = suggestions(&text, quotations);
     let mut items: Vec<ReviewItem> = quotations
         .iter()
@@ -1242,50 +1230,6 @@ pub fn review_of(edition: &Edition, quotations: &[Quotation], decisions: usize) 
         decisions,
         items,
     }
-}
-
-/// Each cluster's id on the site (`q3`), as the quotations index gives it.
-fn site_ids(edition: &Edition, quotations: &[Quotation]) -> Vec<String> {
-    let index = crate::render::quotations::QuotationIndex::new(
-        edition,
-        quotations,
-        &serde_json::Value::Null,
-    );
-    type Signature = Vec<(String, String, String)>;
-    let by_places: HashMap<Signature, &str> = index
-        .views
-        .iter()
-        .map(|v| {
-            let places = v
-                .places
-                .iter()
-                .map(|p| (p.chapter.clone(), p.paragraph.clone(), p.text.clone()))
-                .collect();
-            (places, v.id.as_str())
-        })
-        .collect();
-    let units: Vec<Vec<TextUnit>> = edition
-        .chapters
-        .iter()
-        .map(|c| c.document.units())
-        .collect();
-    quotations
-        .iter()
-        .map(|q| {
-            let places: Signature = q
-                .occurrences
-                .iter()
-                .map(|o| {
-                    (
-                        edition.chapters[o.chapter].slug.clone(),
-                        units[o.chapter][o.unit].id.to_owned(),
-                        o.text.clone(),
-                    )
-                })
-                .collect();
-            by_places.get(&places).map_or("?", |id| id).to_owned()
-        })
-        .collect()
 }
 
 /// For each cluster, the `reject` and `merge` entries that would find it:

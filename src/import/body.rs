@@ -206,13 +206,12 @@ pub fn convert(
     if let Some(Part::Paragraph {
         text, last_line, ..
     }) = parts.last()
+        && !ends_sentence(text)
     {
-        if !ends_sentence(text) {
-            judgements.push(Judgement {
+        judgements.push(Judgement {
                 line: *last_line,
                 text: format!("line {last_line}: the piece's last paragraph ends without sentence punctuation (“…{}”); left as it is", tail(text, 8)),
             });
-        }
     }
 
     let speakers = speakers(&parts, interview, speaker_labels);
@@ -350,10 +349,10 @@ fn join_text(text: &mut String, next: &str) {
 fn speakers(parts: &[Part], interview: Option<&Interview>, labels_given: &[String]) -> Vec<String> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for part in parts {
-        if let Part::Paragraph { text, .. } = part {
-            if let Some(label) = label_of(text) {
-                *counts.entry(label.to_owned()).or_insert(0) += 1;
-            }
+        if let Part::Paragraph { text, .. } = part
+            && let Some(label) = label_of(text)
+        {
+            *counts.entry(label.to_owned()).or_insert(0) += 1;
         }
     }
     let mut labels: Vec<String> = counts

@@ -162,11 +162,11 @@ fn split_number(text: &str) -> (Option<String>, &str) {
 /// starts the subtitle.
 pub fn split_subtitle(title: &str) -> (String, Option<String>) {
     for dash in ["——", " — ", " – "] {
-        if let Some(i) = title.find(dash) {
-            if i > 0 {
-                let sub = title[i..].trim().to_owned();
-                return (title[..i].trim().to_owned(), Some(sub));
-            }
+        if let Some(i) = title.find(dash)
+            && i > 0
+        {
+            let sub = title[i..].trim().to_owned();
+            return (title[..i].trim().to_owned(), Some(sub));
         }
     }
     (title.trim().to_owned(), None)
@@ -195,11 +195,11 @@ pub fn read_cover(blocks: &[Block]) -> Cover {
                 text: text.clone(),
                 line: block.line + j,
             };
-            if let Some(date) = cover_date(&text) {
-                if cover.date.is_none() {
-                    cover.date = Some((date, here));
-                    continue;
-                }
+            if let Some(date) = cover_date(&text)
+                && cover.date.is_none()
+            {
+                cover.date = Some((date, here));
+                continue;
             }
             if let Some(caps) = EDITORS.captures(&text) {
                 let names = caps.get(1).or(caps.get(2)).map_or("", |m| m.as_str());

@@ -13,7 +13,6 @@ mod hyphens;
 pub(crate) mod pieces;
 pub(crate) mod plan;
 pub(crate) mod report;
-pub(crate) mod slug;
 pub(crate) mod text;
 
 pub use plan::{Action, FileAction};
@@ -164,7 +163,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
                 .with_help("extract the text first, e.g. `pdftotext -layout book.pdf book.txt`"),
         );
     }
-    let source = crate::load::read_text(&options.source)?;
+    let source = crate::files::read_text(&options.source)?;
     let source = source.strip_prefix('\u{feff}').unwrap_or(&source);
     let blocks = text::blocks(source);
     let Some(contents) = contents::read_contents(&blocks) else {

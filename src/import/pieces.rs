@@ -259,14 +259,13 @@ fn read_piece(
     let line = title_blocks[0].line;
     let mut i = 0;
     // The subtitle, on a line of its own.
-    if subtitle.is_none() {
-        if let Some(b) = rest
+    if subtitle.is_none()
+        && let Some(b) = rest
             .first()
             .filter(|b| b.text().starts_with('—') && char_count(&b.text()) <= 80)
-        {
-            subtitle = Some(tighten_title(&b.text()));
-            i += 1;
-        }
+    {
+        subtitle = Some(tighten_title(&b.text()));
+        i += 1;
     }
     if subtitle.is_none() {
         subtitle = entry.subtitle.clone();

@@ -11,9 +11,9 @@ use std::fs;
 use crate::diagnostic::{Error, Result};
 use crate::import::contents::Cover;
 use crate::import::pieces::Piece;
-use crate::import::slug::slug_for;
 use crate::import::{Emendation, ImportOptions, Language, shown};
 use crate::model::{FrontMatter, NoteFile, StandOffNote};
+use crate::slug::slug_for;
 use crate::yaml;
 
 pub const MANIFEST: &str = "source/import-manifest.yaml";
@@ -92,12 +92,12 @@ pub fn plan(
     let mut notes: Vec<StandOffNote> = Vec::new();
     for piece in pieces {
         let mut base = slug_for(&piece.title);
-        if crate::load::check_slug(&base).is_err() {
+        if crate::slug::check_slug(&base).is_err() {
             base = format!("piece-{}", piece.order);
         }
         let mut slug = base.clone();
         let mut n = 2;
-        while slugs.contains(&slug) || crate::load::check_slug(&slug).is_err() {
+        while slugs.contains(&slug) || crate::slug::check_slug(&slug).is_err() {
             slug = format!("{base}-{n}");
             n += 1;
         }
@@ -167,7 +167,7 @@ pub fn plan(
     let edition_path = into.join("edition.yaml");
     let fields = edition_fields(cover, language);
     if edition_path.is_file() {
-        let existing = crate::load::read_text(&edition_path)?;
+        let existing = crate::files::read_text(&edition_path)?;
         let map: yaml::Mapping = yaml::parse_file(&existing, &shown(into, "edition.yaml"))?;
         let mut missing = Vec::new();
         let mut appended = existing.clone();

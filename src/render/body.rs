@@ -7,9 +7,10 @@
 use super::escape_html;
 use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::escape_href;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::iter::Peekable;
 
-use crate::model::{Document, footnote_ref_id};
+use crate::model::{Document, Paragraph, footnote_ref_id};
 use crate::render::highlight;
 use crate::render::raw_html::{self, RawHtml};
 
@@ -155,259 +156,373 @@ pub fn render(
     marks: &[Mark],
     sidenotes: &HashMap<NoteKey, String>,
 ) -> RenderedBody {
-    let footnote_keys: HashMap<&str, NoteKey> = document
-        .footnotes
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.label.as_str(), NoteKey::Footnote(i)))
-        .collect();
-    let (cuts, pieces) = cuts(document, marks);
-    let mut numbering = Numbering {
-        order: Vec::new(),
-        index: HashMap::new(),
-        sidenotes,
-    };
-    let mut paragraphs = document.paragraphs.iter().peekable();
-    let mut rows = document.rows.iter().peekable();
-    // The anchor of a table row goes into its first cell.
-    let mut row_anchor: Option<&str> = None;
-    // The current table's column names and alignments, and the column of
-    // the next cell of a body row: each body cell carries its column's
-    // name (`data-label`), which a theme shows when it sets a row as a card
-    // on a narrow screen.
-    let mut columns: (Vec<String>, Vec<Alignment>) = (Vec::new(), Vec::new());
-    let mut column = 0;
-    let mut in_head = false;
-    let mut out: Vec<Event> = Vec::with_capacity(document.events.len() + 16);
-    let mut code: Option<(String, String)> = None;
-    let mut speaker_pending = false;
-    let as_text = raw_html::as_text(&document.events, options.raw_html);
-
-    // A sidenote whose marker ended a text event (a footnote reference, a
-    // note at the end of a run of text), waiting for the closing marks
-    // that begin the next one.
-    let mut pending_side: Option<String> = None;
-
+    let mut writer = Writer::new(document, options, marks, sidenotes);
     for (i, event) in document.events.iter().enumerate() {
-        // Where the text of this event starts being written: after the
-        // closing marks that went before a waiting sidenote.
-        let mut start_byte = 0;
-        if let Some(side) = pending_side.take() {
-            if let Event::Text(t) = event {
-                let limit = cuts
-                    .get(&i)
-                    .and_then(|list| list.first())
-                    .map_or(t.len(), |(o, _)| {
-                        t.char_indices().nth(*o).map_or(t.len(), |(b, _)| b)
-                    });
-                start_byte = closing_prefix(&t[..limit]);
-                if start_byte > 0 {
-                    out.push(Event::Text(t[..start_byte].to_owned().into()));
-                }
-            }
-            out.push(Event::InlineHtml(side.into()));
+        writer.event(i, event);
+    }
+    writer.finish()
+}
+
+/// One body being written, event by event: pulldown-cmark's events, with
+/// what zhushu adds put in as HTML events, for its HTML writer.
+struct Writer<'d> {
+    document: &'d Document,
+    options: &'d BodyOptions<'d>,
+    footnote_keys: HashMap<&'d str, NoteKey>,
+    /// Where marks cut text events, and the HTML they put there.
+    cuts: Cuts,
+    pieces: Vec<String>,
+    numbering: Numbering<'d>,
+    paragraphs: Peekable<std::slice::Iter<'d, Paragraph>>,
+    rows: Peekable<std::slice::Iter<'d, Paragraph>>,
+    /// The anchor of a table row goes into its first cell.
+    row_anchor: Option<&'d str>,
+    table: Table,
+    out: Vec<Event<'d>>,
+    /// A code block's language and text, gathered to be highlighted whole.
+    code: Option<(String, String)>,
+    /// A turn's paragraph has begun: its first bold is the speaker.
+    speaker_pending: bool,
+    /// Raw HTML events to be written as their words.
+    as_text: HashSet<usize>,
+    /// A sidenote whose marker ended a text event (a footnote reference, a
+    /// note at the end of a run of text), waiting for the closing marks
+    /// that begin the next one.
+    pending_side: Option<String>,
+}
+
+/// The current table's column names and alignments, and the column of the
+/// next cell of a body row: each body cell carries its column's name
+/// (`data-label`), which a theme shows when it sets a row as a card on a
+/// narrow screen.
+#[derive(Default)]
+struct Table {
+    names: Vec<String>,
+    aligns: Vec<Alignment>,
+    column: usize,
+    in_head: bool,
+}
+
+impl<'d> Writer<'d> {
+    fn new(
+        document: &'d Document,
+        options: &'d BodyOptions<'d>,
+        marks: &[Mark],
+        sidenotes: &'d HashMap<NoteKey, String>,
+    ) -> Writer<'d> {
+        let (cuts, pieces) = cuts(document, marks);
+        Writer {
+            document,
+            options,
+            footnote_keys: document
+                .footnotes
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (f.label.as_str(), NoteKey::Footnote(i)))
+                .collect(),
+            cuts,
+            pieces,
+            numbering: Numbering {
+                order: Vec::new(),
+                index: HashMap::new(),
+                sidenotes,
+            },
+            paragraphs: document.paragraphs.iter().peekable(),
+            rows: document.rows.iter().peekable(),
+            row_anchor: None,
+            table: Table::default(),
+            out: Vec::with_capacity(document.events.len() + 16),
+            code: None,
+            speaker_pending: false,
+            as_text: raw_html::as_text(&document.events, options.raw_html),
+            pending_side: None,
         }
-        if let Some((lang, text)) = &mut code {
-            match event {
-                Event::Text(t) => text.push_str(t),
-                Event::End(TagEnd::CodeBlock) => {
-                    out.push(Event::Html(highlight::code_block(lang, text).into()));
-                    code = None;
-                }
-                _ => {}
-            }
-            continue;
+    }
+
+    fn event(&mut self, i: usize, event: &Event<'d>) {
+        let start_byte = self.place_pending_side(i, event);
+        if self.code.is_some() {
+            self.code_event(event);
+            return;
         }
         match event {
-            Event::Start(Tag::Paragraph) => {
-                let paragraph = paragraphs.next_if(|p| p.events.start == i);
-                let Some(p) = paragraph else {
-                    out.push(event.clone());
-                    continue;
-                };
-                let mut open = format!("<p id=\"{}\"", p.id);
-                if p.speaker.is_some() {
-                    open.push_str(" class=\"turn\"");
-                    speaker_pending = true;
-                }
-                open.push('>');
-                if options.paragraph_numbers {
-                    let label = options
-                        .paragraph_label
-                        .replace("{n}", &p.number.to_string());
-                    open.push_str(&format!(
-                        "<a class=\"pnum\" href=\"#{id}\" aria-label=\"{label}\">{n}</a>",
-                        id = p.id,
-                        label = escape_html(&label),
-                        n = p.number
-                    ));
-                }
-                out.push(Event::Html(open.into()));
+            Event::Start(Tag::Paragraph) => self.paragraph(i, event),
+            Event::End(TagEnd::Paragraph) => self.out.push(Event::Html("</p>\n".into())),
+            Event::Start(Tag::Strong) if self.speaker_pending => {
+                self.speaker_pending = false;
+                self.out
+                    .push(Event::Html("<strong class=\"speaker\">".into()));
             }
-            Event::End(TagEnd::Paragraph) => out.push(Event::Html("</p>\n".into())),
-            Event::Start(Tag::Strong) if speaker_pending => {
-                speaker_pending = false;
-                out.push(Event::Html("<strong class=\"speaker\">".into()));
-            }
-            Event::Text(text) if cuts.contains_key(&i) => {
-                let mut at_byte = start_byte;
-                let offsets: Vec<usize> = text
-                    .char_indices()
-                    .map(|(b, _)| b)
-                    .chain([text.len()])
-                    .collect();
-                let list = &cuts[&i];
-                let byte_of = |offset: usize| offsets[offset.min(offsets.len() - 1)];
-                for (k, (offset, cut)) in list.iter().enumerate() {
-                    let byte = byte_of(*offset);
-                    if byte > at_byte {
-                        out.push(Event::Text(text[at_byte..byte].to_owned().into()));
-                        at_byte = byte;
-                    }
-                    match cut {
-                        Cut::Open(k, _) | Cut::Insert(k) | Cut::Close(k, _) => {
-                            out.push(Event::InlineHtml(pieces[*k].clone().into()));
-                        }
-                        Cut::Marker(key) => {
-                            let (marker, side) = numbering.marker(*key);
-                            out.push(Event::InlineHtml(marker.into()));
-                            if !side.is_empty() {
-                                // The closing marks after the marker, up to
-                                // the next cut that writes something (a
-                                // glossary term leaves an empty insert at
-                                // its end), go before its sidenote.
-                                let later = list[k + 1..].iter().find(|(_, cut)| {
-                                    !matches!(cut, Cut::Insert(p) if pieces[*p].is_empty())
-                                });
-                                let next = later.map_or(text.len(), |(o, _)| byte_of(*o));
-                                let n = closing_prefix(&text[at_byte..next.max(at_byte)]);
-                                if n > 0 {
-                                    out.push(Event::Text(
-                                        text[at_byte..at_byte + n].to_owned().into(),
-                                    ));
-                                    at_byte += n;
-                                }
-                                if at_byte == text.len() && later.is_none() {
-                                    // The marks may begin the next event.
-                                    pending_side = Some(side);
-                                } else {
-                                    out.push(Event::InlineHtml(side.into()));
-                                }
-                            }
-                        }
-                    }
-                }
-                if at_byte < text.len() {
-                    out.push(Event::Text(text[at_byte..].to_owned().into()));
-                }
-            }
-            Event::FootnoteReference(label) => match footnote_keys.get(label.as_ref()) {
-                Some(&key) => {
-                    let (marker, side) = numbering.marker(key);
-                    out.push(Event::InlineHtml(marker.into()));
-                    if !side.is_empty() {
-                        pending_side = Some(side);
-                    }
-                }
-                // A reference to no definition is shown as written.
-                None => out.push(Event::Text(format!("[^{label}]").into())),
-            },
+            Event::Text(text) if self.cuts.contains_key(&i) => self.cut_text(i, text, start_byte),
+            Event::FootnoteReference(label) => self.footnote_reference(label),
             Event::Start(Tag::TableRow | Tag::TableHead) => {
-                row_anchor = rows.next_if(|r| r.events.start == i).map(|r| r.id.as_str());
-                in_head = matches!(event, Event::Start(Tag::TableHead));
-                column = 0;
-                out.push(event.clone());
+                self.row_anchor = self
+                    .rows
+                    .next_if(|r| r.events.start == i)
+                    .map(|r| r.id.as_str());
+                self.table.in_head = matches!(event, Event::Start(Tag::TableHead));
+                self.table.column = 0;
+                self.out.push(event.clone());
             }
             Event::End(TagEnd::TableHead) => {
-                in_head = false;
-                out.push(event.clone());
+                self.table.in_head = false;
+                self.out.push(event.clone());
             }
-            Event::Start(Tag::TableCell) => {
-                let label = columns.0.get(column).filter(|l| !l.is_empty());
-                match (in_head, label) {
-                    (false, Some(label)) => {
-                        // As pulldown-cmark writes a cell, with the label.
-                        let align = match columns.1.get(column) {
-                            Some(Alignment::Left) => " style=\"text-align: left\"",
-                            Some(Alignment::Center) => " style=\"text-align: center\"",
-                            Some(Alignment::Right) => " style=\"text-align: right\"",
-                            _ => "",
-                        };
-                        out.push(Event::Html(
-                            format!("<td data-label=\"{}\"{align}>", escape_html(label)).into(),
-                        ));
-                    }
-                    _ => out.push(event.clone()),
-                }
-                column += 1;
-                if let Some(id) = row_anchor.take() {
-                    out.push(Event::InlineHtml(
-                        format!("<span class=\"row-anchor\" id=\"{id}\"></span>").into(),
-                    ));
-                }
-            }
+            Event::Start(Tag::TableCell) => self.table_cell(event),
             Event::Start(Tag::Table(aligns)) => {
-                columns = (column_names(&document.events[i..]), aligns.clone());
-                out.push(Event::Html(
+                self.table.names = column_names(&self.document.events[i..]);
+                self.table.aligns = aligns.clone();
+                self.out.push(Event::Html(
                     "<div class=\"table-wrap\" tabindex=\"0\">".into(),
                 ));
-                out.push(event.clone());
+                self.out.push(event.clone());
             }
             Event::End(TagEnd::Table) => {
-                out.push(event.clone());
-                out.push(Event::Html("</div>\n".into()));
+                self.out.push(event.clone());
+                self.out.push(Event::Html("</div>\n".into()));
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(lang) => lang.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
             }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => out.push(Event::Start(Tag::Link {
+            }) => self.out.push(Event::Start(Tag::Link {
                 link_type: *link_type,
-                dest_url: rewrite_chapter_link(dest_url, options.chapter_pages),
+                dest_url: rewrite_chapter_link(dest_url, self.options.chapter_pages),
                 title: title.clone(),
                 id: id.clone(),
             })),
             Event::Text(text) if start_byte > 0 => {
-                speaker_pending = false;
+                self.speaker_pending = false;
                 if start_byte < text.len() {
-                    out.push(Event::Text(text[start_byte..].to_owned().into()));
+                    self.push_text(&text[start_byte..]);
                 }
             }
-            Event::Html(html) | Event::InlineHtml(html) if as_text.contains(&i) => {
-                speaker_pending = false;
-                out.push(Event::Text(raw_html::words_of_html(html).into()));
+            Event::Html(html) | Event::InlineHtml(html) if self.as_text.contains(&i) => {
+                self.speaker_pending = false;
+                self.out
+                    .push(Event::Text(raw_html::words_of_html(html).into()));
             }
             _ => {
-                speaker_pending = false;
-                out.push(event.clone());
+                self.speaker_pending = false;
+                self.out.push(event.clone());
             }
         }
     }
 
-    if let Some(side) = pending_side.take() {
-        out.push(Event::InlineHtml(side.into()));
+    fn push_text(&mut self, text: &str) {
+        self.out.push(Event::Text(text.to_owned().into()));
     }
-    let mut html = String::with_capacity(document.events.len() * 24);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    // Footnotes defined but never referred to still belong to the chapter.
-    for i in 0..document.footnotes.len() {
-        let key = NoteKey::Footnote(i);
-        if !numbering.index.contains_key(&key) {
-            numbering.index.insert(key, numbering.order.len());
-            numbering.order.push((key, Vec::new()));
+
+    /// Writes a waiting sidenote before event `i`: after the closing marks
+    /// that begin it, when it is text (up to its first cut). Returns where
+    /// the rest of the text starts being written (0 when nothing was).
+    fn place_pending_side(&mut self, i: usize, event: &Event) -> usize {
+        let Some(side) = self.pending_side.take() else {
+            return 0;
+        };
+        let mut start_byte = 0;
+        if let Event::Text(t) = event {
+            let limit = self
+                .cuts
+                .get(&i)
+                .and_then(|list| list.first())
+                .map_or(t.len(), |(o, _)| {
+                    t.char_indices().nth(*o).map_or(t.len(), |(b, _)| b)
+                });
+            start_byte = closing_prefix(&t[..limit]);
+            if start_byte > 0 {
+                self.push_text(&t[..start_byte]);
+            }
+        }
+        self.out.push(Event::InlineHtml(side.into()));
+        start_byte
+    }
+
+    /// Inside a code block: its text is gathered, and highlighted whole at
+    /// its end.
+    fn code_event(&mut self, event: &Event) {
+        let Some((lang, text)) = &mut self.code else {
+            return;
+        };
+        match event {
+            Event::Text(t) => text.push_str(t),
+            Event::End(TagEnd::CodeBlock) => {
+                self.out
+                    .push(Event::Html(highlight::code_block(lang, text).into()));
+                self.code = None;
+            }
+            _ => {}
         }
     }
-    RenderedBody {
-        html,
-        notes: numbering.order,
+
+    /// A numbered paragraph opens with its anchor, its class when it is a
+    /// speaker's turn, and its number; another (in a list item, say) as
+    /// pulldown-cmark writes it.
+    fn paragraph(&mut self, i: usize, event: &Event<'d>) {
+        let Some(p) = self.paragraphs.next_if(|p| p.events.start == i) else {
+            self.out.push(event.clone());
+            return;
+        };
+        let mut open = format!("<p id=\"{}\"", p.id);
+        if p.speaker.is_some() {
+            open.push_str(" class=\"turn\"");
+            self.speaker_pending = true;
+        }
+        open.push('>');
+        if self.options.paragraph_numbers {
+            let label = self
+                .options
+                .paragraph_label
+                .replace("{n}", &p.number.to_string());
+            open.push_str(&format!(
+                "<a class=\"pnum\" href=\"#{id}\" aria-label=\"{label}\">{n}</a>",
+                id = p.id,
+                label = escape_html(&label),
+                n = p.number
+            ));
+        }
+        self.out.push(Event::Html(open.into()));
+    }
+
+    /// A text event that marks cut: the text between the cuts, and at each
+    /// the span, insert or note marker it calls for.
+    fn cut_text(&mut self, i: usize, text: &str, start_byte: usize) {
+        let list = self.cuts.remove(&i).unwrap_or_default();
+        let mut at_byte = start_byte;
+        let offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
+        let byte_of = |offset: usize| offsets[offset.min(offsets.len() - 1)];
+        for (k, (offset, cut)) in list.iter().enumerate() {
+            let byte = byte_of(*offset);
+            if byte > at_byte {
+                self.push_text(&text[at_byte..byte]);
+                at_byte = byte;
+            }
+            match cut {
+                Cut::Open(k, _) | Cut::Insert(k) | Cut::Close(k, _) => {
+                    let piece = self.pieces[*k].clone();
+                    self.out.push(Event::InlineHtml(piece.into()));
+                }
+                Cut::Marker(key) => {
+                    // The next cut that writes something (a glossary term
+                    // leaves an empty insert at its end).
+                    let later = list[k + 1..]
+                        .iter()
+                        .find(
+                            |(_, cut)| !matches!(cut, Cut::Insert(p) if self.pieces[*p].is_empty()),
+                        )
+                        .map(|(o, _)| byte_of(*o));
+                    at_byte = self.marker(*key, text, at_byte, later);
+                }
+            }
+        }
+        if at_byte < text.len() {
+            self.push_text(&text[at_byte..]);
+        }
+    }
+
+    /// A note's marker in a text at `at_byte`, then its sidenote (on its
+    /// first marker) after the closing marks that follow, up to the next
+    /// cut (`next`); at the end of the text, the sidenote waits for the
+    /// marks that may begin the next event. Returns where the text goes on.
+    fn marker(
+        &mut self,
+        key: NoteKey,
+        text: &str,
+        mut at_byte: usize,
+        next: Option<usize>,
+    ) -> usize {
+        let (marker, side) = self.numbering.marker(key);
+        self.out.push(Event::InlineHtml(marker.into()));
+        if side.is_empty() {
+            return at_byte;
+        }
+        let end = next.unwrap_or(text.len());
+        let n = closing_prefix(&text[at_byte..end.max(at_byte)]);
+        if n > 0 {
+            self.push_text(&text[at_byte..at_byte + n]);
+            at_byte += n;
+        }
+        if at_byte == text.len() && next.is_none() {
+            self.pending_side = Some(side);
+        } else {
+            self.out.push(Event::InlineHtml(side.into()));
+        }
+        at_byte
+    }
+
+    fn footnote_reference(&mut self, label: &str) {
+        match self.footnote_keys.get(label) {
+            Some(&key) => {
+                let (marker, side) = self.numbering.marker(key);
+                self.out.push(Event::InlineHtml(marker.into()));
+                if !side.is_empty() {
+                    self.pending_side = Some(side);
+                }
+            }
+            // A reference to no definition is shown as written.
+            None => self.out.push(Event::Text(format!("[^{label}]").into())),
+        }
+    }
+
+    /// A body cell carries its column's name; the first cell of a row with
+    /// an id, the row's anchor.
+    fn table_cell(&mut self, event: &Event<'d>) {
+        let table = &mut self.table;
+        let label = table.names.get(table.column).filter(|l| !l.is_empty());
+        match (table.in_head, label) {
+            (false, Some(label)) => {
+                // As pulldown-cmark writes a cell, with the label.
+                let align = match table.aligns.get(table.column) {
+                    Some(Alignment::Left) => " style=\"text-align: left\"",
+                    Some(Alignment::Center) => " style=\"text-align: center\"",
+                    Some(Alignment::Right) => " style=\"text-align: right\"",
+                    _ => "",
+                };
+                self.out.push(Event::Html(
+                    format!("<td data-label=\"{}\"{align}>", escape_html(label)).into(),
+                ));
+            }
+            _ => self.out.push(event.clone()),
+        }
+        table.column += 1;
+        if let Some(id) = self.row_anchor.take() {
+            self.out.push(Event::InlineHtml(
+                format!("<span class=\"row-anchor\" id=\"{id}\"></span>").into(),
+            ));
+        }
+    }
+
+    fn finish(mut self) -> RenderedBody {
+        if let Some(side) = self.pending_side.take() {
+            self.out.push(Event::InlineHtml(side.into()));
+        }
+        let mut html = String::with_capacity(self.document.events.len() * 24);
+        pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
+        // Footnotes defined but never referred to still belong to the chapter.
+        let numbering = &mut self.numbering;
+        for i in 0..self.document.footnotes.len() {
+            let key = NoteKey::Footnote(i);
+            if !numbering.index.contains_key(&key) {
+                numbering.index.insert(key, numbering.order.len());
+                numbering.order.push((key, Vec::new()));
+            }
+        }
+        RenderedBody {
+            html,
+            notes: self.numbering.order,
+        }
     }
 }
 
@@ -418,79 +533,15 @@ type Cuts = HashMap<usize, Vec<(usize, Cut)>>;
 fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
     let mut cuts: Cuts = HashMap::new();
     let mut pieces: Vec<String> = Vec::new();
-    // Each event's length in characters, and where it begins counted from
-    // the document's start: a mark's place is found by bisection, not by
-    // counting its unit's text again for every mark (a paragraph that is a
-    // whole book may hold thousands).
-    let lengths: Vec<usize> = document
-        .events
-        .iter()
-        .map(|event| match event {
-            Event::Text(t) | Event::Code(t) => t.chars().count(),
-            Event::SoftBreak | Event::HardBreak => 1,
-            _ => 0,
-        })
-        .collect();
-    let begins: Vec<usize> = lengths
-        .iter()
-        .scan(0, |at, &length| {
-            let begin = *at;
-            *at += length;
-            Some(begin)
-        })
-        .collect();
-    let is_text = |i: usize| matches!(document.events[i], Event::Text(_));
+    let positions = Positions::new(document);
     for mark in marks {
-        let range = mark.events.clone();
-        let Some(&base) = begins.get(range.start) else {
+        let Some((start_at, end_event)) = positions.place(document, mark) else {
             continue;
         };
-        let (start, end) = (base + mark.start, base + mark.end);
-        let events = &begins[range.clone()];
-        // The first text event that holds the mark's start.
-        let first = range.start + events.partition_point(|&b| b <= start).saturating_sub(1);
-        let start_at = (first..range.end)
-            .take_while(|&i| begins[i] <= start)
-            .find(|&i| is_text(i) && start < begins[i] + lengths[i])
-            .map(|i| (i, start - begins[i]));
-        // The first event with text that holds the mark's end: inside a
-        // text event, cut it; at the end of code or a break, mark the next
-        // text event's start instead.
-        let from = range.start + events.partition_point(|&b| b < end).saturating_sub(1);
-        let end_at = (from..range.end)
-            .take_while(|&i| begins[i] < end)
-            .find(|&i| lengths[i] > 0 && end <= begins[i] + lengths[i])
-            .map(|i| {
-                if is_text(i) {
-                    (i, end - begins[i])
-                } else {
-                    (i + 1, 0)
-                }
-            });
-        let Some((end_event, end_offset)) = end_at else {
-            continue;
-        };
-        let end_event = (end_event..mark.events.end)
-            .find(|&i| matches!(document.events[i], Event::Text(_)))
-            .map_or((end_event, end_offset), |i| {
-                (i, if i == end_event { end_offset } else { 0 })
-            });
         // A stretch is wrapped only when it lies in one run of text, so
         // that the span never crosses other markup. (Spans cut into the
         // same text always balance: every one closes with `</span>`.)
-        let (open, close, after) = match &mark.kind {
-            MarkKind::Note { emended: true, .. } => (
-                Some("<span class=\"emended\">".to_owned()),
-                "</span>".to_owned(),
-                None,
-            ),
-            MarkKind::Note { .. } => (None, String::new(), None),
-            MarkKind::Wrap { open, close, after } => (
-                Some(open.clone()),
-                close.clone().unwrap_or_else(|| "</span>".to_owned()),
-                Some(after.clone()),
-            ),
-        };
+        let (open, close, after) = wrapping(&mark.kind);
         let one_run = start_at.is_some_and(|(i, _)| i == end_event.0);
         if let (Some(open), true) = (open, one_run) {
             let (i, o) = start_at.unwrap_or_default();
@@ -516,26 +567,124 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
             .push((end_event.1, marker));
     }
     for list in cuts.values_mut() {
-        // At one offset: spans close (the one opened last first), then
-        // markers go in, then spans open (the one closing last first), so
-        // that nested marks always nest in the markup.
-        let order: Vec<(usize, Cut)> = list.clone();
-        list.sort_by_key(|&(offset, cut)| {
-            let seq = order
-                .iter()
-                .position(|&(o, c)| o == offset && c == cut)
-                .unwrap_or(0);
-            let (rank, inner) = match cut {
-                Cut::Close(_, opened) => (0, usize::MAX - opened),
-                Cut::Marker(_) => (1, 0),
-                Cut::Insert(_) => (2, 0),
-                Cut::Open(_, closes) => (3, usize::MAX - closes),
-            };
-            let tie = if rank == 0 { usize::MAX - seq } else { seq };
-            (offset, rank, inner, tie)
-        });
+        order_cuts(list);
     }
     (cuts, pieces)
+}
+
+/// What a mark puts around its stretch: the opening and closing HTML
+/// (none for a plain note), and what follows it (a note's marker is a
+/// `Cut::Marker` instead).
+fn wrapping(kind: &MarkKind) -> (Option<String>, String, Option<String>) {
+    match kind {
+        MarkKind::Note { emended: true, .. } => (
+            Some("<span class=\"emended\">".to_owned()),
+            "</span>".to_owned(),
+            None,
+        ),
+        MarkKind::Note { .. } => (None, String::new(), None),
+        MarkKind::Wrap { open, close, after } => (
+            Some(open.clone()),
+            close.clone().unwrap_or_else(|| "</span>".to_owned()),
+            Some(after.clone()),
+        ),
+    }
+}
+
+/// At one offset: spans close (the one opened last first), then markers go
+/// in, then spans open (the one closing last first), so that nested marks
+/// always nest in the markup.
+fn order_cuts(list: &mut [(usize, Cut)]) {
+    let order: Vec<(usize, Cut)> = list.to_vec();
+    list.sort_by_key(|&(offset, cut)| {
+        let seq = order
+            .iter()
+            .position(|&(o, c)| o == offset && c == cut)
+            .unwrap_or(0);
+        let (rank, inner) = match cut {
+            Cut::Close(_, opened) => (0, usize::MAX - opened),
+            Cut::Marker(_) => (1, 0),
+            Cut::Insert(_) => (2, 0),
+            Cut::Open(_, closes) => (3, usize::MAX - closes),
+        };
+        let tie = if rank == 0 { usize::MAX - seq } else { seq };
+        (offset, rank, inner, tie)
+    });
+}
+
+/// Each event's length in characters, and where it begins counted from the
+/// document's start: a mark's place is found by bisection, not by counting
+/// its unit's text again for every mark (a paragraph that is a whole book
+/// may hold thousands).
+struct Positions {
+    lengths: Vec<usize>,
+    begins: Vec<usize>,
+}
+
+impl Positions {
+    fn new(document: &Document) -> Positions {
+        let lengths: Vec<usize> = document
+            .events
+            .iter()
+            .map(|event| match event {
+                Event::Text(t) | Event::Code(t) => t.chars().count(),
+                Event::SoftBreak | Event::HardBreak => 1,
+                _ => 0,
+            })
+            .collect();
+        let begins: Vec<usize> = lengths
+            .iter()
+            .scan(0, |at, &length| {
+                let begin = *at;
+                *at += length;
+                Some(begin)
+            })
+            .collect();
+        Positions { lengths, begins }
+    }
+
+    /// Where a mark starts (a text event and the offset in it, if a text
+    /// event holds its start) and where it ends (the text event to cut and
+    /// the offset), or None when its end is in no event.
+    #[allow(clippy::type_complexity)]
+    fn place(
+        &self,
+        document: &Document,
+        mark: &Mark,
+    ) -> Option<(Option<(usize, usize)>, (usize, usize))> {
+        let (lengths, begins) = (&self.lengths, &self.begins);
+        let is_text = |i: usize| matches!(document.events[i], Event::Text(_));
+        let range = mark.events.clone();
+        let &base = begins.get(range.start)?;
+        let (start, end) = (base + mark.start, base + mark.end);
+        let events = &begins[range.clone()];
+        // The first text event that holds the mark's start.
+        let first = range.start + events.partition_point(|&b| b <= start).saturating_sub(1);
+        let start_at = (first..range.end)
+            .take_while(|&i| begins[i] <= start)
+            .find(|&i| is_text(i) && start < begins[i] + lengths[i])
+            .map(|i| (i, start - begins[i]));
+        // The first event with text that holds the mark's end: inside a
+        // text event, cut it; at the end of code or a break, mark the next
+        // text event's start instead.
+        let from = range.start + events.partition_point(|&b| b < end).saturating_sub(1);
+        let (end_event, end_offset) = (from..range.end)
+            .take_while(|&i| begins[i] < end)
+            .find(|&i| lengths[i] > 0 && end <= begins[i] + lengths[i])
+            .map(|i| {
+                if is_text(i) {
+                    (i, end - begins[i])
+                } else {
+                    (i + 1, 0)
+                }
+            })?;
+        let end_at = (end_event..mark.events.end)
+            .find(|&i| is_text(i))
+            .map_or((end_event, end_offset), |i| {
+                (i, if i == end_event { end_offset } else { 0 })
+            });
+        Some((start_at, end_at))
+    }
 }
 
 /// A note's Markdown events as HTML.

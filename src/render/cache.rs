@@ -13,7 +13,6 @@
 //! same bytes as fresh ones.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Mutex;
 
 use crate::render::epub::PackedChapter;
@@ -85,18 +84,4 @@ impl RenderCache {
         let (next, _) = std::mem::take(&mut *self.next.lock().expect("cache lock"));
         *self.current.lock().expect("cache lock") = next;
     }
-}
-
-/// A 64-bit key over whatever `parts` feeds it (SipHash with fixed keys:
-/// the same inputs give the same key in every build).
-pub(crate) fn key(parts: impl FnOnce(&mut DefaultHasher)) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    parts(&mut hasher);
-    hasher.finish()
-}
-
-/// Feeds a value's debug form: marks and notes carry no `Hash` of their
-/// own, and their debug form shows every field.
-pub(crate) fn feed_debug(hasher: &mut DefaultHasher, value: &impl std::fmt::Debug) {
-    format!("{value:?}").hash(hasher);
 }

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::diagnostic::{Error, Result};
-use crate::model::{Chapter, Edition};
+use crate::model::{Chapter, Edition, Interview};
 use crate::render::body::{self, BodyOptions, Mark, RenderedBody};
 use crate::render::glossary::GlossaryIndex;
 use crate::render::notes::Apparatus;
@@ -34,10 +34,7 @@ pub struct EpubInput<'a> {
 
 /// The EPUB's file name in the site: the edition's title as a slug.
 pub fn file_name(edition: &Edition) -> String {
-    format!(
-        "{}.epub",
-        crate::import::slug::slug_for(&edition.config.title)
-    )
+    format!("{}.epub", crate::slug::slug_for(&edition.config.title))
 }
 
 /// Writes the EPUB as it is made: the small files first, then each chapter
@@ -52,149 +49,167 @@ fn zip_error(e: zip::result::ZipError) -> Error {
     Error::new(format!("cannot write the EPUB: {e}"))
 }
 
+/// The cover page's title block: title, subtitle, publisher, date.
+fn cover(input: &EpubInput) -> String {
+    let config = &input.edition.config;
+    let mut cover = String::new();
+    let _ = write!(
+        cover,
+        "<section class=\"cover\" epub:type=\"cover titlepage\"><h1>{}</h1>",
+        escape_html(&config.title)
+    );
+    if let Some(s) = &config.subtitle {
+        let _ = write!(cover, "<p class=\"subtitle\">{}</p>", escape_html(s));
+    }
+    if let Some(p) = &config.publisher {
+        let _ = write!(cover, "<p class=\"imprint\">{}</p>", escape_html(p));
+    }
+    if let Some(d) = config.date {
+        let _ = write!(
+            cover,
+            "<p class=\"imprint\">{}</p>",
+            escape_html(&d.display(&config.language).display)
+        );
+    }
+    cover.push_str("</section>");
+    cover
+}
+
+/// The glossary as back matter: each term, its definition and its places.
+fn glossary_section(input: &EpubInput, title: &str) -> String {
+    let mut g = format!(
+        "<section epub:type=\"glossary\"><h1>{}</h1><dl>",
+        escape_html(title)
+    );
+    for entry in &input.glossary.entries {
+        let _ = write!(
+            g,
+            "<dt id=\"{}\"><dfn>{}</dfn></dt><dd>{}",
+            entry.id,
+            escape_html(&entry.term),
+            entry.definition_html
+        );
+        if !entry.places.is_empty() {
+            g.push_str("<p class=\"places\">");
+            for (k, place) in entry.places.iter().enumerate() {
+                if k > 0 {
+                    g.push_str(" · ");
+                }
+                let _ = write!(
+                    g,
+                    "<a href=\"{}#{}\">{} {}</a>",
+                    xhtml_name(&place.chapter),
+                    place.paragraph,
+                    escape_html(&place.chapter_title),
+                    escape_html(&place.label)
+                );
+            }
+            g.push_str("</p>");
+        }
+        g.push_str("</dd>");
+    }
+    g.push_str("</dl></section>");
+    g
+}
+
+/// The quotations index as back matter: each passage and its places, the
+/// origin marked.
+fn quotations_section(input: &EpubInput, title: &str, origin: &str) -> String {
+    let mut q = format!(
+        "<section epub:type=\"index\"><h1>{}</h1><ol>",
+        escape_html(title)
+    );
+    for view in &input.quotations.views {
+        let _ = write!(
+            q,
+            "<li id=\"{}\"><p>“{}”</p><ul>",
+            view.id,
+            escape_html(&view.text)
+        );
+        for place in &view.places {
+            let _ = write!(
+                q,
+                "<li><a href=\"{}#{}\">{} {}</a>{}</li>",
+                xhtml_name(&place.chapter),
+                place.paragraph,
+                escape_html(&place.chapter_title),
+                escape_html(&place.label),
+                if place.origin {
+                    format!(" ({})", escape_html(origin))
+                } else {
+                    String::new()
+                }
+            );
+        }
+        q.push_str("</ul></li>");
+    }
+    q.push_str("</ol></section>");
+    q
+}
+
+/// The navigation document: every piece, then the back matter there is.
+fn navigation(input: &EpubInput, contents: &str, glossary: &str, quotations: &str) -> String {
+    let mut nav = format!(
+        "<nav epub:type=\"toc\" id=\"toc\"><h1>{}</h1><ol>",
+        escape_html(contents)
+    );
+    for chapter in &input.edition.chapters {
+        let _ = write!(
+            nav,
+            "<li><a href=\"{}\">{}</a></li>",
+            xhtml_name(&chapter.slug),
+            escape_html(&chapter.front.title)
+        );
+    }
+    if !input.glossary.entries.is_empty() {
+        let _ = write!(
+            nav,
+            "<li><a href=\"glossary.xhtml\">{}</a></li>",
+            escape_html(glossary)
+        );
+    }
+    if !input.quotations.views.is_empty() {
+        let _ = write!(
+            nav,
+            "<li><a href=\"quotations.xhtml\">{}</a></li>",
+            escape_html(quotations)
+        );
+    }
+    nav.push_str("</ol></nav>");
+    nav
+}
+
 impl EpubWriter {
     pub fn start(input: &EpubInput, out: std::fs::File) -> Result<EpubWriter> {
         let edition = input.edition;
-        let config = &edition.config;
-        let lang = &config.language;
-        let t =
-            |key: &str, default: &'static str| ui_string(input.strings, key, default).to_owned();
-
-        let mut before: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut after: Vec<(String, Vec<u8>)> = Vec::new();
-        let mut cover = String::new();
-        let _ = write!(
-            cover,
-            "<section class=\"cover\" epub:type=\"cover titlepage\"><h1>{}</h1>",
-            escape_html(&config.title)
-        );
-        if let Some(s) = &config.subtitle {
-            let _ = write!(cover, "<p class=\"subtitle\">{}</p>", escape_html(s));
-        }
-        if let Some(p) = &config.publisher {
-            let _ = write!(cover, "<p class=\"imprint\">{}</p>", escape_html(p));
-        }
-        if let Some(d) = config.date {
-            let _ = write!(
-                cover,
-                "<p class=\"imprint\">{}</p>",
-                escape_html(&d.display(lang).display)
-            );
-        }
-        cover.push_str("</section>");
-        before.push((
+        let lang = &edition.config.language;
+        let t = |key: &str, default: &'static str| ui_string(input.strings, key, default);
+        let before: Vec<(String, Vec<u8>)> = vec![(
             "cover.xhtml".into(),
-            page(lang, &config.title, &cover).into_bytes(),
-        ));
-
+            page(lang, &edition.config.title, &cover(input)).into_bytes(),
+        )];
         // Back matter.
+        let mut after: Vec<(String, Vec<u8>)> = Vec::new();
         let glossary_title = t("glossary_page_title", "Glossary");
         if !input.glossary.entries.is_empty() {
-            let mut g = format!(
-                "<section epub:type=\"glossary\"><h1>{}</h1><dl>",
-                escape_html(&glossary_title)
-            );
-            for entry in &input.glossary.entries {
-                let _ = write!(
-                    g,
-                    "<dt id=\"{}\"><dfn>{}</dfn></dt><dd>{}",
-                    entry.id,
-                    escape_html(&entry.term),
-                    entry.definition_html
-                );
-                if !entry.places.is_empty() {
-                    g.push_str("<p class=\"places\">");
-                    for (k, place) in entry.places.iter().enumerate() {
-                        if k > 0 {
-                            g.push_str(" · ");
-                        }
-                        let _ = write!(
-                            g,
-                            "<a href=\"{}#{}\">{} {}</a>",
-                            xhtml_name(&place.chapter),
-                            place.paragraph,
-                            escape_html(&place.chapter_title),
-                            escape_html(&place.label)
-                        );
-                    }
-                    g.push_str("</p>");
-                }
-                g.push_str("</dd>");
-            }
-            g.push_str("</dl></section>");
+            let html = glossary_section(input, glossary_title);
             after.push((
                 "glossary.xhtml".into(),
-                page(lang, &glossary_title, &g).into_bytes(),
+                page(lang, glossary_title, &html).into_bytes(),
             ));
         }
         let quotations_title = t("quotations_page_title", "Quotations");
         if !input.quotations.views.is_empty() {
             let origin = t("quotation_origin", "origin");
-            let mut q = format!(
-                "<section epub:type=\"index\"><h1>{}</h1><ol>",
-                escape_html(&quotations_title)
-            );
-            for view in &input.quotations.views {
-                let _ = write!(
-                    q,
-                    "<li id=\"{}\"><p>“{}”</p><ul>",
-                    view.id,
-                    escape_html(&view.text)
-                );
-                for place in &view.places {
-                    let _ = write!(
-                        q,
-                        "<li><a href=\"{}#{}\">{} {}</a>{}</li>",
-                        xhtml_name(&place.chapter),
-                        place.paragraph,
-                        escape_html(&place.chapter_title),
-                        escape_html(&place.label),
-                        if place.origin {
-                            format!(" ({})", escape_html(&origin))
-                        } else {
-                            String::new()
-                        }
-                    );
-                }
-                q.push_str("</ul></li>");
-            }
-            q.push_str("</ol></section>");
+            let html = quotations_section(input, quotations_title, origin);
             after.push((
                 "quotations.xhtml".into(),
-                page(lang, &quotations_title, &q).into_bytes(),
+                page(lang, quotations_title, &html).into_bytes(),
             ));
         }
-
-        // The navigation document.
         let contents = t("contents", "Contents");
-        let mut nav = format!(
-            "<nav epub:type=\"toc\" id=\"toc\"><h1>{}</h1><ol>",
-            escape_html(&contents)
-        );
-        for chapter in &edition.chapters {
-            let _ = write!(
-                nav,
-                "<li><a href=\"{}\">{}</a></li>",
-                xhtml_name(&chapter.slug),
-                escape_html(&chapter.front.title)
-            );
-        }
-        if !input.glossary.entries.is_empty() {
-            let _ = write!(
-                nav,
-                "<li><a href=\"glossary.xhtml\">{}</a></li>",
-                escape_html(&glossary_title)
-            );
-        }
-        if !input.quotations.views.is_empty() {
-            let _ = write!(
-                nav,
-                "<li><a href=\"quotations.xhtml\">{}</a></li>",
-                escape_html(&quotations_title)
-            );
-        }
-        nav.push_str("</ol></nav>");
-        after.push(("nav.xhtml".into(), page(lang, &contents, &nav).into_bytes()));
+        let nav = navigation(input, contents, glossary_title, quotations_title);
+        after.push(("nav.xhtml".into(), page(lang, contents, &nav).into_bytes()));
         after.push((
             "style.css".into(),
             input.stylesheet.clone().unwrap_or_default(),
@@ -315,51 +330,52 @@ pub fn chapter_xhtml(
     } else {
         body
     };
+    let mut html = String::with_capacity(body.len() * 5 / 4 + 1024);
+    html.push_str("<section epub:type=\"chapter\">");
+    title_block(&mut html, chapter, input);
+    html.push_str(&body);
+    let views = input.apparatus.views_with(i, chapter, rendered, raw_html);
+    for (view, _) in &views {
+        let back: Vec<String> = view
+            .refs
+            .iter()
+            .map(|r| format!("<a href=\"#{r}\">↩</a>"))
+            .collect();
+        let lead = if view.kind == "footnote" {
+            String::new()
+        } else {
+            format!("[{}] ", escape_html(&view.kind_label))
+        };
+        let _ = write!(
+            html,
+            "<aside epub:type=\"footnote\" id=\"{}\"><p class=\"note-number\">{}. {lead}{}</p>{}</aside>",
+            view.anchor,
+            view.number,
+            back.join(" "),
+            view.html
+        );
+    }
+    html.push_str("</section>");
+    Ok(page(
+        &input.edition.config.language,
+        &chapter.front.title,
+        &html,
+    ))
+}
+
+/// A piece's title block, as the site's: title, subtitle, an interview's
+/// particulars or the byline, date, place, source, the printed page.
+fn title_block(html: &mut String, chapter: &Chapter, input: &EpubInput) {
     let lang = &input.edition.config.language;
     let front = &chapter.front;
     let t = |key: &str, default: &'static str| ui_string(input.strings, key, default).to_owned();
-    let mut html = String::with_capacity(body.len() * 5 / 4 + 1024);
-    html.push_str("<section epub:type=\"chapter\"><header class=\"title-block\">");
+    html.push_str("<header class=\"title-block\">");
     let _ = write!(html, "<h1>{}</h1>", escape_html(&front.title));
     if let Some(s) = &front.subtitle {
         let _ = write!(html, "<p class=\"subtitle\">{}</p>", escape_html(s));
     }
     if let Some(interview) = &front.interview {
-        // An interview names its particulars as the source does, in place
-        // of a byline (whose authors are the interviewers), as on the site.
-        html.push_str("<dl class=\"interview\">");
-        let mut row = |label: String, value: String| {
-            let _ = write!(html, "<dt>{}</dt><dd>{value}</dd>", escape_html(&label));
-        };
-        if let Some(who) = &interview.interviewee {
-            let mut value = escape_html(who);
-            if let Some(about) = &interview.about {
-                value.push_str(&escape_html(&t("about_separator", ", ")));
-                value.push_str(&escape_html(about));
-            }
-            row(t("interviewee", "Interviewee"), value);
-        }
-        if !interview.interviewers.is_empty() {
-            let names: Vec<String> = interview
-                .interviewers
-                .iter()
-                .map(|n| escape_html(n))
-                .collect();
-            row(
-                t("interviewers", "Interviewers"),
-                names.join(&escape_html(&t("names_separator", ", "))),
-            );
-        }
-        if let Some(d) = interview.date {
-            row(
-                t("interview_date", "Date of interview"),
-                escape_html(&d.display(lang).display),
-            );
-        }
-        if let Some(place) = &interview.place {
-            row(t("interview_place", "Place"), escape_html(place));
-        }
-        html.push_str("</dl>");
+        interview_particulars(html, interview, input);
     } else if !front.authors.is_empty() {
         let names: Vec<String> = front
             .authors
@@ -397,30 +413,46 @@ pub fn chapter_xhtml(
         );
     }
     html.push_str("</header>");
-    html.push_str(&body);
-    let views = input.apparatus.views_with(i, chapter, rendered, raw_html);
-    for (view, _) in &views {
-        let back: Vec<String> = view
-            .refs
+}
+
+/// An interview names its particulars as the source does, in place of a
+/// byline (whose authors are the interviewers), as on the site.
+fn interview_particulars(html: &mut String, interview: &Interview, input: &EpubInput) {
+    let lang = &input.edition.config.language;
+    let t = |key: &str, default: &'static str| ui_string(input.strings, key, default).to_owned();
+    html.push_str("<dl class=\"interview\">");
+    let mut row = |label: String, value: String| {
+        let _ = write!(html, "<dt>{}</dt><dd>{value}</dd>", escape_html(&label));
+    };
+    if let Some(who) = &interview.interviewee {
+        let mut value = escape_html(who);
+        if let Some(about) = &interview.about {
+            value.push_str(&escape_html(&t("about_separator", ", ")));
+            value.push_str(&escape_html(about));
+        }
+        row(t("interviewee", "Interviewee"), value);
+    }
+    if !interview.interviewers.is_empty() {
+        let names: Vec<String> = interview
+            .interviewers
             .iter()
-            .map(|r| format!("<a href=\"#{r}\">↩</a>"))
+            .map(|n| escape_html(n))
             .collect();
-        let lead = if view.kind == "footnote" {
-            String::new()
-        } else {
-            format!("[{}] ", escape_html(&view.kind_label))
-        };
-        let _ = write!(
-            html,
-            "<aside epub:type=\"footnote\" id=\"{}\"><p class=\"note-number\">{}. {lead}{}</p>{}</aside>",
-            view.anchor,
-            view.number,
-            back.join(" "),
-            view.html
+        row(
+            t("interviewers", "Interviewers"),
+            names.join(&escape_html(&t("names_separator", ", "))),
         );
     }
-    html.push_str("</section>");
-    Ok(page(lang, &front.title, &html))
+    if let Some(d) = interview.date {
+        row(
+            t("interview_date", "Date of interview"),
+            escape_html(&d.display(lang).display),
+        );
+    }
+    if let Some(place) = &interview.place {
+        row(t("interview_place", "Place"), escape_html(place));
+    }
+    html.push_str("</dl>");
 }
 
 /// `slug.html` links (the site's pages) as `slug.xhtml` (the EPUB's).

@@ -89,6 +89,65 @@ pub struct GlossaryIndex {
     marks: Vec<Vec<Mark>>,
 }
 
+/// Entry `k` as the glossary page and glossary.json show it, before its
+/// places are counted.
+fn entry_view(glossary: &Glossary, k: usize, id_of: &[String], definition_html: &str) -> EntryView {
+    let e = &glossary.entries[k];
+    EntryView {
+        id: id_of[k].clone(),
+        term: e.term.clone(),
+        aliases: e.aliases.clone(),
+        category: e.category.clone(),
+        definition: e.definition.clone(),
+        definition_html: definition_html.to_owned(),
+        see_also: e
+            .see_also
+            .iter()
+            .filter_map(|t| glossary.entries.iter().position(|o| &o.term == t))
+            .map(|o| SeeAlso {
+                term: glossary.entries[o].term.clone(),
+                id: id_of[o].clone(),
+            })
+            .collect(),
+        initial: initial(&e.term),
+        count: 0,
+        places: Vec::new(),
+        place_groups: Vec::new(),
+    }
+}
+
+/// A link may not cut across another marked stretch of its unit (a
+/// quotation, an emended reading): the markup must nest. Nor hold
+/// another's marker (itself a link) inside it.
+fn crosses(taken: &[Stretch], unit: &TextUnit, place: &Place) -> bool {
+    taken.iter().any(|(events, start, end)| {
+        let same_unit = *events == unit.events.clone();
+        let partial = *start < place.end
+            && place.start < *end
+            && !(*start <= place.start && place.end <= *end)
+            && !(place.start <= *start && *end <= place.end);
+        let marker_inside = place.start < *end && *end < place.end;
+        same_unit && (partial || marker_inside)
+    })
+}
+
+/// A linked term: the link to its entry, and its definition right after
+/// the link, in the same cut, so that nothing comes between them
+/// (`a.term + .term-pop`).
+fn term_link(id: &str, pop_id: &str, term: &str, definition_html: &str) -> MarkKind {
+    let inline = body::inline_note_html(definition_html).unwrap_or_default();
+    MarkKind::Wrap {
+        open: format!(
+            "<a class=\"term\" href=\"glossary.html#{id}\" aria-describedby=\"{pop_id}\">"
+        ),
+        close: Some(format!(
+            "</a><span class=\"term-pop\" role=\"tooltip\" id=\"{pop_id}\"><span class=\"term-pop-term\">{}</span> {inline}</span>",
+            escape_html(term)
+        )),
+        after: String::new(),
+    }
+}
+
 impl GlossaryIndex {
     pub fn new(
         edition: &Edition,
@@ -116,9 +175,12 @@ impl GlossaryIndex {
                 glossary.entries[k].term.clone(),
             )
         });
+        // Each entry's id, and its position in dictionary order.
         let mut id_of = vec![String::new(); glossary.entries.len()];
+        let mut position = vec![0; glossary.entries.len()];
         for (n, &k) in order.iter().enumerate() {
             id_of[k] = format!("g{}", n + 1);
+            position[k] = n;
         }
         let definitions: Vec<String> = glossary
             .entries
@@ -127,38 +189,8 @@ impl GlossaryIndex {
             .collect();
         let mut entries: Vec<EntryView> = order
             .iter()
-            .map(|&k| {
-                let e = &glossary.entries[k];
-                EntryView {
-                    id: id_of[k].clone(),
-                    term: e.term.clone(),
-                    aliases: e.aliases.clone(),
-                    category: e.category.clone(),
-                    definition: e.definition.clone(),
-                    definition_html: definitions[k].clone(),
-                    see_also: e
-                        .see_also
-                        .iter()
-                        .filter_map(|t| glossary.entries.iter().position(|o| &o.term == t))
-                        .map(|o| SeeAlso {
-                            term: glossary.entries[o].term.clone(),
-                            id: id_of[o].clone(),
-                        })
-                        .collect(),
-                    initial: initial(&e.term),
-                    count: 0,
-                    places: Vec::new(),
-                    place_groups: Vec::new(),
-                }
-            })
+            .map(|&k| entry_view(glossary, k, &id_of, &definitions[k]))
             .collect();
-        let position: Vec<usize> = {
-            let mut p = vec![0; glossary.entries.len()];
-            for (n, &k) in order.iter().enumerate() {
-                p[k] = n;
-            }
-            p
-        };
         let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); edition.chapters.len()];
         let mut popovers = vec![0usize; edition.chapters.len()];
         for place in places {
@@ -173,41 +205,21 @@ impl GlossaryIndex {
                 label: label(unit),
                 url: format!("{}.html#{}", chapter.slug, unit.id),
             });
-            // A link may not cut across another marked stretch (a
-            // quotation, an emended reading): the markup must nest.
-            // Nor hold another's marker (itself a link) inside it.
-            let crosses = taken[place.chapter].iter().any(|(events, start, end)| {
-                let same_unit = *events == unit.events.clone();
-                let partial = *start < place.end
-                    && place.start < *end
-                    && !(*start <= place.start && place.end <= *end)
-                    && !(place.start <= *start && *end <= place.end);
-                let marker_inside = place.start < *end && *end < place.end;
-                same_unit && (partial || marker_inside)
-            });
-            if !place.linked || crosses {
+            if !place.linked || crosses(&taken[place.chapter], unit, place) {
                 continue;
             }
             popovers[place.chapter] += 1;
             let pop_id = format!("tp-{}", popovers[place.chapter]);
-            let inline = body::inline_note_html(&definitions[place.entry]).unwrap_or_default();
             marks[place.chapter].push(Mark {
                 events: unit.events.clone(),
                 start: place.start,
                 end: place.end,
-                kind: MarkKind::Wrap {
-                    open: format!(
-                        "<a class=\"term\" href=\"glossary.html#{}\" aria-describedby=\"{pop_id}\">",
-                        id_of[place.entry]
-                    ),
-                    // The definition right after the link, in the same cut,
-                    // so that nothing comes between them (`a.term + .term-pop`).
-                    close: Some(format!(
-                        "</a><span class=\"term-pop\" role=\"tooltip\" id=\"{pop_id}\"><span class=\"term-pop-term\">{}</span> {inline}</span>",
-                        escape_html(&glossary.entries[place.entry].term)
-                    )),
-                    after: String::new(),
-                },
+                kind: term_link(
+                    &id_of[place.entry],
+                    &pop_id,
+                    &glossary.entries[place.entry].term,
+                    &definitions[place.entry],
+                ),
             });
         }
         for entry in &mut entries {

@@ -117,8 +117,8 @@ impl<'a> Apparatus<'a> {
     /// the key holds) to the render cache's key.
     pub fn feed_notes(&self, index: usize, hasher: &mut std::hash::DefaultHasher) {
         for anchor in &self.by_chapter[index] {
-            crate::render::cache::feed_debug(hasher, anchor);
-            crate::render::cache::feed_debug(hasher, &self.notes[anchor.note]);
+            crate::digest::feed_debug(hasher, anchor);
+            crate::digest::feed_debug(hasher, &self.notes[anchor.note]);
         }
     }
 
@@ -181,15 +181,14 @@ impl<'a> Apparatus<'a> {
         let mut footnote_paragraph: HashMap<usize, &str> = HashMap::new();
         for unit in &units {
             for event in &chapter.document.events[unit.events.clone()] {
-                if let pulldown_cmark::Event::FootnoteReference(label) = event {
-                    if let Some(i) = chapter
+                if let pulldown_cmark::Event::FootnoteReference(label) = event
+                    && let Some(i) = chapter
                         .document
                         .footnotes
                         .iter()
                         .position(|f| f.label == label.as_ref())
-                    {
-                        footnote_paragraph.entry(i).or_insert(unit.id);
-                    }
+                {
+                    footnote_paragraph.entry(i).or_insert(unit.id);
                 }
             }
         }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use crate::date::DisplayDate;
 use crate::diagnostic::Result;
+use crate::digest;
 use crate::enrich::glossary::{Glossary, Place as GlossaryPlace};
 use crate::enrich::notes::{Anchor, LoadedNote};
 use crate::enrich::quotations::Quotation;
@@ -22,6 +23,7 @@ use crate::render::print::{self, PrintWriter, Targets};
 use crate::render::quotations::QuotationIndex;
 use crate::theme::{Theme, template_error};
 use std::hash::Hash;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Serialize)]
 struct EditionView<'a> {
@@ -136,23 +138,109 @@ pub fn render_all(
     glossary: (Option<&Glossary>, &[GlossaryPlace]),
     sinks: Sinks,
 ) -> Result<Rendered> {
-    let Sinks {
-        write,
-        create,
-        progress,
-        keep,
-        cache,
-    } = sinks;
     let language = &edition.config.language;
-    let strings = &theme.strings;
-    let entries: Vec<Entry> = edition
-        .chapters
-        .iter()
-        .map(|c| entry(c, language, strings))
+    let entries: Vec<Entry> = (edition.chapters.iter())
+        .map(|c| entry(c, language, &theme.strings))
         .collect();
+    share_globals(edition, theme, &entries);
+    let indexes = Indexes::new(
+        edition,
+        notes,
+        anchors,
+        quotations,
+        glossary,
+        &theme.strings,
+    );
+    let back = Back::new(edition, notes, &theme.tera, &theme.strings, &indexes);
+    theme
+        .tera
+        .global_context()
+        .insert("back_matter", &back.list);
+    let theme: &Theme = theme;
 
-    // What every page shares goes into Tera's global context once, rather
-    // than being copied into each of thousands of page contexts.
+    let chapter_pages = chapter_pages(edition);
+    let body_options = body_options(edition, theme, &chapter_pages);
+    // Each page is written as soon as it is made, so that thousands of
+    // pages are never all in memory at once.
+    let mut files = Vec::new();
+    let index = render_index(edition, theme)?;
+    (sinks.write)(&index.file, index.html.as_bytes())?;
+    files.push(index.file);
+    let (mut print, targets) = match print_frame(edition, theme, &indexes, &back, sinks.create)? {
+        Some((writer, targets)) => (Some(writer), Some(targets)),
+        None => (None, None),
+    };
+    let epub_input = epub_input(edition, theme, &indexes);
+    let epub_file = epub::file_name(edition);
+    let mut epub_writer = EpubWriter::start(&epub_input, (sinks.create)(&epub_file)?)?;
+    let run = ChapterRun {
+        edition,
+        theme,
+        entries: &entries,
+        body_options: &body_options,
+        indexes: &indexes,
+        targets: targets.as_ref(),
+        epub_input: &epub_input,
+        edition_key: sinks
+            .cache
+            .map(|_| edition_key(edition, theme, &entries, &back.list)),
+        write: sinks.write,
+        keep: sinks.keep,
+        cache: sinks.cache,
+        rendered: AtomicUsize::new(0),
+    };
+    let records = run.all(&mut print, &mut epub_writer, &mut files, sinks.progress)?;
+    if let Some(writer) = print {
+        writer.finish()?;
+        files.push("print.html".to_owned());
+    }
+    epub_writer.finish()?;
+    files.push(epub_file);
+    let mut emit = |file: &str, bytes: &[u8]| -> Result<()> {
+        (sinks.write)(file, bytes)?;
+        files.push(file.to_owned());
+        Ok(())
+    };
+    write_back_matter(edition, theme, &indexes, &back, &records, &mut emit)?;
+    Ok(Rendered {
+        files,
+        chapters_rendered: run.rendered.into_inner(),
+    })
+}
+
+fn body_options<'a>(
+    edition: &Edition,
+    theme: &'a Theme,
+    chapter_pages: &'a HashMap<String, String>,
+) -> BodyOptions<'a> {
+    BodyOptions {
+        paragraph_numbers: edition.config.options.paragraph_numbers,
+        paragraph_label: crate::theme::ui_string(&theme.strings, "paragraph_label", "¶ {n}"),
+        chapter_pages,
+        raw_html: crate::render::raw_html::RawHtml::Keep,
+    }
+}
+
+fn epub_input<'a>(edition: &'a Edition, theme: &'a Theme, indexes: &'a Indexes) -> EpubInput<'a> {
+    EpubInput {
+        edition,
+        strings: &theme.strings,
+        apparatus: &indexes.apparatus,
+        glossary: &indexes.glossary,
+        quotations: &indexes.quotations,
+        // The stylesheet for reading systems.
+        stylesheet: theme
+            .static_files
+            .get("epub.css")
+            .and_then(|path| std::fs::read(path).ok()),
+        writing_mode: theme.writing_mode,
+        slugs: edition.chapters.iter().map(|c| c.slug.as_str()).collect(),
+    }
+}
+
+/// What every page shares goes into Tera's global context once, rather
+/// than being copied into each of thousands of page contexts.
+fn share_globals(edition: &Edition, theme: &mut Theme, entries: &[Entry]) {
     let config = &edition.config;
     let global = theme.tera.global_context();
     global.insert("lang", &config.language);
@@ -162,7 +250,7 @@ pub fn render_all(
         let slash = if base.ends_with('/') { "" } else { "/" };
         global.insert("base_url", &format!("{base}{slash}"));
     }
-    global.insert("t", strings);
+    global.insert("t", &theme.strings);
     global.insert(
         "generator",
         &format!("zhushu {}", env!("CARGO_PKG_VERSION")),
@@ -175,268 +263,310 @@ pub fn render_all(
             description: config.description.as_deref(),
             publisher: config.publisher.as_deref(),
             editors: &config.editors,
-            date: config.date.map(|d| d.display(language)),
+            date: config.date.map(|d| d.display(&config.language)),
         },
     );
-    global.insert("toc", &entries);
+    global.insert("toc", entries);
     global.insert("stylesheets", &theme.stylesheets);
     global.insert("print_stylesheets", &theme.print_stylesheets);
     global.insert("scripts", &theme.scripts);
     global.insert("writing_mode", &theme.writing_mode);
-    // Pages after the chapters, listed with the contents.
-    let has_notes = !notes.is_empty()
-        || edition
-            .chapters
-            .iter()
-            .any(|c| !c.document.footnotes.is_empty());
-    let mut back_matter = Vec::new();
-    if has_notes && theme.tera.contains_template("notes.html") {
-        back_matter.push(BackMatter {
-            url: "notes.html",
-            title: crate::theme::ui_string(strings, "notes_page_title", "Notes").to_owned(),
-        });
-    }
-    let quotation_index = QuotationIndex::new(edition, quotations, strings);
-    let has_quotations =
-        !quotation_index.views.is_empty() && theme.tera.contains_template("quotations.html");
-    if has_quotations {
-        back_matter.push(BackMatter {
-            url: "quotations.html",
-            title: crate::theme::ui_string(strings, "quotations_page_title", "Quotations")
-                .to_owned(),
-        });
-    }
-    // What notes and quotations mark in each chapter, which glossary links
-    // must not cut across.
-    let apparatus = Apparatus::new(edition, notes, anchors, strings);
-    // Only where they lie: their markup is made again when each chapter is
-    // rendered, rather than held for every chapter at once.
-    let taken: Vec<Vec<Stretch>> = edition
-        .chapters
-        .par_iter()
-        .enumerate()
-        .map(|(i, chapter)| {
-            apparatus
-                .marks(i, chapter)
-                .iter()
-                .chain(quotation_index.marks(i))
-                .map(|m| (m.events.clone(), m.start, m.end))
-                .collect()
-        })
-        .collect();
-    let glossary_index = GlossaryIndex::new(edition, glossary.0, glossary.1, &taken, strings);
-    let has_glossary =
-        !glossary_index.entries.is_empty() && theme.tera.contains_template("glossary.html");
-    if has_glossary {
-        back_matter.push(BackMatter {
-            url: "glossary.html",
-            title: crate::theme::ui_string(strings, "glossary_page_title", "Glossary").to_owned(),
-        });
-    }
-    theme
-        .tera
-        .global_context()
-        .insert("back_matter", &back_matter);
-    let theme: &Theme = theme;
-    let strings = &theme.strings;
+}
 
-    let paragraph_label = crate::theme::ui_string(strings, "paragraph_label", "¶ {n}");
-    let chapter_pages: HashMap<String, String> = edition
+/// What notes, quotations and the glossary give the pages, made once for
+/// the whole edition.
+struct Indexes<'a> {
+    apparatus: Apparatus<'a>,
+    quotations: QuotationIndex,
+    glossary: GlossaryIndex,
+}
+
+impl<'a> Indexes<'a> {
+    fn new(
+        edition: &Edition,
+        notes: &'a [LoadedNote],
+        anchors: &'a [Anchor],
+        quotations: &[Quotation],
+        (glossary, places): (Option<&Glossary>, &[GlossaryPlace]),
+        strings: &'a serde_json::Value,
+    ) -> Indexes<'a> {
+        let quotations = QuotationIndex::new(edition, quotations, strings);
+        let apparatus = Apparatus::new(edition, notes, anchors, strings);
+        // What notes and quotations mark in each chapter, which glossary
+        // links must not cut across: only where they lie, since their markup
+        // is made again when each chapter is rendered, rather than held for
+        // every chapter at once.
+        let taken: Vec<Vec<Stretch>> = edition
+            .chapters
+            .par_iter()
+            .enumerate()
+            .map(|(i, chapter)| {
+                apparatus
+                    .marks(i, chapter)
+                    .iter()
+                    .chain(quotations.marks(i))
+                    .map(|m| (m.events.clone(), m.start, m.end))
+                    .collect()
+            })
+            .collect();
+        let glossary = GlossaryIndex::new(edition, glossary, places, &taken, strings);
+        Indexes {
+            apparatus,
+            quotations,
+            glossary,
+        }
+    }
+}
+
+/// The pages after the chapters, listed with the contents: each only when
+/// there is something to show and the theme has its template.
+struct Back {
+    list: Vec<BackMatter>,
+    notes: bool,
+    quotations: bool,
+    glossary: bool,
+}
+
+impl Back {
+    fn new(
+        edition: &Edition,
+        notes: &[LoadedNote],
+        templates: &tera::Tera,
+        strings: &serde_json::Value,
+        indexes: &Indexes,
+    ) -> Back {
+        let has_notes = !notes.is_empty()
+            || edition
+                .chapters
+                .iter()
+                .any(|c| !c.document.footnotes.is_empty());
+        let back = Back {
+            list: Vec::new(),
+            notes: has_notes && templates.contains_template("notes.html"),
+            quotations: !indexes.quotations.views.is_empty()
+                && templates.contains_template("quotations.html"),
+            glossary: !indexes.glossary.entries.is_empty()
+                && templates.contains_template("glossary.html"),
+        };
+        let pages = [
+            (back.notes, "notes.html", "notes_page_title", "Notes"),
+            (
+                back.quotations,
+                "quotations.html",
+                "quotations_page_title",
+                "Quotations",
+            ),
+            (
+                back.glossary,
+                "glossary.html",
+                "glossary_page_title",
+                "Glossary",
+            ),
+        ];
+        let list = pages
+            .into_iter()
+            .filter(|(shown, ..)| *shown)
+            .map(|(_, url, key, default)| BackMatter {
+                url,
+                title: crate::theme::ui_string(strings, key, default).to_owned(),
+            })
+            .collect();
+        Back { list, ..back }
+    }
+}
+
+/// Each chapter's Markdown file name → its page, for links between pieces.
+fn chapter_pages(edition: &Edition) -> HashMap<String, String> {
+    edition
         .chapters
         .iter()
         .filter_map(|c| {
             let name = c.file.file_name()?.to_string_lossy().into_owned();
             Some((name, page_file(&c.slug)))
         })
-        .collect();
-    let body_options = BodyOptions {
-        paragraph_numbers: config.options.paragraph_numbers,
-        paragraph_label,
-        chapter_pages: &chapter_pages,
-        raw_html: crate::render::raw_html::RawHtml::Keep,
-    };
+        .collect()
+}
 
-    // Each page is written as soon as it is made, so that thousands of
-    // pages are never all in memory at once.
-    let mut files = Vec::new();
-    let mut emit = |page: Page| -> Result<()> {
-        write(&page.file, page.html.as_bytes())?;
-        files.push(page.file);
-        Ok(())
-    };
-    emit(render_index(edition, theme)?)?;
-    let print = print_frame(
-        edition,
-        theme,
-        (&quotation_index, has_quotations),
-        (&glossary_index, has_glossary),
-        create,
-    )?;
-    let (mut print, targets) = match print {
-        Some((writer, targets)) => (Some(writer), Some(targets)),
-        None => (None, None),
-    };
-    let targets = targets.as_ref();
-    let stylesheet = theme
-        .static_files
-        .get("epub.css")
-        .and_then(|path| std::fs::read(path).ok());
-    let epub_input = EpubInput {
-        edition,
-        strings,
-        apparatus: &apparatus,
-        glossary: &glossary_index,
-        quotations: &quotation_index,
-        stylesheet,
-        writing_mode: theme.writing_mode,
-        slugs: edition.chapters.iter().map(|c| c.slug.as_str()).collect(),
-    };
-    let epub_file = epub::file_name(edition);
-    let mut epub_writer = EpubWriter::start(&epub_input, create(&epub_file)?)?;
-    // What every chapter's rendering reads beyond the chapter itself.
-    let edition_key = cache.map(|_| {
-        cache::key(|h| {
-            env!("CARGO_PKG_VERSION").hash(h);
-            cache::feed_debug(h, &edition.config);
-            theme.name.hash(h);
-            for (name, template) in &theme.templates {
-                name.hash(h);
-                template.source.hash(h);
-            }
-            theme.strings.to_string().hash(h);
-            theme.stylesheets.hash(h);
-            theme.print_stylesheets.hash(h);
-            theme.scripts.hash(h);
-            cache::feed_debug(h, &theme.writing_mode);
-            theme.static_files.keys().for_each(|f| f.hash(h));
-            serde_json::to_string(&entries).ok().hash(h);
-            serde_json::to_string(&back_matter).ok().hash(h);
-            for chapter in &edition.chapters {
-                chapter.file.hash(h);
-                chapter.slug.hash(h);
-            }
-        })
-    });
-    let chapters_rendered = std::sync::atomic::AtomicUsize::new(0);
-    // In batches, so that the print edition and the EPUB take the pieces in
-    // order while only a batch of them is held in memory.
-    let mut records = Vec::new();
-    for (batch, chapters) in edition.chapters.chunks(BATCH).enumerate() {
-        let done: Vec<(String, Vec<NoteRecord>, Option<String>, epub::PackedChapter)> = chapters
-            .par_iter()
-            .enumerate()
-            .map(|(k, chapter)| {
-                let i = batch * BATCH + k;
-                let file = page_file(&chapter.slug);
-                let key = edition_key.map(|edition_key| {
-                    cache::key(|h| {
-                        edition_key.hash(h);
-                        i.hash(h);
-                        chapter.source_digest.hash(h);
-                        cache::feed_debug(h, &apparatus.marks(i, chapter));
-                        apparatus.feed_notes(i, h);
-                        cache::feed_debug(h, &quotation_index.marks(i));
-                        cache::feed_debug(h, &glossary_index.marks(i));
-                    })
-                });
-                if let (Some(cache), Some(key)) = (cache, key) {
-                    if let Some(hit) = cache.get(&file, key) {
-                        if keep(&file, hit.digest) {
-                            cache.put(file.clone(), hit.clone());
-                            return Ok((file, hit.records, hit.piece, hit.xhtml));
-                        }
-                    }
-                }
-                chapters_rendered.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let prev = i.checked_sub(1).map(|j| &entries[j]);
-                let next = entries.get(i + 1);
-                let neighbours = (prev, next);
-                let rendered = render_chapter(
-                    i,
-                    chapter,
-                    &entries[i],
-                    neighbours,
-                    theme,
-                    &body_options,
-                    (&apparatus, &quotation_index, &glossary_index),
-                    language,
-                    (targets, &epub_input),
-                )?;
-                write(&rendered.page.file, rendered.page.html.as_bytes())?;
-                if let (Some(cache), Some(key)) = (cache, key) {
-                    let cached = cache::Cached {
-                        key,
-                        digest: crate::render::offline::digest(rendered.page.html.as_bytes()),
-                        records: rendered.records.clone(),
-                        piece: rendered.piece.clone(),
-                        xhtml: rendered.xhtml.clone(),
-                    };
-                    cache.put(rendered.page.file.clone(), cached);
-                }
-                Ok((
-                    rendered.page.file,
-                    rendered.records,
-                    rendered.piece,
-                    rendered.xhtml,
-                ))
-            })
-            .collect::<Result<_>>()?;
-        for (k, (file, chapter_records, piece, xhtml)) in done.into_iter().enumerate() {
-            let i = batch * BATCH + k;
-            files.push(file);
-            records.extend(chapter_records);
-            if let (Some(writer), Some(piece)) = (print.as_mut(), piece) {
-                writer.piece(i, &edition.chapters[i].slug, &piece)?;
-            }
-            epub_writer.chapter(xhtml)?;
+/// What every chapter's rendering reads beyond the chapter itself, as a
+/// key for the render cache.
+fn edition_key(edition: &Edition, theme: &Theme, entries: &[Entry], back: &[BackMatter]) -> u64 {
+    digest::key(|h| {
+        env!("CARGO_PKG_VERSION").hash(h);
+        digest::feed_debug(h, &edition.config);
+        theme.name.hash(h);
+        for (name, template) in &theme.templates {
+            name.hash(h);
+            template.source.hash(h);
         }
-        progress(
-            (batch * BATCH + chapters.len()).min(edition.chapters.len()),
-            edition.chapters.len(),
-        );
-    }
-    if let Some(writer) = print {
-        writer.finish()?;
-        files.push("print.html".to_owned());
-    }
-    epub_writer.finish()?;
-    files.push(epub_file);
-    let files = std::cell::RefCell::new(files);
-    let emit_bytes = |file: &str, bytes: &[u8]| -> Result<()> {
-        write(file, bytes)?;
-        files.borrow_mut().push(file.to_owned());
-        Ok(())
-    };
-    let emit = |page: Page| emit_bytes(&page.file, page.html.as_bytes());
-    if has_notes && theme.tera.contains_template("notes.html") {
-        emit(render_notes_page(theme, &records, &apparatus)?)?;
-    }
-    if has_quotations {
-        emit(render_quotations_page(theme, &quotation_index)?)?;
-    }
-    if has_glossary {
-        emit(render_glossary_page(theme, &glossary_index)?)?;
-    }
-    emit(Page {
-        file: "data/glossary.json".to_owned(),
-        html: glossary_index.json(),
-    })?;
-    let search_index =
-        crate::render::search::index_script(edition, &quotation_index, &glossary_index, strings);
-    emit_bytes("search-index.js", &search_index)?;
-    drop(search_index);
-    emit(Page {
-        file: "data/quotations.json".to_owned(),
-        html: quotation_index.json(),
-    })?;
-    emit(Page {
-        file: "data/notes.json".to_owned(),
-        html: apparatus::notes_json(&records),
-    })?;
-    Ok(Rendered {
-        files: files.into_inner(),
-        chapters_rendered: chapters_rendered.into_inner(),
+        theme.strings.to_string().hash(h);
+        theme.stylesheets.hash(h);
+        theme.print_stylesheets.hash(h);
+        theme.scripts.hash(h);
+        digest::feed_debug(h, &theme.writing_mode);
+        theme.static_files.keys().for_each(|f| f.hash(h));
+        serde_json::to_string(entries).ok().hash(h);
+        serde_json::to_string(back).ok().hash(h);
+        for chapter in &edition.chapters {
+            chapter.file.hash(h);
+            chapter.slug.hash(h);
+        }
     })
+}
+
+/// The pages after the chapters and the data files, once every chapter's
+/// note records are known.
+fn write_back_matter(
+    edition: &Edition,
+    theme: &Theme,
+    indexes: &Indexes,
+    back: &Back,
+    records: &[NoteRecord],
+    emit: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
+) -> Result<()> {
+    let mut emit_page = |page: Page| emit(&page.file, page.html.as_bytes());
+    if back.notes {
+        emit_page(render_notes_page(theme, records, &indexes.apparatus)?)?;
+    }
+    if back.quotations {
+        emit_page(render_quotations_page(theme, &indexes.quotations)?)?;
+    }
+    if back.glossary {
+        emit_page(render_glossary_page(theme, &indexes.glossary)?)?;
+    }
+    emit("data/glossary.json", indexes.glossary.json().as_bytes())?;
+    let search_index = crate::render::search::index_script(
+        edition,
+        &indexes.quotations,
+        &indexes.glossary,
+        &theme.strings,
+    );
+    emit("search-index.js", &search_index)?;
+    drop(search_index);
+    emit("data/quotations.json", indexes.quotations.json().as_bytes())?;
+    emit("data/notes.json", apparatus::notes_json(records).as_bytes())
+}
+
+/// Everything the chapters' rendering shares, and the count of chapters
+/// rendered rather than taken from the cache.
+struct ChapterRun<'a> {
+    edition: &'a Edition,
+    theme: &'a Theme,
+    entries: &'a [Entry<'a>],
+    body_options: &'a BodyOptions<'a>,
+    indexes: &'a Indexes<'a>,
+    /// The print edition's link targets, when the theme makes one.
+    targets: Option<&'a Targets>,
+    epub_input: &'a EpubInput<'a>,
+    /// What every chapter reads beyond itself (`zhushu serve` only).
+    edition_key: Option<u64>,
+    /// The parts of `Sinks` the rendering threads share.
+    write: &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync),
+    keep: &'a (dyn Fn(&str, [u8; 32]) -> bool + Sync),
+    cache: Option<&'a RenderCache>,
+    rendered: AtomicUsize,
+}
+
+/// A chapter done: its page written, what print.html and the EPUB take.
+struct Done {
+    file: String,
+    records: Vec<NoteRecord>,
+    /// Its article for print.html, when the theme makes one.
+    piece: Option<String>,
+    /// Its EPUB page, deflated.
+    xhtml: epub::PackedChapter,
+}
+
+impl ChapterRun<'_> {
+    /// Every chapter, in batches, so that the print edition and the EPUB
+    /// take the pieces in order while only a batch of them is held in
+    /// memory. Returns the note records of all.
+    fn all(
+        &self,
+        print: &mut Option<PrintOutputWriter>,
+        epub_writer: &mut EpubWriter,
+        files: &mut Vec<String>,
+        progress: &dyn Fn(usize, usize),
+    ) -> Result<Vec<NoteRecord>> {
+        let chapters = &self.edition.chapters;
+        let mut records = Vec::new();
+        for (batch, batch_chapters) in chapters.chunks(BATCH).enumerate() {
+            let done: Vec<Done> = batch_chapters
+                .par_iter()
+                .enumerate()
+                .map(|(k, chapter)| self.chapter(batch * BATCH + k, chapter))
+                .collect::<Result<_>>()?;
+            for (k, done) in done.into_iter().enumerate() {
+                let i = batch * BATCH + k;
+                files.push(done.file);
+                records.extend(done.records);
+                if let (Some(writer), Some(piece)) = (print.as_mut(), done.piece) {
+                    writer.piece(i, &chapters[i].slug, &piece)?;
+                }
+                epub_writer.chapter(done.xhtml)?;
+            }
+            progress(
+                (batch * BATCH + batch_chapters.len()).min(chapters.len()),
+                chapters.len(),
+            );
+        }
+        Ok(records)
+    }
+
+    /// Chapter `i`, from the cache when nothing it reads has changed and
+    /// its page can be kept, else rendered and its page written.
+    fn chapter(&self, i: usize, chapter: &Chapter) -> Result<Done> {
+        let file = page_file(&chapter.slug);
+        let cache = self.cache;
+        let key = self
+            .edition_key
+            .map(|key| self.chapter_key(key, i, chapter));
+        if let (Some(cache), Some(key)) = (cache, key)
+            && let Some(hit) = cache.get(&file, key)
+            && (self.keep)(&file, hit.digest)
+        {
+            cache.put(file.clone(), hit.clone());
+            return Ok(Done {
+                file,
+                records: hit.records,
+                piece: hit.piece,
+                xhtml: hit.xhtml,
+            });
+        }
+        self.rendered.fetch_add(1, Ordering::Relaxed);
+        let rendered = self.render(i, &self.edition.chapters[i])?;
+        (self.write)(&rendered.page.file, rendered.page.html.as_bytes())?;
+        if let (Some(cache), Some(key)) = (cache, key) {
+            let cached = cache::Cached {
+                key,
+                digest: crate::render::offline::digest(rendered.page.html.as_bytes()),
+                records: rendered.records.clone(),
+                piece: rendered.piece.clone(),
+                xhtml: rendered.xhtml.clone(),
+            };
+            cache.put(rendered.page.file.clone(), cached);
+        }
+        Ok(Done {
+            file: rendered.page.file,
+            records: rendered.records,
+            piece: rendered.piece,
+            xhtml: rendered.xhtml,
+        })
+    }
+
+    /// Everything chapter `i`'s rendering reads: the edition's key, its
+    /// place, its source, its notes and marks.
+    fn chapter_key(&self, edition_key: u64, i: usize, chapter: &Chapter) -> u64 {
+        let indexes = self.indexes;
+        digest::key(|h| {
+            edition_key.hash(h);
+            i.hash(h);
+            chapter.source_digest.hash(h);
+            digest::feed_debug(h, &indexes.apparatus.marks(i, chapter));
+            indexes.apparatus.feed_notes(i, h);
+            digest::feed_debug(h, &indexes.quotations.marks(i));
+            digest::feed_debug(h, &indexes.glossary.marks(i));
+        })
+    }
 }
 
 /// Chapters rendered together before the print edition and the EPUB take
@@ -460,7 +590,8 @@ struct PrintSection {
     html: String,
 }
 
-type PrintOutput = (PrintWriter<std::io::BufWriter<std::fs::File>>, Targets);
+type PrintOutputWriter = PrintWriter<std::io::BufWriter<std::fs::File>>;
+type PrintOutput = (PrintOutputWriter, Targets);
 
 /// Starts print.html, when the theme has a `print.html` (and the
 /// `piece.html` it takes the pieces from): its frame is rendered and written
@@ -468,8 +599,8 @@ type PrintOutput = (PrintWriter<std::io::BufWriter<std::fs::File>>, Targets);
 fn print_frame(
     edition: &Edition,
     theme: &Theme,
-    (quotations, has_quotations): (&QuotationIndex, bool),
-    (glossary, has_glossary): (&GlossaryIndex, bool),
+    indexes: &Indexes,
+    back: &Back,
     create: &dyn Fn(&str) -> Result<std::fs::File>,
 ) -> Result<Option<PrintOutput>> {
     let templates = &theme.tera;
@@ -483,39 +614,22 @@ fn print_frame(
         .collect();
     let strings = &theme.strings;
     let mut sections = Vec::new();
-    if has_glossary && templates.contains_template("glossary-article.html") {
+    if back.glossary && templates.contains_template("glossary-article.html") {
         let title = crate::theme::ui_string(strings, "glossary_page_title", "Glossary");
-        sections.push(("glossary", title, glossary_context(glossary)));
+        sections.push(("glossary", title, glossary_context(&indexes.glossary)));
     }
-    if has_quotations && templates.contains_template("quotations-article.html") {
+    if back.quotations && templates.contains_template("quotations-article.html") {
         let title = crate::theme::ui_string(strings, "quotations_page_title", "Quotations");
-        sections.push(("quotations", title, quotations_context(quotations)));
+        sections.push(("quotations", title, quotations_context(&indexes.quotations)));
     }
     for (kind, _, _) in &sections {
         pages.push((format!("{kind}.html"), print::back_id(kind)));
     }
     let targets = Targets::new(pages);
-    let mut back = Vec::new();
-    for (kind, title, mut context) in sections {
-        let url = format!("{kind}.html");
-        context.insert(
-            "page",
-            &PageView {
-                kind,
-                url: &url,
-                title,
-            },
-        );
-        let html = templates
-            .render(&format!("{kind}-article.html"), &context)
-            .map_err(|e| template_error(&e, &theme.templates))?;
-        let id = print::back_id(kind);
-        back.push(PrintSection {
-            html: targets.localise(&html, &id),
-            id,
-            title: title.to_owned(),
-        });
-    }
+    let back = sections
+        .into_iter()
+        .map(|(kind, title, context)| print_section(theme, &targets, kind, title, context))
+        .collect::<Result<Vec<_>>>()?;
     let titles: Vec<&str> = edition
         .chapters
         .iter()
@@ -548,6 +662,36 @@ fn print_frame(
     let template = &theme.templates["print.html"].path;
     let out = std::io::BufWriter::new(create("print.html")?);
     Ok(Some((PrintWriter::start(out, &frame, template)?, targets)))
+}
+
+/// A back section of print.html (`kind-article.html`), its ids and links
+/// made the document's own.
+fn print_section(
+    theme: &Theme,
+    targets: &Targets,
+    kind: &str,
+    title: &str,
+    mut context: tera::Context,
+) -> Result<PrintSection> {
+    let url = format!("{kind}.html");
+    context.insert(
+        "page",
+        &PageView {
+            kind,
+            url: &url,
+            title,
+        },
+    );
+    let html = theme
+        .tera
+        .render(&format!("{kind}-article.html"), &context)
+        .map_err(|e| template_error(&e, &theme.templates))?;
+    let id = print::back_id(kind);
+    Ok(PrintSection {
+        html: targets.localise(&html, &id),
+        id,
+        title: title.to_owned(),
+    })
 }
 
 /// A page after the chapters (`kind.html`): its title from the strings
@@ -635,104 +779,132 @@ fn render_index(edition: &Edition, theme: &Theme) -> Result<Page> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-fn render_chapter(
-    index: usize,
-    chapter: &Chapter,
-    entry: &Entry,
-    (prev, next): (Option<&Entry>, Option<&Entry>),
-    theme: &Theme,
-    options: &BodyOptions,
-    (apparatus, quotations, glossary): (&Apparatus, &QuotationIndex, &GlossaryIndex),
-    language: &str,
-    (print, epub_input): (Option<&Targets>, &EpubInput),
-) -> Result<RenderedChapter> {
-    let mut marks: Vec<Mark> = apparatus.marks(index, chapter);
-    marks.extend(quotations.marks(index).iter().cloned());
-    marks.extend(glossary.marks(index).iter().cloned());
-    let sidenotes = apparatus.sidenotes(index, chapter);
-    let rendered = body::render(&chapter.document, options, &marks, &sidenotes);
-    let views = apparatus.views(index, chapter, &rendered);
-    let records: Vec<NoteRecord> = views
-        .iter()
-        .map(|(view, loaded)| apparatus::record(chapter, view.clone(), *loaded))
-        .collect();
-    let notes: Vec<NoteView> = views.into_iter().map(|(view, _)| view).collect();
-    let headings = chapter
-        .document
-        .headings
-        .iter()
-        .map(|h| HeadingView {
-            level: h.level,
-            id: &h.id,
-            text: &h.text,
-        })
-        .collect();
-    let url = page_file(&chapter.slug);
-    let mut context = tera::Context::new();
-    context.insert(
-        "page",
-        &PageView {
-            kind: "chapter",
-            url: &url,
-            title: &chapter.front.title,
-        },
-    );
-    let mut view = ChapterView {
-        entry: entry.clone(),
-        source: chapter.front.source.as_deref(),
-        place: chapter.front.place.as_deref(),
-        interview: chapter.front.interview.as_ref().map(|i| InterviewView {
-            interviewee: i.interviewee.as_deref(),
-            about: i.about.as_deref(),
-            interviewers: &i.interviewers,
-            date: i.date.map(|d| d.display(language)),
-            place: i.place.as_deref(),
-        }),
+impl<'a> ChapterRun<'a> {
+    /// Chapter `i`'s page, with its sidenotes, quotation and glossary
+    /// marks; then its print piece and EPUB page (`plain`).
+    fn render(&self, i: usize, chapter: &'a Chapter) -> Result<RenderedChapter> {
+        let Indexes {
+            apparatus,
+            quotations,
+            glossary,
+        } = self.indexes;
+        let mut marks: Vec<Mark> = apparatus.marks(i, chapter);
+        marks.extend(quotations.marks(i).iter().cloned());
+        marks.extend(glossary.marks(i).iter().cloned());
+        let sidenotes = apparatus.sidenotes(i, chapter);
+        let rendered = body::render(&chapter.document, self.body_options, &marks, &sidenotes);
+        let views = apparatus.views(i, chapter, &rendered);
+        let records: Vec<NoteRecord> = views
+            .iter()
+            .map(|(view, loaded)| apparatus::record(chapter, view.clone(), *loaded))
+            .collect();
+        let notes: Vec<NoteView> = views.into_iter().map(|(view, _)| view).collect();
+        let url = page_file(&chapter.slug);
+        let mut context = tera::Context::new();
+        context.insert(
+            "page",
+            &PageView {
+                kind: "chapter",
+                url: &url,
+                title: &chapter.front.title,
+            },
+        );
         // The lists of places of the page's quotations go after its text,
         // once each (see `QuotationIndex::templates`).
-        body_html: rendered.html + &quotations.templates(index),
-        notes,
-        headings,
-    };
-    context.insert("chapter", &view);
-    context.insert("prev", &prev);
-    context.insert("next", &next);
-    let html = theme
-        .tera
-        .render("chapter.html", &context)
-        .map_err(|e| template_error(&e, &theme.templates))?;
-    // The print edition and the EPUB share a body with notes only: no
-    // sidenote copies, no quotation or glossary marks, which paper and
-    // reading systems cannot open.
-    let plain_marks = apparatus.marks(index, chapter);
-    let (plain, xhtml) =
-        epub::plain_body_and_page(index, chapter, epub_input, options, &plain_marks)?;
-    let xhtml = epub::pack_chapter(&chapter.slug, &xhtml)?;
-    let piece = match print {
-        Some(targets) => {
-            let notes: Vec<NoteView> = apparatus
-                .views(index, chapter, &plain)
-                .into_iter()
-                .map(|(view, _)| view)
-                .collect();
-            view.body_html = plain.html;
-            view.notes = notes;
-            context.insert("chapter", &view);
-            let article = theme
-                .tera
-                .render("piece.html", &context)
-                .map_err(|e| template_error(&e, &theme.templates))?;
-            Some(targets.localise(&article, &print::piece_id(&chapter.slug)))
+        let body_html = rendered.html + &quotations.templates(i);
+        let mut view = self.chapter_view(i, chapter, body_html, notes);
+        context.insert("chapter", &view);
+        context.insert("prev", &i.checked_sub(1).map(|j| &self.entries[j]));
+        context.insert("next", &self.entries.get(i + 1));
+        let html = self.render_template("chapter.html", &context)?;
+        let (piece, xhtml) = self.plain(i, chapter, &mut view, &mut context)?;
+        Ok(RenderedChapter {
+            page: Page { file: url, html },
+            records,
+            piece,
+            xhtml,
+        })
+    }
+
+    /// What `chapter.html` and `piece.html` receive as `chapter`.
+    fn chapter_view(
+        &self,
+        i: usize,
+        chapter: &'a Chapter,
+        body_html: String,
+        notes: Vec<NoteView>,
+    ) -> ChapterView<'a> {
+        let language = &self.edition.config.language;
+        ChapterView {
+            entry: self.entries[i].clone(),
+            source: chapter.front.source.as_deref(),
+            place: chapter.front.place.as_deref(),
+            interview: chapter.front.interview.as_ref().map(|i| InterviewView {
+                interviewee: i.interviewee.as_deref(),
+                about: i.about.as_deref(),
+                interviewers: &i.interviewers,
+                date: i.date.map(|d| d.display(language)),
+                place: i.place.as_deref(),
+            }),
+            body_html,
+            notes,
+            headings: chapter
+                .document
+                .headings
+                .iter()
+                .map(|h| HeadingView {
+                    level: h.level,
+                    id: &h.id,
+                    text: &h.text,
+                })
+                .collect(),
         }
-        None => None,
-    };
-    Ok(RenderedChapter {
-        page: Page { file: url, html },
-        records,
-        piece,
-        xhtml,
-    })
+    }
+
+    /// The print edition and the EPUB share a body with notes only: no
+    /// sidenote copies, no quotation or glossary marks, which paper and
+    /// reading systems cannot open. Gives the print piece (when the theme
+    /// makes print.html), rendered with the page's context, and the EPUB
+    /// page, deflated.
+    fn plain(
+        &self,
+        i: usize,
+        chapter: &Chapter,
+        view: &mut ChapterView,
+        context: &mut tera::Context,
+    ) -> Result<(Option<String>, epub::PackedChapter)> {
+        let apparatus = &self.indexes.apparatus;
+        let plain_marks = apparatus.marks(i, chapter);
+        let (plain, xhtml) = epub::plain_body_and_page(
+            i,
+            chapter,
+            self.epub_input,
+            self.body_options,
+            &plain_marks,
+        )?;
+        let xhtml = epub::pack_chapter(&chapter.slug, &xhtml)?;
+        let Some(targets) = self.targets else {
+            return Ok((None, xhtml));
+        };
+        view.notes = apparatus
+            .views(i, chapter, &plain)
+            .into_iter()
+            .map(|(view, _)| view)
+            .collect();
+        view.body_html = plain.html;
+        context.insert("chapter", &*view);
+        let article = self.render_template("piece.html", context)?;
+        let piece = targets.localise(&article, &print::piece_id(&chapter.slug));
+        Ok((Some(piece), xhtml))
+    }
+
+    fn render_template(&self, name: &str, context: &tera::Context) -> Result<String> {
+        let theme = self.theme;
+        theme
+            .tera
+            .render(name, context)
+            .map_err(|e| template_error(&e, &theme.templates))
+    }
 }
 
 struct RenderedChapter {

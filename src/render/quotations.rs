@@ -60,22 +60,123 @@ pub struct QuotationIndex {
     on_page: Vec<Vec<usize>>,
 }
 
+/// A passage's places as the index and the popovers show them, each with
+/// its differences from the origin's words.
+fn place_views(
+    edition: &Edition,
+    units: &[Vec<crate::model::TextUnit>],
+    q: &Quotation,
+    strings: &serde_json::Value,
+) -> Vec<PlaceView> {
+    let origin_text = q.text();
+    q.occurrences
+        .iter()
+        .enumerate()
+        .map(|(k, o)| {
+            let chapter = &edition.chapters[o.chapter];
+            let unit_id = units[o.chapter][o.unit].id;
+            let label = crate::render::place_label(&units[o.chapter][o.unit], strings);
+            PlaceView {
+                chapter: chapter.slug.clone(),
+                chapter_title: chapter.front.title.clone(),
+                order: chapter.number,
+                paragraph: unit_id.to_owned(),
+                label,
+                url: format!("{}.html#{unit_id}", chapter.slug),
+                text: o.text.clone(),
+                variant: normalized(&o.text) != normalized(origin_text),
+                origin: k == q.origin,
+                diff_html: diff_html(&o.text, origin_text),
+            }
+        })
+        .collect()
+}
+
+/// The theme's words for a passage's marker and its popover.
+struct Labels {
+    origin: String,
+    see_also: String,
+    marker: String,
+    symbol: String,
+    more: String,
+}
+
+impl Labels {
+    fn new(strings: &serde_json::Value) -> Labels {
+        let string =
+            |key: &str, default: &str| crate::theme::ui_string(strings, key, default).to_owned();
+        Labels {
+            origin: string("quotation_origin", "origin"),
+            see_also: string("quotation_see_also", "Also in:"),
+            marker: string(
+                "quotation_marker_label",
+                "Quotation {n}, also in {k} places",
+            ),
+            symbol: string("quotation_marker", "❝"),
+            more: string("quotation_more", "{n} more places in the index"),
+        }
+    }
+
+    /// The list of places is made once per passage, however many times it
+    /// stands: each page carries it once, in a <template> that notes.js
+    /// copies into the marker's popover when it is first opened, leaving
+    /// out the place the reader is at. A paragraph that quotes one passage
+    /// hundreds of times would otherwise carry hundreds of copies of the
+    /// list.
+    fn popover(&self, places: &[PlaceView], id: &str) -> String {
+        let mut listed: Vec<&PlaceView> = places.iter().collect();
+        listed.sort_by_key(|p| !p.origin);
+        let hidden = (places.len() - 1).saturating_sub(MAX_IN_POPOVER);
+        // One more than shown: the reader's own place, when listed, is
+        // dropped, else the last.
+        listed.truncate(MAX_IN_POPOVER + 1);
+        let mut pop = format!(
+            "<span class=\"quote-pop-title\">{}</span>",
+            escape_html(&self.see_also)
+        );
+        for p in &listed {
+            pop.push_str(&format!(
+                "<a class=\"quote-place{}\" href=\"{}\"><span class=\"quote-where\">{}<span class=\"quote-at\">{}</span>{}</span><span class=\"quote-snippet\">{}</span></a>",
+                if p.origin { " origin" } else { "" },
+                escape_html(&p.url),
+                escape_html(&p.chapter_title),
+                escape_html(&p.label),
+                if p.origin { format!("<span class=\"quote-origin\">{}</span>", escape_html(&self.origin)) } else { String::new() },
+                p.diff_html
+            ));
+        }
+        if hidden > 0 {
+            pop.push_str(&format!(
+                "<a class=\"quote-place quote-more\" href=\"quotations.html#{id}\">{}</a>",
+                escape_html(&self.more.replace("{n}", &hidden.to_string()))
+            ));
+        }
+        pop
+    }
+
+    /// The marker after each place of passage `n`, with an empty popover
+    /// for notes.js to fill. The word joiner keeps it on the line of the
+    /// passage it follows, as a note number is kept.
+    fn marker(&self, id: &str, n: usize, others: usize) -> String {
+        let label = self
+            .marker
+            .replace("{n}", &n.to_string())
+            .replace("{k}", &others.to_string());
+        format!(
+            "<span class=\"quote-mark\">&#x2060;<a class=\"quote-ref\" href=\"quotations.html#{id}\" aria-label=\"{}\">{}</a><span class=\"quote-pop\"></span></span>",
+            escape_html(&label),
+            escape_html(&self.symbol)
+        )
+    }
+}
+
 impl QuotationIndex {
     pub fn new(
         edition: &Edition,
         quotations: &[Quotation],
         strings: &serde_json::Value,
     ) -> QuotationIndex {
-        let string =
-            |key: &str, default: &str| crate::theme::ui_string(strings, key, default).to_owned();
-        let origin_label = string("quotation_origin", "origin");
-        let see_also = string("quotation_see_also", "Also in:");
-        let marker_label = string(
-            "quotation_marker_label",
-            "Quotation {n}, also in {k} places",
-        );
-        let marker_symbol = string("quotation_marker", "❝");
-        let more_label = string("quotation_more", "{n} more places in the index");
+        let labels = Labels::new(strings);
         let units: Vec<Vec<crate::model::TextUnit>> = edition
             .chapters
             .iter()
@@ -95,73 +196,9 @@ impl QuotationIndex {
         for (n, &i) in order.iter().enumerate() {
             let q = &quotations[i];
             let id = format!("q{}", n + 1);
-            let origin_text = q.text().to_owned();
-            let places: Vec<PlaceView> = q
-                .occurrences
-                .iter()
-                .enumerate()
-                .map(|(k, o)| {
-                    let chapter = &edition.chapters[o.chapter];
-                    let unit_id = units[o.chapter][o.unit].id;
-                    let label = crate::render::place_label(&units[o.chapter][o.unit], strings);
-                    PlaceView {
-                        chapter: chapter.slug.clone(),
-                        chapter_title: chapter.front.title.clone(),
-                        order: chapter.number,
-                        paragraph: unit_id.to_owned(),
-                        label,
-                        url: format!("{}.html#{unit_id}", chapter.slug),
-                        text: o.text.clone(),
-                        variant: normalized(&o.text) != normalized(&origin_text),
-                        origin: k == q.origin,
-                        diff_html: diff_html(&o.text, &origin_text),
-                    }
-                })
-                .collect();
-            // The list of places is made once per passage, however many
-            // times it stands: each page carries it once, in a <template>
-            // that notes.js copies into the marker's popover when it is
-            // first opened, leaving out the place the reader is at. A
-            // paragraph that quotes one passage hundreds of times would
-            // otherwise carry hundreds of copies of the list.
-            let mut listed: Vec<&PlaceView> = places.iter().collect();
-            listed.sort_by_key(|p| !p.origin);
-            let others = places.len() - 1;
-            let hidden = others.saturating_sub(MAX_IN_POPOVER);
-            // One more than shown: the reader's own place, when listed, is
-            // dropped, else the last.
-            listed.truncate(MAX_IN_POPOVER + 1);
-            let mut pop = format!(
-                "<span class=\"quote-pop-title\">{}</span>",
-                escape_html(&see_also)
-            );
-            for p in &listed {
-                pop.push_str(&format!(
-                    "<a class=\"quote-place{}\" href=\"{}\"><span class=\"quote-where\">{}<span class=\"quote-at\">{}</span>{}</span><span class=\"quote-snippet\">{}</span></a>",
-                    if p.origin { " origin" } else { "" },
-                    escape_html(&p.url),
-                    escape_html(&p.chapter_title),
-                    escape_html(&p.label),
-                    if p.origin { format!("<span class=\"quote-origin\">{}</span>", escape_html(&origin_label)) } else { String::new() },
-                    p.diff_html
-                ));
-            }
-            if hidden > 0 {
-                pop.push_str(&format!(
-                    "<a class=\"quote-place quote-more\" href=\"quotations.html#{id}\">{}</a>",
-                    escape_html(&more_label.replace("{n}", &hidden.to_string()))
-                ));
-            }
-            let label = marker_label
-                .replace("{n}", &(n + 1).to_string())
-                .replace("{k}", &others.to_string());
-            // The word joiner keeps the marker on the line of the passage
-            // it follows, as a note number is kept.
-            let after = format!(
-                "<span class=\"quote-mark\">&#x2060;<a class=\"quote-ref\" href=\"quotations.html#{id}\" aria-label=\"{}\">{}</a><span class=\"quote-pop\"></span></span>",
-                escape_html(&label),
-                escape_html(&marker_symbol)
-            );
+            let places = place_views(edition, &units, q, strings);
+            let popover = labels.popover(&places, &id);
+            let after = labels.marker(&id, n + 1, places.len() - 1);
             let view = views.len();
             for o in &q.occurrences {
                 let unit_events = units[o.chapter][o.unit].events.clone();
@@ -183,10 +220,10 @@ impl QuotationIndex {
                 id,
                 kind: q.kind,
                 number: n + 1,
-                text: origin_text,
+                text: q.text().to_owned(),
                 count: places.len(),
                 places,
-                popover: pop,
+                popover,
             });
         }
         QuotationIndex {

@@ -27,10 +27,10 @@ pub fn ill_formed_raw_html(events: &[Event]) -> Vec<(Vec<usize>, String)> {
     let mut depth = 0usize;
     let mut block: (Vec<usize>, String) = (Vec::new(), String::new());
     let mut close_block = |block: &mut (Vec<usize>, String)| {
-        if !block.0.is_empty() {
-            if let Some(problem) = crate::render::xml::problem(&format!("<x>{}</x>", block.1)) {
-                ill_formed.push((std::mem::take(&mut block.0), problem));
-            }
+        if !block.0.is_empty()
+            && let Some(problem) = crate::render::xml::problem(&format!("<x>{}</x>", block.1))
+        {
+            ill_formed.push((std::mem::take(&mut block.0), problem));
         }
         block.0.clear();
         block.1.clear();

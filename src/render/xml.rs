@@ -71,7 +71,7 @@ pub fn problem(text: &str) -> Option<String> {
                         .resolve_char_ref()
                         .is_ok_and(|c| c.is_some_and(|c| !is_forbidden(c)))
                 } else {
-                    matches!(&*reference, b"lt" | b"gt" | b"amp" | b"quot" | b"apos")
+                    matches!(&*reference, "lt" | "gt" | "amp" | "quot" | "apos")
                 };
                 if !known {
                     return problem(at, &"an entity or character reference XML does not know");
@@ -81,7 +81,10 @@ pub fn problem(text: &str) -> Option<String> {
             Ok(_) => continue,
         };
         for attribute in tag.attributes().with_checks(true) {
-            let unescaped = attribute.map(|a| a.unescape_value().map(|_| ()));
+            let unescaped = attribute.map(|a| {
+                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                    .map(|_| ())
+            });
             match unescaped {
                 Ok(Ok(())) => {}
                 Ok(Err(e)) => return problem(at, &e),

@@ -150,10 +150,10 @@ fn read_head(mut reader: impl BufRead) -> Option<(String, String, Option<String>
         if header == "\r\n" || header == "\n" {
             return Some((method, target, if_none_match));
         }
-        if let Some((name, value)) = header.split_once(':') {
-            if name.eq_ignore_ascii_case("if-none-match") {
-                if_none_match = Some(value.trim().to_owned());
-            }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("if-none-match")
+        {
+            if_none_match = Some(value.trim().to_owned());
         }
     }
 }

@@ -146,10 +146,10 @@ fn watch(root: &Path) -> Result<(Receiver<()>, notify::RecommendedWatcher)> {
     use notify::{RecursiveMode, Watcher};
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
-        if let Ok(event) = event {
-            if !event.kind.is_access() {
-                let _ = tx.send(());
-            }
+        if let Ok(event) = event
+            && !event.kind.is_access()
+        {
+            let _ = tx.send(());
         }
     })
     .map_err(|e| Error::new(format!("cannot watch the edition for changes: {e}")))?;

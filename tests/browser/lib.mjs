@@ -1,4 +1,4 @@
-// Shared by the browser checks: Debian's Chromium started the way this
+// Shared by the browser checks: Debian's Chromium started (or shared) the way this
 // machine needs (no sandbox as root, no background networking on a closed
 // network), and a tally of checks that prints `ok`/`FAIL` lines.
 import { chromium } from 'playwright-core';
@@ -8,7 +8,12 @@ export const CHROMIUM_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
+// The browser a check works in: the one browser-server.mjs shares across a
+// test run when ZHUSHU_BROWSER_WS names it (close() then only disconnects,
+// closing this script's contexts), else one of the script's own.
 export function launch() {
+  const shared = process.env.ZHUSHU_BROWSER_WS;
+  if (shared) return chromium.connect(shared);
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,

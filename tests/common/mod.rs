@@ -66,6 +66,41 @@ pub fn skip(missing: &str, how_to_install: &str) {
     // Straight to the process's stderr: libtest captures eprintln!, and a
     // skip must be seen in a plain `cargo test` run.
     let _ = writeln!(std::io::stderr(), "SKIPPED: {line}");
+    record_skip(&line);
+}
+
+/// Where this `cargo test` run's skips are listed, for tests/zz_skipped.rs
+/// to repeat at the end of the run: one file per run, named by the process
+/// that runs the test binaries (cargo), which is the same for all of them.
+pub fn skip_record() -> PathBuf {
+    let run = {
+        #[cfg(unix)]
+        {
+            std::os::unix::process::parent_id()
+        }
+        #[cfg(not(unix))]
+        {
+            0
+        }
+    };
+    Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("skipped")
+        .join(format!("run-{run}.txt"))
+}
+
+fn record_skip(line: &str) {
+    let path = skip_record();
+    let _ = std::fs::create_dir_all(path.parent().unwrap());
+    // One short line in append mode: tests that skip at once do not mix.
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        // The test's file too: the test's name alone may stand in several.
+        let file_name = concat!("tests/", env!("CARGO_CRATE_NAME"), ".rs");
+        let _ = file.write_all(format!("{file_name}: {line}\n").as_bytes());
+    }
 }
 
 /// The environment variable that names a tool's binary, overriding PATH.
@@ -117,14 +152,14 @@ fn is_executable(p: &Path) -> bool {
 /// `JAVA`, `NODE`) if set, else `name` on PATH. For chromium, the names
 /// `chromium-browser` and `/usr/bin/chromium` are tried too.
 pub fn find_tool(name: &str) -> Option<PathBuf> {
-    if let Some(var) = override_var(name) {
-        if let Some(v) = env::var_os(var).filter(|v| !v.is_empty()) {
-            let p = PathBuf::from(&v);
-            if p.components().count() > 1 {
-                return is_executable(&p).then_some(p);
-            }
-            return search_path(&v);
+    if let Some(var) = override_var(name)
+        && let Some(v) = env::var_os(var).filter(|v| !v.is_empty())
+    {
+        let p = PathBuf::from(&v);
+        if p.components().count() > 1 {
+            return is_executable(&p).then_some(p);
         }
+        return search_path(&v);
     }
     let mut candidates = vec![name];
     if name == "chromium" {

@@ -2,8 +2,8 @@
 //!
 //! - `zhushu-bench corpus [--kind random|formulaic] --chapters N --out DIR
 //!   [--seed S]` writes a deterministic synthetic edition: random characters
-//!   (`zhushu_bench/synth.rs`) or formulaic prose with planted quotations
-//!   and formulas and their manifest (`zhushu_bench/formulaic.rs`).
+//!   (`bench/src/synth.rs`) or formulaic prose with planted quotations
+//!   and formulas and their manifest (`bench/src/formulaic.rs`).
 //! - `zhushu-bench run [--kind K] [--sizes 10,1000,10000] [--root DIR]...
 //!   [--score] [--check]` times `zhushu build` on such corpora (or on real
 //!   editions) as a child process, reporting wall time, the quotation
@@ -11,32 +11,23 @@
 //!   quotations found against the manifest.
 //! - `zhushu-bench score --corpus DIR [--quotations FILE] [--json] [--check]`
 //!   scores `site/data/quotations.json` against `DIR/planted.json`
-//!   (`zhushu_bench/score.rs`).
+//!   (`bench/src/score.rs`).
 //! - `zhushu-bench source --mb N --out FILE [--seed S]` writes a deterministic
 //!   raw source in the shape of the seed compilation (see
-//!   `zhushu_bench/rawsource.rs`).
+//!   `bench/src/rawsource.rs`).
 //! - `zhushu-bench import [--mb 50] [--runs 3] [--unnumbered] [--check]` times
 //!   `zhushu import` on the seed source and on such a source.
 //!
 //! See BENCHMARKS.md.
 
-#[path = "zhushu_bench/chars.rs"]
 mod chars;
-#[path = "zhushu_bench/formulaic.rs"]
 mod formulaic;
-#[path = "zhushu_bench/formulaic_words.rs"]
 mod formulaic_words;
-#[path = "zhushu_bench/glossary.rs"]
 mod glossary;
-#[path = "zhushu_bench/import.rs"]
 mod import;
-#[path = "zhushu_bench/measure.rs"]
 mod measure;
-#[path = "zhushu_bench/rawsource.rs"]
 mod rawsource;
-#[path = "zhushu_bench/score.rs"]
 mod score;
-#[path = "zhushu_bench/synth.rs"]
 mod synth;
 
 use std::fmt::Write as _;
@@ -389,9 +380,11 @@ fn source(
     Ok(ExitCode::SUCCESS)
 }
 
-/// The project this binary was built from: the default home of `target/`.
+/// The project whose workspace this bench belongs to (the folder above
+/// `bench/`): the default home of `target/` and of the themes.
 fn project_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR"));
+    bench.parent().unwrap_or(bench).to_path_buf()
 }
 
 fn target_dir() -> PathBuf {
@@ -405,10 +398,11 @@ fn target_dir() -> PathBuf {
 fn default_zhushu() -> PathBuf {
     let exe = format!("zhushu{}", std::env::consts::EXE_SUFFIX);
     let me = std::env::current_exe().ok();
-    if let Some(dir) = me.as_deref().and_then(Path::parent) {
-        if dir.ends_with("release") && dir.join(&exe).is_file() {
-            return dir.join(&exe);
-        }
+    if let Some(dir) = me.as_deref().and_then(Path::parent)
+        && dir.ends_with("release")
+        && dir.join(&exe).is_file()
+    {
+        return dir.join(&exe);
     }
     target_dir().join("release").join(exe)
 }
@@ -751,15 +745,15 @@ fn checks(rows: &[Row]) -> Vec<Check> {
             ),
         });
     }
-    if let (Some(k1), Some(k10)) = (formulaic(1000), formulaic(10_000)) {
-        if let (Some(q1), Some(q10)) = (k1.median_quotations_ms, k10.median_quotations_ms) {
-            out.push(Check {
+    if let (Some(k1), Some(k10)) = (formulaic(1000), formulaic(10_000))
+        && let (Some(q1), Some(q10)) = (k1.median_quotations_ms, k10.median_quotations_ms)
+    {
+        out.push(Check {
                 passed: q10 <= FORMULAIC_QUOTATIONS_GROWTH * q1,
                 what: format!(
                     "quotation stage growth: {q10:.1} ms at 10,000 <= {FORMULAIC_QUOTATIONS_GROWTH} x {q1:.1} ms at 1,000"
                 ),
             });
-        }
     }
     for r in rows {
         if let Some(s) = &r.score {

@@ -7,7 +7,8 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use zhushu::enrich::glossary::{Entry, Glossary, LinkMode, find};
+use zhushu::config::LinkMode;
+use zhushu::enrich::glossary::{Entry, Glossary, find};
 
 pub struct Options {
     pub terms: usize,

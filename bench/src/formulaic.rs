@@ -890,12 +890,11 @@ pub fn vary(rng: &mut Rng, text: &str) -> String {
         let Some(mut v) = edit(rng, text) else {
             continue;
         };
-        if rng.chance(1, 5) {
-            if let Some(w) = edit(rng, &v) {
-                if (1..=2).contains(&edit_distance(text, &w)) {
-                    v = w;
-                }
-            }
+        if rng.chance(1, 5)
+            && let Some(w) = edit(rng, &v)
+            && (1..=2).contains(&edit_distance(text, &w))
+        {
+            v = w;
         }
         if (1..=2).contains(&edit_distance(text, &v)) {
             return v;
