@@ -1,7 +1,7 @@
-/* zhushu service worker: build 90425ce4ff5551fa. Written by zhushu build. */
+/* zhushu service worker: build 81f8ad49f3dc1083. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-90425ce4ff5551fa";
-const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
+const CACHE = "zhushu-81f8ad49f3dc1083";
+const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","quotations.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
 });
