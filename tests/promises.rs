@@ -391,6 +391,43 @@ fn a_notes_occurrence_chooses_the_nth_match() {
     assert_eq!(count(p1, "class=\"noteref\""), 2, "{p1}");
 }
 
+/// Notes are read from every `.yaml` and `.yml` file in content/notes/;
+/// another file there (an editor's README) is not read as notes.
+#[test]
+fn notes_are_read_from_yaml_and_yml_files_and_nothing_else() {
+    let edition = write_edition(
+        "title: 注\nlanguage: zh-CN\n",
+        &[(
+            "01-a.md",
+            "---\ntitle: 甲\n---\n\n一曰坚持甲，二曰勤勉乙。\n",
+        )],
+    );
+    let note = |exact: &str, body: &str| {
+        format!("notes:\n  - chapter: a\n    type: gloss\n    exact: {exact}\n    body: {body}\n")
+    };
+    write(
+        edition.path(),
+        "content/notes/a.yaml",
+        &note("坚持", "甲注。"),
+    );
+    write(
+        edition.path(),
+        "content/notes/b.yml",
+        &note("勤勉", "乙注。"),
+    );
+    write(
+        edition.path(),
+        "content/notes/README.md",
+        "notes: [这不是注释]\n",
+    );
+    let site = built(edition.path(), &[]);
+    let p1 = paragraph(&page(&site, "a.html"), "p1").to_owned();
+    assert_eq!(before_marker(&p1, 1, 4), "一曰坚持", "{p1}");
+    assert_eq!(before_marker(&p1, 2, 4), "二曰勤勉", "{p1}");
+    assert!(p1.contains("甲注。") && p1.contains("乙注。"), "{p1}");
+    assert_eq!(count(&p1, "class=\"noteref\""), 2, "{p1}");
+}
+
 // ---- Single-template overrides -----------------------------------------
 
 #[test]
