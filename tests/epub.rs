@@ -304,3 +304,29 @@ fn the_vertical_themes_epub_turns_right_to_left() {
         }
     }
 }
+
+/// A stand-off note's own HTML that is not well-formed, in a chapter whose
+/// text has none: the EPUB page is still well-formed XML, with the note's
+/// words.
+#[test]
+fn a_standoff_notes_ill_formed_html_is_made_well_formed_in_the_epub() {
+    let fixture = common::edition("mini-en");
+    let notes = fixture.path().join("content/notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(
+        notes.join("notes.yaml"),
+        "notes:\n  - chapter: speech\n    type: gloss\n    exact: first paragraph\n    \
+         body: \"An <i>unclosed gloss.\"\n",
+    )
+    .unwrap();
+    let epub = built_epub(fixture.path(), &fixture.path().join("site"));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    let mut page = String::new();
+    archive
+        .by_name("OEBPS/speech.xhtml")
+        .unwrap()
+        .read_to_string(&mut page)
+        .unwrap();
+    assert_eq!(zhushu::render::xml::problem(&page), None, "{page}");
+    assert!(page.contains("An unclosed gloss."), "{page}");
+}
