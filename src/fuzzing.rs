@@ -11,20 +11,18 @@ use crate::config::EditionConfig;
 use crate::enrich;
 use crate::enrich::notes::LoadedNote;
 use crate::import::{self, ImportOptions, Language};
-use crate::markdown;
-use crate::model::{Chapter, Edition, FrontMatter, StandOffNote};
+use crate::model::{Chapter, Edition, StandOffNote};
 use crate::render::body::{self, BodyOptions, Mark};
 use crate::render::glossary::{GlossaryIndex, Stretch};
 use crate::render::notes::{self as apparatus, Apparatus};
 use crate::render::quotations::QuotationIndex;
-use crate::slug::check_slug;
 
 /// A content folder that does not exist: the import plan looks for earlier
 /// work there (a manifest, edited chapters) and finds none.
 const NOWHERE: &str = "/nonexistent/zhushu-fuzz/content";
 
-/// `zhushu import --dry-run` on `text`, step for step as `import::import`
-/// takes it after reading the file, but without the disk.
+/// `zhushu import --dry-run` on `text`: the pipeline `import::import` runs
+/// once it has read the file (`import::plan_text`), without the disk.
 pub fn import_text(text: &str) {
     // import() refuses a file with a NUL byte before reading it as text.
     if text.contains('\0') {
@@ -36,33 +34,13 @@ pub fn import_text(text: &str) {
         dry_run: true,
         force: false,
     };
-    let source = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let blocks = import::text::blocks(source);
-    let Some(contents) = import::contents::read_contents(&blocks) else {
+    let Ok(planned) = import::plan_text(&options, text.as_bytes(), text) else {
         return;
     };
-    let heading_block = blocks
-        .iter()
-        .position(|b| b.line == contents.heading_line)
-        .unwrap_or(0);
-    let cover = import::contents::read_cover(&blocks[..heading_block]);
-    let language = Language::detect(source);
-    let (blocks, noise) = import::clean_body(source, blocks, &contents, language);
-    let Ok(pieces) =
-        import::pieces::read_pieces(&blocks, &contents, language, &options.source, source)
-    else {
-        return;
-    };
-    let Ok(plan) = import::plan::plan(&options, text.as_bytes(), &cover, &pieces, language) else {
-        return;
-    };
-    let _report = import::report::report(
-        &options, &cover, &contents, &pieces, &plan, language, &noise,
-    );
 
     // What import writes must load again: every chapter it plans goes
     // through the chapter pipeline too.
-    for (path, bytes) in &plan.contents {
+    for (path, bytes) in &planned.plan.contents {
         if path.starts_with("chapters/")
             && let Ok(chapter) = std::str::from_utf8(bytes)
         {
@@ -75,27 +53,12 @@ pub fn import_text(text: &str) {
 /// edition: then stand-off notes made from its own words, quotation
 /// detection, glossary terms, and its body rendered as a page and as print.
 pub fn render_chapter(text: &str) -> Option<String> {
+    // As `load` reads a chapter file (the name gives the slug `fuzz` when
+    // the front matter has none).
     let file = PathBuf::from("content/chapters/01-fuzz.md");
-    let (yaml_text, first_line, body) = crate::load::split_front_matter(text)?;
-    let Ok(front) = crate::yaml::parse::<FrontMatter>(yaml_text, &file, text, first_line) else {
-        return None;
-    };
-    if front.title.trim().is_empty() {
-        return None;
-    }
-    let slug = front.slug.clone().unwrap_or_else(|| "fuzz".to_owned());
-    if check_slug(&slug).is_err() {
-        return None;
-    }
-    let document = markdown::parse(body);
-    let chapter = Chapter {
-        file: file.clone(),
-        front,
-        slug,
-        number: 1,
-        document,
-        source_digest: 0,
-    };
+    let mut chapter = crate::load::chapter_from_text(file, text).ok()?;
+    chapter.number = 1;
+    let (_, _, body) = crate::load::split_front_matter(text)?;
     let language = if Language::detect(body) == Language::Chinese {
         "zh-CN"
     } else {

@@ -139,17 +139,27 @@ fn load_chapter(root: &Path, path: &Path) -> Result<Chapter> {
         }
         e
     })?;
-    let Some((yaml_text, first_line, body)) = split_front_matter(&text) else {
+    chapter_from_text(file, &text)
+}
+
+/// A chapter file's text (`file`, relative to the edition's root, names it
+/// in errors and gives the slug when the front matter has none) read as
+/// `load` reads it: front matter, title and slug checked, Markdown parsed.
+/// Apart from reading the file, so that the fuzz targets run this very
+/// code on text in memory.
+pub(crate) fn chapter_from_text(file: PathBuf, text: &str) -> Result<Chapter> {
+    let path = file.as_path();
+    let Some((yaml_text, first_line, body)) = split_front_matter(text) else {
         return Err(Error::at(
             "a chapter must start with YAML front matter between `---` lines",
             &file,
-            &text,
+            text,
             1,
             1,
         )
         .with_help("begin the file with\n---\ntitle: The chapter's title\n---"));
     };
-    let front: FrontMatter = yaml::parse(yaml_text, &file, &text, first_line)?;
+    let front: FrontMatter = yaml::parse(yaml_text, &file, text, first_line)?;
     let locate = |key: &str| {
         yaml::key_position(yaml_text, key)
             .map(|(line, col)| (line + first_line - 1, col))
@@ -160,7 +170,7 @@ fn load_chapter(root: &Path, path: &Path) -> Result<Chapter> {
         return Err(Error::at(
             "the chapter's `title` is empty",
             &file,
-            &text,
+            text,
             line,
             col,
         ));
@@ -168,7 +178,7 @@ fn load_chapter(root: &Path, path: &Path) -> Result<Chapter> {
     let slug = match &front.slug {
         Some(slug) => {
             let (line, col) = locate("slug");
-            check_slug(slug).map_err(|why| Error::at(why, &file, &text, line, col))?;
+            check_slug(slug).map_err(|why| Error::at(why, &file, text, line, col))?;
             slug.clone()
         }
         None => {
@@ -189,7 +199,7 @@ fn load_chapter(root: &Path, path: &Path) -> Result<Chapter> {
         slug,
         number: 0,
         document: markdown::parse(body),
-        source_digest: crate::digest::key(|h| std::hash::Hash::hash(&text, h)),
+        source_digest: crate::digest::key(|h| std::hash::Hash::hash(text, h)),
     })
 }
 

@@ -9,7 +9,15 @@ use std::process::Command;
 use std::time::Duration;
 
 fn built_epub(root: &std::path::Path, out: &std::path::Path) -> std::path::PathBuf {
-    let result = common::build(root, out, &[]);
+    built_epub_with(root, out, &[])
+}
+
+fn built_epub_with(
+    root: &std::path::Path,
+    out: &std::path::Path,
+    extra: &[&str],
+) -> std::path::PathBuf {
+    let result = common::build(root, out, extra);
     assert!(result.status.success(), "{}", common::stderr(&result));
     std::fs::read_dir(out)
         .unwrap()
@@ -31,13 +39,19 @@ fn epubcheck_finds_no_error_and_no_warning() {
     };
     let tmp = tempfile::tempdir().unwrap();
     let seed = built_epub(&common::repo_root(), &tmp.path().join("site"));
+    // The vertical theme's EPUB: vertical pages, turned right to left.
+    let vertical = built_epub_with(
+        &common::repo_root(),
+        &tmp.path().join("vertical"),
+        &["--theme", "vertical"],
+    );
     let fixture = common::edition("mini-en");
     let english = built_epub(fixture.path(), &fixture.path().join("site"));
     let (raw, _) = edition_with_raw_html();
     let raw_html = built_epub(raw.path(), &raw.path().join("site"));
     let (controls, _) = edition_with_forbidden_characters();
     let controls = built_epub(controls.path(), &controls.path().join("site"));
-    for epub in [seed, english, raw_html, controls] {
+    for epub in [seed, vertical, english, raw_html, controls] {
         let mut cmd = Command::new(&java);
         cmd.arg("-jar").arg(&jar).arg(&epub);
         let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));
@@ -251,4 +265,68 @@ fn characters_xml_forbids_never_reach_the_epub_and_check_points_at_them() {
     );
     // Shown, not sent to the terminal.
     assert!(!said.contains('\u{1b}'), "{said:?}");
+}
+
+/// The vertical theme's EPUB reads as a vertical book: its pages turn from
+/// right to left (the spine says so) and its text runs in columns; the
+/// other themes' EPUBs turn left to right.
+#[test]
+fn the_vertical_themes_epub_turns_right_to_left() {
+    let tmp = tempfile::tempdir().unwrap();
+    for theme in ["vertical", "classic"] {
+        let epub = built_epub_with(
+            &common::repo_root(),
+            &tmp.path().join(theme),
+            &["--theme", theme],
+        );
+        let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+        let mut read = |name: &str| {
+            let mut text = String::new();
+            archive
+                .by_name(name)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        };
+        let opf = read("OEBPS/content.opf");
+        let spine = opf
+            .lines()
+            .find(|l| l.starts_with("<spine"))
+            .expect("a spine");
+        let css = read("OEBPS/style.css");
+        if theme == "vertical" {
+            assert_eq!(spine, "<spine page-progression-direction=\"rtl\">", "{opf}");
+            assert!(css.contains("vertical-rl"), "{css}");
+        } else {
+            assert!(!spine.contains("rtl"), "{spine}");
+            assert!(!css.contains("vertical-rl"), "{css}");
+        }
+    }
+}
+
+/// A stand-off note's own HTML that is not well-formed, in a chapter whose
+/// text has none: the EPUB page is still well-formed XML, with the note's
+/// words.
+#[test]
+fn a_standoff_notes_ill_formed_html_is_made_well_formed_in_the_epub() {
+    let fixture = common::edition("mini-en");
+    let notes = fixture.path().join("content/notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(
+        notes.join("notes.yaml"),
+        "notes:\n  - chapter: speech\n    type: gloss\n    exact: first paragraph\n    \
+         body: \"An <i>unclosed gloss.\"\n",
+    )
+    .unwrap();
+    let epub = built_epub(fixture.path(), &fixture.path().join("site"));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    let mut page = String::new();
+    archive
+        .by_name("OEBPS/speech.xhtml")
+        .unwrap()
+        .read_to_string(&mut page)
+        .unwrap();
+    assert_eq!(zhushu::render::xml::problem(&page), None, "{page}");
+    assert!(page.contains("An unclosed gloss."), "{page}");
 }

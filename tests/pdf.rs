@@ -97,18 +97,34 @@ fn the_seed_prints_with_every_piece_on_a_right_hand_page() {
         after = start + 1;
     }
 
-    // The contents give those pages, in order.
-    let toc: String = pages[contents..starts[0] - 1].concat();
-    let numbers: Vec<u32> = toc
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|n| n.parse().ok())
-        .collect();
-    let mut seen = numbers.iter();
+    // The contents give those pages: beside each title, the first number
+    // after its first characters (aligned with its first line when it
+    // wraps; its subtitle comes after the number). Words are the layout's:
+    // a word of digits alone is a number, the rest is text.
+    let mut toc = String::new();
+    let mut numbers: Vec<(usize, usize)> = Vec::new();
+    for word in pages[contents..starts[0] - 1]
+        .iter()
+        .flat_map(|p| p.split_whitespace())
+    {
+        match word.parse() {
+            Ok(n) => numbers.push((toc.len(), n)),
+            Err(_) => toc.push_str(word),
+        }
+    }
+    let mut from = 0;
     for (title, start) in titles.iter().zip(&starts) {
-        assert!(
-            seen.any(|&n| n as usize == *start),
-            "the contents do not give page {start} for {title} (in order); numbers found: {numbers:?}"
+        let at = from
+            + toc[from..]
+                .find(title.as_str())
+                .unwrap_or_else(|| panic!("{title} is not in the contents: {toc}"));
+        let number = numbers.iter().find(|(offset, _)| *offset > at);
+        assert_eq!(
+            number.map(|(_, n)| n),
+            Some(start),
+            "the contents give {title} the page {number:?}, not {start} where it starts: {toc}"
         );
+        from = number.unwrap().0;
     }
 
     // Every page but the blank ones and the cover carries its number in
@@ -135,11 +151,52 @@ fn the_paper_size_is_the_one_asked_for() {
         return;
     };
     let edition = common::edition("mini-en");
+    // pdfinfo gives the first page's size in points (Chromium's to within
+    // a point) and the paper's name; no --paper prints A5.
+    let mm = |mm: f64| mm * 72.0 / 25.4;
+    for (paper, (width, height), name) in [
+        (Some("Letter"), (612.0, 792.0), "(letter)"),
+        (Some("A4"), (mm(210.0), mm(297.0)), "(A4)"),
+        (Some("A5"), (mm(148.0), mm(210.0)), "(A5)"),
+        (None, (mm(148.0), mm(210.0)), "(A5)"),
+    ] {
+        let pdf = edition.path().join("out.pdf");
+        let args: Vec<&str> = paper.iter().flat_map(|p| ["--paper", *p]).collect();
+        print(edition.path(), &pdf, &args);
+        let info = Command::new(&pdfinfo).arg(&pdf).output().unwrap();
+        let info = String::from_utf8_lossy(&info.stdout);
+        let size = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Page size:"))
+            .unwrap_or_else(|| panic!("no page size: {info}"));
+        let words: Vec<&str> = size.split_whitespace().collect();
+        let (w, h): (f64, f64) = (words[0].parse().unwrap(), words[2].parse().unwrap());
+        assert!(
+            (w - width).abs() < 1.0 && (h - height).abs() < 1.0 && size.ends_with(name),
+            "--paper {paper:?}: the page is {size}, not {width:.1} x {height:.1} pts {name}"
+        );
+    }
+}
+
+/// `--drafts` prints the chapters marked `draft: true`, which are left out
+/// without it.
+#[test]
+fn drafts_are_printed_only_when_asked() {
+    let (Some(_), Some(pdftotext)) = (
+        common::require_tool("chromium"),
+        common::require_tool("pdftotext"),
+    ) else {
+        return;
+    };
+    let edition = common::edition("mini-zh");
     let pdf = edition.path().join("out.pdf");
-    print(edition.path(), &pdf, &["--paper", "Letter"]);
-    let info = Command::new(pdfinfo).arg(&pdf).output().unwrap();
-    let info = String::from_utf8_lossy(&info.stdout);
-    assert!(info.contains("612 x 792 pts (letter)"), "{info}");
+    let draft = "不应出现在网站里";
+    print(edition.path(), &pdf, &[]);
+    let text = squeeze(&pages(&pdftotext, &pdf).concat());
+    assert!(text.contains("访谈录") && !text.contains(draft), "{text}");
+    print(edition.path(), &pdf, &["--drafts"]);
+    let text = squeeze(&pages(&pdftotext, &pdf).concat());
+    assert!(text.contains("访谈录") && text.contains(draft), "{text}");
 }
 
 #[test]
@@ -264,7 +321,7 @@ fn lines(page: &BoxPage, vertical: bool, top: f64, bottom: f64) -> Vec<Vec<&Word
 
 /// Every theme's print edition, read page by page from where the words
 /// stand: each piece starts on a right-hand (odd) page, the contents give
-/// those pages, every page of a piece, of the glossary and of the
+/// each piece, after its title, the page it starts on, every page of a piece, of the glossary and of the
 /// quotation index but its first carries a one-line running head (the
 /// section's title on right-hand pages, the edition's on left-hand ones)
 /// and every page after the contents its number at the foot. For the vertical theme this is what the reader of issue 17 found
@@ -344,18 +401,39 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
             starts.push(start);
             after = start + 1;
         }
-        let numbers: Vec<usize> = pages[contents..first]
-            .iter()
-            .flat_map(|p| lines(p, vertical, 0.0, p.height).into_iter().flatten())
-            .filter_map(|w| w.text.parse().ok())
-            .collect();
-        let mut seen = numbers.iter();
+        // The contents in reading order (head and foot left out): the
+        // titles' characters, and each number with how many characters
+        // came before it. An entry's number is the first after its title
+        // begins (its subtitle, if any, follows the number).
+        let mut text = String::new();
+        let mut numbers: Vec<(usize, usize)> = Vec::new();
+        for p in &pages[contents..starts[0]] {
+            for w in lines(p, vertical, head_end, foot_start(p))
+                .into_iter()
+                .flatten()
+            {
+                match w.text.parse() {
+                    Ok(n) => numbers.push((text.len(), n)),
+                    Err(_) => text.push_str(&han(&w.text)),
+                }
+            }
+        }
+        // Beside a title that wraps, the number stands with its first line.
+        let page_after = |title: &str, from: usize| -> Option<(usize, usize)> {
+            let at = from + text[from..].find(title)?;
+            let &(offset, number) = numbers.iter().find(|(offset, _)| *offset > at)?;
+            Some((offset, number))
+        };
+        let mut from = 0;
         for (title, start) in titles.iter().zip(&starts) {
-            assert!(
-                seen.any(|&n| n == start + 1),
-                "{theme}: the contents do not give page {} for {title} (in order); numbers found: {numbers:?}",
+            let found = page_after(title, from);
+            assert_eq!(
+                found.map(|(_, n)| n),
+                Some(start + 1),
+                "{theme}: the contents give {title} the page {found:?} (after it in the contents), not page {} where it starts; the contents read “{text}”, numbers {numbers:?}",
                 start + 1
             );
+            from = found.unwrap().0;
         }
         // The back matter (the seed's glossary and quotation index) opens
         // on right-hand pages after the last piece and has running heads
@@ -373,6 +451,16 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
             );
             back.push(start);
             after = start + 1;
+        }
+        for (title, start) in ["术语表", "引文索引"].iter().zip(&back) {
+            let found = page_after(title, from);
+            assert_eq!(
+                found.map(|(_, n)| n),
+                Some(start + 1),
+                "{theme}: the contents give the {title} the page {found:?}, not page {} where it starts",
+                start + 1
+            );
+            from = found.unwrap().0;
         }
         let mut sections: Vec<(usize, usize, &str)> = starts
             .windows(2)

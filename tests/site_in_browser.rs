@@ -266,7 +266,9 @@ fn glossary_terms_show_their_definitions() {
 }
 
 /// Search from file://: a Chinese phrase on the seed, an English word on the
-/// English fixture, a query with no match, keyboard to a result.
+/// English fixture, a query with no match, keyboard to a result; on the
+/// seed, words of a glossary definition found on the glossary page and
+/// words of a recurring quotation on the quotations index.
 #[test]
 fn search_works_from_file_urls() {
     let Some(node) = node_and_packages(&["playwright-core"]) else {
@@ -281,11 +283,16 @@ fn search_works_from_file_urls() {
     let english_site = english.path().join("site");
     let built = common::build(english.path(), &english_site, &[]);
     assert!(built.status.success(), "{}", common::stderr(&built));
-    for (site, query) in [(&seed, "运筹于帷幄之中"), (&english_site, "emphasis")] {
+    let back = ["--glossary=提出的七条要求", "--quotations=决胜于千里之外"];
+    for (site, query, extra) in [
+        (&seed, "运筹于帷幄之中", &back[..]),
+        (&english_site, "emphasis", &[]),
+    ] {
         let mut cmd = Command::new(&node);
         cmd.arg(browser_dir().join("check-search.mjs"))
             .arg(site)
             .arg(query)
+            .args(extra)
             .envs(browser.env())
             .current_dir(common::repo_root());
         let run = common::run_with_timeout(&mut cmd, Duration::from_secs(300));

@@ -306,6 +306,54 @@ mod tests {
     }
 
     #[test]
+    fn the_nearest_text_may_have_a_character_more_or_less() {
+        let units = [
+            "序言。",
+            "只有对马克思主义信仰坚定了，才能做到“千磨万击还坚劲”。",
+        ];
+        // The text has a character the note lacks: the window one wider
+        // finds it whole, in the second unit.
+        assert_eq!(
+            nearest(&units, "千磨万击坚劲"),
+            Some((1, "千磨万击还坚劲".to_owned()))
+        );
+        // The note has a character the text lacks: one narrower.
+        assert_eq!(
+            nearest(&units, "千磨万击还还坚劲"),
+            Some((1, "千磨万击还坚劲".to_owned()))
+        );
+        // Nothing that differs in more than half its characters is
+        // offered: five of eight here.
+        assert_eq!(nearest(&["千磨万击还坚劲"], "千磨万甲乙丙丁戊"), None);
+        assert_eq!(nearest(&units, "一二三四"), None);
+    }
+
+    #[test]
+    fn the_nearest_text_may_be_a_whole_unit() {
+        // The unit is exactly as long as the note's words: its window is
+        // the whole unit, which must be looked at too.
+        let units = ["千磨万击还坚韧"];
+        assert_eq!(
+            nearest(&units, "千磨万击还坚劲"),
+            Some((0, "千磨万击还坚韧".to_owned()))
+        );
+    }
+
+    #[test]
+    fn only_an_emendation_may_go_without_a_body() {
+        let text = "notes:\n  - exact: x\n";
+        let file = Path::new("content/notes/n.yaml");
+        let mut gloss = note("三省吾身", "", "");
+        gloss.body = " \n".into();
+        let error = check_note(&gloss, file, text, 2).unwrap_err();
+        assert!(error.to_string().contains("`body` is empty"), "{error}");
+        let mut emendation = gloss.clone();
+        emendation.kind = "emendation".into();
+        emendation.original = Some("三省吾吾身".into());
+        assert!(check_note(&emendation, file, text, 2).is_ok());
+    }
+
+    #[test]
     fn list_items_are_located() {
         let text = "notes:\n  - id: a\n    exact: x\n  - id: b\n    body: |\n      - not an item\n";
         assert_eq!(yaml::list_item_lines(text), [2, 4]);

@@ -164,7 +164,37 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
         );
     }
     let source = crate::files::read_text(&options.source)?;
-    let source = source.strip_prefix('\u{feff}').unwrap_or(&source);
+    let planned = plan_text(options, &bytes, &source)?;
+    let files = if options.dry_run {
+        planned.plan.actions.clone()
+    } else {
+        plan::apply(options, &planned.plan)?
+    };
+    Ok(ImportOutcome {
+        files,
+        report: planned.report,
+        pieces: planned.pieces,
+        judgements: planned.judgements,
+        emendations: planned.emendations,
+    })
+}
+
+/// What import makes of a source before it writes anything: the files it
+/// would write, and the report.
+pub(crate) struct Planned {
+    pub(crate) plan: plan::Plan,
+    pub(crate) report: String,
+    pub(crate) pieces: usize,
+    pub(crate) judgements: usize,
+    pub(crate) emendations: usize,
+}
+
+/// The whole of `import` from the source's text (`source`, read from
+/// `bytes`) to its plan and report, touching no file but the manifest of an
+/// earlier import in `options.into`: the fuzz targets run it on text in
+/// memory, so that they test the pipeline `zhushu import` runs.
+pub(crate) fn plan_text(options: &ImportOptions, bytes: &[u8], source: &str) -> Result<Planned> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let blocks = text::blocks(source);
     let Some(contents) = contents::read_contents(&blocks) else {
         return Err(Error::in_file(
@@ -181,15 +211,10 @@ pub fn import(options: &ImportOptions) -> Result<ImportOutcome> {
     let language = Language::detect(source);
     let (blocks, noise) = clean_body(source, blocks, &contents, language);
     let pieces = pieces::read_pieces(&blocks, &contents, language, &options.source, source)?;
-    let plan = plan::plan(options, &bytes, &cover, &pieces, language)?;
+    let plan = plan::plan(options, bytes, &cover, &pieces, language)?;
     let report = report::report(options, &cover, &contents, &pieces, &plan, language, &noise);
-    let files = if options.dry_run {
-        plan.actions.clone()
-    } else {
-        plan::apply(options, &plan)?
-    };
-    Ok(ImportOutcome {
-        files,
+    Ok(Planned {
+        plan,
         report,
         pieces: pieces.len(),
         judgements: pieces.iter().map(|p| p.judgements.len()).sum(),

@@ -63,6 +63,9 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Re
     for notice in crate::build::prepare_output(&options.build)? {
         report(ServeEvent::Notice(&notice));
     }
+    // Watched from before the first build, so that an edit saved while it
+    // runs, or just after `serving` is told, is never missed.
+    let (changes, _watcher) = watch(&options.build.root)?;
     let hub = Hub::new(State::Built {
         generation: 0,
         changes: crate::output::Changes::All,
@@ -84,7 +87,6 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Re
     let address = listener.local_addr().unwrap_or(options.address);
     report(ServeEvent::Listening(&format!("http://{address}/")));
 
-    let (changes, _watcher) = watch(&options.build.root)?;
     std::thread::scope(|scope| {
         let hub = &hub;
         scope.spawn(move || {

@@ -33,10 +33,25 @@ try {
     reached = await tab.evaluate(() => document.activeElement && document.activeElement.classList.contains('quote-ref'));
   }
   check(reached, 'Tab reaches a quotation marker');
-  const focusedPop = tab.locator('.quote-mark:focus-within .quote-pop');
-  check(await focusedPop.isVisible(), 'keyboard focus opens the list of other places');
+  // The very list that focus opened, found again by its marker's index:
+  // after Escape, this list must be hidden, not just no longer the one
+  // under focus (a selector for "the list under focus" matches nothing
+  // once focus has gone anywhere else, closed or not).
+  const opened = await tab.evaluate(() => [...document.querySelectorAll('.quote-mark')]
+    .findIndex((m) => m.contains(document.activeElement)));
+  const openedPop = tab.locator('.quote-mark').nth(Math.max(opened, 0)).locator('.quote-pop');
+  check(opened >= 0 && await openedPop.isVisible(), 'keyboard focus opens the list of other places');
   await tab.keyboard.press('Escape');
-  check(await focusedPop.count() === 0 || !(await focusedPop.isVisible()), 'Escape closes it');
+  check(!(await openedPop.isVisible()), 'Escape closes it');
+  // Closed where the reader is: focus goes back to the page, not on to
+  // another link (nor another marker, whose list would open instead).
+  const after = await tab.evaluate(() => {
+    const a = document.activeElement;
+    return !a || a === document.body ? 'body' : `${a.tagName.toLowerCase()}.${a.className}`;
+  });
+  check(after === 'body', `after Escape focus rests on the page (${after})`);
+  check(!(await tab.locator('.quote-mark .quote-pop').evaluateAll((ps) =>
+    ps.some((p) => p.offsetParent !== null && p.childElementCount > 0))), 'and no other list is open');
   await tab.mouse.move(0, 0);
   await marker.hover();
   check(await pop.isVisible(), 'hovering the marker opens it');

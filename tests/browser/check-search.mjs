@@ -1,18 +1,31 @@
 // Search in a real browser, from file://:
 //   node tests/browser/check-search.mjs SITE_DIR QUERY [WORD]
+//     [--glossary=QUERY] [--quotations=QUERY]
 // "/" focuses the box; a Chinese phrase finds pages with the phrase marked;
 // the English word (when given) finds results; a query with no match says
 // so, in a line the reader sees, for CJK and Latin queries alike; the count
 // of results is shown, and a query with more results than are listed says
 // how many there are and how many are listed; the arrow key reaches a
-// result, and a result leads to its paragraph.
+// result, and a result leads to its paragraph. With --glossary (words of a
+// definition) and --quotations (words of a recurring quotation), those
+// words are found on the glossary page and the quotations index too: a
+// listed result leads there, to an entry that holds them.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launch, tally } from './lib.mjs';
 
-const [site, phrase, word] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const [site, phrase, word] = args.filter((a) => !a.startsWith('--'));
+const back = args.filter((a) => a.startsWith('--')).map((a) => {
+  const m = /^--(glossary|quotations)=(.+)$/.exec(a);
+  if (!m) {
+    console.error(`check-search: unknown option ${a}`);
+    process.exit(2);
+  }
+  return { page: `${m[1]}.html`, query: m[2] };
+});
 if (!site || !phrase) {
-  console.error('usage: node check-search.mjs SITE_DIR PHRASE [WORD]');
+  console.error('usage: node check-search.mjs SITE_DIR PHRASE [WORD] [--glossary=QUERY] [--quotations=QUERY]');
   process.exit(2);
 }
 const browser = await launch();
@@ -69,6 +82,19 @@ try {
   await Promise.all([tab.waitForURL(/#/, { timeout: 10000 }).catch(() => {}), tab.keyboard.press('Enter')]);
   const anchor = new URL(tab.url()).hash.slice(1);
   check(anchor && await tab.locator(`[id="${anchor}"]`).count() === 1, `the result leads to its paragraph (#${anchor})`);
+  for (const { page, query: words } of back) {
+    const results = await query(tab, words);
+    const hrefs = await results.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const there = hrefs.find((h) => h.startsWith(`${page}#`));
+    check(Boolean(there), `“${words}” is found on ${page} (results: ${hrefs.join(', ')})`);
+    if (!there) continue;
+    const other = await tab.context().newPage();
+    await other.goto(pathToFileURL(path.resolve(site, page)).href + there.slice(page.length));
+    const anchor = there.split('#')[1];
+    const text = await other.locator(`[id="${anchor}"]`).first().innerText().catch(() => '');
+    check(text.replace(/\s/g, '').includes(words.replace(/\s/g, '')), `the result ${there} leads to an entry holding “${words}”`);
+    await other.close();
+  }
   check(errors.length === 0, `no script errors (${errors.join('; ')})`);
 } finally {
   await browser.close();

@@ -105,7 +105,12 @@ if (marginBoxes.length > 0) {
 
 const version = (require('vnu-jar/package.json').version);
 console.log(`validate-html: Nu HTML Checker (vnu-jar ${version}) on ${html.length} HTML and ${css.length} CSS file(s) in ${SITE} (${secs} s)`);
-if (out.length === 0 && (r.status === 0 || setAside.length + marginBoxes.length > 0) && !r.signal) {
+// The checker exits 0 when it found no error and 1 when it found some;
+// anything else (a crash, a bad option, Java failing to start) is a
+// failure even with no message left. Exit 1 passes only when errors were
+// found and every one of them was set aside above.
+const onlySetAside = r.status === 1 && setAside.length + marginBoxes.length > 0;
+if (out.length === 0 && (r.status === 0 || onlySetAside) && !r.signal) {
   console.log(`validate-html: ${html.length + css.length} passed, 0 failed`);
   console.log('validate-html: OK');
   process.exit(0);

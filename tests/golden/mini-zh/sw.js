@@ -1,7 +1,7 @@
-/* zhushu service worker: build 1fde0ed59ba9eb4a. Written by zhushu build. */
+/* zhushu service worker: build 7ef525d4674cd1c1. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-1fde0ed59ba9eb4a";
-const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
+const CACHE = "zhushu-7ef525d4674cd1c1";
+const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","quotations.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
 });
