@@ -109,3 +109,63 @@ fn every_piece_of_the_seed_carries_its_citation() {
     }
     assert_eq!(pieces, 10);
 }
+
+/// `data/citations.json` is CSL-JSON and `edition.bib` BibTeX that a
+/// reader parses back: the edition as a book, each piece a chapter of it,
+/// with its authors, first page, dates and URL; a title's TeX specials
+/// and braces survive the round trip.
+#[test]
+fn csl_json_and_bibtex_read_back() {
+    let dir = edition("mini-en");
+    common::edit(
+        dir.path(),
+        "content/chapters/speech.md",
+        "title: On Offices",
+        "title: \"On Offices: 50% & {more}\"",
+    );
+    let site = dir.path().join("site");
+    let out = build(dir.path(), &site, &[]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+
+    let csl: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("data/citations.json")).unwrap())
+            .unwrap();
+    let items = csl.as_array().unwrap();
+    assert_eq!(items[0]["type"], "book");
+    assert_eq!(items[0]["title"], "A Small Edition");
+    assert_eq!(items[0]["editor"][0]["literal"], "A. Editor");
+    let speech = items.iter().find(|i| i["id"] == "speech").unwrap();
+    assert_eq!(speech["type"], "chapter");
+    assert_eq!(speech["title"], "On Offices: 50% & {more}");
+    assert_eq!(speech["author"][0]["literal"], "A. Speaker");
+    assert_eq!(speech["container-title"], "A Small Edition");
+    assert_eq!(speech["page"], "7");
+    assert_eq!(speech["issued"]["date-parts"][0][0], 2020);
+    assert_eq!(
+        speech["original-date"]["date-parts"][0],
+        serde_json::json!([1990, 3])
+    );
+    assert_eq!(speech["URL"], "https://example.org/small/speech.html");
+
+    let bib = std::fs::read_to_string(site.join("edition.bib")).unwrap();
+    let parsed = biblatex::Bibliography::parse(&bib).expect("edition.bib parses");
+    assert_eq!(parsed.len(), items.len(), "one BibTeX entry per CSL item");
+    let book = parsed.get("edition").unwrap();
+    assert_eq!(book.entry_type, biblatex::EntryType::Book);
+    let entry = parsed.get("speech").unwrap();
+    assert_eq!(entry.entry_type, biblatex::EntryType::InCollection);
+    let title = biblatex::ChunksExt::format_verbatim(entry.title().unwrap());
+    assert_eq!(title, "On Offices: 50% & {more}");
+    let authors = entry.author().unwrap();
+    assert_eq!(authors.len(), 1);
+    assert_eq!(authors[0].name, "A. Speaker");
+    let booktitle = entry.book_title().unwrap();
+    assert_eq!(
+        biblatex::ChunksExt::format_verbatim(booktitle),
+        "A Small Edition"
+    );
+    assert_eq!(
+        entry.url().unwrap(),
+        "https://example.org/small/speech.html"
+    );
+}

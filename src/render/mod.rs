@@ -3,6 +3,7 @@
 
 pub mod body;
 pub mod cache;
+pub mod citations;
 pub mod epub;
 pub mod glossary;
 pub mod highlight;

@@ -15,6 +15,7 @@ use crate::model::{Author, Chapter, Edition};
 use crate::render::body::Mark;
 use crate::render::body::{self, BodyOptions};
 use crate::render::cache::{self, RenderCache};
+use crate::render::citations;
 use crate::render::epub::{self, EpubInput, EpubWriter};
 use crate::render::glossary::GlossaryIndex;
 use crate::render::glossary::Stretch;
@@ -443,6 +444,11 @@ fn write_back_matter(
     emit("search-index.js", &search_index)?;
     drop(search_index);
     emit("data/quotations.json", indexes.quotations.json().as_bytes())?;
+    emit(
+        "data/citations.json",
+        citations::csl_json(edition).as_bytes(),
+    )?;
+    emit("edition.bib", citations::bibtex(edition).as_bytes())?;
     emit("data/notes.json", apparatus::notes_json(records).as_bytes())
 }
 
