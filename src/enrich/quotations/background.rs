@@ -11,7 +11,9 @@
 //! clauses too far apart for any n-gram. Only the n-grams and clauses of
 //! the candidates being judged are counted (one pass over the edition
 //! looks each of its n-grams up), so its memory follows the candidates,
-//! not the corpus, and the counts are exact.
+//! not the corpus. Clauses are counted exactly; n-grams exactly up to a
+//! budget of tokens (`SAMPLE_TOKENS`), and over every k-th unit of a
+//! larger edition, so that the pass's time is bounded too.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -26,7 +28,7 @@ const FILTER_BITS: u32 = 24;
 
 /// Tokens the n-grams are counted over: an edition larger than this is
 /// sampled, every k-th unit, so that the count's time is bounded by a
-/// budget, not by the corpus. Four million tokens are about 2,000 pieces
+/// budget, not by the corpus. Six million tokens are about 1,800 pieces
 /// of the seed's length: the frames and stock phrases of a genre stand
 /// in such a sample hundreds of times each, and their ratios (all the
 /// model uses above single tokens) do not change with more of the same.
