@@ -78,15 +78,7 @@ fn the_epub_holds_the_edition() {
         "mimetype",
         "mimetype comes first"
     );
-    let mut read = |name: &str| {
-        let mut text = String::new();
-        archive
-            .by_name(name)
-            .unwrap()
-            .read_to_string(&mut text)
-            .unwrap();
-        text
-    };
+    let mut read = |name: &str| entry_text(&mut archive, name);
     let opf = read("OEBPS/content.opf");
     assert!(opf.contains("<dc:language>zh-CN</dc:language>"), "{opf}");
     assert!(opf.contains("<dc:title>习近平谈办公室工作</dc:title>"));
@@ -280,15 +272,7 @@ fn the_vertical_themes_epub_turns_right_to_left() {
             &["--theme", theme],
         );
         let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
-        let mut read = |name: &str| {
-            let mut text = String::new();
-            archive
-                .by_name(name)
-                .unwrap()
-                .read_to_string(&mut text)
-                .unwrap();
-            text
-        };
+        let mut read = |name: &str| entry_text(&mut archive, name);
         let opf = read("OEBPS/content.opf");
         let spine = opf
             .lines()
@@ -329,4 +313,15 @@ fn a_standoff_notes_ill_formed_html_is_made_well_formed_in_the_epub() {
         .unwrap();
     assert_eq!(zhushu::render::xml::problem(&page), None, "{page}");
     assert!(page.contains("An unclosed gloss."), "{page}");
+}
+
+/// The text of the archive's entry `name`.
+fn entry_text(archive: &mut zip::ZipArchive<std::fs::File>, name: &str) -> String {
+    let mut text = String::new();
+    archive
+        .by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
 }

@@ -213,12 +213,7 @@ fn check_page(script: &str, site: &Path, marker: &str) {
     let Some(browser) = browser(&node) else {
         return;
     };
-    let mut pages: Vec<PathBuf> = std::fs::read_dir(site)
-        .expect("site")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    pages.sort();
+    let pages = html_pages(site);
     let page = pages
         .iter()
         .find(|p| {
@@ -408,12 +403,7 @@ fn reading_modes_and_taps_on_a_phone() {
     for theme in ["classic", "modern", "vertical"] {
         let tmp = tempfile::tempdir().expect("temporary directory");
         let site = build_repo_site_with_theme(tmp.path(), theme);
-        let mut pages: Vec<PathBuf> = std::fs::read_dir(&site)
-            .expect("site")
-            .map(|e| e.expect("entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "html"))
-            .collect();
-        pages.sort();
+        let pages = html_pages(&site);
         let page = pages
             .iter()
             .find(|p| {
@@ -424,4 +414,15 @@ fn reading_modes_and_taps_on_a_phone() {
         let name = page.file_name().expect("name").to_string_lossy();
         run_script(&node, "check-reading.mjs", &site, &[&name], &browser.env());
     }
+}
+
+/// The site's HTML pages, in name order.
+fn html_pages(site: &Path) -> Vec<PathBuf> {
+    let mut pages: Vec<PathBuf> = std::fs::read_dir(site)
+        .expect("site")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    pages.sort();
+    pages
 }

@@ -386,6 +386,17 @@ mod tests {
         text.chars().map(|c| c as u32).collect()
     }
 
+    /// Units as the model reads them, without clause marks.
+    fn texts(units: &[Vec<u32>]) -> Vec<Text<'_>> {
+        units
+            .iter()
+            .map(|k| Text {
+                keys: k,
+                clauses: &[],
+            })
+            .collect()
+    }
+
     #[test]
     fn a_stock_frame_is_chance_and_a_sentence_is_not() {
         // Formulaic prose: two frames filled with a few words, over and over.
@@ -402,13 +413,7 @@ mod tests {
         let said = keys("天下兴亡匹夫有责此话至今不错");
         units.push(said.clone());
         units.push(said.clone());
-        let refs: Vec<Text> = units
-            .iter()
-            .map(|k| Text {
-                keys: k,
-                clauses: &[],
-            })
-            .collect();
+        let refs = texts(&units);
         let frame = keys("不仅要加强党建而且要改进作风");
         let model = Background::new(
             &refs,
@@ -438,13 +443,7 @@ mod tests {
         let said = keys("天下兴亡匹夫有责此话至今不错");
         units[7].extend(&said);
         units[40].extend(&said);
-        let refs: Vec<Text> = units
-            .iter()
-            .map(|k| Text {
-                keys: k,
-                clauses: &[],
-            })
-            .collect();
+        let refs = texts(&units);
         let frame = keys("不仅要深化改革而且要服务群众");
         let candidates = || [frame.as_slice(), said.as_slice()].into_iter();
         let whole = Background::new(&refs, 4, candidates(), std::iter::empty());
