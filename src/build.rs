@@ -132,6 +132,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         let detected = enrich::quotations::detect(&edition, &options);
         enrich::quotation_decisions::apply(&edition, detected, decisions.as_ref())?
     };
+    crate::memory::give_back();
     lap("quotations", "glossary");
     let glossary = enrich::glossary::load(root)?;
     let places = match &glossary {

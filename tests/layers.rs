@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The bottom: no other module of the crate, or one beside it.
     ("diagnostic", &[]),
     ("digest", &[]),
+    ("memory", &[]),
     ("slug", &[]),
     ("date", &[]),
     ("files", &["diagnostic"]),
@@ -43,7 +44,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     (
         "enrich",
-        &["config", "diagnostic", "files", "markdown", "model", "yaml"],
+        &[
+            "config",
+            "diagnostic",
+            "files",
+            "markdown",
+            "memory",
+            "model",
+            "yaml",
+        ],
     ),
     // Raw text → content/, beside load: it reads no edition and writes no HTML.
     (
@@ -85,6 +94,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "diagnostic",
             "enrich",
             "load",
+            "memory",
             "output",
             "render",
             "theme",

@@ -66,9 +66,23 @@ pub fn index_script(
                 .push((page, &q.id, q.number.to_string(), q.text.as_str().into()));
         }
     }
-    // Written straight after its prefix: a large edition's index is as big
-    // as its text, and is not copied.
-    let mut script = b"window.zhushuSearch=".to_vec();
+    // Written straight after its prefix into room made for it beforehand:
+    // a large edition's index is as big as its text, and a vector left to
+    // grow by doubling would hold it twice, and half again, at the peak.
+    let prefix = b"window.zhushuSearch=";
+    let estimate: usize = index
+        .docs
+        .iter()
+        .map(|(_, anchor, label, text)| text.len() + label.len() + anchor.len() + 16)
+        .chain(
+            index
+                .pages
+                .iter()
+                .map(|(file, title)| file.len() + title.len() + 8),
+        )
+        .sum();
+    let mut script = Vec::with_capacity(prefix.len() + estimate + estimate / 16 + 64);
+    script.extend_from_slice(prefix);
     serde_json::to_writer(&mut script, &index).expect("the index serialises");
     script.extend_from_slice(b";\n");
     script

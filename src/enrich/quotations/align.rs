@@ -24,6 +24,15 @@ const WINNOW_ABOVE: usize = 4_000_000;
 /// An n-gram found in more places than this is a formula of the book (its
 /// subject's long name, say), not a seed of a quotation.
 const MAX_SEED_PLACES: usize = 12;
+/// Tokens of the edition per pass over its seed n-grams: a pass holds at
+/// most about half this many n-grams (winnowed), 8 bytes each.
+const PASS_TOKENS: usize = 6_000_000;
+/// Passes at most: an edition of 100,000 pieces (200 million tokens) takes
+/// 64, each holding under two million n-grams.
+const MAX_PASSES: usize = 64;
+
+/// Two places that share a seed: unit a, unit b, place in a, place in b.
+type SeedPair = (u32, u32, u32, u32);
 
 /// Token ranges `a0..a1` and `b0..b1` of two units that align.
 type Alignment = (usize, usize, usize, usize);
@@ -37,61 +46,7 @@ pub fn long_matches(
     spans: &mut Vec<Span>,
     links: &mut Vec<(usize, usize)>,
 ) {
-    // Every seed n-gram as one u64, its hash above its place (the index of
-    // its first token in the edition's token sequence), sorted so that equal
-    // n-grams stand together: a flat vector of integers is far smaller than
-    // a map of lists, and sorts fast on both cores.
-    let mut first_token: Vec<u64> = Vec::with_capacity(units.len() + 1);
-    let mut total = 0u64;
-    for unit in units {
-        first_token.push(total);
-        total += unit.keys.len() as u64;
-    }
-    // Large editions keep one n-gram in every window of three (the one
-    // with the least hash, "winnowing"): a third of the memory, and every
-    // shared run of seed + 2 tokens or more still shares a kept n-gram.
-    let window = if total as usize > WINNOW_ABOVE { 3 } else { 1 };
-    // Places fit in 32 bits up to four billion tokens, some 12 GB of text.
-    let place_bits = 32;
-    assert!(total < 1 << place_bits, "an edition of over 2^32 tokens");
-    let mut grams: Vec<u64> = units
-        .par_iter()
-        .zip(&first_token)
-        .flat_map_iter(|(unit, &first)| {
-            let hashes: Vec<u32> = unit.keys.windows(seed).map(gram_hash).collect();
-            let mut kept: Vec<u64> = Vec::new();
-            let mut last_kept = None;
-            for start in 0..hashes.len().saturating_sub(window - 1) {
-                let (p, h) = (start..start + window)
-                    .map(|p| (p, hashes[p]))
-                    .min_by_key(|&(p, h)| (h, p))
-                    .expect("a window is never empty");
-                if last_kept != Some(p) {
-                    kept.push((h as u64) << place_bits | (first + p as u64));
-                    last_kept = Some(p);
-                }
-            }
-            kept
-        })
-        .collect();
-    grams.par_sort_unstable();
-    // A place back to its unit and position.
-    let locate = |gram: u64| {
-        let place = gram & ((1 << place_bits) - 1);
-        let unit = first_token.partition_point(|&f| f <= place) - 1;
-        (unit, (place - first_token[unit]) as usize)
-    };
-    // N-grams in more places than a seed may have are the genre's stock.
-    // An alignment whose rarer n-grams cover fewer than `min_tokens` is
-    // its phrases and frames meeting by chance, and would chain unrelated
-    // places into one cluster. One that is mostly stock but joins its
-    // phrases in a way found nowhere else is judged by the background: a
-    // speaker's sentence in formulaic prose is made of the genre's words.
-    let stock: HashSet<u32, Prehashed> = grams
-        .chunk_by(|a, b| a >> place_bits == b >> place_bits)
-        .filter(|g| g.len() > MAX_SEED_PLACES)
-        .map(|g| (g[0] >> place_bits) as u32)
-        .collect();
+    let (mut pairs, stock) = seed_pairs(units, seed);
     let mostly_stock = |keys: &[u32]| {
         let (mut covered, mut reach) = (0, 0);
         for (p, g) in keys.windows(seed).enumerate() {
@@ -102,43 +57,15 @@ pub fn long_matches(
         }
         covered < min_tokens
     };
-    // Every pair of places that share a seed, as (unit a, unit b, place in
-    // a, place in b), sorted so that each pair of units stands together:
-    // pairs of units are then aligned in parallel, each knowing the
-    // stretches it has already aligned.
-    let mut pairs: Vec<(u32, u32, u32, u32)> = grams
-        .par_chunk_by(|a, b| a >> place_bits == b >> place_bits)
-        .filter(|g| g.len() > 1 && g.len() <= MAX_SEED_PLACES)
-        .flat_map_iter(|group| {
-            let list: Vec<(usize, usize)> = group.iter().map(|&g| locate(g)).collect();
-            let mut found = Vec::new();
-            for (x, &(ua, pa)) in list.iter().enumerate() {
-                for &(ub, pb) in &list[x + 1..] {
-                    // Equal hashes may hide different n-grams; a seed across
-                    // a wall is the reporter's words meeting the quoted
-                    // ones, and other seeds find the quotation.
-                    if units[ua].chapter == units[ub].chapter
-                        || units[ua].keys[pa..pa + seed] != units[ub].keys[pb..pb + seed]
-                        || units[ua].walls_inside(pa, pa + seed)
-                        || units[ub].walls_inside(pb, pb + seed)
-                    {
-                        continue;
-                    }
-                    found.push((ua as u32, ub as u32, pa as u32, pb as u32));
-                }
-            }
-            found
-        })
-        .collect();
-    // The seeds have given their pairs: their memory goes before the
-    // alignments take theirs.
-    drop(grams);
     pairs.par_sort_unstable();
-    let matches: Vec<(Span, Span)> = pairs
+    // Each piece of work keeps its alignments in one vector, six u32 each:
+    // collected a match at a time through rayon's lists, and as spans of
+    // three usizes, a large edition's half million alignments would hold
+    // their memory twice over beside the pairs.
+    let parts: Vec<Vec<[u32; 6]>> = pairs
         .par_chunk_by(|x, y| x.0 == y.0)
-        .flat_map_iter(|chunk| {
+        .fold(Vec::new, |mut found, chunk| {
             let mut covered: Vec<Alignment> = Vec::new();
-            let mut found = Vec::new();
             for (k, &(ua, ub, pa, pb)) in chunk.iter().enumerate() {
                 // The stretches aligned so far are those of this pair of
                 // units.
@@ -168,28 +95,174 @@ pub fn long_matches(
                 covered.push((a0, a1, b0, b1));
                 if a1 - a0 >= min_tokens && b1 - b0 >= min_tokens && !mostly_stock(&a.keys[a0..a1])
                 {
-                    found.push((
-                        Span {
-                            unit: ua,
-                            start: a0,
-                            end: a1,
-                        },
-                        Span {
-                            unit: ub,
-                            start: b0,
-                            end: b1,
-                        },
-                    ));
+                    found.push([ua, a0, a1, ub, b0, b1].map(|x| x as u32));
                 }
             }
             found
         })
         .collect();
     drop(pairs);
-    for (sa, sb) in matches {
-        spans.push(sa);
-        spans.push(sb);
-        links.push((spans.len() - 2, spans.len() - 1));
+    crate::memory::give_back();
+    let matches: usize = parts.iter().map(Vec::len).sum();
+    spans.reserve_exact(2 * matches);
+    links.reserve_exact(matches);
+    for part in parts {
+        for [ua, a0, a1, ub, b0, b1] in part.into_iter().map(|m| m.map(|x| x as usize)) {
+            spans.push(Span {
+                unit: ua,
+                start: a0,
+                end: a1,
+            });
+            spans.push(Span {
+                unit: ub,
+                start: b0,
+                end: b1,
+            });
+            links.push((spans.len() - 2, spans.len() - 1));
+        }
+    }
+}
+
+/// Every pair of places of two chapters that share a seed n-gram, as (unit
+/// a, unit b, place in a, place in b), and the hashes of the n-grams in
+/// more places than a seed may have (the genre's stock).
+///
+/// Every seed n-gram is one u64, its hash above its place (the index of its
+/// first token in the edition's token sequence), sorted so that equal
+/// n-grams stand together: a flat vector of integers is far smaller than a
+/// map of lists, and sorts fast on both cores. A large edition's n-grams
+/// are taken in passes, each over a range of hashes: the memory of one
+/// pass's n-grams is bounded, whatever the edition's size.
+fn seed_pairs(units: &[Unit], seed: usize) -> (Vec<SeedPair>, HashSet<u32, Prehashed>) {
+    let mut first_token: Vec<u64> = Vec::with_capacity(units.len() + 1);
+    let mut total = 0u64;
+    for unit in units {
+        first_token.push(total);
+        total += unit.keys.len() as u64;
+    }
+    // Large editions keep one n-gram in every window of three (the one
+    // with the least hash, "winnowing"): a third of the memory, and every
+    // shared run of seed + 2 tokens or more still shares a kept n-gram.
+    let window = if total as usize > WINNOW_ABOVE { 3 } else { 1 };
+    // Places fit in 32 bits up to four billion tokens, some 12 GB of text.
+    let place_bits = 32;
+    assert!(total < 1 << place_bits, "an edition of over 2^32 tokens");
+    let passes = (total as usize)
+        .div_ceil(PASS_TOKENS)
+        .next_power_of_two()
+        .min(MAX_PASSES);
+    let pass_of = |h: u32| ((h as u64 * passes as u64) >> 32) as usize;
+    // A place back to its unit and position.
+    let locate = |gram: u64| {
+        let place = gram & ((1 << place_bits) - 1);
+        let unit = first_token.partition_point(|&f| f <= place) - 1;
+        (unit, (place - first_token[unit]) as usize)
+    };
+    let kept_in = |unit: &Unit, pass: usize, emit: &mut dyn FnMut(usize, u32)| {
+        let hashes: Vec<u32> = unit.keys.windows(seed).map(gram_hash).collect();
+        winnow(&hashes, window, &mut |p, h| {
+            if pass_of(h) == pass {
+                emit(p, h)
+            }
+        });
+    };
+    let mut stock: HashSet<u32, Prehashed> = HashSet::default();
+    let mut parts: Vec<Vec<SeedPair>> = Vec::new();
+    for pass in 0..passes {
+        // Counted first, then written in place: collecting millions of
+        // n-grams through rayon's lists of pieces would hold them twice.
+        let counts: Vec<usize> = units
+            .par_iter()
+            .map(|unit| {
+                let mut n = 0;
+                kept_in(unit, pass, &mut |_, _| n += 1);
+                n
+            })
+            .collect();
+        let mut grams: Vec<u64> = vec![0; counts.iter().sum()];
+        let mut slots: Vec<&mut [u64]> = Vec::with_capacity(units.len());
+        let mut rest = grams.as_mut_slice();
+        for &n in &counts {
+            let (slot, tail) = rest.split_at_mut(n);
+            slots.push(slot);
+            rest = tail;
+        }
+        units
+            .par_iter()
+            .zip(&first_token)
+            .zip(slots)
+            .for_each(|((unit, &first), slot)| {
+                let mut k = 0;
+                kept_in(unit, pass, &mut |p, h| {
+                    slot[k] = (h as u64) << place_bits | (first + p as u64);
+                    k += 1;
+                });
+            });
+        drop(counts);
+        grams.par_sort_unstable();
+        // N-grams in more places than a seed may have are the genre's
+        // stock; those in two places up to that many make pairs.
+        let groups = || grams.par_chunk_by(|a, b| a >> place_bits == b >> place_bits);
+        stock.par_extend(
+            groups()
+                .filter(|g| g.len() > MAX_SEED_PLACES)
+                .map(|g| (g[0] >> place_bits) as u32),
+        );
+        parts.extend(
+            groups()
+                .filter(|g| (2..=MAX_SEED_PLACES).contains(&g.len()))
+                .fold(Vec::new, |mut found, group| {
+                    let list: Vec<(usize, usize)> = group.iter().map(|&g| locate(g)).collect();
+                    for (x, &(ua, pa)) in list.iter().enumerate() {
+                        for &(ub, pb) in &list[x + 1..] {
+                            // Equal hashes may hide different n-grams; a seed
+                            // across a wall is the reporter's words meeting
+                            // the quoted ones, and other seeds find the
+                            // quotation.
+                            if units[ua].chapter == units[ub].chapter
+                                || units[ua].keys[pa..pa + seed] != units[ub].keys[pb..pb + seed]
+                                || units[ua].walls_inside(pa, pa + seed)
+                                || units[ub].walls_inside(pb, pb + seed)
+                            {
+                                continue;
+                            }
+                            found.push((ua as u32, ub as u32, pa as u32, pb as u32));
+                        }
+                    }
+                    found
+                })
+                .collect::<Vec<_>>(),
+        );
+        // The pass's n-grams have given their pairs: their memory goes
+        // before the next pass takes its own.
+        drop(grams);
+        crate::memory::give_back();
+    }
+    // One piece at a time into the whole, each freed (and given back) as
+    // it is copied: the pairs stand once, not twice, at the peak.
+    let mut pairs = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        pairs.extend_from_slice(&part);
+        drop(part);
+        crate::memory::give_back_here();
+    }
+    (pairs, stock)
+}
+
+/// The n-grams kept of `hashes` (one per start): in every `window` of
+/// consecutive starts the one with the least hash (the first of equals),
+/// each emitted once as (start, hash). A window of 1 keeps every one.
+fn winnow(hashes: &[u32], window: usize, emit: &mut dyn FnMut(usize, u32)) {
+    let mut last_kept = None;
+    for start in 0..hashes.len().saturating_sub(window - 1) {
+        let (p, h) = (start..start + window)
+            .map(|p| (p, hashes[p]))
+            .min_by_key(|&(p, h)| (h, p))
+            .expect("a window is never empty");
+        if last_kept != Some(p) {
+            emit(p, h);
+            last_kept = Some(p);
+        }
     }
 }
 
@@ -454,10 +527,12 @@ pub fn cluster(
     // A span's index among `members`: a dense table when they are most of
     // the spans (the first clustering), a map when a few (a chain).
     let dense = members.len() * 4 >= spans.len();
-    let table: Vec<usize> = if dense {
-        let mut t = vec![usize::MAX; spans.len()];
+    // Local indices in 32 bits: a large edition has a million spans, and
+    // these tables stand beside them.
+    let table: Vec<u32> = if dense {
+        let mut t = vec![u32::MAX; spans.len()];
         for (k, &i) in members.iter().enumerate() {
-            t[i] = k;
+            t[i] = k as u32;
         }
         t
     } else {
@@ -470,23 +545,26 @@ pub fn cluster(
     };
     let local = |i: usize| {
         if dense {
-            Some(table[i]).filter(|&k| k != usize::MAX)
+            Some(table[i])
+                .filter(|&k| k != u32::MAX)
+                .map(|k| k as usize)
         } else {
             map.get(&i).copied()
         }
     };
-    let mut parent: Vec<usize> = (0..members.len()).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
+    let mut parent: Vec<u32> = (0..members.len() as u32).collect();
+    fn root(parent: &mut [u32], x: usize) -> usize {
+        let mut x = x as u32;
+        while parent[x as usize] != x {
+            parent[x as usize] = parent[parent[x as usize] as usize];
+            x = parent[x as usize];
         }
-        x
+        x as usize
     }
-    let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
+    let union = |parent: &mut Vec<u32>, a: usize, b: usize| {
         let (ra, rb) = (root(parent, a), root(parent, b));
         if ra != rb {
-            parent[ra.max(rb)] = ra.min(rb);
+            parent[ra.max(rb)] = ra.min(rb) as u32;
         }
     };
     // Members by unit, then start: a span can only overlap those of its
@@ -572,12 +650,17 @@ pub fn cluster(
             break;
         }
     }
-    let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (k, &member) in members.iter().enumerate() {
-        let r = root(&mut parent, k);
-        groups.entry(r).or_default().push(member);
-    }
-    groups.into_values().collect()
+    // Members by their root (the least member of the group): the groups in
+    // order of their first member, each in the members' order.
+    let mut by_root: Vec<(u32, u32)> = (0..members.len())
+        .map(|k| (root(&mut parent, k) as u32, k as u32))
+        .collect();
+    drop(parent);
+    by_root.sort_unstable();
+    by_root
+        .chunk_by(|a, b| a.0 == b.0)
+        .map(|group| group.iter().map(|&(_, k)| members[k as usize]).collect())
+        .collect()
 }
 
 /// Longer by a quarter, and by four tokens at least.
@@ -644,10 +727,10 @@ mod tests {
                 chapter: u,
                 unit: 0,
                 text: "",
-                keys: keys.clone(),
-                quoted: Vec::new(),
-                walls: Vec::new(),
-                clauses: Vec::new(),
+                keys: keys.clone().into(),
+                quoted: Box::default(),
+                walls: Box::default(),
+                clauses: Box::default(),
             })
             .collect();
         let patterns: Vec<Vec<u32>> = (0..30)

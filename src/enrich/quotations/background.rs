@@ -151,8 +151,14 @@ impl Background {
         let tally: Vec<u32> = if index.is_empty() {
             Vec::new()
         } else {
+            // A few large chunks a thread: each split of the work makes a
+            // tally of its own, and a tally is the size of the index.
+            let chunk = units
+                .len()
+                .div_ceil(4 * rayon::current_num_threads())
+                .max(1);
             units
-                .par_chunks(64)
+                .par_chunks(chunk)
                 .fold(
                     || vec![0u32; index.len()],
                     |mut tally, chunk| {

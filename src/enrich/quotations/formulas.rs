@@ -180,7 +180,8 @@ fn found_bare(
         if held {
             continue;
         }
-        let (chars, tokens, _) = texts.text(span.unit);
+        let text = texts.text(span.unit);
+        let (chars, tokens, _) = &*text;
         let (start, end) = (tokens[span.start].start(), tokens[span.end - 1].end());
         formula.occurrences.push(Occurrence {
             chapter: unit.chapter,
@@ -359,7 +360,8 @@ fn formula(
             } = &lists[i];
             let (start, end) = (*start, *end);
             let unit = &units[list.unit];
-            let chars = &texts.text(list.unit).0;
+            let text = texts.text(list.unit);
+            let chars = &text.0;
             bounded |= is_bounded(chars, start, end);
             (
                 Occurrence {

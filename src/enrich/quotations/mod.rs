@@ -206,18 +206,18 @@ struct Unit<'a> {
     /// The tokens' keys only, 4 bytes a token: an edition of 10,000
     /// chapters has over 20 million tokens, and their offsets are needed
     /// only in the few units where a quotation stands.
-    keys: Vec<u32>,
+    keys: Box<[u32]>,
     /// Token ranges inside quotation marks: short ones may make a quoted
     /// saying (`align::quoted_matches`), and any is evidence that the
     /// words are somebody's.
-    quoted: Vec<(u32, u32)>,
+    quoted: Box<[(u32, u32)]>,
     /// Token indices before which an alignment stops (sorted): where a
     /// quotation of passage length opens or closes, so that the words
     /// that report it (……在……会议上的讲话中指出：) never join the words
     /// reported, which would chain every quotation of one speaker.
-    walls: Vec<u32>,
+    walls: Box<[u32]>,
     /// Token indices where a clause begins (after ，。；…), 0 left out.
-    clauses: Vec<u32>,
+    clauses: Box<[u32]>,
 }
 
 impl Unit<'_> {
@@ -279,14 +279,16 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                         unit: u,
                         text: unit.text,
                         keys: tokens.iter().map(|t| t.key).collect(),
-                        quoted,
-                        walls,
-                        clauses: clause_starts(&chars, &tokens),
+                        quoted: quoted.into_boxed_slice(),
+                        walls: walls.into_boxed_slice(),
+                        clauses: clause_starts(&chars, &tokens).into_boxed_slice(),
                     }
                 })
                 .collect::<Vec<_>>()
         })
         .collect();
+    // The tokenizers' scratch, freed on every thread, goes back first.
+    crate::memory::give_back();
     let mut spans = Vec::new();
     let mut links = Vec::new();
     align::long_matches(
@@ -308,6 +310,9 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         &mut spans,
         &mut links,
     );
+    // A large edition's spans are a million or more: no room to spare.
+    spans.shrink_to_fit();
+    links.shrink_to_fit();
     let all: Vec<usize> = (0..spans.len()).collect();
     let mut clusters = split_chains(
         align::cluster(&spans, &links, &all, quoted_from, Overlap::HalfShorter),
@@ -320,6 +325,10 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     // Only clusters in two chapters or more, and in no more than a saying
     // may be, are judged (and counted in the background).
     clusters.retain(|members| (2..=max_chapters).contains(&chapter_count(&units, &spans, members)));
+    // Clustered: the links and the clustering's tables go before the
+    // background takes its memory.
+    drop((all, links));
+    crate::memory::give_back();
     let formulas = formulas::candidates(&units);
     // The background is counted for what is to be judged: each cluster's
     // longest stretch and each formula's shortest wording.
@@ -354,6 +363,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             .map(|(piece, _)| piece),
     );
     drop(texts_keys);
+    crate::memory::give_back();
     let threshold = background.threshold();
     let texts = places::Texts::new(&units);
     let mut quotations: Vec<Quotation> = clusters

@@ -32,12 +32,36 @@ struct Witness<'t> {
 /// A unit's characters, tokens and stretches inside quotation marks.
 pub(super) type UnitText = (Vec<char>, Vec<Token>, Vec<(usize, usize)>);
 
-/// Each unit's characters, tokens and quotation marks, made once for the first cluster that
-/// stands there and shared by the others: a long paragraph that holds a
-/// thousand passages is not cut into tokens a thousand times.
+/// Each unit's characters, tokens and quotation marks: a long unit's made
+/// once, for the first cluster that stands there, and shared by the others
+/// (a paragraph the size of a book that holds a thousand passages is not
+/// cut into tokens a thousand times); a short one's made anew each time it
+/// is asked for (in microseconds), so that the ten thousand paragraphs
+/// where a large edition's quotations stand are not all held at once.
 pub struct Texts<'u, 'a> {
     units: &'u [Unit<'a>],
-    cache: Vec<OnceLock<UnitText>>,
+    /// Boxed: an empty cell is then 16 bytes, not the 80 of three
+    /// vectors, over the 200,000 units of a large edition.
+    cache: Vec<OnceLock<Box<UnitText>>>,
+}
+
+/// Units of at least this many bytes are cut into tokens once and kept.
+const KEPT_TEXT_BYTES: usize = 4096;
+
+/// A unit's text: kept in the cache, or made for this use.
+pub(super) enum TextRef<'t> {
+    Kept(&'t UnitText),
+    Made(Box<UnitText>),
+}
+
+impl std::ops::Deref for TextRef<'_> {
+    type Target = UnitText;
+    fn deref(&self) -> &UnitText {
+        match self {
+            TextRef::Kept(text) => text,
+            TextRef::Made(text) => text,
+        }
+    }
 }
 
 impl<'u, 'a> Texts<'u, 'a> {
@@ -48,13 +72,18 @@ impl<'u, 'a> Texts<'u, 'a> {
         }
     }
 
-    pub(super) fn text(&self, unit: usize) -> &UnitText {
-        self.cache[unit].get_or_init(|| {
+    pub(super) fn text(&self, unit: usize) -> TextRef<'_> {
+        let make = || {
             let chars: Vec<char> = self.units[unit].text.chars().collect();
             let tokens = tokenize(&chars);
             let quoted = quoted_ranges(&chars);
-            (chars, tokens, quoted)
-        })
+            Box::new((chars, tokens, quoted))
+        };
+        if self.units[unit].text.len() >= KEPT_TEXT_BYTES {
+            TextRef::Kept(self.cache[unit].get_or_init(make))
+        } else {
+            TextRef::Made(make())
+        }
     }
 }
 
@@ -85,10 +114,12 @@ pub fn quotation(
             _ => runs.push((s.unit, (s.start, s.end))),
         }
     }
+    let held: Vec<TextRef> = runs.iter().map(|&(u, _)| texts.text(u)).collect();
     let mut witnesses: Vec<Witness> = runs
         .into_iter()
-        .map(|(u, (first, last))| {
-            let (chars, tokens, quoted) = texts.text(u);
+        .zip(&held)
+        .map(|((u, (first, last)), text)| {
+            let (chars, tokens, quoted) = &**text;
             let (start, end) = trim(
                 tokens,
                 chars,

@@ -74,7 +74,8 @@ pub fn add_reordered(
         }
     }
     for (q, u, (first, last)) in found {
-        let (chars, tokens, _) = texts.text(u);
+        let text = texts.text(u);
+        let (chars, tokens, _) = &*text;
         let (start, end) = (
             tokens[first as usize].start(),
             tokens[last as usize - 1].end(),
