@@ -25,11 +25,13 @@ const WINNOW_ABOVE: usize = 4_000_000;
 /// subject's long name, say), not a seed of a quotation.
 const MAX_SEED_PLACES: usize = 12;
 /// Tokens of the edition per pass over its seed n-grams: a pass holds at
-/// most about half this many n-grams (winnowed), 8 bytes each.
-const PASS_TOKENS: usize = 6_000_000;
-/// Passes at most: an edition of 100,000 pieces (200 million tokens) takes
-/// 64, each holding under two million n-grams.
-const MAX_PASSES: usize = 64;
+/// most about half this many n-grams (winnowed), 8 bytes each. Each pass
+/// reads the whole edition's keys again (about 0.13 s at 10,000 pieces, in
+/// three passes), the price of a peak that does not grow with the edition.
+const PASS_TOKENS: usize = 8_000_000;
+/// Passes at most: past 64 million tokens (some 30,000 pieces) a pass holds
+/// more, rather than every pass reading the edition again.
+const MAX_PASSES: usize = 8;
 
 /// Two places that share a seed: unit a, unit b, place in a, place in b.
 type SeedPair = (u32, u32, u32, u32);
@@ -49,8 +51,8 @@ pub fn long_matches(
     let (mut pairs, stock) = seed_pairs(units, seed);
     let mostly_stock = |keys: &[u32]| {
         let (mut covered, mut reach) = (0, 0);
-        for (p, g) in keys.windows(seed).enumerate() {
-            if !stock.contains(&gram_hash(g)) {
+        for (p, hash) in gram_hashes(keys, seed).enumerate() {
+            if !stock.contains(&hash) {
                 covered += (p + seed).saturating_sub(reach.max(p));
                 reach = p + seed;
             }
@@ -147,10 +149,7 @@ fn seed_pairs(units: &[Unit], seed: usize) -> (Vec<SeedPair>, HashSet<u32, Preha
     // Places fit in 32 bits up to four billion tokens, some 12 GB of text.
     let place_bits = 32;
     assert!(total < 1 << place_bits, "an edition of over 2^32 tokens");
-    let passes = (total as usize)
-        .div_ceil(PASS_TOKENS)
-        .next_power_of_two()
-        .min(MAX_PASSES);
+    let passes = (total as usize).div_ceil(PASS_TOKENS).clamp(1, MAX_PASSES);
     let pass_of = |h: u32| ((h as u64 * passes as u64) >> 32) as usize;
     // A place back to its unit and position.
     let locate = |gram: u64| {
@@ -158,47 +157,23 @@ fn seed_pairs(units: &[Unit], seed: usize) -> (Vec<SeedPair>, HashSet<u32, Preha
         let unit = first_token.partition_point(|&f| f <= place) - 1;
         (unit, (place - first_token[unit]) as usize)
     };
-    let kept_in = |unit: &Unit, pass: usize, emit: &mut dyn FnMut(usize, u32)| {
-        let hashes: Vec<u32> = unit.keys.windows(seed).map(gram_hash).collect();
-        winnow(&hashes, window, &mut |p, h| {
-            if pass_of(h) == pass {
-                emit(p, h)
-            }
-        });
-    };
     let mut stock: HashSet<u32, Prehashed> = HashSet::default();
     let mut parts: Vec<Vec<SeedPair>> = Vec::new();
     for pass in 0..passes {
-        // Counted first, then written in place: collecting millions of
-        // n-grams through rayon's lists of pieces would hold them twice.
-        let counts: Vec<usize> = units
-            .par_iter()
-            .map(|unit| {
-                let mut n = 0;
-                kept_in(unit, pass, &mut |_, _| n += 1);
-                n
-            })
-            .collect();
-        let mut grams: Vec<u64> = vec![0; counts.iter().sum()];
-        let mut slots: Vec<&mut [u64]> = Vec::with_capacity(units.len());
-        let mut rest = grams.as_mut_slice();
-        for &n in &counts {
-            let (slot, tail) = rest.split_at_mut(n);
-            slots.push(slot);
-            rest = tail;
-        }
-        units
+        let pieces: Vec<Vec<u64>> = units
             .par_iter()
             .zip(&first_token)
-            .zip(slots)
-            .for_each(|((unit, &first), slot)| {
-                let mut k = 0;
-                kept_in(unit, pass, &mut |p, h| {
-                    slot[k] = (h as u64) << place_bits | (first + p as u64);
-                    k += 1;
+            .fold(Vec::new, |mut kept, (unit, &first)| {
+                let hashes: Vec<u32> = gram_hashes(&unit.keys, seed).collect();
+                winnow(&hashes, window, &mut |p, h| {
+                    if pass_of(h) == pass {
+                        kept.push((h as u64) << place_bits | (first + p as u64));
+                    }
                 });
-            });
-        drop(counts);
+                kept
+            })
+            .collect();
+        let mut grams = concat_giving_back(pieces);
         grams.par_sort_unstable();
         // N-grams in more places than a seed may have are the genre's
         // stock; those in two places up to that many make pairs.
@@ -238,15 +213,20 @@ fn seed_pairs(units: &[Unit], seed: usize) -> (Vec<SeedPair>, HashSet<u32, Preha
         drop(grams);
         crate::memory::give_back();
     }
-    // One piece at a time into the whole, each freed (and given back) as
-    // it is copied: the pairs stand once, not twice, at the peak.
-    let mut pairs = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        pairs.extend_from_slice(&part);
-        drop(part);
+    (concat_giving_back(parts), stock)
+}
+
+/// The pieces made in parallel as one vector: one piece at a time into the
+/// whole, each freed (and given back to the system) as it is copied, so that
+/// millions of items stand once, not twice, at the peak.
+fn concat_giving_back<T: Copy>(pieces: Vec<Vec<T>>) -> Vec<T> {
+    let mut whole = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for piece in pieces {
+        whole.extend_from_slice(&piece);
+        drop(piece);
         crate::memory::give_back_here();
     }
-    (pairs, stock)
+    whole
 }
 
 /// The n-grams kept of `hashes` (one per start): in every `window` of
@@ -272,6 +252,11 @@ fn gram_hash(keys: &[u32]) -> u32 {
     keys.iter().fold(0x811c_9dc5u32, |hash, key| {
         (hash ^ key).wrapping_mul(0x0100_0193)
     })
+}
+
+/// `gram_hash` of every n-gram of `n` keys in `keys`, in order.
+fn gram_hashes(keys: &[u32], n: usize) -> impl Iterator<Item = u32> + '_ {
+    keys.windows(n).map(gram_hash)
 }
 
 /// Extends a shared seed at `a[i..i+seed]`, `b[j..j+seed]` both ways into
