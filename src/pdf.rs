@@ -201,9 +201,26 @@ impl Layout {
                 c[0].to_owned()
             }
         });
-        NUMBER
-            .replace_all(&html, |c: &regex::Captures| match self.numbers.get(&c[2]) {
-                Some(n) => format!("{}{n}</span>", &c[1]),
+        let html = NUMBER.replace_all(&html, |c: &regex::Captures| match self.numbers.get(&c[2]) {
+            Some(n) => format!("{}{n}</span>", &c[1]),
+            None => c[0].to_owned(),
+        });
+        self.opening_pages(&html)
+    }
+
+    /// The running heads' rules with the page each section opens on, where
+    /// its head is left out (`render::print::running_heads`).
+    fn opening_pages(&self, html: &str) -> String {
+        static OPENING: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+            let start = regex::escape(crate::render::print::OPENING);
+            Regex::new(&format!(
+                r#"({start}(?:left|right)-(\S+) \{{[^}}]*? range: )0 0;"#
+            ))
+            .expect("a valid pattern")
+        });
+        OPENING
+            .replace_all(html, |c: &regex::Captures| match self.numbers.get(&c[2]) {
+                Some(n) => format!("{}{n} {n};", &c[1]),
                 None => c[0].to_owned(),
             })
             .into_owned()
@@ -467,6 +484,32 @@ mod tests {
         );
         assert_eq!(layout.apply(html), expected);
         assert_eq!(recto_order(html), vec!["piece-a", "piece-b"]);
+    }
+
+    #[test]
+    fn a_sections_opening_page_loses_its_running_head() {
+        let sections = [
+            ("piece-1".to_owned(), "piece-a".to_owned(), "一"),
+            ("piece-2".to_owned(), "piece-b".to_owned(), "二"),
+        ];
+        let css = crate::render::print::running_heads("书", &sections);
+        let layout = Layout {
+            blanks: Vec::new(),
+            numbers: [("piece-a".to_owned(), 5)].into(),
+        };
+        let out = layout.apply(&css);
+        for side in ["left", "right"] {
+            assert!(
+                out.contains(&format!(
+                    "zs-open-{side}-piece-a {{ system: cyclic; symbols: \"\"; range: 5 5;"
+                )),
+                "{out}"
+            );
+            // A section whose page is not known keeps its head everywhere.
+            assert!(out.contains(&format!(
+                "zs-open-{side}-piece-b {{ system: cyclic; symbols: \"\"; range: 0 0;"
+            )));
+        }
     }
 
     #[test]
