@@ -15,9 +15,15 @@
 //   brackets and quotation marks, full- or half-width): the character
 //   before such a mark in its paragraph, note marker included, is on the
 //   same line; so is the character before a note or quotation marker;
+// - an interview's paragraph that goes on from a speaker's turn hangs with
+//   it (its lines after the first start where the turn's do);
+// - a title (h1–h6) in Chinese or Japanese breaks between words, never inside
+//   one (the words as the browser's Intl.Segmenter finds them);
 // - a table cell of up to four characters stands on one line, and one of
 //   24 or more is at least eight characters wide;
 // - nothing overflows the window's width.
+// And print.html, on screen at both sizes: the text stands clear of the
+// window's edge and its first paragraphs' numbers inside the window.
 // Each page is measured in the calm reading mode (the default) and again in
 // the study mode, switched on with the page's own switch (every marker then
 // takes room in the line). On the desktop, the first note that is not in
@@ -195,6 +201,69 @@ function measure(maxDriftLines) {
     if (prev) last.set(block, prev);
   }
 
+  // Interviews: a paragraph that goes on from a speaker's turn hangs with
+  // it, every line after its first starting where the turn's own lines
+  // after the label do (a column's top, in a vertical theme).
+  for (const p of main.querySelectorAll('.chapter-body p:not(.turn)')) {
+    let turn = p.previousElementSibling;
+    while (turn && turn.matches('p:not(.turn)')) turn = turn.previousElementSibling;
+    if (!turn || !turn.matches('p.turn') || !shown(p)) continue;
+    const box = turn.getBoundingClientRect();
+    const ts = getComputedStyle(turn);
+    const hang = vertical ? box.top + parseFloat(ts.paddingTop) : box.left + parseFloat(ts.paddingLeft);
+    // The text's boxes in lines (their middles across the line within
+    // half a line of each other), each line's start.
+    const boxes = [];
+    const own = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    for (let t = own.nextNode(); t; t = own.nextNode()) {
+      if (t.parentElement.closest('.pnum, .sidenote, .term-pop, .quote-pop, .quote-mark, .vh') || !t.data.trim()) continue;
+      range.selectNodeContents(t);
+      for (const r of range.getClientRects()) {
+        if (r.width >= 1 && r.height >= 1) boxes.push(r);
+      }
+    }
+    const middle = vertical ? (r) => -(r.left + r.right) / 2 : (r) => (r.top + r.bottom) / 2;
+    boxes.sort((a, b) => middle(a) - middle(b));
+    const lines = [];
+    for (const r of boxes) {
+      const at = vertical ? r.top : r.left;
+      const current = lines[lines.length - 1];
+      if (current && middle(r) - current.middle < line / 2) current.start = Math.min(current.start, at);
+      else lines.push({ middle: middle(r), start: at });
+    }
+    const off = lines.slice(1).filter((l) => Math.abs(l.start - hang) > 2);
+    if (off.length) {
+      problems.push(`the interview paragraph “${short(p.textContent)}” does not hang with its turn: a line starts at ${Math.round(off[0].start)}, the turn's at ${Math.round(hang)}`);
+    }
+  }
+
+  // Titles break between words, never inside one (办公厅工作要做／到): the
+  // words as the browser's dictionary finds them (Intl.Segmenter), each
+  // word's characters on one line, notes and cards in the title aside.
+  const lang = document.documentElement.lang;
+  if (window.Intl && Intl.Segmenter && /^(zh|ja)/i.test(lang)) {
+    const words = new Intl.Segmenter(lang, { granularity: 'word' });
+    for (const title of main.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+      if (!shown(title)) continue;
+      const chars = [];
+      const titleText = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+      for (let t = titleText.nextNode(); t; t = titleText.nextNode()) {
+        if (t.parentElement.closest('.sidenote, .term-pop, .quote-pop, .quote-mark, .noteref, .vh')) continue;
+        for (let i = 0; i < t.data.length; i++) chars.push({ c: t.data[i], r: charRect(t, i) });
+      }
+      const text = chars.map((c) => c.c).join('');
+      for (const word of words.segment(text)) {
+        if (!word.isWordLike) continue;
+        for (let i = word.index + 1; i < word.index + word.segment.length; i++) {
+          const [a, b] = [chars[i - 1].r, chars[i].r];
+          if (a && b && newLine(a, b)) {
+            problems.push(`the title “${short(text)}” breaks inside the word “${word.segment}”: “${text.slice(Math.max(0, i - 6), i)}／${text.slice(i, i + 6)}”`);
+          }
+        }
+      }
+    }
+  }
+
   // Tables: a short cell (a year, a place name of up to four characters)
   // stands on one line, and a long one gets at least eight characters a line,
   // on a phone too (classic sets the rows as cards there).
@@ -292,6 +361,29 @@ try {
       check(unique.length === 0,
         `${label}: ${first.margin} note(s) in the margin, ${first.fallback} in place (${study.margin} and ${study.fallback} in the study mode)${opened}` +
         `${shownProblems.map((p) => `\n      - ${p}`).join('')}${unique.length > 12 ? `\n      … and ${unique.length - 12} more` : ''}`);
+      await tab.close();
+    }
+    // print.html, looked at on screen before printing: the text stands
+    // clear of the window's edge, its paragraph numbers inside the window.
+    if (fs.existsSync(path.join(site, 'print.html')) && only.length === 0) {
+      const tab = await context.newPage();
+      await tab.goto(pathToFileURL(path.resolve(site, 'print.html')).href);
+      await tab.evaluate(() => document.fonts.ready);
+      const off = await tab.evaluate(() => {
+        const vertical = getComputedStyle(document.body).writingMode.startsWith('vertical');
+        const problems = [];
+        const paragraphs = [...document.querySelectorAll('.print-piece .chapter-body p')].slice(0, 20);
+        for (const p of paragraphs) {
+          const num = p.querySelector('.pnum');
+          const r = num ? num.getBoundingClientRect() : null;
+          const inside = r && (vertical ? r.top >= 0 : r.left >= 0 && r.right <= window.innerWidth);
+          if (num && !inside) problems.push(`the number of “${p.textContent.trim().slice(0, 16)}” stands at ${Math.round(r.left)},${Math.round(r.top)}, outside the window`);
+          const box = p.getBoundingClientRect();
+          if (!vertical && box.left < 8) problems.push(`“${p.textContent.trim().slice(0, 16)}” starts at x = ${Math.round(box.left)}`);
+        }
+        return [...new Set(problems)].slice(0, 6);
+      });
+      check(off.length === 0, `${themeName ? `${themeName} ` : ''}print.html on screen at ${size.viewport.width}×${size.viewport.height}: paragraph numbers inside the window${off.map((p) => `\n      - ${p}`).join('')}`);
       await tab.close();
     }
     await context.close();
