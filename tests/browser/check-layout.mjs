@@ -24,6 +24,9 @@
 // - nothing overflows the window's width.
 // And print.html, on screen at both sizes: the text stands clear of the
 // window's edge and its first paragraphs' numbers inside the window.
+// Each page is measured again on the desktop without JavaScript, where a
+// note stands in its line, where its marker is, or its marker links to the
+// endnote.
 // Each page is measured in the calm reading mode (the default) and again in
 // the study mode, switched on with the page's own switch (every marker then
 // takes room in the line). On the desktop, the first note that is not in
@@ -87,20 +90,36 @@ function measure(maxDriftLines) {
   const seen = (el) => el.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && !inPixel(el);
 
   // Notes: in the margin (shown, not open in place), or in their fallback.
+  // Without JavaScript (no .sn-js) a note stands in the line where its
+  // marker is (inline), or its marker leads to the endnote.
+  const script = document.documentElement.classList.contains('sn-js');
+  const inline = (note) => getComputedStyle(note).display === 'inline';
   const margin = [];
   let fallback = 0;
+  let inLine = 0;
   for (const note of document.querySelectorAll('.sidenote')) {
     const n = note.id.slice(3);
     const marker = document.getElementById(`fnref-${n}`);
     if (!shown(note)) {
       fallback++;
-      if (!marker || marker.getAttribute('aria-controls') !== note.id) {
-        problems.push(`note ${n} is neither beside its line nor opened by its marker in place`);
+      const opens = marker && (script
+        ? marker.getAttribute('aria-controls') === note.id
+        : marker.getAttribute('href') === `#fn-${n}`);
+      if (!opens) {
+        problems.push(`note ${n} is neither beside its line nor opened by its marker ${script ? 'in place' : '(a link to the endnote)'}`);
       }
       continue;
     }
     if (note.classList.contains('open')) continue;
     const a = marker.getBoundingClientRect();
+    if (inline(note)) {
+      inLine++;
+      // In the line: its first box begins on the marker's line or the next.
+      const b = note.getClientRects()[0];
+      const drift = vertical ? Math.abs(b.right - a.right) : Math.abs(b.top - a.top);
+      if (drift > 2 * line) problems.push(`note ${n}, set in the line, begins ${Math.round(drift)}px from its marker: note ${fmt(b)}, marker ${fmt(a)}`);
+      continue;
+    }
     const b = note.getBoundingClientRect();
     margin.push({ n, box: b });
     const drift = vertical
@@ -125,7 +144,8 @@ function measure(maxDriftLines) {
   for (let t = walker.nextNode(); t; t = walker.nextNode()) {
     if (!t.data.trim()) continue;
     const el = t.parentElement;
-    if (el.closest('.sidenote.sn-margin, :root:not(.sn-js) .sidenote, .vh, template') || !seen(el)) continue;
+    const note = el.closest('.sidenote');
+    if (el.closest('.vh, template') || (note && !note.classList.contains('open') && !inline(note)) || !seen(el)) continue;
     range.selectNodeContents(t);
     for (const r of range.getClientRects()) {
       if (r.width >= 1 && r.height >= 1) texts.push({ r, what: short(t.data) });
@@ -222,6 +242,13 @@ function measure(maxDriftLines) {
         if (r.width >= 1 && r.height >= 1) boxes.push(r);
       }
     }
+    // A note set in the line: its boxes, brackets included.
+    for (const note of p.querySelectorAll('.sidenote')) {
+      if (!inline(note)) continue;
+      for (const r of note.getClientRects()) {
+        if (r.width >= 1 && r.height >= 1) boxes.push(r);
+      }
+    }
     const middle = vertical ? (r) => -(r.left + r.right) / 2 : (r) => (r.top + r.bottom) / 2;
     boxes.sort((a, b) => middle(a) - middle(b));
     const lines = [];
@@ -296,7 +323,7 @@ function measure(maxDriftLines) {
   if (doc.scrollWidth > doc.clientWidth + 1) {
     problems.push(`the page is wider than the window (${doc.scrollWidth} > ${doc.clientWidth})`);
   }
-  return { problems, margin: margin.length, fallback };
+  return { problems, margin: margin.length, fallback, inLine };
 }
 
 const browser = await launch();
@@ -388,6 +415,22 @@ try {
     }
     await context.close();
   }
+  // Without JavaScript, on a desktop: every note stands in its line (or
+  // its marker leads to the endnote), and nothing overlaps.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, javaScriptEnabled: false });
+  for (const file of pages) {
+    const tab = await context.newPage();
+    await tab.goto(pathToFileURL(path.resolve(site, file)).href);
+    await tab.evaluate(() => document.fonts.ready);
+    if (shots) await tab.screenshot({ path: path.join(shots, `${themeName || 'site'}-nojs-${file}.png`) });
+    const m = await tab.evaluate(measure, MAX_DRIFT_LINES);
+    const unique = [...new Set(m.problems)];
+    check(unique.length === 0,
+      `${themeName ? `${themeName} ` : ''}${file} at 1440×900 without JavaScript: ${m.inLine} note(s) in the line, ${m.margin} in the margin, ${m.fallback} as endnotes only` +
+      `${unique.slice(0, 12).map((p) => `\n      - ${p}`).join('')}${unique.length > 12 ? `\n      … and ${unique.length - 12} more` : ''}`);
+    await tab.close();
+  }
+  await context.close();
 } finally {
   await browser.close();
 }
