@@ -553,8 +553,9 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
             );
         }
         // The back matter lists places by short title, and runs of
-        // paragraphs as ranges (digits are set sideways in vertical text:
-        // the horizontal themes are read for this).
+        // paragraphs as ranges, and keeps each term with its definition
+        // (digits are set sideways in vertical text: the horizontal themes
+        // are read for this).
         if !vertical {
             let back_text: String = pages[back[0]..]
                 .iter()
@@ -565,6 +566,30 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
                 assert!(
                     title == brief || !back_text.contains(&title),
                     "{theme}: the back matter gives the whole title {title}, not {brief}"
+                );
+            }
+            // No page of the glossary ends with a term whose definition
+            // begins on the next: a short last line that opens an entry,
+            // and a next page that does not.
+            let glossary = zhushu::enrich::glossary::load(&root).unwrap().unwrap();
+            let terms: Vec<String> = glossary.entries.iter().map(|e| squeeze(&e.term)).collect();
+            let opens = |line: &[&Word]| {
+                let text: String = line.iter().map(|w| squeeze(&w.text)).collect();
+                terms.iter().any(|t| text.starts_with(t.as_str()))
+            };
+            for k in back[0]..back[1] - 1 {
+                let here = lines(&pages[k], false, head_end, foot_start(&pages[k]));
+                let next = lines(&pages[k + 1], false, head_end, foot_start(&pages[k + 1]));
+                let (Some(last), Some(first)) = (here.last(), next.first()) else {
+                    continue;
+                };
+                let width = last.last().unwrap().x1 - last[0].x0;
+                let short = width < 0.6 * (pages[k].width - 32.0 * mm);
+                assert!(
+                    !(short && opens(last) && !opens(first)),
+                    "{theme}: page {} ends with the term “{}”, its definition on the next page",
+                    k + 1,
+                    last.iter().map(|w| w.text.as_str()).collect::<String>()
                 );
             }
             for n in 1..200 {

@@ -1,6 +1,6 @@
-/* zhushu service worker: build c92adf99fc2e8d30. Written by zhushu build. */
+/* zhushu service worker: build 1762aeaeb6c4659e. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-c92adf99fc2e8d30";
+const CACHE = "zhushu-1762aeaeb6c4659e";
 const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","quotations.html","search-index.js","static/epub.css","static/notes.js","static/offline.js","static/phrases.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
