@@ -59,6 +59,16 @@ fn place_groups(places: &[PlaceView], range_label: &dyn Fn(u32, u32) -> String) 
     groups
 }
 
+/// The theme's `paragraph_range_label` with its numbers: 第7—9段.
+fn range_labeller(strings: &serde_json::Value) -> impl Fn(u32, u32) -> String + '_ {
+    let template = crate::theme::ui_string(strings, "paragraph_range_label", "¶¶ {from}–{to}");
+    move |from, to| {
+        template
+            .replace("{from}", &from.to_string())
+            .replace("{to}", &to.to_string())
+    }
+}
+
 /// The paragraph number of a place in a paragraph (`p12` → 12).
 fn paragraph_number(place: &PlaceView) -> Option<u32> {
     place.paragraph.strip_prefix('p')?.parse().ok()
@@ -277,13 +287,7 @@ impl GlossaryIndex {
                 ),
             });
         }
-        let range_template =
-            crate::theme::ui_string(strings, "paragraph_range_label", "¶¶ {from}–{to}");
-        let range_label = |from: u32, to: u32| {
-            range_template
-                .replace("{from}", &from.to_string())
-                .replace("{to}", &to.to_string())
-        };
+        let range_label = range_labeller(strings);
         for entry in &mut entries {
             entry.place_groups = place_groups(&entry.places, &range_label);
         }
