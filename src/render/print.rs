@@ -134,7 +134,8 @@ pub fn css_string(text: &str) -> String {
 /// page in a style of its own (`zs-open-right-ID`) that writes nothing on
 /// the one page in its `range` and the title on every other. The range is
 /// `0 0`, no page, until `zhushu pdf` writes the page where the section
-/// opens (`opening_ranges`); a browser's print dialog prints every head.
+/// opens (it finds these rules by their shape, as it finds the contents'
+/// `data-page-of`); a browser's print dialog prints every head.
 pub fn running_heads(edition_title: &str, sections: &[(String, String, &str)]) -> String {
     let mut css = format!(
         "@counter-style zs-book {{ system: cyclic; symbols: {}; }}\n",
@@ -150,17 +151,13 @@ pub fn running_heads(edition_title: &str, sections: &[(String, String, &str)]) -
             ("right", format!("zs-head-{id}")),
         ] {
             css.push_str(&format!(
-                "{OPENING}{side}-{id} {{ system: cyclic; symbols: \"\"; range: 0 0; fallback: {fallback}; }}\n\
+                "@counter-style zs-open-{side}-{id} {{ system: cyclic; symbols: \"\"; range: 0 0; fallback: {fallback}; }}\n\
                  @page {name}:{side} {{ @top-{side} {{ content: counter(page, zs-open-{side}-{id}); }} }}\n"
             ));
         }
     }
     css
 }
-
-/// How the rule that keeps a section's opening page free of its head
-/// begins, up to the side and the id: see `running_heads`.
-pub const OPENING: &str = "@counter-style zs-open-";
 
 /// The named page of the k-th piece (0-based).
 pub fn page_name(k: usize) -> String {
