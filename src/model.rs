@@ -39,6 +39,10 @@ pub struct FrontMatter {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subtitle: Option<String>,
+    /// The title where a long one would crowd the page: running heads and
+    /// the back matter's lists of places (`FrontMatter::brief_title`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_title: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<Author>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -68,6 +72,29 @@ pub struct FrontMatter {
     pub interview: Option<Interview>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
+}
+
+impl FrontMatter {
+    /// The title as running heads and lists of places give it: the
+    /// `short_title` if there is one, else the title up to a subtitle it
+    /// carries itself (after a dash, ——, or a colon, ： or `: `), else the
+    /// whole title.
+    pub fn brief_title(&self) -> &str {
+        if let Some(short) = self.short_title.as_deref().map(str::trim)
+            && !short.is_empty()
+        {
+            return short;
+        }
+        let title = self.title.trim();
+        ["——", "：", ": ", " — ", " – "]
+            .iter()
+            .filter_map(|mark| title.find(mark))
+            .min()
+            .map(|at| title[..at].trim_end())
+            // A title that opens with its mark (——副题) has nothing before it.
+            .filter(|head| head.chars().count() >= 2)
+            .unwrap_or(title)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq, Eq)]
@@ -255,4 +282,39 @@ pub struct StandOffNote {
 #[serde(deny_unknown_fields)]
 pub struct NoteFile {
     pub notes: Vec<StandOffNote>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FrontMatter;
+
+    fn front(title: &str, short: Option<&str>) -> FrontMatter {
+        FrontMatter {
+            title: title.to_owned(),
+            short_title: short.map(str::to_owned),
+            ..FrontMatter::default()
+        }
+    }
+
+    #[test]
+    fn a_brief_title_is_the_short_title_or_the_title_before_its_subtitle() {
+        assert_eq!(
+            front("习近平与办公室", Some("与办公室")).brief_title(),
+            "与办公室"
+        );
+        assert_eq!(
+            front("秘书工作的风范——与地县办公室干部谈心", None).brief_title(),
+            "秘书工作的风范"
+        );
+        assert_eq!(front("风范：谈心", None).brief_title(), "风范");
+        assert_eq!(
+            front("Working Papers: A Study", None).brief_title(),
+            "Working Papers"
+        );
+        assert_eq!(front("——副题", None).brief_title(), "——副题");
+        assert_eq!(
+            front("习近平谈办公室地位", Some("  ")).brief_title(),
+            "习近平谈办公室地位"
+        );
+    }
 }

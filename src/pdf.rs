@@ -201,9 +201,25 @@ impl Layout {
                 c[0].to_owned()
             }
         });
-        NUMBER
-            .replace_all(&html, |c: &regex::Captures| match self.numbers.get(&c[2]) {
-                Some(n) => format!("{}{n}</span>", &c[1]),
+        let html = NUMBER.replace_all(&html, |c: &regex::Captures| match self.numbers.get(&c[2]) {
+            Some(n) => format!("{}{n}</span>", &c[1]),
+            None => c[0].to_owned(),
+        });
+        self.opening_pages(&html)
+    }
+
+    /// The running heads' rules with the page each section opens on, where
+    /// its head is left out: print.html's counter style
+    /// `zs-open-left-ID` or `zs-open-right-ID` writes nothing on the pages
+    /// of its `range`, which it gives as `0 0` (none).
+    fn opening_pages(&self, html: &str) -> String {
+        static OPENING: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+            Regex::new(r"(@counter-style zs-open-(?:left|right)-(\S+) \{[^}]*? range: )0 0;")
+                .expect("a valid pattern")
+        });
+        OPENING
+            .replace_all(html, |c: &regex::Captures| match self.numbers.get(&c[2]) {
+                Some(n) => format!("{}{n} {n};", &c[1]),
                 None => c[0].to_owned(),
             })
             .into_owned()
@@ -467,6 +483,36 @@ mod tests {
         );
         assert_eq!(layout.apply(html), expected);
         assert_eq!(recto_order(html), vec!["piece-a", "piece-b"]);
+    }
+
+    #[test]
+    fn a_sections_opening_page_loses_its_running_head() {
+        // As render::print::running_heads writes them.
+        let css: String = ["piece-a", "piece-b"]
+            .iter()
+            .flat_map(|id| {
+                ["left", "right"].map(|side| {
+                    format!("@counter-style zs-open-{side}-{id} {{ system: cyclic; symbols: \"\"; range: 0 0; fallback: zs-x; }}\n")
+                })
+            })
+            .collect();
+        let layout = Layout {
+            blanks: Vec::new(),
+            numbers: [("piece-a".to_owned(), 5)].into(),
+        };
+        let out = layout.apply(&css);
+        for side in ["left", "right"] {
+            assert!(
+                out.contains(&format!(
+                    "zs-open-{side}-piece-a {{ system: cyclic; symbols: \"\"; range: 5 5;"
+                )),
+                "{out}"
+            );
+            // A section whose page is not known keeps its head everywhere.
+            assert!(out.contains(&format!(
+                "zs-open-{side}-piece-b {{ system: cyclic; symbols: \"\"; range: 0 0;"
+            )));
+        }
     }
 
     #[test]

@@ -226,6 +226,7 @@ struct Word {
 }
 
 struct BoxPage {
+    width: f64,
     height: f64,
     words: Vec<Word>,
 }
@@ -252,6 +253,7 @@ fn box_pages(pdftotext: &Path, pdf: &Path) -> Vec<BoxPage> {
     for line in text.lines().map(str::trim) {
         if line.starts_with("<page ") {
             pages.push(BoxPage {
+                width: attr(line, "width"),
                 height: attr(line, "height"),
                 words: Vec::new(),
             });
@@ -321,12 +323,17 @@ fn lines(page: &BoxPage, vertical: bool, top: f64, bottom: f64) -> Vec<Vec<&Word
 
 /// Every theme's print edition, read page by page from where the words
 /// stand: each piece starts on a right-hand (odd) page, the contents give
-/// each piece, after its title, the page it starts on, every page of a piece, of the glossary and of the
-/// quotation index but its first carries a one-line running head (the
-/// section's title on right-hand pages, the edition's on left-hand ones)
-/// and every page after the contents its number at the foot. For the vertical theme this is what the reader of issue 17 found
-/// wrong: the contents gave each piece's last page, and the heads broke
-/// into stub columns.
+/// each piece, after its title, the page it starts on, and their last page
+/// holds more than one entry; every page of a piece, of the glossary and
+/// of the quotation index but its first carries a one-line running head
+/// (the section's short title on right-hand pages, the edition's on
+/// left-hand ones) and its first none; every page after the contents has
+/// its number at the foot; and every page but a section's last is filled
+/// to at least 70 % (down the page, or across it from the right in the
+/// vertical theme). For the vertical theme this is what the reader of
+/// issue 17 found wrong: the contents gave each piece's last page, the
+/// heads broke into stub columns, and pages were left half empty where the
+/// notes or a heading moved on to the next.
 #[test]
 fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
     let (Some(_), Some(pdftotext)) = (
@@ -366,6 +373,11 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
             .map(|p| han(&read(p, vertical, head_end, foot_start(p))))
             .collect();
         let titles: Vec<String> = titles.iter().map(|t| han(t)).collect();
+        let briefs: Vec<String> = edition
+            .chapters
+            .iter()
+            .map(|c| han(c.front.brief_title()))
+            .collect();
         let book = han(&book);
         let head = |k: usize| han(&read(&pages[k], vertical, 0.0, head_end));
         let contents = body
@@ -373,13 +385,16 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
             .position(|p| p.contains("目录"))
             .unwrap_or_else(|| panic!("{theme}: no page of contents"));
         // The contents run on while their pages list the titles.
+        let entries_on = |k: usize| {
+            titles
+                .iter()
+                .map(String::as_str)
+                .chain(["术语表", "引文索引"])
+                .filter(|t| body[k].contains(t))
+                .count()
+        };
         let mut first = contents + 1;
-        while titles
-            .iter()
-            .filter(|t| body[first].contains(t.as_str()))
-            .count()
-            >= 2
-        {
+        while entries_on(first) >= 2 {
             first += 1;
         }
         // A piece's first page opens with its title (after its kind, 讲话);
@@ -462,14 +477,32 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
             );
             from = found.unwrap().0;
         }
+        // The contents' last page does not hold their last entry alone.
+        let entries = entries_on(first - 1);
+        assert!(
+            entries >= 2,
+            "{theme}: the contents' last page (page {first}) holds {entries} entry: “{}”",
+            body[first - 1]
+        );
         let mut sections: Vec<(usize, usize, &str)> = starts
             .windows(2)
             .enumerate()
-            .map(|(i, w)| (w[0], w[1], titles[i].as_str()))
+            .map(|(i, w)| (w[0], w[1], briefs[i].as_str()))
             .collect();
+        sections.push((
+            *starts.last().unwrap(),
+            back[0],
+            briefs.last().unwrap().as_str(),
+        ));
         sections.push((back[0], back[1], "术语表"));
         sections.push((back[1], pages.len(), "引文索引"));
-        for (from, to, title) in sections {
+        for &(from, to, title) in &sections {
+            assert!(
+                !pages[from].words.iter().any(|w| w.y1 <= head_end),
+                "{theme}: page {}, where {title} opens, carries the running head “{}”",
+                from + 1,
+                head(from)
+            );
             for k in from + 1..to {
                 if body[k].is_empty() {
                     continue; // a blank page before the next piece
@@ -484,6 +517,86 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
                     k + 1,
                     head(k),
                     if one_line { "" } else { " in several lines" }
+                );
+            }
+        }
+        // How full each page is: down to its last line, or in the
+        // vertical theme across to its last (leftmost) column, within the
+        // text area (margins of 16 mm at the sides, 20 mm at the top and
+        // 22 mm at the foot). A section's last page may be short.
+        let mm = 72.0 / 25.4;
+        let fill = |p: &BoxPage| -> f64 {
+            let words = p
+                .words
+                .iter()
+                .filter(|w| w.y0 >= head_end && w.y1 <= foot_start(p));
+            if vertical {
+                let left = words.map(|w| w.x0).fold(f64::INFINITY, f64::min);
+                (p.width - 16.0 * mm - left) / (p.width - 32.0 * mm)
+            } else {
+                let bottom = words.map(|w| w.y1).fold(0.0, f64::max);
+                (bottom - 20.0 * mm) / (p.height - 42.0 * mm)
+            }
+        };
+        let last_pages: Vec<usize> = sections.iter().map(|&(_, to, _)| to - 1).collect();
+        for k in first..pages.len() {
+            let last = last_pages.contains(&k) || body.get(k + 1).is_some_and(|b| b.is_empty());
+            if body[k].is_empty() || last {
+                continue;
+            }
+            assert!(
+                fill(&pages[k]) >= 0.7,
+                "{theme}: page {} is filled to {:.0} % only, though its section goes on: “{}”",
+                k + 1,
+                fill(&pages[k]) * 100.0,
+                body[k]
+            );
+        }
+        // The back matter lists places by short title, and runs of
+        // paragraphs as ranges, and keeps each term with its definition
+        // (digits are set sideways in vertical text: the horizontal themes
+        // are read for this).
+        if !vertical {
+            let back_text: String = pages[back[0]..]
+                .iter()
+                .map(|p| read(p, false, head_end, foot_start(p)))
+                .collect();
+            for c in &edition.chapters {
+                let (title, brief) = (squeeze(&c.front.title), squeeze(c.front.brief_title()));
+                assert!(
+                    title == brief || !back_text.contains(&title),
+                    "{theme}: the back matter gives the whole title {title}, not {brief}"
+                );
+            }
+            // No page of the glossary ends with a term whose definition
+            // begins on the next: a short last line that opens an entry,
+            // and a next page that does not.
+            let glossary = zhushu::enrich::glossary::load(&root).unwrap().unwrap();
+            let terms: Vec<String> = glossary.entries.iter().map(|e| squeeze(&e.term)).collect();
+            let opens = |line: &[&Word]| {
+                let text: String = line.iter().map(|w| squeeze(&w.text)).collect();
+                terms.iter().any(|t| text.starts_with(t.as_str()))
+            };
+            for k in back[0]..back[1] - 1 {
+                let here = lines(&pages[k], false, head_end, foot_start(&pages[k]));
+                let next = lines(&pages[k + 1], false, head_end, foot_start(&pages[k + 1]));
+                let (Some(last), Some(first)) = (here.last(), next.first()) else {
+                    continue;
+                };
+                let width = last.last().unwrap().x1 - last[0].x0;
+                let short = width < 0.6 * (pages[k].width - 32.0 * mm);
+                assert!(
+                    !(short && opens(last) && !opens(first)),
+                    "{theme}: page {} ends with the term “{}”, its definition on the next page",
+                    k + 1,
+                    last.iter().map(|w| w.text.as_str()).collect::<String>()
+                );
+            }
+            for n in 1..200 {
+                let run = format!("第{n}段、第{}段、第{}段", n + 1, n + 2);
+                assert!(
+                    !back_text.contains(&run),
+                    "{theme}: the back matter lists {run}, not a range"
                 );
             }
         }

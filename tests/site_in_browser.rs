@@ -359,10 +359,14 @@ fn child_themes_in_chromium() {
 }
 
 /// The geometry of every chapter page, in each theme, at phone and desktop
-/// size (tests/browser/check-layout.mjs): no two text boxes overlap, every
-/// note stands within three lines of its marker or opens in place, no line
-/// starts with closing punctuation or a note number, nothing overflows the
-/// window's width. The fixtures add footnotes and English.
+/// size, and on the desktop without JavaScript
+/// (tests/browser/check-layout.mjs): no two text boxes overlap, every note
+/// stands within three lines of its marker, opens in place or (without
+/// JavaScript) stands in the line, no line starts with closing punctuation
+/// or a note number, no title breaks inside a word, an interview answer's
+/// further paragraphs hang with it, nothing overflows the window's width;
+/// print.html on screen keeps its paragraph numbers in the window. The
+/// fixtures add footnotes and English.
 #[test]
 fn chapter_layout_in_chromium() {
     let Some(node) = node_and_packages(&["playwright-core"]) else {

@@ -105,6 +105,7 @@ pub fn plan(
         let front = FrontMatter {
             title: piece.title.clone(),
             subtitle: piece.subtitle.clone(),
+            short_title: None,
             authors: piece.authors.clone(),
             date: piece.date,
             kind: Some(piece.kind.clone()),

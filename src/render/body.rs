@@ -189,6 +189,11 @@ struct Writer<'d> {
     /// note at the end of a run of text), waiting for the closing marks
     /// that begin the next one.
     pending_side: Option<String>,
+    /// A sidenote whose marker stands where a mark ends (a quotation's
+    /// closing and its marker): written after what those cuts write and
+    /// the closing marks that follow them, so that the note never comes
+    /// between the text and its ”，.
+    side_after_cuts: Option<String>,
 }
 
 /// The current table's column names and alignments, and the column of the
@@ -236,6 +241,7 @@ impl<'d> Writer<'d> {
             speaker_pending: false,
             as_text: raw_html::as_text(&document.events, options.raw_html),
             pending_side: None,
+            side_after_cuts: None,
         }
     }
 
@@ -405,6 +411,9 @@ impl<'d> Writer<'d> {
         let byte_of = |offset: usize| offsets[offset.min(offsets.len() - 1)];
         for (k, (offset, cut)) in list.iter().enumerate() {
             let byte = byte_of(*offset);
+            if byte > at_byte || matches!(cut, Cut::Open(..) | Cut::Marker(_)) {
+                at_byte = self.side_after_cuts(text, at_byte, Some(byte));
+            }
             if byte > at_byte {
                 self.push_text(&text[at_byte..byte]);
                 at_byte = byte;
@@ -423,10 +432,19 @@ impl<'d> Writer<'d> {
                             |(_, cut)| !matches!(cut, Cut::Insert(p) if self.pieces[*p].is_empty()),
                         )
                         .map(|(o, _)| byte_of(*o));
-                    at_byte = self.marker(*key, text, at_byte, later);
+                    let closes = list[k + 1..]
+                        .iter()
+                        .find(|(o, cut)| {
+                            byte_of(*o) == byte && matches!(cut, Cut::Close(..) | Cut::Insert(_))
+                        })
+                        .is_some_and(
+                            |(_, cut)| !matches!(cut, Cut::Insert(p) if self.pieces[*p].is_empty()),
+                        );
+                    at_byte = self.marker(*key, text, at_byte, later, closes);
                 }
             }
         }
+        at_byte = self.side_after_cuts(text, at_byte, None);
         if at_byte < text.len() {
             self.push_text(&text[at_byte..]);
         }
@@ -436,20 +454,49 @@ impl<'d> Writer<'d> {
     /// first marker) after the closing marks that follow, up to the next
     /// cut (`next`); at the end of the text, the sidenote waits for the
     /// marks that may begin the next event. Returns where the text goes on.
+    /// When `after_cuts`, a mark ends where the marker stands: the
+    /// sidenote waits for the cuts there (`side_after_cuts`).
     fn marker(
         &mut self,
         key: NoteKey,
         text: &str,
         mut at_byte: usize,
         next: Option<usize>,
+        after_cuts: bool,
     ) -> usize {
         let (marker, side) = self.numbering.marker(key);
         self.out.push(Event::InlineHtml(marker.into()));
         if side.is_empty() {
             return at_byte;
         }
+        if after_cuts {
+            self.side_after_cuts = Some(side);
+            return at_byte;
+        }
         let end = next.unwrap_or(text.len());
         let n = closing_prefix(&text[at_byte..end.max(at_byte)]);
+        if n > 0 {
+            self.push_text(&text[at_byte..at_byte + n]);
+            at_byte += n;
+        }
+        if at_byte == text.len() && next.is_none() {
+            self.pending_side = Some(side);
+        } else {
+            self.out.push(Event::InlineHtml(side.into()));
+        }
+        at_byte
+    }
+
+    /// A sidenote waiting for the cuts at its marker: written now, after
+    /// the closing marks from `at_byte` up to the next cut (`next`); at the
+    /// end of the text it waits for the next event's. Returns where the
+    /// text goes on.
+    fn side_after_cuts(&mut self, text: &str, mut at_byte: usize, next: Option<usize>) -> usize {
+        let Some(side) = self.side_after_cuts.take() else {
+            return at_byte;
+        };
+        let end = next.unwrap_or(text.len()).max(at_byte);
+        let n = closing_prefix(&text[at_byte..end]);
         if n > 0 {
             self.push_text(&text[at_byte..at_byte + n]);
             at_byte += n;
@@ -807,6 +854,49 @@ mod tests {
         assert!(html.contains("<div>three</div>"), "{html}");
         assert!(html.contains("A<sup>2</sup>."), "{html}");
         assert!(!raw_html::has_raw_html(&parse("No *markup* of its own.")));
+    }
+
+    #[test]
+    fn a_sidenote_follows_the_quotation_marker_and_closing_marks_at_its_marker() {
+        // A note on 甲乙丙丁, which is also a recurring quotation: its marker,
+        // the quotation's marker, then ”，, and only then the note.
+        let doc = parse("他说“甲乙丙丁”，好。\n");
+        let unit = &doc.units()[0];
+        let stretch = |kind| Mark {
+            events: unit.events.clone(),
+            start: 3,
+            end: 7,
+            kind,
+        };
+        let key = NoteKey::StandOff(0);
+        let marks = [
+            stretch(MarkKind::Wrap {
+                open: "<span class=\"q\">".to_owned(),
+                close: None,
+                after: "<i>引</i>".to_owned(),
+            }),
+            stretch(MarkKind::Note {
+                key,
+                emended: false,
+            }),
+        ];
+        let sidenotes = HashMap::from([(key, "注".to_owned())]);
+        let pages = HashMap::new();
+        let options = BodyOptions {
+            paragraph_numbers: false,
+            paragraph_label: "{n}",
+            chapter_pages: &pages,
+            raw_html: RawHtml::Keep,
+        };
+        let html = render(&doc, &options, &marks, &sidenotes).html;
+        let (marker, side, quote, comma) = (
+            html.find("fnref-1").unwrap(),
+            html.find("class=\"sidenote\"").unwrap(),
+            html.find("<i>引</i>").unwrap(),
+            html.find("”，").unwrap(),
+        );
+        assert!(marker < quote && quote < comma && comma < side, "{html}");
+        assert!(html.contains("”，<span class=\"sidenote\""), "{html}");
     }
 
     #[test]

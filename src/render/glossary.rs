@@ -16,22 +16,27 @@ use crate::render::body::{self, Mark, MarkKind};
 pub struct PlaceView {
     pub chapter: String,
     pub chapter_title: String,
+    /// The title as lists of places give it (`FrontMatter::brief_title`).
+    pub chapter_short_title: String,
     pub paragraph: String,
     pub label: String,
     pub url: String,
 }
 
 /// An entry's places in one piece: the piece's title once, then each
-/// paragraph once (a term twice in a paragraph is one place to look).
+/// paragraph once (a term twice in a paragraph is one place to look), and
+/// a run of three or more paragraphs in a row as one range (第7—9段).
 #[derive(Serialize, Clone)]
 pub struct PlaceGroup {
     pub chapter: String,
     pub chapter_title: String,
+    pub chapter_short_title: String,
     pub places: Vec<PlaceView>,
 }
 
-/// `places` (in reading order) grouped by piece, each paragraph once.
-fn place_groups(places: &[PlaceView]) -> Vec<PlaceGroup> {
+/// `places` (in reading order) grouped by piece, each paragraph once, runs
+/// of paragraphs as ranges labelled by `range_label(from, to)`.
+fn place_groups(places: &[PlaceView], range_label: &dyn Fn(u32, u32) -> String) -> Vec<PlaceGroup> {
     let mut groups: Vec<PlaceGroup> = Vec::new();
     for place in places {
         match groups.last_mut() {
@@ -43,11 +48,70 @@ fn place_groups(places: &[PlaceView]) -> Vec<PlaceGroup> {
             _ => groups.push(PlaceGroup {
                 chapter: place.chapter.clone(),
                 chapter_title: place.chapter_title.clone(),
+                chapter_short_title: place.chapter_short_title.clone(),
                 places: vec![place.clone()],
             }),
         }
     }
+    for group in &mut groups {
+        group.places = ranges(std::mem::take(&mut group.places), range_label);
+    }
     groups
+}
+
+/// The theme's `paragraph_range_label` with its numbers: 第7—9段.
+fn range_labeller(strings: &serde_json::Value) -> impl Fn(u32, u32) -> String + '_ {
+    let template = crate::theme::ui_string(strings, "paragraph_range_label", "¶¶ {from}–{to}");
+    move |from, to| {
+        template
+            .replace("{from}", &from.to_string())
+            .replace("{to}", &to.to_string())
+    }
+}
+
+/// The paragraph number of a place in a paragraph (`p12` → 12).
+fn paragraph_number(place: &PlaceView) -> Option<u32> {
+    place.paragraph.strip_prefix('p')?.parse().ok()
+}
+
+/// Runs of three or more paragraphs in a row, each made one place: the
+/// link to its first paragraph, labelled with the range.
+fn ranges(places: Vec<PlaceView>, range_label: &dyn Fn(u32, u32) -> String) -> Vec<PlaceView> {
+    let mut out: Vec<PlaceView> = Vec::new();
+    let mut run: Vec<PlaceView> = Vec::new();
+    let flush = |run: &mut Vec<PlaceView>, out: &mut Vec<PlaceView>| {
+        if run.len() >= 3 {
+            let (from, to) = (
+                paragraph_number(&run[0]),
+                paragraph_number(&run[run.len() - 1]),
+            );
+            let mut first = run[0].clone();
+            first.label = range_label(from.unwrap_or(0), to.unwrap_or(0));
+            out.push(first);
+            run.clear();
+        } else {
+            out.append(run);
+        }
+    };
+    for place in places {
+        let follows = match (
+            run.last().and_then(paragraph_number),
+            paragraph_number(&place),
+        ) {
+            (Some(last), Some(n)) => n == last + 1,
+            _ => false,
+        };
+        if !follows {
+            flush(&mut run, &mut out);
+        }
+        if paragraph_number(&place).is_some() {
+            run.push(place);
+        } else {
+            out.push(place);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 #[derive(Serialize, Clone)]
@@ -201,6 +265,7 @@ impl GlossaryIndex {
             view.places.push(PlaceView {
                 chapter: chapter.slug.clone(),
                 chapter_title: chapter.front.title.clone(),
+                chapter_short_title: chapter.front.brief_title().to_owned(),
                 paragraph: unit.id.to_owned(),
                 label: label(unit),
                 url: format!("{}.html#{}", chapter.slug, unit.id),
@@ -222,8 +287,9 @@ impl GlossaryIndex {
                 ),
             });
         }
+        let range_label = range_labeller(strings);
         for entry in &mut entries {
-            entry.place_groups = place_groups(&entry.places);
+            entry.place_groups = place_groups(&entry.places, &range_label);
         }
         GlossaryIndex { entries, marks }
     }
@@ -266,4 +332,49 @@ fn markdown_html(text: &str) -> String {
         .map(|e| e.into_static())
         .collect();
     body::note_html(&events)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn place(chapter: &str, paragraph: &str) -> PlaceView {
+        PlaceView {
+            chapter: chapter.to_owned(),
+            chapter_title: format!("{chapter} 的长标题——副题"),
+            chapter_short_title: chapter.to_owned(),
+            paragraph: paragraph.to_owned(),
+            label: format!("第{}段", &paragraph[1..]),
+            url: format!("{chapter}.html#{paragraph}"),
+        }
+    }
+
+    #[test]
+    fn places_in_a_piece_are_listed_once_and_runs_as_ranges() {
+        let places: Vec<PlaceView> = [
+            ("a", "p2"),
+            ("a", "p2"),
+            ("a", "p7"),
+            ("a", "p8"),
+            ("a", "p9"),
+            ("a", "p11"),
+            ("a", "p12"),
+            ("b", "p1"),
+            ("b", "hx"),
+            ("b", "p2"),
+        ]
+        .iter()
+        .map(|(c, p)| place(c, p))
+        .collect();
+        let range = |from: u32, to: u32| format!("第{from}—{to}段");
+        let groups = place_groups(&places, &range);
+        let labels = |g: &PlaceGroup| g.places.iter().map(|p| p.label.clone()).collect::<Vec<_>>();
+        assert_eq!(groups.len(), 2);
+        assert_eq!(groups[0].chapter_short_title, "a");
+        // A run of two stays two places; three or more become a range that
+        // leads to its first paragraph.
+        assert_eq!(labels(&groups[0]), ["第2段", "第7—9段", "第11段", "第12段"]);
+        assert_eq!(groups[0].places[1].url, "a.html#p7");
+        assert_eq!(labels(&groups[1]), ["第1段", "第x段", "第2段"]);
+    }
 }

@@ -636,14 +636,21 @@ fn print_frame(
         .into_iter()
         .map(|(kind, title, context)| print_section(theme, &targets, kind, title, context))
         .collect::<Result<Vec<_>>>()?;
-    let titles: Vec<&str> = edition
+    let heads: Vec<(String, String, &str)> = edition
         .chapters
         .iter()
-        .map(|c| c.front.title.as_str())
-        .collect();
-    let back_heads: Vec<(&str, &str)> = back
-        .iter()
-        .map(|s| (s.id.as_str(), s.title.as_str()))
+        .enumerate()
+        .map(|(k, c)| {
+            (
+                print::page_name(k),
+                print::piece_id(&c.slug),
+                c.front.brief_title(),
+            )
+        })
+        .chain(
+            back.iter()
+                .map(|s| (s.id.clone(), s.id.clone(), s.title.as_str())),
+        )
         .collect();
     let mut context = tera::Context::new();
     context.insert(
@@ -658,7 +665,7 @@ fn print_frame(
         "print",
         &PrintView {
             pieces: print::PIECES_PLACEHOLDER,
-            running_heads: print::running_heads(&edition.config.title, &titles, &back_heads),
+            running_heads: print::running_heads(&edition.config.title, &heads),
             back,
         },
     );

@@ -125,25 +125,36 @@ pub fn css_string(text: &str) -> String {
     out
 }
 
-/// The running heads: one named page per piece and per back section (its
-/// id: `back-glossary`), the edition's title on left-hand pages and the
-/// section's title on right-hand ones. Chromium supports margin boxes but
-/// not `string-set`, so each title is written into a page rule of its own.
-/// (Nor does it apply `:first` to a named page's first page, so a piece's
-/// opening page keeps its head.)
-pub fn running_heads(edition_title: &str, piece_titles: &[&str], back: &[(&str, &str)]) -> String {
-    let edition = css_string(edition_title);
-    let mut css = String::new();
-    let names = piece_titles
-        .iter()
-        .enumerate()
-        .map(|(k, title)| (page_name(k), *title))
-        .chain(back.iter().map(|(id, title)| ((*id).to_owned(), *title)));
-    for (name, title) in names {
+/// The running heads: one named page per piece and per back section, the
+/// edition's title on left-hand pages and the section's title on
+/// right-hand ones, none on the section's first page. `sections`: (named
+/// page, id, title). Chromium supports margin boxes but not `string-set`,
+/// so each title is written into a page rule of its own; nor does it apply
+/// `:first` to a named page's first page, so the head is a counter of the
+/// page in a style of its own (`zs-open-right-ID`) that writes nothing on
+/// the one page in its `range` and the title on every other. The range is
+/// `0 0`, no page, until `zhushu pdf` writes the page where the section
+/// opens (it finds these rules by their shape, as it finds the contents'
+/// `data-page-of`); a browser's print dialog prints every head.
+pub fn running_heads(edition_title: &str, sections: &[(String, String, &str)]) -> String {
+    let mut css = format!(
+        "@counter-style zs-book {{ system: cyclic; symbols: {}; }}\n",
+        css_string(edition_title)
+    );
+    for (name, id, title) in sections {
         css.push_str(&format!(
-            "@page {name}:left {{ @top-left {{ content: {edition}; }} }}\n@page {name}:right {{ @top-right {{ content: {}; }} }}\n",
+            "@counter-style zs-head-{id} {{ system: cyclic; symbols: {}; }}\n",
             css_string(title)
         ));
+        for (side, fallback) in [
+            ("left", "zs-book".to_owned()),
+            ("right", format!("zs-head-{id}")),
+        ] {
+            css.push_str(&format!(
+                "@counter-style zs-open-{side}-{id} {{ system: cyclic; symbols: \"\"; range: 0 0; fallback: {fallback}; }}\n\
+                 @page {name}:{side} {{ @top-{side} {{ content: counter(page, zs-open-{side}-{id}); }} }}\n"
+            ));
+        }
     }
     css
 }
@@ -245,10 +256,28 @@ mod tests {
             css_string(r#"a "b" \ </style>"#),
             r#""a \"b\" \\ \3C /style>""#
         );
-        let css = running_heads("书", &["一", "二"], &[("back-glossary", "术语表")]);
-        assert!(css.contains("@page piece-2:right { @top-right { content: \"二\"; } }"));
-        assert!(css.contains("@page piece-1:left { @top-left { content: \"书\"; } }"));
-        assert!(css.contains("@page back-glossary:right { @top-right { content: \"术语表\"; } }"));
+        let sections = [
+            ("piece-1".to_owned(), "piece-a".to_owned(), "一"),
+            (
+                "back-glossary".to_owned(),
+                "back-glossary".to_owned(),
+                "术语表",
+            ),
+        ];
+        let css = running_heads("书", &sections);
+        assert!(css.contains("@counter-style zs-book { system: cyclic; symbols: \"书\"; }"));
+        assert!(
+            css.contains("@counter-style zs-head-piece-a { system: cyclic; symbols: \"一\"; }")
+        );
+        assert!(css.contains("@counter-style zs-open-right-piece-a { system: cyclic; symbols: \"\"; range: 0 0; fallback: zs-head-piece-a; }"));
+        assert!(css.contains("@counter-style zs-open-left-piece-a { system: cyclic; symbols: \"\"; range: 0 0; fallback: zs-book; }"));
+        assert!(css.contains(
+            "@page piece-1:right { @top-right { content: counter(page, zs-open-right-piece-a); } }"
+        ));
+        assert!(css.contains(
+            "@page piece-1:left { @top-left { content: counter(page, zs-open-left-piece-a); } }"
+        ));
+        assert!(css.contains("@page back-glossary:right { @top-right { content: counter(page, zs-open-right-back-glossary); } }"));
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub struct PlaceView {
     /// The chapter's slug.
     pub chapter: String,
     pub chapter_title: String,
+    /// The title as the index lists it (`FrontMatter::brief_title`).
+    pub chapter_short_title: String,
     /// Position of the chapter in the edition, from 1.
     pub order: usize,
     /// The paragraph's (or heading's) id: `p12`.
@@ -79,6 +81,7 @@ fn place_views(
             PlaceView {
                 chapter: chapter.slug.clone(),
                 chapter_title: chapter.front.title.clone(),
+                chapter_short_title: chapter.front.brief_title().to_owned(),
                 order: chapter.number,
                 paragraph: unit_id.to_owned(),
                 label,

@@ -15,9 +15,18 @@
 //   brackets and quotation marks, full- or half-width): the character
 //   before such a mark in its paragraph, note marker included, is on the
 //   same line; so is the character before a note or quotation marker;
+// - an interview's paragraph that goes on from a speaker's turn hangs with
+//   it (its lines after the first start where the turn's do);
+// - a title (h1–h6) in Chinese or Japanese breaks between words, never inside
+//   one (the words as the browser's Intl.Segmenter finds them);
 // - a table cell of up to four characters stands on one line, and one of
 //   24 or more is at least eight characters wide;
 // - nothing overflows the window's width.
+// And print.html, on screen at both sizes: the text stands clear of the
+// window's edge and its first paragraphs' numbers inside the window.
+// Each page is measured again on the desktop without JavaScript, where a
+// note stands in its line, where its marker is, or its marker links to the
+// endnote.
 // Each page is measured in the calm reading mode (the default) and again in
 // the study mode, switched on with the page's own switch (every marker then
 // takes room in the line). On the desktop, the first note that is not in
@@ -81,20 +90,36 @@ function measure(maxDriftLines) {
   const seen = (el) => el.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && !inPixel(el);
 
   // Notes: in the margin (shown, not open in place), or in their fallback.
+  // Without JavaScript (no .sn-js) a note stands in the line where its
+  // marker is (inline), or its marker leads to the endnote.
+  const script = document.documentElement.classList.contains('sn-js');
+  const inline = (note) => getComputedStyle(note).display === 'inline';
   const margin = [];
   let fallback = 0;
+  let inLine = 0;
   for (const note of document.querySelectorAll('.sidenote')) {
     const n = note.id.slice(3);
     const marker = document.getElementById(`fnref-${n}`);
     if (!shown(note)) {
       fallback++;
-      if (!marker || marker.getAttribute('aria-controls') !== note.id) {
-        problems.push(`note ${n} is neither beside its line nor opened by its marker in place`);
+      const opens = marker && (script
+        ? marker.getAttribute('aria-controls') === note.id
+        : marker.getAttribute('href') === `#fn-${n}`);
+      if (!opens) {
+        problems.push(`note ${n} is neither beside its line nor opened by its marker ${script ? 'in place' : '(a link to the endnote)'}`);
       }
       continue;
     }
     if (note.classList.contains('open')) continue;
     const a = marker.getBoundingClientRect();
+    if (inline(note)) {
+      inLine++;
+      // In the line: its first box begins on the marker's line or the next.
+      const b = note.getClientRects()[0];
+      const drift = vertical ? Math.abs(b.right - a.right) : Math.abs(b.top - a.top);
+      if (drift > 2 * line) problems.push(`note ${n}, set in the line, begins ${Math.round(drift)}px from its marker: note ${fmt(b)}, marker ${fmt(a)}`);
+      continue;
+    }
     const b = note.getBoundingClientRect();
     margin.push({ n, box: b });
     const drift = vertical
@@ -119,7 +144,8 @@ function measure(maxDriftLines) {
   for (let t = walker.nextNode(); t; t = walker.nextNode()) {
     if (!t.data.trim()) continue;
     const el = t.parentElement;
-    if (el.closest('.sidenote.sn-margin, :root:not(.sn-js) .sidenote, .vh, template') || !seen(el)) continue;
+    const note = el.closest('.sidenote');
+    if (el.closest('.vh, template') || (note && !note.classList.contains('open') && !inline(note)) || !seen(el)) continue;
     range.selectNodeContents(t);
     for (const r of range.getClientRects()) {
       if (r.width >= 1 && r.height >= 1) texts.push({ r, what: short(t.data) });
@@ -195,6 +221,76 @@ function measure(maxDriftLines) {
     if (prev) last.set(block, prev);
   }
 
+  // Interviews: a paragraph that goes on from a speaker's turn hangs with
+  // it, every line after its first starting where the turn's own lines
+  // after the label do (a column's top, in a vertical theme).
+  for (const p of main.querySelectorAll('.chapter-body p:not(.turn)')) {
+    let turn = p.previousElementSibling;
+    while (turn && turn.matches('p:not(.turn)')) turn = turn.previousElementSibling;
+    if (!turn || !turn.matches('p.turn') || !shown(p)) continue;
+    const box = turn.getBoundingClientRect();
+    const ts = getComputedStyle(turn);
+    const hang = vertical ? box.top + parseFloat(ts.paddingTop) : box.left + parseFloat(ts.paddingLeft);
+    // The text's boxes in lines (their middles across the line within
+    // half a line of each other), each line's start.
+    const boxes = [];
+    const own = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    for (let t = own.nextNode(); t; t = own.nextNode()) {
+      if (t.parentElement.closest('.pnum, .sidenote, .term-pop, .quote-pop, .quote-mark, .vh') || !t.data.trim()) continue;
+      range.selectNodeContents(t);
+      for (const r of range.getClientRects()) {
+        if (r.width >= 1 && r.height >= 1) boxes.push(r);
+      }
+    }
+    // A note set in the line: its boxes, brackets included.
+    for (const note of p.querySelectorAll('.sidenote')) {
+      if (!inline(note)) continue;
+      for (const r of note.getClientRects()) {
+        if (r.width >= 1 && r.height >= 1) boxes.push(r);
+      }
+    }
+    const middle = vertical ? (r) => -(r.left + r.right) / 2 : (r) => (r.top + r.bottom) / 2;
+    boxes.sort((a, b) => middle(a) - middle(b));
+    const lines = [];
+    for (const r of boxes) {
+      const at = vertical ? r.top : r.left;
+      const current = lines[lines.length - 1];
+      if (current && middle(r) - current.middle < line / 2) current.start = Math.min(current.start, at);
+      else lines.push({ middle: middle(r), start: at });
+    }
+    const off = lines.slice(1).filter((l) => Math.abs(l.start - hang) > 2);
+    if (off.length) {
+      problems.push(`the interview paragraph “${short(p.textContent)}” does not hang with its turn: a line starts at ${Math.round(off[0].start)}, the turn's at ${Math.round(hang)}`);
+    }
+  }
+
+  // Titles break between words, never inside one (办公厅工作要做／到): the
+  // words as the browser's dictionary finds them (Intl.Segmenter), each
+  // word's characters on one line, notes and cards in the title aside.
+  const lang = document.documentElement.lang;
+  if (window.Intl && Intl.Segmenter && /^(zh|ja)/i.test(lang)) {
+    const words = new Intl.Segmenter(lang, { granularity: 'word' });
+    for (const title of main.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+      if (!shown(title)) continue;
+      const chars = [];
+      const titleText = document.createTreeWalker(title, NodeFilter.SHOW_TEXT);
+      for (let t = titleText.nextNode(); t; t = titleText.nextNode()) {
+        if (t.parentElement.closest('.sidenote, .term-pop, .quote-pop, .quote-mark, .noteref, .vh')) continue;
+        for (let i = 0; i < t.data.length; i++) chars.push({ c: t.data[i], r: charRect(t, i) });
+      }
+      const text = chars.map((c) => c.c).join('');
+      for (const word of words.segment(text)) {
+        if (!word.isWordLike) continue;
+        for (let i = word.index + 1; i < word.index + word.segment.length; i++) {
+          const [a, b] = [chars[i - 1].r, chars[i].r];
+          if (a && b && newLine(a, b)) {
+            problems.push(`the title “${short(text)}” breaks inside the word “${word.segment}”: “${text.slice(Math.max(0, i - 6), i)}／${text.slice(i, i + 6)}”`);
+          }
+        }
+      }
+    }
+  }
+
   // Tables: a short cell (a year, a place name of up to four characters)
   // stands on one line, and a long one gets at least eight characters a line,
   // on a phone too (classic sets the rows as cards there).
@@ -227,7 +323,7 @@ function measure(maxDriftLines) {
   if (doc.scrollWidth > doc.clientWidth + 1) {
     problems.push(`the page is wider than the window (${doc.scrollWidth} > ${doc.clientWidth})`);
   }
-  return { problems, margin: margin.length, fallback };
+  return { problems, margin: margin.length, fallback, inLine };
 }
 
 const browser = await launch();
@@ -294,8 +390,47 @@ try {
         `${shownProblems.map((p) => `\n      - ${p}`).join('')}${unique.length > 12 ? `\n      … and ${unique.length - 12} more` : ''}`);
       await tab.close();
     }
+    // print.html, looked at on screen before printing: the text stands
+    // clear of the window's edge, its paragraph numbers inside the window.
+    if (fs.existsSync(path.join(site, 'print.html')) && only.length === 0) {
+      const tab = await context.newPage();
+      await tab.goto(pathToFileURL(path.resolve(site, 'print.html')).href);
+      await tab.evaluate(() => document.fonts.ready);
+      const off = await tab.evaluate(() => {
+        const vertical = getComputedStyle(document.body).writingMode.startsWith('vertical');
+        const problems = [];
+        const paragraphs = [...document.querySelectorAll('.print-piece .chapter-body p')].slice(0, 20);
+        for (const p of paragraphs) {
+          const num = p.querySelector('.pnum');
+          const r = num ? num.getBoundingClientRect() : null;
+          const inside = r && (vertical ? r.top >= 0 : r.left >= 0 && r.right <= window.innerWidth);
+          if (num && !inside) problems.push(`the number of “${p.textContent.trim().slice(0, 16)}” stands at ${Math.round(r.left)},${Math.round(r.top)}, outside the window`);
+          const box = p.getBoundingClientRect();
+          if (!vertical && box.left < 8) problems.push(`“${p.textContent.trim().slice(0, 16)}” starts at x = ${Math.round(box.left)}`);
+        }
+        return [...new Set(problems)].slice(0, 6);
+      });
+      check(off.length === 0, `${themeName ? `${themeName} ` : ''}print.html on screen at ${size.viewport.width}×${size.viewport.height}: paragraph numbers inside the window${off.map((p) => `\n      - ${p}`).join('')}`);
+      await tab.close();
+    }
     await context.close();
   }
+  // Without JavaScript, on a desktop: every note stands in its line (or
+  // its marker leads to the endnote), and nothing overlaps.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, javaScriptEnabled: false });
+  for (const file of pages) {
+    const tab = await context.newPage();
+    await tab.goto(pathToFileURL(path.resolve(site, file)).href);
+    await tab.evaluate(() => document.fonts.ready);
+    if (shots) await tab.screenshot({ path: path.join(shots, `${themeName || 'site'}-nojs-${file}.png`) });
+    const m = await tab.evaluate(measure, MAX_DRIFT_LINES);
+    const unique = [...new Set(m.problems)];
+    check(unique.length === 0,
+      `${themeName ? `${themeName} ` : ''}${file} at 1440×900 without JavaScript: ${m.inLine} note(s) in the line, ${m.margin} in the margin, ${m.fallback} as endnotes only` +
+      `${unique.slice(0, 12).map((p) => `\n      - ${p}`).join('')}${unique.length > 12 ? `\n      … and ${unique.length - 12} more` : ''}`);
+    await tab.close();
+  }
+  await context.close();
 } finally {
   await browser.close();
 }

@@ -6,7 +6,8 @@
 // - desktop width: the note stands in the margin without any action, beside
 //   its paragraph (to the right of the text column);
 // - without JavaScript: the marker is a plain link to the endnote, which
-//   links back.
+//   links back;
+// - SITE_DIR/notes.html numbers each note as its chapter does.
 // Exit code 0 when all hold, 1 otherwise. CHECK_NOTES_SCREENSHOTS=DIR keeps
 // screenshots of the open note and of the margin.
 import path from 'node:path';
@@ -86,6 +87,27 @@ try {
     check(new URL(tab.url()).hash === href, `without JavaScript the marker leads to the endnote (${href})`);
     const back = tab.locator(`${href} a[role="doc-backlink"]`).first();
     check(await back.count() === 1, 'the endnote links back');
+    await context.close();
+  }
+  // The notes page numbers each note as its chapter does (the number of
+  // its marker and endnote), not one count per type.
+  {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const tab = await context.newPage();
+    await tab.goto(pathToFileURL(path.resolve(site, 'notes.html')).href);
+    // The number a list item shows: its value, or one more than the last.
+    const wrong = await tab.evaluate(() => [...document.querySelectorAll('.note-list')]
+      .flatMap((list) => {
+        let shown = list.start - 1;
+        return [...list.children].map((li) => {
+          shown = li.hasAttribute('value') ? li.value : shown + 1;
+          const link = li.querySelector('.note-place a[href*="#fn-"]');
+          const n = link && Number(link.getAttribute('href').split('#fn-')[1]);
+          return { shown, n, what: li.textContent.trim().slice(0, 30) };
+        });
+      })
+      .filter((x) => x.shown !== x.n));
+    check(wrong.length === 0, `notes.html numbers every note as its chapter does${wrong.slice(0, 3).map((x) => `\n      - ${x.shown}. for note ${x.n}: ${x.what}`).join('')}`);
     await context.close();
   }
 } finally {

@@ -4,7 +4,8 @@
 // list of other places; Escape closes it; hovering opens it too; each place
 // links to a page and paragraph that exist, and the reader's own place is
 // not among them; the marker itself links to the quotation on the index
-// page. Exit 0 when all hold, 1 otherwise.
+// page; and on a phone, no origin label of the index (原出处) breaks over
+// two lines. Exit 0 when all hold, 1 otherwise.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -84,6 +85,16 @@ try {
   await indexPage.goto(pathToFileURL(path.resolve(site, 'quotations.html')).href);
   check(await indexPage.locator(`[id="${index.split('#')[1]}"]`).count() === 1, 'the index has that quotation');
   check(errors.length === 0, `no script errors (${errors.join('; ')})`);
+  // On a phone, the index's 原出处 labels each stand on one line.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const phoneIndex = await phone.newPage();
+  await phoneIndex.goto(pathToFileURL(path.resolve(site, 'quotations.html')).href);
+  await phoneIndex.evaluate(() => document.fonts.ready);
+  const broken = await phoneIndex.evaluate(() => [...document.querySelectorAll('.quote-origin')]
+    .filter((label) => label.getClientRects().length > 1)
+    .map((label) => label.closest('li').textContent.trim().slice(0, 30)));
+  check(broken.length === 0, `on a phone no origin label breaks over two lines${broken.slice(0, 3).map((b) => `\n      - ${b}`).join('')}`);
+  await phone.close();
 } finally {
   await browser.close();
 }
