@@ -69,6 +69,15 @@ pub struct BodyOptions<'a> {
     pub chapter_pages: &'a HashMap<String, String>,
     /// What becomes of HTML written in the chapter itself.
     pub raw_html: RawHtml,
+    /// The printed book's page marks: the accessible name of one (`第{n}页`),
+    /// what an inferred one says of itself, and what one whose page is
+    /// not known says.
+    pub page_label: &'a str,
+    pub page_inferred: &'a str,
+    pub page_unknown: &'a str,
+    /// The page each of the document's breaks begins, where known
+    /// (`Document::break_pages`); none given, none known.
+    pub pages: &'a [Option<u32>],
 }
 
 pub struct RenderedBody {
@@ -210,7 +219,8 @@ impl<'d> Writer<'d> {
         marks: &[Mark],
         sidenotes: &'d HashMap<NoteKey, String>,
     ) -> Writer<'d> {
-        let (cuts, pieces) = cuts(document, marks);
+        let (mut cuts, mut pieces) = cuts(document, marks);
+        page_cuts(document, options, &mut cuts, &mut pieces);
         Writer {
             document,
             options,
@@ -572,6 +582,75 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
     (cuts, pieces)
 }
 
+/// The printed book's page breaks, each an insert at its place: in the
+/// text event that holds it (the later one where two meet, so that a break
+/// between paragraphs opens the next).
+fn page_cuts(
+    document: &Document,
+    options: &BodyOptions,
+    cuts: &mut Cuts,
+    pieces: &mut Vec<String>,
+) {
+    if document.page_breaks.is_empty() {
+        return;
+    }
+    let begins = document.char_begins();
+    let texts: Vec<(usize, usize, usize)> = document
+        .events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Event::Text(t) => Some((i, begins[i], t.chars().count())),
+            _ => None,
+        })
+        .collect();
+    let mut named: HashSet<u32> = HashSet::new();
+    for (k, b) in document.page_breaks.iter().enumerate() {
+        let after = texts.partition_point(|&(_, begin, _)| begin <= b.at);
+        let Some(&(i, begin, length)) = after.checked_sub(1).and_then(|j| texts.get(j)) else {
+            continue;
+        };
+        let offset = (b.at - begin).min(length);
+        let page = options.pages.get(k).copied().flatten().or(b.page);
+        pieces.push(page_mark_html(page, b.inferred, options, &mut named));
+        let list = cuts.entry(i).or_default();
+        list.push((offset, Cut::Insert(pieces.len() - 1)));
+        order_cuts(list);
+    }
+}
+
+/// A page mark: the number of the page that begins, named for screen
+/// readers (`role="doc-pagebreak"`, which the EPUB types `pagebreak`), with
+/// an id (`page-12`) the first time the number stands in the piece.
+fn page_mark_html(
+    page: Option<u32>,
+    inferred: bool,
+    options: &BodyOptions,
+    named: &mut HashSet<u32>,
+) -> String {
+    let class = if inferred { "pb inferred" } else { "pb" };
+    let Some(n) = page else {
+        return format!(
+            "<span class=\"{class} unknown\" title=\"{}\"><span class=\"pb-n\">?</span></span>",
+            escape_html(options.page_unknown)
+        );
+    };
+    let id = if named.insert(n) {
+        format!(" id=\"page-{n}\"")
+    } else {
+        String::new()
+    };
+    let title = if inferred {
+        format!(" title=\"{}\"", escape_html(options.page_inferred))
+    } else {
+        String::new()
+    };
+    let label = escape_html(&options.page_label.replace("{n}", &n.to_string()));
+    format!(
+        "<span class=\"{class}\"{id} role=\"doc-pagebreak\" aria-label=\"{label}\"{title}><span class=\"pb-n\" aria-hidden=\"true\">{n}</span></span>"
+    )
+}
+
 /// What a mark puts around its stretch: the opening and closing HTML
 /// (none for a plain note), and what follows it (a note's marker is a
 /// `Cut::Marker` instead).
@@ -773,6 +852,10 @@ mod tests {
                 paragraph_label: "第{n}段",
                 chapter_pages: &pages,
                 raw_html: RawHtml::Keep,
+                page_label: "第{n}页",
+                page_inferred: "",
+                page_unknown: "",
+                pages: &[],
             },
             &[],
             &HashMap::new(),
@@ -794,6 +877,10 @@ mod tests {
                 paragraph_label: "{n}",
                 chapter_pages: &pages,
                 raw_html,
+                page_label: "{n}",
+                page_inferred: "",
+                page_unknown: "",
+                pages: &[],
             };
             render(&doc, &options, &[], &HashMap::new()).html
         };

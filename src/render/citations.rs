@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::config::EditionConfig;
 use crate::date::PartialDate;
-use crate::model::{Chapter, Edition};
+use crate::model::{Chapter, Edition, PageFrame, Pages};
 
 /// The id of the edition's own entry; pieces are cited by their slugs.
 const BOOK: &str = "edition";
@@ -186,6 +186,208 @@ fn braced(text: &str) -> String {
     }
     out.push('}');
     out
+}
+
+/// What a reader copies to cite a piece or one of its paragraphs: GB/T
+/// 7714-2015 for a Chinese edition (a part of a book, `[M]//`, `[M/OL]`
+/// with the address), Chicago's bibliography style for others. Only what
+/// the edition records goes in: a missing author, editor, publisher, year,
+/// page or address is left out, never filled in.
+pub fn reference(config: &EditionConfig, chapter: &Chapter, locator: Locator) -> String {
+    let front = &chapter.front;
+    let authors: Vec<&str> = front.authors.iter().map(|a| a.name.as_str()).collect();
+    let anchor = match locator.paragraph {
+        Some(n) => format!("{}.html#p{n}", chapter.slug),
+        None => format!("{}.html", chapter.slug),
+    };
+    let link = url(config, &anchor);
+    let year = config.date.map(|d| d.year.to_string());
+    let mut out = String::new();
+    if config.language.starts_with("zh") {
+        if !authors.is_empty() {
+            out.push_str(&format!("{}. ", authors.join(", ")));
+        }
+        let kind = if link.is_some() { "[M/OL]" } else { "[M]" };
+        out.push_str(&format!("{}{kind}//", front.title));
+        if !config.editors.is_empty() {
+            out.push_str(&format!("{}. ", config.editors.join(", ")));
+        }
+        out.push_str(&config.title);
+        let published: Vec<&str> = [config.publisher.as_deref(), year.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        if !published.is_empty() {
+            out.push_str(&format!(". {}", published.join(", ")));
+        }
+        let mut place: Vec<String> = Vec::new();
+        if let Some(p) = locator.pages {
+            place.push(match p.first == p.last {
+                true => format!("第{}页", p.first),
+                false => format!("第{}—{}页", p.first, p.last),
+            });
+        }
+        if let Some(n) = locator.paragraph {
+            place.push(format!("第{n}段"));
+        }
+        if !place.is_empty() {
+            out.push_str(&format!(": {}", place.join(", ")));
+        }
+        out.push('.');
+        if let Some(link) = link {
+            out.push_str(&format!(" {link}"));
+        }
+        return out;
+    }
+    if !authors.is_empty() {
+        out.push_str(&format!("{}. ", english_list(&authors)));
+    }
+    let stop = if front.title.ends_with(['.', '?', '!']) {
+        ""
+    } else {
+        "."
+    };
+    out.push_str(&format!("“{}{stop}” In {}", front.title, config.title));
+    if !config.editors.is_empty() {
+        let editors: Vec<&str> = config.editors.iter().map(String::as_str).collect();
+        out.push_str(&format!(", edited by {}", english_list(&editors)));
+    }
+    if let Some(p) = locator.pages {
+        out.push_str(&match p.first == p.last {
+            true => format!(", p. {}", p.first),
+            false => format!(", pp. {}–{}", p.first, p.last),
+        });
+    }
+    if let Some(n) = locator.paragraph {
+        out.push_str(&format!(", para. {n}"));
+    }
+    out.push('.');
+    let published: Vec<&str> = [config.publisher.as_deref(), year.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !published.is_empty() {
+        out.push_str(&format!(" {}.", published.join(", ")));
+    }
+    if let Some(link) = link {
+        out.push_str(&format!(" {link}."));
+    }
+    out
+}
+
+/// What a reference points at in its piece: a paragraph (its number), and
+/// the printed pages, where known.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Locator {
+    pub paragraph: Option<usize>,
+    pub pages: Option<Pages>,
+}
+
+/// `A`, `A and B`, `A, B, and C`.
+fn english_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [a, b] => format!("{a} and {b}"),
+        [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+    }
+}
+
+/// The pages a whole piece stands on: from its first page to the last
+/// page of its last paragraph, where that is known.
+pub fn piece_pages(chapter: &Chapter, frame: PageFrame) -> Option<Pages> {
+    let first = frame.first?;
+    let last = chapter
+        .document
+        .paragraph_pages(frame)
+        .last()
+        .copied()
+        .flatten()
+        .map_or(first, |p| p.last.max(first));
+    Some(Pages { first, last })
+}
+
+/// The references a chapter page offers to copy, as JSON for its script:
+/// the piece's, and each numbered paragraph's (`p12`). `<` is written
+/// `\u003c`, so that no title can close the script element it stands in.
+pub fn cite_json(config: &EditionConfig, chapter: &Chapter, frame: PageFrame) -> String {
+    let piece = reference(
+        config,
+        chapter,
+        Locator {
+            paragraph: None,
+            pages: piece_pages(chapter, frame),
+        },
+    );
+    let pages = chapter.document.paragraph_pages(frame);
+    let paragraphs: serde_json::Map<String, Value> = chapter
+        .document
+        .paragraphs
+        .iter()
+        .zip(pages)
+        .map(|(p, pages)| {
+            let locator = Locator {
+                paragraph: Some(p.number),
+                pages,
+            };
+            (p.id.clone(), json!(reference(config, chapter, locator)))
+        })
+        .collect();
+    let json = json!({ "piece": piece, "paragraphs": paragraphs });
+    serde_json::to_string(&json)
+        .expect("JSON values serialise")
+        .replace('<', "\\u003c")
+}
+
+/// `data/pages.json`: for each piece, its printed pages as the edition
+/// knows them: each page break (the page it begins, the paragraph it
+/// stands in, whether it was inferred) and each paragraph's pages.
+pub fn pages_json(edition: &Edition) -> String {
+    let pieces: Vec<Value> = edition
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, chapter)| {
+            let frame = edition.page_frame(i);
+            let document = &chapter.document;
+            let begins = document.char_begins();
+            let starts: Vec<usize> = document
+                .paragraphs
+                .iter()
+                .map(|p| begins.get(p.events.start).copied().unwrap_or(usize::MAX))
+                .collect();
+            let breaks: Vec<Value> = document
+                .page_breaks
+                .iter()
+                .zip(document.break_pages(frame))
+                .map(|(b, page)| {
+                    // The paragraph it stands in, or the one it opens.
+                    let k = starts.partition_point(|&s| s <= b.at);
+                    let paragraph = k.checked_sub(1).map(|k| document.paragraphs[k].id.clone());
+                    json!({ "page": page, "paragraph": paragraph, "inferred": b.inferred })
+                })
+                .collect();
+            let paragraphs: serde_json::Map<String, Value> = document
+                .paragraphs
+                .iter()
+                .zip(document.paragraph_pages(frame))
+                .map(|(p, pages)| {
+                    let pages = pages.map(|p| json!([p.first, p.last]));
+                    (p.id.clone(), pages.unwrap_or(Value::Null))
+                })
+                .collect();
+            json!({
+                "id": chapter.slug,
+                "first_page": frame.first,
+                "page_marks": chapter.front.page_marks,
+                "breaks": breaks,
+                "paragraphs": paragraphs,
+            })
+        })
+        .collect();
+    let mut json = serde_json::to_string_pretty(&pieces).expect("JSON values serialise");
+    json.push('\n');
+    json
 }
 
 #[cfg(test)]

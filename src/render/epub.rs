@@ -176,7 +176,35 @@ fn navigation(input: &EpubInput, contents: &str, glossary: &str, quotations: &st
         );
     }
     nav.push_str("</ol></nav>");
+    page_list(input, &mut nav);
     nav
+}
+
+/// The printed book's pages, each where it begins (`page-12` in its
+/// piece), for reading systems that go to a page or show it: a
+/// `page-list` nav, hidden, after the contents. Only pages whose number is
+/// known, once each, as the pieces' marks carry their ids.
+fn page_list(input: &EpubInput, nav: &mut String) {
+    let mut items = String::new();
+    for (i, chapter) in input.edition.chapters.iter().enumerate() {
+        let frame = input.edition.page_frame(i);
+        let mut named = std::collections::HashSet::new();
+        for page in chapter.document.break_pages(frame).into_iter().flatten() {
+            if named.insert(page) {
+                let _ = write!(
+                    items,
+                    "<li><a href=\"{}#page-{page}\">{page}</a></li>",
+                    xhtml_name(&chapter.slug)
+                );
+            }
+        }
+    }
+    if !items.is_empty() {
+        let _ = write!(
+            nav,
+            "<nav epub:type=\"page-list\" hidden=\"hidden\"><ol>{items}</ol></nav>"
+        );
+    }
 }
 
 impl EpubWriter {
@@ -323,13 +351,16 @@ pub fn chapter_xhtml(
     raw_html: RawHtml,
 ) -> Result<String> {
     let body = to_xhtml_links(&rendered.html, &input.slugs);
-    // Reading systems know a note marker by its epub:type.
-    let noteref = "role=\"doc-noteref\"";
-    let body = if body.contains(noteref) {
-        std::borrow::Cow::Owned(body.replace(noteref, "epub:type=\"noteref\" role=\"doc-noteref\""))
-    } else {
-        body
-    };
+    // Reading systems know a note marker and a page break by their
+    // epub:type.
+    let mut body = body;
+    for (role, kind) in [("doc-noteref", "noteref"), ("doc-pagebreak", "pagebreak")] {
+        let attribute = format!("role=\"{role}\"");
+        if body.contains(&attribute) {
+            let typed = format!("epub:type=\"{kind}\" {attribute}");
+            body = std::borrow::Cow::Owned(body.replace(&attribute, &typed));
+        }
+    }
     let mut html = String::with_capacity(body.len() * 5 / 4 + 1024);
     html.push_str("<section epub:type=\"chapter\">");
     title_block(&mut html, chapter, input);
