@@ -623,4 +623,73 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn page_marks_are_read_out_of_the_text_at_their_place() {
+        use crate::model::{PageBreak, PageFrame, PageMarks, Pages};
+        let doc = parse(
+            "甲乙<!-- page 12 -->丙丁。\n\n<!-- page 13 inferred -->\n\n**问：**戊<!-- page ? inferred -->己。\n\n庚<!-- a comment -->辛。\n",
+        );
+        // The words are as if the marks were not there; an HTML comment
+        // that is no page mark stays the author's HTML.
+        let texts: Vec<&str> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["甲乙丙丁。", "问：戊己。", "庚辛。"]);
+        assert_eq!(doc.paragraphs[1].speaker.as_deref(), Some("问"));
+        let at = |at, page, inferred| PageBreak { at, page, inferred };
+        assert_eq!(
+            doc.page_breaks,
+            [
+                at(2, Some(12), false),
+                at(5, Some(13), true),
+                at(8, None, true)
+            ]
+        );
+        // Every break marked: pages counted on from the last number.
+        let frame = PageFrame {
+            first: Some(11),
+            marks: PageMarks::All,
+            limit: None,
+        };
+        let pages = |first, last| Some(Pages { first, last });
+        assert_eq!(doc.break_pages(frame), [Some(12), Some(13), Some(14)]);
+        assert_eq!(
+            doc.paragraph_pages(frame),
+            [pages(11, 12), pages(13, 14), pages(14, 14)]
+        );
+        // Only the breaks inside paragraphs: a paragraph between two whose
+        // pages leave room for a break unmarked has no page.
+        let inside = PageFrame {
+            marks: PageMarks::InsideParagraphs,
+            ..frame
+        };
+        assert_eq!(doc.break_pages(inside), [Some(12), Some(13), None]);
+        assert_eq!(
+            doc.paragraph_pages(inside),
+            [pages(11, 12), pages(13, 14), None]
+        );
+        // The next piece's page closes the room: the last is settled too.
+        let closed = PageFrame {
+            limit: Some(14),
+            ..inside
+        };
+        assert_eq!(doc.break_pages(closed), [Some(12), Some(13), Some(14)]);
+        assert_eq!(doc.paragraph_pages(closed)[2], pages(14, 14));
+    }
+
+    #[test]
+    fn only_a_well_formed_page_mark_is_one() {
+        assert_eq!(page_mark("<!-- page 3 -->"), Some((Some(3), false)));
+        assert_eq!(page_mark("<!--page 3 inferred-->\n"), Some((Some(3), true)));
+        assert_eq!(page_mark("<!-- page ? inferred -->"), Some((None, true)));
+        for not in [
+            "<!-- page -->",
+            "<!-- page three -->",
+            "<!-- page 3 guessed -->",
+            "<!-- pages 3 -->",
+            "<!-- page 3 inferred x -->",
+            "<span>",
+        ] {
+            assert_eq!(page_mark(not), None, "{not}");
+        }
+    }
 }

@@ -364,6 +364,10 @@ fn page_at(breaks: &[PageBreak], x: usize, frame: PageFrame) -> Option<u32> {
     if x == 0 && before.is_empty() {
         return frame.first;
     }
+    // A page whose own mark stands here.
+    if let Some(b) = before.last().filter(|b| b.at == x && b.page.is_some()) {
+        return b.page;
+    }
     let lower = match before.iter().rposition(|b| b.page.is_some()) {
         Some(k) => before[k].page? + (before.len() - k - 1) as u32,
         None => frame.first? + before.len() as u32,

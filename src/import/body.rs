@@ -273,7 +273,7 @@ pub fn convert(
             }
             Part::Paragraph { text, .. } => {
                 paragraphs += 1;
-                chars += char_count(text);
+                chars += char_count(text) - text.matches(BREAK_IN_PARAGRAPH).count();
                 first_person += context.language.first_person_count(text);
                 match speaker_of(text, &speakers) {
                     Some(label_end) => {

@@ -220,7 +220,7 @@ fn page_breaks(r: &mut String, pieces: &[Piece], slugs: &[String]) {
         };
         let _ = writeln!(
             r,
-            "- {slug} (from page {}): {} breaks, {how}; pages {}",
+            "- {slug} (from page {}), page breaks: {}, {how}; pages {}",
             piece.entry.page.map_or("?".to_owned(), |p| p.to_string()),
             piece.page_breaks.len(),
             piece.page_method.unwrap_or("not known")

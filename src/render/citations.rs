@@ -202,13 +202,22 @@ pub fn reference(config: &EditionConfig, chapter: &Chapter, locator: Locator) ->
     };
     let link = url(config, &anchor);
     let year = config.date.map(|d| d.year.to_string());
+    // The title with its subtitle (其他题名信息), after a colon.
+    let title = match front
+        .subtitle
+        .as_deref()
+        .map(|s| s.trim_start_matches(['—', '–', '-', ' ']))
+    {
+        Some(sub) if !sub.is_empty() => format!("{}: {sub}", front.title),
+        _ => front.title.clone(),
+    };
     let mut out = String::new();
     if config.language.starts_with("zh") {
         if !authors.is_empty() {
             out.push_str(&format!("{}. ", authors.join(", ")));
         }
         let kind = if link.is_some() { "[M/OL]" } else { "[M]" };
-        out.push_str(&format!("{}{kind}//", front.title));
+        out.push_str(&format!("{title}{kind}//"));
         if !config.editors.is_empty() {
             out.push_str(&format!("{}. ", config.editors.join(", ")));
         }
@@ -242,12 +251,12 @@ pub fn reference(config: &EditionConfig, chapter: &Chapter, locator: Locator) ->
     if !authors.is_empty() {
         out.push_str(&format!("{}. ", english_list(&authors)));
     }
-    let stop = if front.title.ends_with(['.', '?', '!']) {
+    let stop = if title.ends_with(['.', '?', '!']) {
         ""
     } else {
         "."
     };
-    out.push_str(&format!("“{}{stop}” In {}", front.title, config.title));
+    out.push_str(&format!("“{title}{stop}” In {}", config.title));
     if !config.editors.is_empty() {
         let editors: Vec<&str> = config.editors.iter().map(String::as_str).collect();
         out.push_str(&format!(", edited by {}", english_list(&editors)));
@@ -393,6 +402,78 @@ pub fn pages_json(edition: &Edition) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn edition(language: &str, body: &str, front: &str) -> Edition {
+        let config: EditionConfig = crate::yaml::parse_file(
+            &format!("title: 书\nlanguage: {language}\n{body}"),
+            std::path::Path::new("edition.yaml"),
+        )
+        .expect("a valid edition");
+        let front: crate::model::FrontMatter =
+            crate::yaml::parse_file(front, std::path::Path::new("x.md"))
+                .expect("valid front matter");
+        let chapter = Chapter {
+            file: "x.md".into(),
+            front,
+            slug: "x".into(),
+            number: 1,
+            document: crate::markdown::parse("一段。\n"),
+            source_digest: 0,
+        };
+        Edition {
+            root: ".".into(),
+            config,
+            chapters: vec![chapter],
+        }
+    }
+
+    fn cite(e: &Edition, paragraph: Option<usize>, pages: Option<(u32, u32)>) -> String {
+        let pages = pages.map(|(first, last)| Pages { first, last });
+        reference(&e.config, &e.chapters[0], Locator { paragraph, pages })
+    }
+
+    #[test]
+    fn a_chinese_reference_follows_gb_t_7714() {
+        let e = edition(
+            "zh-CN",
+            "editors: [编者甲, 编者乙]\npublisher: 出版社\ndate: 2022-04\n",
+            "title: 篇名\nsubtitle: ——副题\nauthors: [作者甲]\npage: 3\n",
+        );
+        assert_eq!(
+            cite(&e, None, Some((3, 3))),
+            "作者甲. 篇名: 副题[M]//编者甲, 编者乙. 书. 出版社, 2022: 第3页."
+        );
+        assert_eq!(
+            cite(&e, Some(4), Some((3, 4))),
+            "作者甲. 篇名: 副题[M]//编者甲, 编者乙. 书. 出版社, 2022: 第3—4页, 第4段."
+        );
+        // Online, with the address: [M/OL] and the paragraph's link.
+        let e = edition("zh", "base_url: https://e.org/b/\n", "title: 篇名\n");
+        assert_eq!(
+            cite(&e, Some(2), None),
+            "篇名[M/OL]//书: 第2段. https://e.org/b/x.html#p2"
+        );
+    }
+
+    #[test]
+    fn an_english_reference_follows_chicago_and_leaves_out_what_is_missing() {
+        let e = edition(
+            "en",
+            "editors: [A. Editor, B. Editor]\npublisher: Press\ndate: 2020\nbase_url: https://e.org\n",
+            "title: On Offices\nauthors: [A. Speaker, B. Speaker, C. Speaker]\n",
+        );
+        assert_eq!(
+            cite(&e, Some(2), Some((7, 8))),
+            "A. Speaker, B. Speaker, and C. Speaker. “On Offices.” In 书, edited by A. Editor and B. Editor, pp. 7–8, para. 2. Press, 2020. https://e.org/x.html#p2."
+        );
+        // No author, editor, publisher, date, page or address: none invented.
+        let e = edition("en", "", "title: Why?\n");
+        assert_eq!(cite(&e, None, None), "“Why?” In 书.");
+        assert_eq!(
+            cite(&e, Some(1), Some((5, 5))),
+            "“Why?” In 书, p. 5, para. 1."
+        );
+    }
 
     #[test]
     fn braces_and_tex_specials_cannot_break_an_entry() {

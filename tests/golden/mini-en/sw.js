@@ -1,7 +1,7 @@
-/* zhushu service worker: build 1e9f34f75c78a241. Written by zhushu build. */
+/* zhushu service worker: build a3e8bdc979031d1b. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-1e9f34f75c78a241";
-const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
+const CACHE = "zhushu-a3e8bdc979031d1b";
+const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/cite.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
 });
