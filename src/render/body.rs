@@ -619,9 +619,11 @@ fn page_cuts(
     }
 }
 
-/// A page mark: the number of the page that begins, named for screen
-/// readers (`role="doc-pagebreak"`, which the EPUB types `pagebreak`), with
-/// an id (`page-12`) the first time the number stands in the piece.
+/// A page mark: the number of the page that begins, with its name for
+/// screen readers in a visually hidden span (`.vh`) and an id (`page-12`)
+/// the first time the number stands in the piece. (No `role`: axe accepts
+/// `doc-pagebreak` on `<hr>` only, which cannot stand inside a paragraph;
+/// the EPUB's copy gets its role and `epub:type` in `epub::chapter_xhtml`.)
 fn page_mark_html(
     page: Option<u32>,
     inferred: bool,
@@ -630,9 +632,9 @@ fn page_mark_html(
 ) -> String {
     let class = if inferred { "pb inferred" } else { "pb" };
     let Some(n) = page else {
+        let unknown = escape_html(options.page_unknown);
         return format!(
-            "<span class=\"{class} unknown\" title=\"{}\"><span class=\"pb-n\">?</span></span>",
-            escape_html(options.page_unknown)
+            "<span class=\"{class} unknown\" title=\"{unknown}\"><span class=\"vh\">{unknown}</span><span class=\"pb-n\" aria-hidden=\"true\">?</span></span>"
         );
     };
     let id = if named.insert(n) {
@@ -647,7 +649,7 @@ fn page_mark_html(
     };
     let label = escape_html(&options.page_label.replace("{n}", &n.to_string()));
     format!(
-        "<span class=\"{class}\"{id} role=\"doc-pagebreak\" aria-label=\"{label}\"{title}><span class=\"pb-n\" aria-hidden=\"true\">{n}</span></span>"
+        "<span class=\"{class}\"{id}{title}><span class=\"vh\">{label}</span><span class=\"pb-n\" aria-hidden=\"true\">{n}</span></span>"
     )
 }
 

@@ -195,68 +195,99 @@ fn braced(text: &str) -> String {
 /// page or address is left out, never filled in.
 pub fn reference(config: &EditionConfig, chapter: &Chapter, locator: Locator) -> String {
     let front = &chapter.front;
-    let authors: Vec<&str> = front.authors.iter().map(|a| a.name.as_str()).collect();
     let anchor = match locator.paragraph {
         Some(n) => format!("{}.html#p{n}", chapter.slug),
         None => format!("{}.html", chapter.slug),
     };
-    let link = url(config, &anchor);
-    let year = config.date.map(|d| d.year.to_string());
     // The title with its subtitle (其他题名信息), after a colon.
-    let title = match front
+    let subtitle = front
         .subtitle
         .as_deref()
-        .map(|s| s.trim_start_matches(['—', '–', '-', ' ']))
-    {
+        .map(|s| s.trim_start_matches(['—', '–', '-', ' ']));
+    let title = match subtitle {
         Some(sub) if !sub.is_empty() => format!("{}: {sub}", front.title),
         _ => front.title.clone(),
     };
-    let mut out = String::new();
+    let parts = Parts {
+        authors: front.authors.iter().map(|a| a.name.as_str()).collect(),
+        title,
+        link: url(config, &anchor),
+        published: [
+            config.publisher.clone(),
+            config.date.map(|d| d.year.to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    };
     if config.language.starts_with("zh") {
-        if !authors.is_empty() {
-            out.push_str(&format!("{}. ", authors.join(", ")));
-        }
-        let kind = if link.is_some() { "[M/OL]" } else { "[M]" };
-        out.push_str(&format!("{title}{kind}//"));
-        if !config.editors.is_empty() {
-            out.push_str(&format!("{}. ", config.editors.join(", ")));
-        }
-        out.push_str(&config.title);
-        let published: Vec<&str> = [config.publisher.as_deref(), year.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect();
-        if !published.is_empty() {
-            out.push_str(&format!(". {}", published.join(", ")));
-        }
-        let mut place: Vec<String> = Vec::new();
-        if let Some(p) = locator.pages {
-            place.push(match p.first == p.last {
-                true => format!("第{}页", p.first),
-                false => format!("第{}—{}页", p.first, p.last),
-            });
-        }
-        if let Some(n) = locator.paragraph {
-            place.push(format!("第{n}段"));
-        }
-        if !place.is_empty() {
-            out.push_str(&format!(": {}", place.join(", ")));
-        }
-        out.push('.');
-        if let Some(link) = link {
-            out.push_str(&format!(" {link}"));
-        }
-        return out;
+        gb_t_7714(config, &parts, locator)
+    } else {
+        chicago(config, &parts, locator)
     }
-    if !authors.is_empty() {
-        out.push_str(&format!("{}. ", english_list(&authors)));
+}
+
+/// What a reference is made of, as the edition records it.
+struct Parts<'a> {
+    authors: Vec<&'a str>,
+    title: String,
+    link: Option<String>,
+    /// The publisher and the year, those known.
+    published: Vec<String>,
+}
+
+/// `作者. 篇名: 副题[M]//编者. 书名. 出版者, 年: 第12—13页, 第3段. URL`
+fn gb_t_7714(config: &EditionConfig, parts: &Parts, locator: Locator) -> String {
+    let mut out = String::new();
+    if !parts.authors.is_empty() {
+        out.push_str(&format!("{}. ", parts.authors.join(", ")));
     }
-    let stop = if title.ends_with(['.', '?', '!']) {
+    let kind = if parts.link.is_some() {
+        "[M/OL]"
+    } else {
+        "[M]"
+    };
+    out.push_str(&format!("{}{kind}//", parts.title));
+    if !config.editors.is_empty() {
+        out.push_str(&format!("{}. ", config.editors.join(", ")));
+    }
+    out.push_str(&config.title);
+    if !parts.published.is_empty() {
+        out.push_str(&format!(". {}", parts.published.join(", ")));
+    }
+    let mut place: Vec<String> = Vec::new();
+    if let Some(p) = locator.pages {
+        place.push(match p.first == p.last {
+            true => format!("第{}页", p.first),
+            false => format!("第{}—{}页", p.first, p.last),
+        });
+    }
+    if let Some(n) = locator.paragraph {
+        place.push(format!("第{n}段"));
+    }
+    if !place.is_empty() {
+        out.push_str(&format!(": {}", place.join(", ")));
+    }
+    out.push('.');
+    if let Some(link) = &parts.link {
+        out.push_str(&format!(" {link}"));
+    }
+    out
+}
+
+/// `Author. “Title.” In Book, edited by Editor, pp. 12–13, para. 3.
+/// Publisher, 2022. URL.`
+fn chicago(config: &EditionConfig, parts: &Parts, locator: Locator) -> String {
+    let mut out = String::new();
+    if !parts.authors.is_empty() {
+        out.push_str(&format!("{}. ", english_list(&parts.authors)));
+    }
+    let stop = if parts.title.ends_with(['.', '?', '!']) {
         ""
     } else {
         "."
     };
-    out.push_str(&format!("“{title}{stop}” In {}", config.title));
+    out.push_str(&format!("“{}{stop}” In {}", parts.title, config.title));
     if !config.editors.is_empty() {
         let editors: Vec<&str> = config.editors.iter().map(String::as_str).collect();
         out.push_str(&format!(", edited by {}", english_list(&editors)));
@@ -271,14 +302,10 @@ pub fn reference(config: &EditionConfig, chapter: &Chapter, locator: Locator) ->
         out.push_str(&format!(", para. {n}"));
     }
     out.push('.');
-    let published: Vec<&str> = [config.publisher.as_deref(), year.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
-    if !published.is_empty() {
-        out.push_str(&format!(" {}.", published.join(", ")));
+    if !parts.published.is_empty() {
+        out.push_str(&format!(" {}.", parts.published.join(", ")));
     }
-    if let Some(link) = link {
+    if let Some(link) = &parts.link {
         out.push_str(&format!(" {link}."));
     }
     out

@@ -351,16 +351,14 @@ pub fn chapter_xhtml(
     raw_html: RawHtml,
 ) -> Result<String> {
     let body = to_xhtml_links(&rendered.html, &input.slugs);
-    // Reading systems know a note marker and a page break by their
-    // epub:type.
-    let mut body = body;
-    for (role, kind) in [("doc-noteref", "noteref"), ("doc-pagebreak", "pagebreak")] {
-        let attribute = format!("role=\"{role}\"");
-        if body.contains(&attribute) {
-            let typed = format!("epub:type=\"{kind}\" {attribute}");
-            body = std::borrow::Cow::Owned(body.replace(&attribute, &typed));
-        }
-    }
+    // Reading systems know a note marker by its epub:type.
+    let noteref = "role=\"doc-noteref\"";
+    let body = if body.contains(noteref) {
+        std::borrow::Cow::Owned(body.replace(noteref, "epub:type=\"noteref\" role=\"doc-noteref\""))
+    } else {
+        body
+    };
+    let body = page_breaks_typed(body);
     let mut html = String::with_capacity(body.len() * 5 / 4 + 1024);
     html.push_str("<section epub:type=\"chapter\">");
     title_block(&mut html, chapter, input);
@@ -392,6 +390,24 @@ pub fn chapter_xhtml(
         &chapter.front.title,
         &html,
     ))
+}
+
+/// The body's page marks as reading systems know them: typed `pagebreak`
+/// (role `doc-pagebreak`), named by their label, which stands on the site
+/// as visually hidden text (no EPUB stylesheet need hide it).
+fn page_breaks_typed(body: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    static MARK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"<span class="(pb[^"]*)"((?: id="page-\d+")?(?: title="[^"]*")?)><span class="vh">([^<]*)</span>"#)
+            .expect("a valid pattern")
+    });
+    if !body.contains("<span class=\"pb") {
+        return body;
+    }
+    let typed = MARK.replace_all(
+        &body,
+        r#"<span class="$1"$2 epub:type="pagebreak" role="doc-pagebreak" aria-label="$3">"#,
+    );
+    std::borrow::Cow::Owned(typed.into_owned())
 }
 
 /// A piece's title block, as the site's: title, subtitle, an interview's

@@ -1,6 +1,6 @@
-/* zhushu service worker: build a3e8bdc979031d1b. Written by zhushu build. */
+/* zhushu service worker: build 2340f41c7aeb5c15. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-a3e8bdc979031d1b";
+const CACHE = "zhushu-2340f41c7aeb5c15";
 const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/cite.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

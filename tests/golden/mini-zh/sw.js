@@ -1,6 +1,6 @@
-/* zhushu service worker: build 3f9ef37a44d46c2a. Written by zhushu build. */
+/* zhushu service worker: build 99e91eab3c5f73c0. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-3f9ef37a44d46c2a";
+const CACHE = "zhushu-99e91eab3c5f73c0";
 const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","quotations.html","search-index.js","static/cite.js","static/epub.css","static/notes.js","static/offline.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

@@ -3,8 +3,8 @@
  * 7714-2015 for a Chinese edition, Chicago style for an English one) and
  * stand in the page as JSON (#zs-cite), so this works from file:// and
  * without a server. The piece's button stands after its text; each numbered
- * paragraph gets a button beside its number, shown while the paragraph is
- * hovered, focused or the target of its link. The dialog is modal: focus
+ * paragraph gets a button at the end of its text, which the theme shows
+ * while the paragraph is hovered, focused or the target of its link. The dialog is modal: focus
  * moves into it, Escape or Close shuts it, and focus goes back to the
  * button that opened it. Copy uses the clipboard; where the page may not
  * use it, the reference is selected for the reader to copy, and the status
@@ -132,6 +132,6 @@
     button.addEventListener('click', function () {
       open(text, s.titleParagraph.replace('{n}', n), button);
     });
-    number.insertAdjacentElement('afterend', button);
+    p.appendChild(button);
   });
 })();
