@@ -158,7 +158,7 @@ fn the_epub_lists_the_printed_pages() {
             (href.to_owned(), label.to_owned())
         })
         .collect();
-    // The seed's 50 breaks that cut a paragraph, each numbered.
+    // The seed's 44 breaks that cut a paragraph, each numbered.
     let content_marks: usize = std::fs::read_dir(common::repo_root().join("content/chapters"))
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
