@@ -613,9 +613,15 @@ fn page_cuts(
         let offset = (b.at - begin).min(length);
         let page = options.pages.get(k).copied().flatten().or(b.page);
         pieces.push(page_mark_html(page, b.inferred, options, &mut named));
+        // In the order `order_cuts` gives (which is not to be run twice:
+        // its ties go by position): after the spans that close and the
+        // markers there, before the spans that open.
         let list = cuts.entry(i).or_default();
-        list.push((offset, Cut::Insert(pieces.len() - 1)));
-        order_cuts(list);
+        let at = list
+            .iter()
+            .position(|&(o, cut)| o > offset || o == offset && matches!(cut, Cut::Open(..)))
+            .unwrap_or(list.len());
+        list.insert(at, (offset, Cut::Insert(pieces.len() - 1)));
     }
 }
 
@@ -862,6 +868,49 @@ mod tests {
             &[],
             &HashMap::new(),
         )
+    }
+
+    #[test]
+    fn a_page_mark_goes_in_at_its_place_and_leaves_spans_nested() {
+        let doc = parse("甲乙<!-- page 2 -->丙丁戊己。\n");
+        let p = &doc.paragraphs[0];
+        // Two stretches with the same ends (a term that is all of a
+        // quotation), in the text event the page mark cuts.
+        let wrap = |open: &str, close: &str| Mark {
+            events: p.events.clone(),
+            start: 3,
+            end: 5,
+            kind: MarkKind::Wrap {
+                open: open.into(),
+                close: Some(close.into()),
+                after: String::new(),
+            },
+        };
+        let marks = [
+            wrap("<span class=\"q\">", "</span>"),
+            wrap("<a class=\"term\">", "</a>"),
+        ];
+        let pages = HashMap::new();
+        let html = render(
+            &doc,
+            &BodyOptions {
+                paragraph_numbers: false,
+                paragraph_label: "{n}",
+                chapter_pages: &pages,
+                raw_html: RawHtml::Keep,
+                page_label: "第{n}页",
+                page_inferred: "",
+                page_unknown: "",
+                pages: &[],
+            },
+            &marks,
+            &HashMap::new(),
+        )
+        .html;
+        assert_eq!(
+            html,
+            "<p id=\"p1\">甲乙<span class=\"pb\" id=\"page-2\"><span class=\"vh\">第2页</span><span class=\"pb-n\" aria-hidden=\"true\">2</span></span>丙<span class=\"q\"><a class=\"term\">丁戊</a></span>己。</p>\n"
+        );
     }
 
     #[test]

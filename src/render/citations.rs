@@ -430,15 +430,10 @@ pub fn pages_json(edition: &Edition) -> String {
 mod tests {
     use super::*;
 
-    fn edition(language: &str, body: &str, front: &str) -> Edition {
-        let config: EditionConfig = crate::yaml::parse_file(
-            &format!("title: 书\nlanguage: {language}\n{body}"),
-            std::path::Path::new("edition.yaml"),
-        )
-        .expect("a valid edition");
+    fn edition(config: Value, front: Value) -> Edition {
+        let config: EditionConfig = serde_json::from_value(config).expect("a valid edition");
         let front: crate::model::FrontMatter =
-            crate::yaml::parse_file(front, std::path::Path::new("x.md"))
-                .expect("valid front matter");
+            serde_json::from_value(front).expect("valid front matter");
         let chapter = Chapter {
             file: "x.md".into(),
             front,
@@ -462,9 +457,9 @@ mod tests {
     #[test]
     fn a_chinese_reference_follows_gb_t_7714() {
         let e = edition(
-            "zh-CN",
-            "editors: [编者甲, 编者乙]\npublisher: 出版社\ndate: 2022-04\n",
-            "title: 篇名\nsubtitle: ——副题\nauthors: [作者甲]\npage: 3\n",
+            json!({"title": "书", "language": "zh-CN", "editors": ["编者甲", "编者乙"],
+                   "publisher": "出版社", "date": "2022-04"}),
+            json!({"title": "篇名", "subtitle": "——副题", "authors": ["作者甲"], "page": 3}),
         );
         assert_eq!(
             cite(&e, None, Some((3, 3))),
@@ -475,7 +470,10 @@ mod tests {
             "作者甲. 篇名: 副题[M]//编者甲, 编者乙. 书. 出版社, 2022: 第3—4页, 第4段."
         );
         // Online, with the address: [M/OL] and the paragraph's link.
-        let e = edition("zh", "base_url: https://e.org/b/\n", "title: 篇名\n");
+        let e = edition(
+            json!({"title": "书", "language": "zh", "base_url": "https://e.org/b/"}),
+            json!({"title": "篇名"}),
+        );
         assert_eq!(
             cite(&e, Some(2), None),
             "篇名[M/OL]//书: 第2段. https://e.org/b/x.html#p2"
@@ -485,16 +483,19 @@ mod tests {
     #[test]
     fn an_english_reference_follows_chicago_and_leaves_out_what_is_missing() {
         let e = edition(
-            "en",
-            "editors: [A. Editor, B. Editor]\npublisher: Press\ndate: 2020\nbase_url: https://e.org\n",
-            "title: On Offices\nauthors: [A. Speaker, B. Speaker, C. Speaker]\n",
+            json!({"title": "书", "language": "en", "editors": ["A. Editor", "B. Editor"],
+                   "publisher": "Press", "date": "2020", "base_url": "https://e.org"}),
+            json!({"title": "On Offices", "authors": ["A. Speaker", "B. Speaker", "C. Speaker"]}),
         );
         assert_eq!(
             cite(&e, Some(2), Some((7, 8))),
             "A. Speaker, B. Speaker, and C. Speaker. “On Offices.” In 书, edited by A. Editor and B. Editor, pp. 7–8, para. 2. Press, 2020. https://e.org/x.html#p2."
         );
         // No author, editor, publisher, date, page or address: none invented.
-        let e = edition("en", "", "title: Why?\n");
+        let e = edition(
+            json!({"title": "书", "language": "en"}),
+            json!({"title": "Why?"}),
+        );
         assert_eq!(cite(&e, None, None), "“Why?” In 书.");
         assert_eq!(
             cite(&e, Some(1), Some((5, 5))),
