@@ -150,6 +150,7 @@ pub fn check(options: &CheckOptions) -> Vec<Diagnostic> {
     found.extend(broken_links(&edition));
     found.extend(ill_formed_html(&edition));
     found.extend(forbidden_characters(&edition));
+    found.extend(page_marks(&edition));
 
     let theme_name = options
         .theme
@@ -460,6 +461,62 @@ fn forbidden_characters(edition: &Edition) -> Vec<Diagnostic> {
         found.push(warning);
     }
     found
+}
+
+/// Page marks the build cannot read (an HTML comment that begins with
+/// `page` but says no page the way a mark does: the build takes it for a
+/// plain comment), and numbered marks whose pages do not rise from the
+/// piece's first page.
+fn page_marks(edition: &Edition) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for chapter in &edition.chapters {
+        let Ok(text) = read_text(&edition.root.join(&chapter.file)) else {
+            continue;
+        };
+        let mut last = chapter.front.page;
+        for (at, _) in text.match_indices("<!--") {
+            let Some(end) = text[at..].find("-->").map(|e| at + e + 3) else {
+                continue;
+            };
+            let comment = &text[at..end];
+            let inner = comment[4..comment.len() - 3].trim_start();
+            if !inner
+                .get(..4)
+                .is_some_and(|w| w.eq_ignore_ascii_case("page"))
+            {
+                continue;
+            }
+            match crate::markdown::page_mark(comment) {
+                None => found.push(with_help(
+                    warning_at(
+                        format!("`{comment}` is no page mark the build can read: it stays a comment"),
+                        &chapter.file,
+                        &text,
+                        at,
+                    ),
+                    "write `<!-- page 12 -->`, `<!-- page 12 inferred -->` or `<!-- page ? inferred -->`",
+                )),
+                Some((Some(page), _)) => {
+                    if let Some(before) = last.filter(|&before| page <= before) {
+                        found.push(warning_at(
+                            format!("page {page} after page {before}: the printed pages of a piece rise"),
+                            &chapter.file,
+                            &text,
+                            at,
+                        ));
+                    }
+                    last = Some(page);
+                }
+                Some((None, _)) => {}
+            }
+        }
+    }
+    found
+}
+
+fn with_help(mut warning: Diagnostic, help: &str) -> Diagnostic {
+    warning.error = warning.error.with_help(help);
+    warning
 }
 
 /// A warning at byte `offset` of a chapter file's `text`.

@@ -108,6 +108,10 @@ pub fn render_chapter(text: &str) -> Option<String> {
         paragraph_label: "第{n}段",
         chapter_pages: &pages,
         raw_html: crate::render::raw_html::RawHtml::Keep,
+        page_label: "第{n}页",
+        page_inferred: "",
+        page_unknown: "",
+        pages: &[],
     };
     // The bare body, as the property tests render it.
     let _ = body::render(&chapter.document, &options, &[], &HashMap::new());

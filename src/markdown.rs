@@ -5,7 +5,7 @@
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{Document, Footnote, Heading, Paragraph};
+use crate::model::{Document, Footnote, Heading, PageBreak, Paragraph};
 
 pub fn options() -> Options {
     Options::ENABLE_FOOTNOTES
@@ -19,6 +19,7 @@ pub fn parse(body: &str) -> Document {
     let mut definitions: HashMap<String, Vec<Event<'static>>> = HashMap::new();
     let mut definition_order: Vec<String> = Vec::new();
     let mut current_definition: Option<(String, Vec<Event<'static>>)> = None;
+    let mut pages = PageMarkReader::default();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         // An asterisk the author escaped (`\*`) must stay an asterisk when
@@ -51,10 +52,11 @@ pub fn parse(body: &str) -> Document {
             }
             event => match &mut current_definition {
                 Some((_, body)) => body.push(event.into_static()),
-                None => events.push(event.into_static()),
+                None => pages.push(&mut events, event.into_static()),
             },
         }
     }
+    pages.finish(&mut events);
     for events in std::iter::once(&mut events).chain(definitions.values_mut()) {
         merge_adjacent_text(events);
         recover_cjk_strong(events);
@@ -62,6 +64,7 @@ pub fn parse(body: &str) -> Document {
         join_cjk_line_breaks(events);
     }
 
+    let page_breaks = pages.take(&mut events);
     let headings = name_headings(&mut events);
     let paragraphs = number_paragraphs(&events);
     let rows = number_rows(&events);
@@ -72,6 +75,119 @@ pub fn parse(body: &str) -> Document {
         headings,
         rows,
         footnotes,
+        page_breaks,
+    }
+}
+
+/// A page mark as the body writes it: `<!-- page 12 -->`, `<!-- page 12
+/// inferred -->`, `<!-- page ? inferred -->` (a break whose page is not
+/// known). An HTML comment, so that other Markdown tools show nothing.
+pub fn page_mark(html: &str) -> Option<(Option<u32>, bool)> {
+    let inner = html.trim().strip_prefix("<!--")?.strip_suffix("-->")?;
+    let mut words = inner.split_whitespace();
+    if words.next()? != "page" {
+        return None;
+    }
+    let page = match words.next()? {
+        "?" => None,
+        n if n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()) => Some(n.parse().ok()?),
+        _ => return None,
+    };
+    let inferred = match words.next() {
+        None => false,
+        Some("inferred") => true,
+        Some(_) => return None,
+    };
+    words.next().is_none().then_some((page, inferred))
+}
+
+/// Stands for a page mark in the text until the passes that join and split
+/// text events are done; then `take` notes where each stood.
+const PAGE_MARK: char = '\u{F0B0}';
+
+/// Page marks read out of the events as they come: an inline one becomes
+/// `PAGE_MARK` in the text; one on a line of its own (an HTML block) goes
+/// before the next text, the start of the block after it.
+#[derive(Default)]
+struct PageMarkReader {
+    marks: Vec<(Option<u32>, bool)>,
+    waiting: usize,
+    in_block: bool,
+}
+
+impl PageMarkReader {
+    fn push(&mut self, events: &mut Vec<Event<'static>>, event: Event<'static>) {
+        match &event {
+            Event::InlineHtml(html) if let Some(mark) = page_mark(html) => {
+                self.marks.push(mark);
+                events.push(Event::Text(PAGE_MARK.to_string().into()));
+                return;
+            }
+            Event::Html(html) if let Some(mark) = page_mark(html) => {
+                self.marks.push(mark);
+                self.waiting += 1;
+                if matches!(events.last(), Some(Event::Start(Tag::HtmlBlock))) {
+                    events.pop();
+                    self.in_block = true;
+                }
+                return;
+            }
+            Event::End(TagEnd::HtmlBlock) if self.in_block => {
+                self.in_block = false;
+                return;
+            }
+            Event::Text(_) if self.waiting > 0 => {
+                let marks: String = std::iter::repeat_n(PAGE_MARK, self.waiting).collect();
+                self.waiting = 0;
+                events.push(Event::Text(marks.into()));
+            }
+            _ => {}
+        }
+        events.push(event);
+    }
+
+    /// Marks after the last text stand at the end.
+    fn finish(&mut self, events: &mut Vec<Event<'static>>) {
+        if self.waiting > 0 {
+            let marks: String = std::iter::repeat_n(PAGE_MARK, self.waiting).collect();
+            events.push(Event::Text(marks.into()));
+        }
+    }
+
+    /// The marks out of the text, each with its place (`PageBreak::at`).
+    fn take(self, events: &mut Vec<Event<'static>>) -> Vec<PageBreak> {
+        if self.marks.is_empty() {
+            return Vec::new();
+        }
+        let mut marks = self.marks.into_iter();
+        let mut breaks = Vec::new();
+        let mut at = 0;
+        events.retain_mut(|event| {
+            match event {
+                Event::Text(t) if t.contains(PAGE_MARK) => {
+                    let mut kept = String::with_capacity(t.len());
+                    for c in t.chars() {
+                        if c == PAGE_MARK {
+                            if let Some((page, inferred)) = marks.next() {
+                                breaks.push(PageBreak { at, page, inferred });
+                            }
+                        } else {
+                            kept.push(c);
+                            at += 1;
+                        }
+                    }
+                    if kept.is_empty() {
+                        return false;
+                    }
+                    *t = CowStr::from(kept);
+                }
+                Event::Text(t) | Event::Code(t) => at += t.chars().count(),
+                Event::SoftBreak | Event::HardBreak => at += 1,
+                _ => {}
+            }
+            true
+        });
+        breaks
     }
 }
 
@@ -506,5 +622,74 @@ mod tests {
                 "custom"
             ]
         );
+    }
+
+    #[test]
+    fn page_marks_are_read_out_of_the_text_at_their_place() {
+        use crate::model::{PageBreak, PageFrame, PageMarks, Pages};
+        let doc = parse(
+            "甲乙<!-- page 12 -->丙丁。\n\n<!-- page 13 inferred -->\n\n**问：**戊<!-- page ? inferred -->己。\n\n庚<!-- a comment -->辛。\n",
+        );
+        // The words are as if the marks were not there; an HTML comment
+        // that is no page mark stays the author's HTML.
+        let texts: Vec<&str> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        assert_eq!(texts, ["甲乙丙丁。", "问：戊己。", "庚辛。"]);
+        assert_eq!(doc.paragraphs[1].speaker.as_deref(), Some("问"));
+        let at = |at, page, inferred| PageBreak { at, page, inferred };
+        assert_eq!(
+            doc.page_breaks,
+            [
+                at(2, Some(12), false),
+                at(5, Some(13), true),
+                at(8, None, true)
+            ]
+        );
+        // Every break marked: pages counted on from the last number.
+        let frame = PageFrame {
+            first: Some(11),
+            marks: PageMarks::All,
+            limit: None,
+        };
+        let pages = |first, last| Some(Pages { first, last });
+        assert_eq!(doc.break_pages(frame), [Some(12), Some(13), Some(14)]);
+        assert_eq!(
+            doc.paragraph_pages(frame),
+            [pages(11, 12), pages(13, 14), pages(14, 14)]
+        );
+        // Only the breaks inside paragraphs: a paragraph between two whose
+        // pages leave room for a break unmarked has no page.
+        let inside = PageFrame {
+            marks: PageMarks::InsideParagraphs,
+            ..frame
+        };
+        assert_eq!(doc.break_pages(inside), [Some(12), Some(13), None]);
+        assert_eq!(
+            doc.paragraph_pages(inside),
+            [pages(11, 12), pages(13, 14), None]
+        );
+        // The next piece's page closes the room: the last is settled too.
+        let closed = PageFrame {
+            limit: Some(14),
+            ..inside
+        };
+        assert_eq!(doc.break_pages(closed), [Some(12), Some(13), Some(14)]);
+        assert_eq!(doc.paragraph_pages(closed)[2], pages(14, 14));
+    }
+
+    #[test]
+    fn only_a_well_formed_page_mark_is_one() {
+        assert_eq!(page_mark("<!-- page 3 -->"), Some((Some(3), false)));
+        assert_eq!(page_mark("<!--page 3 inferred-->\n"), Some((Some(3), true)));
+        assert_eq!(page_mark("<!-- page ? inferred -->"), Some((None, true)));
+        for not in [
+            "<!-- page -->",
+            "<!-- page three -->",
+            "<!-- page 3 guessed -->",
+            "<!-- pages 3 -->",
+            "<!-- page 3 inferred x -->",
+            "<span>",
+        ] {
+            assert_eq!(page_mark(not), None, "{not}");
+        }
     }
 }

@@ -18,6 +18,32 @@ pub struct Edition {
     pub chapters: Vec<Chapter>,
 }
 
+impl Edition {
+    /// What chapter `i`'s front matter and the next piece's say of its
+    /// printed pages.
+    pub fn page_frame(&self, i: usize) -> PageFrame {
+        let Some(chapter) = self.chapters.get(i) else {
+            return PageFrame {
+                first: None,
+                marks: PageMarks::All,
+                limit: None,
+            };
+        };
+        let first = chapter.front.page;
+        // The next piece begins on the page this one may end on at most.
+        let limit = self
+            .chapters
+            .get(i + 1)
+            .and_then(|next| next.front.page)
+            .filter(|&next| first.is_some_and(|f| next >= f));
+        PageFrame {
+            first,
+            marks: chapter.front.page_marks,
+            limit,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Chapter {
     /// The Markdown file, relative to the edition's root.
@@ -70,6 +96,12 @@ pub struct FrontMatter {
     /// The particulars of an interview (采访对象, 采访组, 采访日期, 采访地点).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interview: Option<Interview>,
+    /// Which of the printed book's page breaks the body's page marks
+    /// (`<!-- page 12 -->`) record: every one (the default), or only those
+    /// that cut a paragraph (import from a text that kept no trace of the
+    /// breaks between paragraphs).
+    #[serde(default, skip_serializing_if = "PageMarks::is_all")]
+    pub page_marks: PageMarks,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub draft: bool,
 }
@@ -94,6 +126,24 @@ impl FrontMatter {
             // A title that opens with its mark (——副题) has nothing before it.
             .filter(|head| head.chars().count() >= 2)
             .unwrap_or(title)
+    }
+}
+
+/// What a chapter's page marks cover: see `FrontMatter::page_marks`.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum PageMarks {
+    /// Every page break of the piece is marked.
+    #[default]
+    All,
+    /// Only the breaks inside paragraphs: one may also fall, unmarked,
+    /// between any two paragraphs.
+    InsideParagraphs,
+}
+
+impl PageMarks {
+    pub fn is_all(&self) -> bool {
+        *self == PageMarks::All
     }
 }
 
@@ -159,6 +209,31 @@ pub struct Document {
     pub rows: Vec<Paragraph>,
     /// In order of first reference; unreferenced definitions last.
     pub footnotes: Vec<Footnote>,
+    /// The printed book's page breaks (`<!-- page 12 -->`), in reading
+    /// order.
+    pub page_breaks: Vec<PageBreak>,
+}
+
+/// A page break of the printed book, marked in the body
+/// (`<!-- page 12 -->`, `<!-- page 12 inferred -->`, `<!-- page ? inferred -->`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageBreak {
+    /// Where the new page begins: characters from the start of the body's
+    /// text, counted as `render::body` counts them (text and code, a line
+    /// break one).
+    pub at: usize,
+    /// The number of the page that begins here, when known.
+    pub page: Option<u32>,
+    /// Found by inference (a paragraph cut mid-sentence, counted from the
+    /// contents' pages), not read from the source's own page marks.
+    pub inferred: bool,
+}
+
+/// The printed pages a paragraph stands on, first and last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pages {
+    pub first: u32,
+    pub last: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,6 +292,121 @@ impl Document {
         units.sort_by_key(|u| u.events.start);
         units
     }
+}
+
+/// What the printed pages of a chapter are, as its front matter and page
+/// marks tell them: the piece's first page, what its marks cover, and the
+/// next piece's first page (the last this one may reach), when known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageFrame {
+    pub first: Option<u32>,
+    pub marks: PageMarks,
+    pub limit: Option<u32>,
+}
+
+impl Document {
+    /// Where each event begins, in characters from the body's start (text
+    /// and code count their characters, a line break one): the measure of
+    /// `PageBreak::at`.
+    pub fn char_begins(&self) -> Vec<usize> {
+        let mut at = 0;
+        self.events
+            .iter()
+            .map(|event| {
+                let begin = at;
+                at += match event {
+                    Event::Text(t) | Event::Code(t) => t.chars().count(),
+                    Event::SoftBreak | Event::HardBreak => 1,
+                    _ => 0,
+                };
+                begin
+            })
+            .collect()
+    }
+
+    /// The page each break begins, where the marks tell it: its own
+    /// number, or one that counting from a known page leaves no doubt
+    /// about (never a guess).
+    pub fn break_pages(&self, frame: PageFrame) -> Vec<Option<u32>> {
+        self.page_breaks
+            .iter()
+            .map(|b| b.page.or_else(|| page_at(&self.page_breaks, b.at, frame)))
+            .collect()
+    }
+
+    /// The pages each paragraph stands on, where they are known.
+    pub fn paragraph_pages(&self, frame: PageFrame) -> Vec<Option<Pages>> {
+        let begins = self.char_begins();
+        let total = begins
+            .last()
+            .map_or(0, |&b| b + self.events.last().map_or(0, event_chars));
+        let position = |i: usize| begins.get(i).copied().unwrap_or(total);
+        self.paragraphs
+            .iter()
+            .map(|p| {
+                let (start, end) = (position(p.events.start), position(p.events.end));
+                let inside: Vec<&PageBreak> = self
+                    .page_breaks
+                    .iter()
+                    .filter(|b| b.at > start && b.at < end)
+                    .collect();
+                let cut = inside.len() as u32;
+                // A break inside whose page is known tells the first page;
+                // else the page at the paragraph's start does.
+                let first = match inside
+                    .iter()
+                    .enumerate()
+                    .find_map(|(k, b)| Some((k, b.page?)))
+                {
+                    Some((k, n)) => n.checked_sub(k as u32 + 1),
+                    None => page_at(&self.page_breaks, start, frame),
+                };
+                first.filter(|&f| f >= 1).map(|first| Pages {
+                    first,
+                    last: first + cut,
+                })
+            })
+            .collect()
+    }
+}
+
+fn event_chars(event: &Event) -> usize {
+    match event {
+        Event::Text(t) | Event::Code(t) => t.chars().count(),
+        Event::SoftBreak | Event::HardBreak => 1,
+        _ => 0,
+    }
+}
+
+/// The page at position `x` (a break at `x` counts as passed), when the
+/// marks leave no doubt: counted from the last numbered break before it (or
+/// the piece's first page); where breaks between paragraphs may be missing,
+/// only when the next numbered break (or the next piece) leaves no room
+/// for one.
+fn page_at(breaks: &[PageBreak], x: usize, frame: PageFrame) -> Option<u32> {
+    let passed = breaks.partition_point(|b| b.at <= x);
+    let (before, after) = breaks.split_at(passed);
+    // The body's first words stand on the piece's first page, under its
+    // title.
+    if x == 0 && before.is_empty() {
+        return frame.first;
+    }
+    // A page whose own mark stands here.
+    if let Some(b) = before.last().filter(|b| b.at == x && b.page.is_some()) {
+        return b.page;
+    }
+    let lower = match before.iter().rposition(|b| b.page.is_some()) {
+        Some(k) => before[k].page? + (before.len() - k - 1) as u32,
+        None => frame.first? + before.len() as u32,
+    };
+    if frame.marks == PageMarks::All {
+        return Some(lower);
+    }
+    let upper = match after.iter().position(|b| b.page.is_some()) {
+        Some(k) => after[k].page?.checked_sub(k as u32 + 1)?,
+        None => frame.limit?.checked_sub(after.len() as u32)?,
+    };
+    (lower == upper).then_some(lower)
 }
 
 #[derive(Debug)]

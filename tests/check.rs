@@ -145,3 +145,34 @@ fn html_the_epub_cannot_keep_is_a_warning_at_its_line() {
         "only the span: {report}"
     );
 }
+
+/// A page mark the build cannot read stays a comment: check says so at its
+/// line, and so it does of pages that do not rise.
+#[test]
+fn a_page_mark_the_build_cannot_read_is_a_warning_at_its_line() {
+    let edition = edition("mini-zh");
+    let root = edition.path();
+    let chapter = root.join("content/chapters/01-jianghua.md");
+    let text = fs::read_to_string(&chapter)
+        .unwrap()
+        .replace("<!-- page 3 -->", "<!-- page three -->")
+        .replace("第一段，", "第一段<!-- page 1 -->，");
+    fs::write(&chapter, &text).unwrap();
+    let line = text.lines().position(|l| l.contains("page three")).unwrap() + 1;
+    let out = check(root, &[]);
+    let report = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "warnings only:\n{report}");
+    assert!(
+        report.contains("warning: `<!-- page three -->` is no page mark the build can read"),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!("--> content/chapters/01-jianghua.md:{line}:")),
+        "{report}"
+    );
+    assert!(
+        report.contains("warning: page 1 after page 1: the printed pages of a piece rise"),
+        "{report}"
+    );
+    assert!(report.contains("0 errors, 2 warnings"), "{report}");
+}

@@ -169,3 +169,68 @@ fn csl_json_and_bibtex_read_back() {
         "https://example.org/small/speech.html"
     );
 }
+
+/// The printed book's pages (issue 18, part 1), as mini-zh marks them: page
+/// 2 begins inside paragraph 5 (within a recurring quotation) and page 3
+/// with paragraph 6. The site shows each mark at its place, named for
+/// screen readers; print.html has them too (ids prefixed); data/pages.json
+/// gives each paragraph's pages, which "cite this" quotes.
+#[test]
+fn page_marks_stand_at_their_place_and_paragraphs_know_their_pages() {
+    let dir = edition("mini-zh");
+    let site = dir.path().join("site");
+    let out = build(dir.path(), &site, &[]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let page = std::fs::read_to_string(site.join("jianghua.html")).unwrap();
+    let mark = |n: u32| {
+        format!(
+            "<span class=\"pb\" id=\"page-{n}\"><span class=\"vh\">原书第{n}页</span><span class=\"pb-n\" aria-hidden=\"true\">{n}</span></span>"
+        )
+    };
+    assert!(
+        page.contains(&format!("当作历史来写，{}经得起时间检验", mark(2))),
+        "page 2 begins where the mark stood:\n{page}"
+    );
+    assert!(
+        page.contains(&format!(
+            "aria-label=\"第6段\">6</a>{}办公室的同志常说",
+            mark(3)
+        )),
+        "page 3 begins with paragraph 6"
+    );
+    // The words are the paragraph's, mark or no mark: search finds them whole.
+    let search = std::fs::read_to_string(site.join("search-index.js")).unwrap();
+    assert!(search.contains("把每一份文件都当作历史来写，经得起时间检验"));
+    let print = std::fs::read_to_string(site.join("print.html")).unwrap();
+    assert!(print.contains("<span class=\"pb\" id=\"piece-jianghua-page-2\">"));
+    let pages: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("data/pages.json")).unwrap())
+            .unwrap();
+    let jianghua = pages
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "jianghua")
+        .expect("jianghua in pages.json");
+    let p = &jianghua["paragraphs"];
+    assert_eq!(
+        (&p["p1"], &p["p5"], &p["p6"]),
+        (
+            &serde_json::json!([1, 1]),
+            &serde_json::json!([1, 2]),
+            &serde_json::json!([3, 3])
+        )
+    );
+    assert_eq!(jianghua["breaks"][0]["paragraph"], "p5");
+    assert_eq!(jianghua["breaks"][1]["paragraph"], "p6");
+    assert_eq!(jianghua["breaks"][1]["page"], 3);
+    let cite = page.split("id=\"zs-cite\">").nth(1).unwrap();
+    assert!(
+        cite.contains("小文集. 测试出版社, 2022: 第1—2页, 第5段."),
+        "{cite}"
+    );
+    assert!(
+        cite.contains("小文集. 测试出版社, 2022: 第3页, 第6段."),
+        "{cite}"
+    );
+}

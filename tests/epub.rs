@@ -134,6 +134,69 @@ fn the_epub_holds_the_edition() {
     assert_eq!(std::fs::read(&epub).unwrap(), std::fs::read(again).unwrap());
 }
 
+/// The printed book's pages in the EPUB: the seed's page marks are page
+/// breaks reading systems know (`epub:type="pagebreak"`, named), and the
+/// navigation lists them in a `page-list`, each entry leading to its break,
+/// in the book's order, every numbered break once (epubcheck checks the
+/// whole in `epubcheck_finds_no_error_and_no_warning`).
+#[test]
+fn the_epub_lists_the_printed_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let epub = built_epub(&common::repo_root(), &tmp.path().join("site"));
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    let nav = entry_text(&mut archive, "OEBPS/nav.xhtml");
+    let list = nav
+        .split("<nav epub:type=\"page-list\"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no page-list in {nav}"));
+    let targets: Vec<(String, String)> = list
+        .split("<a href=\"")
+        .skip(1)
+        .map(|a| {
+            let (href, rest) = a.split_once('"').unwrap();
+            let label = rest[1..].split('<').next().unwrap();
+            (href.to_owned(), label.to_owned())
+        })
+        .collect();
+    // The seed's 44 breaks that cut a paragraph, each numbered.
+    let content_marks: usize = std::fs::read_dir(common::repo_root().join("content/chapters"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .map(|text| text.matches("<!-- page ").count())
+        .sum();
+    assert_eq!(targets.len(), content_marks, "{list}");
+    let pages: Vec<u32> = targets.iter().map(|(_, l)| l.parse().unwrap()).collect();
+    assert!(
+        pages.windows(2).all(|w| w[0] < w[1]),
+        "pages in the book's order: {pages:?}"
+    );
+    for (href, label) in &targets {
+        let (file, id) = href.split_once('#').unwrap();
+        assert_eq!(id, format!("page-{label}"));
+        let page = entry_text(&mut archive, &format!("OEBPS/{file}"));
+        let at = page
+            .find(&format!("<span class=\"pb inferred\" id=\"{id}\""))
+            .unwrap_or_else(|| panic!("#{id} in {file}"));
+        let tag = &page[at..at + page[at..].find('>').unwrap()];
+        for part in [
+            "epub:type=\"pagebreak\"",
+            "role=\"doc-pagebreak\"",
+            &format!("aria-label=\"原书第{label}页\""),
+        ] {
+            assert!(tag.contains(part), "{part} in {tag}");
+        }
+        assert!(
+            !page.contains("<span class=\"vh\">"),
+            "no hidden label left in {file}"
+        );
+    }
+    // The first piece's first break: page 3 begins inside 对中|国特色.
+    assert_eq!(
+        targets[0].0,
+        "ban-gong-ting-gong-zuo-yao-zuo-dao-wu-ge.xhtml#page-3"
+    );
+}
+
 /// mini-en with the author's own HTML in its chapter: a well-formed
 /// `<sup>` in one paragraph, and in another an unclosed `<span>`, an
 /// HTML-only entity and a tag cut short, which no XML reader accepts; and

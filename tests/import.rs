@@ -1102,8 +1102,10 @@ fn page_break_joins_with_and_without_a_doubled_character() {
     assert_eq!(note.corrected.as_deref(), Some("真挖掘整理"));
     assert_eq!(note.exact, "真挖掘整理");
     assert_eq!(note.source_line, Some(33));
+    // In the text as read (the page mark at the break is no word of it).
     assert!(
-        c.body
+        c.paragraph_texts()
+            .concat()
             .contains(&format!("{}{}{}", note.prefix, note.exact, note.suffix))
     );
     assert!(book.report().contains("“真挖挖掘整理” → “真挖掘整理”"));
@@ -2133,4 +2135,93 @@ fn an_emendation_whose_words_stand_twice_names_its_occurrence() {
     assert_eq!(notes[0].kind, "emendation");
     assert_eq!(notes[0].exact, "求是的思想");
     assert_eq!(notes[0].occurrence, Some(2));
+}
+
+/// The page marks of a chapter file, in order: the page (None for `?`) and
+/// whether it is inferred.
+fn page_marks(body: &str) -> Vec<(Option<u32>, bool)> {
+    body.match_indices("<!--")
+        .filter_map(|(at, _)| {
+            let end = body[at..].find("-->")? + at + 3;
+            zhushu::markdown::page_mark(&body[at..end])
+        })
+        .collect()
+}
+
+/// Form feeds mark every page break: the marks are exact, counted from each
+/// piece's page in the contents, at the place of the break (inside a
+/// paragraph the break cut), and the report lists them.
+#[test]
+fn form_feeds_give_exact_page_marks() {
+    let book = Imported::fixture("zh-form-feeds");
+    let first = book.chapter("谈谈读书");
+    assert_eq!(page_marks(&first.body), [(Some(2), false)]);
+    assert!(first.body.contains("今天和大家谈谈读<!-- page 2 -->书。"));
+    assert_eq!(first.front.page_marks, zhushu::model::PageMarks::All);
+    assert_eq!(
+        first.doc().paragraphs[0].text,
+        "今天和大家谈谈读书。这是第二页。",
+        "the mark is no word of the text"
+    );
+    let second = book.chapter("再谈读书");
+    assert_eq!(page_marks(&second.body), [(Some(6), false)]);
+    let report = book.report();
+    assert!(report.contains("- line 14: page 2 begins"), "{report}");
+    assert!(report.contains("exact: the source marks every page break"));
+}
+
+/// Running heads and page numbers mark the breaks too, those between
+/// paragraphs included: a mark on a line of its own there.
+#[test]
+fn running_heads_give_exact_page_marks_between_paragraphs_too() {
+    let book = Imported::fixture("zh-running-heads");
+    let first = book.chapter("谈谈读书");
+    assert_eq!(
+        page_marks(&first.body),
+        [(Some(2), false), (Some(3), false)]
+    );
+    assert!(
+        first.body.contains("\n\n<!-- page 3 -->\n\n读书要做笔记。"),
+        "{}",
+        first.body
+    );
+}
+
+/// The seed marks no page: only the breaks that cut a paragraph
+/// mid-sentence are known (44), each marked `inferred`, and each numbered
+/// from the length of the text between breaks, which agrees with every
+/// next piece's page in the contents; the first piece (pages 1 to 10) has a
+/// break between paragraphs on page 7 that left no trace, and none is
+/// invented for it.
+#[test]
+fn the_seeds_page_breaks_are_inferred_and_numbered_where_settled() {
+    let seed = Imported::new(&seed_source());
+    let chapters = seed.chapters();
+    let all: Vec<(Option<u32>, bool)> = chapters.iter().flat_map(|c| page_marks(&c.body)).collect();
+    assert_eq!(all.len(), 44);
+    assert!(
+        all.iter()
+            .all(|&(page, inferred)| page.is_some() && inferred)
+    );
+    let first: Vec<u32> = page_marks(&chapters[0].body)
+        .into_iter()
+        .filter_map(|(p, _)| p)
+        .collect();
+    assert_eq!(first, [3, 4, 5, 6, 8, 9, 10]);
+    assert!(
+        chapters[0]
+            .body
+            .contains("对中<!-- page 3 inferred -->国特色")
+    );
+    for c in &chapters {
+        assert_eq!(
+            c.front.page_marks,
+            zhushu::model::PageMarks::InsideParagraphs,
+            "{}",
+            c.name
+        );
+    }
+    let report = seed.report();
+    assert!(report.contains("## Page breaks"), "{report}");
+    assert!(report.contains("by the length of the text between breaks"));
 }

@@ -36,6 +36,10 @@ proptest! {
             paragraph_label: "{n}",
             chapter_pages: &pages,
             raw_html: zhushu::render::raw_html::RawHtml::Keep,
+            page_label: "第{n}页",
+            page_inferred: "",
+            page_unknown: "",
+            pages: &[],
         }, &[], &HashMap::new()).html;
         for p in &doc.paragraphs {
             let anchor = format!("<p id=\"{}\"", p.id);

@@ -338,6 +338,44 @@ fn build_repo_site_with_theme(dir: &Path, theme: &str) -> PathBuf {
     site
 }
 
+/// "Cite this" (tests/browser/check-cite.mjs), from file:// and by
+/// keyboard, in every theme for the Chinese fixture and in classic for the
+/// English one: a paragraph's button opens a modal dialog whose reference
+/// is exactly the one below (GB/T 7714-2015 with the paragraph's printed
+/// pages, or Chicago style with its pages and address), Copy says what it
+/// did (or selects the reference where the clipboard cannot be used),
+/// Escape gives focus back, axe finds nothing serious; on a phone too.
+#[test]
+fn cite_this_gives_the_exact_reference_from_file_urls() {
+    let Some(node) = node_and_packages(&["playwright-core", "axe-core"]) else {
+        return;
+    };
+    let Some(browser) = browser(&node) else {
+        return;
+    };
+    let zh = "作者甲. 办公室工作要做到“三个坚持”: 在座谈会上的讲话[M]//编者甲, 编者乙. 小文集. 测试出版社, 2022: 第1—2页, 第5段.";
+    let en = "A. Speaker. “On Offices.” In A Small Edition, edited by A. Editor, pp. 7–8, para. 2. 2020. https://example.org/small/speech.html#p2.";
+    let cases = [
+        ("mini-zh", "classic", "jianghua.html", "p5", zh),
+        ("mini-zh", "modern", "jianghua.html", "p5", zh),
+        ("mini-zh", "vertical", "jianghua.html", "p5", zh),
+        ("mini-en", "classic", "speech.html", "p2", en),
+    ];
+    for (fixture, theme, page, paragraph, expected) in cases {
+        let edition = common::edition(fixture);
+        let site = edition.path().join("site");
+        let built = common::build(edition.path(), &site, &["--theme", theme]);
+        assert!(built.status.success(), "{}", common::stderr(&built));
+        run_script(
+            &node,
+            "check-cite.mjs",
+            &site,
+            &[page, paragraph, expected],
+            &browser.env(),
+        );
+    }
+}
+
 /// The themes that extend classic, on the repository's edition: every page
 /// from file:// without a console error or a serious axe finding, in the
 /// dark scheme too; `modern` without horizontal overflow; `vertical` set

@@ -46,6 +46,20 @@ impl BodyContext {
     }
 }
 
+/// Where the source's page breaks stand in the Markdown until
+/// `pieces::number_pages` writes them as page marks: inside a paragraph
+/// that a break cut, and on a line of their own between blocks.
+pub const BREAK_IN_PARAGRAPH: char = '\u{F0B1}';
+pub const BREAK_BETWEEN: char = '\u{F0B2}';
+
+impl BodyContext {
+    /// Whether the source marks its page breaks (form feeds, page numbers
+    /// and running heads): its breaks are then exact, every one of them.
+    pub fn pages_marked(&self) -> bool {
+        self.pages_marked
+    }
+}
+
 /// The longest repeated run looked for at a page break.
 const MAX_DOUBLED: usize = 4;
 
@@ -60,13 +74,24 @@ pub struct Converted {
     pub judgements: Vec<Judgement>,
     pub emendations: Vec<Emendation>,
     pub headings: Vec<HeadingNote>,
+    /// The source line of each page break in the Markdown (the foot of the
+    /// page that ends), in order.
+    pub breaks: Vec<usize>,
 }
 
 #[derive(Debug)]
 enum Part {
-    Paragraph { text: String, last_line: usize },
-    Heading { level: usize, text: String },
+    Paragraph {
+        text: String,
+        last_line: usize,
+    },
+    Heading {
+        level: usize,
+        text: String,
+    },
     Table(Vec<Vec<String>>),
+    /// A page break between blocks.
+    Break,
 }
 
 static NUMBERED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
@@ -80,17 +105,23 @@ pub fn is_numbered_heading(text: &str) -> bool {
 
 /// `speaker_labels`: labels known to open turns (the interviewers' group
 /// label as the particulars give it), besides the names of the particulars.
+/// `header_breaks`: the page breaks in the piece's title and header (their
+/// lines), which stand before its first block.
 pub fn convert(
     blocks: &[Block],
     interview: Option<&Interview>,
     speaker_labels: &[String],
     context: &BodyContext,
+    header_breaks: &[usize],
 ) -> Converted {
-    let mut parts: Vec<Part> = Vec::new();
+    let mut parts: Vec<Part> = header_breaks.iter().map(|_| Part::Break).collect();
+    let mut breaks: Vec<usize> = header_breaks.to_vec();
     let mut judgements = Vec::new();
     let mut emendations = Vec::new();
     let mut headings = Vec::new();
     for (i, block) in blocks.iter().enumerate() {
+        // The source marks a page break before this block.
+        let page_before = context.pages_marked && i > 0 && blocks[i - 1].at_page_foot;
         if block.lines.iter().filter(|l| l.contains('\t')).count() * 2 > block.lines.len() {
             let rows = block
                 .lines
@@ -152,10 +183,15 @@ pub fn convert(
                     e.paragraph = paragraphs_so_far - 1;
                     emendations.push(e);
                 }
+                breaks.push(*last_line);
                 *previous = joined;
                 *last_line = block.last_line();
                 continue;
             }
+        }
+        if page_before {
+            breaks.push(blocks[i - 1].last_line());
+            parts.push(Part::Break);
         }
         if numbered_heading {
             judgements.push(Judgement {
@@ -225,6 +261,10 @@ pub fn convert(
             markdown.push('\n');
         }
         match part {
+            Part::Break => {
+                markdown.push(BREAK_BETWEEN);
+                markdown.push('\n');
+            }
             Part::Heading { level, text } => {
                 markdown.push_str(&"#".repeat(*level));
                 markdown.push(' ');
@@ -233,7 +273,7 @@ pub fn convert(
             }
             Part::Paragraph { text, .. } => {
                 paragraphs += 1;
-                chars += char_count(text);
+                chars += char_count(text) - text.matches(BREAK_IN_PARAGRAPH).count();
                 first_person += context.language.first_person_count(text);
                 match speaker_of(text, &speakers) {
                     Some(label_end) => {
@@ -287,6 +327,7 @@ pub fn convert(
         judgements,
         emendations,
         headings,
+        breaks,
     }
 }
 
@@ -331,13 +372,18 @@ fn join_across_break(
                 .language
                 .duplicate_reason(&repeated, previous_line, next_line),
         };
-        let mut joined = previous.to_owned();
-        join_text(&mut joined, &rest);
-        return (joined, Some(emendation));
+        return (joined_at_break(previous, &rest), Some(emendation));
     }
+    (joined_at_break(previous, next), None)
+}
+
+/// `previous` and `next` joined, with the page break marked where the
+/// next page's words begin.
+fn joined_at_break(previous: &str, next: &str) -> String {
     let mut joined = previous.to_owned();
     join_text(&mut joined, next);
-    (joined, None)
+    joined.insert(joined.len() - next.len(), BREAK_IN_PARAGRAPH);
+    joined
 }
 
 fn join_text(text: &mut String, next: &str) {
@@ -418,13 +464,17 @@ fn speaker_of(text: &str, speakers: &[String]) -> Option<usize> {
     })
 }
 
+/// The last `n` characters, page breaks aside.
 fn tail(text: &str, n: usize) -> String {
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<char> = text.chars().filter(|&c| c != BREAK_IN_PARAGRAPH).collect();
     chars[chars.len().saturating_sub(n)..].iter().collect()
 }
 
 fn head(text: &str, n: usize) -> String {
-    text.chars().take(n).collect()
+    text.chars()
+        .filter(|&c| c != BREAK_IN_PARAGRAPH)
+        .take(n)
+        .collect()
 }
 
 /// Escapes what Markdown would read as syntax, so that the text renders
@@ -486,16 +536,21 @@ mod tests {
     fn run(src: &str) -> Converted {
         let b = blocks(src);
         let context = BodyContext::new(&b, Language::Chinese);
-        convert(&b, None, &[], &context)
+        convert(&b, None, &[], &context, &[])
     }
 
     #[test]
     fn page_break_joins_and_drops_a_doubled_character() {
         let c = run("坚定对马克思主义的信仰、对中\n\n中国特色社会主义的信念。\n\n下一段。\n");
+        // The break is kept where the next page's words begin, for its
+        // page mark.
         assert_eq!(
             c.markdown,
-            "坚定对马克思主义的信仰、对中国特色社会主义的信念。\n\n下一段。\n"
+            format!(
+                "坚定对马克思主义的信仰、对中{BREAK_IN_PARAGRAPH}国特色社会主义的信念。\n\n下一段。\n"
+            )
         );
+        assert_eq!(c.breaks, [1]);
         assert_eq!(c.emendations.len(), 1);
         assert_eq!(c.emendations[0].original, "对中中国特色");
         assert_eq!(c.emendations[0].exact, "对中国特色");
@@ -507,7 +562,12 @@ mod tests {
     #[test]
     fn attested_doubling_is_kept() {
         let c = run("他说，他常\n\n常来。\n\n我们常常见面。\n");
-        assert!(c.markdown.starts_with("他说，他常常来。"), "{}", c.markdown);
+        assert!(
+            c.markdown
+                .starts_with(&format!("他说，他常{BREAK_IN_PARAGRAPH}常来。")),
+            "{}",
+            c.markdown
+        );
         assert!(c.emendations.is_empty());
     }
 

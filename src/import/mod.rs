@@ -10,6 +10,7 @@ pub(crate) mod contents;
 pub(crate) mod furniture;
 mod header;
 mod hyphens;
+pub(crate) mod pages;
 pub(crate) mod pieces;
 pub(crate) mod plan;
 pub(crate) mod report;

@@ -8,7 +8,7 @@ use crate::import::contents::{Contents, Entry, split_subtitle};
 use crate::import::header::{self, apply_interview_field, interview_field};
 use crate::import::text::{Block, char_count, has_sentence_punctuation, match_key, tighten_title};
 use crate::import::{Emendation, HeadingNote, Judgement, Language};
-use crate::model::{Author, Interview};
+use crate::model::{Author, Interview, PageMarks};
 use std::path::Path;
 
 #[derive(Debug)]
@@ -33,6 +33,17 @@ pub struct Piece {
     pub emendations: Vec<Emendation>,
     /// Lines read as headings, in reading order.
     pub headings: Vec<HeadingNote>,
+    /// The page breaks marked in `markdown`, in order: the source line of
+    /// the foot of the page that ends, and the page that begins, if known.
+    pub page_breaks: Vec<(usize, Option<u32>)>,
+    /// What the marks cover: every break (the source marks its pages), or
+    /// only those inside paragraphs, inferred from paragraphs cut
+    /// mid-sentence.
+    pub page_marks: PageMarks,
+    /// How the breaks' pages were found, for the report.
+    pub page_method: Option<&'static str>,
+    /// The next piece's page in the contents: the last this one may reach.
+    pub next_page: Option<u32>,
 }
 
 pub fn read_pieces(
@@ -67,8 +78,9 @@ pub fn read_pieces(
         contents.entries.iter().zip(starts.iter()).enumerate()
     {
         let end = starts.get(k + 1).map_or(blocks.len(), |s| s.0);
+        let next_page = contents.entries.get(k + 1).and_then(|e| e.page);
         pieces.push(read_piece(
-            entry.clone(),
+            (entry.clone(), next_page),
             k + 1,
             &blocks[*start..*start + *span],
             &blocks[*start + *span..end],
@@ -76,6 +88,7 @@ pub fn read_pieces(
             &context,
         ));
     }
+    crate::import::pages::number_all(&mut pieces, context.pages_marked());
     Ok(pieces)
 }
 
@@ -234,7 +247,7 @@ fn find_title(
 }
 
 fn read_piece(
-    entry: Entry,
+    (entry, next_page): (Entry, Option<u32>),
     order: usize,
     title_blocks: &[Block],
     rest: &[Block],
@@ -352,8 +365,21 @@ fn read_piece(
     }
     let body_blocks = &rest[i..];
     let labels: Vec<String> = interviewers_label.iter().cloned().collect();
-    let mut converted = body::convert(body_blocks, interview.as_ref(), &labels, context);
+    let header_breaks: Vec<usize> = title_blocks
+        .iter()
+        .chain(&rest[..i])
+        .filter(|b| context.pages_marked() && b.at_page_foot)
+        .map(Block::last_line)
+        .collect();
+    let mut converted = body::convert(
+        body_blocks,
+        interview.as_ref(),
+        &labels,
+        context,
+        &header_breaks,
+    );
     judgements.append(&mut converted.judgements);
+    let exact = context.pages_marked();
     let title_lines = [title.as_str(), subtitle.as_deref().unwrap_or("")];
     let kind = kind_of(
         &title_lines,
@@ -380,10 +406,18 @@ fn read_piece(
         interview,
         line,
         markdown: converted.markdown,
+        next_page,
         paragraphs: converted.paragraphs,
         judgements,
         emendations: converted.emendations,
         headings: converted.headings,
+        page_breaks: converted.breaks.into_iter().map(|l| (l, None)).collect(),
+        page_method: None,
+        page_marks: if exact {
+            PageMarks::All
+        } else {
+            PageMarks::InsideParagraphs
+        },
     }
 }
 

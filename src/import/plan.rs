@@ -115,6 +115,7 @@ pub fn plan(
             source: piece.source.clone(),
             place: piece.place.clone(),
             interview: piece.interview.clone(),
+            page_marks: piece.page_marks,
             draft: false,
         };
         let text = format!("---\n{}---\n\n{}", yaml::to_string(&front), piece.markdown);

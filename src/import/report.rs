@@ -168,6 +168,8 @@ pub fn report(
         }
     }
 
+    page_breaks(&mut r, pieces, &plan.slugs);
+
     let _ = writeln!(r, "\n## Files\n");
     for f in &plan.actions {
         let what = match &f.action {
@@ -192,4 +194,40 @@ pub fn report(
         let _ = writeln!(r, "- {}: {what}", f.path);
     }
     r
+}
+
+/// The page breaks marked in each piece, with the page each begins, or why
+/// it is not known.
+fn page_breaks(r: &mut String, pieces: &[Piece], slugs: &[String]) {
+    if pieces.iter().all(|p| p.page_breaks.is_empty()) {
+        return;
+    }
+    let _ = writeln!(
+        r,
+        "\n## Page breaks (page marks `<!-- page N -->` in the chapters)\n"
+    );
+    for (piece, slug) in pieces.iter().zip(slugs) {
+        if piece.page_breaks.is_empty() {
+            continue;
+        }
+        let how = match piece.page_marks {
+            crate::model::PageMarks::All => {
+                "exact: the source marks every page break (form feeds, page numbers, running heads)"
+            }
+            crate::model::PageMarks::InsideParagraphs => {
+                "inferred: paragraphs cut mid-sentence by a break (a break between paragraphs left no trace, and is not marked)"
+            }
+        };
+        let _ = writeln!(
+            r,
+            "- {slug} (from page {}), page breaks: {}, {how}; pages {}",
+            piece.entry.page.map_or("?".to_owned(), |p| p.to_string()),
+            piece.page_breaks.len(),
+            piece.page_method.unwrap_or("not known")
+        );
+        for (line, page) in &piece.page_breaks {
+            let page = page.map_or("page not known".to_owned(), |p| format!("page {p} begins"));
+            let _ = writeln!(r, "  - line {line}: {page}");
+        }
+    }
 }

@@ -69,6 +69,15 @@ pub struct BodyOptions<'a> {
     pub chapter_pages: &'a HashMap<String, String>,
     /// What becomes of HTML written in the chapter itself.
     pub raw_html: RawHtml,
+    /// The printed book's page marks: the accessible name of one (`第{n}页`),
+    /// what an inferred one says of itself, and what one whose page is
+    /// not known says.
+    pub page_label: &'a str,
+    pub page_inferred: &'a str,
+    pub page_unknown: &'a str,
+    /// The page each of the document's breaks begins, where known
+    /// (`Document::break_pages`); none given, none known.
+    pub pages: &'a [Option<u32>],
 }
 
 pub struct RenderedBody {
@@ -215,7 +224,8 @@ impl<'d> Writer<'d> {
         marks: &[Mark],
         sidenotes: &'d HashMap<NoteKey, String>,
     ) -> Writer<'d> {
-        let (cuts, pieces) = cuts(document, marks);
+        let (mut cuts, mut pieces) = cuts(document, marks);
+        page_cuts(document, options, &mut cuts, &mut pieces);
         Writer {
             document,
             options,
@@ -619,6 +629,83 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
     (cuts, pieces)
 }
 
+/// The printed book's page breaks, each an insert at its place: in the
+/// text event that holds it (the later one where two meet, so that a break
+/// between paragraphs opens the next).
+fn page_cuts(
+    document: &Document,
+    options: &BodyOptions,
+    cuts: &mut Cuts,
+    pieces: &mut Vec<String>,
+) {
+    if document.page_breaks.is_empty() {
+        return;
+    }
+    let begins = document.char_begins();
+    let texts: Vec<(usize, usize, usize)> = document
+        .events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Event::Text(t) => Some((i, begins[i], t.chars().count())),
+            _ => None,
+        })
+        .collect();
+    let mut named: HashSet<u32> = HashSet::new();
+    for (k, b) in document.page_breaks.iter().enumerate() {
+        let after = texts.partition_point(|&(_, begin, _)| begin <= b.at);
+        let Some(&(i, begin, length)) = after.checked_sub(1).and_then(|j| texts.get(j)) else {
+            continue;
+        };
+        let offset = (b.at - begin).min(length);
+        let page = options.pages.get(k).copied().flatten().or(b.page);
+        pieces.push(page_mark_html(page, b.inferred, options, &mut named));
+        // In the order `order_cuts` gives (which is not to be run twice:
+        // its ties go by position): after the spans that close and the
+        // markers there, before the spans that open.
+        let list = cuts.entry(i).or_default();
+        let at = list
+            .iter()
+            .position(|&(o, cut)| o > offset || o == offset && matches!(cut, Cut::Open(..)))
+            .unwrap_or(list.len());
+        list.insert(at, (offset, Cut::Insert(pieces.len() - 1)));
+    }
+}
+
+/// A page mark: the number of the page that begins, with its name for
+/// screen readers in a visually hidden span (`.vh`) and an id (`page-12`)
+/// the first time the number stands in the piece. (No `role`: axe accepts
+/// `doc-pagebreak` on `<hr>` only, which cannot stand inside a paragraph;
+/// the EPUB's copy gets its role and `epub:type` in `epub::chapter_xhtml`.)
+fn page_mark_html(
+    page: Option<u32>,
+    inferred: bool,
+    options: &BodyOptions,
+    named: &mut HashSet<u32>,
+) -> String {
+    let class = if inferred { "pb inferred" } else { "pb" };
+    let Some(n) = page else {
+        let unknown = escape_html(options.page_unknown);
+        return format!(
+            "<span class=\"{class} unknown\" title=\"{unknown}\"><span class=\"vh\">{unknown}</span><span class=\"pb-n\" aria-hidden=\"true\">?</span></span>"
+        );
+    };
+    let id = if named.insert(n) {
+        format!(" id=\"page-{n}\"")
+    } else {
+        String::new()
+    };
+    let title = if inferred {
+        format!(" title=\"{}\"", escape_html(options.page_inferred))
+    } else {
+        String::new()
+    };
+    let label = escape_html(&options.page_label.replace("{n}", &n.to_string()));
+    format!(
+        "<span class=\"{class}\"{id}{title}><span class=\"vh\">{label}</span><span class=\"pb-n\" aria-hidden=\"true\">{n}</span></span>"
+    )
+}
+
 /// What a mark puts around its stretch: the opening and closing HTML
 /// (none for a plain note), and what follows it (a note's marker is a
 /// `Cut::Marker` instead).
@@ -820,10 +907,57 @@ mod tests {
                 paragraph_label: "第{n}段",
                 chapter_pages: &pages,
                 raw_html: RawHtml::Keep,
+                page_label: "第{n}页",
+                page_inferred: "",
+                page_unknown: "",
+                pages: &[],
             },
             &[],
             &HashMap::new(),
         )
+    }
+
+    #[test]
+    fn a_page_mark_goes_in_at_its_place_and_leaves_spans_nested() {
+        let doc = parse("甲乙<!-- page 2 -->丙丁戊己。\n");
+        let p = &doc.paragraphs[0];
+        // Two stretches with the same ends (a term that is all of a
+        // quotation), in the text event the page mark cuts.
+        let wrap = |open: &str, close: &str| Mark {
+            events: p.events.clone(),
+            start: 3,
+            end: 5,
+            kind: MarkKind::Wrap {
+                open: open.into(),
+                close: Some(close.into()),
+                after: String::new(),
+            },
+        };
+        let marks = [
+            wrap("<span class=\"q\">", "</span>"),
+            wrap("<a class=\"term\">", "</a>"),
+        ];
+        let pages = HashMap::new();
+        let html = render(
+            &doc,
+            &BodyOptions {
+                paragraph_numbers: false,
+                paragraph_label: "{n}",
+                chapter_pages: &pages,
+                raw_html: RawHtml::Keep,
+                page_label: "第{n}页",
+                page_inferred: "",
+                page_unknown: "",
+                pages: &[],
+            },
+            &marks,
+            &HashMap::new(),
+        )
+        .html;
+        assert_eq!(
+            html,
+            "<p id=\"p1\">甲乙<span class=\"pb\" id=\"page-2\"><span class=\"vh\">第2页</span><span class=\"pb-n\" aria-hidden=\"true\">2</span></span>丙<span class=\"q\"><a class=\"term\">丁戊</a></span>己。</p>\n"
+        );
     }
 
     #[test]
@@ -841,6 +975,10 @@ mod tests {
                 paragraph_label: "{n}",
                 chapter_pages: &pages,
                 raw_html,
+                page_label: "{n}",
+                page_inferred: "",
+                page_unknown: "",
+                pages: &[],
             };
             render(&doc, &options, &[], &HashMap::new()).html
         };

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::config::EditionConfig;
 use crate::date::PartialDate;
-use crate::model::{Chapter, Edition};
+use crate::model::{Chapter, Edition, PageFrame, Pages};
 
 /// The id of the edition's own entry; pieces are cited by their slugs.
 const BOOK: &str = "edition";
@@ -188,9 +188,320 @@ fn braced(text: &str) -> String {
     out
 }
 
+/// What a reader copies to cite a piece or one of its paragraphs: GB/T
+/// 7714-2015 for a Chinese edition (a part of a book, `[M]//`, `[M/OL]`
+/// with the address), Chicago's bibliography style for others. Only what
+/// the edition records goes in: a missing author, editor, publisher, year,
+/// page or address is left out, never filled in.
+pub fn reference(config: &EditionConfig, chapter: &Chapter, locator: Locator) -> String {
+    let front = &chapter.front;
+    let anchor = match locator.paragraph {
+        Some(n) => format!("{}.html#p{n}", chapter.slug),
+        None => format!("{}.html", chapter.slug),
+    };
+    // The title with its subtitle (其他题名信息), after a colon.
+    let subtitle = front
+        .subtitle
+        .as_deref()
+        .map(|s| s.trim_start_matches(['—', '–', '-', ' ']));
+    let title = match subtitle {
+        Some(sub) if !sub.is_empty() => format!("{}: {sub}", front.title),
+        _ => front.title.clone(),
+    };
+    let parts = Parts {
+        authors: front.authors.iter().map(|a| a.name.as_str()).collect(),
+        title,
+        link: url(config, &anchor),
+        published: [
+            config.publisher.clone(),
+            config.date.map(|d| d.year.to_string()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
+    };
+    if config.language.starts_with("zh") {
+        gb_t_7714(config, &parts, locator)
+    } else {
+        chicago(config, &parts, locator)
+    }
+}
+
+/// What a reference is made of, as the edition records it.
+struct Parts<'a> {
+    authors: Vec<&'a str>,
+    title: String,
+    link: Option<String>,
+    /// The publisher and the year, those known.
+    published: Vec<String>,
+}
+
+/// `作者. 篇名: 副题[M]//编者. 书名. 出版者, 年: 第12—13页, 第3段. URL`
+fn gb_t_7714(config: &EditionConfig, parts: &Parts, locator: Locator) -> String {
+    let mut out = String::new();
+    if !parts.authors.is_empty() {
+        out.push_str(&format!("{}. ", parts.authors.join(", ")));
+    }
+    let kind = if parts.link.is_some() {
+        "[M/OL]"
+    } else {
+        "[M]"
+    };
+    out.push_str(&format!("{}{kind}//", parts.title));
+    if !config.editors.is_empty() {
+        out.push_str(&format!("{}. ", config.editors.join(", ")));
+    }
+    out.push_str(&config.title);
+    if !parts.published.is_empty() {
+        out.push_str(&format!(". {}", parts.published.join(", ")));
+    }
+    let mut place: Vec<String> = Vec::new();
+    if let Some(p) = locator.pages {
+        place.push(match p.first == p.last {
+            true => format!("第{}页", p.first),
+            false => format!("第{}—{}页", p.first, p.last),
+        });
+    }
+    if let Some(n) = locator.paragraph {
+        place.push(format!("第{n}段"));
+    }
+    if !place.is_empty() {
+        out.push_str(&format!(": {}", place.join(", ")));
+    }
+    out.push('.');
+    if let Some(link) = &parts.link {
+        out.push_str(&format!(" {link}"));
+    }
+    out
+}
+
+/// `Author. “Title.” In Book, edited by Editor, pp. 12–13, para. 3.
+/// Publisher, 2022. URL.`
+fn chicago(config: &EditionConfig, parts: &Parts, locator: Locator) -> String {
+    let mut out = String::new();
+    if !parts.authors.is_empty() {
+        out.push_str(&format!("{}. ", english_list(&parts.authors)));
+    }
+    let stop = if parts.title.ends_with(['.', '?', '!']) {
+        ""
+    } else {
+        "."
+    };
+    out.push_str(&format!("“{}{stop}” In {}", parts.title, config.title));
+    if !config.editors.is_empty() {
+        let editors: Vec<&str> = config.editors.iter().map(String::as_str).collect();
+        out.push_str(&format!(", edited by {}", english_list(&editors)));
+    }
+    if let Some(p) = locator.pages {
+        out.push_str(&match p.first == p.last {
+            true => format!(", p. {}", p.first),
+            false => format!(", pp. {}–{}", p.first, p.last),
+        });
+    }
+    if let Some(n) = locator.paragraph {
+        out.push_str(&format!(", para. {n}"));
+    }
+    out.push('.');
+    if !parts.published.is_empty() {
+        out.push_str(&format!(" {}.", parts.published.join(", ")));
+    }
+    if let Some(link) = &parts.link {
+        out.push_str(&format!(" {link}."));
+    }
+    out
+}
+
+/// What a reference points at in its piece: a paragraph (its number), and
+/// the printed pages, where known.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Locator {
+    pub paragraph: Option<usize>,
+    pub pages: Option<Pages>,
+}
+
+/// `A`, `A and B`, `A, B, and C`.
+fn english_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [a, b] => format!("{a} and {b}"),
+        [rest @ .., last] => format!("{}, and {last}", rest.join(", ")),
+    }
+}
+
+/// The pages a whole piece stands on: from its first page to the last
+/// page of its last paragraph, where that is known.
+pub fn piece_pages(chapter: &Chapter, frame: PageFrame) -> Option<Pages> {
+    let first = frame.first?;
+    let last = chapter
+        .document
+        .paragraph_pages(frame)
+        .last()
+        .copied()
+        .flatten()
+        .map_or(first, |p| p.last.max(first));
+    Some(Pages { first, last })
+}
+
+/// The references a chapter page offers to copy, as JSON for its script:
+/// the piece's, and each numbered paragraph's (`p12`). `<` is written
+/// `\u003c`, so that no title can close the script element it stands in.
+pub fn cite_json(config: &EditionConfig, chapter: &Chapter, frame: PageFrame) -> String {
+    let piece = reference(
+        config,
+        chapter,
+        Locator {
+            paragraph: None,
+            pages: piece_pages(chapter, frame),
+        },
+    );
+    let pages = chapter.document.paragraph_pages(frame);
+    let paragraphs: serde_json::Map<String, Value> = chapter
+        .document
+        .paragraphs
+        .iter()
+        .zip(pages)
+        .map(|(p, pages)| {
+            let locator = Locator {
+                paragraph: Some(p.number),
+                pages,
+            };
+            (p.id.clone(), json!(reference(config, chapter, locator)))
+        })
+        .collect();
+    let json = json!({ "piece": piece, "paragraphs": paragraphs });
+    serde_json::to_string(&json)
+        .expect("JSON values serialise")
+        .replace('<', "\\u003c")
+}
+
+/// `data/pages.json`: for each piece, its printed pages as the edition
+/// knows them: each page break (the page it begins, the paragraph it
+/// stands in, whether it was inferred) and each paragraph's pages.
+pub fn pages_json(edition: &Edition) -> String {
+    let pieces: Vec<Value> = edition
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(i, chapter)| {
+            let frame = edition.page_frame(i);
+            let document = &chapter.document;
+            let begins = document.char_begins();
+            let starts: Vec<usize> = document
+                .paragraphs
+                .iter()
+                .map(|p| begins.get(p.events.start).copied().unwrap_or(usize::MAX))
+                .collect();
+            let breaks: Vec<Value> = document
+                .page_breaks
+                .iter()
+                .zip(document.break_pages(frame))
+                .map(|(b, page)| {
+                    // The paragraph it stands in, or the one it opens.
+                    let k = starts.partition_point(|&s| s <= b.at);
+                    let paragraph = k.checked_sub(1).map(|k| document.paragraphs[k].id.clone());
+                    json!({ "page": page, "paragraph": paragraph, "inferred": b.inferred })
+                })
+                .collect();
+            let paragraphs: serde_json::Map<String, Value> = document
+                .paragraphs
+                .iter()
+                .zip(document.paragraph_pages(frame))
+                .map(|(p, pages)| {
+                    let pages = pages.map(|p| json!([p.first, p.last]));
+                    (p.id.clone(), pages.unwrap_or(Value::Null))
+                })
+                .collect();
+            json!({
+                "id": chapter.slug,
+                "first_page": frame.first,
+                "page_marks": chapter.front.page_marks,
+                "breaks": breaks,
+                "paragraphs": paragraphs,
+            })
+        })
+        .collect();
+    let mut json = serde_json::to_string_pretty(&pieces).expect("JSON values serialise");
+    json.push('\n');
+    json
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn edition(config: Value, front: Value) -> Edition {
+        let config: EditionConfig = serde_json::from_value(config).expect("a valid edition");
+        let front: crate::model::FrontMatter =
+            serde_json::from_value(front).expect("valid front matter");
+        let chapter = Chapter {
+            file: "x.md".into(),
+            front,
+            slug: "x".into(),
+            number: 1,
+            document: crate::markdown::parse("一段。\n"),
+            source_digest: 0,
+        };
+        Edition {
+            root: ".".into(),
+            config,
+            chapters: vec![chapter],
+        }
+    }
+
+    fn cite(e: &Edition, paragraph: Option<usize>, pages: Option<(u32, u32)>) -> String {
+        let pages = pages.map(|(first, last)| Pages { first, last });
+        reference(&e.config, &e.chapters[0], Locator { paragraph, pages })
+    }
+
+    #[test]
+    fn a_chinese_reference_follows_gb_t_7714() {
+        let e = edition(
+            json!({"title": "书", "language": "zh-CN", "editors": ["编者甲", "编者乙"],
+                   "publisher": "出版社", "date": "2022-04"}),
+            json!({"title": "篇名", "subtitle": "——副题", "authors": ["作者甲"], "page": 3}),
+        );
+        assert_eq!(
+            cite(&e, None, Some((3, 3))),
+            "作者甲. 篇名: 副题[M]//编者甲, 编者乙. 书. 出版社, 2022: 第3页."
+        );
+        assert_eq!(
+            cite(&e, Some(4), Some((3, 4))),
+            "作者甲. 篇名: 副题[M]//编者甲, 编者乙. 书. 出版社, 2022: 第3—4页, 第4段."
+        );
+        // Online, with the address: [M/OL] and the paragraph's link.
+        let e = edition(
+            json!({"title": "书", "language": "zh", "base_url": "https://e.org/b/"}),
+            json!({"title": "篇名"}),
+        );
+        assert_eq!(
+            cite(&e, Some(2), None),
+            "篇名[M/OL]//书: 第2段. https://e.org/b/x.html#p2"
+        );
+    }
+
+    #[test]
+    fn an_english_reference_follows_chicago_and_leaves_out_what_is_missing() {
+        let e = edition(
+            json!({"title": "书", "language": "en", "editors": ["A. Editor", "B. Editor"],
+                   "publisher": "Press", "date": "2020", "base_url": "https://e.org"}),
+            json!({"title": "On Offices", "authors": ["A. Speaker", "B. Speaker", "C. Speaker"]}),
+        );
+        assert_eq!(
+            cite(&e, Some(2), Some((7, 8))),
+            "A. Speaker, B. Speaker, and C. Speaker. “On Offices.” In 书, edited by A. Editor and B. Editor, pp. 7–8, para. 2. Press, 2020. https://e.org/x.html#p2."
+        );
+        // No author, editor, publisher, date, page or address: none invented.
+        let e = edition(
+            json!({"title": "书", "language": "en"}),
+            json!({"title": "Why?"}),
+        );
+        assert_eq!(cite(&e, None, None), "“Why?” In 书.");
+        assert_eq!(
+            cite(&e, Some(1), Some((5, 5))),
+            "“Why?” In 书, p. 5, para. 1."
+        );
+    }
 
     #[test]
     fn braces_and_tex_specials_cannot_break_an_entry() {

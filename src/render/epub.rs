@@ -176,7 +176,35 @@ fn navigation(input: &EpubInput, contents: &str, glossary: &str, quotations: &st
         );
     }
     nav.push_str("</ol></nav>");
+    page_list(input, &mut nav);
     nav
+}
+
+/// The printed book's pages, each where it begins (`page-12` in its
+/// piece), for reading systems that go to a page or show it: a
+/// `page-list` nav, hidden, after the contents. Only pages whose number is
+/// known, once each, as the pieces' marks carry their ids.
+fn page_list(input: &EpubInput, nav: &mut String) {
+    let mut items = String::new();
+    for (i, chapter) in input.edition.chapters.iter().enumerate() {
+        let frame = input.edition.page_frame(i);
+        let mut named = std::collections::HashSet::new();
+        for page in chapter.document.break_pages(frame).into_iter().flatten() {
+            if named.insert(page) {
+                let _ = write!(
+                    items,
+                    "<li><a href=\"{}#page-{page}\">{page}</a></li>",
+                    xhtml_name(&chapter.slug)
+                );
+            }
+        }
+    }
+    if !items.is_empty() {
+        let _ = write!(
+            nav,
+            "<nav epub:type=\"page-list\" hidden=\"hidden\"><ol>{items}</ol></nav>"
+        );
+    }
 }
 
 impl EpubWriter {
@@ -330,6 +358,7 @@ pub fn chapter_xhtml(
     } else {
         body
     };
+    let body = page_breaks_typed(body);
     let mut html = String::with_capacity(body.len() * 5 / 4 + 1024);
     html.push_str("<section epub:type=\"chapter\">");
     title_block(&mut html, chapter, input);
@@ -361,6 +390,24 @@ pub fn chapter_xhtml(
         &chapter.front.title,
         &html,
     ))
+}
+
+/// The body's page marks as reading systems know them: typed `pagebreak`
+/// (role `doc-pagebreak`), named by their label, which stands on the site
+/// as visually hidden text (no EPUB stylesheet need hide it).
+fn page_breaks_typed(body: std::borrow::Cow<'_, str>) -> std::borrow::Cow<'_, str> {
+    static MARK: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"<span class="(pb[^"]*)"((?: id="page-\d+")?(?: title="[^"]*")?)><span class="vh">([^<]*)</span>"#)
+            .expect("a valid pattern")
+    });
+    if !body.contains("<span class=\"pb") {
+        return body;
+    }
+    let typed = MARK.replace_all(
+        &body,
+        r#"<span class="$1"$2 epub:type="pagebreak" role="doc-pagebreak" aria-label="$3">"#,
+    );
+    std::borrow::Cow::Owned(typed.into_owned())
 }
 
 /// A piece's title block, as the site's: title, subtitle, an interview's

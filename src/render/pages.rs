@@ -219,6 +219,10 @@ fn body_options<'a>(
         paragraph_label: crate::theme::ui_string(&theme.strings, "paragraph_label", "¶ {n}"),
         chapter_pages,
         raw_html: crate::render::raw_html::RawHtml::Keep,
+        page_label: crate::theme::ui_string(&theme.strings, "page_label", "p. {n}"),
+        page_inferred: crate::theme::ui_string(&theme.strings, "page_inferred", "inferred"),
+        page_unknown: crate::theme::ui_string(&theme.strings, "page_unknown", "page break"),
+        pages: &[],
     }
 }
 
@@ -449,6 +453,13 @@ fn write_back_matter(
         citations::csl_json(edition).as_bytes(),
     )?;
     emit("edition.bib", citations::bibtex(edition).as_bytes())?;
+    let paged = edition
+        .chapters
+        .iter()
+        .any(|c| c.front.page.is_some() || !c.document.page_breaks.is_empty());
+    if paged {
+        emit("data/pages.json", citations::pages_json(edition).as_bytes())?;
+    }
     emit("data/notes.json", apparatus::notes_json(records).as_bytes())
 }
 
@@ -571,6 +582,7 @@ impl ChapterRun<'_> {
             indexes.apparatus.feed_notes(i, h);
             digest::feed_debug(h, &indexes.quotations.marks(i));
             digest::feed_debug(h, &indexes.glossary.marks(i));
+            digest::feed_debug(h, &self.edition.page_frame(i));
         })
     }
 }
@@ -805,7 +817,13 @@ impl<'a> ChapterRun<'a> {
         marks.extend(quotations.marks(i).iter().cloned());
         marks.extend(glossary.marks(i).iter().cloned());
         let sidenotes = apparatus.sidenotes(i, chapter);
-        let rendered = body::render(&chapter.document, self.body_options, &marks, &sidenotes);
+        let frame = self.edition.page_frame(i);
+        let pages = chapter.document.break_pages(frame);
+        let options = BodyOptions {
+            pages: &pages,
+            ..*self.body_options
+        };
+        let rendered = body::render(&chapter.document, &options, &marks, &sidenotes);
         let views = apparatus.views(i, chapter, &rendered);
         let records: Vec<NoteRecord> = views
             .iter()
@@ -826,11 +844,14 @@ impl<'a> ChapterRun<'a> {
         // once each (see `QuotationIndex::templates`).
         let body_html = rendered.html + &quotations.templates(i);
         let mut view = self.chapter_view(i, chapter, body_html, notes);
+        let cite = citations::cite_json(&self.edition.config, chapter, frame);
+        context.insert("cite", &cite);
         context.insert("chapter", &view);
         context.insert("prev", &i.checked_sub(1).map(|j| &self.entries[j]));
         context.insert("next", &self.entries.get(i + 1));
         let html = self.render_template("chapter.html", &context)?;
-        let (piece, xhtml) = self.plain(i, chapter, &mut view, &mut context)?;
+        context.remove("cite");
+        let (piece, xhtml) = self.plain(i, chapter, &options, &mut view, &mut context)?;
         Ok(RenderedChapter {
             page: Page { file: url, html },
             records,
@@ -883,18 +904,14 @@ impl<'a> ChapterRun<'a> {
         &self,
         i: usize,
         chapter: &Chapter,
+        options: &BodyOptions,
         view: &mut ChapterView,
         context: &mut tera::Context,
     ) -> Result<(Option<String>, epub::PackedChapter)> {
         let apparatus = &self.indexes.apparatus;
         let plain_marks = apparatus.marks(i, chapter);
-        let (plain, xhtml) = epub::plain_body_and_page(
-            i,
-            chapter,
-            self.epub_input,
-            self.body_options,
-            &plain_marks,
-        )?;
+        let (plain, xhtml) =
+            epub::plain_body_and_page(i, chapter, self.epub_input, options, &plain_marks)?;
         let xhtml = epub::pack_chapter(&chapter.slug, &xhtml)?;
         let Some(targets) = self.targets else {
             return Ok((None, xhtml));

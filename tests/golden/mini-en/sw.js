@@ -1,7 +1,7 @@
-/* zhushu service worker: build 9c9a35af1e779853. Written by zhushu build. */
+/* zhushu service worker: build 12fedbdab72e757d. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-9c9a35af1e779853";
-const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/epub.css","static/notes.js","static/offline.js","static/phrases.js","static/print.css","static/search.js","static/style.css"];
+const CACHE = "zhushu-12fedbdab72e757d";
+const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/cite.js","static/epub.css","static/notes.js","static/offline.js","static/phrases.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
 });
