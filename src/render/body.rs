@@ -1025,6 +1025,10 @@ mod tests {
             paragraph_label: "{n}",
             chapter_pages: &pages,
             raw_html: RawHtml::Keep,
+            page_label: "{n}",
+            page_inferred: "",
+            page_unknown: "",
+            pages: &[],
         };
         let html = render(&doc, &options, &marks, &sidenotes).html;
         let (marker, side, quote, comma) = (

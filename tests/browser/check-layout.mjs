@@ -236,10 +236,18 @@ function measure(maxDriftLines) {
     const boxes = [];
     const own = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
     for (let t = own.nextNode(); t; t = own.nextNode()) {
-      if (t.parentElement.closest('.pnum, .sidenote, .term-pop, .quote-pop, .quote-mark, .vh') || !t.data.trim()) continue;
+      // A page mark's number stands in the margin, outside the lines.
+      if (t.parentElement.closest('.pnum, .pb, .sidenote, .term-pop, .quote-pop, .quote-mark, .vh') || !t.data.trim()) continue;
       range.selectNodeContents(t);
       for (const r of range.getClientRects()) {
         if (r.width >= 1 && r.height >= 1) boxes.push(r);
+      }
+    }
+    // A page mark: its rule stands in the line, where a line may begin
+    // (its number, in the margin, is left out above).
+    for (const mark of p.querySelectorAll('.pb')) {
+      for (const r of mark.getClientRects()) {
+        if (r.height >= 1) boxes.push(r);
       }
     }
     // A note set in the line: its boxes, brackets included.
