@@ -565,25 +565,7 @@ fn prepare(args: &RunArgs, work: &Path) -> Result<Vec<Edition>, String> {
     }
     let kind = args.kind;
     for &n in &args.sizes {
-        let dir = work.join(kind.folder(n));
-        if kind.is_cached(&dir, n, args.seed) {
-            eprintln!(
-                "{} corpus of {n} chapters: cached in {}",
-                kind.name(),
-                dir.display()
-            );
-        } else {
-            let start = Instant::now();
-            kind.write(&dir, n, args.seed, false)
-                .map_err(|e| format!("writing the corpus in {}: {e}", dir.display()))?;
-            eprintln!(
-                "{} corpus of {n} chapters: generated in {} ms in {}",
-                kind.name(),
-                start.elapsed().as_millis(),
-                dir.display()
-            );
-        }
-        link_themes(&dir);
+        let dir = ensure_corpus(kind, n, args.seed, work)?;
         let (chapters, bytes) = measure_content(&dir)?;
         let manifest = (kind == CorpusKind::Formulaic).then(|| dir.join(formulaic::MANIFEST_FILE));
         editions.push(Edition {
@@ -979,7 +961,13 @@ fn run(args: &RunArgs) -> Result<ExitCode, String> {
 /// A corpus of `n` chapters of `kind` under `work`, generated unless cached.
 fn ensure_corpus(kind: CorpusKind, n: usize, seed: u64, work: &Path) -> Result<PathBuf, String> {
     let dir = work.join(kind.folder(n));
-    if !kind.is_cached(&dir, n, seed) {
+    if kind.is_cached(&dir, n, seed) {
+        eprintln!(
+            "{} corpus of {n} chapters: cached in {}",
+            kind.name(),
+            dir.display()
+        );
+    } else {
         let start = Instant::now();
         kind.write(&dir, n, seed, false)
             .map_err(|e| format!("writing the corpus in {}: {e}", dir.display()))?;

@@ -470,7 +470,7 @@ impl<'d> Writer<'d> {
         &mut self,
         key: NoteKey,
         text: &str,
-        mut at_byte: usize,
+        at_byte: usize,
         next: Option<usize>,
         after_cuts: bool,
     ) -> usize {
@@ -483,8 +483,21 @@ impl<'d> Writer<'d> {
             self.side_after_cuts = Some(side);
             return at_byte;
         }
-        let end = next.unwrap_or(text.len());
-        let n = closing_prefix(&text[at_byte..end.max(at_byte)]);
+        self.side_after_closing(side, text, at_byte, next)
+    }
+
+    /// `side` written after the closing marks from `at_byte` up to the next
+    /// cut (`next`); at the end of the text it waits for the next event's.
+    /// Returns where the text goes on.
+    fn side_after_closing(
+        &mut self,
+        side: String,
+        text: &str,
+        mut at_byte: usize,
+        next: Option<usize>,
+    ) -> usize {
+        let end = next.unwrap_or(text.len()).max(at_byte);
+        let n = closing_prefix(&text[at_byte..end]);
         if n > 0 {
             self.push_text(&text[at_byte..at_byte + n]);
             at_byte += n;
@@ -501,22 +514,11 @@ impl<'d> Writer<'d> {
     /// the closing marks from `at_byte` up to the next cut (`next`); at the
     /// end of the text it waits for the next event's. Returns where the
     /// text goes on.
-    fn side_after_cuts(&mut self, text: &str, mut at_byte: usize, next: Option<usize>) -> usize {
-        let Some(side) = self.side_after_cuts.take() else {
-            return at_byte;
-        };
-        let end = next.unwrap_or(text.len()).max(at_byte);
-        let n = closing_prefix(&text[at_byte..end]);
-        if n > 0 {
-            self.push_text(&text[at_byte..at_byte + n]);
-            at_byte += n;
+    fn side_after_cuts(&mut self, text: &str, at_byte: usize, next: Option<usize>) -> usize {
+        match self.side_after_cuts.take() {
+            Some(side) => self.side_after_closing(side, text, at_byte, next),
+            None => at_byte,
         }
-        if at_byte == text.len() && next.is_none() {
-            self.pending_side = Some(side);
-        } else {
-            self.out.push(Event::InlineHtml(side.into()));
-        }
-        at_byte
     }
 
     fn footnote_reference(&mut self, label: &str) {
