@@ -22,6 +22,9 @@ pub struct EditionConfig {
     pub editors: Vec<String>,
     #[serde(default)]
     pub publisher: Option<String>,
+    /// Where the publisher published it (出版地), for references.
+    #[serde(default)]
+    pub publisher_place: Option<String>,
     #[serde(default)]
     pub date: Option<PartialDate>,
     #[serde(default = "default_theme")]

@@ -123,6 +123,12 @@ fn csl_json_and_bibtex_read_back() {
         "title: On Offices",
         "title: \"On Offices: 50% & {more}\"",
     );
+    common::edit(
+        dir.path(),
+        "content/edition.yaml",
+        "date: 2020",
+        "date: 2020\npublisher: Small Press\npublisher_place: Boston",
+    );
     let site = dir.path().join("site");
     let out = build(dir.path(), &site, &[]);
     assert!(out.status.success(), "{}", common::stderr(&out));
@@ -146,6 +152,8 @@ fn csl_json_and_bibtex_read_back() {
         serde_json::json!([1990, 3])
     );
     assert_eq!(speech["URL"], "https://example.org/small/speech.html");
+    assert_eq!(speech["publisher"], "Small Press");
+    assert_eq!(speech["publisher-place"], "Boston");
 
     let bib = std::fs::read_to_string(site.join("edition.bib")).unwrap();
     let parsed = biblatex::Bibliography::parse(&bib).expect("edition.bib parses");
@@ -167,6 +175,15 @@ fn csl_json_and_bibtex_read_back() {
     assert_eq!(
         entry.url().unwrap(),
         "https://example.org/small/speech.html"
+    );
+    let text = |field: &str| biblatex::ChunksExt::format_verbatim(entry.get(field).expect(field));
+    assert_eq!(text("publisher"), "Small Press");
+    assert_eq!(text("address"), "Boston");
+    // The reader's copyable reference names the place too.
+    let page = std::fs::read_to_string(site.join("speech.html")).unwrap();
+    assert!(
+        page.contains("Boston: Small Press, 2020."),
+        "no imprint in the reference"
     );
 }
 
@@ -226,11 +243,11 @@ fn page_marks_stand_at_their_place_and_paragraphs_know_their_pages() {
     assert_eq!(jianghua["breaks"][1]["page"], 3);
     let cite = page.split("id=\"zs-cite\">").nth(1).unwrap();
     assert!(
-        cite.contains("小文集. 测试出版社, 2022: 第1—2页, 第5段."),
+        cite.contains("小文集. [出版地不详]: 测试出版社, 2022: 第1—2页, 第5段."),
         "{cite}"
     );
     assert!(
-        cite.contains("小文集. 测试出版社, 2022: 第3页, 第6段."),
+        cite.contains("小文集. [出版地不详]: 测试出版社, 2022: 第3页, 第6段."),
         "{cite}"
     );
 }

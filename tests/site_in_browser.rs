@@ -353,7 +353,7 @@ fn cite_this_gives_the_exact_reference_from_file_urls() {
     let Some(browser) = browser(&node) else {
         return;
     };
-    let zh = "作者甲. 办公室工作要做到“三个坚持”: 在座谈会上的讲话[M]//编者甲, 编者乙. 小文集. 测试出版社, 2022: 第1—2页, 第5段.";
+    let zh = "作者甲. 办公室工作要做到“三个坚持”: 在座谈会上的讲话[M]//编者甲, 编者乙. 小文集. [出版地不详]: 测试出版社, 2022: 第1—2页, 第5段.";
     let en = "A. Speaker. “On Offices.” In A Small Edition, edited by A. Editor, pp. 7–8, para. 2. 2020. https://example.org/small/speech.html#p2.";
     let cases = [
         ("mini-zh", "classic", "jianghua.html", "p5", zh),

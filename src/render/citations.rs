@@ -68,6 +68,9 @@ fn shared_fields(config: &EditionConfig, item: &mut Value, file: &str) {
     if let Some(publisher) = &config.publisher {
         item["publisher"] = json!(publisher);
     }
+    if let Some(place) = &config.publisher_place {
+        item["publisher-place"] = json!(place);
+    }
     if let Some(date) = config.date {
         item["issued"] = date_parts(date);
     }
@@ -137,6 +140,9 @@ fn bib_shared(config: &EditionConfig, file: &str) -> Vec<(&'static str, String)>
     let mut fields = Vec::new();
     if let Some(publisher) = &config.publisher {
         fields.push(("publisher", braced(publisher)));
+    }
+    if let Some(place) = &config.publisher_place {
+        fields.push(("address", braced(place)));
     }
     if let Some(date) = config.date {
         fields.push(("year", date.year.to_string()));
@@ -208,19 +214,14 @@ pub fn reference(config: &EditionConfig, chapter: &Chapter, locator: Locator) ->
         Some(sub) if !sub.is_empty() => format!("{}: {sub}", front.title),
         _ => front.title.clone(),
     };
+    let chinese = config.language.starts_with("zh");
     let parts = Parts {
         authors: front.authors.iter().map(|a| a.name.as_str()).collect(),
         title,
         link: url(config, &anchor),
-        published: [
-            config.publisher.clone(),
-            config.date.map(|d| d.year.to_string()),
-        ]
-        .into_iter()
-        .flatten()
-        .collect(),
+        published: published(config, chinese),
     };
-    if config.language.starts_with("zh") {
+    if chinese {
         gb_t_7714(config, &parts, locator)
     } else {
         chicago(config, &parts, locator)
@@ -232,8 +233,28 @@ struct Parts<'a> {
     authors: Vec<&'a str>,
     title: String,
     link: Option<String>,
-    /// The publisher and the year, those known.
-    published: Vec<String>,
+    /// `Place: Publisher, Year`, of what is known.
+    published: Option<String>,
+}
+
+/// `Place: Publisher, Year`, of what the edition records. GB/T 7714-2015
+/// asks for both place and publisher: the one the edition does not record
+/// is said to be unknown in the standard's words (出版地不详, 出版者不详),
+/// not guessed; Chicago leaves it out.
+fn published(config: &EditionConfig, chinese: bool) -> Option<String> {
+    let place = config.publisher_place.clone();
+    let publisher = config.publisher.clone();
+    let imprint = match (place, publisher) {
+        (Some(place), Some(publisher)) => Some(format!("{place}: {publisher}")),
+        (None, Some(publisher)) if chinese => Some(format!("[出版地不详]: {publisher}")),
+        (Some(place), None) if chinese => Some(format!("{place}: [出版者不详]")),
+        (place, publisher) => place.or(publisher),
+    };
+    let year = config.date.map(|d| d.year.to_string());
+    match (imprint, year) {
+        (Some(imprint), Some(year)) => Some(format!("{imprint}, {year}")),
+        (imprint, year) => imprint.or(year),
+    }
 }
 
 /// `作者. 篇名: 副题[M]//编者. 书名. 出版者, 年: 第12—13页, 第3段. URL`
@@ -252,8 +273,8 @@ fn gb_t_7714(config: &EditionConfig, parts: &Parts, locator: Locator) -> String 
         out.push_str(&format!("{}. ", config.editors.join(", ")));
     }
     out.push_str(&config.title);
-    if !parts.published.is_empty() {
-        out.push_str(&format!(". {}", parts.published.join(", ")));
+    if let Some(published) = &parts.published {
+        out.push_str(&format!(". {published}"));
     }
     let mut place: Vec<String> = Vec::new();
     if let Some(p) = locator.pages {
@@ -302,8 +323,8 @@ fn chicago(config: &EditionConfig, parts: &Parts, locator: Locator) -> String {
         out.push_str(&format!(", para. {n}"));
     }
     out.push('.');
-    if !parts.published.is_empty() {
-        out.push_str(&format!(" {}.", parts.published.join(", ")));
+    if let Some(published) = &parts.published {
+        out.push_str(&format!(" {published}."));
     }
     if let Some(link) = &parts.link {
         out.push_str(&format!(" {link}."));
@@ -463,12 +484,25 @@ mod tests {
         );
         assert_eq!(
             cite(&e, None, Some((3, 3))),
-            "作者甲. 篇名: 副题[M]//编者甲, 编者乙. 书. 出版社, 2022: 第3页."
+            "作者甲. 篇名: 副题[M]//编者甲, 编者乙. 书. [出版地不详]: 出版社, 2022: 第3页."
         );
         assert_eq!(
             cite(&e, Some(4), Some((3, 4))),
-            "作者甲. 篇名: 副题[M]//编者甲, 编者乙. 书. 出版社, 2022: 第3—4页, 第4段."
+            "作者甲. 篇名: 副题[M]//编者甲, 编者乙. 书. [出版地不详]: 出版社, 2022: 第3—4页, 第4段."
         );
+        // The place of publication, where the edition records it.
+        let e = edition(
+            json!({"title": "书", "language": "zh-CN", "publisher": "出版社",
+                   "publisher_place": "北京", "date": "2022-04"}),
+            json!({"title": "篇名"}),
+        );
+        assert_eq!(cite(&e, None, None), "篇名[M]//书. 北京: 出版社, 2022.");
+        // A place without a publisher: the publisher is said to be unknown.
+        let e = edition(
+            json!({"title": "书", "language": "zh-CN", "publisher_place": "北京"}),
+            json!({"title": "篇名"}),
+        );
+        assert_eq!(cite(&e, None, None), "篇名[M]//书. 北京: [出版者不详].");
         // Online, with the address: [M/OL] and the paragraph's link.
         let e = edition(
             json!({"title": "书", "language": "zh", "base_url": "https://e.org/b/"}),
@@ -490,6 +524,15 @@ mod tests {
         assert_eq!(
             cite(&e, Some(2), Some((7, 8))),
             "A. Speaker, B. Speaker, and C. Speaker. “On Offices.” In 书, edited by A. Editor and B. Editor, pp. 7–8, para. 2. Press, 2020. https://e.org/x.html#p2."
+        );
+        let e = edition(
+            json!({"title": "Book", "language": "en", "publisher": "Press",
+                   "publisher_place": "Boston", "date": "2020"}),
+            json!({"title": "On Offices"}),
+        );
+        assert_eq!(
+            cite(&e, None, None),
+            "“On Offices.” In Book. Boston: Press, 2020."
         );
         // No author, editor, publisher, date, page or address: none invented.
         let e = edition(
