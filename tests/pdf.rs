@@ -615,3 +615,76 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
         }
     }
 }
+
+/// A page mark's number (issue 18) stands on paper beside the break it
+/// marks, in a gutter inside the page area: right of the text column, level
+/// with the line of the break, in the horizontal themes; below the column
+/// of the break in the vertical one. mini-zh's page 2 begins inside
+/// paragraph 5, between 当作历史来写， and 经得起时间检验.
+#[test]
+fn a_page_marks_number_stands_in_the_margin_beside_its_line() {
+    let (Some(_), Some(pdftotext)) = (
+        common::require_tool("chromium"),
+        common::require_tool("pdftotext"),
+    ) else {
+        return;
+    };
+    let dir = common::edition("mini-zh");
+    for theme in ["classic", "modern", "vertical"] {
+        let pdf = dir.path().join(format!("{theme}.pdf"));
+        print(dir.path(), &pdf, &["--theme", theme]);
+        let vertical = theme == "vertical";
+        let pages = box_pages(&pdftotext, &pdf);
+        let page = pages
+            .iter()
+            .find(|p| read(p, vertical, 0.0, p.height).contains("经得起"))
+            .unwrap_or_else(|| panic!("{theme}: no page holds the break"));
+        let cjk = |w: &&Word| {
+            w.text
+                .chars()
+                .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+        };
+        let text: Vec<&Word> = page.words.iter().filter(cjk).collect();
+        // The line (column) of the break, as its words' extent across the
+        // lines: the one ending before it or the one going on after it.
+        let at_break: Vec<(f64, f64)> = lines(page, vertical, 0.0, page.height)
+            .into_iter()
+            .filter(|line| {
+                let said: String = line.iter().map(|w| squeeze(&w.text)).collect();
+                said.contains("来写") || said.contains("经得起")
+            })
+            .map(|line| {
+                let across = |w: &&Word| if vertical { (w.x0, w.x1) } else { (w.y0, w.y1) };
+                line.iter()
+                    .map(across)
+                    .fold((f64::MAX, f64::MIN), |(lo, hi), (a, b)| {
+                        (lo.min(a), hi.max(b))
+                    })
+            })
+            .collect();
+        assert!(!at_break.is_empty(), "{theme}: no line holds the break");
+        let number = page
+            .words
+            .iter()
+            .find(|w| {
+                w.text == "2"
+                    && if vertical {
+                        text.iter().all(|t| w.y0 >= t.y1 - 0.5) && w.y1 < page.height - 40.0
+                    } else {
+                        text.iter().all(|t| w.x0 >= t.x1 - 0.5) && w.x1 < page.width - 20.0
+                    }
+            })
+            .unwrap_or_else(|| panic!("{theme}: no page number 2 beyond the text, in the page"));
+        let (from, to) = if vertical {
+            (number.x0, number.x1)
+        } else {
+            (number.y0, number.y1)
+        };
+        assert!(
+            at_break.iter().any(|&(lo, hi)| from < hi && to > lo),
+            "{theme}: the number 2 at ({:.0}, {:.0}) is not beside the line of its break {at_break:?}",
+            number.x0,
+            number.y0
+        );
+    }
+}
