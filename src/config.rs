@@ -45,6 +45,9 @@ pub struct Options {
     pub quotations: QuotationSettings,
     /// Linking glossary terms.
     pub glossary: GlossarySettings,
+    /// Write the edition as one TEI P5 document, `edition.tei.xml`, into
+    /// the site too.
+    pub tei: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -88,6 +91,7 @@ impl Default for Options {
             drafts: false,
             quotations: QuotationSettings::default(),
             glossary: GlossarySettings::default(),
+            tei: false,
         }
     }
 }
