@@ -430,3 +430,16 @@ fn options_tei_in_edition_yaml_writes_it_into_the_site() {
     let tei = std::fs::read_to_string(site.join("edition.tei.xml")).unwrap();
     assert!(tei.contains("<p xml:id=\"speech.p1\" n=\"1\">"));
 }
+
+#[test]
+fn tei_has_its_help() {
+    let run = common::zhushu(&["tei", "--help"]);
+    assert!(run.status.success());
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        text.contains("Usage: zhushu tei") && text.contains("--output"),
+        "{text}"
+    );
+    let run = common::zhushu(&["build", "--help"]);
+    assert!(String::from_utf8_lossy(&run.stdout).contains("--tei"));
+}

@@ -385,16 +385,21 @@ fn tei_note(
             )
         }
     };
-    let mut writer = TeiWriter::new(&chapter.slug, slugs, &[], false);
-    writer.works = Some(std::mem::take(works));
-    let written = writer.write(&html);
-    *works = writer.works.take().unwrap_or_default();
-    written?;
     Ok(TeiNote {
         kind,
         original,
-        content: writer.out.trim().to_owned(),
+        content: inline_tei(&html, &chapter.slug, slugs, works)?,
     })
+}
+
+/// A note's or a definition's HTML as TEI, the titles of works in it
+/// marked.
+fn inline_tei(html: &str, slug: &str, slugs: &HashSet<&str>, works: &mut Works) -> Result<String> {
+    let mut writer = TeiWriter::new(slug, slugs, &[], false);
+    writer.works = Some(std::mem::take(works));
+    let written = writer.write(html);
+    *works = writer.works.take().unwrap_or_default();
+    written.map(|()| writer.out.trim().to_owned())
 }
 
 /// The glossary in the back: each term (its xml:id what the text's
@@ -412,32 +417,15 @@ fn back(xml: &mut String, glossary: &GlossaryIndex, works: &mut Works) {
             escape_html(&entry.term)
         );
         let slugs = HashSet::new();
+        let mut tei = |html: &str| {
+            inline_tei(html, "", &slugs, works)
+                .unwrap_or_else(|_| escape_html(&crate::render::raw_html::words_of_html(html)))
+        };
+        // A definition of one paragraph is a gloss; a longer one stands as
+        // its blocks.
         let gloss = match body::inline_note_html(&entry.definition_html) {
-            Some(inline) => {
-                let mut writer = TeiWriter::new("", &slugs, &[], false);
-                writer.works = Some(std::mem::take(works));
-                let written = writer.write(&inline);
-                *works = writer.works.take().unwrap_or_default();
-                match written {
-                    Ok(()) => format!("<gloss>{}</gloss>", writer.out.trim()),
-                    Err(_) => format!(
-                        "<gloss>{}</gloss>",
-                        escape_html(&crate::render::raw_html::words_of_html(&inline))
-                    ),
-                }
-            }
-            None => {
-                let mut writer = TeiWriter::new("", &slugs, &[], false);
-                writer.works = Some(std::mem::take(works));
-                let written = writer.write(&entry.definition_html);
-                *works = writer.works.take().unwrap_or_default();
-                match written {
-                    Ok(()) => writer.out.trim().to_owned(),
-                    Err(_) => escape_html(&crate::render::raw_html::words_of_html(
-                        &entry.definition_html,
-                    )),
-                }
-            }
+            Some(inline) => format!("<gloss>{}</gloss>", tei(&inline)),
+            None => tei(&entry.definition_html),
         };
         xml.push_str("<item>");
         xml.push_str(&gloss);
