@@ -294,6 +294,17 @@ pub fn annotate(
 /// `zhushu tei`: the edition as one TEI P5 document, written to `output`
 /// (or `edition.tei.xml` in the root). Returns where it went.
 pub fn tei_only(root: &Path, drafts: bool, output: Option<&Path>) -> Result<PathBuf> {
+    let target = match output {
+        Some(path) => path.to_owned(),
+        None => root.join(TEI_FILE),
+    };
+    // Never over the author's files.
+    check_output_outside_content(root, &target).map_err(|e| {
+        e.with_help(format!(
+            "write it outside content/ and themes/, such as {}",
+            root.join(TEI_FILE).display()
+        ))
+    })?;
     let annotated = annotate(root, drafts, None, &mut |_, _| {})?;
     let tei = tei::document(&TeiInput {
         edition: &annotated.edition,
@@ -303,10 +314,6 @@ pub fn tei_only(root: &Path, drafts: bool, output: Option<&Path>) -> Result<Path
         glossary: annotated.glossary.as_ref(),
         index: &[],
     })?;
-    let target = match output {
-        Some(path) => path.to_owned(),
-        None => root.join(TEI_FILE),
-    };
     std::fs::write(&target, tei).map_err(|e| Error::io("write", &target, e))?;
     Ok(target)
 }

@@ -406,6 +406,24 @@ fn an_output_that_cannot_be_written_is_a_clear_error() {
         "{stderr}"
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
+    // Nor over the author's files.
+    let edition = common::edition("mini-en");
+    let inside = edition.path().join("content/chapters/speech.md");
+    let before = std::fs::read(&inside).unwrap();
+    let run = common::zhushu(&[
+        "tei",
+        "--root",
+        edition.path().to_str().unwrap(),
+        "--output",
+        inside.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(1), "{}", common::stderr(&run));
+    assert!(
+        common::stderr(&run).contains("would overwrite the edition's sources"),
+        "{}",
+        common::stderr(&run)
+    );
+    assert_eq!(std::fs::read(&inside).unwrap(), before);
     // An edition that is not there: an error too, nothing written.
     let run = common::zhushu(&[
         "tei",
