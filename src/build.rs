@@ -171,14 +171,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     )?;
     let mut files = rendered.files;
     if options.tei || edition.config.options.tei {
-        let tei = tei::document(&TeiInput {
-            edition: &edition,
-            notes: &notes,
-            anchors: &anchors,
-            quotations: &quotations,
-            glossary: glossary.as_ref(),
-            index: &[],
-        })?;
+        let tei = tei_document(&edition, &notes, &anchors, &quotations, glossary.as_ref())?;
         write(TEI_FILE, tei.as_bytes())?;
         files.push(TEI_FILE.to_owned());
     }
@@ -305,17 +298,36 @@ pub fn tei_only(root: &Path, drafts: bool, output: Option<&Path>) -> Result<Path
             root.join(TEI_FILE).display()
         ))
     })?;
-    let annotated = annotate(root, drafts, None, &mut |_, _| {})?;
-    let tei = tei::document(&TeiInput {
-        edition: &annotated.edition,
-        notes: &annotated.notes,
-        anchors: &annotated.anchors,
-        quotations: &annotated.quotations,
-        glossary: annotated.glossary.as_ref(),
-        index: &[],
-    })?;
+    let a = annotate(root, drafts, None, &mut |_, _| {})?;
+    let tei = tei_document(
+        &a.edition,
+        &a.notes,
+        &a.anchors,
+        &a.quotations,
+        a.glossary.as_ref(),
+    )?;
     std::fs::write(&target, tei).map_err(|e| Error::io("write", &target, e))?;
     Ok(target)
+}
+
+/// The TEI document of an annotated edition, for `zhushu tei` and the
+/// build alike. (The index of persons, places and works, once the edition
+/// has one, is given here as `index`.)
+fn tei_document(
+    edition: &crate::model::Edition,
+    notes: &[enrich::notes::LoadedNote],
+    anchors: &[enrich::notes::Anchor],
+    quotations: &[enrich::quotations::Quotation],
+    glossary: Option<&enrich::glossary::Glossary>,
+) -> Result<String> {
+    tei::document(&TeiInput {
+        edition,
+        notes,
+        anchors,
+        quotations,
+        glossary,
+        index: &[],
+    })
 }
 
 /// Replacing the output must never touch the sources.
