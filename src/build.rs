@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::diagnostic::{Error, Result};
 use crate::output::Staging;
+use crate::render::tei::{self, TeiInput};
 use crate::render::{offline, pages, sitemap};
 use crate::{enrich, load, theme};
 use std::sync::Mutex;
@@ -48,6 +49,9 @@ pub struct BuildOptions {
     /// Default: `base_url` in edition.yaml.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Write `edition.tei.xml` too (as `options: {tei: true}` in
+    /// edition.yaml does).
+    pub tei: bool,
     pub progress: Option<ProgressSink>,
     /// Chapters rendered by this process's previous build, for `zhushu
     /// serve` to render again only what an edit changed.
@@ -112,33 +116,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         return Err(Error::new(format!("--base-url: {why}")));
     }
     let mut notices = prepare_output(options)?;
-    let mut edition = load::load(root, options.drafts)?;
-    // The public address given on the command line stands for
-    // edition.yaml's everywhere it is used (sitemap, citation metadata).
-    if let Some(base) = &options.base_url {
-        edition.config.base_url = Some(base.clone());
-    }
-    lap("load", "notes");
-    let notes = enrich::notes::load(root)?;
-    let anchors = enrich::notes::anchor(&edition, &notes)?;
-    lap("notes", "quotations");
-    let quotations = if edition.config.options.quotations.disabled {
-        Vec::new()
-    } else {
-        // The editor's decisions are read first: a mistake in them is found
-        // before detection runs.
-        let decisions = enrich::quotation_decisions::load(root)?;
-        let options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
-        let detected = enrich::quotations::detect(&edition, &options);
-        enrich::quotation_decisions::apply(&edition, detected, decisions.as_ref())?
-    };
-    crate::memory::give_back();
-    lap("quotations", "glossary");
-    let glossary = enrich::glossary::load(root)?;
-    let places = match &glossary {
-        Some(g) => enrich::glossary::find(&edition, g, edition.config.options.glossary.link),
-        None => Vec::new(),
-    };
+    let Annotated {
+        edition,
+        notes,
+        anchors,
+        quotations,
+        glossary,
+        places,
+    } = annotate(root, options.drafts, options.base_url.as_deref(), &mut lap)?;
     lap("glossary", "theme");
     let theme_name = options.theme.as_deref().unwrap_or(&edition.config.theme);
     let mut theme = theme::load(root, theme_name, &edition.config.language)?;
@@ -184,8 +169,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             cache,
         },
     )?;
-    lap("render", "write");
     let mut files = rendered.files;
+    if options.tei || edition.config.options.tei {
+        let tei = tei_document(&edition, &notes, &anchors, &quotations, glossary.as_ref())?;
+        write(TEI_FILE, tei.as_bytes())?;
+        files.push(TEI_FILE.to_owned());
+    }
+    lap("render", "write");
     for (relative, source) in &theme.static_files {
         let file = format!("static/{relative}");
         let bytes = std::fs::read(source).map_err(|e| Error::io("read", source, e))?;
@@ -232,6 +222,111 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         changes: committed.changes,
         chapters_rendered: rendered.chapters_rendered,
         notices,
+    })
+}
+
+/// The TEI document's name, in the site and by default beside content/.
+pub const TEI_FILE: &str = "edition.tei.xml";
+
+/// The edition read and annotated: what every output is made from.
+pub struct Annotated {
+    pub edition: crate::model::Edition,
+    pub notes: Vec<enrich::notes::LoadedNote>,
+    pub anchors: Vec<enrich::notes::Anchor>,
+    pub quotations: Vec<enrich::quotations::Quotation>,
+    pub glossary: Option<enrich::glossary::Glossary>,
+    /// The glossary's places, linked as the edition's link mode says.
+    pub places: Vec<enrich::glossary::Place>,
+}
+
+/// Load, then notes, quotations (detected, then the editor's decisions)
+/// and the glossary; `lap(stage, next)` is told as each stage ends.
+pub fn annotate(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+    lap: &mut dyn FnMut(&'static str, &'static str),
+) -> Result<Annotated> {
+    let mut edition = load::load(root, drafts)?;
+    // The public address given on the command line stands for
+    // edition.yaml's everywhere it is used (sitemap, citation metadata).
+    if let Some(base) = base_url {
+        edition.config.base_url = Some(base.to_owned());
+    }
+    lap("load", "notes");
+    let notes = enrich::notes::load(root)?;
+    let anchors = enrich::notes::anchor(&edition, &notes)?;
+    lap("notes", "quotations");
+    let quotations = if edition.config.options.quotations.disabled {
+        Vec::new()
+    } else {
+        // The editor's decisions are read first: a mistake in them is found
+        // before detection runs.
+        let decisions = enrich::quotation_decisions::load(root)?;
+        let options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
+        let detected = enrich::quotations::detect(&edition, &options);
+        enrich::quotation_decisions::apply(&edition, detected, decisions.as_ref())?
+    };
+    crate::memory::give_back();
+    lap("quotations", "glossary");
+    let glossary = enrich::glossary::load(root)?;
+    let places = match &glossary {
+        Some(g) => enrich::glossary::find(&edition, g, edition.config.options.glossary.link),
+        None => Vec::new(),
+    };
+    Ok(Annotated {
+        edition,
+        notes,
+        anchors,
+        quotations,
+        glossary,
+        places,
+    })
+}
+
+/// `zhushu tei`: the edition as one TEI P5 document, written to `output`
+/// (or `edition.tei.xml` in the root). Returns where it went.
+pub fn tei_only(root: &Path, drafts: bool, output: Option<&Path>) -> Result<PathBuf> {
+    let target = match output {
+        Some(path) => path.to_owned(),
+        None => root.join(TEI_FILE),
+    };
+    // Never over the author's files.
+    check_output_outside_content(root, &target).map_err(|e| {
+        e.with_help(format!(
+            "write it outside content/ and themes/, such as {}",
+            root.join(TEI_FILE).display()
+        ))
+    })?;
+    let a = annotate(root, drafts, None, &mut |_, _| {})?;
+    let tei = tei_document(
+        &a.edition,
+        &a.notes,
+        &a.anchors,
+        &a.quotations,
+        a.glossary.as_ref(),
+    )?;
+    std::fs::write(&target, tei).map_err(|e| Error::io("write", &target, e))?;
+    Ok(target)
+}
+
+/// The TEI document of an annotated edition, for `zhushu tei` and the
+/// build alike. (The index of persons, places and works, once the edition
+/// has one, is given here as `index`.)
+fn tei_document(
+    edition: &crate::model::Edition,
+    notes: &[enrich::notes::LoadedNote],
+    anchors: &[enrich::notes::Anchor],
+    quotations: &[enrich::quotations::Quotation],
+    glossary: Option<&enrich::glossary::Glossary>,
+) -> Result<String> {
+    tei::document(&TeiInput {
+        edition,
+        notes,
+        anchors,
+        quotations,
+        glossary,
+        index: &[],
     })
 }
 

@@ -48,6 +48,9 @@ pub struct Options {
     pub quotations: QuotationSettings,
     /// Linking glossary terms.
     pub glossary: GlossarySettings,
+    /// Write the edition as one TEI P5 document, `edition.tei.xml`, into
+    /// the site too.
+    pub tei: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -91,6 +94,7 @@ impl Default for Options {
             drafts: false,
             quotations: QuotationSettings::default(),
             glossary: GlossarySettings::default(),
+            tei: false,
         }
     }
 }

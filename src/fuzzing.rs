@@ -49,10 +49,20 @@ pub fn import_text(text: &str) {
     }
 }
 
-/// A chapter file's text, loaded as `load` loads it, into a one-chapter
-/// edition: then stand-off notes made from its own words, quotation
-/// detection, glossary terms, and its body rendered as a page and as print.
-pub fn render_chapter(text: &str) -> Option<String> {
+/// A chapter file's text in a one-chapter edition, with what enrich finds
+/// in it: stand-off notes made from its own words, quotations, glossary
+/// terms.
+struct OneChapter {
+    edition: Edition,
+    notes: Vec<LoadedNote>,
+    anchors: Vec<enrich::notes::Anchor>,
+    quotations: Vec<enrich::quotations::Quotation>,
+    glossary: enrich::glossary::Glossary,
+    places: Vec<enrich::glossary::Place>,
+}
+
+/// The chapter loaded as `load` loads it (None where load refuses it).
+fn one_chapter(text: &str) -> Option<OneChapter> {
     // As `load` reads a chapter file (the name gives the slug `fuzz` when
     // the front matter has none).
     let file = PathBuf::from("content/chapters/01-fuzz.md");
@@ -74,8 +84,6 @@ pub fn render_chapter(text: &str) -> Option<String> {
         chapters: vec![chapter],
     };
     let chapter = &edition.chapters[0];
-    let strings = serde_json::Value::Null;
-
     // Stand-off notes quoting the chapter's own words, so that they anchor.
     let notes = standoff_notes(chapter);
     let (notes, anchors) = match enrich::notes::anchor(&edition, &notes) {
@@ -86,6 +94,30 @@ pub fn render_chapter(text: &str) -> Option<String> {
     let quotations = enrich::quotations::detect(&edition, &options);
     let glossary = glossary(chapter);
     let places = enrich::glossary::find(&edition, &glossary, edition.config.options.glossary.link);
+    Some(OneChapter {
+        edition,
+        notes,
+        anchors,
+        quotations,
+        glossary,
+        places,
+    })
+}
+
+/// A chapter file's text, loaded as `load` loads it, into a one-chapter
+/// edition: then stand-off notes made from its own words, quotation
+/// detection, glossary terms, and its body rendered as a page and as print.
+pub fn render_chapter(text: &str) -> Option<String> {
+    let OneChapter {
+        edition,
+        notes,
+        anchors,
+        quotations,
+        glossary,
+        places,
+    } = one_chapter(text)?;
+    let chapter = &edition.chapters[0];
+    let strings = serde_json::Value::Null;
 
     let apparatus = Apparatus::new(&edition, &notes, &anchors, &strings);
     let quotation_index = QuotationIndex::new(&edition, &quotations, &strings);
@@ -147,6 +179,44 @@ pub fn render_chapter(text: &str) -> Option<String> {
     let _ = apparatus.views(0, chapter, &plain);
     let _ = crate::render::epub::pack_chapter(&chapter.slug, &page);
     Some(page)
+}
+
+/// The same one-chapter edition as one TEI document (`render::tei`), with
+/// an index of persons and places made of the chapter's own words; it must
+/// be well-formed XML, and valid TEI (tests/tei.rs checks the kept inputs
+/// with jing).
+pub fn chapter_tei(text: &str) -> Option<String> {
+    use crate::render::tei::{IndexEntry, IndexKind, TeiInput, document};
+    let one = one_chapter(text)?;
+    // Two names from the chapter's longest unit: its first two characters
+    // and two from its middle.
+    let units = one.edition.chapters[0].document.units();
+    let longest = units
+        .iter()
+        .map(|u| u.text)
+        .max_by_key(|t| t.chars().count());
+    let chars: Vec<char> = longest.unwrap_or_default().chars().collect();
+    let index: Vec<IndexEntry> = [(IndexKind::Person, 0), (IndexKind::Place, chars.len() / 2)]
+        .into_iter()
+        .filter(|&(_, at)| at + 2 <= chars.len())
+        .enumerate()
+        .map(|(k, (kind, at))| IndexEntry {
+            kind,
+            id: format!("e{k}"),
+            name: chars[at..at + 2].iter().collect(),
+            forms: Vec::new(),
+        })
+        .collect();
+    let tei = document(&TeiInput {
+        edition: &one.edition,
+        notes: &one.notes,
+        anchors: &one.anchors,
+        quotations: &one.quotations,
+        glossary: Some(&one.glossary),
+        index: &index,
+    });
+    // A chapter the build accepts must make a TEI document.
+    Some(tei.unwrap_or_else(|e| panic!("no TEI document: {e}")))
 }
 
 /// Up to four notes, each quoting a stretch from the middle of one of the

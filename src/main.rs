@@ -87,6 +87,10 @@ enum Command {
         /// in content/edition.yaml].
         #[arg(long)]
         base_url: Option<String>,
+        /// Write the edition as one TEI P5 document into the site too,
+        /// edition.tei.xml (as `options: {tei: true}` in edition.yaml does).
+        #[arg(long)]
+        tei: bool,
     },
     /// Turn a raw compilation (text extracted from a PDF) into content/.
     Import {
@@ -115,6 +119,19 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
         /// Where to write the EPUB [default: the edition's title as a slug, .epub].
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Write the edition as one TEI P5 document: header, pieces, notes,
+    /// emendations, page breaks, quotations, glossary.
+    Tei {
+        /// The edition's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include chapters marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Where to write it [default: ROOT/edition.tei.xml].
         #[arg(long)]
         output: Option<PathBuf>,
     },
@@ -237,6 +254,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
             edition,
             output,
             base_url,
+            tei,
         } => {
             let bar = (!cli.quiet).then(progress_bar);
             let options = zhushu::BuildOptions {
@@ -245,6 +263,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                 theme: edition.theme.clone(),
                 base_url: base_url.clone(),
                 drafts: edition.drafts,
+                tei: *tei,
                 progress: bar.as_ref().map(|(sink, _)| sink.clone()),
                 render_cache: None,
             };
@@ -383,6 +402,16 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                     serde_json::to_string_pretty(&review).expect("a review serialises")
                 ),
                 ReviewFormat::Text => print!("{}", review.text()),
+            }
+        }
+        Command::Tei {
+            root,
+            drafts,
+            output,
+        } => {
+            let written = zhushu::build::tei_only(root, *drafts, output.as_deref())?;
+            if !cli.quiet {
+                eprintln!("wrote {}", written.display());
             }
         }
         Command::Epub { root, output } => {

@@ -450,6 +450,7 @@ fn check_builds(pieces: &[Piece]) -> Result<(), TestCaseError> {
         theme: None,
         base_url: None,
         drafts: false,
+        tei: false,
         progress: None,
         render_cache: None,
     });

@@ -95,6 +95,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "enrich",
             "load",
             "memory",
+            "model",
             "output",
             "render",
             "theme",

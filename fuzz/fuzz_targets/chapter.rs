@@ -1,6 +1,6 @@
 //! A chapter file (front matter and Markdown), loaded and rendered with
-//! notes, quotations and glossary marks; its EPUB page must be well-formed
-//! XML.
+//! notes, quotations and glossary marks; its EPUB page and its TEI
+//! document must be well-formed XML.
 #![no_main]
 
 #[path = "../../tests/common/xml.rs"]
@@ -14,6 +14,12 @@ fuzz_target!(|data: &[u8]| {
         if let Some(page) = zhushu::fuzzing::render_chapter(text) {
             if let Err(problem) = xml::well_formed(&page) {
                 panic!("the EPUB page is not well-formed XML: {problem}\n{page}");
+            }
+        }
+        // The same chapter as a TEI document (`zhushu tei`).
+        if let Some(tei) = zhushu::fuzzing::chapter_tei(text) {
+            if let Err(problem) = xml::well_formed(&tei) {
+                panic!("the TEI document is not well-formed XML: {problem}\n{tei}");
             }
         }
     }

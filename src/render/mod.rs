@@ -15,6 +15,7 @@ pub mod quotations;
 pub mod raw_html;
 pub mod search;
 pub mod sitemap;
+pub mod tei;
 pub mod xml;
 
 /// How a reader is shown a place in the text: `第12段` for paragraph `p12`,

@@ -122,6 +122,11 @@ impl<'a> Apparatus<'a> {
         }
     }
 
+    /// Stand-off note `n`, as loaded.
+    pub fn note(&self, n: usize) -> &'a LoadedNote {
+        &self.notes[n]
+    }
+
     /// Whether one of the chapter's stand-off notes holds raw HTML.
     pub fn has_raw_html(&self, index: usize) -> bool {
         self.by_chapter[index].iter().any(|a| self.raw_html[a.note])
@@ -325,7 +330,9 @@ fn standoff_html(note: &StandOffNote, strings: &serde_json::Value, raw_html: Raw
     }
 }
 
-fn markdown_html(text: &str, raw_html: RawHtml) -> String {
+/// A note's Markdown as HTML, its author's own HTML treated as `raw_html`
+/// says.
+pub fn markdown_html(text: &str, raw_html: RawHtml) -> String {
     let events: Vec<_> = Parser::new_ext(text, markdown::options())
         .map(|e| e.into_static())
         .collect();

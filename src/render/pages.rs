@@ -381,7 +381,7 @@ impl Back {
 }
 
 /// Each chapter's Markdown file name → its page, for links between pieces.
-fn chapter_pages(edition: &Edition) -> HashMap<String, String> {
+pub(crate) fn chapter_pages(edition: &Edition) -> HashMap<String, String> {
     edition
         .chapters
         .iter()

@@ -173,6 +173,20 @@ impl Labels {
     }
 }
 
+/// The passages in the index's order, which numbers them (`q1`, `q2`,
+/// ...): quotations, then formulas; most-quoted first, then in reading
+/// order.
+pub fn order(quotations: &[Quotation]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..quotations.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            quotations[i].kind,
+            std::cmp::Reverse(quotations[i].occurrences.len()),
+        )
+    });
+    order
+}
+
 impl QuotationIndex {
     pub fn new(
         edition: &Edition,
@@ -185,14 +199,7 @@ impl QuotationIndex {
             .iter()
             .map(|c| c.document.units())
             .collect();
-        // Quotations, then formulas; most-quoted first, then in reading order.
-        let mut order: Vec<usize> = (0..quotations.len()).collect();
-        order.sort_by_key(|&i| {
-            (
-                quotations[i].kind,
-                std::cmp::Reverse(quotations[i].occurrences.len()),
-            )
-        });
+        let order = order(quotations);
         let mut views = Vec::new();
         let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); edition.chapters.len()];
         let mut on_page: Vec<Vec<usize>> = vec![Vec::new(); edition.chapters.len()];

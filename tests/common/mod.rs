@@ -124,6 +124,7 @@ pub fn install_hint(tool: &str) -> String {
         "pdftotext" | "pdfinfo" => {
             "install it with `apt-get install poppler-utils`".to_string()
         }
+        "jing" => "install it with `apt-get install jing`".to_string(),
         "node" | "npm" => {
             "install Node.js 20 or newer with npm (Debian: `apt-get install nodejs npm`)".to_string()
         }
