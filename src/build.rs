@@ -139,6 +139,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         Some(g) => enrich::glossary::find(&edition, g, edition.config.options.glossary.link),
         None => Vec::new(),
     };
+    let names = enrich::indexes::load(root)?;
+    let name_places = match &names {
+        Some(n) => enrich::indexes::find_names(&edition, n),
+        None => Vec::new(),
+    };
+    let works = enrich::indexes::find_works(&edition, edition.config.latin_script());
     lap("glossary", "theme");
     let theme_name = options.theme.as_deref().unwrap_or(&edition.config.theme);
     let mut theme = theme::load(root, theme_name, &edition.config.language)?;
@@ -173,7 +179,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &notes,
         &anchors,
         &quotations,
-        (glossary.as_ref(), &places),
+        pages::Lists {
+            glossary: (glossary.as_ref(), &places),
+            index: (names.as_ref(), &name_places, &works),
+        },
         pages::Sinks {
             write: &write,
             create: &|file| staging.create(file),

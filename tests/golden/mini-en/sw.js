@@ -1,6 +1,6 @@
-/* zhushu service worker: build 12fedbdab72e757d. Written by zhushu build. */
+/* zhushu service worker: build f62616baf29038f2. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-12fedbdab72e757d";
+const CACHE = "zhushu-f62616baf29038f2";
 const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/cite.js","static/epub.css","static/notes.js","static/offline.js","static/phrases.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

@@ -1,6 +1,6 @@
-/* zhushu service worker: build 6a574bdcf72b9008. Written by zhushu build. */
+/* zhushu service worker: build d78aa09de74b1608. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-6a574bdcf72b9008";
+const CACHE = "zhushu-d78aa09de74b1608";
 const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","quotations.html","search-index.js","static/cite.js","static/epub.css","static/notes.js","static/offline.js","static/phrases.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
