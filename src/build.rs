@@ -123,6 +123,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         quotations,
         glossary,
         places,
+        names,
+        name_places,
+        works,
     } = annotate(root, options.drafts, options.base_url.as_deref(), &mut lap)?;
     lap("glossary", "theme");
     let theme_name = options.theme.as_deref().unwrap_or(&edition.config.theme);
@@ -158,7 +161,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         &notes,
         &anchors,
         &quotations,
-        (glossary.as_ref(), &places),
+        pages::Lists {
+            glossary: (glossary.as_ref(), &places),
+            index: (names.as_ref(), &name_places, &works),
+        },
         pages::Sinks {
             write: &write,
             create: &|file| staging.create(file),
@@ -171,7 +177,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     )?;
     let mut files = rendered.files;
     if options.tei || edition.config.options.tei {
-        let tei = tei_document(&edition, &notes, &anchors, &quotations, glossary.as_ref())?;
+        let tei = tei_document(
+            &edition,
+            &notes,
+            &anchors,
+            &quotations,
+            glossary.as_ref(),
+            names.as_ref(),
+        )?;
         write(TEI_FILE, tei.as_bytes())?;
         files.push(TEI_FILE.to_owned());
     }
@@ -237,6 +250,10 @@ pub struct Annotated {
     pub glossary: Option<enrich::glossary::Glossary>,
     /// The glossary's places, linked as the edition's link mode says.
     pub places: Vec<enrich::glossary::Place>,
+    /// content/index.yaml, its names' places, and the works the text names.
+    pub names: Option<enrich::indexes::NameIndex>,
+    pub name_places: Vec<enrich::glossary::Place>,
+    pub works: Vec<enrich::indexes::WorkPlace>,
 }
 
 /// Load, then notes, quotations (detected, then the editor's decisions)
@@ -274,6 +291,12 @@ pub fn annotate(
         Some(g) => enrich::glossary::find(&edition, g, edition.config.options.glossary.link),
         None => Vec::new(),
     };
+    let names = enrich::indexes::load(root)?;
+    let name_places = match &names {
+        Some(n) => enrich::indexes::find_names(&edition, n),
+        None => Vec::new(),
+    };
+    let works = enrich::indexes::find_works(&edition, edition.config.latin_script());
     Ok(Annotated {
         edition,
         notes,
@@ -281,6 +304,9 @@ pub fn annotate(
         quotations,
         glossary,
         places,
+        names,
+        name_places,
+        works,
     })
 }
 
@@ -305,29 +331,53 @@ pub fn tei_only(root: &Path, drafts: bool, output: Option<&Path>) -> Result<Path
         &a.anchors,
         &a.quotations,
         a.glossary.as_ref(),
+        a.names.as_ref(),
     )?;
     std::fs::write(&target, tei).map_err(|e| Error::io("write", &target, e))?;
     Ok(target)
 }
 
 /// The TEI document of an annotated edition, for `zhushu tei` and the
-/// build alike. (The index of persons, places and works, once the edition
-/// has one, is given here as `index`.)
+/// build alike, with the persons and places of content/index.yaml (the
+/// works the text names TEI finds itself, from its 《…》).
 fn tei_document(
     edition: &crate::model::Edition,
     notes: &[enrich::notes::LoadedNote],
     anchors: &[enrich::notes::Anchor],
     quotations: &[enrich::quotations::Quotation],
     glossary: Option<&enrich::glossary::Glossary>,
+    names: Option<&enrich::indexes::NameIndex>,
 ) -> Result<String> {
+    let index: Vec<tei::IndexEntry> = names
+        .map(|n| n.entries.iter().map(tei_entry).collect())
+        .unwrap_or_default();
     tei::document(&TeiInput {
         edition,
         notes,
         anchors,
         quotations,
         glossary,
-        index: &[],
+        index: &index,
     })
+}
+
+/// An entry of content/index.yaml as TEI lists it: named by its name, with
+/// its identification and dates as a note.
+fn tei_entry(entry: &enrich::indexes::Entry) -> tei::IndexEntry {
+    let note = match &entry.dates {
+        Some(dates) => format!("{} ({dates})", entry.identification),
+        None => entry.identification.clone(),
+    };
+    tei::IndexEntry {
+        kind: match entry.kind {
+            enrich::indexes::Kind::Person => tei::IndexKind::Person,
+            enrich::indexes::Kind::Place => tei::IndexKind::Place,
+        },
+        id: entry.name.clone(),
+        name: entry.name.clone(),
+        forms: entry.forms.clone(),
+        note: Some(note),
+    }
 }
 
 /// Replacing the output must never touch the sources.

@@ -145,6 +145,15 @@ pub fn check(options: &CheckOptions) -> Vec<Diagnostic> {
         Err(error) => found.push(Diagnostic::error(error)),
     }
 
+    match enrich::indexes::load(root) {
+        Ok(Some(index)) => {
+            let raw: Vec<&str> = unloaded.iter().map(|(_, text)| text.as_str()).collect();
+            found.extend(unused_index_entries(&edition, &index, &raw))
+        }
+        Ok(None) => {}
+        Err(error) => found.push(Diagnostic::error(error)),
+    }
+
     found.extend(quotation_settings(&edition));
     found.extend(quotation_decisions(&edition));
     found.extend(broken_links(&edition));
@@ -240,6 +249,76 @@ fn unused_glossary_entries(
                     1,
                 )
                 .with_help("check its spelling against the text, or add the form the text uses to `aliases`"),
+            )
+        })
+        .collect()
+}
+
+/// Persons and places of content/index.yaml whose name and forms occur
+/// nowhere in the text.
+fn unused_index_entries(
+    edition: &Edition,
+    index: &enrich::indexes::NameIndex,
+    unloaded: &[&str],
+) -> Vec<Diagnostic> {
+    let places = enrich::indexes::find_names(edition, index);
+    let used: HashSet<usize> = places.iter().map(|p| p.entry).collect();
+    // Names are not indexed in headings, but standing there (or in the
+    // front matter: an author, an interview's particulars) is standing in
+    // the edition.
+    let mut texts: Vec<String> = Vec::new();
+    for chapter in &edition.chapters {
+        let front = &chapter.front;
+        texts.push(front.title.to_lowercase());
+        texts.extend(front.authors.iter().map(|a| a.name.to_lowercase()));
+        texts.extend(front.place.iter().map(|p| p.to_lowercase()));
+        if let Some(interview) = &front.interview {
+            texts.extend(interview.interviewee.iter().map(|n| n.to_lowercase()));
+            texts.extend(interview.interviewers.iter().map(|n| n.to_lowercase()));
+            texts.extend(interview.place.iter().map(|n| n.to_lowercase()));
+        }
+        texts.extend(
+            chapter
+                .document
+                .units()
+                .iter()
+                .map(|u| u.text.to_lowercase()),
+        );
+    }
+    texts.extend(unloaded.iter().map(|t| t.to_lowercase()));
+    let occurs = |entry: &enrich::indexes::Entry| {
+        std::iter::once(&entry.name)
+            .chain(&entry.forms)
+            .map(|form| form.to_lowercase())
+            .any(|form| texts.iter().any(|t| t.contains(&form)))
+    };
+    let source = read_text(&edition.root.join(&index.file)).unwrap_or_default();
+    index
+        .entries
+        .iter()
+        .enumerate()
+        .filter(|(i, entry)| !used.contains(i) && !occurs(entry))
+        .map(|(i, entry)| {
+            let line = index.lines.get(i).copied().unwrap_or(1);
+            Diagnostic::warning(
+                Error::at(
+                    format!(
+                        "index entry `{}` occurs nowhere in the text{}",
+                        entry.name,
+                        if entry.forms.is_empty() {
+                            ""
+                        } else {
+                            " (nor do its forms)"
+                        }
+                    ),
+                    &index.file,
+                    &source,
+                    line,
+                    1,
+                )
+                .with_help(
+                    "check its spelling against the text, or add the form the text uses to `forms`",
+                ),
             )
         })
         .collect()

@@ -108,6 +108,13 @@ fn default_theme() -> String {
 }
 
 impl EditionConfig {
+    /// Whether the edition's language is written in a Latin script (not
+    /// Chinese, Japanese or Korean), where titles stand in italics.
+    pub fn latin_script(&self) -> bool {
+        let primary = self.language.split(['-', '_']).next().unwrap_or("");
+        !matches!(primary.to_ascii_lowercase().as_str(), "zh" | "ja" | "ko")
+    }
+
     pub fn parse(text: &str, file: &Path) -> Result<EditionConfig> {
         let config: EditionConfig = yaml::parse_file(text, file)?;
         let locate = |key: &str| yaml::key_position(text, key).unwrap_or((1, 1));

@@ -132,6 +132,12 @@ pub fn render_chapter(text: &str) -> Option<String> {
     let glossary_index = GlossaryIndex::new(&edition, Some(&glossary), &places, &taken, &strings);
     let _ = quotation_index.json();
     let _ = glossary_index.json();
+    // Cited titles: the chapter's own title cited in it is a link.
+    let works = enrich::indexes::find_works(&edition, edition.config.latin_script());
+    let book_index =
+        crate::render::indexes::BookIndex::new(&edition, None, &[], &works, &taken, &[], &strings);
+    let _ = book_index.json();
+    let _ = book_index.views();
 
     let pages: HashMap<String, String> =
         HashMap::from([("01-fuzz.md".to_owned(), format!("{}.html", chapter.slug))]);
@@ -151,6 +157,7 @@ pub fn render_chapter(text: &str) -> Option<String> {
     let mut marks: Vec<Mark> = apparatus.marks(0, chapter);
     marks.extend(quotation_index.marks(0).iter().cloned());
     marks.extend(glossary_index.marks(0).iter().cloned());
+    marks.extend(book_index.marks(0).iter().cloned());
     let sidenotes = apparatus.sidenotes(0, chapter);
     let rendered = body::render(&chapter.document, &options, &marks, &sidenotes);
     let records: Vec<_> = apparatus
@@ -168,6 +175,7 @@ pub fn render_chapter(text: &str) -> Option<String> {
         apparatus: &apparatus,
         glossary: &glossary_index,
         quotations: &quotation_index,
+        book_index: &book_index,
         stylesheet: None,
         writing_mode: crate::theme::WritingMode::Horizontal,
         slugs: std::iter::once(chapter.slug.as_str()).collect(),
@@ -205,6 +213,7 @@ pub fn chapter_tei(text: &str) -> Option<String> {
             id: format!("e{k}"),
             name: chars[at..at + 2].iter().collect(),
             forms: Vec::new(),
+            note: None,
         })
         .collect();
     let tei = document(&TeiInput {

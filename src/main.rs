@@ -179,6 +179,11 @@ enum Command {
         #[command(subcommand)]
         action: GlossaryAction,
     },
+    /// Work with the index of persons and places (content/index.yaml).
+    Index {
+        #[command(subcommand)]
+        action: IndexAction,
+    },
     /// Work with recurring quotations and the editor's decisions about
     /// them (content/quotations.yaml).
     Quotations {
@@ -207,6 +212,23 @@ enum GlossaryAction {
         root: PathBuf,
         /// How many to show.
         #[arg(long, default_value_t = 40)]
+        limit: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum IndexAction {
+    /// Suggest persons and places the text names (names before posts and
+    /// titles, place names before administrative suffixes, authors and
+    /// interview particulars, capitalised names in English), ranked, with
+    /// counts and chapters; names content/index.yaml already has are left
+    /// out.
+    Suggest {
+        /// The edition's folder (the one holding content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How many to show.
+        #[arg(long, default_value_t = 60)]
         limit: usize,
     },
 }
@@ -383,6 +405,29 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                     c.chapters.len(),
                     c.kind,
                     c.text,
+                    c.chapters.join(", ")
+                );
+            }
+        }
+        Command::Index {
+            action: IndexAction::Suggest { root, limit },
+        } => {
+            let edition = zhushu::load::load(root, false)?;
+            let index = zhushu::enrich::indexes::load(root)?;
+            let candidates = zhushu::enrich::indexes::suggest(&edition, index.as_ref());
+            println!("count\tchapters\tkind\tcandidate\twhy\tin");
+            for c in candidates.iter().take(*limit) {
+                let kind = match c.kind {
+                    zhushu::enrich::indexes::Kind::Person => "person",
+                    zhushu::enrich::indexes::Kind::Place => "place",
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    c.count,
+                    c.chapters.len(),
+                    kind,
+                    c.text,
+                    c.reason,
                     c.chapters.join(", ")
                 );
             }

@@ -87,6 +87,7 @@ fn print_in(scratch: &Path, chromium: &Path, options: &PdfOptions) -> Result<Pdf
         std::fs::read_to_string(&print_html).map_err(|e| Error::io("read", &print_html, e))?;
     let html = with_paper(&html, options.paper);
     let order = recto_order(&html);
+    let others = other_pages(&html, &order);
 
     let mut layout = Layout::default();
     let pdf = scratch.join("print.pdf");
@@ -96,7 +97,9 @@ fn print_in(scratch: &Path, chromium: &Path, options: &PdfOptions) -> Result<Pdf
         std::fs::write(&page, layout.apply(&html)).map_err(|e| Error::io("write", &page, e))?;
         run_chromium(chromium, &page, &pdf, scratch)?;
         let (starts, pages) = destinations(&pdf)?;
-        let next = layout.settle(&order, &starts);
+        let next = layout
+            .settle(&order, &starts)
+            .with_others(&order, &others, &starts);
         if next == layout {
             let output = match &options.output {
                 Some(path) => path.clone(),
@@ -150,7 +153,32 @@ fn recto_order(html: &str) -> Vec<String> {
     BLANK.captures_iter(html).map(|c| c[1].to_owned()).collect()
 }
 
-/// The blank pages shown and the page numbers written into the contents.
+/// The places whose page print.html asks for (`data-page-of`) that are no
+/// section's start: the paragraphs the indexes list, each with the section
+/// it stands in (the longest section id that its id extends, `piece-a`
+/// for `piece-a-p3`).
+fn other_pages(html: &str, order: &[String]) -> Vec<(String, String)> {
+    static PAGE_OF: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(r#"data-page-of="([^"]+)""#).expect("a valid pattern")
+    });
+    let mut seen = std::collections::HashSet::new();
+    PAGE_OF
+        .captures_iter(html)
+        .map(|c| c[1].to_owned())
+        .filter(|id| !order.contains(id) && seen.insert(id.clone()))
+        .filter_map(|id| {
+            let section = order
+                .iter()
+                .filter(|s| id.starts_with(&format!("{s}-")))
+                .max_by_key(|s| s.len())?
+                .clone();
+            Some((id, section))
+        })
+        .collect()
+}
+
+/// The blank pages shown and the page numbers written into the contents
+/// and the indexes.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Layout {
     blanks: Vec<String>,
@@ -182,6 +210,31 @@ impl Layout {
             next.numbers.insert(id.clone(), page as u32);
         }
         next
+    }
+
+    /// This layout with the pages of `others` (places inside sections, as
+    /// `other_pages` gives them), from where they stood in the last print
+    /// and the pages their sections gained or lost since.
+    fn with_others(
+        mut self,
+        order: &[String],
+        others: &[(String, String)],
+        starts: &HashMap<String, u32>,
+    ) -> Layout {
+        for (id, section) in others {
+            let (Some(&start), Some(&section_start), Some(&section_page)) = (
+                starts.get(id),
+                starts.get(section),
+                self.numbers.get(section),
+            ) else {
+                continue;
+            };
+            debug_assert!(order.contains(section));
+            let moved = section_page as i64 - section_start as i64;
+            self.numbers
+                .insert(id.clone(), (start as i64 + moved).max(1) as u32);
+        }
+        self
     }
 
     /// print.html with this layout's blank pages shown and numbers written.
@@ -513,6 +566,49 @@ mod tests {
                 "zs-open-{side}-piece-b {{ system: cyclic; symbols: \"\"; range: 0 0;"
             )));
         }
+    }
+
+    #[test]
+    fn places_inside_sections_move_with_them() {
+        let html = concat!(
+            "<span data-page-of=\"piece-a\"></span><span data-page-of=\"piece-b\"></span>",
+            "<span data-page-of=\"piece-a-b-p1\"></span><span data-page-of=\"piece-b-p2\"></span>",
+            "<span data-page-of=\"piece-b-p2\"></span><span data-page-of=\"piece-zz-p1\"></span>",
+            "<div data-blank-for=\"piece-a\" hidden></div><div data-blank-for=\"piece-a-b\" hidden></div>",
+            "<div data-blank-for=\"piece-b\" hidden></div>",
+        );
+        let order = recto_order(html);
+        let others = other_pages(html, &order);
+        // Each once, with the longest section it extends; none for an id
+        // of no section.
+        assert_eq!(
+            others,
+            [
+                ("piece-a-b-p1".to_owned(), "piece-a-b".to_owned()),
+                ("piece-b-p2".to_owned(), "piece-b".to_owned())
+            ]
+        );
+        let starts: HashMap<String, u32> = [
+            ("piece-a", 3),
+            ("piece-a-b", 5),
+            ("piece-a-b-p1", 5),
+            ("piece-b", 8),
+            ("piece-b-p2", 9),
+        ]
+        .map(|(k, v)| (k.to_owned(), v))
+        .into();
+        // piece-b gains a blank page (8 is even): its paragraph moves too.
+        let layout = Layout::default()
+            .settle(&order, &starts)
+            .with_others(&order, &others, &starts);
+        assert_eq!(layout.numbers["piece-a-b-p1"], 5);
+        assert_eq!(layout.numbers["piece-b"], 9);
+        assert_eq!(layout.numbers["piece-b-p2"], 10);
+        assert!(
+            layout
+                .apply(html)
+                .contains("data-page-of=\"piece-b-p2\">10</span>")
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ const RESERVED_SLUGS: &[&str] = &[
     "search",
     "notes",
     "glossary",
+    "indexes",
     "quotations",
     "sitemap",
 ];

@@ -85,11 +85,20 @@ fn the_epub_holds_the_edition() {
     let spine: Vec<&str> = opf.lines().filter(|l| l.starts_with("<itemref")).collect();
     assert_eq!(
         spine.len(),
-        1 + 10 + 2,
-        "cover, ten chapters, glossary and quotations"
+        1 + 10 + 3,
+        "cover, ten chapters, glossary, quotations and indexes"
     );
     let nav = read("OEBPS/nav.xhtml");
     assert!(nav.contains("epub:type=\"toc\""));
+    assert!(
+        nav.contains("href=\"indexes.xhtml\""),
+        "the indexes in the nav"
+    );
+    let indexes = read("OEBPS/indexes.xhtml");
+    assert!(
+        indexes.contains("<a href=\"mi-shu-gong-zuo-de-feng-fan.xhtml\">秘书工作的风范</a>"),
+        "a cited piece leads to its page"
+    );
     let first = read("OEBPS/ban-gong-ting-gong-zuo-yao-zuo-dao-wu-ge.xhtml");
     assert!(first.contains("epub:type=\"noteref\""), "note markers");
     assert!(

@@ -180,6 +180,78 @@ fn the_paper_size_is_the_one_asked_for() {
 
 /// `--drafts` prints the chapters marked `draft: true`, which are left out
 /// without it.
+/// The index at the back gives each place's page, as the contents give
+/// each piece's: the page it names holds the name.
+#[test]
+fn the_index_gives_the_page_of_every_place() {
+    let (Some(_), Some(pdftotext)) = (
+        common::require_tool("chromium"),
+        common::require_tool("pdftotext"),
+    ) else {
+        return;
+    };
+    let edition = common::edition("mini-zh");
+    let root = edition.path();
+    // Long pieces, so that places fall on pages well apart.
+    let filler = "办公室工作千头万绪，要分清轻重缓急，科学统筹摆布。".repeat(30);
+    for (file, body) in [
+        (
+            "content/chapters/90-yi.md",
+            format!(
+                "---\ntitle: 甲篇\nslug: jia\norder: 90\n---\n\n{filler}\n\n{filler}\n\n邓小平同志讲过，要抓住几个人。\n\n{filler}\n"
+            ),
+        ),
+        (
+            "content/chapters/91-er.md",
+            format!(
+                "---\ntitle: 乙篇\nslug: yi\norder: 91\n---\n\n{filler}\n\n{filler}\n\n{filler}\n\n他后来到福州工作。\n"
+            ),
+        ),
+    ] {
+        std::fs::write(root.join(file), body).unwrap();
+    }
+    std::fs::write(
+        root.join("content/index.yaml"),
+        "entries:\n  - name: 邓小平\n    kind: person\n    identification: 文中引其话\n  - name: 福州\n    kind: place\n    identification: 福建省会\n",
+    )
+    .unwrap();
+    let pdf = root.join("out.pdf");
+    print(root, &pdf, &[]);
+    let pages = pages(&pdftotext, &pdf);
+    let index = pages
+        .iter()
+        .rposition(|p| squeeze(p).contains("人名索引"))
+        .expect("a page of the index");
+    let text: String = pages[index..].iter().map(|p| squeeze(p)).collect();
+    for name in ["邓小平", "福州"] {
+        let after = &text[text
+            .find(&format!("{name}文中"))
+            .or_else(|| text.find(&format!("{name}福建")))
+            .unwrap_or_else(|| panic!("no {name} in the index: {text}"))..];
+        let page: usize =
+            regex_page(after).unwrap_or_else(|| panic!("no page for {name}: {after}"));
+        assert!(
+            (1..=pages.len()).contains(&page) && page <= index,
+            "{name}'s page {page} is not a page of the text"
+        );
+        assert!(
+            squeeze(&pages[page - 1]).contains(name),
+            "page {page}, which the index gives for {name}, does not hold it:\n{}",
+            pages[page - 1]
+        );
+    }
+}
+
+/// The first page number a list of places gives: `第3段，第17页` → 17.
+fn regex_page(text: &str) -> Option<usize> {
+    let at = text.find("段，第")? + "段，第".len();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
 #[test]
 fn drafts_are_printed_only_when_asked() {
     let (Some(_), Some(pdftotext)) = (
@@ -389,7 +461,7 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
             titles
                 .iter()
                 .map(String::as_str)
-                .chain(["术语表", "引文索引"])
+                .chain(["术语表", "引文索引", "索引"])
                 .filter(|t| body[k].contains(t))
                 .count()
         };
@@ -450,14 +522,20 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
             );
             from = found.unwrap().0;
         }
-        // The back matter (the seed's glossary and quotation index) opens
-        // on right-hand pages after the last piece and has running heads
-        // of its own.
+        // The back matter (the seed's glossary, quotation index and
+        // indexes) opens on right-hand pages after the last piece and has
+        // running heads of its own.
         let mut back = Vec::new();
         let mut after = *starts.last().unwrap() + 1;
-        for title in ["术语表", "引文索引"] {
+        // The indexes' page opens with its title and then its sections'
+        // (引文索引 holds 索引 too, and heads its own pages).
+        for (title, opening) in [
+            ("术语表", "术语表"),
+            ("引文索引", "引文索引"),
+            ("索引", "索引人名索引"),
+        ] {
             let start = (after..pages.len())
-                .find(|&k| opens_with(k, title))
+                .find(|&k| opens_with(k, opening))
                 .unwrap_or_else(|| panic!("{theme}: no page after {after} opens the {title}"));
             assert!(
                 start % 2 == 0,
@@ -467,7 +545,7 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
             back.push(start);
             after = start + 1;
         }
-        for (title, start) in ["术语表", "引文索引"].iter().zip(&back) {
+        for (title, start) in ["术语表", "引文索引", "索引"].iter().zip(&back) {
             let found = page_after(title, from);
             assert_eq!(
                 found.map(|(_, n)| n),
@@ -495,7 +573,8 @@ fn every_theme_prints_contents_right_hand_starts_running_heads_and_numbers() {
             briefs.last().unwrap().as_str(),
         ));
         sections.push((back[0], back[1], "术语表"));
-        sections.push((back[1], pages.len(), "引文索引"));
+        sections.push((back[1], back[2], "引文索引"));
+        sections.push((back[2], pages.len(), "索引"));
         for &(from, to, title) in &sections {
             assert!(
                 !pages[from].words.iter().any(|w| w.y1 <= head_end),

@@ -160,18 +160,21 @@ fn indexed(root: &Path) -> String {
             id: "xi".into(),
             name: "习近平".into(),
             forms: vec!["习近平同志".into()],
+            note: Some("中共中央总书记 & <测试>".into()),
         },
         IndexEntry {
             kind: IndexKind::Place,
             id: "ningde".into(),
             name: "宁德".into(),
             forms: vec![],
+            note: None,
         },
         IndexEntry {
             kind: IndexKind::Work,
             id: "baituo".into(),
             name: "摆脱贫困".into(),
             forms: vec![],
+            note: None,
         },
     ];
     let tei = document(&TeiInput {
@@ -185,7 +188,9 @@ fn indexed(root: &Path) -> String {
     .unwrap();
     assert!(tei.contains("<persName ref=\"#person.xi\">习近平</persName>"));
     assert!(tei.contains("<placeName ref=\"#place.ningde\">宁德</placeName>"));
-    assert!(tei.contains("<person xml:id=\"person.xi\"><persName>习近平</persName></person>"));
+    assert!(tei.contains(
+        "<person xml:id=\"person.xi\"><persName>习近平</persName><note>中共中央总书记 &amp; &lt;测试&gt;</note></person>"
+    ));
     assert!(tei.contains("<place xml:id=\"place.ningde\">"));
     assert!(tei.contains("<bibl xml:id=\"work.baituo\">"));
     tei
@@ -244,6 +249,13 @@ fn the_tei_says_what_the_edition_says() {
     assert!(header.contains("<date when=\"2022-04\">2022年4月</date>"));
     assert!(header.contains("<author>习近平</author>"));
     assert!(header.contains("<language ident=\"zh-CN\">"));
+    // content/index.yaml's persons and places: marked where the text names
+    // them, and listed with their identification and dates.
+    assert!(seed.contains("<persName ref=\"#person.邓小平\">邓小平</persName>"));
+    assert!(seed.contains("<person xml:id=\"person.邓小平\"><persName>邓小平</persName><note>"));
+    assert!(seed.contains("(1904—1997)</note></person>"));
+    assert!(seed.contains("<placeName ref=\"#place.福建\">"));
+    assert!(seed.contains("<place xml:id=\"place.福建\"><placeName>福建</placeName><note>"));
     // The emendation: the source's reading and the adopted one, then its
     // note, typed; a page break inferred inside the adopted reading.
     assert!(

@@ -196,33 +196,17 @@ fn ordinal(n: usize) -> String {
 
 /// Finds every place of every term and alias, and decides which to link.
 pub fn find(edition: &Edition, glossary: &Glossary, mode: LinkMode) -> Vec<Place> {
-    let mut patterns: Vec<&str> = Vec::new();
-    let mut entry_of: Vec<usize> = Vec::new();
-    for (k, entry) in glossary.entries.iter().enumerate() {
-        // `check` refuses empty forms; an empty pattern would match
-        // nowhere in particular.
-        for form in std::iter::once(&entry.term)
-            .chain(&entry.aliases)
-            .filter(|f| !f.trim().is_empty())
-        {
-            patterns.push(form);
-            entry_of.push(k);
-        }
-    }
-    if patterns.is_empty() {
-        return Vec::new();
-    }
-    let matcher = AhoCorasickBuilder::new()
-        .match_kind(MatchKind::LeftmostLongest)
-        .ascii_case_insensitive(true)
-        .build(&patterns)
-        .expect("glossary patterns build");
-    let mut places: Vec<Place> = edition
-        .chapters
-        .par_iter()
+    let forms: Vec<(&str, usize)> = glossary
+        .entries
+        .iter()
         .enumerate()
-        .flat_map_iter(|(c, chapter)| chapter_places(c, &chapter.document, &matcher, &entry_of))
+        .flat_map(|(k, entry)| {
+            std::iter::once(&entry.term)
+                .chain(&entry.aliases)
+                .map(move |form| (form.as_str(), k))
+        })
         .collect();
+    let mut places = find_forms(edition, &forms);
     // Which places are links: the first of each entry per chapter or per
     // paragraph, or all.
     let mut seen: std::collections::HashSet<(usize, usize, usize)> = Default::default();
@@ -234,6 +218,35 @@ pub fn find(edition: &Edition, glossary: &Glossary, mode: LinkMode) -> Vec<Place
         };
     }
     places
+}
+
+/// Every place of the given forms (each with the entry it belongs to), in
+/// reading order, found as the glossary's terms are (one leftmost-longest
+/// search per unit; not in headings, links or code; Latin forms as whole
+/// words, case folded), none of them linked yet. The indexes of persons
+/// and places find their names with it too.
+pub fn find_forms(edition: &Edition, forms: &[(&str, usize)]) -> Vec<Place> {
+    // `check` refuses empty forms; an empty pattern would match nowhere in
+    // particular.
+    let (patterns, entry_of): (Vec<&str>, Vec<usize>) = forms
+        .iter()
+        .filter(|(form, _)| !form.trim().is_empty())
+        .copied()
+        .unzip();
+    if patterns.is_empty() {
+        return Vec::new();
+    }
+    let matcher = AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .ascii_case_insensitive(true)
+        .build(&patterns)
+        .expect("glossary patterns build");
+    edition
+        .chapters
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(c, chapter)| chapter_places(c, &chapter.document, &matcher, &entry_of))
+        .collect()
 }
 
 fn chapter_places(

@@ -3,6 +3,7 @@
 //! render turns anchors into HTML.
 
 pub mod glossary;
+pub mod indexes;
 pub mod notes;
 pub mod quotation_decisions;
 pub mod quotations;

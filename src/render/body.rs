@@ -597,21 +597,33 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
         let Some((start_at, end_event)) = positions.place(document, mark) else {
             continue;
         };
-        // A stretch is wrapped only when it lies in one run of text, so
-        // that the span never crosses other markup. (Spans cut into the
-        // same text always balance: every one closes with `</span>`.)
+        // A stretch is wrapped only when it lies in one run of text (one
+        // text event, or text events with nothing between them, as a line
+        // break joined in CJK leaves them), so that the span never crosses
+        // other markup. (Spans cut into the same text always balance: every
+        // one closes with `</span>`.)
         let (open, close, after) = wrapping(&mark.kind);
-        let one_run = start_at.is_some_and(|(i, _)| i == end_event.0);
+        let one_run = start_at.is_some_and(|(i, _)| {
+            i <= end_event.0
+                && document.events[i..=end_event.0]
+                    .iter()
+                    .all(|e| matches!(e, Event::Text(_)))
+        });
         if let (Some(open), true) = (open, one_run) {
             let (i, o) = start_at.unwrap_or_default();
+            // Across events, the span is the outermost of those opening at
+            // its start and closing at its end.
+            let across = i != end_event.0;
             pieces.push(open);
+            let closes = if across { usize::MAX } else { end_event.1 };
             cuts.entry(i)
                 .or_default()
-                .push((o, Cut::Open(pieces.len() - 1, end_event.1)));
+                .push((o, Cut::Open(pieces.len() - 1, closes)));
             pieces.push(close);
+            let opened = if across { 0 } else { o };
             cuts.entry(end_event.0)
                 .or_default()
-                .push((end_event.1, Cut::Close(pieces.len() - 1, o)));
+                .push((end_event.1, Cut::Close(pieces.len() - 1, opened)));
         }
         let marker = match (&mark.kind, after) {
             (MarkKind::Note { key, .. }, _) => Cut::Marker(*key),

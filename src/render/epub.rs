@@ -13,6 +13,7 @@ use crate::diagnostic::{Error, Result};
 use crate::model::{Chapter, Edition, Interview};
 use crate::render::body::{self, BodyOptions, Mark, RenderedBody};
 use crate::render::glossary::GlossaryIndex;
+use crate::render::indexes::BookIndex;
 use crate::render::notes::Apparatus;
 use crate::render::quotations::QuotationIndex;
 use crate::render::raw_html::RawHtml;
@@ -24,6 +25,7 @@ pub struct EpubInput<'a> {
     pub apparatus: &'a Apparatus<'a>,
     pub glossary: &'a GlossaryIndex,
     pub quotations: &'a QuotationIndex,
+    pub book_index: &'a BookIndex,
     /// The stylesheet for reading systems (the theme's `static/epub.css`).
     pub stylesheet: Option<Vec<u8>>,
     /// Vertical text turns pages from right to left.
@@ -147,8 +149,65 @@ fn quotations_section(input: &EpubInput, title: &str, origin: &str) -> String {
     q
 }
 
+/// The indexes of persons, places and works as back matter: each entry,
+/// its identification, and its places.
+fn indexes_section(input: &EpubInput, title: &str) -> String {
+    let mut x = format!(
+        "<section epub:type=\"index\"><h1>{}</h1>",
+        escape_html(title)
+    );
+    for section in &input.book_index.sections {
+        let _ = write!(x, "<section><h2>{}</h2><dl>", escape_html(&section.title));
+        for entry in &section.entries {
+            let _ = write!(x, "<dt id=\"{}\">{}", entry.id, escape_html(&entry.name));
+            if let Some(dates) = &entry.dates {
+                let _ = write!(x, " ({})", escape_html(dates));
+            }
+            x.push_str("</dt><dd>");
+            if let Some(identification) = &entry.identification {
+                let _ = write!(x, "<p>{}</p>", escape_html(identification));
+            }
+            if let Some(piece) = &entry.piece {
+                let _ = write!(
+                    x,
+                    "<p><a href=\"{}\">{}</a></p>",
+                    xhtml_name(piece.url.trim_end_matches(".html")),
+                    escape_html(&piece.title)
+                );
+            }
+            if !entry.places.is_empty() {
+                x.push_str("<p class=\"places\">");
+                for (k, place) in entry.places.iter().enumerate() {
+                    if k > 0 {
+                        x.push_str(" · ");
+                    }
+                    let _ = write!(
+                        x,
+                        "<a href=\"{}#{}\">{} {}</a>",
+                        xhtml_name(&place.chapter),
+                        place.paragraph,
+                        escape_html(&place.chapter_short_title),
+                        escape_html(&place.label)
+                    );
+                }
+                x.push_str("</p>");
+            }
+            x.push_str("</dd>");
+        }
+        x.push_str("</dl></section>");
+    }
+    x.push_str("</section>");
+    x
+}
+
 /// The navigation document: every piece, then the back matter there is.
-fn navigation(input: &EpubInput, contents: &str, glossary: &str, quotations: &str) -> String {
+fn navigation(
+    input: &EpubInput,
+    contents: &str,
+    glossary: &str,
+    quotations: &str,
+    indexes: &str,
+) -> String {
     let mut nav = format!(
         "<nav epub:type=\"toc\" id=\"toc\"><h1>{}</h1><ol>",
         escape_html(contents)
@@ -173,6 +232,13 @@ fn navigation(input: &EpubInput, contents: &str, glossary: &str, quotations: &st
             nav,
             "<li><a href=\"quotations.xhtml\">{}</a></li>",
             escape_html(quotations)
+        );
+    }
+    if !input.book_index.is_empty() {
+        let _ = write!(
+            nav,
+            "<li><a href=\"indexes.xhtml\">{}</a></li>",
+            escape_html(indexes)
         );
     }
     nav.push_str("</ol></nav>");
@@ -235,8 +301,22 @@ impl EpubWriter {
                 page(lang, quotations_title, &html).into_bytes(),
             ));
         }
+        let indexes_title = t("index_page_title", "Index");
+        if !input.book_index.is_empty() {
+            let html = indexes_section(input, indexes_title);
+            after.push((
+                "indexes.xhtml".into(),
+                page(lang, indexes_title, &html).into_bytes(),
+            ));
+        }
         let contents = t("contents", "Contents");
-        let nav = navigation(input, contents, glossary_title, quotations_title);
+        let nav = navigation(
+            input,
+            contents,
+            glossary_title,
+            quotations_title,
+            indexes_title,
+        );
         after.push(("nav.xhtml".into(), page(lang, contents, &nav).into_bytes()));
         after.push((
             "style.css".into(),

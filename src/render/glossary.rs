@@ -36,7 +36,10 @@ pub struct PlaceGroup {
 
 /// `places` (in reading order) grouped by piece, each paragraph once, runs
 /// of paragraphs as ranges labelled by `range_label(from, to)`.
-fn place_groups(places: &[PlaceView], range_label: &dyn Fn(u32, u32) -> String) -> Vec<PlaceGroup> {
+pub(crate) fn place_groups(
+    places: &[PlaceView],
+    range_label: &dyn Fn(u32, u32) -> String,
+) -> Vec<PlaceGroup> {
     let mut groups: Vec<PlaceGroup> = Vec::new();
     for place in places {
         match groups.last_mut() {
@@ -60,7 +63,7 @@ fn place_groups(places: &[PlaceView], range_label: &dyn Fn(u32, u32) -> String) 
 }
 
 /// The theme's `paragraph_range_label` with its numbers: 第7—9段.
-fn range_labeller(strings: &serde_json::Value) -> impl Fn(u32, u32) -> String + '_ {
+pub(crate) fn range_labeller(strings: &serde_json::Value) -> impl Fn(u32, u32) -> String + '_ {
     let template = crate::theme::ui_string(strings, "paragraph_range_label", "¶¶ {from}–{to}");
     move |from, to| {
         template
@@ -183,7 +186,7 @@ fn entry_view(glossary: &Glossary, k: usize, id_of: &[String], definition_html: 
 /// A link may not cut across another marked stretch of its unit (a
 /// quotation, an emended reading): the markup must nest. Nor hold
 /// another's marker (itself a link) inside it.
-fn crosses(taken: &[Stretch], unit: &TextUnit, place: &Place) -> bool {
+pub(crate) fn crosses(taken: &[Stretch], unit: &TextUnit, place: &Place) -> bool {
     taken.iter().any(|(events, start, end)| {
         let same_unit = *events == unit.events.clone();
         let partial = *start < place.end
@@ -296,6 +299,17 @@ impl GlossaryIndex {
 
     pub fn marks(&self, chapter: usize) -> &[Mark] {
         &self.marks[chapter]
+    }
+
+    /// Leaves out the links to terms that stand inside one of `links`
+    /// (another link of the text, such as a cited title that leads to its
+    /// piece): a link may not hold another.
+    pub fn drop_marks_within(&mut self, chapter: usize, links: &[Stretch]) {
+        self.marks[chapter].retain(|m| {
+            !links
+                .iter()
+                .any(|(events, start, end)| *events == m.events && *start < m.end && m.start < *end)
+        });
     }
 
     /// Entries grouped under their initial letter, in dictionary order.

@@ -7,6 +7,7 @@ pub mod citations;
 pub mod epub;
 pub mod glossary;
 pub mod highlight;
+pub mod indexes;
 pub mod notes;
 pub mod offline;
 pub mod pages;

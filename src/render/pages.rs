@@ -9,6 +9,7 @@ use crate::date::DisplayDate;
 use crate::diagnostic::Result;
 use crate::digest;
 use crate::enrich::glossary::{Glossary, Place as GlossaryPlace};
+use crate::enrich::indexes::{NameIndex, WorkPlace};
 use crate::enrich::notes::{Anchor, LoadedNote};
 use crate::enrich::quotations::Quotation;
 use crate::model::{Author, Chapter, Edition};
@@ -19,6 +20,7 @@ use crate::render::citations;
 use crate::render::epub::{self, EpubInput, EpubWriter};
 use crate::render::glossary::GlossaryIndex;
 use crate::render::glossary::Stretch;
+use crate::render::indexes::BookIndex;
 use crate::render::notes::{self as apparatus, Apparatus, NoteRecord, NoteView};
 use crate::render::print::{self, PrintWriter, Targets};
 use crate::render::quotations::QuotationIndex;
@@ -136,7 +138,7 @@ pub fn render_all(
     notes: &[LoadedNote],
     anchors: &[Anchor],
     quotations: &[Quotation],
-    glossary: (Option<&Glossary>, &[GlossaryPlace]),
+    lists: Lists,
     sinks: Sinks,
 ) -> Result<Rendered> {
     let language = &edition.config.language;
@@ -144,14 +146,7 @@ pub fn render_all(
         .map(|c| entry(c, language, &theme.strings))
         .collect();
     share_globals(edition, theme, &entries);
-    let indexes = Indexes::new(
-        edition,
-        notes,
-        anchors,
-        quotations,
-        glossary,
-        &theme.strings,
-    );
+    let indexes = Indexes::new(edition, notes, anchors, quotations, lists, &theme.strings);
     let back = Back::new(edition, notes, &theme.tera, &theme.strings, &indexes);
     theme
         .tera
@@ -233,6 +228,7 @@ fn epub_input<'a>(edition: &'a Edition, theme: &'a Theme, indexes: &'a Indexes) 
         apparatus: &indexes.apparatus,
         glossary: &indexes.glossary,
         quotations: &indexes.quotations,
+        book_index: &indexes.book,
         // The stylesheet for reading systems.
         stylesheet: theme
             .static_files
@@ -278,12 +274,24 @@ fn share_globals(edition: &Edition, theme: &mut Theme, entries: &[Entry]) {
     global.insert("writing_mode", &theme.writing_mode);
 }
 
-/// What notes, quotations and the glossary give the pages, made once for
-/// the whole edition.
+/// What the indexes of persons, places and works are made from: the
+/// editor's index (content/index.yaml), its names' places, the titles
+/// cited.
+pub type IndexInput<'a> = (Option<&'a NameIndex>, &'a [GlossaryPlace], &'a [WorkPlace]);
+
+/// The glossary and the indexes, with what enrich found of them.
+pub struct Lists<'a> {
+    pub glossary: (Option<&'a Glossary>, &'a [GlossaryPlace]),
+    pub index: IndexInput<'a>,
+}
+
+/// What notes, quotations, the glossary and the indexes give the pages,
+/// made once for the whole edition.
 struct Indexes<'a> {
     apparatus: Apparatus<'a>,
     quotations: QuotationIndex,
     glossary: GlossaryIndex,
+    book: BookIndex,
 }
 
 impl<'a> Indexes<'a> {
@@ -292,9 +300,11 @@ impl<'a> Indexes<'a> {
         notes: &'a [LoadedNote],
         anchors: &'a [Anchor],
         quotations: &[Quotation],
-        (glossary, places): (Option<&Glossary>, &[GlossaryPlace]),
+        lists: Lists,
         strings: &'a serde_json::Value,
     ) -> Indexes<'a> {
+        let (glossary, places) = lists.glossary;
+        let (names, name_places, works) = lists.index;
         let quotations = QuotationIndex::new(edition, quotations, strings);
         let apparatus = Apparatus::new(edition, notes, anchors, strings);
         // What notes and quotations mark in each chapter, which glossary
@@ -314,11 +324,27 @@ impl<'a> Indexes<'a> {
                     .collect()
             })
             .collect();
-        let glossary = GlossaryIndex::new(edition, glossary, places, &taken, strings);
+        let mut glossary = GlossaryIndex::new(edition, glossary, places, &taken, strings);
+        // A cited title's link to its piece may not cut across those
+        // either, nor across a term's link; a term inside it is not linked.
+        let terms: Vec<Vec<Stretch>> = (0..edition.chapters.len())
+            .map(|i| {
+                glossary
+                    .marks(i)
+                    .iter()
+                    .map(|m| (m.events.clone(), m.start, m.end))
+                    .collect()
+            })
+            .collect();
+        let book = BookIndex::new(edition, names, name_places, works, &taken, &terms, strings);
+        for i in 0..edition.chapters.len() {
+            glossary.drop_marks_within(i, &book.stretches(i));
+        }
         Indexes {
             apparatus,
             quotations,
             glossary,
+            book,
         }
     }
 }
@@ -330,6 +356,7 @@ struct Back {
     notes: bool,
     quotations: bool,
     glossary: bool,
+    indexes: bool,
 }
 
 impl Back {
@@ -352,6 +379,7 @@ impl Back {
                 && templates.contains_template("quotations.html"),
             glossary: !indexes.glossary.entries.is_empty()
                 && templates.contains_template("glossary.html"),
+            indexes: !indexes.book.is_empty() && templates.contains_template("indexes.html"),
         };
         let pages = [
             (back.notes, "notes.html", "notes_page_title", "Notes"),
@@ -367,6 +395,7 @@ impl Back {
                 "glossary_page_title",
                 "Glossary",
             ),
+            (back.indexes, "indexes.html", "index_page_title", "Index"),
         ];
         let list = pages
             .into_iter()
@@ -438,7 +467,11 @@ fn write_back_matter(
     if back.glossary {
         emit_page(render_glossary_page(theme, &indexes.glossary)?)?;
     }
+    if back.indexes {
+        emit_page(render_indexes_page(theme, &indexes.book)?)?;
+    }
     emit("data/glossary.json", indexes.glossary.json().as_bytes())?;
+    emit("data/index.json", indexes.book.json().as_bytes())?;
     let search_index = crate::render::search::index_script(
         edition,
         &indexes.quotations,
@@ -582,6 +615,7 @@ impl ChapterRun<'_> {
             indexes.apparatus.feed_notes(i, h);
             digest::feed_debug(h, &indexes.quotations.marks(i));
             digest::feed_debug(h, &indexes.glossary.marks(i));
+            digest::feed_debug(h, &indexes.book.marks(i));
             digest::feed_debug(h, &self.edition.page_frame(i));
         })
     }
@@ -639,6 +673,10 @@ fn print_frame(
     if back.quotations && templates.contains_template("quotations-article.html") {
         let title = crate::theme::ui_string(strings, "quotations_page_title", "Quotations");
         sections.push(("quotations", title, quotations_context(&indexes.quotations)));
+    }
+    if back.indexes && templates.contains_template("indexes-article.html") {
+        let title = crate::theme::ui_string(strings, "index_page_title", "Index");
+        sections.push(("indexes", title, indexes_context(&indexes.book)));
     }
     for (kind, _, _) in &sections {
         pages.push((format!("{kind}.html"), print::back_id(kind)));
@@ -751,6 +789,21 @@ fn glossary_context(index: &GlossaryIndex) -> tera::Context {
     context
 }
 
+fn indexes_context(index: &BookIndex) -> tera::Context {
+    let mut context = tera::Context::new();
+    context.insert("indexes", &index.views());
+    context
+}
+
+fn render_indexes_page(theme: &Theme, index: &BookIndex) -> Result<Page> {
+    render_back_page(
+        theme,
+        "indexes",
+        ("index_page_title", "Index"),
+        indexes_context(index),
+    )
+}
+
 fn quotations_context(index: &QuotationIndex) -> tera::Context {
     let mut context = tera::Context::new();
     context.insert("quotations", &index.views);
@@ -812,10 +865,12 @@ impl<'a> ChapterRun<'a> {
             apparatus,
             quotations,
             glossary,
+            book,
         } = self.indexes;
         let mut marks: Vec<Mark> = apparatus.marks(i, chapter);
         marks.extend(quotations.marks(i).iter().cloned());
         marks.extend(glossary.marks(i).iter().cloned());
+        marks.extend(book.marks(i).iter().cloned());
         let sidenotes = apparatus.sidenotes(i, chapter);
         let frame = self.edition.page_frame(i);
         let pages = chapter.document.break_pages(frame);

@@ -38,7 +38,7 @@ pub struct TeiInput<'a> {
     pub glossary: Option<&'a Glossary>,
     /// The persons, places and works of the edition's index: each is
     /// marked where one of its forms stands (`<persName ref>`, ...) and
-    /// listed in `<standOff>`. Empty until the index is given.
+    /// listed in `<standOff>` (content/index.yaml's, given by `build`).
     pub index: &'a [IndexEntry],
 }
 
@@ -61,6 +61,8 @@ pub struct IndexEntry {
     /// Every form to find in the text (the name itself need not be
     /// repeated).
     pub forms: Vec<String>,
+    /// Who or what it is, in a few words (plain text).
+    pub note: Option<String>,
 }
 
 const TEI_NS: &str = "http://www.tei-c.org/ns/1.0";
@@ -478,9 +480,10 @@ fn stand_off(xml: &mut String, marks: &Marks, input: &TeiInput, placed: &HashSet
         for entry in entries(IndexKind::Work) {
             let _ = writeln!(
                 parts,
-                "<bibl xml:id=\"{}\"><title>{}</title></bibl>",
+                "<bibl xml:id=\"{}\"><title>{}</title>{}</bibl>",
                 index_id(entry),
-                escape_html(&entry.name)
+                escape_html(&entry.name),
+                entry_note(entry)
             );
         }
         parts.push_str("</listBibl>\n");
@@ -496,9 +499,10 @@ fn stand_off(xml: &mut String, marks: &Marks, input: &TeiInput, placed: &HashSet
         for entry in entries(kind) {
             let _ = writeln!(
                 parts,
-                "<{item} xml:id=\"{}\"><{name}>{}</{name}></{item}>",
+                "<{item} xml:id=\"{}\"><{name}>{}</{name}>{}</{item}>",
                 index_id(entry),
-                escape_html(&entry.name)
+                escape_html(&entry.name),
+                entry_note(entry)
             );
         }
         let _ = writeln!(parts, "</{list}>");
@@ -542,6 +546,15 @@ fn stand_off(xml: &mut String, marks: &Marks, input: &TeiInput, placed: &HashSet
 /// in the index's order): `quotation.q3.2`.
 fn quote_id(n: usize, k: usize) -> String {
     format!("quotation.q{}.{}", n + 1, k + 1)
+}
+
+/// An entry's identification as its `<note>`, if it has one.
+fn entry_note(entry: &IndexEntry) -> String {
+    entry
+        .note
+        .as_deref()
+        .map(|n| format!("<note>{}</note>", escape_html(n)))
+        .unwrap_or_default()
 }
 
 fn index_id(entry: &IndexEntry) -> String {
