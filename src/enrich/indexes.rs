@@ -452,10 +452,25 @@ pub fn suggest(edition: &Edition, index: Option<&NameIndex>) -> Vec<Candidate> {
             add(place, Kind::Place, slug, "where the piece was given");
         }
         for unit in chapter.document.units() {
-            for name in chinese_names(unit.text, &TITLE_SUFFIX, &[]) {
+            // Words that overlap a name the index has are that name, cut
+            // short or run on (按照习 of 按照习书记, where 习书记 is a form of
+            // 习近平): not a new one.
+            let taken = known_spans(unit.text, &known);
+            let new = |name: &str| {
+                let start = name.as_ptr() as usize - unit.text.as_ptr() as usize;
+                let end = start + name.len();
+                !taken.iter().any(|&(a, b)| a < end && start < b)
+            };
+            for name in chinese_names(unit.text, &TITLE_SUFFIX, &[])
+                .into_iter()
+                .filter(|n| new(n))
+            {
                 add(name, Kind::Person, slug, "a name before a post or title");
             }
-            for name in chinese_names(unit.text, &PLACE_SUFFIX, NOT_PLACE_WORDS) {
+            for name in chinese_names(unit.text, &PLACE_SUFFIX, NOT_PLACE_WORDS)
+                .into_iter()
+                .filter(|n| new(n))
+            {
                 add(
                     name,
                     Kind::Place,
@@ -463,7 +478,7 @@ pub fn suggest(edition: &Edition, index: Option<&NameIndex>) -> Vec<Candidate> {
                     "a name before an administrative suffix",
                 );
             }
-            for name in capitalised_names(unit.text) {
+            for name in capitalised_names(unit.text).into_iter().filter(|n| new(n)) {
                 add(name, Kind::Person, slug, "a capitalised name");
             }
         }
@@ -484,6 +499,15 @@ pub fn suggest(edition: &Edition, index: Option<&NameIndex>) -> Vec<Candidate> {
             .then_with(|| a.text.cmp(&b.text))
     });
     candidates
+}
+
+/// The byte ranges of `text` where one of the `known` forms stands.
+fn known_spans(text: &str, known: &HashSet<&str>) -> Vec<(usize, usize)> {
+    known
+        .iter()
+        .filter(|form| !form.is_empty())
+        .flat_map(|form| text.match_indices(form).map(|(at, f)| (at, at + f.len())))
+        .collect()
 }
 
 /// `甲、乙` or `A and B` as two names.
@@ -695,6 +719,38 @@ mod tests {
         for not in ["全", "全省", "各县", "宁德地委", "德地委", "到宁德"] {
             assert!(!got.iter().any(|(t, _)| t == not), "{not} in {got:?}");
         }
+    }
+
+    #[test]
+    fn suggestions_leave_out_words_that_overlap_a_known_name() {
+        let e = edition(
+            "zh-CN",
+            &[(
+                "甲",
+                None,
+                "大家按照习书记的要求做，当年习书记来过。他到宁德地区调研。\n",
+            )],
+        );
+        let index = NameIndex {
+            entries: vec![Entry {
+                name: "习近平".into(),
+                forms: vec!["习书记".into()],
+                kind: Kind::Person,
+                identification: "x".into(),
+                dates: None,
+            }],
+            file: PathBuf::from("content/index.yaml"),
+            lines: vec![2],
+        };
+        let got: Vec<String> = suggest(&e, Some(&index))
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
+        for not in ["按照习", "照习", "当年习", "年习"] {
+            assert!(!got.iter().any(|t| t == not), "{not} in {got:?}");
+        }
+        // A name beside none of the index's is still offered.
+        assert!(got.contains(&"宁德".to_owned()), "{got:?}");
     }
 
     #[test]
