@@ -262,8 +262,9 @@ fn glossary_terms_show_their_definitions() {
 
 /// Search from file://: a Chinese phrase on the seed, an English word on the
 /// English fixture, a query with no match, keyboard to a result; on the
-/// seed, words of a glossary definition found on the glossary page and
-/// words of a recurring quotation on the quotations index.
+/// seed, words of a glossary definition found on the glossary page, words
+/// of a recurring quotation on the quotations index, and words of a
+/// person's identification on the indexes' page.
 #[test]
 fn search_works_from_file_urls() {
     let Some(node) = node_and_packages(&["playwright-core"]) else {
@@ -278,7 +279,11 @@ fn search_works_from_file_urls() {
     let english_site = english.path().join("site");
     let built = common::build(english.path(), &english_site, &[]);
     assert!(built.status.success(), "{}", common::stderr(&built));
-    let back = ["--glossary=提出的七条要求", "--quotations=决胜于千里之外"];
+    let back = [
+        "--glossary=提出的七条要求",
+        "--quotations=决胜于千里之外",
+        "--indexes=文中引其1975年整顿时",
+    ];
     for (site, query, extra) in [
         (&seed, "运筹于帷幄之中", &back[..]),
         (&english_site, "emphasis", &[]),

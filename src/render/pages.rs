@@ -476,6 +476,8 @@ fn write_back_matter(
         edition,
         &indexes.quotations,
         &indexes.glossary,
+        // Only where the indexes' page is written: the results lead there.
+        back.indexes.then_some(&indexes.book),
         &theme.strings,
     );
     emit("search-index.js", &search_index)?;

@@ -1,5 +1,6 @@
 //! The search index: every paragraph, heading and table row, every glossary
-//! entry and every recurring quotation, written as a script
+//! entry, every entry of the indexes of persons, places and works, and every
+//! recurring quotation, written as a script
 //! (`search-index.js`) rather than JSON, because browsers refuse to fetch
 //! local files from `file://` but do run local scripts. The theme's script
 //! searches it: a query in Chinese as a phrase, other scripts by words.
@@ -8,6 +9,7 @@ use serde::Serialize;
 
 use crate::model::Edition;
 use crate::render::glossary::GlossaryIndex;
+use crate::render::indexes::BookIndex;
 use crate::render::quotations::QuotationIndex;
 
 #[derive(Serialize)]
@@ -23,6 +25,7 @@ pub fn index_script(
     edition: &Edition,
     quotations: &QuotationIndex,
     glossary: &GlossaryIndex,
+    book: Option<&BookIndex>,
     strings: &serde_json::Value,
 ) -> Vec<u8> {
     let mut index = Index {
@@ -54,6 +57,24 @@ pub fn index_script(
                 entry.term.clone(),
                 format!("{} {}", entry.term, entry.definition).into(),
             ));
+        }
+    }
+    if let Some(book) = book.filter(|b| !b.is_empty()) {
+        let page = index.pages.len();
+        let title = crate::theme::ui_string(strings, "index_page_title", "Index");
+        index.pages.push(("indexes.html".to_owned(), title));
+        for entry in book.sections.iter().flat_map(|s| &s.entries) {
+            // Found by any of its forms and by who or what it is.
+            let text = std::iter::once(&entry.name)
+                .chain(&entry.forms)
+                .chain(&entry.identification)
+                .chain(&entry.dates)
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(" ");
+            index
+                .docs
+                .push((page, &entry.id, entry.name.clone(), text.into()));
         }
     }
     if !quotations.views.is_empty() {

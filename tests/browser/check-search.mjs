@@ -1,15 +1,16 @@
 // Search in a real browser, from file://:
 //   node tests/browser/check-search.mjs SITE_DIR QUERY [WORD]
-//     [--glossary=QUERY] [--quotations=QUERY]
+//     [--glossary=QUERY] [--quotations=QUERY] [--indexes=QUERY]
 // "/" focuses the box; a Chinese phrase finds pages with the phrase marked;
 // the English word (when given) finds results; a query with no match says
 // so, in a line the reader sees, for CJK and Latin queries alike; the count
 // of results is shown, and a query with more results than are listed says
 // how many there are and how many are listed; the arrow key reaches a
 // result, and a result leads to its paragraph. With --glossary (words of a
-// definition) and --quotations (words of a recurring quotation), those
-// words are found on the glossary page and the quotations index too: a
-// listed result leads there, to an entry that holds them.
+// definition), --quotations (words of a recurring quotation) and --indexes
+// (words of an index entry's identification), those words are found on the
+// glossary page, the quotations index and the indexes' page too: a listed
+// result leads there, to an entry that holds them.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launch, tally } from './lib.mjs';
@@ -17,7 +18,7 @@ import { launch, tally } from './lib.mjs';
 const args = process.argv.slice(2);
 const [site, phrase, word] = args.filter((a) => !a.startsWith('--'));
 const back = args.filter((a) => a.startsWith('--')).map((a) => {
-  const m = /^--(glossary|quotations)=(.+)$/.exec(a);
+  const m = /^--(glossary|quotations|indexes)=(.+)$/.exec(a);
   if (!m) {
     console.error(`check-search: unknown option ${a}`);
     process.exit(2);
@@ -25,7 +26,7 @@ const back = args.filter((a) => a.startsWith('--')).map((a) => {
   return { page: `${m[1]}.html`, query: m[2] };
 });
 if (!site || !phrase) {
-  console.error('usage: node check-search.mjs SITE_DIR PHRASE [WORD] [--glossary=QUERY] [--quotations=QUERY]');
+  console.error('usage: node check-search.mjs SITE_DIR PHRASE [WORD] [--glossary=QUERY] [--quotations=QUERY] [--indexes=QUERY]');
   process.exit(2);
 }
 const browser = await launch();
