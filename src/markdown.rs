@@ -674,6 +674,12 @@ mod tests {
         };
         assert_eq!(doc.break_pages(closed), [Some(12), Some(13), Some(14)]);
         assert_eq!(doc.paragraph_pages(closed)[2], pages(14, 14));
+        // Headings and table rows are counted as paragraphs are.
+        let doc = parse(
+            "甲乙<!-- page 12 -->丙丁。\n\n## 一、标题\n\n| 年 | 事 |\n|---|---|\n| 1990 | 戊<!-- page 13 -->己 |\n",
+        );
+        assert_eq!(doc.heading_pages(frame), [pages(12, 12)]);
+        assert_eq!(doc.row_pages(frame)[1..], [pages(12, 13)]);
     }
 
     #[test]

@@ -336,15 +336,33 @@ impl Document {
 
     /// The pages each paragraph stands on, where they are known.
     pub fn paragraph_pages(&self, frame: PageFrame) -> Vec<Option<Pages>> {
+        self.pages_of(self.paragraphs.iter().map(|p| &p.events), frame)
+    }
+
+    /// The pages each heading stands on, where they are known.
+    pub fn heading_pages(&self, frame: PageFrame) -> Vec<Option<Pages>> {
+        self.pages_of(self.headings.iter().map(|h| &h.events), frame)
+    }
+
+    /// The pages each table row stands on, where they are known.
+    pub fn row_pages(&self, frame: PageFrame) -> Vec<Option<Pages>> {
+        self.pages_of(self.rows.iter().map(|r| &r.events), frame)
+    }
+
+    /// The pages of each stretch of events, where they are known.
+    fn pages_of<'a>(
+        &self,
+        stretches: impl Iterator<Item = &'a Range<usize>>,
+        frame: PageFrame,
+    ) -> Vec<Option<Pages>> {
         let begins = self.char_begins();
         let total = begins
             .last()
             .map_or(0, |&b| b + self.events.last().map_or(0, event_chars));
         let position = |i: usize| begins.get(i).copied().unwrap_or(total);
-        self.paragraphs
-            .iter()
-            .map(|p| {
-                let (start, end) = (position(p.events.start), position(p.events.end));
+        stretches
+            .map(|events| {
+                let (start, end) = (position(events.start), position(events.end));
                 let inside: Vec<&PageBreak> = self
                     .page_breaks
                     .iter()

@@ -238,6 +238,12 @@ fn page_marks_stand_at_their_place_and_paragraphs_know_their_pages() {
             &serde_json::json!([3, 3])
         )
     );
+    // Headings (and table rows) know their pages as paragraphs do.
+    assert_eq!(
+        jianghua["headings"]["一-第一部分"],
+        serde_json::json!([1, 1])
+    );
+    assert!(jianghua["rows"].is_object());
     assert_eq!(jianghua["breaks"][0]["paragraph"], "p5");
     assert_eq!(jianghua["breaks"][1]["paragraph"], "p6");
     assert_eq!(jianghua["breaks"][1]["page"], 3);

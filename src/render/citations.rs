@@ -424,21 +424,36 @@ pub fn pages_json(edition: &Edition) -> String {
                     json!({ "page": page, "paragraph": paragraph, "inferred": b.inferred })
                 })
                 .collect();
-            let paragraphs: serde_json::Map<String, Value> = document
-                .paragraphs
-                .iter()
-                .zip(document.paragraph_pages(frame))
-                .map(|(p, pages)| {
-                    let pages = pages.map(|p| json!([p.first, p.last]));
-                    (p.id.clone(), pages.unwrap_or(Value::Null))
-                })
-                .collect();
+            // Paragraphs, headings and table rows by their anchors.
+            let by_id = |ids: Vec<&str>, pages: Vec<Option<crate::model::Pages>>| {
+                ids.into_iter()
+                    .zip(pages)
+                    .map(|(id, pages)| {
+                        let pages = pages.map(|p| json!([p.first, p.last]));
+                        (id.to_owned(), pages.unwrap_or(Value::Null))
+                    })
+                    .collect::<serde_json::Map<String, Value>>()
+            };
+            let paragraphs = by_id(
+                document.paragraphs.iter().map(|p| p.id.as_str()).collect(),
+                document.paragraph_pages(frame),
+            );
+            let headings = by_id(
+                document.headings.iter().map(|h| h.id.as_str()).collect(),
+                document.heading_pages(frame),
+            );
+            let rows = by_id(
+                document.rows.iter().map(|r| r.id.as_str()).collect(),
+                document.row_pages(frame),
+            );
             json!({
                 "id": chapter.slug,
                 "first_page": frame.first,
                 "page_marks": chapter.front.page_marks,
                 "breaks": breaks,
                 "paragraphs": paragraphs,
+                "headings": headings,
+                "rows": rows,
             })
         })
         .collect();
