@@ -11,6 +11,7 @@
 //! persons and places for `zhushu index suggest`. Places, never markup.
 
 use pulldown_cmark::{Event, Tag, TagEnd};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Error, Result};
 use crate::enrich::glossary::{self, Place};
 use crate::files::read_text;
-use crate::model::{Document, Edition};
+use crate::model::{Chapter, Document, Edition};
 use crate::yaml;
 
 /// What an entry of content/index.yaml names.
@@ -253,65 +254,82 @@ static ENCLOSED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
 /// is written in a Latin script, where titles stand in italics.
 pub fn find_works(edition: &Edition, latin: bool) -> Vec<WorkPlace> {
     let pieces = piece_keys(edition);
+    // Chapter by chapter on every core, in reading order.
+    let per_chapter: Vec<Vec<WorkPlace>> = edition
+        .chapters
+        .par_iter()
+        .enumerate()
+        .map(|(c, chapter)| works_in(chapter, c, &pieces, latin))
+        .collect();
+    per_chapter.into_iter().flatten().collect()
+}
+
+/// The titles cited in one chapter (number `c`), in reading order.
+fn works_in(
+    chapter: &Chapter,
+    c: usize,
+    pieces: &HashMap<String, usize>,
+    latin: bool,
+) -> Vec<WorkPlace> {
     let mut places = Vec::new();
-    for (c, chapter) in edition.chapters.iter().enumerate() {
-        for (u, unit) in chapter.document.units().iter().enumerate() {
-            let chars: Vec<(usize, char)> = unit.text.char_indices().collect();
-            let char_at = |byte: usize| chars.partition_point(|&(b, _)| b < byte);
-            let mut found: Vec<(usize, usize, String, bool)> = Vec::new();
-            for m in BOOK_TITLE.captures_iter(unit.text) {
-                let whole = m.get(0).expect("a match");
-                found.push((whole.start(), whole.end(), m[1].to_owned(), true));
+    for (u, unit) in chapter.document.units().iter().enumerate() {
+        let mut found: Vec<(usize, usize, String, bool)> = Vec::new();
+        for m in BOOK_TITLE.captures_iter(unit.text) {
+            let whole = m.get(0).expect("a match");
+            found.push((whole.start(), whole.end(), m[1].to_owned(), true));
+        }
+        for m in MARKED_ARTICLE.captures_iter(unit.text) {
+            let inner = m.get(1).or_else(|| m.get(2)).expect("a group");
+            // The title with its quotation marks.
+            found.push((
+                inner.start() - '“'.len_utf8(),
+                inner.end() + '”'.len_utf8(),
+                inner.as_str().to_owned(),
+                true,
+            ));
+        }
+        for m in ENCLOSED.captures_iter(unit.text) {
+            let inner = (1..=4).find_map(|g| m.get(g)).expect("a group");
+            // The title alone: the brackets are the sentence's.
+            if pieces.contains_key(&title_key(inner.as_str())) {
+                found.push((inner.start(), inner.end(), inner.as_str().to_owned(), false));
             }
-            for m in MARKED_ARTICLE.captures_iter(unit.text) {
-                let inner = m.get(1).or_else(|| m.get(2)).expect("a group");
-                // The title with its quotation marks.
-                found.push((
-                    inner.start() - '“'.len_utf8(),
-                    inner.end() + '”'.len_utf8(),
-                    inner.as_str().to_owned(),
-                    true,
-                ));
+        }
+        if latin {
+            for (start, end, title) in italic_titles(&chapter.document, unit.events, unit.text) {
+                found.push((start, end, title, true));
             }
-            for m in ENCLOSED.captures_iter(unit.text) {
-                let inner = (1..=4).find_map(|g| m.get(g)).expect("a group");
-                // The title alone: the brackets are the sentence's.
-                if pieces.contains_key(&title_key(inner.as_str())) {
-                    found.push((inner.start(), inner.end(), inner.as_str().to_owned(), false));
-                }
+        }
+        if found.is_empty() {
+            continue;
+        }
+        let chars: Vec<(usize, char)> = unit.text.char_indices().collect();
+        let char_at = |byte: usize| chars.partition_point(|&(b, _)| b < byte);
+        // Bytes → characters; one title once where rules overlap.
+        found.sort_by_key(|f| (f.0, std::cmp::Reverse(f.1)));
+        let mut last_end = 0;
+        for (start, end, title, _) in found {
+            if start < last_end {
+                continue;
             }
-            if latin {
-                for (start, end, title) in italic_titles(&chapter.document, unit.events, unit.text)
-                {
-                    found.push((start, end, title, true));
-                }
+            last_end = end;
+            let title =
+                title
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(if latin { " " } else { "" });
+            let title = title.trim().to_owned();
+            if title.is_empty() {
+                continue;
             }
-            // Bytes → characters; one title once where rules overlap.
-            found.sort_by_key(|f| (f.0, std::cmp::Reverse(f.1)));
-            let mut last_end = 0;
-            for (start, end, title, _) in found {
-                if start < last_end {
-                    continue;
-                }
-                last_end = end;
-                let title =
-                    title
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(if latin { " " } else { "" });
-                let title = title.trim().to_owned();
-                if title.is_empty() {
-                    continue;
-                }
-                places.push(WorkPlace {
-                    piece: pieces.get(&title_key(&title)).copied(),
-                    title,
-                    chapter: c,
-                    unit: u,
-                    start: char_at(start),
-                    end: char_at(end),
-                });
-            }
+            places.push(WorkPlace {
+                piece: pieces.get(&title_key(&title)).copied(),
+                title,
+                chapter: c,
+                unit: u,
+                start: char_at(start),
+                end: char_at(end),
+            });
         }
     }
     places
