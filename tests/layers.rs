@@ -80,6 +80,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "digest",
             "enrich",
             "markdown",
+            "memory",
             "model",
             "slug",
             "theme",

@@ -481,7 +481,10 @@ fn write_back_matter(
         &theme.strings,
     );
     emit("search-index.js", &search_index)?;
+    // As large as the edition's text: its memory goes back at once, before
+    // the print edition's body is made.
     drop(search_index);
+    crate::memory::give_back();
     emit("data/quotations.json", indexes.quotations.json().as_bytes())?;
     emit(
         "data/citations.json",
