@@ -218,40 +218,18 @@ fn unused_glossary_entries(
         );
     }
     texts.extend(unloaded.iter().map(|t| t.to_lowercase()));
-    let occurs = |entry: &enrich::glossary::Entry| {
-        std::iter::once(&entry.term)
-            .chain(&entry.aliases)
-            .map(|form| form.to_lowercase())
-            .any(|form| texts.iter().any(|t| t.contains(&form)))
-    };
-    let source = read_text(&edition.root.join(&glossary.file)).unwrap_or_default();
-    glossary
+    let entries = glossary
         .entries
         .iter()
         .enumerate()
-        .filter(|(i, entry)| !used.contains(i) && !occurs(entry))
-        .map(|(i, entry)| {
-            let line = glossary.lines.get(i).copied().unwrap_or(1);
-            Diagnostic::warning(
-                Error::at(
-                    format!(
-                        "glossary entry `{}` occurs nowhere in the text{}",
-                        entry.term,
-                        if entry.aliases.is_empty() {
-                            ""
-                        } else {
-                            " (nor do its aliases)"
-                        }
-                    ),
-                    &glossary.file,
-                    &source,
-                    line,
-                    1,
-                )
-                .with_help("check its spelling against the text, or add the form the text uses to `aliases`"),
-            )
-        })
-        .collect()
+        .filter(|(i, _)| !used.contains(i));
+    unused(
+        edition,
+        &texts,
+        entries.map(|(i, e)| (i, e.term.as_str(), e.aliases.as_slice())),
+        (&glossary.file, &glossary.lines),
+        ("glossary entry", "aliases"),
+    )
 }
 
 /// Persons and places of content/index.yaml whose name and forms occur
@@ -286,39 +264,56 @@ fn unused_index_entries(
         );
     }
     texts.extend(unloaded.iter().map(|t| t.to_lowercase()));
-    let occurs = |entry: &enrich::indexes::Entry| {
-        std::iter::once(&entry.name)
-            .chain(&entry.forms)
-            .map(|form| form.to_lowercase())
-            .any(|form| texts.iter().any(|t| t.contains(&form)))
-    };
-    let source = read_text(&edition.root.join(&index.file)).unwrap_or_default();
-    index
+    let entries = index
         .entries
         .iter()
         .enumerate()
-        .filter(|(i, entry)| !used.contains(i) && !occurs(entry))
-        .map(|(i, entry)| {
-            let line = index.lines.get(i).copied().unwrap_or(1);
+        .filter(|(i, _)| !used.contains(i));
+    unused(
+        edition,
+        &texts,
+        entries.map(|(i, e)| (i, e.name.as_str(), e.forms.as_slice())),
+        (&index.file, &index.lines),
+        ("index entry", "forms"),
+    )
+}
+
+/// A warning for each entry (its number, name and other forms) of which no
+/// form stands in any of `texts` (lowercased), at the entry's line of
+/// `file`: `what` names the entry, `others` the field of its other forms.
+fn unused<'a>(
+    edition: &Edition,
+    texts: &[String],
+    entries: impl Iterator<Item = (usize, &'a str, &'a [String])>,
+    (file, lines): (&std::path::Path, &[usize]),
+    (what, others): (&str, &str),
+) -> Vec<Diagnostic> {
+    let source = read_text(&edition.root.join(file)).unwrap_or_default();
+    entries
+        .filter(|&(_, name, forms)| {
+            !std::iter::once(name)
+                .chain(forms.iter().map(String::as_str))
+                .map(str::to_lowercase)
+                .any(|form| texts.iter().any(|t| t.contains(&form)))
+        })
+        .map(|(i, name, forms)| {
+            let line = lines.get(i).copied().unwrap_or(1);
+            let nor = if forms.is_empty() {
+                String::new()
+            } else {
+                format!(" (nor do its {others})")
+            };
             Diagnostic::warning(
                 Error::at(
-                    format!(
-                        "index entry `{}` occurs nowhere in the text{}",
-                        entry.name,
-                        if entry.forms.is_empty() {
-                            ""
-                        } else {
-                            " (nor do its forms)"
-                        }
-                    ),
-                    &index.file,
+                    format!("{what} `{name}` occurs nowhere in the text{nor}"),
+                    file,
                     &source,
                     line,
                     1,
                 )
-                .with_help(
-                    "check its spelling against the text, or add the form the text uses to `forms`",
-                ),
+                .with_help(format!(
+                    "check its spelling against the text, or add the form the text uses to `{others}`"
+                )),
             )
         })
         .collect()
