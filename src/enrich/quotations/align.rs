@@ -24,12 +24,11 @@ const WINNOW_ABOVE: usize = 4_000_000;
 /// An n-gram found in more places than this is a formula of the book (its
 /// subject's long name, say), not a seed of a quotation.
 const MAX_SEED_PLACES: usize = 12;
-/// Tokens of the edition per pass over its seed n-grams: a pass holds at
-/// most about half this many n-grams (winnowed), 8 bytes each. Each pass
-/// reads the whole edition's keys again (three passes at 10,000 pieces take
-/// 0.26 s more than one), the price of a peak that does not grow with the
-/// edition.
-const PASS_TOKENS: usize = 8_000_000;
+/// Tokens of the edition per pass over its seed n-grams: a pass holds
+/// about half this many n-grams (winnowed), 8 bytes each. Each pass reads
+/// the whole edition's keys again (some 0.15 s a pass at 10,000 pieces),
+/// the price of a peak that does not grow with the edition.
+const PASS_TOKENS: usize = 12_000_000;
 /// Passes at most: past 64 million tokens (some 30,000 pieces) a pass holds
 /// more, rather than every pass reading the edition again.
 const MAX_PASSES: usize = 8;
@@ -150,14 +149,21 @@ fn seed_pairs(units: &[Unit], seed: usize) -> (Vec<SeedPair>, HashSet<u32, Preha
         total += unit.keys.len() as u64;
     }
     // Large editions keep one n-gram in every window of three (the one
-    // with the least hash, "winnowing"): a third of the memory, and every
+    // with the least hash, "winnowing"): half the memory, and every
     // shared run of seed + 2 tokens or more still shares a kept n-gram.
     let window = if total as usize > WINNOW_ABOVE { 3 } else { 1 };
     // Places fit in 32 bits up to four billion tokens, some 12 GB of text.
     let place_bits = 32;
     assert!(total < 1 << place_bits, "an edition of over 2^32 tokens");
     let passes = (total as usize).div_ceil(PASS_TOKENS).clamp(1, MAX_PASSES);
-    let pass_of = |h: u32| ((h as u64 * passes as u64) >> 32) as usize;
+    // Winnowing keeps the least hash of each window, so kept hashes crowd
+    // the low end: the passes' ranges are cut at the quantiles of the kept
+    // hashes' law, so that each pass holds its share of the n-grams (even
+    // cuts gave the first of three passes 61 % of them).
+    let bounds: Vec<u32> = (1..passes)
+        .map(|k| kept_quantile(k as f64 / passes as f64, window))
+        .collect();
+    let pass_of = |h: u32| bounds.partition_point(|&b| b <= h);
     // A place back to its unit and position.
     let locate = |gram: u64| {
         let place = gram & ((1 << place_bits) - 1);
@@ -170,15 +176,21 @@ fn seed_pairs(units: &[Unit], seed: usize) -> (Vec<SeedPair>, HashSet<u32, Preha
         let pieces: Vec<Vec<u64>> = units
             .par_iter()
             .zip(&first_token)
-            .fold(Vec::new, |mut kept, (unit, &first)| {
-                let hashes: Vec<u32> = gram_hashes(&unit.keys, seed).collect();
-                winnow(&hashes, window, &mut |p, h| {
-                    if pass_of(h) == pass {
-                        kept.push((h as u64) << place_bits | (first + p as u64));
-                    }
-                });
-                kept
-            })
+            .fold(
+                || (Vec::new(), Vec::new()),
+                |(mut kept, mut hashes), (unit, &first)| {
+                    // One buffer of hashes a thread, not one a unit.
+                    hashes.clear();
+                    hashes.extend(gram_hashes(&unit.keys, seed));
+                    winnow(&hashes, window, |p, h| {
+                        if pass_of(h) == pass {
+                            kept.push((h as u64) << place_bits | (first + p as u64));
+                        }
+                    });
+                    (kept, hashes)
+                },
+            )
+            .map(|(kept, _)| kept)
             .collect();
         let mut grams = concat_giving_back(pieces);
         grams.par_sort_unstable();
@@ -223,6 +235,34 @@ fn seed_pairs(units: &[Unit], seed: usize) -> (Vec<SeedPair>, HashSet<u32, Preha
     (concat_giving_back(parts), stock)
 }
 
+/// The hash below which a `share` of the n-grams that winnowing keeps lie,
+/// for hashes spread evenly. With a window of 3, a hash at `x` (as a
+/// fraction of the range) is kept when it is the least of one of the three
+/// windows that hold it, which happens with chance 3y² − 2y³ (y = 1 − x,
+/// the chance that a neighbour is greater); the kept hashes' law is then
+/// 1 − 2y³ + y⁴. A window of 1 keeps every hash: the law is x.
+fn kept_quantile(share: f64, window: usize) -> u32 {
+    let below = |x: f64| match window {
+        1 => x,
+        3 => {
+            let y = 1.0 - x;
+            1.0 - 2.0 * y.powi(3) + y.powi(4)
+        }
+        _ => unreachable!("seeds are winnowed in windows of 1 or 3"),
+    };
+    // The law grows with x: bisection to a 2^-32 of the range.
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for _ in 0..40 {
+        let mid = (lo + hi) / 2.0;
+        if below(mid) < share {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    (lo * 4_294_967_296.0).min(u32::MAX as f64) as u32
+}
+
 /// The pieces made in parallel as one vector: one piece at a time into the
 /// whole, each freed (and given back to the system) as it is copied, so that
 /// millions of items stand once, not twice, at the peak.
@@ -239,16 +279,19 @@ fn concat_giving_back<T: Copy>(pieces: Vec<Vec<T>>) -> Vec<T> {
 /// The n-grams kept of `hashes` (one per start): in every `window` of
 /// consecutive starts the one with the least hash (the first of equals),
 /// each emitted once as (start, hash). A window of 1 keeps every one.
-fn winnow(hashes: &[u32], window: usize, emit: &mut dyn FnMut(usize, u32)) {
-    let mut last_kept = None;
-    for start in 0..hashes.len().saturating_sub(window - 1) {
-        let (p, h) = (start..start + window)
-            .map(|p| (p, hashes[p]))
-            .min_by_key(|&(p, h)| (h, p))
-            .expect("a window is never empty");
-        if last_kept != Some(p) {
-            emit(p, h);
-            last_kept = Some(p);
+fn winnow(hashes: &[u32], window: usize, mut emit: impl FnMut(usize, u32)) {
+    let mut last_kept = usize::MAX;
+    for (start, in_window) in hashes.windows(window).enumerate() {
+        let mut p = 0;
+        for (k, &h) in in_window.iter().enumerate().skip(1) {
+            if h < in_window[p] {
+                p = k;
+            }
+        }
+        let p = start + p;
+        if p != last_kept {
+            emit(p, hashes[p]);
+            last_kept = p;
         }
     }
 }
@@ -561,11 +604,19 @@ pub fn cluster(
     };
     // Members by unit, then start: a span can only overlap those of its
     // unit that start before it ends, so no quadratic scan of a unit.
-    let mut sorted: Vec<usize> = (0..members.len()).collect();
-    sorted.par_sort_unstable_by_key(|&k| {
-        let s = spans[members[k]];
-        (s.unit, s.start, s.end)
-    });
+    // (Sorted as keys beside their index: a key looked up through
+    // `members` at every comparison made this sort a third of the whole
+    // clustering of a large edition.)
+    let mut keyed: Vec<(u32, u32, u32, u32)> = members
+        .iter()
+        .enumerate()
+        .map(|(k, &m)| {
+            let s = spans[m];
+            (s.unit as u32, s.start as u32, s.end as u32, k as u32)
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    let sorted: Vec<usize> = keyed.into_iter().map(|(.., k)| k as usize).collect();
     let by_unit: Vec<&[usize]> = sorted
         .chunk_by(|&a, &b| spans[members[a]].unit == spans[members[b]].unit)
         .collect();
@@ -620,20 +671,19 @@ pub fn cluster(
     // 也不快一步把事情办错) is a cluster of its own, nested in each.
     // Each join may leave another part with one holder less: until none.
     loop {
-        let mut holders: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        for &(short, long) in &nested {
-            let (rs, rl) = (root(&mut parent, short), root(&mut parent, long));
-            if rs != rl {
-                holders.entry(rs).or_default().push(rl);
-            }
-        }
+        // (part's root, holder's root), sorted: each part's holders together.
+        let mut holders: Vec<(u32, u32)> = nested
+            .iter()
+            .map(|&(short, long)| (root(&mut parent, short), root(&mut parent, long)))
+            .filter(|(rs, rl)| rs != rl)
+            .map(|(rs, rl)| (rs as u32, rl as u32))
+            .collect();
+        holders.sort_unstable();
+        holders.dedup();
         let mut joined = false;
-        for (short, mut longs) in holders {
-            longs.sort_unstable();
-            longs.dedup();
-            if let [long] = longs[..]
-                && root(&mut parent, short) != root(&mut parent, long)
-            {
+        for group in holders.chunk_by(|a, b| a.0 == b.0) {
+            let (short, long) = (group[0].0 as usize, group[0].1 as usize);
+            if group.len() == 1 && root(&mut parent, short) != root(&mut parent, long) {
                 union(&mut parent, short, long);
                 joined = true;
             }
@@ -697,6 +747,55 @@ fn minor_spans(
 mod tests {
     use super::*;
     use crate::enrich::quotations::tokens::tokenize;
+
+    /// Keys drawn from a small alphabet by a fixed generator, so that
+    /// n-grams repeat as a formulaic text's do.
+    fn keys(count: usize, alphabet: u64) -> Vec<u32> {
+        let mut seed = 11u64;
+        (0..count)
+            .map(|_| {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                0x4e00 + ((seed >> 33) % alphabet) as u32
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_pass_holds_an_even_share_of_the_kept_n_grams() {
+        let hashes: Vec<u32> = gram_hashes(&keys(300_000, 5_000), 6).collect();
+        for (window, passes) in [(1, 3), (3, 2), (3, 3), (3, 8)] {
+            let bounds: Vec<u32> = (1..passes)
+                .map(|k| kept_quantile(k as f64 / passes as f64, window))
+                .collect();
+            let mut held = vec![0usize; passes];
+            winnow(&hashes, window, |_, h| {
+                held[bounds.partition_point(|&b| b <= h)] += 1
+            });
+            let total: usize = held.iter().sum();
+            for (pass, &count) in held.iter().enumerate() {
+                let share = count as f64 * passes as f64 / total as f64;
+                assert!(
+                    (0.95..1.05).contains(&share),
+                    "window {window}, pass {pass} of {passes}: {count} of {total}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn winnowing_keeps_the_least_hash_of_every_window_once() {
+        let hashes = [5, 3, 9, 3, 7, 1, 8, 8, 2];
+        let mut kept = Vec::new();
+        winnow(&hashes, 3, |p, h| kept.push((p, h)));
+        // Windows' least: 3@1, 3@1, 3@3 (the first of equals is 1, then 3
+        // once 1 has left), 1@5, 1@5, 1@5, 2@8.
+        assert_eq!(kept, [(1, 3), (3, 3), (5, 1), (8, 2)]);
+        let mut all = Vec::new();
+        winnow(&hashes, 1, |p, _| all.push(p));
+        assert_eq!(all, (0..hashes.len()).collect::<Vec<_>>());
+    }
 
     #[test]
     fn bare_places_finds_every_place_of_every_pattern_and_nothing_else() {
