@@ -247,6 +247,9 @@ const QUOTED_CHANCE: f64 = 0.5;
 /// How much less likely than `Background::threshold` a passage that no
 /// place quotes or reports must be.
 const BARE: f64 = 0.01;
+/// The same for words that are a whole clause or sentence in every place:
+/// evidence of their own, so a tenth of the bar, not a hundredth.
+const BARE_BOUNDED: f64 = 0.1;
 
 /// Seed length in words.
 pub const WORD_SEED: usize = 4;
@@ -366,6 +369,14 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     crate::memory::give_back();
     let threshold = background.threshold();
     let texts = places::Texts::new(&units);
+    // Each chapter's first unit among `units`.
+    let mut first_unit = vec![0; edition.chapters.len() + 1];
+    for unit in &units {
+        first_unit[unit.chapter + 1] += 1;
+    }
+    for c in 0..edition.chapters.len() {
+        first_unit[c + 1] += first_unit[c];
+    }
     let mut quotations: Vec<Quotation> = clusters
         .into_par_iter()
         .flat_map_iter(|members| {
@@ -426,8 +437,21 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             // Words that no place quotes or reports must be far less
             // likely: the genre's frames, filled from a small vocabulary,
             // recur by chance more often than a model of n-grams can tell.
-            found
-                .retain(|q| q.evidence.quoted || q.evidence.reported || chance <= threshold * BARE);
+            // Less so if they are a whole clause or sentence in every
+            // place: the frames' chance recurrences mostly start or end
+            // inside a clause (努力赢得群众的信任和支持。既要完善……).
+            found.retain(|q| {
+                let whole_everywhere = || {
+                    q.occurrences.iter().all(|o| {
+                        let unit = &units[first_unit[o.chapter] + o.unit];
+                        let chars: Vec<char> = unit.text.chars().collect();
+                        places::is_bounded(&chars, o.start, o.end)
+                    })
+                };
+                q.evidence.quoted
+                    || q.evidence.reported
+                    || bare_words_rare_enough(chance, threshold, whole_everywhere)
+            });
             found
         })
         .collect();
@@ -455,6 +479,17 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         (first.chapter, first.unit, first.start, q.kind)
     });
     quotations
+}
+
+/// Whether words that no place quotes or reports are rare enough to be
+/// somebody's: their `chance` a hundredth of the `threshold`, or a tenth
+/// when they stand as a whole clause or sentence in every place.
+fn bare_words_rare_enough(
+    chance: f64,
+    threshold: f64,
+    whole_everywhere: impl FnOnce() -> bool,
+) -> bool {
+    chance <= threshold * BARE || (chance <= threshold * BARE_BOUNDED && whole_everywhere())
 }
 
 /// In how many chapters the spans `members` stand.
@@ -808,4 +843,26 @@ fn never_cross(quotations: &mut Vec<Quotation>) {
         chapters.dedup();
         chapters.len() >= 2
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bare_words_need_a_hundredth_of_the_bar_or_a_tenth_when_whole_everywhere() {
+        let bar = 1e-6;
+        let whole = || true;
+        let cut = || false;
+        // Far below the bar: kept, whole or cut out of a clause.
+        assert!(bare_words_rare_enough(0.005 * bar, bar, cut));
+        assert!(bare_words_rare_enough(0.01 * bar, bar, cut));
+        // Between a hundredth and a tenth: only words whole everywhere.
+        assert!(bare_words_rare_enough(0.05 * bar, bar, whole));
+        assert!(!bare_words_rare_enough(0.05 * bar, bar, cut));
+        assert!(bare_words_rare_enough(0.1 * bar, bar, whole));
+        // Above a tenth: dropped either way.
+        assert!(!bare_words_rare_enough(0.2 * bar, bar, whole));
+        assert!(!bare_words_rare_enough(0.2 * bar, bar, cut));
+    }
 }
