@@ -334,8 +334,8 @@ pub fn sort_key(term: &str) -> String {
                 key.push_str(p.with_tone_num_end());
                 key.push(' ');
             }
+            // (Digits are alphanumeric: they stay, as themselves.)
             None if c.is_alphanumeric() => key.extend(c.to_lowercase()),
-            None if c.is_ascii_digit() => key.push(c),
             None => {}
         }
     }
@@ -487,12 +487,144 @@ mod tests {
     }
 
     #[test]
+    fn a_form_claimed_twice_names_what_claims_it() {
+        let e = glossary_error(
+            "entries:\n  - term: 中办\n    definition: d\n  - term: 中办\n    definition: d\n",
+        );
+        assert!(
+            e.message
+                .contains("duplicate glossary term `中办` (also at line 2)"),
+            "{}",
+            e.message
+        );
+        let e = glossary_error(
+            "entries:\n  - term: 中办\n    definition: d\n  - term: 办公厅\n    aliases: [中办]\n    definition: d\n",
+        );
+        assert!(
+            e.message.contains(
+                "the alias `中办` of `办公厅` is already claimed by the entry `中办` (line 2)"
+            ),
+            "{}",
+            e.message
+        );
+    }
+
+    #[test]
+    fn an_empty_alias_is_named_by_its_rank_and_found_however_the_entry_is_written() {
+        for (aliases, rank) in [
+            ("[\"\", x]", "first"),
+            ("[x, \"\"]", "second"),
+            ("[x, y, \" \"]", "third"),
+            ("[x, y, z, \"\"]", "4th"),
+        ] {
+            let e = glossary_error(&format!(
+                "entries:\n  - term: b\n    aliases: {aliases}\n    definition: d\n"
+            ));
+            assert!(
+                e.message
+                    .contains(&format!("has an empty alias (its {rank})")),
+                "{}",
+                e.message
+            );
+        }
+        // The aliases written first in the entry, as a list.
+        let e = glossary_error(
+            "entries:\n  - aliases:\n      - x\n      - \"\"\n    term: b\n    definition: d\n",
+        );
+        assert_eq!(e.location.unwrap().line, 4);
+        // An entry written on one line: its own line, not the next entry's
+        // `aliases:`.
+        let e = glossary_error(
+            "entries:\n  - {term: b, aliases: [x, \"\"], definition: d}\n  - aliases: [y]\n    term: c\n    definition: d\n",
+        );
+        assert_eq!(e.location.unwrap().line, 2);
+    }
+
+    #[test]
+    fn terms_right_beside_a_link_or_after_code_and_line_breaks_are_found() {
+        // Touching a link on either side, and after one.
+        assert_eq!(
+            found("[链接](x)三服务三服务[链接](y)，三服务\n", &["三服务"]).len(),
+            3
+        );
+        // A link after inline code or a line break is placed right: the
+        // term before it is found, the one inside it is not.
+        assert_eq!(
+            found("`ab` 三服务[三服务](y)\n", &["三服务"]),
+            [(0, "三服务".into())]
+        );
+        // (Between CJK characters a line break is no character at all.)
+        assert_eq!(
+            found("office\noffice 三服务[三服务](y)\n", &["三服务"]),
+            [(0, "三服务".into())]
+        );
+    }
+
+    #[test]
+    fn suggestions_are_ranked_and_the_shorter_of_two_forms_gives_way() {
+        let mut edition = crate::model::Edition {
+            root: Default::default(),
+            config: crate::config::EditionConfig::parse("title: T\nlanguage: en\n", Path::new("e"))
+                .unwrap(),
+            chapters: Vec::new(),
+        };
+        for (i, body) in [
+            "Zeta Works opened. Zeta Works closed. Zeta Works again. Zeta Works still. Zeta Works now, Zeta Works then, Zeta Works soon, Zeta Works at last. We keep “三服务”.\n",
+            "Alpha Plan began. Alpha Plan grew. We saw Central Office Staff. Keep “三服务” too.\n",
+            "Alpha Plan ended. Alpha Plan stayed. Central Office Staff came; Central Office Staff left; we saw Central Office work, Central Office rest.\n",
+        ]
+        .iter()
+        .enumerate()
+        {
+            edition.chapters.push(crate::model::Chapter {
+                file: Default::default(),
+                front: Default::default(),
+                slug: format!("c{i}"),
+                number: i + 1,
+                document: parse(body),
+                source_digest: 0,
+            });
+        }
+        let got: Vec<(String, usize, Vec<String>, &str)> = suggest(&edition, None)
+            .into_iter()
+            .map(|c| (c.text, c.count, c.chapters, c.kind))
+            .collect();
+        let chapters = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // Ranked by pieces times uses (8, 8, 6, 4: not their sum), equals
+        // by text; Central Office gives way to the longer form that stands
+        // as often or more; 三服务 is one candidate, a numeric formula,
+        // though also quoted.
+        let phrase = "capitalised phrase";
+        assert_eq!(
+            got,
+            [
+                ("Alpha Plan".into(), 4, chapters(&["c1", "c2"]), phrase),
+                ("Zeta Works".into(), 8, chapters(&["c0"]), phrase),
+                (
+                    "Central Office Staff".into(),
+                    3,
+                    chapters(&["c1", "c2"]),
+                    phrase
+                ),
+                (
+                    "三服务".into(),
+                    2,
+                    chapters(&["c0", "c1"]),
+                    "numeric formula"
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn pinyin_order() {
         let mut terms = vec!["中办", "三服务", "28字要求", "绿叶精神", "Archive"];
         terms.sort_by_key(|t| sort_key(t));
         assert_eq!(terms, ["28字要求", "Archive", "绿叶精神", "三服务", "中办"]);
         assert_eq!(initial("三服务"), "S");
         assert_eq!(initial("28字要求"), "#");
+        // Marks that are neither letters nor digits are left out.
+        assert_eq!(sort_key("Anti-Corruption No. 2"), "anticorruptionno2");
     }
 }
 
