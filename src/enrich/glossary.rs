@@ -422,33 +422,35 @@ mod tests {
         assert_eq!(got, [(0, "三服务".into())]);
     }
 
+    /// An edition in `language` of one chapter for each of `bodies`,
+    /// slugged c0, c1, …
+    fn edition_of(language: &str, bodies: &[&str]) -> crate::model::Edition {
+        let config = format!("title: T\nlanguage: {language}\n");
+        crate::model::Edition {
+            root: Default::default(),
+            config: crate::config::EditionConfig::parse(&config, Path::new("e")).unwrap(),
+            chapters: (bodies.iter().enumerate())
+                .map(|(i, body)| crate::model::Chapter {
+                    file: Default::default(),
+                    front: Default::default(),
+                    slug: format!("c{i}"),
+                    number: i + 1,
+                    document: parse(body),
+                    source_digest: 0,
+                })
+                .collect(),
+        }
+    }
+
     #[test]
     fn suggestions_find_formulas_and_coinages() {
-        let mut edition = crate::model::Edition {
-            root: Default::default(),
-            config: crate::config::EditionConfig::parse(
-                "title: T\nlanguage: zh-CN\n",
-                Path::new("e"),
-            )
-            .unwrap(),
-            chapters: Vec::new(),
-        };
-        for (i, body) in [
-            "坚持“三服务”，做到五个坚持，是“总开关”。\n",
-            "五个坚持和三服务，“总开关”不能松。\n",
-        ]
-        .iter()
-        .enumerate()
-        {
-            edition.chapters.push(crate::model::Chapter {
-                file: Default::default(),
-                front: Default::default(),
-                slug: format!("c{i}"),
-                number: i + 1,
-                document: parse(body),
-                source_digest: 0,
-            });
-        }
+        let edition = edition_of(
+            "zh-CN",
+            &[
+                "坚持“三服务”，做到五个坚持，是“总开关”。\n",
+                "五个坚持和三服务，“总开关”不能松。\n",
+            ],
+        );
         let texts: Vec<String> = suggest(&edition, None)
             .into_iter()
             .map(|c| c.text)
@@ -562,29 +564,14 @@ mod tests {
 
     #[test]
     fn suggestions_are_ranked_and_the_shorter_of_two_forms_gives_way() {
-        let mut edition = crate::model::Edition {
-            root: Default::default(),
-            config: crate::config::EditionConfig::parse("title: T\nlanguage: en\n", Path::new("e"))
-                .unwrap(),
-            chapters: Vec::new(),
-        };
-        for (i, body) in [
-            "Zeta Works opened. Zeta Works closed. Zeta Works again. Zeta Works still. Zeta Works now, Zeta Works then, Zeta Works soon, Zeta Works at last. We keep “三服务”.\n",
-            "Alpha Plan began. Alpha Plan grew. We saw Central Office Staff. Keep “三服务” too.\n",
-            "Alpha Plan ended. Alpha Plan stayed. Central Office Staff came; Central Office Staff left; we saw Central Office work, Central Office rest.\n",
-        ]
-        .iter()
-        .enumerate()
-        {
-            edition.chapters.push(crate::model::Chapter {
-                file: Default::default(),
-                front: Default::default(),
-                slug: format!("c{i}"),
-                number: i + 1,
-                document: parse(body),
-                source_digest: 0,
-            });
-        }
+        let edition = edition_of(
+            "en",
+            &[
+                "Zeta Works opened. Zeta Works closed. Zeta Works again. Zeta Works still. Zeta Works now, Zeta Works then, Zeta Works soon, Zeta Works at last. We keep “三服务”.\n",
+                "Alpha Plan began. Alpha Plan grew. We saw Central Office Staff. Keep “三服务” too.\n",
+                "Alpha Plan ended. Alpha Plan stayed. Central Office Staff came; Central Office Staff left; we saw Central Office work, Central Office rest.\n",
+            ],
+        );
         let got: Vec<(String, usize, Vec<String>, &str)> = suggest(&edition, None)
             .into_iter()
             .map(|c| (c.text, c.count, c.chapters, c.kind))
