@@ -693,9 +693,42 @@ mod tests {
             "<!-- page 3 guessed -->",
             "<!-- pages 3 -->",
             "<!-- page 3 inferred x -->",
+            "<!-- page +3 -->",
+            "<!-- page 1234567 -->",
             "<span>",
         ] {
             assert_eq!(page_mark(not), None, "{not}");
         }
+        assert_eq!(
+            page_mark("<!-- page 123456 -->"),
+            Some((Some(123456), false))
+        );
+    }
+
+    #[test]
+    fn a_page_mark_after_the_last_words_stands_at_their_end_and_leaves_no_html() {
+        let doc = parse("甲乙。\n\n<!-- page 4 -->\n");
+        assert_eq!(
+            doc.page_breaks,
+            [crate::model::PageBreak {
+                at: 3,
+                page: Some(4),
+                inferred: false
+            }]
+        );
+        // The mark's HTML block is gone, start and end; the author's own
+        // HTML block keeps both.
+        let doc = parse("<!-- page 4 -->\n\n甲乙。\n\n<div>丙</div>\n");
+        let starts = doc
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::Start(Tag::HtmlBlock)))
+            .count();
+        let ends = doc
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::End(TagEnd::HtmlBlock)))
+            .count();
+        assert_eq!((starts, ends), (1, 1));
     }
 }
