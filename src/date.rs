@@ -43,6 +43,22 @@ impl PartialDate {
         Some(date)
     }
 
+    /// The first and the last day the date may be (a date known only to
+    /// the month or the year may be any day in it), counted from a fixed
+    /// day: for telling how far apart two dates are.
+    pub fn day_range(&self) -> (i64, i64) {
+        let first_month = self.month.unwrap_or(1);
+        let last_month = self.month.unwrap_or(12);
+        let first_day = self.day.unwrap_or(1);
+        let last_day = self
+            .day
+            .unwrap_or_else(|| days_in_month(self.year, last_month));
+        (
+            day_number(self.year, first_month, first_day),
+            day_number(self.year, last_month, last_day),
+        )
+    }
+
     /// `zh`, `ja` and `ko` editions write dates year first with unit
     /// characters; everything else gets the English day-month-year form.
     pub fn display(&self, language: &str) -> DisplayDate {
@@ -99,6 +115,21 @@ fn two_digits(text: &str, max: u8) -> Option<u8> {
     (1..=max).contains(&n).then_some(n)
 }
 
+/// Days from 1 January of year 0 (proleptic Gregorian) to the date.
+fn day_number(year: u16, month: u8, day: u8) -> i64 {
+    let before = i64::from(year) - 1;
+    let leap_days = if year == 0 {
+        0
+    } else {
+        1 + before / 4 - before / 100 + before / 400
+    };
+    let mut days = 365 * i64::from(year) + leap_days;
+    for m in 1..month {
+        days += i64::from(days_in_month(year, m));
+    }
+    days + i64::from(day) - 1
+}
+
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
@@ -153,6 +184,22 @@ impl<'de> Deserialize<'de> for PartialDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_ranges_count_days_across_months_years_and_leap_days() {
+        let day = |t: &str| PartialDate::parse(t).unwrap().day_range();
+        assert_eq!(day("2019-03-06").0 - day("2019-03-05").0, 1);
+        assert_eq!(day("2020-01-01").0 - day("2019-12-31").0, 1);
+        assert_eq!(day("2020-03-01").0 - day("2020-02-28").0, 2);
+        assert_eq!(day("2019-03-01").0 - day("2019-02-28").0, 1);
+        assert_eq!(day("2001-01-01").0 - day("2000-01-01").0, 366);
+        assert_eq!(day("2101-01-01").0 - day("2100-01-01").0, 365);
+        let (first, last) = day("2019");
+        assert_eq!((first, last), (day("2019-01-01").0, day("2019-12-31").0));
+        let (first, last) = day("2020-02");
+        assert_eq!((first, last), (day("2020-02-01").0, day("2020-02-29").0));
+        assert_eq!(day("2019-05-17").0, day("2019-05-17").1);
+    }
 
     #[test]
     fn parses_the_three_precisions() {

@@ -217,9 +217,10 @@ fn a_saying_that_several_passages_carry_does_not_join_them() {
     );
 }
 
-/// The lede that every news report of one meeting repeats is the
-/// reporters' narration, not anybody's words; the same sentence repeated
-/// by two articles is a recurrence all the same.
+/// The lede that every news report of one meeting, or of a yearly one,
+/// repeats is the reporters' narration, not anybody's words; the same
+/// sentence repeated by two articles, or deep in reports years apart, is a
+/// recurrence all the same.
 #[test]
 fn narration_repeated_by_news_reports_is_not_a_quotation() {
     let lede = "三月五日，全省档案工作会议在杭州召开，副省长钱立群出席会议并讲话";
@@ -250,17 +251,46 @@ fn narration_repeated_by_news_reports_is_not_a_quotation() {
         format!("本报讯 {lede}。与会代表围绕数字化转型展开了热烈讨论，气氛十分活跃。"),
         "省档案馆今年将新建两个恒温恒湿库房，预计年底前完工投入使用。".to_owned(),
     ];
-    for (kind, expect_found) in [("news", false), ("article", true)] {
+    // Each report opens with words of its own when the lede's sentence
+    // stands deeper in it.
+    let openings = [
+        "本报讯 昨天上午，记者从省档案局获悉。\n\n",
+        "本报讯 档案工作再上新台阶。\n\n",
+        "",
+    ];
+    let deep_bodies: Vec<String> = openings
+        .iter()
+        .zip(&bodies)
+        .map(|(opening, body)| format!("{opening}{body}"))
+        .collect();
+    // Reports of one meeting, days apart, repeat its lede anywhere; reports
+    // years apart repeat a yearly meeting's lede; a sentence deep in
+    // reports years apart, word for word, is somebody's words.
+    let one_meeting = ["2019-03-05", "2019-03-06", "2019-03-07"];
+    let years_apart = ["2015-03-05", "2019-03-06", "2019-03-07"];
+    for (kind, dates, deep, expect_found) in [
+        ("news", one_meeting, false, false),
+        ("news", one_meeting, true, false),
+        ("news", ["2019-03", "2019", "2019-03-07"], true, false),
+        ("news", years_apart, false, false),
+        ("news", years_apart, true, true),
+        ("article", one_meeting, false, true),
+    ] {
         let tmp = tempfile::tempdir().unwrap();
         let mut ps = pieces_of(kind);
-        for (p, body) in ps.iter_mut().zip(&bodies) {
+        let bodies = if deep { &deep_bodies[..] } else { &bodies[..] };
+        for ((p, body), date) in ps.iter_mut().zip(bodies).zip(dates) {
             p.body = body;
+            p.date = date;
         }
         let e = edition(tmp.path(), &ps);
         let found = found(&e);
         let all = describe(&e, &found);
         let lede_found = found.iter().any(|q| q.text().contains("出席会议并讲话"));
-        assert_eq!(lede_found, expect_found, "kind {kind}: {all:#?}");
+        assert_eq!(
+            lede_found, expect_found,
+            "kind {kind}, {dates:?}, deep {deep}: {all:#?}"
+        );
     }
 }
 

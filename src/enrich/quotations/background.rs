@@ -249,6 +249,16 @@ impl Background {
         self.expected(keys, &self.inside(own))
     }
 
+    /// `chance` of each of `passages`, all judged with the same `own`.
+    pub fn chances<'k>(
+        &self,
+        passages: impl Iterator<Item = &'k [u32]>,
+        own: &[(usize, &[u32])],
+    ) -> Vec<f64> {
+        let inside = self.inside(own);
+        passages.map(|keys| self.expected(keys, &inside)).collect()
+    }
+
     /// How many times each n-gram the model uses stands in `own`, in the
     /// units it counted.
     fn inside(&self, own: &[(usize, &[u32])]) -> HashMap<u64, u64, Prehashed> {

@@ -220,13 +220,45 @@ struct Unit<'a> {
     clauses: Box<[u32]>,
 }
 
-impl Unit<'_> {
+impl<'a> Unit<'a> {
     /// The tokens between the walls around token `at`: `lo..hi`.
     fn between_walls(&self, at: usize) -> (usize, usize) {
         let k = self.walls.partition_point(|&w| (w as usize) <= at);
         let lo = k.checked_sub(1).map_or(0, |k| self.walls[k] as usize);
         let hi = self.walls.get(k).map_or(self.keys.len(), |&w| w as usize);
         (lo, hi)
+    }
+
+    /// Unit `u` of chapter `c`, whose words are `text`.
+    fn new(c: usize, u: usize, text: &'a str, options: &QuotationOptions) -> Unit<'a> {
+        let chars: Vec<char> = text.chars().collect();
+        let mut tokens = tokenize(&chars);
+        mask_stock_phrases(&mut tokens, text, &options.stop_list);
+        let quoted = quoted_tokens(&chars, &tokens);
+        let mut walls: Vec<u32> = quoted
+            .iter()
+            .filter(|&&(first, last)| (last - first) as usize >= options.min_tokens)
+            .flat_map(|&(first, last)| [first, last])
+            .collect();
+        walls.sort_unstable();
+        walls.dedup();
+        Unit {
+            chapter: c,
+            unit: u,
+            text,
+            keys: tokens.iter().map(|t| t.key).collect(),
+            quoted: quoted.into_boxed_slice(),
+            walls: walls.into_boxed_slice(),
+            clauses: clause_starts(&chars, &tokens).into_boxed_slice(),
+        }
+    }
+
+    /// The unit as the background counts it.
+    fn background_text(&self) -> background::Text<'_> {
+        background::Text {
+            keys: &self.keys,
+            clauses: &self.clauses,
+        }
     }
 
     /// Whether a wall stands strictly inside tokens `start..end`.
@@ -265,28 +297,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                 .units()
                 .into_iter()
                 .enumerate()
-                .map(move |(u, unit)| {
-                    let chars: Vec<char> = unit.text.chars().collect();
-                    let mut tokens = tokenize(&chars);
-                    mask_stock_phrases(&mut tokens, unit.text, &options.stop_list);
-                    let quoted = quoted_tokens(&chars, &tokens);
-                    let mut walls: Vec<u32> = quoted
-                        .iter()
-                        .filter(|&&(first, last)| (last - first) as usize >= options.min_tokens)
-                        .flat_map(|&(first, last)| [first, last])
-                        .collect();
-                    walls.sort_unstable();
-                    walls.dedup();
-                    Unit {
-                        chapter: c,
-                        unit: u,
-                        text: unit.text,
-                        keys: tokens.iter().map(|t| t.key).collect(),
-                        quoted: quoted.into_boxed_slice(),
-                        walls: walls.into_boxed_slice(),
-                        clauses: clause_starts(&chars, &tokens).into_boxed_slice(),
-                    }
-                })
+                .map(move |(u, unit)| Unit::new(c, u, unit.text, options))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -333,30 +344,22 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     drop((all, links));
     crate::memory::give_back();
     let formulas = formulas::candidates(&units);
-    // The background is counted for what is to be judged: each cluster's
-    // longest stretch and each formula's shortest wording.
+    // Each cluster's longest span.
     let longest: Vec<align::Span> = clusters
         .iter()
-        .filter_map(|members| {
-            members
-                .iter()
-                .map(|&m| spans[m])
-                .max_by_key(|s| s.end - s.start)
-        })
+        .filter_map(|members| longest_span(&spans, members))
         .collect();
     let wordings = formulas.wordings();
-    let texts_keys: Vec<background::Text> = units
-        .iter()
-        .map(|u| background::Text {
-            keys: &u.keys,
-            clauses: &u.clauses,
-        })
-        .collect();
+    let texts_keys: Vec<background::Text> = units.iter().map(Unit::background_text).collect();
+    // The background is counted for what is to be judged: every stretch
+    // of a cluster (each is asked whether it stands by chance) and each
+    // formula's shortest wording; whole clauses of each cluster's longest.
     let background = Background::new(
         &texts_keys,
         options.order,
-        longest
+        clusters
             .iter()
+            .flat_map(|members| places_of(&stretches_of(&spans, members)))
             .map(|s| &units[s.unit].keys[s.start..s.end])
             .chain(wordings.iter().map(Vec::as_slice)),
         longest
@@ -382,32 +385,12 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         .flat_map_iter(|members| {
             // Judged on tokens, before any text is looked at again: most
             // clusters of a formulaic edition end here.
-            let Some(longest) = members
-                .iter()
-                .map(|&m| spans[m])
-                .max_by_key(|s| s.end - s.start)
-            else {
+            let Some(longest) = longest_span(&spans, &members) else {
                 return Vec::new();
             };
-            // The stretches where the passage stands: member spans of a
-            // unit that overlap make one (a paragraph that holds the
-            // passage twice, far apart, has two, not all between).
-            let mut sorted: Vec<align::Span> = members.iter().map(|&m| spans[m]).collect();
-            sorted.sort_by_key(|s| (s.unit, s.start));
-            let mut stretches: Vec<align::Span> = Vec::new();
-            for s in sorted {
-                match stretches.last_mut() {
-                    Some(last) if last.unit == s.unit && s.start <= last.end => {
-                        last.end = last.end.max(s.end)
-                    }
-                    _ => stretches.push(s),
-                }
-            }
-            let own: Vec<(usize, &[u32])> = stretches
-                .iter()
-                .map(|s| (s.unit, &units[s.unit].keys[s.start..s.end]))
-                .collect();
-            let chance = background.passage_chance(
+            let stretches = stretches_of(&spans, &members);
+            let own = own_keys(&units, &stretches);
+            let mut chance = background.passage_chance(
                 &units[longest.unit].keys[longest.start..longest.end],
                 &clause_pieces(&units[longest.unit], longest),
                 &own,
@@ -418,11 +401,41 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             let quoted = members
                 .iter()
                 .any(|&m| m >= quoted_from || in_marks(&units[spans[m].unit], spans[m]));
-            if chance > if quoted { QUOTED_CHANCE } else { threshold } {
+            let bar = if quoted { QUOTED_CHANCE } else { threshold };
+            if chance > bar {
                 return Vec::new();
             }
             let mut found =
                 places::quotation(&units, &texts, &spans, &members, edition, options, chance);
+            // A passage that is somebody's may still be met by chance: a
+            // place that shares only a stock stretch of it (既要推进体制机制
+            // 创新，又要……) is the genre's frame, not a witness, whether or
+            // not the passage is quoted elsewhere. (Only once the passage
+            // stands: the stock places are what tells the rules of `places`
+            // that a frame is a frame.)
+            if !found.is_empty() {
+                let witnesses = witnesses_not_by_chance(
+                    &units,
+                    &spans,
+                    &members,
+                    &stretches,
+                    &own,
+                    &background,
+                    threshold,
+                );
+                if witnesses.len() < members.len() {
+                    // Judged again as what it now is: the places met by
+                    // chance stand in the background like the rest.
+                    chance = cluster_chance(&units, &spans, &witnesses, &background);
+                    found = if chance > bar || chapter_count(&units, &spans, &witnesses) < 2 {
+                        Vec::new()
+                    } else {
+                        places::quotation(
+                            &units, &texts, &spans, &witnesses, edition, options, chance,
+                        )
+                    };
+                }
+            }
             // Past a dozen pieces, words that nobody puts in quotation
             // marks are the genre's stock, however rare their wording
             // elsewhere (and 强调 stands before half its sentences).
@@ -490,6 +503,122 @@ fn bare_words_rare_enough(
     whole_everywhere: impl FnOnce() -> bool,
 ) -> bool {
     chance <= threshold * BARE || (chance <= threshold * BARE_BOUNDED && whole_everywhere())
+}
+
+/// Each of `stretches` with its unit's keys there.
+fn own_keys<'u>(units: &'u [Unit], stretches: &[align::Span]) -> Vec<(usize, &'u [u32])> {
+    stretches
+        .iter()
+        .map(|s| (s.unit, &units[s.unit].keys[s.start..s.end]))
+        .collect()
+}
+
+/// How many times the rest of the edition would let the passage of the
+/// cluster `members` stand by chance (`Background::passage_chance` of its
+/// longest span, its own stretches taken out).
+fn cluster_chance(
+    units: &[Unit],
+    spans: &[align::Span],
+    members: &[usize],
+    background: &Background,
+) -> f64 {
+    let Some(longest) = longest_span(spans, members) else {
+        return f64::INFINITY;
+    };
+    background.passage_chance(
+        &units[longest.unit].keys[longest.start..longest.end],
+        &clause_pieces(&units[longest.unit], longest),
+        &own_keys(units, &stretches_of(spans, members)),
+    )
+}
+
+/// The longest of the spans `members`.
+fn longest_span(spans: &[align::Span], members: &[usize]) -> Option<align::Span> {
+    members
+        .iter()
+        .map(|&m| spans[m])
+        .max_by_key(|s| s.end - s.start)
+}
+
+/// The stretches where a cluster's passage stands: its member spans of a
+/// unit that overlap make one (a paragraph that holds the passage twice,
+/// far apart, has two, not all between).
+fn stretches_of(spans: &[align::Span], members: &[usize]) -> Vec<align::Span> {
+    let mut sorted: Vec<align::Span> = members.iter().map(|&m| spans[m]).collect();
+    sorted.sort_by_key(|s| (s.unit, s.start));
+    let mut stretches: Vec<align::Span> = Vec::new();
+    for s in sorted {
+        match stretches.last_mut() {
+            Some(last) if last.unit == s.unit && s.start <= last.end => {
+                last.end = last.end.max(s.end)
+            }
+            _ => stretches.push(s),
+        }
+    }
+    stretches
+}
+
+/// The `members` whose place is no chance recurrence: a place that holds
+/// two thirds of the longest stretch or more, one in quotation marks, or
+/// one whose words are as unlikely as a bare passage must be (`bar`, on the
+/// chance the rest of the edition would let them stand, the cluster's own
+/// stretches taken out). `own` are the `stretches`' keys.
+fn witnesses_not_by_chance(
+    units: &[Unit],
+    spans: &[align::Span],
+    members: &[usize],
+    stretches: &[align::Span],
+    own: &[(usize, &[u32])],
+    background: &Background,
+    bar: f64,
+) -> Vec<usize> {
+    // A witness with a variant is two stretches or more of its unit:
+    // judged as one, from the first to the last.
+    let places = places_of(stretches);
+    let most = stretches.iter().map(|s| s.end - s.start).max().unwrap_or(0);
+    let chances = background.chances(
+        places.iter().map(|s| &units[s.unit].keys[s.start..s.end]),
+        own,
+    );
+    let kept: Vec<align::Span> = places
+        .iter()
+        .zip(chances)
+        .filter(|&(&s, chance)| {
+            (s.end - s.start) * 3 >= most * 2 || chance <= bar || in_marks(&units[s.unit], s)
+        })
+        .map(|(&s, _)| s)
+        .collect();
+    if kept.len() == places.len() {
+        return members.to_vec();
+    }
+    members
+        .iter()
+        .copied()
+        .filter(|&m| {
+            let span = spans[m];
+            kept.iter()
+                .any(|p| p.unit == span.unit && p.start <= span.start && span.end <= p.end)
+        })
+        .collect()
+}
+
+/// The places where a passage stands: `stretches` (sorted) of a unit that
+/// stand close (a variant's differing words between them) make one, from
+/// the first to the last, as `places::quotation` makes its occurrences.
+fn places_of(stretches: &[align::Span]) -> Vec<align::Span> {
+    let mut places: Vec<align::Span> = Vec::new();
+    for &s in stretches {
+        match places.last_mut() {
+            Some(last)
+                if last.unit == s.unit
+                    && s.start <= last.end + 2 * (last.end - last.start).max(s.end - s.start) =>
+            {
+                last.end = last.end.max(s.end)
+            }
+            _ => places.push(s),
+        }
+    }
+    places
 }
 
 /// In how many chapters the spans `members` stand.
@@ -864,5 +993,77 @@ mod tests {
         // Above a tenth: dropped either way.
         assert!(!bare_words_rare_enough(0.2 * bar, bar, whole));
         assert!(!bare_words_rare_enough(0.2 * bar, bar, cut));
+    }
+
+    /// A passage somebody wrote may share a stock stretch with the genre's
+    /// frames (既要推进体制机制创新，又要……): places that hold only that
+    /// stretch met the passage by chance, unless quotation marks say
+    /// otherwise; places that hold most of it are witnesses, variants and
+    /// all.
+    #[test]
+    fn places_that_share_only_a_stock_stretch_are_no_witnesses() {
+        let options = QuotationOptions::for_language("zh");
+        let frame = "既要推进体制机制创新，又要";
+        let passage =
+            "既要推进体制机制创新，又要如履薄冰，进一步强化业务建设；上级的指示就像机器的齿轮。";
+        let variant =
+            "既要推进体制机制创新，又要如履薄冰，进一步加强业务建设；上级的指示就像机器的齿轮。";
+        let fillings = [
+            "提高工作效率",
+            "服从工作大局",
+            "强化责任担当",
+            "提升服务水平",
+        ];
+        let mut texts: Vec<String> = vec![passage.to_owned(), variant.to_owned()];
+        // The frame with fillings of its own, and once in quotation marks.
+        texts.extend(fillings.iter().map(|f| format!("{frame}{f}。")));
+        texts.push(format!("我们常讲“{frame}”"));
+        // The rest of the edition: the frame with every filling.
+        for f in fillings.iter().cycle().take(60) {
+            texts.push(format!("会议强调，{frame}{f}。"));
+        }
+        let units: Vec<Unit> = texts
+            .iter()
+            .enumerate()
+            .map(|(c, t)| Unit::new(c, 0, t, &options))
+            .collect();
+        let frame_len = frame.chars().filter(|c| c.is_alphanumeric()).count();
+        // The two witnesses whole; the frame in the next five places
+        // (after 我们常讲 in the last).
+        let spans: Vec<align::Span> = (0..7)
+            .map(|u| {
+                let start = if u == 6 { 4 } else { 0 };
+                align::Span {
+                    unit: u,
+                    start,
+                    end: if u < 2 {
+                        units[u].keys.len()
+                    } else {
+                        start + frame_len
+                    },
+                }
+            })
+            .collect();
+        let members: Vec<usize> = (0..spans.len()).collect();
+        let stretches = stretches_of(&spans, &members);
+        let own = own_keys(&units, &stretches);
+        let texts_keys: Vec<background::Text> = units.iter().map(Unit::background_text).collect();
+        let background = Background::new(
+            &texts_keys,
+            options.order,
+            stretches
+                .iter()
+                .map(|s| &units[s.unit].keys[s.start..s.end]),
+            std::iter::empty(),
+        );
+        let kept_with = |bar: f64| {
+            witnesses_not_by_chance(&units, &spans, &members, &stretches, &own, &background, bar)
+        };
+        assert_eq!(kept_with(background.threshold()), [0, 1, 6]);
+        // Places that hold most of the passage, and words in quotation
+        // marks, need no bar (here one that no chance, even none, meets).
+        assert_eq!(kept_with(-1.0), [0, 1, 6]);
+        // A bar that lets the frame stand keeps every place.
+        assert_eq!(kept_with(f64::INFINITY), members);
     }
 }

@@ -6,7 +6,7 @@
 use std::sync::OnceLock;
 
 use crate::markdown::is_letter_or_digit;
-use crate::model::Edition;
+use crate::model::{Chapter, Edition};
 
 use super::align::Span;
 use super::tokens::{Token, is_clause_mark, quoted_ranges, tokenize};
@@ -305,13 +305,17 @@ fn judge(
         .iter()
         .any(|s| !s.is_empty() && occurrences.iter().any(|o| o.text.contains(s.as_str())));
     // Words that stand, unquoted, only in news reports are the reporters'
-    // narration (……会议在……召开。……出席会议并讲话), however often the
-    // same event is reported.
+    // narration where they open every report (……会议在……召开。……出席
+    // 会议并讲话: a yearly meeting's lede recurs every year), or where the
+    // reports may be of one event, however often it is reported. A
+    // sentence deep in reports years apart repeats somebody's words.
     let narration = !quoted
         && !reported
         && occurrences
             .iter()
-            .all(|o| is_news(edition.chapters[o.chapter].front.kind.as_deref()));
+            .all(|o| is_news(edition.chapters[o.chapter].front.kind.as_deref()))
+        && (occurrences.iter().all(|o| o.unit == 0)
+            || may_be_one_event(occurrences.iter().map(|o| &edition.chapters[o.chapter])));
     // A run of capitalised words joined by small ones, with no clause in
     // it (the Constitution of the United States), is a name or a title.
     let name = !options.cjk && occurrences.iter().all(|o| is_name(&o.text));
@@ -383,6 +387,24 @@ fn is_name(text: &str) -> bool {
 }
 
 /// Whether a piece of this kind is a news report.
+/// Whether reports dated as `chapters` may be of one event: their dates
+/// lie within `ONE_EVENT_DAYS` of each other (a date known only to the
+/// month or the year may be any day in it; an undated report, any day).
+fn may_be_one_event<'c>(chapters: impl Iterator<Item = &'c Chapter>) -> bool {
+    let (mut latest_first, mut earliest_last) = (i64::MIN, i64::MAX);
+    for chapter in chapters {
+        if let Some(date) = &chapter.front.date {
+            let (first, last) = date.day_range();
+            latest_first = latest_first.max(first);
+            earliest_last = earliest_last.min(last);
+        }
+    }
+    latest_first.saturating_sub(earliest_last) <= ONE_EVENT_DAYS
+}
+
+/// How far apart two reports of one event (a meeting, a visit) may be.
+const ONE_EVENT_DAYS: i64 = 31;
+
 fn is_news(kind: Option<&str>) -> bool {
     const NEWS: &[&str] = &["news", "report", "dispatch", "新闻", "报道", "消息", "通讯"];
     kind.is_some_and(|k| NEWS.iter().any(|n| n.eq_ignore_ascii_case(k.trim())))
