@@ -351,15 +351,17 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         .collect();
     let wordings = formulas.wordings();
     let texts_keys: Vec<background::Text> = units.iter().map(Unit::background_text).collect();
-    // The background is counted for what is to be judged: every stretch
-    // of a cluster (each is asked whether it stands by chance) and each
-    // formula's shortest wording; whole clauses of each cluster's longest.
+    // The background is counted for what is to be judged: each cluster's
+    // longest stretch and each formula's shortest wording, and the whole
+    // clauses of each longest. (A place is judged on the n-grams it shares
+    // with its cluster's longest: one it does not share counts as never
+    // seen, which keeps the place. Counting every place's n-grams too took
+    // a third longer for the same clusters at 10,000 pieces.)
     let background = Background::new(
         &texts_keys,
         options.order,
-        clusters
+        longest
             .iter()
-            .flat_map(|members| places_of(&stretches_of(&spans, members)))
             .map(|s| &units[s.unit].keys[s.start..s.end])
             .chain(wordings.iter().map(Vec::as_slice)),
         longest
