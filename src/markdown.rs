@@ -365,6 +365,11 @@ fn name_headings(events: &mut [Event<'static>]) -> Vec<Heading> {
             // Paragraph ids (`p1`...) and footnote ids share the page.
             while taken.contains(&unique) || looks_generated(&unique) {
                 unique = format!("{base}-{n}");
+                // `fnref-1` numbered on is `fnref-1-2`, a note reference's
+                // id again, and so on forever: a letter ends it.
+                if looks_generated(&unique) {
+                    unique = format!("{base}-h{n}");
+                }
                 n += 1;
             }
             taken.insert(unique.clone());
@@ -551,21 +556,75 @@ mod tests {
 
     #[test]
     fn cjk_soft_breaks_vanish_but_latin_ones_stay() {
-        let doc = parse("中文\n断行\n\nEnglish\nwords\n\n中文\nand English\n");
+        let doc = parse("中文\n断行\n\nEnglish\nwords\n\n中文\nand English\n\nEnglish and\n中文\n");
         let texts: Vec<_> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
-        assert_eq!(texts, ["中文断行", "English words", "中文 and English"]);
+        // A break vanishes only with CJK on both sides: the character
+        // before it and the one after.
+        assert_eq!(
+            texts,
+            [
+                "中文断行",
+                "English words",
+                "中文 and English",
+                "English and 中文"
+            ]
+        );
     }
 
     #[test]
     fn speakers_are_recognised_in_both_forms() {
-        let doc =
-            parse("**采访组：**您好！\n\n**胡庆国**：您好。\n\n**重要**的话\n\n**Q:** why?\n");
+        let doc = parse(
+            "**采访组：**您好！\n\n**胡庆国**：您好。\n\n**重要**的话\n\n**Q:** why?\n\n**：**无名\n\n**这是一个很长很长的加粗句子而且它恰好以冒号结尾就像这样：**后文\n",
+        );
         let speakers: Vec<_> = doc
             .paragraphs
             .iter()
             .map(|p| p.speaker.as_deref())
             .collect();
-        assert_eq!(speakers, [Some("采访组"), Some("胡庆国"), None, Some("Q")]);
+        // No name before the colon, or a whole bold sentence: no speaker.
+        assert_eq!(
+            speakers,
+            [Some("采访组"), Some("胡庆国"), None, Some("Q"), None, None]
+        );
+        // Each paragraph's events run from its start to its end, both in.
+        for p in &doc.paragraphs {
+            assert!(matches!(
+                doc.events[p.events.start],
+                Event::Start(Tag::Paragraph)
+            ));
+            assert!(matches!(
+                doc.events[p.events.end - 1],
+                Event::End(TagEnd::Paragraph)
+            ));
+        }
+    }
+
+    #[test]
+    fn table_rows_are_numbered_head_first() {
+        let doc = parse("| 年份 | 事项 |\n|---|---|\n| 2012 | 甲 |\n| 2013 | 乙 |\n");
+        let rows: Vec<(&str, usize, &str)> = doc
+            .rows
+            .iter()
+            .map(|r| (r.id.as_str(), r.number, r.text.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("r1", 1, "年份事项"),
+                ("r2", 2, "2012甲"),
+                ("r3", 3, "2013乙")
+            ]
+        );
+        for r in &doc.rows {
+            assert!(matches!(
+                doc.events[r.events.start],
+                Event::Start(Tag::TableHead | Tag::TableRow)
+            ));
+            assert!(matches!(
+                doc.events[r.events.end - 1],
+                Event::End(TagEnd::TableHead | TagEnd::TableRow)
+            ));
+        }
     }
 
     #[test]
@@ -588,6 +647,36 @@ mod tests {
                 .iter()
                 .any(|e| matches!(e, Event::Start(Tag::Strong)))
         );
+        // Asterisks around words that begin or end with a space are no
+        // emphasis, CJK or not.
+        for source in [
+            "写作** 重点**，\n",
+            "写作**重点 **，\n",
+            "写作** 重点 **，\n",
+        ] {
+            let loose = parse(source);
+            assert!(
+                !loose
+                    .events
+                    .iter()
+                    .any(|e| matches!(e, Event::Start(Tag::Strong))),
+                "{source}: {:?}",
+                loose.events
+            );
+            assert_eq!(loose.paragraphs[0].text, source.trim_end(), "{source}");
+        }
+        // An escaped asterisk right before a bare one makes no pair with
+        // it: `\**采访组：**` is an asterisk and a lone `*…**`, all literal.
+        let before_bare = parse("\\**采访组：**您好\n");
+        assert_eq!(before_bare.paragraphs[0].text, "**采访组：**您好");
+        assert!(
+            !before_bare
+                .events
+                .iter()
+                .any(|e| matches!(e, Event::Start(Tag::Strong))),
+            "{:?}",
+            before_bare.events
+        );
     }
 
     #[test]
@@ -609,7 +698,7 @@ mod tests {
     #[test]
     fn heading_ids_are_unique_and_keep_cjk() {
         let doc = parse(
-            "## 一、办公室工作\n\n## 一、办公室工作\n\n## Hello, World!\n\n## p1\n\n## 段 {#custom}\n",
+            "## 一、办公室工作\n\n## 一、办公室工作\n\n## Hello, World!\n\n## p1\n\n## 段 {#custom}\n\n## 一、办公室工作\n\n## ……\n\n## r3\n\n## fn-1\n\n## sn-2\n\n## fnref 1\n\n## fnref-1-2\n\n## P\n\n## Pa\n",
         );
         let ids: Vec<_> = doc.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(
@@ -619,9 +708,33 @@ mod tests {
                 "一-办公室工作-2",
                 "hello-world",
                 "p1-2",
-                "custom"
+                "custom",
+                "一-办公室工作-3",
+                // No letter or digit to make an id of: its place among
+                // the headings, counted from one.
+                "section-7",
+                // Ids of the kinds made for rows and notes are left to them.
+                "r3-2",
+                "fn-1-2",
+                "sn-2-2",
+                "fnref-1-h2",
+                "fnref-1-2-h2",
+                // A prefix alone, or with no number after it, is free.
+                "p",
+                "pa"
             ]
         );
+        // Each heading's events run from its start to its end, both in.
+        for h in &doc.headings {
+            assert!(matches!(
+                doc.events[h.events.start],
+                Event::Start(Tag::Heading { .. })
+            ));
+            assert!(matches!(
+                doc.events[h.events.end - 1],
+                Event::End(TagEnd::Heading(_))
+            ));
+        }
     }
 
     #[test]
