@@ -314,7 +314,9 @@ fn judge(
         && occurrences
             .iter()
             .all(|o| is_news(edition.chapters[o.chapter].front.kind.as_deref()))
-        && (occurrences.iter().all(|o| o.unit == 0)
+        && (occurrences
+            .iter()
+            .all(|o| opens_report(&edition.chapters[o.chapter], o.unit))
             || may_be_one_event(occurrences.iter().map(|o| &edition.chapters[o.chapter])));
     // A run of capitalised words joined by small ones, with no clause in
     // it (the Constitution of the United States), is a name or a title.
@@ -400,6 +402,17 @@ fn may_be_one_event<'c>(chapters: impl Iterator<Item = &'c Chapter>) -> bool {
         }
     }
     latest_first.saturating_sub(earliest_last) <= ONE_EVENT_DAYS
+}
+
+/// Whether unit `unit` of `chapter` is its first paragraph (headings
+/// before it left aside): a report's lede.
+fn opens_report(chapter: &Chapter, unit: usize) -> bool {
+    let first = chapter.document.paragraphs.first().map(|p| p.id.as_str());
+    chapter
+        .document
+        .units()
+        .get(unit)
+        .is_some_and(|u| Some(u.id) == first)
 }
 
 /// How far apart two reports of one event (a meeting, a visit) may be.
