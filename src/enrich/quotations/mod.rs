@@ -421,7 +421,6 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                     &spans,
                     &members,
                     &stretches,
-                    &own,
                     &background,
                     threshold,
                 );
@@ -564,23 +563,23 @@ fn stretches_of(spans: &[align::Span], members: &[usize]) -> Vec<align::Span> {
 /// two thirds of the longest stretch or more, one in quotation marks, or
 /// one whose words are as unlikely as a bare passage must be (`bar`, on the
 /// chance the rest of the edition would let them stand, the cluster's own
-/// stretches taken out). `own` are the `stretches`' keys.
+/// stretches taken out).
 fn witnesses_not_by_chance(
     units: &[Unit],
     spans: &[align::Span],
     members: &[usize],
     stretches: &[align::Span],
-    own: &[(usize, &[u32])],
     background: &Background,
     bar: f64,
 ) -> Vec<usize> {
+    let own = own_keys(units, stretches);
     // A witness with a variant is two stretches or more of its unit:
     // judged as one, from the first to the last.
     let places = places_of(stretches);
     let most = stretches.iter().map(|s| s.end - s.start).max().unwrap_or(0);
     let chances = background.chances(
         places.iter().map(|s| &units[s.unit].keys[s.start..s.end]),
-        own,
+        &own,
     );
     let kept: Vec<align::Span> = places
         .iter()
@@ -1048,7 +1047,6 @@ mod tests {
             .collect();
         let members: Vec<usize> = (0..spans.len()).collect();
         let stretches = stretches_of(&spans, &members);
-        let own = own_keys(&units, &stretches);
         let texts_keys: Vec<background::Text> = units.iter().map(Unit::background_text).collect();
         let background = Background::new(
             &texts_keys,
@@ -1059,7 +1057,7 @@ mod tests {
             std::iter::empty(),
         );
         let kept_with = |bar: f64| {
-            witnesses_not_by_chance(&units, &spans, &members, &stretches, &own, &background, bar)
+            witnesses_not_by_chance(&units, &spans, &members, &stretches, &background, bar)
         };
         assert_eq!(kept_with(background.threshold()), [0, 1, 6]);
         // Places that hold most of the passage, and words in quotation
