@@ -17,6 +17,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Error, Result};
+use crate::enrich::delimited;
 use crate::enrich::glossary::{self, Place};
 use crate::files::read_text;
 use crate::model::{Chapter, Document, Edition};
@@ -232,24 +233,6 @@ fn piece_keys(edition: &Edition) -> HashMap<String, usize> {
     keys
 }
 
-static BOOK_TITLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(r"《([^《》\n]{1,120})》").expect("a valid pattern")
-});
-/// An article's title the text marks as one: “……”一文, 题为“……”.
-static MARKED_ARTICLE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(
-        r"题为“([^“”\n]{2,80})”|“([^“”\n]{2,80})”(?:一文|这篇文章|的文章|一书|这本书)",
-    )
-    .expect("a valid pattern")
-});
-/// Text in quotation marks or brackets: a work when it is a piece's title.
-static ENCLOSED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
-    regex::Regex::new(
-        r#"“([^“”\n]{2,120})”|"([^"\n]{2,120})"|（([^（）\n]{2,120})）|\(([^()\n]{2,120})\)"#,
-    )
-    .expect("a valid pattern")
-});
-
 /// Every title cited in the text, in reading order. `latin`: the edition
 /// is written in a Latin script, where titles stand in italics.
 pub fn find_works(edition: &Edition, latin: bool) -> Vec<WorkPlace> {
@@ -274,25 +257,25 @@ fn works_in(
     let mut places = Vec::new();
     for (u, unit) in chapter.document.units().iter().enumerate() {
         let mut found: Vec<(usize, usize, String, bool)> = Vec::new();
-        for m in BOOK_TITLE.captures_iter(unit.text) {
-            let whole = m.get(0).expect("a match");
-            found.push((whole.start(), whole.end(), m[1].to_owned(), true));
+        let text = unit.text;
+        for (whole, title) in delimited::book_titles(text) {
+            found.push((whole.start, whole.end, text[title].to_owned(), true));
         }
-        for m in MARKED_ARTICLE.captures_iter(unit.text) {
-            let inner = m.get(1).or_else(|| m.get(2)).expect("a group");
-            // The title with its quotation marks.
+        // An article's title the text marks as one: “……”一文, 题为“……”;
+        // the title with its quotation marks.
+        for title in delimited::marked_articles(text) {
             found.push((
-                inner.start() - '“'.len_utf8(),
-                inner.end() + '”'.len_utf8(),
-                inner.as_str().to_owned(),
+                title.start - '“'.len_utf8(),
+                title.end + '”'.len_utf8(),
+                text[title].to_owned(),
                 true,
             ));
         }
-        for m in ENCLOSED.captures_iter(unit.text) {
-            let inner = (1..=4).find_map(|g| m.get(g)).expect("a group");
-            // The title alone: the brackets are the sentence's.
-            if pieces.contains_key(&title_key(inner.as_str())) {
-                found.push((inner.start(), inner.end(), inner.as_str().to_owned(), false));
+        // Text in quotation marks or brackets is a work when it is a
+        // piece's title: the title alone, the brackets are the sentence's.
+        for inner in delimited::enclosed(text) {
+            if pieces.contains_key(&title_key(&text[inner.clone()])) {
+                found.push((inner.start, inner.end, text[inner].to_owned(), false));
             }
         }
         if latin {

@@ -2,6 +2,7 @@
 //! produce anchors (offsets into paragraph and heading text), never markup;
 //! render turns anchors into HTML.
 
+mod delimited;
 pub mod glossary;
 pub mod indexes;
 pub mod notes;

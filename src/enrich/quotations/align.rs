@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::Unit;
-use super::background::Prehashed;
+use super::background::{BitFilter, Prehashed};
 
 /// A passage in one unit, in tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -467,13 +467,13 @@ pub(super) fn bare_places(units: &[Unit], patterns: &[&[u32]]) -> Vec<(usize, Sp
             .fold(0u64, |h, &k| h.wrapping_mul(ROLL).wrapping_add(k as u64))
     };
     let mut openings: HashMap<u64, Vec<u32>, Prehashed> = HashMap::default();
-    let mut filter = vec![0u64; 1 << (OPENING_BITS - 6)];
-    let bucket = |h: u64| (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - OPENING_BITS)) as usize;
     for (i, pattern) in patterns.iter().enumerate().filter(|(_, p)| !p.is_empty()) {
-        let h = opening(&pattern[..width]);
-        openings.entry(h).or_default().push(i as u32);
-        filter[bucket(h) / 64] |= 1 << (bucket(h) % 64);
+        openings
+            .entry(opening(&pattern[..width]))
+            .or_default()
+            .push(i as u32);
     }
+    let filter = BitFilter::new(openings.keys().copied(), openings.len(), OPENING_BITS);
     // ROLL^width: what the key leaving the window weighs.
     let top = (0..width).fold(1u64, |t, _| t.wrapping_mul(ROLL));
     units
@@ -493,7 +493,7 @@ pub(super) fn bare_places(units: &[Unit], patterns: &[&[u32]]) -> Vec<(usize, Sp
                         .wrapping_add(keys[start + width - 1] as u64)
                         .wrapping_sub((keys[start - 1] as u64).wrapping_mul(top));
                 }
-                if filter[bucket(h) / 64] & 1 << (bucket(h) % 64) == 0 {
+                if !filter.may_hold(h) {
                     continue;
                 }
                 let Some(list) = openings.get(&h) else {
@@ -520,7 +520,8 @@ pub(super) fn bare_places(units: &[Unit], patterns: &[&[u32]]) -> Vec<(usize, Sp
 
 /// The rolling hash's base (odd, so that it is invertible mod 2^64).
 const ROLL: u64 = 0x0000_0100_0000_01b3;
-/// Bits of the filter in front of the patterns' openings (2^22: 512 KB).
+/// Most bits of the filter in front of the patterns' openings (2^22: 512
+/// KB).
 const OPENING_BITS: u32 = 22;
 
 /// How much two spans of one unit must overlap to be one passage.

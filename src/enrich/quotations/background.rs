@@ -23,7 +23,8 @@ use rayon::prelude::*;
 /// What a step back to a shorter context costs (Brants et al.'s 0.4).
 const BACKOFF: f64 = 0.4;
 
-/// Bits of the filter in front of the candidates' n-grams (2^24 bits: 2 MB).
+/// Most bits of the filter in front of the candidates' n-grams (2^24
+/// bits: 2 MB).
 const FILTER_BITS: u32 = 24;
 
 /// Tokens the n-grams are counted over: an edition larger than this is
@@ -33,6 +34,46 @@ const FILTER_BITS: u32 = 24;
 /// in such a sample hundreds of times each, and their ratios (all the
 /// model uses above single tokens) do not change with more of the same.
 const SAMPLE_TOKENS: u64 = 6_000_000;
+
+/// A bit for each of 2^bits buckets of hashes, set for the hashes of a
+/// set: a hash whose bit is clear is in no set's, tested far faster than a
+/// map is looked up. Sized to the set (some 16 bits an item, up to
+/// 2^`max_bits`): a small edition's filter fits in its cache and costs no
+/// page faults.
+pub(super) struct BitFilter {
+    words: Vec<u64>,
+    shift: u32,
+}
+
+impl BitFilter {
+    pub(super) fn new(hashes: impl Iterator<Item = u64>, items: usize, max_bits: u32) -> BitFilter {
+        let bits = (items.max(1) * 16)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(12, max_bits);
+        let mut filter = BitFilter {
+            words: vec![0; 1 << (bits - 6)],
+            shift: 64 - bits,
+        };
+        for h in hashes {
+            let b = filter.bucket(h);
+            filter.words[b / 64] |= 1 << (b % 64);
+        }
+        filter
+    }
+
+    /// Whether `h` may be one of the set's hashes (it is not if false).
+    pub(super) fn may_hold(&self, h: u64) -> bool {
+        let b = self.bucket(h);
+        self.words[b / 64] & 1 << (b % 64) != 0
+    }
+
+    /// The hash's top bits, after a multiply that spreads keys that are
+    /// not yet hashes (rolling sums) over them.
+    fn bucket(&self, h: u64) -> usize {
+        (h.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> self.shift) as usize
+    }
+}
 
 /// Keys that are already 64-bit hashes need no hashing again.
 #[derive(Default, Clone, Copy)]
@@ -128,21 +169,17 @@ impl Background {
         let stride = tokens.div_ceil(budget.max(1)).max(1) as usize;
         let units: Vec<&[u32]> = units.iter().step_by(stride).map(|t| t.keys).collect();
         let mut index: HashMap<u64, usize, Prehashed> = HashMap::default();
-        // A bit per 2^FILTER_BITS hash buckets in front of the map: most of
-        // the edition's n-grams are no candidate's, and a bit test is far
-        // cheaper than a lookup.
-        let mut filter = vec![0u64; 1 << (FILTER_BITS - 6)];
-        let bucket = |h: u64| (h >> (64 - FILTER_BITS)) as usize;
         for keys in candidates {
             for n in 1..=order {
                 for gram in keys.windows(n) {
-                    let h = hash(gram);
                     let next = index.len();
-                    index.entry(h).or_insert(next);
-                    filter[bucket(h) / 64] |= 1 << (bucket(h) % 64);
+                    index.entry(hash(gram)).or_insert(next);
                 }
             }
         }
+        // A bit filter in front of the map: most of the edition's n-grams
+        // are no candidate's, and a bit test is far cheaper than a lookup.
+        let filter = BitFilter::new(index.keys().copied(), index.len(), FILTER_BITS);
         // Each thread counts into its own tally (the candidates' single
         // tokens stand everywhere: shared counters would bounce between the
         // cores). From each place, n-grams grow one token at a time, and
@@ -168,7 +205,7 @@ impl Background {
                                 for (n, &key) in keys[start..].iter().take(order).enumerate() {
                                     state = step(state, key);
                                     let h = finish(state, n + 1);
-                                    if filter[bucket(h) / 64] & 1 << (bucket(h) % 64) == 0 {
+                                    if !filter.may_hold(h) {
                                         break;
                                     }
                                     match index.get(&h) {
