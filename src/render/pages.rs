@@ -457,21 +457,39 @@ fn write_back_matter(
     records: &[NoteRecord],
     emit: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
 ) -> Result<()> {
-    let mut emit_page = |page: Page| emit(&page.file, page.html.as_bytes());
-    if back.notes {
-        emit_page(render_notes_page(theme, records, &indexes.apparatus)?)?;
-    }
-    if back.quotations {
-        emit_page(render_quotations_page(theme, &indexes.quotations)?)?;
-    }
-    if back.glossary {
-        emit_page(render_glossary_page(theme, &indexes.glossary)?)?;
-    }
-    if back.indexes {
-        emit_page(render_indexes_page(theme, &indexes.book)?)?;
-    }
-    emit("data/glossary.json", indexes.glossary.json().as_bytes())?;
-    emit("data/index.json", indexes.book.json().as_bytes())?;
+    // The pages and the data files are made on every core, then written
+    // in order.
+    type Make<'m> = Box<dyn Fn() -> Result<(String, Vec<u8>)> + Send + Sync + 'm>;
+    let page = |made: Result<Page>| made.map(|p| (p.file, p.html.into_bytes()));
+    let paged = edition
+        .chapters
+        .iter()
+        .any(|c| c.front.page.is_some() || !c.document.page_breaks.is_empty());
+    let file = |name: &str, bytes: String| Ok((name.to_owned(), bytes.into_bytes()));
+    let makers: Vec<Make> = [
+        back.notes.then(|| {
+            Box::new(|| page(render_notes_page(theme, records, &indexes.apparatus))) as Make
+        }),
+        back.quotations
+            .then(|| Box::new(|| page(render_quotations_page(theme, &indexes.quotations))) as Make),
+        back.glossary
+            .then(|| Box::new(|| page(render_glossary_page(theme, &indexes.glossary))) as Make),
+        back.indexes
+            .then(|| Box::new(|| page(render_indexes_page(theme, &indexes.book))) as Make),
+        Some(Box::new(|| file("data/glossary.json", indexes.glossary.json())) as Make),
+        Some(Box::new(|| file("data/index.json", indexes.book.json())) as Make),
+        Some(Box::new(|| file("data/quotations.json", indexes.quotations.json())) as Make),
+        Some(Box::new(|| file("data/citations.json", citations::csl_json(edition))) as Make),
+        Some(Box::new(|| file("edition.bib", citations::bibtex(edition))) as Make),
+        paged.then(|| Box::new(|| file("data/pages.json", citations::pages_json(edition))) as Make),
+        Some(Box::new(|| file("data/notes.json", apparatus::notes_json(records))) as Make),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    // The search index is as large as the edition's text: it is written
+    // and its memory given back before the rest is made (beside it, the
+    // peak of a 10,000-piece edition rose by 22 MiB).
     let search_index = crate::render::search::index_script(
         edition,
         &indexes.quotations,
@@ -481,24 +499,14 @@ fn write_back_matter(
         &theme.strings,
     );
     emit("search-index.js", &search_index)?;
-    // As large as the edition's text: its memory goes back at once, before
-    // the print edition's body is made.
     drop(search_index);
     crate::memory::give_back();
-    emit("data/quotations.json", indexes.quotations.json().as_bytes())?;
-    emit(
-        "data/citations.json",
-        citations::csl_json(edition).as_bytes(),
-    )?;
-    emit("edition.bib", citations::bibtex(edition).as_bytes())?;
-    let paged = edition
-        .chapters
-        .iter()
-        .any(|c| c.front.page.is_some() || !c.document.page_breaks.is_empty());
-    if paged {
-        emit("data/pages.json", citations::pages_json(edition).as_bytes())?;
+    let made: Vec<_> = makers.par_iter().map(|make| make()).collect();
+    for made in made {
+        let (file, bytes) = made?;
+        emit(&file, &bytes)?;
     }
-    emit("data/notes.json", apparatus::notes_json(records).as_bytes())
+    Ok(())
 }
 
 /// Everything the chapters' rendering shares, and the count of chapters
@@ -670,26 +678,40 @@ fn print_frame(
         .map(|c| (page_file(&c.slug), print::piece_id(&c.slug)))
         .collect();
     let strings = &theme.strings;
-    let mut sections = Vec::new();
+    // Each section's context is made with its article, on every core.
+    type Context<'c> = Box<dyn Fn() -> tera::Context + Send + Sync + 'c>;
+    let mut sections: Vec<(&str, &str, Context)> = Vec::new();
     if back.glossary && templates.contains_template("glossary-article.html") {
         let title = crate::theme::ui_string(strings, "glossary_page_title", "Glossary");
-        sections.push(("glossary", title, glossary_context(&indexes.glossary)));
+        sections.push((
+            "glossary",
+            title,
+            Box::new(|| glossary_context(&indexes.glossary)),
+        ));
     }
     if back.quotations && templates.contains_template("quotations-article.html") {
         let title = crate::theme::ui_string(strings, "quotations_page_title", "Quotations");
-        sections.push(("quotations", title, quotations_context(&indexes.quotations)));
+        sections.push((
+            "quotations",
+            title,
+            Box::new(|| quotations_context(&indexes.quotations)),
+        ));
     }
     if back.indexes && templates.contains_template("indexes-article.html") {
         let title = crate::theme::ui_string(strings, "index_page_title", "Index");
-        sections.push(("indexes", title, indexes_context(&indexes.book)));
+        sections.push((
+            "indexes",
+            title,
+            Box::new(|| indexes_context(&indexes.book)),
+        ));
     }
     for (kind, _, _) in &sections {
         pages.push((format!("{kind}.html"), print::back_id(kind)));
     }
     let targets = Targets::new(pages);
     let back = sections
-        .into_iter()
-        .map(|(kind, title, context)| print_section(theme, &targets, kind, title, context))
+        .into_par_iter()
+        .map(|(kind, title, context)| print_section(theme, &targets, kind, title, context()))
         .collect::<Result<Vec<_>>>()?;
     let heads: Vec<(String, String, &str)> = edition
         .chapters
