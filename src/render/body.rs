@@ -263,13 +263,15 @@ impl<'d> Writer<'d> {
         }
         match event {
             Event::Start(Tag::Paragraph) => self.paragraph(i, event),
-            Event::End(TagEnd::Paragraph) => self.out.push(Event::Html("</p>\n".into())),
             Event::Start(Tag::Strong) if self.speaker_pending => {
                 self.speaker_pending = false;
                 self.out
                     .push(Event::Html("<strong class=\"speaker\">".into()));
             }
-            Event::Text(text) if self.cuts.contains_key(&i) => self.cut_text(i, text, start_byte),
+            Event::Text(text) => {
+                self.speaker_pending = false;
+                self.cut_text(i, text, start_byte);
+            }
             Event::FootnoteReference(label) => self.footnote_reference(label),
             Event::Start(Tag::TableRow | Tag::TableHead) => {
                 self.row_anchor = self
@@ -278,10 +280,6 @@ impl<'d> Writer<'d> {
                     .map(|r| r.id.as_str());
                 self.table.in_head = matches!(event, Event::Start(Tag::TableHead));
                 self.table.column = 0;
-                self.out.push(event.clone());
-            }
-            Event::End(TagEnd::TableHead) => {
-                self.table.in_head = false;
                 self.out.push(event.clone());
             }
             Event::Start(Tag::TableCell) => self.table_cell(event),
@@ -315,12 +313,6 @@ impl<'d> Writer<'d> {
                 title: title.clone(),
                 id: id.clone(),
             })),
-            Event::Text(text) if start_byte > 0 => {
-                self.speaker_pending = false;
-                if start_byte < text.len() {
-                    self.push_text(&text[start_byte..]);
-                }
-            }
             Event::Html(html) | Event::InlineHtml(html) if self.as_text.contains(&i) => {
                 self.speaker_pending = false;
                 self.out
@@ -333,8 +325,11 @@ impl<'d> Writer<'d> {
         }
     }
 
+    /// Text as a text event; none for no text.
     fn push_text(&mut self, text: &str) {
-        self.out.push(Event::Text(text.to_owned().into()));
+        if !text.is_empty() {
+            self.out.push(Event::Text(text.to_owned().into()));
+        }
     }
 
     /// Writes a waiting sidenote before event `i`: after the closing marks
@@ -354,9 +349,7 @@ impl<'d> Writer<'d> {
                     t.char_indices().nth(*o).map_or(t.len(), |(b, _)| b)
                 });
             start_byte = closing_prefix(&t[..limit]);
-            if start_byte > 0 {
-                self.push_text(&t[..start_byte]);
-            }
+            self.push_text(&t[..start_byte]);
         }
         self.out.push(Event::InlineHtml(side.into()));
         start_byte
@@ -408,24 +401,32 @@ impl<'d> Writer<'d> {
         self.out.push(Event::Html(open.into()));
     }
 
-    /// A text event that marks cut: the text between the cuts, and at each
-    /// the span, insert or note marker it calls for.
+    /// A text event from `start_byte` on: the text between the cuts that
+    /// marks make in it, and at each the span, insert or note marker it
+    /// calls for.
     fn cut_text(&mut self, i: usize, text: &str, start_byte: usize) {
-        let list = self.cuts.remove(&i).unwrap_or_default();
+        let Some(list) = self.cuts.remove(&i) else {
+            self.push_text(&text[start_byte..]);
+            return;
+        };
         let mut at_byte = start_byte;
         let offsets: Vec<usize> = text
             .char_indices()
             .map(|(b, _)| b)
             .chain([text.len()])
             .collect();
-        let byte_of = |offset: usize| offsets[offset.min(offsets.len() - 1)];
+        // (Cuts lie within their text: `Positions::place` drops a mark
+        // that does not.)
+        let byte_of = |offset: usize| offsets[offset];
         for (k, (offset, cut)) in list.iter().enumerate() {
             let byte = byte_of(*offset);
             if byte > at_byte || matches!(cut, Cut::Open(..) | Cut::Marker(_)) {
                 at_byte = self.side_after_cuts(text, at_byte, Some(byte));
             }
-            if byte > at_byte {
-                self.push_text(&text[at_byte..byte]);
+            // (A sidenote may have taken the closing marks past an empty
+            // cut: the text does not go back.)
+            if let Some(words) = text.get(at_byte..byte) {
+                self.push_text(words);
                 at_byte = byte;
             }
             match cut {
@@ -442,22 +443,15 @@ impl<'d> Writer<'d> {
                             |(_, cut)| !matches!(cut, Cut::Insert(p) if self.pieces[*p].is_empty()),
                         )
                         .map(|(o, _)| byte_of(*o));
-                    let closes = list[k + 1..]
-                        .iter()
-                        .find(|(o, cut)| {
-                            byte_of(*o) == byte && matches!(cut, Cut::Close(..) | Cut::Insert(_))
-                        })
-                        .is_some_and(
-                            |(_, cut)| !matches!(cut, Cut::Insert(p) if self.pieces[*p].is_empty()),
-                        );
-                    at_byte = self.marker(*key, text, at_byte, later, closes);
+                    // One where the marker stands (a quotation's marker
+                    // after its span) goes before the sidenote.
+                    let after_cuts = later == Some(byte);
+                    at_byte = self.marker(*key, text, at_byte, later, after_cuts);
                 }
             }
         }
         at_byte = self.side_after_cuts(text, at_byte, None);
-        if at_byte < text.len() {
-            self.push_text(&text[at_byte..]);
-        }
+        self.push_text(&text[at_byte..]);
     }
 
     /// A note's marker in a text at `at_byte`, then its sidenote (on its
@@ -498,10 +492,8 @@ impl<'d> Writer<'d> {
     ) -> usize {
         let end = next.unwrap_or(text.len()).max(at_byte);
         let n = closing_prefix(&text[at_byte..end]);
-        if n > 0 {
-            self.push_text(&text[at_byte..at_byte + n]);
-            at_byte += n;
-        }
+        self.push_text(&text[at_byte..at_byte + n]);
+        at_byte += n;
         if at_byte == text.len() && next.is_none() {
             self.pending_side = Some(side);
         } else {
@@ -1053,6 +1045,78 @@ mod tests {
         );
         assert!(marker < quote && quote < comma && comma < side, "{html}");
         assert!(html.contains("”，<span class=\"sidenote\""), "{html}");
+    }
+
+    fn plain_options(pages: &HashMap<String, String>) -> BodyOptions<'_> {
+        BodyOptions {
+            paragraph_numbers: false,
+            paragraph_label: "{n}",
+            chapter_pages: pages,
+            raw_html: RawHtml::Keep,
+            page_label: "{n}",
+            page_inferred: "",
+            page_unknown: "",
+            pages: &[],
+        }
+    }
+
+    #[test]
+    fn a_term_ending_with_the_quotation_keeps_the_sidenote_after_the_closing_marks() {
+        // 甲乙丙丁 is a glossary term (an empty insert at its end), a
+        // recurring quotation (its marker at its end) and a note's words.
+        let doc = parse("他说“甲乙丙丁”，好。\n");
+        let unit = &doc.units()[0];
+        let stretch = |kind| Mark {
+            events: unit.events.clone(),
+            start: 3,
+            end: 7,
+            kind,
+        };
+        let wrap = |open: &str, after: &str| MarkKind::Wrap {
+            open: open.to_owned(),
+            close: Some("</span>".to_owned()),
+            after: after.to_owned(),
+        };
+        let key = NoteKey::StandOff(0);
+        let marks = [
+            stretch(wrap("<span class=\"term\">", "")),
+            stretch(wrap("<span class=\"q\">", "<i>引</i>")),
+            stretch(MarkKind::Note {
+                key,
+                emended: false,
+            }),
+        ];
+        let sidenotes = HashMap::from([(key, "注".to_owned())]);
+        let pages = HashMap::new();
+        let html = render(&doc, &plain_options(&pages), &marks, &sidenotes).html;
+        assert!(
+            html.contains("<i>引</i>”，<span class=\"sidenote\" id=\"sn-1\">"),
+            "{html}"
+        );
+        // Every word once, in order.
+        assert_eq!(
+            raw_html::words_of_html(&html),
+            "他说“甲乙丙丁&#x2060;1引”，1 注好。\n"
+        );
+    }
+
+    #[test]
+    fn a_mark_past_the_end_of_its_text_is_dropped_and_the_text_stands_whole() {
+        let doc = parse("甲乙丙。\n");
+        let unit = &doc.units()[0];
+        let marks = [Mark {
+            events: unit.events.clone(),
+            start: 2,
+            end: 40,
+            kind: MarkKind::Wrap {
+                open: "<b>".to_owned(),
+                close: Some("</b>".to_owned()),
+                after: String::new(),
+            },
+        }];
+        let pages = HashMap::new();
+        let html = render(&doc, &plain_options(&pages), &marks, &HashMap::new()).html;
+        assert_eq!(html, "<p id=\"p1\">甲乙丙。</p>\n");
     }
 
     #[test]
