@@ -5,6 +5,7 @@
 //! `data/quotations.json`.
 
 use super::escape_html;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::enrich::quotations::{Kind, Quotation};
@@ -196,21 +197,37 @@ impl QuotationIndex {
         let labels = Labels::new(strings);
         let units: Vec<Vec<crate::model::TextUnit>> = edition
             .chapters
-            .iter()
+            .par_iter()
             .map(|c| c.document.units())
             .collect();
         let order = order(quotations);
-        let mut views = Vec::new();
+        // Each passage's places, with their differences from the origin's
+        // words, on every core: a large edition's passages have a hundred
+        // thousand places or more.
+        let views: Vec<QuotationView> = order
+            .par_iter()
+            .enumerate()
+            .map(|(n, &i)| {
+                let q = &quotations[i];
+                let id = format!("q{}", n + 1);
+                let places = place_views(edition, &units, q, strings);
+                QuotationView {
+                    popover: labels.popover(&places, &id),
+                    id,
+                    kind: q.kind,
+                    number: n + 1,
+                    text: q.text().to_owned(),
+                    count: places.len(),
+                    places,
+                }
+            })
+            .collect();
         let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); edition.chapters.len()];
         let mut on_page: Vec<Vec<usize>> = vec![Vec::new(); edition.chapters.len()];
-        for (n, &i) in order.iter().enumerate() {
-            let q = &quotations[i];
-            let id = format!("q{}", n + 1);
-            let places = place_views(edition, &units, q, strings);
-            let popover = labels.popover(&places, &id);
-            let after = labels.marker(&id, n + 1, places.len() - 1);
-            let view = views.len();
-            for o in &q.occurrences {
+        for (view, &i) in order.iter().enumerate() {
+            let id = &views[view].id;
+            let after = labels.marker(id, view + 1, views[view].count - 1);
+            for o in &quotations[i].occurrences {
                 let unit_events = units[o.chapter][o.unit].events.clone();
                 marks[o.chapter].push(Mark {
                     events: unit_events,
@@ -226,15 +243,6 @@ impl QuotationIndex {
                     on_page[o.chapter].push(view);
                 }
             }
-            views.push(QuotationView {
-                id,
-                kind: q.kind,
-                number: n + 1,
-                text: q.text().to_owned(),
-                count: places.len(),
-                places,
-                popover,
-            });
         }
         QuotationIndex {
             views,
