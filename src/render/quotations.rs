@@ -55,6 +55,31 @@ pub struct QuotationView {
     pub popover: String,
 }
 
+/// A passage as the quotations index lists it: its view without its
+/// places, and its entry's HTML (`quotation-item.html` rendered for it).
+#[derive(Serialize)]
+pub struct QuotationEntry {
+    pub id: String,
+    pub kind: Kind,
+    pub number: usize,
+    pub text: String,
+    pub count: usize,
+    pub html: String,
+}
+
+impl QuotationEntry {
+    pub fn new(view: &QuotationView, html: String) -> QuotationEntry {
+        QuotationEntry {
+            id: view.id.clone(),
+            kind: view.kind,
+            number: view.number,
+            text: view.text.clone(),
+            count: view.count,
+            html,
+        }
+    }
+}
+
 pub struct QuotationIndex {
     pub views: Vec<QuotationView>,
     /// Per chapter: the marks to cut into its text.
