@@ -1119,6 +1119,76 @@ mod tests {
         assert_eq!(html, "<p id=\"p1\">甲乙丙。</p>\n");
     }
 
+    /// `md` rendered with a span (`<b>`…`</b>`, or `<i>`) over characters
+    /// `start..end` of its first unit, for each of `spans`.
+    fn with_spans(md: &str, spans: &[(usize, usize, &str)]) -> String {
+        let doc = parse(md);
+        let unit = &doc.units()[0];
+        let marks: Vec<Mark> = spans
+            .iter()
+            .map(|&(start, end, tag)| Mark {
+                events: unit.events.clone(),
+                start,
+                end,
+                kind: MarkKind::Wrap {
+                    open: format!("<{tag}>"),
+                    close: Some(format!("</{tag}>")),
+                    after: String::new(),
+                },
+            })
+            .collect();
+        let pages = HashMap::new();
+        render(&doc, &plain_options(&pages), &marks, &HashMap::new()).html
+    }
+
+    #[test]
+    fn spans_in_one_text_nest_whatever_order_the_marks_come_in() {
+        // The inner mark first: the outer one still opens first and closes
+        // last, at both ends.
+        assert_eq!(
+            with_spans("甲乙丙丁戊。\n", &[(0, 2, "i"), (0, 4, "b")]),
+            "<p id=\"p1\"><b><i>甲乙</i>丙丁</b>戊。</p>\n"
+        );
+        assert_eq!(
+            with_spans("甲乙丙丁戊。\n", &[(2, 4, "i"), (0, 4, "b")]),
+            "<p id=\"p1\"><b>甲乙<i>丙丁</i></b>戊。</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_span_across_a_line_break_is_one_span_and_one_across_markup_is_none() {
+        // CJK lines joined: two text events with nothing between them.
+        let joined = with_spans("甲乙\n丙丁。\n", &[(1, 3, "b")]);
+        assert_eq!(joined, "<p id=\"p1\">甲<b>乙丙</b>丁。</p>\n");
+        // Across emphasis the span would cross its markup: none.
+        let across = with_spans("甲*乙*丙。\n", &[(0, 3, "b")]);
+        assert_eq!(across, "<p id=\"p1\">甲<em>乙</em>丙。</p>\n");
+    }
+
+    #[test]
+    fn a_page_mark_where_a_span_ends_stands_after_it_and_one_where_it_begins_before() {
+        let html = with_spans("甲乙<!-- page 2 -->丙丁。\n", &[(0, 2, "b"), (2, 4, "i")]);
+        let (b_end, pb, i_open) = (
+            html.find("</b>").unwrap(),
+            html.find("class=\"pb\"").unwrap(),
+            html.find("<i>").unwrap(),
+        );
+        assert!(b_end < pb && pb < i_open, "{html}");
+    }
+
+    #[test]
+    fn aligned_columns_keep_their_alignment_beside_their_labels() {
+        let body = render_md("|左|中|右|无|\n|:-|:-:|-:|-|\n|1|2|3|4|\n");
+        for cell in [
+            "<td data-label=\"左\" style=\"text-align: left\"><span class=\"row-anchor\" id=\"r2\"></span>1",
+            "<td data-label=\"中\" style=\"text-align: center\">2",
+            "<td data-label=\"右\" style=\"text-align: right\">3",
+            "<td data-label=\"无\">4",
+        ] {
+            assert!(body.html.contains(cell), "{cell} in {}", body.html);
+        }
+    }
+
     #[test]
     fn paragraphs_carry_ids_and_numbers() {
         let body = render_md("甲。\n\n乙。\n");
