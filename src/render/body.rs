@@ -761,6 +761,11 @@ struct Positions {
     begins: Vec<usize>,
 }
 
+/// Where a mark starts (the text event that holds its start and the offset
+/// there, if one does) and ends (the text event to cut and the offset), or
+/// None when its end is in no event.
+type Placed = Option<(Option<(usize, usize)>, (usize, usize))>;
+
 impl Positions {
     fn new(document: &Document) -> Positions {
         let lengths: Vec<usize> = document
@@ -786,12 +791,7 @@ impl Positions {
     /// Where a mark starts (a text event and the offset in it, if a text
     /// event holds its start) and where it ends (the text event to cut and
     /// the offset), or None when its end is in no event.
-    #[allow(clippy::type_complexity)]
-    fn place(
-        &self,
-        document: &Document,
-        mark: &Mark,
-    ) -> Option<(Option<(usize, usize)>, (usize, usize))> {
+    fn place(&self, document: &Document, mark: &Mark) -> Placed {
         let (lengths, begins) = (&self.lengths, &self.begins);
         let is_text = |i: usize| matches!(document.events[i], Event::Text(_));
         let range = mark.events.clone();
@@ -1186,6 +1186,78 @@ mod tests {
             "<td data-label=\"无\">4",
         ] {
             assert!(body.html.contains(cell), "{cell} in {}", body.html);
+        }
+    }
+
+    /// `Positions::place` read plainly, event by event from the unit's
+    /// first: the text event that holds the start, and the first event
+    /// with text that holds the end (cut inside a text event; after code
+    /// or a break, the next text event's start).
+    fn place_by_scanning(document: &Document, mark: &Mark) -> Placed {
+        let positions = Positions::new(document);
+        let (lengths, begins) = (&positions.lengths, &positions.begins);
+        let is_text = |i: usize| matches!(document.events[i], Event::Text(_));
+        let range = mark.events.clone();
+        let base = begins[range.start];
+        let (start, end) = (base + mark.start, base + mark.end);
+        let start_at = range
+            .clone()
+            .find(|&i| is_text(i) && begins[i] <= start && start < begins[i] + lengths[i])
+            .map(|i| (i, start - begins[i]));
+        let (end_event, end_offset) = range
+            .clone()
+            .find(|&i| lengths[i] > 0 && begins[i] < end && end <= begins[i] + lengths[i])
+            .map(|i| {
+                if is_text(i) {
+                    (i, end - begins[i])
+                } else {
+                    (i + 1, 0)
+                }
+            })?;
+        let end_at = match (end_event..range.end).find(|&i| is_text(i)) {
+            Some(i) if i == end_event => (i, end_offset),
+            Some(i) => (i, 0),
+            None => (end_event, end_offset),
+        };
+        Some((start_at, end_at))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn marks_are_placed_as_a_plain_scan_places_them(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "[甲乙丙丁]{1,4}",
+                    proptest::strategy::Just("*戊*".to_owned()),
+                    proptest::strategy::Just("`code`".to_owned()),
+                    proptest::strategy::Just("\n".to_owned()),
+                    proptest::strategy::Just("[己](x.html)".to_owned()),
+                    proptest::strategy::Just("<!-- page 3 -->".to_owned()),
+                ],
+                1..10,
+            ),
+            bounds in (0usize..40, 0usize..40),
+        ) {
+            let md = format!("{}。\n", pieces.concat());
+            let doc = parse(&md);
+            let units = doc.units();
+            // (A line that opens with the page comment is an HTML block.)
+            proptest::prop_assume!(!units.is_empty());
+            let unit = &units[0];
+            let length = unit.text.chars().count();
+            let (a, b) = (bounds.0 % (length + 1), bounds.1 % (length + 1));
+            let mark = Mark {
+                events: unit.events.clone(),
+                start: a.min(b),
+                end: a.max(b),
+                kind: MarkKind::Note { key: NoteKey::StandOff(0), emended: false },
+            };
+            let positions = Positions::new(&doc);
+            proptest::prop_assert_eq!(
+                positions.place(&doc, &mark),
+                place_by_scanning(&doc, &mark),
+                "{:?} {}..{}", md, mark.start, mark.end
+            );
         }
     }
 
