@@ -6,7 +6,6 @@
 
 use super::escape_html;
 use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, Tag, TagEnd};
-use pulldown_cmark_escape::escape_href;
 use std::collections::{HashMap, HashSet};
 use std::iter::Peekable;
 
@@ -892,13 +891,6 @@ fn rewrite_chapter_link<'a>(dest: &CowStr<'a>, pages: &HashMap<String, String>) 
     }
 }
 
-/// Escapes a URL for an attribute the way pulldown-cmark does.
-pub fn href(url: &str) -> String {
-    let mut out = String::new();
-    escape_href(&mut out, url).ok();
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1295,9 +1287,21 @@ mod tests {
     }
 
     #[test]
+    fn a_notes_own_html_is_kept_or_read_as_its_words() {
+        let note = parse("甲<b>乙</b>丙。\n").events;
+        assert_eq!(
+            note_html_with(&note, RawHtml::Keep),
+            "<p>甲<b>乙</b>丙。</p>\n"
+        );
+        assert_eq!(note_html_with(&note, RawHtml::Text), "<p>甲乙丙。</p>\n");
+    }
+
+    #[test]
     fn tables_are_wrapped_and_chapter_links_rewritten() {
-        let body =
-            render_md("|a|b|\n|-|-|\n|1|2|\n\n[见](02-other.md#p3) [外](https://x.org/a.md)\n");
+        let body = render_md(
+            "|a|b|\n|-|-|\n|1|2|\n\n[见](02-other.md#p3) [外](https://x.org/a.md) \
+             [同名](https://x.org/02-other.md) [页](02-other.html)\n",
+        );
         assert!(
             body.html
                 .starts_with("<div class=\"table-wrap\" tabindex=\"0\"><table>"),
@@ -1306,5 +1310,8 @@ mod tests {
         );
         assert!(body.html.contains("href=\"other.html#p3\""));
         assert!(body.html.contains("href=\"https://x.org/a.md\""));
+        // An address elsewhere keeps its file, whatever its name.
+        assert!(body.html.contains("href=\"https://x.org/02-other.md\""));
+        assert!(body.html.contains("href=\"02-other.html\""));
     }
 }
