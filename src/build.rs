@@ -168,6 +168,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         pages::Sinks {
             write: &write,
             create: &|file| staging.create(file),
+            streamed: &|file, digest| {
+                digests
+                    .lock()
+                    .expect("no writer panicked")
+                    .push((file.to_owned(), digest))
+            },
             progress: &|done, total| {
                 ProgressSink::tell(progress, Progress::Chapters { done, total })
             },

@@ -29,6 +29,41 @@ pub fn digest(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
+/// A writer that passes its bytes on and takes their digest on the way,
+/// for a file written as it is made: the same digest `digest` gives the
+/// whole.
+pub struct Digesting<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: std::io::Write> Digesting<W> {
+    pub fn new(inner: W) -> Digesting<W> {
+        Digesting {
+            inner,
+            hasher: Sha256::new(),
+        }
+    }
+
+    /// The inner writer, flushed, and the digest of all that went through.
+    pub fn finish(mut self) -> std::io::Result<(W, [u8; 32])> {
+        self.inner.flush()?;
+        Ok((self.inner, self.hasher.finalize().into()))
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Digesting<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..n]);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 pub fn manifest(config: &EditionConfig) -> String {
     #[derive(Serialize)]
     struct Manifest<'a> {

@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 use crate::date::DisplayDate;
-use crate::diagnostic::Result;
+use crate::diagnostic::{Error, Result};
 use crate::digest;
 use crate::enrich::glossary::{Glossary, Place as GlossaryPlace};
 use crate::enrich::indexes::{NameIndex, WorkPlace};
@@ -104,8 +104,12 @@ struct PageView<'a> {
 pub struct Sinks<'a> {
     /// Writes a whole file.
     pub write: &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync),
-    /// Opens a file that is written as it is made (print.html, the EPUB).
+    /// Opens a file that is written as it is made (print.html, the EPUB,
+    /// the search index).
     pub create: &'a dyn Fn(&str) -> Result<std::fs::File>,
+    /// Takes the digest of a file written through `create` into the
+    /// build's version, as `write` does for the files it writes.
+    pub streamed: &'a dyn Fn(&str, [u8; 32]),
     /// Chapters rendered so far, of all.
     pub progress: &'a dyn Fn(usize, usize),
     /// Links a file unchanged from the previous site, with its digest;
@@ -192,6 +196,8 @@ pub fn render_all(
     }
     epub_writer.finish()?;
     files.push(epub_file);
+    write_search_index(edition, theme, &indexes, &back, &sinks)?;
+    files.push(SEARCH_INDEX.to_owned());
     let mut emit = |file: &str, bytes: &[u8]| -> Result<()> {
         (sinks.write)(file, bytes)?;
         files.push(file.to_owned());
@@ -447,6 +453,36 @@ fn edition_key(edition: &Edition, theme: &Theme, entries: &[Entry], back: &[Back
     })
 }
 
+const SEARCH_INDEX: &str = "search-index.js";
+
+/// The search index, written as it is made: as large as the edition's
+/// text, it was a large build's peak when it was held whole (the list it
+/// was made from beside it).
+fn write_search_index(
+    edition: &Edition,
+    theme: &Theme,
+    indexes: &Indexes,
+    back: &Back,
+    sinks: &Sinks,
+) -> Result<()> {
+    let failed = |e: std::io::Error| Error::new(format!("cannot write {SEARCH_INDEX}: {e}"));
+    let file = std::io::BufWriter::new((sinks.create)(SEARCH_INDEX)?);
+    let mut out = crate::render::offline::Digesting::new(file);
+    crate::render::search::write_index_script(
+        edition,
+        &indexes.quotations,
+        &indexes.glossary,
+        // Only where the indexes' page is written: the results lead there.
+        back.indexes.then_some(&indexes.book),
+        &theme.strings,
+        &mut out,
+    )
+    .map_err(failed)?;
+    let (_, digest) = out.finish().map_err(failed)?;
+    (sinks.streamed)(SEARCH_INDEX, digest);
+    Ok(())
+}
+
 /// The pages after the chapters and the data files, once every chapter's
 /// note records are known.
 fn write_back_matter(
@@ -457,8 +493,6 @@ fn write_back_matter(
     records: &[NoteRecord],
     emit: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
 ) -> Result<()> {
-    // The pages and the data files are made on every core and written in
-    // order.
     type Make<'m> = Box<dyn Fn() -> Result<(String, Vec<u8>)> + Send + Sync + 'm>;
     let page = |made: Result<Page>| made.map(|p| (p.file, p.html.into_bytes()));
     let paged = edition
@@ -466,7 +500,12 @@ fn write_back_matter(
         .iter()
         .any(|c| c.front.page.is_some() || !c.document.page_breaks.is_empty());
     let file = |name: &str, bytes: String| Ok((name.to_owned(), bytes.into_bytes()));
-    let makers: Vec<Make> = [
+    // The pages, each a template given the whole of its index, one at a
+    // time (a random 10,000-piece edition's notes and quotations pages
+    // made side by side raised its peak by 250 MiB); the data files as
+    // many at a time as there are cores, each batch written before the
+    // next is made.
+    let pages: Vec<Make> = [
         back.notes.then(|| {
             Box::new(|| page(render_notes_page(theme, records, &indexes.apparatus))) as Make
         }),
@@ -476,6 +515,11 @@ fn write_back_matter(
             .then(|| Box::new(|| page(render_glossary_page(theme, &indexes.glossary))) as Make),
         back.indexes
             .then(|| Box::new(|| page(render_indexes_page(theme, &indexes.book))) as Make),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let data: Vec<Make> = [
         Some(Box::new(|| file("data/glossary.json", indexes.glossary.json())) as Make),
         Some(Box::new(|| file("data/index.json", indexes.book.json())) as Make),
         Some(Box::new(|| file("data/quotations.json", indexes.quotations.json())) as Make),
@@ -487,25 +531,10 @@ fn write_back_matter(
     .into_iter()
     .flatten()
     .collect();
-    // The search index is as large as the edition's text: it is written
-    // and its memory given back before the rest is made (beside it, the
-    // peak of a 10,000-piece edition rose by 22 MiB).
-    let search_index = crate::render::search::index_script(
-        edition,
-        &indexes.quotations,
-        &indexes.glossary,
-        // Only where the indexes' page is written: the results lead there.
-        back.indexes.then_some(&indexes.book),
-        &theme.strings,
-    );
-    emit("search-index.js", &search_index)?;
-    drop(search_index);
-    crate::memory::give_back();
-    // As many at a time as there are cores, each batch written before the
-    // next is made: all at once, a random 10,000-piece edition's quotations
-    // page, its data and its pages' data stood together, and its peak rose
-    // by 150 MiB.
-    for batch in makers.chunks(rayon::current_num_threads()) {
+    let batches = pages
+        .chunks(1)
+        .chain(data.chunks(rayon::current_num_threads()));
+    for batch in batches {
         let made: Vec<_> = batch.par_iter().map(|make| make()).collect();
         for made in made {
             let (file, bytes) = made?;

@@ -5,64 +5,84 @@
 //! local files from `file://` but do run local scripts. The theme's script
 //! searches it: a query in Chinese as a phrase, other scripts by words.
 
-use serde::Serialize;
+use std::io::Write;
 
 use crate::model::Edition;
 use crate::render::glossary::GlossaryIndex;
 use crate::render::indexes::BookIndex;
 use crate::render::quotations::QuotationIndex;
 
-#[derive(Serialize)]
-struct Index<'a> {
-    /// `[file, title]` of each page that results lead to.
-    pages: Vec<(String, &'a str)>,
-    /// `[page, anchor, label, text]`, borrowed from the edition where they
-    /// can be: a large edition's text is not copied again.
-    docs: Vec<(usize, &'a str, String, std::borrow::Cow<'a, str>)>,
-}
+/// One result a query may lead to: `[page, anchor, label, text]`, the
+/// text borrowed from the edition where it can be.
+type Doc<'a> = (usize, &'a str, String, std::borrow::Cow<'a, str>);
 
-pub fn index_script(
+/// Writes `search-index.js` to `out`: `window.zhushuSearch={"pages":
+/// [[file, title], ...], "docs": [[page, anchor, label, text], ...]};`.
+/// Each result is written as it is made, never held with the rest: a large
+/// edition's index is as big as its text, and held whole (with the list it
+/// was made from) it was the build's peak.
+pub fn write_index_script(
     edition: &Edition,
     quotations: &QuotationIndex,
     glossary: &GlossaryIndex,
     book: Option<&BookIndex>,
     strings: &serde_json::Value,
-) -> Vec<u8> {
-    let mut index = Index {
-        pages: Vec::new(),
-        docs: Vec::new(),
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let book = book.filter(|b| !b.is_empty());
+    // The pages results lead to: the chapters, then the back pages that
+    // have results, in the order their results come.
+    let mut pages: Vec<(String, &str)> = edition
+        .chapters
+        .iter()
+        .map(|c| (format!("{}.html", c.slug), c.front.title.as_str()))
+        .collect();
+    let mut back_page = |present: bool, file: &str, key: &str, default: &'static str| {
+        present.then(|| {
+            pages.push((
+                file.to_owned(),
+                crate::theme::ui_string(strings, key, default),
+            ));
+            pages.len() - 1
+        })
     };
-    for chapter in &edition.chapters {
-        let page = index.pages.len();
-        index
-            .pages
-            .push((format!("{}.html", chapter.slug), &chapter.front.title));
+    let glossary_page = back_page(
+        !glossary.entries.is_empty(),
+        "glossary.html",
+        "glossary_page_title",
+        "Glossary",
+    );
+    let book_page = back_page(book.is_some(), "indexes.html", "index_page_title", "Index");
+    let quotations_page = back_page(
+        !quotations.views.is_empty(),
+        "quotations.html",
+        "quotations_page_title",
+        "Quotations",
+    );
+    out.write_all(b"window.zhushuSearch={\"pages\":")?;
+    serde_json::to_writer(&mut *out, &pages)?;
+    out.write_all(b",\"docs\":[")?;
+    let mut first = true;
+    let mut doc = |out: &mut dyn Write, doc: Doc| -> std::io::Result<()> {
+        if !std::mem::take(&mut first) {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(out, &doc)?;
+        Ok(())
+    };
+    for (page, chapter) in edition.chapters.iter().enumerate() {
         for unit in chapter.document.units() {
-            index.docs.push((
-                page,
-                unit.id,
-                crate::render::place_label(&unit, strings),
-                unit.text.into(),
-            ));
+            let label = crate::render::place_label(&unit, strings);
+            doc(out, (page, unit.id, label, unit.text.into()))?;
         }
     }
-    if !glossary.entries.is_empty() {
-        let page = index.pages.len();
-        let title = crate::theme::ui_string(strings, "glossary_page_title", "Glossary");
-        index.pages.push(("glossary.html".to_owned(), title));
+    if let Some(page) = glossary_page {
         for entry in &glossary.entries {
-            index.docs.push((
-                page,
-                &entry.id,
-                entry.term.clone(),
-                format!("{} {}", entry.term, entry.definition).into(),
-            ));
+            let text = format!("{} {}", entry.term, entry.definition);
+            doc(out, (page, &entry.id, entry.term.clone(), text.into()))?;
         }
     }
-    if let Some(book) = book.filter(|b| !b.is_empty()) {
-        let page = index.pages.len();
-        let title = crate::theme::ui_string(strings, "index_page_title", "Index");
-        index.pages.push(("indexes.html".to_owned(), title));
+    if let (Some(page), Some(book)) = (book_page, book) {
         for entry in book.sections.iter().flat_map(|s| &s.entries) {
             // Found by any of its forms and by who or what it is.
             let text = std::iter::once(&entry.name)
@@ -72,39 +92,16 @@ pub fn index_script(
                 .map(String::as_str)
                 .collect::<Vec<_>>()
                 .join(" ");
-            index
-                .docs
-                .push((page, &entry.id, entry.name.clone(), text.into()));
+            doc(out, (page, &entry.id, entry.name.clone(), text.into()))?;
         }
     }
-    if !quotations.views.is_empty() {
-        let page = index.pages.len();
-        let title = crate::theme::ui_string(strings, "quotations_page_title", "Quotations");
-        index.pages.push(("quotations.html".to_owned(), title));
+    if let Some(page) = quotations_page {
         for q in &quotations.views {
-            index
-                .docs
-                .push((page, &q.id, q.number.to_string(), q.text.as_str().into()));
+            doc(
+                out,
+                (page, &q.id, q.number.to_string(), q.text.as_str().into()),
+            )?;
         }
     }
-    // Written straight after its prefix into room made for it beforehand:
-    // a large edition's index is as big as its text, and a vector left to
-    // grow by doubling would hold it twice, and half again, at the peak.
-    let prefix = b"window.zhushuSearch=";
-    let estimate: usize = index
-        .docs
-        .iter()
-        .map(|(_, anchor, label, text)| text.len() + label.len() + anchor.len() + 16)
-        .chain(
-            index
-                .pages
-                .iter()
-                .map(|(file, title)| file.len() + title.len() + 8),
-        )
-        .sum();
-    let mut script = Vec::with_capacity(prefix.len() + estimate + estimate / 16 + 64);
-    script.extend_from_slice(prefix);
-    serde_json::to_writer(&mut script, &index).expect("the index serialises");
-    script.extend_from_slice(b";\n");
-    script
+    out.write_all(b"]};\n")
 }
