@@ -992,10 +992,9 @@ mod tests {
         assert!(!raw_html::has_raw_html(&parse("No *markup* of its own.")));
     }
 
-    #[test]
-    fn a_sidenote_follows_the_quotation_marker_and_closing_marks_at_its_marker() {
-        // A note on 甲乙丙丁, which is also a recurring quotation: its marker,
-        // the quotation's marker, then ”，, and only then the note.
+    /// 他说“甲乙丙丁”，好。 with `wraps` over 甲乙丙丁, then a note on the
+    /// same words (its sidenote 注).
+    fn quoted_and_noted(wraps: Vec<MarkKind>) -> String {
         let doc = parse("他说“甲乙丙丁”，好。\n");
         let unit = &doc.units()[0];
         let stretch = |kind| Mark {
@@ -1005,30 +1004,28 @@ mod tests {
             kind,
         };
         let key = NoteKey::StandOff(0);
-        let marks = [
-            stretch(MarkKind::Wrap {
-                open: "<span class=\"q\">".to_owned(),
-                close: None,
-                after: "<i>引</i>".to_owned(),
-            }),
-            stretch(MarkKind::Note {
+        let marks: Vec<Mark> = wraps
+            .into_iter()
+            .chain([MarkKind::Note {
                 key,
                 emended: false,
-            }),
-        ];
+            }])
+            .map(stretch)
+            .collect();
         let sidenotes = HashMap::from([(key, "注".to_owned())]);
         let pages = HashMap::new();
-        let options = BodyOptions {
-            paragraph_numbers: false,
-            paragraph_label: "{n}",
-            chapter_pages: &pages,
-            raw_html: RawHtml::Keep,
-            page_label: "{n}",
-            page_inferred: "",
-            page_unknown: "",
-            pages: &[],
-        };
-        let html = render(&doc, &options, &marks, &sidenotes).html;
+        render(&doc, &plain_options(&pages), &marks, &sidenotes).html
+    }
+
+    #[test]
+    fn a_sidenote_follows_the_quotation_marker_and_closing_marks_at_its_marker() {
+        // A note on 甲乙丙丁, which is also a recurring quotation: its marker,
+        // the quotation's marker, then ”，, and only then the note.
+        let html = quoted_and_noted(vec![MarkKind::Wrap {
+            open: "<span class=\"q\">".to_owned(),
+            close: None,
+            after: "<i>引</i>".to_owned(),
+        }]);
         let (marker, side, quote, comma) = (
             html.find("fnref-1").unwrap(),
             html.find("class=\"sidenote\"").unwrap(),
@@ -1056,31 +1053,15 @@ mod tests {
     fn a_term_ending_with_the_quotation_keeps_the_sidenote_after_the_closing_marks() {
         // 甲乙丙丁 is a glossary term (an empty insert at its end), a
         // recurring quotation (its marker at its end) and a note's words.
-        let doc = parse("他说“甲乙丙丁”，好。\n");
-        let unit = &doc.units()[0];
-        let stretch = |kind| Mark {
-            events: unit.events.clone(),
-            start: 3,
-            end: 7,
-            kind,
-        };
         let wrap = |open: &str, after: &str| MarkKind::Wrap {
             open: open.to_owned(),
             close: Some("</span>".to_owned()),
             after: after.to_owned(),
         };
-        let key = NoteKey::StandOff(0);
-        let marks = [
-            stretch(wrap("<span class=\"term\">", "")),
-            stretch(wrap("<span class=\"q\">", "<i>引</i>")),
-            stretch(MarkKind::Note {
-                key,
-                emended: false,
-            }),
-        ];
-        let sidenotes = HashMap::from([(key, "注".to_owned())]);
-        let pages = HashMap::new();
-        let html = render(&doc, &plain_options(&pages), &marks, &sidenotes).html;
+        let html = quoted_and_noted(vec![
+            wrap("<span class=\"term\">", ""),
+            wrap("<span class=\"q\">", "<i>引</i>"),
+        ]);
         assert!(
             html.contains("<i>引</i>”，<span class=\"sidenote\" id=\"sn-1\">"),
             "{html}"
