@@ -29,6 +29,21 @@ fn tune_allocator() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1) };
 }
 
+/// A report piped into `head` (`zhushu quotations review --format json |
+/// head`) ends as other command-line tools do when the reader stops: the
+/// process is ended by SIGPIPE, quietly, rather than panicking in
+/// `println!`. Rust ignores SIGPIPE so that a write to a closed socket is
+/// an error, which `serve` (its browsers) and `pdf` (Chromium's pipes)
+/// need: they keep it ignored.
+fn quit_quietly_on_a_closed_pipe() {
+    // Safety: set once, at the start of `main`, before any other thread
+    // exists.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 #[derive(Parser)]
 #[command(name = "zhushu", version, about = "注疏 — build annotated digital editions", long_about = None)]
 struct Cli {
@@ -261,6 +276,9 @@ enum ReviewFormat {
 fn main() -> ExitCode {
     tune_allocator();
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. } | Command::Pdf { .. }) {
+        quit_quietly_on_a_closed_pipe();
+    }
     match run(&cli) {
         Ok(code) => code,
         Err(error) => {

@@ -769,3 +769,30 @@ fn a_review_stops_at_a_bad_decision() {
     assert!(message.contains("content/quotations.yaml:2:5"), "{message}");
     assert!(out.stdout.is_empty());
 }
+
+/// A review read only in part (`| head`) ends as other tools do when their
+/// reader stops: quietly, by SIGPIPE, with no panic on the terminal. The
+/// seed's JSON review (over 100 KB) is larger than a pipe holds, so the
+/// review is still writing when the reader goes.
+#[cfg(unix)]
+#[test]
+fn a_review_whose_reader_stops_ends_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(zhushu_bin())
+        .args(["quotations", "review", "--format", "json", "--root"])
+        .arg(repo_root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 100];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    // The pipe is closed here, the review not yet written.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{stderr}");
+    assert!(String::from_utf8_lossy(&head).starts_with('{'));
+}
