@@ -253,6 +253,13 @@ struct RunArgs {
 }
 
 fn main() -> ExitCode {
+    // Tables piped into `head` end quietly, by SIGPIPE, as other
+    // command-line tools do, not with a panic in `println!`. (Safety: set
+    // once, before any other thread exists.)
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Cmd::Corpus {
