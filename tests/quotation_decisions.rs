@@ -796,3 +796,90 @@ fn a_review_whose_reader_stops_ends_quietly() {
     assert_eq!(out.status.signal(), Some(libc::SIGPIPE), "{stderr}");
     assert!(String::from_utf8_lossy(&head).starts_with('{'));
 }
+
+/// A saying quoted on its own in four pieces, and a longer passage around
+/// it that two of them share: two clusters, one inside the other.
+const NESTED_CHAPTERS: &[(&str, &str)] = &[
+    (
+        "01-a.md",
+        "---\ntitle: 在座谈会上的讲话\ndate: 2014-05-08\nkind: speech\nslug: a\n---\n\n\
+         同志们，今天我们开个短会。办公厅工作千头万绪，凡事预则立，不预则废，每一项任务都必须提前谋划、周密部署、抓好落实。\n\n\
+         大家要把这件事放在心上。\n",
+    ),
+    (
+        "02-b.md",
+        "---\ntitle: 学习讲话的体会\ndate: 2016-03-01\nkind: article\nslug: b\n---\n\n\
+         总书记指出：“办公厅工作千头万绪，凡事预则立，不预则废，每一项任务都必须提前谋划、周密部署、抓好落实。”全厅上下认真学习。\n",
+    ),
+    (
+        "03-c.md",
+        "---\ntitle: 老同志访谈录\ndate: 2017-06-01\nkind: interview\nslug: c\n---\n\n\
+         他回忆说，老主任常讲“凡事预则立，不预则废”，准备工作一定要做在前面。\n",
+    ),
+    (
+        "04-d.md",
+        "---\ntitle: 文稿工作会议召开\ndate: 2019-01-01\nkind: news\nslug: d\n---\n\n\
+         会议强调，“凡事预则立，不预则废”，要以更高标准做好文稿服务。\n",
+    ),
+];
+
+const SAYING: &str = "凡事预则立，不预则废";
+const AROUND_SAYING: &str = "每一项任务都必须提前谋划";
+
+#[test]
+fn a_saying_inside_a_longer_passage_is_decided_on_its_own() {
+    let edition = write_edition(ZH_EDITION, NESTED_CHAPTERS);
+    let root = edition.path();
+    let before = built(root);
+    assert_eq!(before.len(), 2, "{before:#?}");
+    let saying = before
+        .iter()
+        .find(|c| c.places.iter().all(|(_, text)| text == SAYING))
+        .expect("the saying is a cluster of its own");
+    assert_eq!(saying.chapters(), ["a", "b", "c", "d"], "{before:#?}");
+    assert_eq!(one(&before, AROUND_SAYING).chapters(), ["a", "b"]);
+
+    // The saying's words stand in both clusters' places; they are the
+    // saying's occurrence, and only a small part of the passage's.
+    decide(root, &format!("decisions:\n  - reject: {SAYING}\n"));
+    let after = built(root);
+    assert_eq!(after.len(), 1, "{after:#?}");
+    assert_eq!(one(&after, AROUND_SAYING).chapters(), ["a", "b"]);
+    assert!(
+        after[0].places.iter().all(|(_, text)| text != SAYING),
+        "{after:#?}"
+    );
+}
+
+#[test]
+fn words_beside_a_quotation_in_its_paragraph_are_in_no_cluster() {
+    let edition = write_edition(ZH_EDITION, NESTED_CHAPTERS);
+    let root = edition.path();
+    fails_cleanly(
+        root,
+        |root| decide(root, "decisions:\n  - reject: 今天我们开个短会\n"),
+        &[
+            "`reject` quotes “今天我们开个短会”, which stands in no recurring quotation",
+            "content/quotations.yaml:2:5",
+        ],
+    );
+}
+
+#[test]
+fn a_suffix_alone_does_not_go_with_accept() {
+    let edition = zh();
+    let root = edition.path();
+    fails_cleanly(
+        root,
+        |root| {
+            decide(
+                root,
+                "decisions:\n  - accept: 凡事预则立\n    chapters: [jiang-hua, fang-tan]\n    suffix: 不预则废\n",
+            )
+        },
+        &[
+            "`suffix` does not go with `accept`",
+            "content/quotations.yaml:4:5",
+        ],
+    );
+}

@@ -1445,6 +1445,27 @@ mod tests {
         assert_eq!(second.key("chapter"), (6, 5));
     }
 
+    /// A key the item does not hold on a line of its own (a flow mapping)
+    /// points at the item, never at the same key in the next item.
+    #[test]
+    fn a_key_is_never_looked_for_in_the_next_item() {
+        let source = "decisions:\n  - {reject: a, merge: [a, b]}\n  - merge: [c, d]\n";
+        let only_its_line = ItemLines {
+            source,
+            first: 2,
+            last: 2,
+        };
+        assert_eq!(only_its_line.key("merge"), (2, 1));
+
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("content")).unwrap();
+        std::fs::write(root.path().join(FILE), source).unwrap();
+        let decisions = load(root.path()).unwrap().expect("the file is read");
+        assert_eq!(decisions.problems.len(), 1, "{:?}", decisions.problems);
+        let message = decisions.problems[0].to_string();
+        assert!(message.contains(":2:1"), "{message}");
+    }
+
     #[test]
     fn list_items_are_indented() {
         assert_eq!(
