@@ -883,3 +883,49 @@ fn a_suffix_alone_does_not_go_with_accept() {
         ],
     );
 }
+
+/// Two pieces where a motto is a whole paragraph, opens one and closes
+/// another.
+const MOTTO_CHAPTERS: &[(&str, &str)] = &[
+    (
+        "01-door.md",
+        "---\ntitle: Above the Door\ndate: 1990-01-01\nslug: door\n---\n\n\
+         Know thyself.\n\n\
+         The words were cut in the stone a long time ago, and they still stand.\n",
+    ),
+    (
+        "02-letter.md",
+        "---\ntitle: A Letter\ndate: 1991-01-01\nslug: letter\n---\n\n\
+         Know thyself before you judge, my father wrote, and then: know thyself\n\n\
+         Know thyself\n",
+    ),
+];
+
+#[test]
+fn accepted_words_are_found_at_both_ends_of_a_paragraph_and_as_all_of_it() {
+    let edition = write_edition(EN_EDITION, MOTTO_CHAPTERS);
+    let root = edition.path();
+    decide(root, "decisions:\n  - accept: know thyself\n");
+    let clusters = built(root);
+    let motto = one(&clusters, "thyself");
+    assert_eq!(
+        motto.places,
+        [
+            ("door".to_owned(), "Know thyself".to_owned()),
+            ("letter".to_owned(), "Know thyself".to_owned()),
+            ("letter".to_owned(), "know thyself".to_owned()),
+            ("letter".to_owned(), "Know thyself".to_owned()),
+        ],
+        "{clusters:#?}"
+    );
+
+    // “know thy” stands only as the start of “know thyself”.
+    decide(root, "decisions:\n  - accept: know thy\n");
+    let out = build(root, &root.join("site"), &[]);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    assert!(
+        message.contains("“know thy”, which the edition does not contain"),
+        "{message}"
+    );
+}

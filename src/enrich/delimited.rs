@@ -33,18 +33,14 @@ fn inner(
 
 /// `《([^《》\n]{1,120})》`: each whole match and its inner text.
 pub fn book_titles(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
-    let mut found = Vec::new();
-    let mut from = 0;
-    for (at, _) in text.match_indices('《') {
-        if at < from {
-            continue;
-        }
-        if let Some(title) = inner(text, at, '《', '》', (1, 120)) {
-            from = title.end + '》'.len_utf8();
-            found.push((at..from, title));
-        }
-    }
-    found
+    // No match can hold a 《 (the inner text holds neither mark), so each
+    // 《 starts a match or none: no match overlaps another.
+    text.match_indices('《')
+        .filter_map(|(at, _)| {
+            let title = inner(text, at, '《', '》', (1, 120))?;
+            Some((at..title.end + '》'.len_utf8(), title))
+        })
+        .collect()
 }
 
 /// `题为“([^“”\n]{2,80})”|“([^“”\n]{2,80})”(?:一文|这篇文章|的文章|一书|这本书)`:
@@ -52,29 +48,18 @@ pub fn book_titles(text: &str) -> Vec<(Range<usize>, Range<usize>)> {
 pub fn marked_articles(text: &str) -> Vec<Range<usize>> {
     const INTRODUCED: &str = "题为";
     const FOLLOWED: [&str; 5] = ["一文", "这篇文章", "的文章", "一书", "这本书"];
-    let mut found = Vec::new();
-    let mut from = 0;
-    for (at, _) in text.match_indices('“') {
-        if at < from {
-            continue;
-        }
-        let Some(title) = inner(text, at, '“', '”', (2, 80)) else {
-            continue;
-        };
-        let end = title.end + '”'.len_utf8();
-        // The first alternative matches from 题为, before this mark: no
-        // earlier match can have ended past it, since a match ends at ”.
-        let introduced = text[..at].ends_with(INTRODUCED);
-        let followed = FOLLOWED.iter().find(|w| text[end..].starts_with(*w));
-        if introduced {
-            from = end;
-            found.push(title);
-        } else if let Some(words) = followed {
-            from = end + words.len();
-            found.push(title);
-        }
-    }
-    found
+    // No match can hold a “ (the title holds neither mark, and the words
+    // around it none), so each “ starts a match or none: no match overlaps
+    // another. The first alternative matches from 题为, before this mark.
+    text.match_indices('“')
+        .filter_map(|(at, _)| {
+            let title = inner(text, at, '“', '”', (2, 80))?;
+            let end = title.end + '”'.len_utf8();
+            let introduced = text[..at].ends_with(INTRODUCED);
+            let followed = FOLLOWED.iter().any(|w| text[end..].starts_with(w));
+            (introduced || followed).then_some(title)
+        })
+        .collect()
 }
 
 /// `“([^“”\n]{2,120})”|"([^"\n]{2,120})"|（([^（）\n]{2,120})）|\(([^()\n]{2,120})\)`:
