@@ -560,6 +560,9 @@ fn words_in_several_clusters_must_say_which() {
         },
         &[
             "`reject` quotes “树立正确的世界观”, which stands in 2 clusters",
+            // Each cluster told by its words and pieces.
+            "“干部坚定理想信念，树立正确的世界观、人生观、价值观” (jiang-hua, wen-zhang); \
+             “坚定理想信念，树立正确的世界观，人生观，价值观” (fang-tan, xin-wen)",
             "content/quotations.yaml:3:5",
             "add `chapter: SLUG`",
         ],
@@ -861,6 +864,7 @@ fn words_beside_a_quotation_in_its_paragraph_are_in_no_cluster() {
         &[
             "`reject` quotes “今天我们开个短会”, which stands in no recurring quotation",
             "content/quotations.yaml:2:5",
+            "the detector no longer links these words: remove this decision",
         ],
     );
 }
@@ -928,4 +932,98 @@ fn accepted_words_are_found_at_both_ends_of_a_paragraph_and_as_all_of_it() {
         message.contains("“know thy”, which the edition does not contain"),
         "{message}"
     );
+}
+
+/// The words of a `reject` changed in both pieces where they stood, each
+/// time keeping only one of the three stretches the nearest text is
+/// looked for by (their start, middle and end).
+#[test]
+fn the_nearest_text_is_found_by_any_stretch_of_the_words() {
+    const GONE: &str = "`reject` quotes “文件要经得起历史检验”, which the edition does not contain";
+    let cases: [(&str, &str, &str); 3] = [
+        // Only the middle (经得起) is left.
+        (
+            "文稿要经得起时间考验",
+            "文稿要经得起时间考验",
+            "文稿要经得起时间考验” in wen-zhang#p2",
+        ),
+        // Only the end (史检验) is left.
+        (
+            "文稿要经受住历史检验",
+            "文稿要经受住历史检验",
+            "文稿要经受住历史检验” in wen-zhang#p2",
+        ),
+        // The first piece keeps less of the words than the second, which is
+        // the nearest though found later.
+        (
+            "文稿要经受住历史检验",
+            "文件要经得起实践检验",
+            "文件要经得起实践检验” in xin-wen#p1",
+        ),
+    ];
+    for (in_article, in_news, nearest) in cases {
+        let edition = zh();
+        let root = edition.path();
+        decide(root, "decisions:\n  - reject: 文件要经得起历史检验\n");
+        fails_cleanly(
+            root,
+            |root| {
+                edit(
+                    root,
+                    "content/chapters/02-wen-zhang.md",
+                    "文件要经得起历史检验",
+                    in_article,
+                );
+                edit(
+                    root,
+                    "content/chapters/04-xin-wen.md",
+                    "文件要经得起历史检验",
+                    in_news,
+                );
+            },
+            &[GONE, &format!("the nearest text is “{nearest}")],
+        );
+    }
+}
+
+#[test]
+fn words_not_found_with_a_prefix_alone_say_so() {
+    let edition = zh();
+    let root = edition.path();
+    fails_cleanly(
+        root,
+        |root| {
+            decide(
+                root,
+                "decisions:\n  - reject: 文件要经得起历史检验\n    prefix: 总书记说，\n",
+            )
+        },
+        &["which the edition does not contain with that prefix and suffix"],
+    );
+}
+
+/// Two pieces in reverse order of date: the later one quotes a motto that
+/// the earlier one states.
+const ORIGIN_CHAPTERS: &[(&str, &str)] = &[
+    (
+        "01-review.md",
+        "---\ntitle: A Review\ndate: 2001-01-01\nslug: review\n---\n\n\
+         The reviewer ends with the old words: “Know thyself.”\n",
+    ),
+    (
+        "02-sermon.md",
+        "---\ntitle: A Sermon\ndate: 1990-01-01\nslug: sermon\n---\n\n\
+         Know thyself, and the rest will follow in its time.\n",
+    ),
+];
+
+#[test]
+fn an_accepted_passage_has_its_origin_where_it_was_first_stated() {
+    let edition = write_edition(EN_EDITION, ORIGIN_CHAPTERS);
+    let root = edition.path();
+    decide(root, "decisions:\n  - accept: know thyself\n");
+    let clusters = built(root);
+    let motto = one(&clusters, "thyself");
+    assert_eq!(motto.chapters(), ["review", "sermon"], "{clusters:#?}");
+    assert_eq!(motto.origin, "sermon", "{clusters:#?}");
 }

@@ -651,6 +651,33 @@ mod tests {
     }
 
     #[test]
+    fn a_marked_articles_place_covers_its_quotation_marks_and_no_title_counts_twice() {
+        let e = edition(
+            "zh-CN",
+            &[(
+                "甲",
+                None,
+                "见“某文”一文，读《论语》《孟子》，又读“《大学》”一文。\n",
+            )],
+        );
+        let works = find_works(&e, false);
+        let got: Vec<(&str, usize, usize)> = works
+            .iter()
+            .map(|w| (w.title.as_str(), w.start, w.end))
+            .collect();
+        // Titles side by side are two; 《大学》 inside “……”一文 is one.
+        assert_eq!(
+            got,
+            [
+                ("某文", 1, 5),
+                ("论语", 9, 13),
+                ("孟子", 13, 17),
+                ("《大学》", 20, 26)
+            ]
+        );
+    }
+
+    #[test]
     fn italic_titles_in_english() {
         let e = edition(
             "en",
