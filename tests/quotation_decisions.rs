@@ -817,7 +817,7 @@ const NESTED_CHAPTERS: &[(&str, &str)] = &[
     (
         "03-c.md",
         "---\ntitle: 老同志访谈录\ndate: 2017-06-01\nkind: interview\nslug: c\n---\n\n\
-         他回忆说，老主任常讲“凡事预则立，不预则废”，准备工作一定要做在前面。\n",
+         他回忆说，那天老主任开口就是一句今天我们开个短会，常讲“凡事预则立，不预则废”，准备工作一定要做在前面。\n",
     ),
     (
         "04-d.md",
@@ -1026,4 +1026,17 @@ fn an_accepted_passage_has_its_origin_where_it_was_first_stated() {
     let motto = one(&clusters, "thyself");
     assert_eq!(motto.chapters(), ["review", "sermon"], "{clusters:#?}");
     assert_eq!(motto.origin, "sermon", "{clusters:#?}");
+}
+
+#[test]
+fn an_accepted_passage_takes_in_no_cluster_it_only_shares_a_paragraph_with() {
+    let edition = write_edition(ZH_EDITION, NESTED_CHAPTERS);
+    let root = edition.path();
+    // 今天我们开个短会 stands in a and c, in the paragraphs of the saying
+    // (a and c) and of the passage around it (a), apart from both.
+    decide(root, "decisions:\n  - accept: 今天我们开个短会\n");
+    let clusters = built(root);
+    assert_eq!(clusters.len(), 3, "{clusters:#?}");
+    assert_eq!(one(&clusters, "开个短会").chapters(), ["a", "c"]);
+    assert_eq!(one(&clusters, AROUND_SAYING).chapters(), ["a", "b"]);
 }

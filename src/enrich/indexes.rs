@@ -684,7 +684,9 @@ mod tests {
             &[(
                 "On Duty",
                 None,
-                "He wrote *On Duty* and read *The Analects*; it was *very* good.\n",
+                // A line break inside the paragraph counts as one character
+                // of its text, before the second title and inside the third.
+                "He wrote *On Duty* and read\n*The Analects*; it was *very* good,\nand *The Book\nof Songs*.\n",
             )],
         );
         let titles: Vec<(String, Option<usize>)> = find_works(&e, true)
@@ -695,7 +697,8 @@ mod tests {
             titles,
             [
                 ("On Duty".to_owned(), Some(0)),
-                ("The Analects".to_owned(), None)
+                ("The Analects".to_owned(), None),
+                ("The Book of Songs".to_owned(), None)
             ]
         );
     }
