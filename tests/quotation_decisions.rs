@@ -1040,3 +1040,59 @@ fn an_accepted_passage_takes_in_no_cluster_it_only_shares_a_paragraph_with() {
     assert_eq!(one(&clusters, "开个短会").chapters(), ["a", "c"]);
     assert_eq!(one(&clusters, AROUND_SAYING).chapters(), ["a", "b"]);
 }
+
+#[test]
+fn an_accepted_passage_takes_in_the_cluster_it_mostly_overlaps() {
+    let edition = write_edition(ZH_EDITION, NESTED_CHAPTERS);
+    let root = edition.path();
+    // Most of the passage's words, in both its pieces: the passage's
+    // cluster joins the accepted one; the saying inside (a third of the
+    // words) stays a cluster of its own.
+    decide(
+        root,
+        "decisions:\n  - accept: 办公厅工作千头万绪，凡事预则立，不预则废，每一项任务都必须提前谋划\n",
+    );
+    let clusters = built(root);
+    assert_eq!(clusters.len(), 2, "{clusters:#?}");
+    assert_eq!(one(&clusters, AROUND_SAYING).chapters(), ["a", "b"]);
+    let saying = clusters
+        .iter()
+        .find(|c| c.places.iter().all(|(_, text)| text == SAYING))
+        .expect("the saying is still a cluster of its own");
+    assert_eq!(saying.chapters(), ["a", "b", "c", "d"], "{clusters:#?}");
+}
+
+/// A motto that opens the first paragraph of two pieces, and a sentence
+/// that opens their second.
+const TWO_OPENINGS: &[(&str, &str)] = &[
+    (
+        "01-speech.md",
+        "---\ntitle: A Speech\ndate: 1990-01-01\nkind: speech\nslug: speech\n---\n\n\
+         Know thyself and serve your country well.\n\n\
+         We shall go forward together as one people.\n",
+    ),
+    (
+        "02-essay.md",
+        "---\ntitle: An Essay\ndate: 1995-01-01\nkind: article\nslug: essay\n---\n\n\
+         Know thyself and serve your country, he wrote.\n\n\
+         “We shall go forward together as one people.”\n",
+    ),
+];
+
+#[test]
+fn an_accepted_passage_takes_in_no_cluster_of_another_paragraph() {
+    let edition = write_edition(EN_EDITION, TWO_OPENINGS);
+    let root = edition.path();
+    let before = built(root);
+    assert_eq!(one(&before, "go forward").chapters(), ["speech", "essay"]);
+    // The motto's places and the sentence's have nearly the same offsets,
+    // each in its own paragraph.
+    decide(
+        root,
+        "decisions:\n  - accept: know thyself and serve your country\n",
+    );
+    let after = built(root);
+    assert_eq!(after.len(), 2, "{after:#?}");
+    assert_eq!(one(&after, "thyself").chapters(), ["speech", "essay"]);
+    assert_eq!(one(&after, "go forward").chapters(), ["speech", "essay"]);
+}
