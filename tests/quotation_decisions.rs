@@ -1068,13 +1068,13 @@ const TWO_OPENINGS: &[(&str, &str)] = &[
     (
         "01-speech.md",
         "---\ntitle: A Speech\ndate: 1990-01-01\nkind: speech\nslug: speech\n---\n\n\
-         Know thyself and serve your country well.\n\n\
+         Know thyself and serve your country well, my friends, always.\n\n\
          We shall go forward together as one people.\n",
     ),
     (
         "02-essay.md",
         "---\ntitle: An Essay\ndate: 1995-01-01\nkind: article\nslug: essay\n---\n\n\
-         Know thyself and serve your country, he wrote.\n\n\
+         Know thyself and serve your country well, my friends, he wrote.\n\n\
          “We shall go forward together as one people.”\n",
     ),
 ];
@@ -1086,13 +1086,16 @@ fn an_accepted_passage_takes_in_no_cluster_of_another_paragraph() {
     let before = built(root);
     assert_eq!(one(&before, "go forward").chapters(), ["speech", "essay"]);
     // The motto's places and the sentence's have nearly the same offsets,
-    // each in its own paragraph.
-    decide(
-        root,
-        "decisions:\n  - accept: know thyself and serve your country\n",
-    );
-    let after = built(root);
-    assert_eq!(after.len(), 2, "{after:#?}");
-    assert_eq!(one(&after, "thyself").chapters(), ["speech", "essay"]);
-    assert_eq!(one(&after, "go forward").chapters(), ["speech", "essay"]);
+    // each in its own paragraph: the motto's words cover most of the
+    // sentence's offsets, then all of them.
+    for motto in [
+        "know thyself and serve your country",
+        "know thyself and serve your country well, my friends",
+    ] {
+        decide(root, &format!("decisions:\n  - accept: {motto}\n"));
+        let after = built(root);
+        assert_eq!(after.len(), 2, "{motto}: {after:#?}");
+        assert_eq!(one(&after, "thyself").chapters(), ["speech", "essay"]);
+        assert_eq!(one(&after, "go forward").chapters(), ["speech", "essay"]);
+    }
 }
