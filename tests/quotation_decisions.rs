@@ -801,7 +801,9 @@ fn a_review_whose_reader_stops_ends_quietly() {
 }
 
 /// A saying quoted on its own in four pieces, and a longer passage around
-/// it that two of them share: two clusters, one inside the other.
+/// it that two of them share: two clusters, one inside the other. (The
+/// passage stands further into b's paragraph than into a's, so that
+/// offsets compared across paragraphs would not agree.)
 const NESTED_CHAPTERS: &[(&str, &str)] = &[
     (
         "01-a.md",
@@ -812,7 +814,7 @@ const NESTED_CHAPTERS: &[(&str, &str)] = &[
     (
         "02-b.md",
         "---\ntitle: 学习讲话的体会\ndate: 2016-03-01\nkind: article\nslug: b\n---\n\n\
-         总书记指出：“办公厅工作千头万绪，凡事预则立，不预则废，每一项任务都必须提前谋划、周密部署、抓好落实。”全厅上下认真学习。\n",
+         在二〇一六年全省办公厅系统工作会议上，总书记指出：“办公厅工作千头万绪，凡事预则立，不预则废，每一项任务都必须提前谋划、周密部署、抓好落实。”全厅上下认真学习。\n",
     ),
     (
         "03-c.md",
@@ -1098,4 +1100,29 @@ fn an_accepted_passage_takes_in_no_cluster_of_another_paragraph() {
         assert_eq!(one(&after, "thyself").chapters(), ["speech", "essay"]);
         assert_eq!(one(&after, "go forward").chapters(), ["speech", "essay"]);
     }
+}
+
+#[test]
+fn an_accepted_passage_takes_in_a_cluster_that_stands_only_inside_it() {
+    let edition = write_edition(ZH_EDITION, NESTED_CHAPTERS);
+    let root = edition.path();
+    // The first decision makes a cluster of a short stretch of the
+    // passage (a third of it, in its two pieces); the second accepts the
+    // whole passage, which takes in the passage's cluster and that
+    // fragment, not the saying, which stands in two more pieces.
+    decide(
+        root,
+        &format!(
+            "decisions:\n  - accept: {AROUND_SAYING}\n  - accept: \
+             办公厅工作千头万绪，凡事预则立，不预则废，每一项任务都必须提前谋划、周密部署、抓好落实\n"
+        ),
+    );
+    let clusters = built(root);
+    assert_eq!(clusters.len(), 2, "{clusters:#?}");
+    assert_eq!(one(&clusters, AROUND_SAYING).chapters(), ["a", "b"]);
+    let saying = clusters
+        .iter()
+        .find(|c| c.places.iter().all(|(_, text)| text == SAYING))
+        .expect("the saying is still a cluster of its own");
+    assert_eq!(saying.chapters(), ["a", "b", "c", "d"], "{clusters:#?}");
 }
