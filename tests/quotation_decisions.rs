@@ -1126,3 +1126,30 @@ fn an_accepted_passage_takes_in_a_cluster_that_stands_only_inside_it() {
         .expect("the saying is still a cluster of its own");
     assert_eq!(saying.chapters(), ["a", "b", "c", "d"], "{clusters:#?}");
 }
+
+#[test]
+fn merged_clusters_keep_the_evidence_of_each() {
+    let edition = zh();
+    let root = edition.path();
+    // The first is reported, never quoted, not a whole clause, 22
+    // characters; the second is quoted and a whole clause, 27.
+    decide(
+        root,
+        "decisions:\n  - merge: [树立正确的世界观、人生观、价值观, 文件要经得起历史检验]\n",
+    );
+    let out = review(root, &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let merged: Vec<&Value> = review["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["evidence"]["decided"] == true)
+        .collect();
+    assert_eq!(merged.len(), 1, "{review:#}");
+    let evidence = &merged[0]["evidence"];
+    assert_eq!(evidence["quoted"], true, "{evidence}");
+    assert_eq!(evidence["reported"], true, "{evidence}");
+    assert_eq!(evidence["bounded"], true, "{evidence}");
+    assert_eq!(evidence["tokens"], 27, "{evidence}");
+}

@@ -753,6 +753,54 @@ mod tests {
     }
 
     #[test]
+    fn a_suggestion_counts_its_places_and_names_each_chapter_once() {
+        let mut e = edition(
+            "zh-CN",
+            &[
+                (
+                    "甲",
+                    None,
+                    "胡庆国同志到宁德地区调研，胡庆国同志又到福州市。\n",
+                ),
+                ("乙", None, "胡庆国同志再到宁德地区。\n"),
+            ],
+        );
+        let found = suggest(&e, None);
+        let person = found
+            .iter()
+            .find(|c| c.text == "胡庆国")
+            .expect("the name is suggested");
+        assert_eq!(person.count, 3);
+        assert_eq!(person.chapters, ["c0", "c1"]);
+        let place = found.iter().find(|c| c.text == "宁德").unwrap();
+        assert_eq!(
+            (place.count, place.chapters.clone()),
+            (2, vec!["c0".into(), "c1".into()])
+        );
+
+        // A name the index has (by its name, not only its forms) is not
+        // suggested again, from the text or from the front matter.
+        e.chapters[1].front.interview = Some(crate::model::Interview {
+            interviewee: Some("胡庆国".into()),
+            ..Default::default()
+        });
+        let index = NameIndex {
+            entries: vec![Entry {
+                name: "胡庆国".into(),
+                forms: vec![],
+                kind: Kind::Person,
+                identification: "x".into(),
+                dates: None,
+            }],
+            file: PathBuf::from("content/index.yaml"),
+            lines: vec![2],
+        };
+        let found = suggest(&e, Some(&index));
+        assert!(!found.iter().any(|c| c.text == "胡庆国"), "{found:?}");
+        assert!(found.iter().any(|c| c.text == "宁德"), "{found:?}");
+    }
+
+    #[test]
     fn suggestions_leave_out_words_that_overlap_a_known_name() {
         let e = edition(
             "zh-CN",

@@ -954,13 +954,12 @@ fn merge(text: &Text, clusters: &mut [Option<Quotation>], found: &[usize]) {
         let Some(q) = clusters[c].take() else {
             continue;
         };
-        if n > 0 {
-            evidence.quoted |= q.evidence.quoted;
-            evidence.reported |= q.evidence.reported;
-            evidence.bounded |= q.evidence.bounded;
-            evidence.tokens = evidence.tokens.max(q.evidence.tokens);
-            evidence.chance = evidence.chance.min(q.evidence.chance);
-        }
+        // (The first's own evidence combined with itself is unchanged.)
+        evidence.quoted |= q.evidence.quoted;
+        evidence.reported |= q.evidence.reported;
+        evidence.bounded |= q.evidence.bounded;
+        evidence.tokens = evidence.tokens.max(q.evidence.tokens);
+        evidence.chance = evidence.chance.min(q.evidence.chance);
         for (k, o) in q.occurrences.into_iter().enumerate() {
             all.push((o, n == 0 && k == q.origin));
         }
