@@ -1139,17 +1139,33 @@ fn merged_clusters_keep_the_evidence_of_each() {
     );
     let out = review(root, &["--format", "json"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let merged: Vec<&Value> = review["items"]
+    let first: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let merged: Vec<&Value> = first["items"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|i| i["evidence"]["decided"] == true)
         .collect();
-    assert_eq!(merged.len(), 1, "{review:#}");
+    assert_eq!(merged.len(), 1, "{first:#}");
     let evidence = &merged[0]["evidence"];
     assert_eq!(evidence["quoted"], true, "{evidence}");
     assert_eq!(evidence["reported"], true, "{evidence}");
     assert_eq!(evidence["bounded"], true, "{evidence}");
     assert_eq!(evidence["tokens"], 27, "{evidence}");
+
+    // An accepted cluster (reported nowhere) merged with one that is.
+    decide(
+        root,
+        "decisions:\n  - accept: 凡事预则立，不预则废\n  - merge: [凡事预则立，不预则废, 树立正确的世界观、人生观、价值观]\n",
+    );
+    let out = review(root, &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let second: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let merged = second["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["text"].as_str().unwrap().contains("不预则废"))
+        .expect("the merged cluster");
+    assert_eq!(merged["evidence"]["reported"], true, "{merged:#}");
 }

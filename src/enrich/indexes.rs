@@ -830,6 +830,24 @@ mod tests {
         }
         // A name beside none of the index's is still offered.
         assert!(got.contains(&"宁德".to_owned()), "{got:?}");
+
+        // Nor does a known form that begins where the name ends hide it.
+        let index = NameIndex {
+            entries: vec![Entry {
+                name: "地区调研组".into(),
+                forms: vec!["地区调研".into()],
+                kind: Kind::Place,
+                identification: "x".into(),
+                dates: None,
+            }],
+            file: PathBuf::from("content/index.yaml"),
+            lines: vec![2],
+        };
+        let got: Vec<String> = suggest(&e, Some(&index))
+            .into_iter()
+            .map(|c| c.text)
+            .collect();
+        assert!(got.contains(&"宁德".to_owned()), "{got:?}");
     }
 
     #[test]
