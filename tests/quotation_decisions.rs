@@ -1169,3 +1169,19 @@ fn merged_clusters_keep_the_evidence_of_each() {
         .expect("the merged cluster");
     assert_eq!(merged["evidence"]["reported"], true, "{merged:#}");
 }
+
+#[test]
+fn occurrences_of_merged_clusters_that_overlap_are_one() {
+    let edition = zh();
+    let root = edition.path();
+    let before = built(root);
+    let outlook: Vec<(String, String)> = one(&before, OUTLOOK).places.clone();
+    // 坚定理想信念 stands inside each place of the outlook's cluster.
+    decide(
+        root,
+        "decisions:\n  - accept: 坚定理想信念\n  - merge: [坚定理想信念, 树立正确的世界观]\n",
+    );
+    let after = built(root);
+    assert_eq!(one(&after, OUTLOOK).places, outlook, "{after:#?}");
+    assert_eq!(after.len(), before.len(), "{after:#?}");
+}

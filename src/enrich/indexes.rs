@@ -760,23 +760,27 @@ mod tests {
                 (
                     "甲",
                     None,
-                    "胡庆国同志到宁德地区调研，胡庆国同志又到福州市。\n",
+                    "胡庆国同志到宁德地区调研，宁德地区的同志汇报了宁德地区的情况，宁德地区和宁德地区的干部都来了。\n",
                 ),
-                ("乙", None, "胡庆国同志再到宁德地区。\n"),
+                ("乙", None, "胡庆国同志到福州市，胡庆国同志说了话。\n"),
             ],
         );
         let found = suggest(&e, None);
-        let person = found
-            .iter()
-            .find(|c| c.text == "胡庆国")
-            .expect("the name is suggested");
-        assert_eq!(person.count, 3);
-        assert_eq!(person.chapters, ["c0", "c1"]);
-        let place = found.iter().find(|c| c.text == "宁德").unwrap();
+        let place = |text: &str| {
+            found
+                .iter()
+                .position(|c| c.text == text)
+                .unwrap_or_else(|| panic!("{text} in {found:?}"))
+        };
+        let (person, ningde, fuzhou) = (place("胡庆国"), place("宁德"), place("福州"));
+        assert_eq!(found[person].count, 3);
+        assert_eq!(found[person].chapters, ["c0", "c1"]);
         assert_eq!(
-            (place.count, place.chapters.clone()),
-            (2, vec!["c0".into(), "c1".into()])
+            (found[ningde].count, found[ningde].chapters.clone()),
+            (5, vec!["c0".into()])
         );
+        // Ranked by places times pieces: 3 × 2 before 5 × 1 before 1 × 1.
+        assert!(person < ningde && ningde < fuzhou, "{found:?}");
 
         // A name the index has (by its name, not only its forms) is not
         // suggested again, from the text or from the front matter.
@@ -831,11 +835,12 @@ mod tests {
         // A name beside none of the index's is still offered.
         assert!(got.contains(&"宁德".to_owned()), "{got:?}");
 
-        // Nor does a known form that begins where the name ends hide it.
+        // Nor does a known form that only touches the name hide it.
         let index = NameIndex {
             entries: vec![Entry {
                 name: "地区调研组".into(),
-                forms: vec!["地区调研".into()],
+                // Forms that begin where 宁德 ends and end where it begins.
+                forms: vec!["地区调研".into(), "他到".into()],
                 kind: Kind::Place,
                 identification: "x".into(),
                 dates: None,
