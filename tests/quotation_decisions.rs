@@ -401,6 +401,7 @@ fn a_split_makes_two_clusters() {
             .iter()
             .all(|(_, t)| t.contains("，人生观，"))
     );
+    assert_eq!(parts[0].origin, "jiang-hua");
     assert_eq!(parts[1].origin, "fang-tan");
     assert_eq!(after.len(), before.len() + 1);
 
@@ -1184,4 +1185,117 @@ fn occurrences_of_merged_clusters_that_overlap_are_one() {
     let after = built(root);
     assert_eq!(one(&after, OUTLOOK).places, outlook, "{after:#?}");
     assert_eq!(after.len(), before.len(), "{after:#?}");
+}
+
+/// An essay that quotes a speech, and the speech, given five years
+/// earlier but placed after it in the book.
+const QUOTED_FIRST: &[(&str, &str)] = &[
+    (
+        "01-essay.md",
+        "---\ntitle: An Essay\ndate: 1995-01-01\nkind: article\nslug: essay\n---\n\n\
+         As the speaker put it, “We shall go forward together as one people.”\n",
+    ),
+    (
+        "02-speech.md",
+        "---\ntitle: A Speech\ndate: 1990-01-01\nkind: speech\nslug: speech\n---\n\n\
+         We shall go forward together as one people.\n",
+    ),
+];
+
+#[test]
+fn a_merged_cluster_keeps_its_origin_when_that_place_is_joined_to_another() {
+    let edition = write_edition(EN_EDITION, QUOTED_FIRST);
+    let root = edition.path();
+    let before = built(root);
+    assert_eq!(one(&before, "go forward").origin, "speech", "{before:#?}");
+    // The accepted words (their origin the speech, earlier and unquoted)
+    // stand inside the sentence's places, which they are joined to.
+    decide(
+        root,
+        "decisions:\n  - accept: go forward together\n  - merge: [go forward together, We shall go forward together as one people]\n",
+    );
+    let after = built(root);
+    assert_eq!(after.len(), 1, "{after:#?}");
+    assert_eq!(after[0].places.len(), 2, "{after:#?}");
+    assert_eq!(after[0].origin, "speech", "{after:#?}");
+}
+
+/// One passage in four pieces: reported bare in the first two, quoted
+/// (and longer) in the last two.
+const SPLIT_CHAPTERS: &[(&str, &str)] = &[
+    (
+        "a.md",
+        "---\ntitle: 讲话\ndate: 2014-01-01\nkind: speech\nslug: a\n---\n\n\
+         他指出，办公厅工作千头万绪，必须提前谋划、周密部署、抓好落实。大家都记住了。\n",
+    ),
+    (
+        "b.md",
+        "---\ntitle: 文章\ndate: 2015-01-01\nkind: article\nslug: b\n---\n\n\
+         他指出，办公厅工作千头万绪，必须提前谋划、周密部署、抓好落实。全厅认真学习。\n",
+    ),
+    (
+        "c.md",
+        "---\ntitle: 访谈\ndate: 2016-01-01\nkind: interview\nslug: c\n---\n\n\
+         他说：“办公厅工作千头万绪，必须提前谋划、周密部署、抓好落实，不能有丝毫马虎。”\n",
+    ),
+    (
+        "d.md",
+        "---\ntitle: 新闻\ndate: 2017-01-01\nkind: news\nslug: d\n---\n\n\
+         会议强调：“办公厅工作千头万绪，必须提前谋划、周密部署、抓好落实，不能有丝毫马虎。”\n",
+    ),
+];
+
+#[test]
+fn each_part_of_a_split_has_its_own_evidence_and_origin() {
+    let edition = write_edition(ZH_EDITION, SPLIT_CHAPTERS);
+    let root = edition.path();
+    let before = built(root);
+    assert_eq!(before.len(), 1, "{before:#?}");
+    assert_eq!(before[0].origin, "a");
+
+    decide(
+        root,
+        "decisions:\n  - split: 办公厅工作千头万绪\n    prefix: 他指出，\n",
+    );
+    let out = review(root, &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parts: Vec<(Vec<&str>, &str, &Value)> = review["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let chapters = i["places"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["chapter"].as_str().unwrap())
+                .collect();
+            (
+                chapters,
+                i["origin"]["chapter"].as_str().unwrap(),
+                &i["evidence"],
+            )
+        })
+        .collect();
+    let part = |first: &str| {
+        parts
+            .iter()
+            .find(|(chapters, ..)| chapters[0] == first)
+            .unwrap_or_else(|| panic!("a part from {first}: {review:#}"))
+    };
+    let (reported, origin, evidence) = part("a");
+    assert_eq!(reported, &["a", "b"]);
+    assert_eq!(*origin, "a");
+    assert_eq!(evidence["quoted"], false, "{evidence}");
+    assert_eq!(evidence["tokens"], 23, "{evidence}");
+    assert_eq!(evidence["decided"], true, "{evidence}");
+    // The part that stays lost its origin (a left with the other part):
+    // it takes its own earliest.
+    let (quoted, origin, evidence) = part("c");
+    assert_eq!(quoted, &["c", "d"]);
+    assert_eq!(*origin, "c");
+    assert_eq!(evidence["quoted"], true, "{evidence}");
+    assert_eq!(evidence["tokens"], 30, "{evidence}");
+    assert_eq!(evidence["decided"], true, "{evidence}");
 }

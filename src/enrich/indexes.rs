@@ -571,13 +571,17 @@ fn capitalised_names(text: &str) -> Vec<&str> {
                 break;
             }
             sentence_start = false;
+            // A connecting word the dropped one leaves in front (`Then of
+            // Caesar`) is not part of the name either.
             name = rest.trim_start();
+            for word in ["of ", "de ", "van ", "von "] {
+                name = name.strip_prefix(word).unwrap_or(name);
+            }
             if name.is_empty() {
                 break;
             }
         }
-        // A lone connecting word left at either end is not part of a name.
-        if !name.is_empty() && name.chars().next().is_some_and(char::is_uppercase) {
+        if !name.is_empty() {
             out.push(name);
         }
     }
@@ -884,6 +888,18 @@ mod tests {
         assert!(got.contains(&"Xi Jinping".to_owned()), "{got:?}");
         assert!(!got.iter().any(|t| t == "The" || t == "Then"), "{got:?}");
         assert!(!got.contains(&"Ann Lee".to_owned()), "{got:?}");
+
+        // A sentence's opening word, then a connecting word, then a name.
+        let e = edition(
+            "en",
+            &[(
+                "A",
+                None,
+                "He wrote. Then of Caesar nothing more was heard.\n",
+            )],
+        );
+        let got: Vec<String> = suggest(&e, None).into_iter().map(|c| c.text).collect();
+        assert_eq!(got, ["Caesar"]);
     }
 
     fn index_error(yaml_text: &str) -> Error {

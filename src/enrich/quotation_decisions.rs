@@ -1419,6 +1419,16 @@ mod tests {
         let chars: Vec<char> = "他说“凡事预则立”。".chars().collect();
         assert!(in_quotation_marks(&chars, 3, 7));
         assert!(!in_quotation_marks(&chars, 0, 4));
+        // A stretch that holds the opening mark is not inside it.
+        assert!(!in_quotation_marks(&chars, 2, 7));
+        for text in [
+            "他说‘凡事预则立’。",
+            "他说「凡事预则立」。",
+            "他说『凡事预则立』。",
+        ] {
+            let chars: Vec<char> = text.chars().collect();
+            assert!(in_quotation_marks(&chars, 3, 7), "{text}");
+        }
     }
 
     #[test]
