@@ -1209,15 +1209,10 @@ pub fn review_of(
         })
         .collect();
     // Most doubtful first; equal doubts in the site's order.
-    let site_order = |id: &str| {
-        id.trim_start_matches(|c: char| !c.is_ascii_digit())
-            .parse::<usize>()
-            .unwrap_or(usize::MAX)
-    };
     items.sort_by(|a, b| {
         b.doubt
             .total_cmp(&a.doubt)
-            .then_with(|| site_order(&a.id).cmp(&site_order(&b.id)))
+            .then_with(|| site_number(&a.id).cmp(&site_number(&b.id)))
             .then_with(|| a.id.cmp(&b.id))
     });
     for (n, item) in items.iter_mut().enumerate() {
@@ -1229,6 +1224,14 @@ pub fn review_of(
         decisions,
         items,
     }
+}
+
+/// A cluster's number in the site's order, from its id (`q12`, `f3`):
+/// compared as numbers, q2 comes before q10.
+fn site_number(id: &str) -> usize {
+    id.trim_start_matches(|c: char| !c.is_ascii_digit())
+        .parse()
+        .unwrap_or(usize::MAX)
 }
 
 /// For each cluster, the `reject` and `merge` entries that would find it:
@@ -1473,6 +1476,14 @@ mod tests {
         assert_eq!(decisions.problems.len(), 1, "{:?}", decisions.problems);
         let message = decisions.problems[0].to_string();
         assert!(message.contains(":2:1"), "{message}");
+    }
+
+    #[test]
+    fn site_numbers_are_read_from_ids() {
+        assert_eq!(site_number("q12"), 12);
+        assert_eq!(site_number("f3"), 3);
+        assert!(site_number("q2") < site_number("q10"));
+        assert_eq!(site_number("q"), usize::MAX);
     }
 
     #[test]
