@@ -926,6 +926,14 @@ fn accepted_words_are_found_at_both_ends_of_a_paragraph_and_as_all_of_it() {
         "{clusters:#?}"
     );
 
+    // The review's suggested entry finds the cluster by its words alone,
+    // though they open every paragraph they stand in.
+    let out = review(root, &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entry = review["items"][0]["decide"]["reject"].as_str().unwrap();
+    assert_eq!(entry, "  - reject: Know thyself\n");
+
     // “know thy” stands only as the start of “know thyself”.
     decide(root, "decisions:\n  - accept: know thy\n");
     let out = build(root, &root.join("site"), &[]);
@@ -1298,4 +1306,23 @@ fn each_part_of_a_split_has_its_own_evidence_and_origin() {
     assert_eq!(evidence["quoted"], true, "{evidence}");
     assert_eq!(evidence["tokens"], 30, "{evidence}");
     assert_eq!(evidence["decided"], true, "{evidence}");
+
+    // The review's suggested entries: the first part's words stand in
+    // the second's places too, so its entry names the origin's chapter;
+    // the second's words stand only in its own.
+    let reject = |first: &str| {
+        review["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["places"][0]["chapter"] == first)
+            .map(|i| i["decide"]["reject"].as_str().unwrap().to_owned())
+            .unwrap()
+    };
+    assert!(
+        reject("a").contains("\n    chapter: a\n"),
+        "{}",
+        reject("a")
+    );
+    assert!(!reject("c").contains("chapter"), "{}", reject("c"));
 }

@@ -106,13 +106,6 @@ impl Language {
         }
     }
 
-    fn interviewer_role(self) -> &'static str {
-        match self {
-            Language::Chinese => "采访",
-            Language::English => "interviewer",
-        }
-    }
-
     /// First-person pronouns per thousand characters above which a piece
     /// with a single author and no role reads as a speech.
     fn speech_first_person(self) -> f64 {

@@ -351,11 +351,9 @@ fn read_piece(
                 .iter()
                 .map(|name| Author {
                     name: name.clone(),
-                    role: Some(
-                        interviewers_label
-                            .clone()
-                            .unwrap_or_else(|| context.language.interviewer_role().to_owned()),
-                    ),
+                    // Interviewers come only from a labelled line
+                    // (采访组：…, Interviewers: …), whose label is their role.
+                    role: interviewers_label.clone(),
                 })
                 .collect();
         }
