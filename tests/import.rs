@@ -2225,3 +2225,40 @@ fn the_seeds_page_breaks_are_inferred_and_numbered_where_settled() {
     assert!(report.contains("## Page breaks"), "{report}");
     assert!(report.contains("by the length of the text between breaks"));
 }
+
+/// A broken edition.yaml or import manifest in the folder imported into
+/// stops the import at its file and line, and nothing is written.
+#[test]
+fn a_broken_yaml_file_in_the_edition_stops_the_import_at_its_line() {
+    for (file, broken) in [
+        ("edition.yaml", "title: 书名\nlanguage: [zh-CN\n"),
+        ("source/import-manifest.yaml", "source: x\nfiles: {a: [\n"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let into = tmp.path().join("content");
+        fs::create_dir_all(into.join("source")).unwrap();
+        fs::write(into.join(file), broken).unwrap();
+        let run = zhushu_import(&[
+            fixture("zh-contents").to_str().unwrap(),
+            "--into",
+            tmp.path().to_str().unwrap(),
+        ]);
+        assert_eq!(
+            run.status.and_then(|s| s.code()),
+            Some(1),
+            "{}",
+            run.output()
+        );
+        let shown = format!("content/{file}:");
+        assert!(run.stderr.contains(&shown), "{shown} in:\n{}", run.stderr);
+        let mut written: Vec<String> = walkdir::WalkDir::new(&into)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(&into).unwrap().display().to_string())
+            .collect();
+        written.sort();
+        assert_eq!(written, [file], "{file}: import wrote beside it");
+        assert_eq!(fs::read_to_string(into.join(file)).unwrap(), broken);
+    }
+}
