@@ -76,7 +76,8 @@ pub fn find(source: &str, first_line: usize, titles: &[String]) -> Furniture {
     };
     let mut heads: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, line) in lines.iter().enumerate().skip(body) {
-        let text = line.trim_matches(|c: char| c.is_whitespace() || c == FORM_FEED);
+        // (A form feed is whitespace: `trim` takes it off too.)
+        let text = line.trim();
         if !text.is_empty()
             && char_count(text) <= 30
             && !has_sentence_punctuation(text)
@@ -103,7 +104,7 @@ pub fn find(source: &str, first_line: usize, titles: &[String]) -> Furniture {
         };
         if places.len() >= enough && places.iter().all(|&i| at_break(i)) {
             for i in places {
-                let text = lines[i].trim_matches(|c: char| c.is_whitespace() || c == FORM_FEED);
+                let text = lines[i].trim();
                 furniture.running_heads.push((i + 1, text.to_owned()));
             }
         }
@@ -202,6 +203,23 @@ mod tests {
         assert_eq!(f.page_numbers, [5, 12, 18]);
         let heads: Vec<usize> = f.running_heads.iter().map(|(l, _)| *l).collect();
         assert_eq!(heads, [7, 14, 20]);
+
+        // Set off by spaces and form feeds as a layout extraction leaves
+        // them, centred by a different amount on each page.
+        let source = source
+            .replacen("\n办公厅工作\n", "\n      办公厅工作\n", 1)
+            .replacen("\n办公厅工作\n", "\n\u{c}  办公厅工作  \n", 1);
+        let f = find(&source, 3, &[]);
+        assert_eq!(f.page_numbers, [5, 12, 18]);
+        let heads: Vec<(usize, &str)> = f
+            .running_heads
+            .iter()
+            .map(|(l, t)| (*l, t.as_str()))
+            .collect();
+        assert_eq!(
+            heads,
+            [(7, "办公厅工作"), (14, "办公厅工作"), (20, "办公厅工作")]
+        );
     }
 
     #[test]
