@@ -257,5 +257,8 @@ mod tests {
         // Numbers that stand between whole sentences are the text's own.
         let source = "One.\n\n12\n\nTwo.\n\n13\n\nThree.\n\n14\n\nFour.\n";
         assert!(find(source, 1, &[]).page_numbers.is_empty());
+        // So are numbers that rise by more than a page or two at a time.
+        let source = "The first page runs on and\n\n12\n\nends here. And another one that\n\n20\n\nsentence goes on.\n\n28\n\nAll done.\n";
+        assert!(find(source, 1, &[]).page_numbers.is_empty());
     }
 }
