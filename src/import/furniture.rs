@@ -178,15 +178,13 @@ pub fn remove(blocks: Vec<Block>, furniture: &Furniture) -> Vec<Block> {
                 .lines
                 .push(line.clone());
         }
+        // (A block that was all furniture has marked the block before it
+        // the foot of a page already, by `page_break`.)
         if let Some(mut part) = current {
             part.at_page_foot = block.at_page_foot || part.at_page_foot;
             out.push(part);
         } else if !cut {
             out.push(block);
-        } else if block.at_page_foot
-            && let Some(last) = out.last_mut()
-        {
-            last.at_page_foot = true;
         }
     }
     out
@@ -251,11 +249,57 @@ mod tests {
     }
 
     #[test]
+    fn furniture_lines_are_cut_out_and_the_part_before_ends_a_page() {
+        let block = |line: usize, lines: &[&str], at_page_foot: bool| Block {
+            line,
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+            at_page_foot,
+        };
+        // Page numbers only, no running head: lines 3, 7 and 10.
+        let furniture = Furniture {
+            page_numbers: vec![3, 7, 10],
+            running_heads: Vec::new(),
+        };
+        let blocks = vec![
+            block(1, &["第一页的话，", "没有完", "12", "接着写完。"], false),
+            block(7, &["13"], false),
+            block(9, &["甲段", "14", "乙段"], true),
+            block(13, &["最后一段。"], false),
+        ];
+        let got: Vec<(usize, Vec<String>, bool)> = remove(blocks, &furniture)
+            .into_iter()
+            .map(|b| (b.line, b.lines, b.at_page_foot))
+            .collect();
+        let want = |line: usize, lines: &[&str], foot: bool| {
+            (
+                line,
+                lines.iter().map(|l| l.to_string()).collect::<Vec<_>>(),
+                foot,
+            )
+        };
+        assert_eq!(
+            got,
+            [
+                want(1, &["第一页的话，", "没有完"], true),
+                // A block that was only a page number ends the page before it.
+                want(4, &["接着写完。"], true),
+                want(9, &["甲段"], true),
+                // The block stood at a page's foot: so does its last part.
+                want(11, &["乙段"], true),
+                want(13, &["最后一段。"], false),
+            ]
+        );
+    }
+
+    #[test]
     fn lone_numbers_that_cut_sentences_are_pages() {
         let source = "The first page runs on and\n\n12\n\nends here. And another one that\n\n13\n\nsentence goes on.\n\n14\n\nAll done.\n";
         assert_eq!(find(source, 1, &[]).page_numbers, [3, 7, 11]);
         // Numbers that stand between whole sentences are the text's own.
         let source = "One.\n\n12\n\nTwo.\n\n13\n\nThree.\n\n14\n\nFour.\n";
+        assert!(find(source, 1, &[]).page_numbers.is_empty());
+        // In Chinese too: long lines that end their sentences.
+        let source = "这是第一段，它已经完整地结束了。\n\n12\n\n这是第二段，它也已经完整地结束了。\n\n13\n\n这是第三段，它同样已经完整地结束了。\n\n14\n\n完。\n";
         assert!(find(source, 1, &[]).page_numbers.is_empty());
         // So are numbers that rise by more than a page or two at a time.
         let source = "The first page runs on and\n\n12\n\nends here. And another one that\n\n20\n\nsentence goes on.\n\n28\n\nAll done.\n";
