@@ -1326,3 +1326,34 @@ fn each_part_of_a_split_has_its_own_evidence_and_origin() {
     );
     assert!(!reject("c").contains("chapter"), "{}", reject("c"));
 }
+
+#[test]
+fn occurrences_of_merged_clusters_that_only_touch_stay_two() {
+    let edition = write_edition(ZH_EDITION, NESTED_CHAPTERS);
+    let root = edition.path();
+    // 办公厅工作 and 千头万绪 stand side by side in a and b.
+    decide(
+        root,
+        "decisions:\n  - accept: 办公厅工作\n  - accept: 千头万绪\n  - merge: [办公厅工作, 千头万绪]\n",
+    );
+    let clusters = built(root);
+    let merged = clusters
+        .iter()
+        .find(|c| c.places.iter().all(|(_, t)| t.chars().count() < 6))
+        .expect("the merged cluster");
+    let texts: Vec<(&str, &str)> = merged
+        .places
+        .iter()
+        .map(|(c, t)| (c.as_str(), t.as_str()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("a", "办公厅工作"),
+            ("a", "千头万绪"),
+            ("b", "办公厅工作"),
+            ("b", "千头万绪")
+        ],
+        "{clusters:#?}"
+    );
+}
