@@ -279,9 +279,7 @@ fn an_accepted_passage_is_a_cluster_in_the_chapters_it_stands_in() {
         root,
         "decisions:\n  - accept: 凡事预则立，不预则废\n    chapters: [jiang-hua, wen-zhang]\n",
     );
-    let out = build(root, &root.join("site"), &[]);
-    let message = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{message}");
+    let message = refused(root);
     assert!(message.contains("content/quotations.yaml:2:5"), "{message}");
     assert!(
         message.contains("one piece only (jiang-hua#p2)"),
@@ -324,9 +322,7 @@ fn an_accepted_word_is_found_whole() {
     let root = edition.path();
     // “arbour” stands only inside “harbour”: not a word of the text.
     decide(root, "decisions:\n  - accept: arbour\n");
-    let out = build(root, &root.join("site"), &[]);
-    let message = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{message}");
+    let message = refused(root);
     assert!(
         message.contains("“arbour”, which the edition does not contain"),
         "{message}"
@@ -471,6 +467,14 @@ fn decisions_apply_in_their_fixed_order() {
 
 /// Builds, breaks the edition with `spoil`, builds again: exit 1, each
 /// `expected` fragment in the message, the first site byte for byte.
+/// The build's message when it refuses the edition (exit code 1).
+fn refused(root: &Path) -> String {
+    let out = build(root, &root.join("site"), &[]);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{message}");
+    message
+}
+
 fn fails_cleanly(root: &Path, spoil: impl FnOnce(&Path), expected: &[&str]) -> String {
     let out = root.join("site");
     let first = build(root, &out, &[]);
@@ -633,14 +637,19 @@ fn review(root: &Path, extra: &[&str]) -> std::process::Output {
     zhushu(&args)
 }
 
+/// `zhushu quotations review --format json`, which must succeed.
+fn review_json(root: &Path) -> Value {
+    let out = review(root, &["--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn the_json_review_is_sorted_by_doubt() {
     let edition = zh();
     let root = edition.path();
     decide(root, "decisions:\n  - accept: 凡事预则立，不预则废\n");
-    let out = review(root, &["--format", "json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let review = review_json(root);
     let items = review["items"].as_array().unwrap();
     let site = built(root);
     assert_eq!(items.len(), site.len());
@@ -928,17 +937,13 @@ fn accepted_words_are_found_at_both_ends_of_a_paragraph_and_as_all_of_it() {
 
     // The review's suggested entry finds the cluster by its words alone,
     // though they open every paragraph they stand in.
-    let out = review(root, &["--format", "json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let review = review_json(root);
     let entry = review["items"][0]["decide"]["reject"].as_str().unwrap();
     assert_eq!(entry, "  - reject: Know thyself\n");
 
     // “know thy” stands only as the start of “know thyself”.
     decide(root, "decisions:\n  - accept: know thy\n");
-    let out = build(root, &root.join("site"), &[]);
-    let message = stderr(&out);
-    assert_eq!(out.status.code(), Some(1), "{message}");
+    let message = refused(root);
     assert!(
         message.contains("“know thy”, which the edition does not contain"),
         "{message}"
@@ -1146,9 +1151,7 @@ fn merged_clusters_keep_the_evidence_of_each() {
         root,
         "decisions:\n  - merge: [树立正确的世界观、人生观、价值观, 文件要经得起历史检验]\n",
     );
-    let out = review(root, &["--format", "json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let first: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = review_json(root);
     let merged: Vec<&Value> = first["items"]
         .as_array()
         .unwrap()
@@ -1167,9 +1170,7 @@ fn merged_clusters_keep_the_evidence_of_each() {
         root,
         "decisions:\n  - accept: 凡事预则立，不预则废\n  - merge: [凡事预则立，不预则废, 树立正确的世界观、人生观、价值观]\n",
     );
-    let out = review(root, &["--format", "json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let second: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let second = review_json(root);
     let merged = second["items"]
         .as_array()
         .unwrap()
@@ -1265,9 +1266,7 @@ fn each_part_of_a_split_has_its_own_evidence_and_origin() {
         root,
         "decisions:\n  - split: 办公厅工作千头万绪\n    prefix: 他指出，\n",
     );
-    let out = review(root, &["--format", "json"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    let review: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let review = review_json(root);
     let parts: Vec<(Vec<&str>, &str, &Value)> = review["items"]
         .as_array()
         .unwrap()

@@ -621,6 +621,21 @@ mod tests {
         edition
     }
 
+    /// An index of one entry, as content/index.yaml would give it.
+    fn one_entry_index(name: &str, forms: &[&str], kind: Kind) -> NameIndex {
+        NameIndex {
+            entries: vec![Entry {
+                name: name.into(),
+                forms: forms.iter().map(|f| f.to_string()).collect(),
+                kind,
+                identification: "x".into(),
+                dates: None,
+            }],
+            file: PathBuf::from("content/index.yaml"),
+            lines: vec![2],
+        }
+    }
+
     #[test]
     fn titles_in_book_marks_are_works_and_a_pieces_title_leads_to_it() {
         let e = edition(
@@ -792,17 +807,7 @@ mod tests {
             interviewee: Some("胡庆国".into()),
             ..Default::default()
         });
-        let index = NameIndex {
-            entries: vec![Entry {
-                name: "胡庆国".into(),
-                forms: vec![],
-                kind: Kind::Person,
-                identification: "x".into(),
-                dates: None,
-            }],
-            file: PathBuf::from("content/index.yaml"),
-            lines: vec![2],
-        };
+        let index = one_entry_index("胡庆国", &[], Kind::Person);
         let found = suggest(&e, Some(&index));
         assert!(!found.iter().any(|c| c.text == "胡庆国"), "{found:?}");
         assert!(found.iter().any(|c| c.text == "宁德"), "{found:?}");
@@ -818,17 +823,7 @@ mod tests {
                 "大家按照习书记的要求做，当年习书记来过。他到宁德地区调研。\n",
             )],
         );
-        let index = NameIndex {
-            entries: vec![Entry {
-                name: "习近平".into(),
-                forms: vec!["习书记".into()],
-                kind: Kind::Person,
-                identification: "x".into(),
-                dates: None,
-            }],
-            file: PathBuf::from("content/index.yaml"),
-            lines: vec![2],
-        };
+        let index = one_entry_index("习近平", &["习书记"], Kind::Person);
         let got: Vec<String> = suggest(&e, Some(&index))
             .into_iter()
             .map(|c| c.text)
@@ -840,18 +835,8 @@ mod tests {
         assert!(got.contains(&"宁德".to_owned()), "{got:?}");
 
         // Nor does a known form that only touches the name hide it.
-        let index = NameIndex {
-            entries: vec![Entry {
-                name: "地区调研组".into(),
-                // Forms that begin where 宁德 ends and end where it begins.
-                forms: vec!["地区调研".into(), "他到".into()],
-                kind: Kind::Place,
-                identification: "x".into(),
-                dates: None,
-            }],
-            file: PathBuf::from("content/index.yaml"),
-            lines: vec![2],
-        };
+        // Forms that begin where 宁德 ends and end where it begins.
+        let index = one_entry_index("地区调研组", &["地区调研", "他到"], Kind::Place);
         let got: Vec<String> = suggest(&e, Some(&index))
             .into_iter()
             .map(|c| c.text)
@@ -869,17 +854,7 @@ mod tests {
                 "The office met in Fuzhou. Then Xi Jinping spoke, and Fuzhou listened to Ann Lee.\n",
             )],
         );
-        let index = NameIndex {
-            entries: vec![Entry {
-                name: "Ann Lee".into(),
-                forms: vec![],
-                kind: Kind::Person,
-                identification: "x".into(),
-                dates: None,
-            }],
-            file: PathBuf::from("content/index.yaml"),
-            lines: vec![2],
-        };
+        let index = one_entry_index("Ann Lee", &[], Kind::Person);
         let got: Vec<String> = suggest(&e, Some(&index))
             .into_iter()
             .map(|c| c.text)
