@@ -19,7 +19,8 @@ pub struct Span {
     pub end: usize,
 }
 
-/// Above this many tokens, seeds are winnowed (see `long_matches`).
+/// Above this many tokens, seeds are winnowed (see `seed_pairs`) and a
+/// seed must be confirmed (see `long_matches`).
 const WINNOW_ABOVE: usize = 4_000_000;
 /// An n-gram found in more places than this is a formula of the book (its
 /// subject's long name, say), not a seed of a quotation.
@@ -48,7 +49,34 @@ pub fn long_matches(
     spans: &mut Vec<Span>,
     links: &mut Vec<(usize, usize)>,
 ) {
-    let (mut pairs, stock) = seed_pairs(units, seed);
+    let tokens: usize = units.iter().map(|u| u.keys.len()).sum();
+    let large = tokens > WINNOW_ABOVE;
+    let seeding = Seeding {
+        window: if large { 3 } else { 1 },
+        confirm: large,
+    };
+    matches_from_seeds(units, seed, min_tokens, seeding, spans, links);
+}
+
+/// How seeds are taken: in a large edition, one n-gram in every `window`
+/// of three, and only those that another seed `confirm`s (or other
+/// evidence) aligned.
+#[derive(Clone, Copy)]
+struct Seeding {
+    window: usize,
+    confirm: bool,
+}
+
+/// `long_matches`, with seeds taken as `seeding` says.
+fn matches_from_seeds(
+    units: &[Unit],
+    seed: usize,
+    min_tokens: usize,
+    seeding: Seeding,
+    spans: &mut Vec<Span>,
+    links: &mut Vec<(usize, usize)>,
+) {
+    let (mut pairs, stock) = seed_pairs(units, seed, seeding.window);
     // An alignment whose rarer n-grams (not the genre's stock) cover fewer
     // than `min_tokens` is its phrases and frames meeting by chance, and
     // would chain unrelated places into one cluster. One that is mostly
@@ -66,49 +94,63 @@ pub fn long_matches(
         covered < min_tokens
     };
     pairs.par_sort_unstable();
-    // Each piece of work keeps its alignments in one vector, six u32 each:
-    // collected a match at a time through rayon's lists, and as spans of
-    // three usizes, a large edition's half million alignments would hold
-    // their memory twice over beside the pairs.
-    let parts: Vec<Vec<[u32; 6]>> = pairs
-        .par_chunk_by(|x, y| x.0 == y.0)
-        .fold(Vec::new, |mut found, chunk| {
-            let mut covered: Vec<Alignment> = Vec::new();
-            for (k, &(ua, ub, pa, pb)) in chunk.iter().enumerate() {
-                // The stretches aligned so far are those of this pair of
-                // units.
-                if k > 0 && chunk[k - 1].1 != ub {
-                    covered.clear();
-                }
-                let (ua, ub, pa, pb) = (ua as usize, ub as usize, pa as usize, pb as usize);
-                let (a, b) = (&units[ua], &units[ub]);
-                if covered
-                    .iter()
-                    .any(|&(a0, a1, b0, b1)| pa >= a0 && pa < a1 && pb >= b0 && pb < b1)
-                {
-                    continue;
-                }
-                // An alignment never crosses a wall: it runs within the
-                // stretch between the walls around its seed.
-                let (a_lo, a_hi) = a.between_walls(pa);
-                let (b_lo, b_hi) = b.between_walls(pb);
-                let (a0, a1, b0, b1) = align(
-                    &a.keys[a_lo..a_hi],
-                    &b.keys[b_lo..b_hi],
-                    pa - a_lo,
-                    pb - b_lo,
-                    seed,
-                );
-                let (a0, a1, b0, b1) = (a0 + a_lo, a1 + a_lo, b0 + b_lo, b1 + b_lo);
-                covered.push((a0, a1, b0, b1));
-                if a1 - a0 >= min_tokens && b1 - b0 >= min_tokens && !mostly_stock(&a.keys[a0..a1])
-                {
-                    found.push([ua, a0, a1, ub, b0, b1].map(|x| x as u32));
-                }
-            }
-            found
-        })
-        .collect();
+    // The longest alignment around a shared seed, kept if it is long enough
+    // and not only the genre's stock.
+    let extend = |&(ua, ub, pa, pb): &SeedPair| {
+        let (ua, ub, pa, pb) = (ua as usize, ub as usize, pa as usize, pb as usize);
+        let (a, b) = (&units[ua], &units[ub]);
+        // An alignment never crosses a wall: it runs within the stretch
+        // between the walls around its seed.
+        let (a_lo, a_hi) = a.between_walls(pa);
+        let (b_lo, b_hi) = b.between_walls(pb);
+        let (a0, a1, b0, b1) = align(
+            &a.keys[a_lo..a_hi],
+            &b.keys[b_lo..b_hi],
+            pa - a_lo,
+            pb - b_lo,
+            seed,
+        );
+        let (a0, a1, b0, b1) = (a0 + a_lo, a1 + a_lo, b0 + b_lo, b1 + b_lo);
+        let kept = a1 - a0 >= min_tokens && b1 - b0 >= min_tokens && !mostly_stock(&a.keys[a0..a1]);
+        (
+            (a0, a1, b0, b1),
+            kept.then_some([ua, a0, a1, ub, b0, b1].map(|x| x as u32)),
+        )
+    };
+    // In a large edition (whose seeds are winnowed), a seed that no other
+    // seed of the same two units confirms nearby is most often the genre's
+    // words meeting by chance at a junction of its stock phrases: such
+    // pairs are many (three in four at 10,000 pieces of formulaic prose),
+    // and the alignments kept from them (400,000 there) were judged, and
+    // nearly all refused, at every later stage. They are aligned only
+    // where there is other evidence of a passage: a place that the
+    // confirmed pairs' alignments cover (another witness of a passage
+    // found, which shares fewer seeds with the rest where it has
+    // variants), or one inside quotation marks of passage length. A
+    // passage made of stock phrases, with one rare junction, may have no
+    // other evidence.
+    let confirmed = if seeding.confirm {
+        confirmed_pairs(&pairs, min_tokens)
+    } else {
+        vec![true; pairs.len()]
+    };
+    let mut parts = align_pairs(&pairs, |k| confirmed[k], &extend);
+    if seeding.confirm {
+        let passages = Stretches::of(&parts);
+        let weak = align_pairs(
+            &pairs,
+            |k| {
+                let (ua, ub, pa, pb) = pairs[k];
+                !confirmed[k]
+                    && (passages.holds(ua, pa)
+                        || passages.holds(ub, pb)
+                        || units[ua as usize].quoted_at(pa as usize, min_tokens)
+                        || units[ub as usize].quoted_at(pb as usize, min_tokens))
+            },
+            &extend,
+        );
+        parts.extend(weak);
+    }
     drop(pairs);
     crate::memory::give_back();
     let matches: usize = parts.iter().map(Vec::len).sum();
@@ -131,6 +173,112 @@ pub fn long_matches(
     }
 }
 
+/// The alignments kept from the `pairs` (sorted) that `take` says, by
+/// index, those of each first unit aligned in one piece of work. A pair
+/// inside a stretch already aligned for the same two units is not aligned
+/// again. Each piece keeps its alignments in one vector, six u32 each:
+/// collected a match at a time through rayon's lists, and as spans of
+/// three usizes, a large edition's half million alignments would hold
+/// their memory twice over beside the pairs.
+fn align_pairs(
+    pairs: &[SeedPair],
+    take: impl Fn(usize) -> bool + Sync,
+    extend: &(impl Fn(&SeedPair) -> (Alignment, Option<[u32; 6]>) + Sync),
+) -> Vec<Vec<[u32; 6]>> {
+    let bounds: Vec<usize> = (0..pairs.len())
+        .filter(|&k| k == 0 || pairs[k - 1].0 != pairs[k].0)
+        .chain([pairs.len()])
+        .collect();
+    bounds
+        .par_windows(2)
+        .fold(Vec::new, |mut found, range| {
+            let mut covered: Vec<Alignment> = Vec::new();
+            for k in range[0]..range[1] {
+                let pair = &pairs[k];
+                // The stretches aligned so far are those of this pair of
+                // units.
+                if k > range[0] && pairs[k - 1].1 != pair.1 {
+                    covered.clear();
+                }
+                if !take(k) {
+                    continue;
+                }
+                let (pa, pb) = (pair.2 as usize, pair.3 as usize);
+                if covered
+                    .iter()
+                    .any(|&(a0, a1, b0, b1)| pa >= a0 && pa < a1 && pb >= b0 && pb < b1)
+                {
+                    continue;
+                }
+                let (alignment, kept) = extend(pair);
+                covered.push(alignment);
+                found.extend(kept);
+            }
+            found
+        })
+        .collect()
+}
+
+/// Whether each of the `pairs` (sorted) has another of the same two units
+/// nearby: its place in the first unit within `reach` tokens, and on the
+/// same diagonal give or take two tokens (a word or two dropped or added).
+fn confirmed_pairs(pairs: &[SeedPair], reach: usize) -> Vec<bool> {
+    let diagonal = |p: &SeedPair| p.2 as i64 - p.3 as i64;
+    pairs
+        .par_chunk_by(|x, y| (x.0, x.1) == (y.0, y.1))
+        .flat_map_iter(|group| {
+            group.iter().enumerate().map(move |(k, p)| {
+                // Sorted by place in the first unit: the neighbours are
+                // those within `reach` either side.
+                let near = |q: &SeedPair| {
+                    (q.2 as usize).abs_diff(p.2 as usize) <= reach
+                        && (diagonal(q) - diagonal(p)).abs() <= 2
+                };
+                group[..k]
+                    .iter()
+                    .rev()
+                    .take_while(|q| p.2 - q.2 <= reach as u32)
+                    .any(near)
+                    || group[k + 1..]
+                        .iter()
+                        .take_while(|q| q.2 - p.2 <= reach as u32)
+                        .any(near)
+            })
+        })
+        .collect()
+}
+
+/// The stretches of each unit that some alignment covers, merged: whether
+/// a place lies in one is a binary search.
+struct Stretches(Vec<(u32, u32, u32)>);
+
+impl Stretches {
+    fn of(parts: &[Vec<[u32; 6]>]) -> Stretches {
+        let mut all: Vec<(u32, u32, u32)> = parts
+            .iter()
+            .flatten()
+            .flat_map(|&[ua, a0, a1, ub, b0, b1]| [(ua, a0, a1), (ub, b0, b1)])
+            .collect();
+        all.par_sort_unstable();
+        let mut merged: Vec<(u32, u32, u32)> = Vec::with_capacity(all.len());
+        for (unit, start, end) in all {
+            match merged.last_mut() {
+                Some(last) if last.0 == unit && start <= last.2 => last.2 = last.2.max(end),
+                _ => merged.push((unit, start, end)),
+            }
+        }
+        Stretches(merged)
+    }
+
+    fn holds(&self, unit: u32, place: u32) -> bool {
+        let k = self.0.partition_point(|&(u, s, _)| (u, s) <= (unit, place));
+        k > 0 && {
+            let (u, _, end) = self.0[k - 1];
+            u == unit && place < end
+        }
+    }
+}
+
 /// Every pair of places of two chapters that share a seed n-gram, as (unit
 /// a, unit b, place in a, place in b), and the hashes of the n-grams in
 /// more places than a seed may have (the genre's stock).
@@ -140,18 +288,21 @@ pub fn long_matches(
 /// n-grams stand together: a flat vector of integers is far smaller than a
 /// map of lists, and sorts fast on both cores. A large edition's n-grams
 /// are taken in passes, each over a range of hashes: the memory of one
-/// pass's n-grams is bounded, whatever the edition's size.
-fn seed_pairs(units: &[Unit], seed: usize) -> (Vec<SeedPair>, HashSet<u32, Prehashed>) {
+/// pass's n-grams is bounded, whatever the edition's size. A `window` of
+/// 3 keeps one n-gram in every three (the one with the least hash,
+/// "winnowing"): half the memory, and every shared run of seed + 2 tokens
+/// or more still shares a kept n-gram; a window of 1 keeps them all.
+fn seed_pairs(
+    units: &[Unit],
+    seed: usize,
+    window: usize,
+) -> (Vec<SeedPair>, HashSet<u32, Prehashed>) {
     let mut first_token: Vec<u64> = Vec::with_capacity(units.len() + 1);
     let mut total = 0u64;
     for unit in units {
         first_token.push(total);
         total += unit.keys.len() as u64;
     }
-    // Large editions keep one n-gram in every window of three (the one
-    // with the least hash, "winnowing"): half the memory, and every
-    // shared run of seed + 2 tokens or more still shares a kept n-gram.
-    let window = if total as usize > WINNOW_ABOVE { 3 } else { 1 };
     // Places fit in 32 bits up to four billion tokens, some 12 GB of text.
     let place_bits = 32;
     assert!(total < 1 << place_bits, "an edition of over 2^32 tokens");
@@ -783,6 +934,156 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_seed_is_confirmed_by_another_of_the_same_two_units_on_a_near_diagonal() {
+        let pairs: Vec<SeedPair> = vec![
+            // Six tokens apart on one diagonal: each confirms the other.
+            (0, 1, 10, 20),
+            (0, 1, 16, 26),
+            // A token dropped between them: the diagonal moves by one.
+            (0, 1, 40, 50),
+            (0, 1, 47, 58),
+            // Three tokens dropped: two passages, not one.
+            (0, 1, 80, 90),
+            (0, 1, 85, 98),
+            // Too far apart (20 > 12).
+            (0, 1, 120, 130),
+            (0, 1, 140, 150),
+            // The same places in a first unit, but another second unit.
+            (0, 1, 200, 10),
+            (0, 2, 204, 14),
+            (1, 2, 5, 5),
+        ];
+        assert_eq!(
+            confirmed_pairs(&pairs, 12),
+            [
+                true, true, true, true, false, false, false, false, false, false, false
+            ]
+        );
+    }
+
+    #[test]
+    fn stretches_merge_what_overlaps_in_a_unit_and_hold_their_places() {
+        let parts = vec![
+            vec![[0, 10, 20, 1, 5, 15], [0, 18, 30, 2, 0, 12]],
+            vec![[1, 40, 50, 2, 12, 20]],
+        ];
+        let stretches = Stretches::of(&parts);
+        // Unit 0: 10..30 (two overlapping); unit 1: 5..15 and 40..50; unit
+        // 2: 0..12 and 12..20 (touching, one).
+        assert_eq!(
+            stretches.0,
+            [(0, 10, 30), (1, 5, 15), (1, 40, 50), (2, 0, 20)]
+        );
+        let held: Vec<bool> = [
+            (0, 9),
+            (0, 10),
+            (0, 29),
+            (0, 30),
+            (1, 20),
+            (1, 45),
+            (2, 19),
+            (3, 0),
+        ]
+        .map(|(u, p)| stretches.holds(u, p))
+        .into();
+        assert_eq!(held, [false, true, true, false, false, true, true, false]);
+    }
+
+    /// A unit of its own chapter: `filler` tokens no other unit has, then
+    /// `passage`, then more filler; quoted if `quoted`.
+    fn unit_with(chapter: usize, passage: &[u32], quoted: bool) -> Unit<'static> {
+        let filler = |k: u32| 100_000 * (chapter as u32 + 1) + k;
+        let mut keys: Vec<u32> = (0..20).map(filler).collect();
+        keys.extend_from_slice(passage);
+        keys.extend((20..40).map(filler));
+        let quoted: Box<[(u32, u32)]> = if quoted {
+            Box::new([(20, 20 + passage.len() as u32)])
+        } else {
+            Box::default()
+        };
+        Unit {
+            chapter,
+            unit: 0,
+            text: "",
+            keys: keys.into(),
+            quoted,
+            walls: Box::default(),
+            clauses: Box::default(),
+        }
+    }
+
+    /// `passage` with every sixth token from the seventh on replaced: it
+    /// shares one seed of six tokens with the passage, and aligns with it
+    /// over 18 tokens (two edits).
+    fn variant(passage: &[u32]) -> Vec<u32> {
+        passage
+            .iter()
+            .enumerate()
+            .map(|(k, &key)| {
+                if k >= 6 && k % 6 == 0 {
+                    90_000 + k as u32
+                } else {
+                    key
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_seed_alone_is_aligned_only_beside_a_passage_found_or_inside_quotation_marks() {
+        let passage = |first: u32| (first..first + 30).collect::<Vec<u32>>();
+        let (found, alone) = (passage(1000), passage(2000));
+        let (quoted, quoted_after) = (passage(3000), passage(4000));
+        // (Pairs of units are taken first unit first: the evidence is
+        // looked for on either side.)
+        let units = vec![
+            // A passage in two pieces, and with variants in one between.
+            unit_with(0, &found, false),
+            unit_with(1, &variant(&found), false),
+            unit_with(2, &found, false),
+            // A passage in one piece, and with variants in another.
+            unit_with(3, &alone, false),
+            unit_with(4, &variant(&alone), false),
+            // The same, in quotation marks in the first, then the second.
+            unit_with(5, &quoted, true),
+            unit_with(6, &variant(&quoted), false),
+            unit_with(7, &variant(&quoted_after), false),
+            unit_with(8, &quoted_after, true),
+        ];
+        let matched = |confirm: bool| {
+            let (mut spans, mut links) = (Vec::new(), Vec::new());
+            let seeding = Seeding { window: 1, confirm };
+            matches_from_seeds(&units, 6, 12, seeding, &mut spans, &mut links);
+            let mut pairs: Vec<(usize, usize, usize)> = links
+                .iter()
+                .map(|&(a, b)| (spans[a].unit, spans[b].unit, spans[a].end - spans[a].start))
+                .collect();
+            pairs.sort();
+            pairs
+        };
+        // Each seed aligned: every pair of witnesses; the variants align
+        // over 18 tokens.
+        assert_eq!(
+            matched(false),
+            [
+                (0, 1, 18),
+                (0, 2, 30),
+                (1, 2, 18),
+                (3, 4, 18),
+                (5, 6, 18),
+                (7, 8, 18)
+            ]
+        );
+        // Seeds confirmed: the passage in two pieces stands on many seeds;
+        // its variant's one seed lies in it; the lone passage's variant
+        // has no evidence but its seed; quotation marks are evidence.
+        assert_eq!(
+            matched(true),
+            [(0, 1, 18), (0, 2, 30), (1, 2, 18), (5, 6, 18), (7, 8, 18)]
+        );
     }
 
     #[test]
