@@ -136,16 +136,26 @@ fn matches_from_seeds(
     };
     let mut parts = align_pairs(&pairs, |k| confirmed[k], &extend);
     if seeding.confirm {
-        let passages = Stretches::of(&parts);
+        // Where there is evidence of a passage: the confirmed pairs'
+        // alignments, and quotation marks of passage length. (One sorted
+        // list, looked up far faster than each unit's marks: the units of
+        // the pairs' second places stand all over memory.)
+        let aligned = parts
+            .iter()
+            .flatten()
+            .flat_map(|&[ua, a0, a1, ub, b0, b1]| [(ua, a0, a1), (ub, b0, b1)]);
+        let quoted = units.iter().enumerate().flat_map(|(u, unit)| {
+            unit.quoted
+                .iter()
+                .filter(|&&(first, last)| (last - first) as usize >= min_tokens)
+                .map(move |&(first, last)| (u as u32, first, last))
+        });
+        let evidence = Stretches::of(aligned.chain(quoted));
         let weak = align_pairs(
             &pairs,
             |k| {
                 let (ua, ub, pa, pb) = pairs[k];
-                !confirmed[k]
-                    && (passages.holds(ua, pa)
-                        || passages.holds(ub, pb)
-                        || units[ua as usize].quoted_at(pa as usize, min_tokens)
-                        || units[ub as usize].quoted_at(pb as usize, min_tokens))
+                !confirmed[k] && (evidence.holds(ua, pa) || evidence.holds(ub, pb))
             },
             &extend,
         );
@@ -248,17 +258,13 @@ fn confirmed_pairs(pairs: &[SeedPair], reach: usize) -> Vec<bool> {
         .collect()
 }
 
-/// The stretches of each unit that some alignment covers, merged: whether
-/// a place lies in one is a binary search.
+/// Stretches of units (unit, start, end), those that overlap or touch
+/// merged: whether a place lies in one is a binary search.
 struct Stretches(Vec<(u32, u32, u32)>);
 
 impl Stretches {
-    fn of(parts: &[Vec<[u32; 6]>]) -> Stretches {
-        let mut all: Vec<(u32, u32, u32)> = parts
-            .iter()
-            .flatten()
-            .flat_map(|&[ua, a0, a1, ub, b0, b1]| [(ua, a0, a1), (ub, b0, b1)])
-            .collect();
+    fn of(stretches: impl Iterator<Item = (u32, u32, u32)>) -> Stretches {
+        let mut all: Vec<(u32, u32, u32)> = stretches.collect();
         all.par_sort_unstable();
         let mut merged: Vec<(u32, u32, u32)> = Vec::with_capacity(all.len());
         for (unit, start, end) in all {
@@ -966,13 +972,20 @@ mod tests {
 
     #[test]
     fn stretches_merge_what_overlaps_in_a_unit_and_hold_their_places() {
-        let parts = vec![
-            vec![[0, 10, 20, 1, 5, 15], [0, 18, 30, 2, 0, 12]],
-            vec![[1, 40, 50, 2, 12, 20]],
-        ];
-        let stretches = Stretches::of(&parts);
-        // Unit 0: 10..30 (two overlapping); unit 1: 5..15 and 40..50; unit
-        // 2: 0..12 and 12..20 (touching, one).
+        let stretches = Stretches::of(
+            [
+                (2, 12, 20),
+                (0, 10, 20),
+                (1, 40, 50),
+                (1, 5, 15),
+                (0, 18, 30),
+                (2, 0, 12),
+                (0, 12, 16),
+            ]
+            .into_iter(),
+        );
+        // Unit 0: 10..30 (three overlapping, one inside another); unit 1:
+        // 5..15 and 40..50; unit 2: 0..12 and 12..20 (touching, one).
         assert_eq!(
             stretches.0,
             [(0, 10, 30), (1, 5, 15), (1, 40, 50), (2, 0, 20)]

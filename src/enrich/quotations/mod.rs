@@ -262,14 +262,6 @@ impl<'a> Unit<'a> {
     }
 
     /// Whether a wall stands strictly inside tokens `start..end`.
-    /// Whether token `at` stands inside quotation marks that hold
-    /// `min_tokens` tokens or more.
-    fn quoted_at(&self, at: usize, min_tokens: usize) -> bool {
-        self.quoted.iter().any(|&(first, last)| {
-            (first as usize..last as usize).contains(&at) && (last - first) as usize >= min_tokens
-        })
-    }
-
     fn walls_inside(&self, start: usize, end: usize) -> bool {
         let k = self.walls.partition_point(|&w| (w as usize) <= start);
         self.walls.get(k).is_some_and(|&w| (w as usize) < end)
