@@ -150,7 +150,7 @@ fn matches_from_seeds(
                 .filter(|&&(first, last)| (last - first) as usize >= min_tokens)
                 .map(move |&(first, last)| (u as u32, first, last))
         });
-        let evidence = Stretches::of(aligned.chain(quoted));
+        let evidence = Stretches::of(units.len(), aligned.chain(quoted));
         let weak = align_pairs(
             &pairs,
             |k| {
@@ -259,11 +259,17 @@ fn confirmed_pairs(pairs: &[SeedPair], reach: usize) -> Vec<bool> {
 }
 
 /// Stretches of units (unit, start, end), those that overlap or touch
-/// merged: whether a place lies in one is a binary search.
-struct Stretches(Vec<(u32, u32, u32)>);
+/// merged, in order, with where each unit's begin: whether a place lies in
+/// one reads the unit's few (a binary search over all of them, for the
+/// millions of lone seeds of a large edition, took a third of a second).
+struct Stretches {
+    merged: Vec<(u32, u32)>,
+    /// Unit u's stretches are `merged[first[u]..first[u + 1]]`.
+    first: Vec<u32>,
+}
 
 impl Stretches {
-    fn of(stretches: impl Iterator<Item = (u32, u32, u32)>) -> Stretches {
+    fn of(units: usize, stretches: impl Iterator<Item = (u32, u32, u32)>) -> Stretches {
         let mut all: Vec<(u32, u32, u32)> = stretches.collect();
         all.par_sort_unstable();
         let mut merged: Vec<(u32, u32, u32)> = Vec::with_capacity(all.len());
@@ -273,15 +279,23 @@ impl Stretches {
                 _ => merged.push((unit, start, end)),
             }
         }
-        Stretches(merged)
+        let first = (0..=units as u32)
+            .map(|u| merged.partition_point(|&(unit, _, _)| unit < u) as u32)
+            .collect();
+        Stretches {
+            merged: merged
+                .into_iter()
+                .map(|(_, start, end)| (start, end))
+                .collect(),
+            first,
+        }
     }
 
     fn holds(&self, unit: u32, place: u32) -> bool {
-        let k = self.0.partition_point(|&(u, s, _)| (u, s) <= (unit, place));
-        k > 0 && {
-            let (u, _, end) = self.0[k - 1];
-            u == unit && place < end
-        }
+        let (from, to) = (self.first[unit as usize], self.first[unit as usize + 1]);
+        self.merged[from as usize..to as usize]
+            .iter()
+            .any(|&(start, end)| (start..end).contains(&place))
     }
 }
 
@@ -973,6 +987,7 @@ mod tests {
     #[test]
     fn stretches_merge_what_overlaps_in_a_unit_and_hold_their_places() {
         let stretches = Stretches::of(
+            4,
             [
                 (2, 12, 20),
                 (0, 10, 20),
@@ -986,10 +1001,8 @@ mod tests {
         );
         // Unit 0: 10..30 (three overlapping, one inside another); unit 1:
         // 5..15 and 40..50; unit 2: 0..12 and 12..20 (touching, one).
-        assert_eq!(
-            stretches.0,
-            [(0, 10, 30), (1, 5, 15), (1, 40, 50), (2, 0, 20)]
-        );
+        assert_eq!(stretches.merged, [(10, 30), (5, 15), (40, 50), (0, 20)]);
+        assert_eq!(stretches.first, [0, 1, 3, 4, 4]);
         let held: Vec<bool> = [
             (0, 9),
             (0, 10),
