@@ -99,6 +99,16 @@ fn matches_from_seeds(
     let extend = |&(ua, ub, pa, pb): &SeedPair| {
         let (ua, ub, pa, pb) = (ua as usize, ub as usize, pa as usize, pb as usize);
         let (a, b) = (&units[ua], &units[ub]);
+        // Equal hashes may hide different n-grams; a seed across a wall is
+        // the reporter's words meeting the quoted ones, and other seeds
+        // find the quotation. (Checked here, not as the pairs are made: of
+        // the millions of pairs, only those aligned read their units.)
+        if a.keys[pa..pa + seed] != b.keys[pb..pb + seed]
+            || a.walls_inside(pa, pa + seed)
+            || b.walls_inside(pb, pb + seed)
+        {
+            return None;
+        }
         // An alignment never crosses a wall: it runs within the stretch
         // between the walls around its seed.
         let (a_lo, a_hi) = a.between_walls(pa);
@@ -112,10 +122,10 @@ fn matches_from_seeds(
         );
         let (a0, a1, b0, b1) = (a0 + a_lo, a1 + a_lo, b0 + b_lo, b1 + b_lo);
         let kept = a1 - a0 >= min_tokens && b1 - b0 >= min_tokens && !mostly_stock(&a.keys[a0..a1]);
-        (
+        Some((
             (a0, a1, b0, b1),
             kept.then_some([ua, a0, a1, ub, b0, b1].map(|x| x as u32)),
-        )
+        ))
     };
     // In a large edition (whose seeds are winnowed), a seed that no other
     // seed of the same two units confirms nearby is most often the genre's
@@ -193,7 +203,7 @@ fn matches_from_seeds(
 fn align_pairs(
     pairs: &[SeedPair],
     take: impl Fn(usize) -> bool + Sync,
-    extend: &(impl Fn(&SeedPair) -> (Alignment, Option<[u32; 6]>) + Sync),
+    extend: &(impl Fn(&SeedPair) -> Option<(Alignment, Option<[u32; 6]>)> + Sync),
 ) -> Vec<Vec<[u32; 6]>> {
     let bounds: Vec<usize> = (0..pairs.len())
         .filter(|&k| k == 0 || pairs[k - 1].0 != pairs[k].0)
@@ -220,9 +230,10 @@ fn align_pairs(
                 {
                     continue;
                 }
-                let (alignment, kept) = extend(pair);
-                covered.push(alignment);
-                found.extend(kept);
+                if let Some((alignment, kept)) = extend(pair) {
+                    covered.push(alignment);
+                    found.extend(kept);
+                }
             }
             found
         })
@@ -299,9 +310,10 @@ impl Stretches {
     }
 }
 
-/// Every pair of places of two chapters that share a seed n-gram, as (unit
-/// a, unit b, place in a, place in b), and the hashes of the n-grams in
-/// more places than a seed may have (the genre's stock).
+/// Every pair of places of two chapters that share a seed n-gram's hash, as
+/// (unit a, unit b, place in a, place in b), and the hashes of the n-grams
+/// in more places than a seed may have (the genre's stock). (Equal hashes
+/// may hide different n-grams: the n-grams are compared when aligned.)
 ///
 /// Every seed n-gram is one u64, its hash above its place (the index of its
 /// first token in the edition's token sequence), sorted so that equal
@@ -341,6 +353,9 @@ fn seed_pairs(
         let unit = first_token.partition_point(|&f| f <= place) - 1;
         (unit, (place - first_token[unit]) as usize)
     };
+    // Each unit's chapter, in a table small enough to stay in the cache
+    // (the units stand all over memory).
+    let chapter_of: Vec<u32> = units.iter().map(|u| u.chapter as u32).collect();
     let mut stock: HashSet<u32, Prehashed> = HashSet::default();
     let mut parts: Vec<Vec<SeedPair>> = Vec::new();
     for pass in 0..passes {
@@ -380,18 +395,9 @@ fn seed_pairs(
                     let list: Vec<(usize, usize)> = group.iter().map(|&g| locate(g)).collect();
                     for (x, &(ua, pa)) in list.iter().enumerate() {
                         for &(ub, pb) in &list[x + 1..] {
-                            // Equal hashes may hide different n-grams; a seed
-                            // across a wall is the reporter's words meeting
-                            // the quoted ones, and other seeds find the
-                            // quotation.
-                            if units[ua].chapter == units[ub].chapter
-                                || units[ua].keys[pa..pa + seed] != units[ub].keys[pb..pb + seed]
-                                || units[ua].walls_inside(pa, pa + seed)
-                                || units[ub].walls_inside(pb, pb + seed)
-                            {
-                                continue;
+                            if chapter_of[ua] != chapter_of[ub] {
+                                found.push((ua as u32, ub as u32, pa as u32, pb as u32));
                             }
-                            found.push((ua as u32, ub as u32, pa as u32, pb as u32));
                         }
                     }
                     found
