@@ -1463,6 +1463,31 @@ fn numbered_heading_right_after_the_title_is_not_an_author() {
     );
 }
 
+/// A numbered heading is no author even where a date line follows it, as
+/// one would follow an author (a part's first heading, then the date of
+/// the text under it).
+#[test]
+fn numbered_heading_before_a_date_line_is_not_an_author() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = tmp.path().join("book.txt");
+    fs::write(
+        &source,
+        "书名\n\n目 录\n\n1. 第一篇 1\n\n第一篇\n\n一、基本情况\n\n（2019年3月1日）\n\n正文第一段。\n\n二、主要做法\n\n正文第二段。\n",
+    )
+    .unwrap();
+    let into = tmp.path().join("content");
+    import_lib(&source, &into, false, false);
+    let c = &chapters(&into)[0];
+    assert!(c.front.authors.is_empty(), "authors {:?}", c.authors());
+    // (The date line under the heading is kept in the body, where the
+    // header ended; whether a dated line inside a text is a heading, as in
+    // a diary's entries, is for the editor.)
+    let headings: Vec<String> = c.heading_texts().into_iter().map(|(_, t)| t).collect();
+    assert_eq!(headings[0], "一、基本情况", "{}", c.body);
+    assert!(headings.contains(&"二、主要做法".to_owned()), "{}", c.body);
+    assert!(c.body.contains("（2019年3月1日）"), "{}", c.body);
+}
+
 /// The report lists every judgement with its source line; reading a
 /// numbered line (even one ending in 。) as a heading is one of them.
 #[test]

@@ -164,8 +164,8 @@ pub fn convert(
         }) = parts.last_mut()
         {
             // Where the source marks its pages, only a page break may cut
-            // a paragraph.
-            let across_page = !context.pages_marked || i > 0 && blocks[i - 1].at_page_foot;
+            // a paragraph. (A paragraph stands before: so does a block.)
+            let across_page = !context.pages_marked || blocks[i - 1].at_page_foot;
             if !ends_sentence(previous) && !numbered_heading && across_page {
                 let (joined, emendation) =
                     join_across_break(previous, &text, *last_line, block.line, context);
@@ -537,6 +537,61 @@ mod tests {
         let b = blocks(src);
         let context = BodyContext::new(&b, Language::Chinese);
         convert(&b, None, &[], &context, &[])
+    }
+
+    #[test]
+    fn a_block_is_a_table_when_most_of_its_lines_hold_tabs() {
+        let table = run("项目\t数量\n经费\t100\n人员\t20\n\n下一段。\n");
+        assert!(
+            table.markdown.starts_with("| 项目 | 数量 |"),
+            "{}",
+            table.markdown
+        );
+        // Half the lines only: a paragraph with a stray tab.
+        let prose = run("经费\t100万元，\n全部用于修复。\n\n下一段。\n");
+        assert!(!prose.markdown.contains('|'), "{}", prose.markdown);
+    }
+
+    #[test]
+    fn numbered_headings_take_their_level_from_their_numbering() {
+        let c = run(
+            "第一章 总则\n\n正文。\n\n（一）细则\n\n正文。\n\nII. Scope\n\n正文。\n\n二、分则\n\n正文。\n\n1. 范围\n\n正文。\n",
+        );
+        let headings: Vec<&str> = c.markdown.lines().filter(|l| l.starts_with('#')).collect();
+        assert_eq!(
+            headings,
+            [
+                "## 第一章 总则",
+                "### （一）细则",
+                "## II. Scope",
+                "## 二、分则",
+                "### 1\\. 范围"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_short_last_line_is_no_heading() {
+        // Heading-shaped (short, no punctuation), but nothing follows it:
+        // a closing line, not the start of a part.
+        let c = run("同志们，今天就讲这些。\n\n谢谢大家\n");
+        assert_eq!(c.markdown, "同志们，今天就讲这些。\n\n谢谢大家\n");
+    }
+
+    #[test]
+    fn a_paragraph_shorter_than_a_doubling_is_joined_whole() {
+        // Shorter than the longest doubling looked for (four characters).
+        let c = run("好，\n\n我们开始吧。\n");
+        assert_eq!(
+            c.markdown,
+            format!("好，{BREAK_IN_PARAGRAPH}我们开始吧。\n")
+        );
+        // A page whose words are just the characters the next one repeats
+        // (a page foot, so no heading): one copy goes.
+        let c = run("中国\u{c}\n中国特色社会主义的信念。\n");
+        assert_eq!(c.emendations.len(), 1, "{}", c.markdown);
+        assert_eq!(c.emendations[0].original, "中国中国特色社");
+        assert_eq!(c.emendations[0].exact, "中国特色社");
     }
 
     #[test]
