@@ -643,6 +643,26 @@ mod tests {
     }
 
     #[test]
+    fn speakers_named_with_dots_and_spaces_open_turns() {
+        // A transliterated name (约翰·史密斯), initials (J. K. Lee): each
+        // labels two turns.
+        let c = run(
+            "约翰·史密斯：第一个回答。\n\nJ. K. Lee：第一个问题？\n\n约翰·史密斯：第二个回答。\n\nJ. K. Lee：第二个问题？\n",
+        );
+        assert!(
+            c.markdown.contains("**约翰·史密斯：**第二个回答。"),
+            "{}",
+            c.markdown
+        );
+        assert!(
+            c.markdown.contains("**J. K. Lee：**第二个问题？"),
+            "{}",
+            c.markdown
+        );
+        assert_eq!(c.turns, 4);
+    }
+
+    #[test]
     fn turns_tables_and_escapes() {
         let c = run(
             "采访组：您好！\n\n胡某：好的。\n\n采访组：再问。\n\n年份\t城市\n1990年\t宁德\n\n1. 不是列表*也不是强调*。\n",
