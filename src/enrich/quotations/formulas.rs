@@ -8,6 +8,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use rayon::prelude::*;
+
 use crate::model::Edition;
 
 use super::background::Background;
@@ -63,40 +65,27 @@ fn shortest(group: &[usize], lists: &[Candidate]) -> Vec<u32> {
         .unwrap_or_default()
 }
 
-/// The lists of a unit, found as the unit is made (its characters and
-/// tokens at hand: cutting the edition into tokens a second time for them
-/// took a tenth of the stage at 10,000 pieces), numbered unit 0 until
-/// `candidates` numbers them.
-pub fn unit_lists(text: &str, chars: &[char], tokens: &[Token], keys: &[u32]) -> Vec<Candidate> {
-    if !text.contains(['、', '“', '‘', '「']) {
-        return Vec::new();
-    }
-    lists_in(0, chars, tokens)
-        .into_iter()
-        .map(|list| Candidate {
-            keys: list
-                .members
-                .iter()
-                .map(|&(a, b)| keys[a..b].to_vec())
-                .collect(),
-            start: tokens[list.members[0].0].start(),
-            end: tokens[list.members.last().expect("two members or more").1 - 1].end(),
-            list,
-        })
-        .collect()
-}
-
-/// The lists of every unit (`unit_lists`, one entry a unit), grouped by
-/// formula.
-pub fn candidates(units: &[Unit], lists: Vec<Vec<Candidate>>) -> Candidates {
-    let lists: Vec<Candidate> = lists
-        .into_iter()
+pub fn candidates(units: &[Unit]) -> Candidates {
+    let lists: Vec<Candidate> = units
+        .par_iter()
         .enumerate()
-        .flat_map(|(u, lists)| {
-            lists.into_iter().map(move |mut c| {
-                c.list.unit = u;
-                c
-            })
+        .filter(|(_, unit)| unit.text.contains(['、', '“', '‘', '「']))
+        .flat_map_iter(|(u, unit)| {
+            let chars: Vec<char> = unit.text.chars().collect();
+            let tokens = tokenize(&chars);
+            lists_in(u, &chars, &tokens)
+                .into_iter()
+                .map(|list| Candidate {
+                    keys: list
+                        .members
+                        .iter()
+                        .map(|&(a, b)| unit.keys[a..b].to_vec())
+                        .collect(),
+                    start: tokens[list.members[0].0].start(),
+                    end: tokens[list.members.last().expect("two members or more").1 - 1].end(),
+                    list,
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     // Candidates meet when they have as many members ending alike.

@@ -230,19 +230,7 @@ impl<'a> Unit<'a> {
     }
 
     /// Unit `u` of chapter `c`, whose words are `text`.
-    #[cfg(test)]
     fn new(c: usize, u: usize, text: &'a str, options: &QuotationOptions) -> Unit<'a> {
-        Unit::with_lists(c, u, text, options).0
-    }
-
-    /// Unit `u` of chapter `c`, whose words are `text`, and the lists that
-    /// may be formulas in it (`formulas::unit_lists`).
-    fn with_lists(
-        c: usize,
-        u: usize,
-        text: &'a str,
-        options: &QuotationOptions,
-    ) -> (Unit<'a>, Vec<formulas::Candidate>) {
         let chars: Vec<char> = text.chars().collect();
         let mut tokens = tokenize(&chars);
         mask_stock_phrases(&mut tokens, text, &options.stop_list);
@@ -254,18 +242,15 @@ impl<'a> Unit<'a> {
             .collect();
         walls.sort_unstable();
         walls.dedup();
-        let keys: Box<[u32]> = tokens.iter().map(|t| t.key).collect();
-        let lists = formulas::unit_lists(text, &chars, &tokens, &keys);
-        let unit = Unit {
+        Unit {
             chapter: c,
             unit: u,
             text,
-            keys,
+            keys: tokens.iter().map(|t| t.key).collect(),
             quoted: quoted.into_boxed_slice(),
             walls: walls.into_boxed_slice(),
             clauses: clause_starts(&chars, &tokens).into_boxed_slice(),
-        };
-        (unit, lists)
+        }
     }
 
     /// The unit as the background counts it.
@@ -302,7 +287,7 @@ const BARE_BOUNDED: f64 = 0.1;
 pub const WORD_SEED: usize = 4;
 
 pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
-    let (units, lists): (Vec<Unit>, Vec<Vec<formulas::Candidate>>) = edition
+    let units: Vec<Unit> = edition
         .chapters
         .par_iter()
         .enumerate()
@@ -312,10 +297,10 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                 .units()
                 .into_iter()
                 .enumerate()
-                .map(move |(u, unit)| Unit::with_lists(c, u, unit.text, options))
+                .map(move |(u, unit)| Unit::new(c, u, unit.text, options))
                 .collect::<Vec<_>>()
         })
-        .unzip();
+        .collect();
     // The tokenizers' scratch, freed on every thread, goes back first.
     crate::memory::give_back();
     let mut spans = Vec::new();
@@ -358,7 +343,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     // background takes its memory.
     drop((all, links));
     crate::memory::give_back();
-    let formulas = formulas::candidates(&units, lists);
+    let formulas = formulas::candidates(&units);
     // Each cluster's longest span.
     let longest: Vec<align::Span> = clusters
         .iter()
