@@ -346,7 +346,8 @@ fn seed_pairs(
     let bounds: Vec<u32> = (1..passes)
         .map(|k| kept_quantile(k as f64 / passes as f64, window))
         .collect();
-    let pass_of = |h: u32| bounds.partition_point(|&b| b <= h);
+    // (A count, not a search: a few bounds, and no branch on the hash.)
+    let pass_of = |h: u32| bounds.iter().filter(|&&b| b <= h).count();
     // A place back to its unit and position.
     let locate = |gram: u64| {
         let place = gram & ((1 << place_bits) - 1);
@@ -363,20 +364,27 @@ fn seed_pairs(
             .par_iter()
             .zip(&first_token)
             .fold(
-                || (Vec::new(), Vec::new()),
-                |(mut kept, mut hashes), (unit, &first)| {
-                    // One buffer of hashes a thread, not one a unit.
+                || (Vec::new(), Vec::new(), Vec::new()),
+                |(mut kept, mut hashes, mut starts), (unit, &first)| {
+                    // One buffer of hashes and of starts a thread, not one
+                    // a unit.
                     hashes.clear();
                     hashes.extend(gram_hashes(&unit.keys, seed));
-                    winnow(&hashes, window, |p, h| {
-                        if pass_of(h) == pass {
-                            kept.push((h as u64) << place_bits | (first + p as u64));
-                        }
-                    });
-                    (kept, hashes)
+                    winnow(&hashes, window, &mut starts);
+                    // Those of this pass, again without a branch on the
+                    // hash: each is written, and kept if it is the pass's.
+                    let mut n = kept.len();
+                    kept.resize(n + starts.len(), 0);
+                    for &p in &starts {
+                        let h = hashes[p as usize];
+                        kept[n] = (h as u64) << place_bits | (first + p as u64);
+                        n += (pass_of(h) == pass) as usize;
+                    }
+                    kept.truncate(n);
+                    (kept, hashes, starts)
                 },
             )
-            .map(|(kept, _)| kept)
+            .map(|(kept, ..)| kept)
             .collect();
         let mut grams = concat_giving_back(pieces);
         grams.par_sort_unstable();
@@ -453,23 +461,31 @@ fn concat_giving_back<T: Copy>(pieces: Vec<Vec<T>>) -> Vec<T> {
     whole
 }
 
-/// The n-grams kept of `hashes` (one per start): in every `window` of
-/// consecutive starts the one with the least hash (the first of equals),
-/// each emitted once as (start, hash). A window of 1 keeps every one.
-fn winnow(hashes: &[u32], window: usize, mut emit: impl FnMut(usize, u32)) {
-    let mut last_kept = usize::MAX;
-    for (start, in_window) in hashes.windows(window).enumerate() {
-        let mut p = 0;
-        for (k, &h) in in_window.iter().enumerate().skip(1) {
-            if h < in_window[p] {
-                p = k;
+/// The starts of the n-grams kept of `hashes` (one per start), in order,
+/// into `kept`: in every `window` (1 or 3) of consecutive starts the one
+/// with the least hash (the first of equals), each once; a window of 1
+/// keeps every one. Written without branches on the hashes: they are
+/// random, and a branch on them went the wrong way every other time (most
+/// of the seeds' time at 10,000 pieces).
+fn winnow(hashes: &[u32], window: usize, kept: &mut Vec<u32>) {
+    kept.clear();
+    match window {
+        1 => kept.extend(0..hashes.len() as u32),
+        3 => {
+            kept.resize(hashes.len().saturating_sub(2), 0);
+            let (mut n, mut last) = (0, u32::MAX);
+            for (start, w) in hashes.windows(3).enumerate() {
+                // A later hash is taken only if strictly less.
+                let one = w[1] < w[0];
+                let least = if one { w[1] } else { w[0] };
+                let p = start as u32 + if w[2] < least { 2 } else { one as u32 };
+                kept[n] = p;
+                n += (p != last) as usize;
+                last = p;
             }
+            kept.truncate(n);
         }
-        let p = start + p;
-        if p != last_kept {
-            emit(p, hashes[p]);
-            last_kept = p;
-        }
+        _ => unreachable!("seeds are winnowed in windows of 1 or 3"),
     }
 }
 
@@ -948,9 +964,11 @@ mod tests {
                 .map(|k| kept_quantile(k as f64 / passes as f64, window))
                 .collect();
             let mut held = vec![0usize; passes];
-            winnow(&hashes, window, |_, h| {
-                held[bounds.partition_point(|&b| b <= h)] += 1
-            });
+            let mut kept = Vec::new();
+            winnow(&hashes, window, &mut kept);
+            for &p in &kept {
+                held[bounds.partition_point(|&b| b <= hashes[p as usize])] += 1;
+            }
             let total: usize = held.iter().sum();
             for (pass, &count) in held.iter().enumerate() {
                 let share = count as f64 * passes as f64 / total as f64;
@@ -1122,13 +1140,18 @@ mod tests {
     fn winnowing_keeps_the_least_hash_of_every_window_once() {
         let hashes = [5, 3, 9, 3, 7, 1, 8, 8, 2];
         let mut kept = Vec::new();
-        winnow(&hashes, 3, |p, h| kept.push((p, h)));
+        winnow(&hashes, 3, &mut kept);
         // Windows' least: 3@1, 3@1, 3@3 (the first of equals is 1, then 3
         // once 1 has left), 1@5, 1@5, 1@5, 2@8.
-        assert_eq!(kept, [(1, 3), (3, 3), (5, 1), (8, 2)]);
-        let mut all = Vec::new();
-        winnow(&hashes, 1, |p, _| all.push(p));
-        assert_eq!(all, (0..hashes.len()).collect::<Vec<_>>());
+        assert_eq!(kept, [1, 3, 5, 8]);
+        // Ties: the first (4@0, 4@1), until a less comes in (2@4, twice).
+        winnow(&[4, 4, 4, 4, 2, 2], 3, &mut kept);
+        assert_eq!(kept, [0, 1, 4]);
+        // Too few for a window: none.
+        winnow(&[1, 2], 3, &mut kept);
+        assert!(kept.is_empty());
+        winnow(&hashes, 1, &mut kept);
+        assert_eq!(kept, (0..hashes.len() as u32).collect::<Vec<_>>());
     }
 
     #[test]
