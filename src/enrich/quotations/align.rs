@@ -147,9 +147,9 @@ fn matches_from_seeds(
     let mut parts = align_pairs(&pairs, |k| confirmed[k], &extend);
     if seeding.confirm {
         // Where there is evidence of a passage: the confirmed pairs'
-        // alignments, and quotation marks of passage length. (One sorted
-        // list, looked up far faster than each unit's marks: the units of
-        // the pairs' second places stand all over memory.)
+        // alignments, and quotation marks of passage length. (Gathered in
+        // one list by unit, so that a lone pair is judged without reading
+        // its second unit, which stands anywhere in memory.)
         let aligned = parts
             .iter()
             .flatten()
