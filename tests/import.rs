@@ -94,6 +94,16 @@ impl Imported {
         Imported::new(&fixture(name))
     }
 
+    /// `text` imported as a book of its own.
+    fn from_text(text: &str) -> Imported {
+        let tmp = tempfile::tempdir().unwrap();
+        let source = tmp.path().join("book.txt");
+        fs::write(&source, text).unwrap();
+        let into = tmp.path().join("content");
+        import_ok(&source, &into, &tmp.path().join("report.md"), &[]);
+        Imported { tmp, into }
+    }
+
     /// The report, with the temporary and repository paths made stable.
     fn report(&self) -> String {
         normalize(
@@ -1441,16 +1451,10 @@ fn contents_entry_wrapped_right_after_a_number() {
 /// `基本情况`).
 #[test]
 fn numbered_heading_right_after_the_title_is_not_an_author() {
-    let tmp = tempfile::tempdir().unwrap();
-    let source = tmp.path().join("book.txt");
-    fs::write(
-        &source,
+    let book = Imported::from_text(
         "书名\n\n目 录\n\n1. 第一篇 1\n\n第一篇\n\n一、基本情况\n\n正文第一段。\n\n二、主要做法\n\n正文第二段。\n",
-    )
-    .unwrap();
-    let into = tmp.path().join("content");
-    import_lib(&source, &into, false, false);
-    let c = &chapters(&into)[0];
+    );
+    let c = &book.chapters()[0];
     assert!(c.front.authors.is_empty(), "authors {:?}", c.authors());
     assert_eq!(
         c.heading_texts(),
@@ -1468,16 +1472,10 @@ fn numbered_heading_right_after_the_title_is_not_an_author() {
 /// the text under it).
 #[test]
 fn numbered_heading_before_a_date_line_is_not_an_author() {
-    let tmp = tempfile::tempdir().unwrap();
-    let source = tmp.path().join("book.txt");
-    fs::write(
-        &source,
+    let book = Imported::from_text(
         "书名\n\n目 录\n\n1. 第一篇 1\n\n第一篇\n\n一、基本情况\n\n（2019年3月1日）\n\n正文第一段。\n\n二、主要做法\n\n正文第二段。\n",
-    )
-    .unwrap();
-    let into = tmp.path().join("content");
-    import_lib(&source, &into, false, false);
-    let c = &chapters(&into)[0];
+    );
+    let c = &book.chapters()[0];
     assert!(c.front.authors.is_empty(), "authors {:?}", c.authors());
     // (The date line under the heading is kept in the body, where the
     // header ended; whether a dated line inside a text is a heading, as in
