@@ -663,6 +663,17 @@ mod tests {
     }
 
     #[test]
+    fn a_long_or_punctuated_opening_before_a_colon_is_no_speaker() {
+        // Twice each, as a speaker's label would be; but one is a sentence
+        // (over twelve characters), the other has a comma in it.
+        let c = run(
+            "会议对下一阶段的工作提出了明确要求：一要抓学习。\n\n会议对下一阶段的工作提出了明确要求：二要抓落实。\n\n最后，同志们：要团结。\n\n最后，同志们：要奋斗。\n",
+        );
+        assert_eq!(c.turns, 0, "{}", c.markdown);
+        assert!(!c.markdown.contains("**"), "{}", c.markdown);
+    }
+
+    #[test]
     fn turns_tables_and_escapes() {
         let c = run(
             "采访组：您好！\n\n胡某：好的。\n\n采访组：再问。\n\n年份\t城市\n1990年\t宁德\n\n1. 不是列表*也不是强调*。\n",
