@@ -1486,6 +1486,22 @@ fn numbered_heading_before_a_date_line_is_not_an_author() {
     assert!(c.body.contains("（2019年3月1日）"), "{}", c.body);
 }
 
+/// Two pieces with the same title (two speeches both called 讲话): each
+/// entry of the contents is looked for after the last one's title, so each
+/// piece gets its own text.
+#[test]
+fn pieces_with_the_same_title_keep_their_own_text() {
+    let book = Imported::from_text(
+        "书名\n\n目 录\n\n1. 讲话 1\n\n2. 讲话 3\n\n讲话\n\n上午的讲话正文。\n\n讲话\n\n下午的讲话正文。\n",
+    );
+    let texts: Vec<Vec<String>> = book
+        .chapters()
+        .iter()
+        .map(|c| c.paragraph_texts())
+        .collect();
+    assert_eq!(texts, [["上午的讲话正文。"], ["下午的讲话正文。"]]);
+}
+
 /// The report lists every judgement with its source line; reading a
 /// numbered line (even one ending in 。) as a heading is one of them.
 #[test]

@@ -674,6 +674,15 @@ mod tests {
     }
 
     #[test]
+    fn only_digits_before_a_dot_or_bracket_make_a_list_to_escape() {
+        assert_eq!(escape("1. 不是列表"), "1\\. 不是列表");
+        assert_eq!(escape("12) 也不是"), "12\\) 也不是");
+        // Nothing before the dot: no list, nothing to escape.
+        assert_eq!(escape("...而已"), "...而已");
+        assert_eq!(escape(")后面"), ")后面");
+    }
+
+    #[test]
     fn turns_tables_and_escapes() {
         let c = run(
             "采访组：您好！\n\n胡某：好的。\n\n采访组：再问。\n\n年份\t城市\n1990年\t宁德\n\n1. 不是列表*也不是强调*。\n",
