@@ -53,9 +53,25 @@ pub struct BuildOptions {
     /// edition.yaml does).
     pub tei: bool,
     pub progress: Option<ProgressSink>,
-    /// Chapters rendered by this process's previous build, for `zhushu
-    /// serve` to render again only what an edit changed.
-    pub render_cache: Option<std::sync::Arc<crate::render::cache::RenderCache>>,
+    /// What this process's previous builds left, for `zhushu serve` to do
+    /// again only what an edit changed.
+    pub memory: Option<std::sync::Arc<Memory>>,
+    /// Carry the last detection's clusters over an edit rather than detect
+    /// again (`enrich::quotations::carry`): serve's quick pass.
+    pub carry_quotations: bool,
+}
+
+/// What `zhushu serve` keeps from one build to the next. `zhushu build`
+/// keeps nothing; tests/render_cache.rs checks that builds through it give
+/// the bytes of fresh ones.
+#[derive(Debug, Default)]
+pub struct Memory {
+    /// Chapters loaded, by their file's bytes.
+    pub chapters: load::ChapterCache,
+    /// Chapters rendered, by everything their rendering reads.
+    pub render: crate::render::cache::RenderCache,
+    /// The last quotation detection.
+    pub detection: enrich::quotations::carry::LastDetection,
 }
 
 impl BuildOptions {
@@ -81,6 +97,19 @@ pub struct BuildReport {
     /// What the build did beside the site and should be told: leftovers of
     /// stopped builds removed, a site put back (`output::tidy`).
     pub notices: Vec<String>,
+    pub quotations: QuotationPass,
+}
+
+/// How a build came by its quotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuotationPass {
+    /// Detected (or none: detection is off).
+    Detected,
+    /// The last detection's, over an edition it had seen unchanged.
+    Same,
+    /// The last detection's, moved over edited chapters: detecting again
+    /// may find otherwise.
+    Carried,
 }
 
 /// Checks that the output may be written (not over the sources) and tidies
@@ -126,7 +155,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         names,
         name_places,
         works,
-    } = annotate(root, options.drafts, options.base_url.as_deref(), &mut lap)?;
+        pass,
+    } = annotate_with(
+        root,
+        options.drafts,
+        options.base_url.as_deref(),
+        Recall {
+            memory: options.memory.as_deref(),
+            carry: options.carry_quotations,
+        },
+        &mut lap,
+    )?;
     lap("glossary", "theme");
     let theme_name = options.theme.as_deref().unwrap_or(&edition.config.theme);
     let mut theme = theme::load(root, theme_name, &edition.config.language)?;
@@ -141,7 +180,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             .push((file.to_owned(), offline::digest(bytes)));
         staging.write(file, bytes)
     };
-    let cache = options.render_cache.as_deref();
+    let cache = options.memory.as_deref().map(|m| &m.render);
     if let Some(cache) = cache {
         cache.start();
     }
@@ -241,7 +280,40 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         changes: committed.changes,
         chapters_rendered: rendered.chapters_rendered,
         notices,
+        quotations: pass,
     })
+}
+
+/// For `zhushu serve`, after a build that carried quotations over an
+/// edit: detects them again, and builds the site again only if they are
+/// not what was carried (`None`: the site stands). Either way the new
+/// detection is remembered.
+pub fn detect_again(options: &BuildOptions) -> Result<Option<BuildReport>> {
+    let memory = options
+        .memory
+        .as_deref()
+        .ok_or_else(|| Error::new("detecting again needs the builds' memory"))?;
+    let edition = load::load_with(&options.root, options.drafts, Some(&memory.chapters))?;
+    if !edition.config.options.quotations.disabled {
+        let quotation_options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
+        let found = enrich::quotations::detect(&edition, &quotation_options);
+        let same = (memory.detection).carried_the_same(&edition, &quotation_options, &found);
+        memory
+            .detection
+            .remember(&edition, &quotation_options, &found);
+        drop(edition);
+        crate::memory::give_back();
+        if same {
+            return Ok(None);
+        }
+    }
+    // The detection just made is carried unchanged, unless an edit came
+    // meanwhile.
+    build(&BuildOptions {
+        carry_quotations: true,
+        ..options.clone()
+    })
+    .map(Some)
 }
 
 /// The TEI document's name, in the site and by default beside content/.
@@ -260,6 +332,16 @@ pub struct Annotated {
     pub names: Option<enrich::indexes::NameIndex>,
     pub name_places: Vec<enrich::glossary::Place>,
     pub works: Vec<enrich::indexes::WorkPlace>,
+    pub pass: QuotationPass,
+}
+
+/// What a build may take from the ones before it (`zhushu serve`): the
+/// chapters loaded, and the last detection's quotations if `carry`.
+#[derive(Clone, Copy, Default)]
+pub struct Recall<'a> {
+    pub memory: Option<&'a Memory>,
+    /// Carry the last detection's clusters over an edit, if there is one.
+    pub carry: bool,
 }
 
 /// Load, then notes, quotations (detected, then the editor's decisions)
@@ -270,7 +352,19 @@ pub fn annotate(
     base_url: Option<&str>,
     lap: &mut dyn FnMut(&'static str, &'static str),
 ) -> Result<Annotated> {
-    let mut edition = load::load(root, drafts)?;
+    annotate_with(root, drafts, base_url, Recall::default(), lap)
+}
+
+/// `annotate`, with what `recall` gives of the builds before.
+pub fn annotate_with(
+    root: &Path,
+    drafts: bool,
+    base_url: Option<&str>,
+    recall: Recall,
+    lap: &mut dyn FnMut(&'static str, &'static str),
+) -> Result<Annotated> {
+    let loaded = recall.memory.map(|m| &m.chapters);
+    let mut edition = load::load_with(root, drafts, loaded)?;
     // The public address given on the command line stands for
     // edition.yaml's everywhere it is used (sitemap, citation metadata).
     if let Some(base) = base_url {
@@ -280,15 +374,16 @@ pub fn annotate(
     let notes = enrich::notes::load(root)?;
     let anchors = enrich::notes::anchor(&edition, &notes)?;
     lap("notes", "quotations");
-    let quotations = if edition.config.options.quotations.disabled {
-        Vec::new()
+    let (quotations, pass) = if edition.config.options.quotations.disabled {
+        (Vec::new(), QuotationPass::Detected)
     } else {
         // The editor's decisions are read first: a mistake in them is found
         // before detection runs.
         let decisions = enrich::quotation_decisions::load(root)?;
         let options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
-        let detected = enrich::quotations::detect(&edition, &options);
-        enrich::quotation_decisions::apply(&edition, detected, decisions.as_ref())?
+        let (found, pass) = find_quotations(&edition, &options, recall);
+        let decided = enrich::quotation_decisions::apply(&edition, found, decisions.as_ref())?;
+        (decided, pass)
     };
     crate::memory::give_back();
     lap("quotations", "glossary");
@@ -313,7 +408,35 @@ pub fn annotate(
         names,
         name_places,
         works,
+        pass,
     })
+}
+
+/// The edition's recurring quotations, before the editor's decisions:
+/// carried over from the last detection where `recall` allows it, else
+/// detected (and remembered, for serve).
+fn find_quotations(
+    edition: &crate::model::Edition,
+    options: &enrich::quotations::QuotationOptions,
+    recall: Recall,
+) -> (Vec<enrich::quotations::Quotation>, QuotationPass) {
+    use enrich::quotations::carry::Carried;
+    let last = recall.memory.map(|m| &m.detection);
+    let carried = match last {
+        Some(last) if recall.carry => last.carry(edition, options),
+        _ => None,
+    };
+    match carried {
+        Some(Carried::Same(found)) => (found, QuotationPass::Same),
+        Some(Carried::Moved(found)) => (found, QuotationPass::Carried),
+        None => {
+            let found = enrich::quotations::detect(edition, options);
+            if let Some(last) = last {
+                last.remember(edition, options, &found);
+            }
+            (found, QuotationPass::Detected)
+        }
+    }
 }
 
 /// `zhushu tei`: the edition as one TEI P5 document, written to `output`

@@ -16,6 +16,11 @@ pub fn display_path(root: &Path, path: &Path) -> PathBuf {
 /// at its line and column.
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    text_from_bytes(path, bytes)
+}
+
+/// The bytes read from `path` as text, as `read_text` takes them.
+pub fn text_from_bytes(path: &Path, bytes: Vec<u8>) -> Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let valid = std::str::from_utf8(valid).unwrap_or_default();

@@ -5,18 +5,29 @@
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use walkdir::WalkDir;
 
 use crate::config::EditionConfig;
 use crate::diagnostic::{Error, Result};
-use crate::files::{display_path, read_text};
+use crate::files::{display_path, read_text, text_from_bytes};
 use crate::markdown;
 use crate::model::{Chapter, Edition, FrontMatter};
 use crate::slug::check_slug;
 use crate::yaml;
 
 pub fn load(root: &Path, include_drafts: bool) -> Result<Edition> {
-    let (edition, mut problems) = load_all(root, include_drafts)?;
+    load_with(root, include_drafts, None)
+}
+
+/// `load`, taking the chapters whose files are unchanged from `cache`
+/// (and keeping the others there).
+pub fn load_with(
+    root: &Path,
+    include_drafts: bool,
+    cache: Option<&ChapterCache>,
+) -> Result<Edition> {
+    let (edition, mut problems) = load_from(root, include_drafts, cache)?;
     match problems.is_empty() {
         true => Ok(edition),
         false => Err(problems.swap_remove(0)),
@@ -27,6 +38,14 @@ pub fn load(root: &Path, include_drafts: bool) -> Result<Edition> {
 /// the others (for `zhushu check`, which reports them all). Only a missing
 /// or broken edition.yaml, or an unreadable chapters folder, stops it.
 pub fn load_all(root: &Path, include_drafts: bool) -> Result<(Edition, Vec<Error>)> {
+    load_from(root, include_drafts, None)
+}
+
+fn load_from(
+    root: &Path,
+    include_drafts: bool,
+    cache: Option<&ChapterCache>,
+) -> Result<(Edition, Vec<Error>)> {
     let content = root.join("content");
     let config_path = content.join("edition.yaml");
     if !config_path.is_file() {
@@ -42,8 +61,14 @@ pub fn load_all(root: &Path, include_drafts: bool) -> Result<(Edition, Vec<Error
     let files = chapter_files(root, &content.join("chapters"))?;
     let loaded: Vec<Result<Chapter>> = files
         .par_iter()
-        .map(|path| load_chapter(root, path))
+        .map(|path| match cache {
+            Some(cache) => cache.load(root, path),
+            None => load_chapter(root, path),
+        })
         .collect();
+    if let Some(cache) = cache {
+        cache.forget_all_but(&files);
+    }
     let mut problems = Vec::new();
     let mut chapters = Vec::with_capacity(loaded.len());
     for chapter in loaded {
@@ -132,14 +157,65 @@ pub(crate) fn split_front_matter(text: &str) -> Option<(&str, usize, &str)> {
 }
 
 fn load_chapter(root: &Path, path: &Path) -> Result<Chapter> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    chapter_from_bytes(root, path, bytes)
+}
+
+fn chapter_from_bytes(root: &Path, path: &Path, bytes: Vec<u8>) -> Result<Chapter> {
     let file = display_path(root, path);
-    let text = read_text(path).map_err(|mut e| {
+    let text = text_from_bytes(path, bytes).map_err(|mut e| {
         if let Some(loc) = &mut e.location {
             loc.file = file.clone();
         }
         e
     })?;
     chapter_from_text(file, &text)
+}
+
+/// Chapters loaded by the builds before, for `zhushu serve`: a chapter
+/// whose file has the same bytes is taken from here rather than parsed
+/// again (a file is read whole either way: its bytes are what is compared).
+#[derive(Default)]
+pub struct ChapterCache(Mutex<HashMap<PathBuf, (u64, Chapter)>>);
+
+impl std::fmt::Debug for ChapterCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let chapters = self.0.lock().map_or(0, |c| c.len());
+        write!(f, "ChapterCache({chapters} chapters)")
+    }
+}
+
+impl ChapterCache {
+    fn load(&self, root: &Path, path: &Path) -> Result<Chapter> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+        let digest = crate::digest::key(|h| std::hash::Hash::hash(&bytes, h));
+        let known = self
+            .0
+            .lock()
+            .expect("no loader panicked")
+            .get(path)
+            .cloned();
+        match known {
+            Some((known, chapter)) if known == digest => Ok(chapter),
+            _ => {
+                let chapter = chapter_from_bytes(root, path, bytes)?;
+                self.0
+                    .lock()
+                    .expect("no loader panicked")
+                    .insert(path.to_owned(), (digest, chapter.clone()));
+                Ok(chapter)
+            }
+        }
+    }
+
+    /// Chapter files gone since are dropped.
+    fn forget_all_but(&self, files: &[PathBuf]) {
+        let mut chapters = self.0.lock().expect("no loader panicked");
+        if chapters.len() > files.len() {
+            let present: std::collections::HashSet<&PathBuf> = files.iter().collect();
+            chapters.retain(|path, _| present.contains(path));
+        }
+    }
 }
 
 /// A chapter file's text (`file`, relative to the edition's root, names it

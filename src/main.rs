@@ -305,7 +305,8 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                 drafts: edition.drafts,
                 tei: *tei,
                 progress: bar.as_ref().map(|(sink, _)| sink.clone()),
-                render_cache: None,
+                memory: None,
+                carry_quotations: false,
             };
             // Told before the build, which may yet fail.
             for notice in zhushu::build::prepare_output(&options)? {
@@ -320,9 +321,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                 note(cli, notice);
             }
             if cli.verbose {
-                for (stage, time) in &report.timings {
-                    eprintln!("{stage:>8}: {:.1} ms", time.as_secs_f64() * 1000.0);
-                }
+                print_timings(&report.timings);
             }
             if !cli.quiet {
                 let total: f64 = report.timings.iter().map(|(_, t)| t.as_secs_f64()).sum();
@@ -491,6 +490,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
             open,
         } => {
             let quiet = cli.quiet;
+            let verbose = cli.verbose;
             let open = *open;
             let report = move |event: zhushu::serve::ServeEvent| match event {
                 zhushu::serve::ServeEvent::Listening(url) => {
@@ -503,10 +503,35 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                     pages,
                     rendered: (rendered, chapters),
                     took,
+                    quotations,
+                    timings,
                 } => {
+                    if verbose {
+                        print_timings(timings);
+                    }
                     if !quiet {
+                        let carried = match quotations {
+                            zhushu::build::QuotationPass::Carried => {
+                                "; quotations carried over, to be detected again"
+                            }
+                            _ => "",
+                        };
                         eprintln!(
-                            "built {pages} pages in {} ms ({rendered} of {chapters} chapters rendered)",
+                            "built {pages} pages in {} ms ({rendered} of {chapters} chapters rendered{carried})",
+                            took.as_millis()
+                        );
+                    }
+                }
+                zhushu::serve::ServeEvent::Redetected { changed, took } => {
+                    if !quiet {
+                        let changed = match changed {
+                            0 => "nothing changed".to_owned(),
+                            usize::MAX => "every file changed".to_owned(),
+                            1 => "1 file changed".to_owned(),
+                            n => format!("{n} files changed"),
+                        };
+                        eprintln!(
+                            "quotations detected again in {} ms: {changed}",
                             took.as_millis()
                         );
                     }
@@ -636,6 +661,13 @@ fn count(n: usize, noun: &str) -> String {
         format!("1 {noun}")
     } else {
         format!("{n} {noun}s")
+    }
+}
+
+/// Each stage's time, as `-v` asks.
+fn print_timings(timings: &[(&'static str, std::time::Duration)]) {
+    for (stage, time) in timings {
+        eprintln!("{stage:>8}: {:.1} ms", time.as_secs_f64() * 1000.0);
     }
 }
 

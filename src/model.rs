@@ -44,7 +44,7 @@ impl Edition {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Chapter {
     /// The Markdown file, relative to the edition's root.
     pub file: PathBuf,
@@ -198,7 +198,7 @@ impl From<AuthorForm> for Author {
 
 /// A chapter's body, parsed once: the Markdown events, with the facts that
 /// rendering and later passes need already pulled out.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Document {
     /// Body events, footnote definitions removed (they are in `footnotes`).
     pub events: Vec<Event<'static>>,
@@ -427,7 +427,7 @@ fn page_at(breaks: &[PageBreak], x: usize, frame: PageFrame) -> Option<u32> {
     (lower == upper).then_some(lower)
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Footnote {
     pub label: String,
     pub number: usize,

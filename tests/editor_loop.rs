@@ -179,11 +179,12 @@ fn serve_drafts_serves_the_draft_chapters_only_when_asked() {
 }
 
 /// (rendered, chapters) from serve's line `built N pages in T ms (R of C
-/// chapters rendered)`.
+/// chapters rendered[; quotations …])`.
 fn rendered(line: &str) -> (usize, usize) {
     let inner = &line[line.rfind('(').unwrap() + 1..];
+    let inner = inner.split(';').next().unwrap().trim_end_matches(')');
     let words: Vec<&str> = inner.split_whitespace().collect();
-    assert_eq!(&words[1..], ["of", words[2], "chapters", "rendered)"]);
+    assert_eq!(&words[1..], ["of", words[2], "chapters", "rendered"]);
     (words[0].parse().unwrap(), words[2].parse().unwrap())
 }
 
@@ -200,8 +201,14 @@ fn a_text_edit_renders_its_chapter_and_a_theme_or_title_edit_renders_them_all() 
         "请谈谈工作内容。",
         "请谈谈工作内容吧。",
     );
-    assert_eq!(rendered(&server.next("built ")), (1, 2));
+    let built = server.next("built ");
+    assert_eq!(rendered(&built), (1, 2));
     assert!(get(&server.base, "/fangtan.html").1.contains("工作内容吧"));
+    // Quotations were carried over the edit, and are detected again once
+    // the edits pause.
+    assert!(built.contains("quotations carried over"), "{built}");
+    let again = server.next("quotations detected again");
+    assert!(again.ends_with("nothing changed"), "{again}");
 
     common::edit(
         root,

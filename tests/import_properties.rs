@@ -452,7 +452,8 @@ fn check_builds(pieces: &[Piece]) -> Result<(), TestCaseError> {
         drafts: false,
         tei: false,
         progress: None,
-        render_cache: None,
+        memory: None,
+        carry_quotations: false,
     });
     prop_assert!(
         built.is_ok(),

@@ -8,14 +8,14 @@ mod common;
 use std::path::Path;
 use std::sync::Arc;
 
-use zhushu::build::{BuildOptions, BuildReport, build};
-use zhushu::render::cache::RenderCache;
+use zhushu::build::Memory;
+use zhushu::build::{BuildOptions, BuildReport, QuotationPass, build, detect_again};
 
-fn build_into(root: &Path, output: &Path, cache: Option<&Arc<RenderCache>>) -> BuildReport {
+fn build_into(root: &Path, output: &Path, cache: Option<&Arc<Memory>>) -> BuildReport {
     build(&BuildOptions {
         root: root.to_owned(),
         output: Some(output.to_owned()),
-        render_cache: cache.cloned(),
+        memory: cache.cloned(),
         ..BuildOptions::default()
     })
     .unwrap_or_else(|e| panic!("{e}"))
@@ -53,7 +53,7 @@ fn builds_through_the_render_cache_give_the_bytes_of_fresh_builds() {
     common::copy_dir(&common::repo_root().join("content"), &root.join("content"));
     common::copy_dir(&common::repo_root().join("themes"), &root.join("themes"));
     let site = root.join("site");
-    let cache = Arc::new(RenderCache::new());
+    let cache = Arc::new(Memory::default());
     let chapters = std::fs::read_dir(root.join("content/chapters"))
         .unwrap()
         .count();
@@ -135,7 +135,7 @@ fn builds_through_the_render_cache_give_the_bytes_of_fresh_builds() {
         build(&BuildOptions {
             root: root.to_owned(),
             output: Some(site.clone()),
-            render_cache: Some(cache.clone()),
+            memory: Some(cache.clone()),
             ..BuildOptions::default()
         })
         .is_err()
@@ -167,4 +167,86 @@ fn strip_notes_of(root: &Path, slug: &str) -> String {
         }
     }
     kept
+}
+
+/// The chapters where data/quotations.json of `site` has the cluster whose
+/// text holds `words`.
+fn chapters_quoting(site: &Path, words: &str) -> Vec<String> {
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(site.join("data/quotations.json")).unwrap())
+            .unwrap();
+    let cluster = json["quotations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["text"].as_str().unwrap().contains(words))
+        .unwrap_or_else(|| panic!("no cluster of {words}"));
+    let mut chapters: Vec<String> = cluster["occurrences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["chapter"].as_str().unwrap().to_owned())
+        .collect();
+    chapters.dedup();
+    chapters
+}
+
+#[test]
+fn quotations_carried_over_an_edit_then_detected_again_give_the_bytes_of_fresh_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    common::copy_dir(&common::repo_root().join("content"), &root.join("content"));
+    common::copy_dir(&common::repo_root().join("themes"), &root.join("themes"));
+    let site = root.join("site");
+    let memory = Arc::new(Memory::default());
+    let options = |carry: bool| BuildOptions {
+        root: root.to_owned(),
+        output: Some(site.clone()),
+        memory: Some(memory.clone()),
+        carry_quotations: carry,
+        ..BuildOptions::default()
+    };
+    let quick = || build(&options(true)).unwrap_or_else(|e| panic!("{e}"));
+    let first = quick();
+    assert_eq!(
+        first.quotations,
+        QuotationPass::Detected,
+        "nothing to carry"
+    );
+
+    // A word in a paragraph: the clusters are carried, and only that
+    // chapter is rendered; detection then finds what was carried.
+    let third = "content/chapters/03-xi-jin-ping-zong-shu-ji-guan-yu-ban-gong.md";
+    edit(root, third, "在不同时期", "在不同的时期");
+    let report = quick();
+    assert_eq!(report.quotations, QuotationPass::Carried);
+    assert_eq!(report.chapters_rendered, 1);
+    assert_same_as_fresh(root, &site, "a paragraph edited, quotations carried");
+    assert!(
+        detect_again(&options(true)).unwrap().is_none(),
+        "detected again as carried: nothing to build"
+    );
+
+    // The theme: no chapter changed, so the detection is the edition's.
+    edit(root, "themes/classic/static/style.css", "}", "}\n");
+    assert_eq!(quick().quotations, QuotationPass::Same);
+    assert_same_as_fresh(root, &site, "a stylesheet edited");
+
+    // A quoted passage taken out of one of its places: carried without it
+    // at once; detection then gives what a fresh build gives.
+    let passage = "办公室，是一个单位、一个系统、一个机构的关键部门。";
+    let quoting = |site: &Path| chapters_quoting(site, "一个单位、一个系统、一个机构的关键部门");
+    assert!(quoting(&site).contains(&"xi-jin-ping-zong-shu-ji-guan-yu-ban-gong".to_owned()));
+    edit(root, third, passage, "");
+    assert_eq!(quick().quotations, QuotationPass::Carried);
+    let carried = chapters_quoting(&site, "办公室工作如何");
+    assert!(
+        !carried.contains(&"xi-jin-ping-zong-shu-ji-guan-yu-ban-gong".to_owned()),
+        "{carried:?}"
+    );
+    let rebuilt = detect_again(&options(true)).unwrap();
+    if let Some(rebuilt) = rebuilt {
+        assert_eq!(rebuilt.quotations, QuotationPass::Same);
+    }
+    assert_same_as_fresh(root, &site, "a passage taken out, detected again");
 }

@@ -12,10 +12,10 @@ pub mod reload;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, build};
+use crate::build::{BuildOptions, QuotationPass, build};
 use crate::diagnostic::{Error, Result};
 use reload::{Hub, State};
 
@@ -34,6 +34,17 @@ pub enum ServeEvent<'a> {
         /// Chapters rendered again, of all (the others were unchanged).
         rendered: (usize, usize),
         took: Duration,
+        /// Whether quotations were detected, or carried over the edit from
+        /// the last detection (to be detected again when edits pause).
+        quotations: QuotationPass,
+        /// Each stage's time, as `zhushu build -v` prints them.
+        timings: &'a [(&'static str, Duration)],
+    },
+    /// Quotations detected again after a build that carried them: how
+    /// many files that changed (none: the carried ones stood).
+    Redetected {
+        changed: usize,
+        took: Duration,
     },
     Failed {
         error: &'a Error,
@@ -48,15 +59,23 @@ pub enum ServeEvent<'a> {
 /// (an editor's save is often several events).
 const SETTLE: Duration = Duration::from_millis(10);
 
+/// After an edit, quotations are carried over from the last detection
+/// (`enrich::quotations::carry`), and detected again once no edit has come
+/// for this long: an editor saving as they type is never kept waiting for
+/// a whole-edition detection.
+const PAUSE: Duration = Duration::from_millis(300);
+
 pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Result<()> {
     // Between rebuilds, the chapters an edit did not touch are not
     // rendered again.
     let mut options = options.clone();
-    options
-        .build
-        .render_cache
-        .get_or_insert_with(Default::default);
+    options.build.memory.get_or_insert_with(Default::default);
+    options.build.carry_quotations = false;
     let options = &options;
+    let quick = BuildOptions {
+        carry_quotations: true,
+        ..options.build.clone()
+    };
     let site = options.build.output_folder();
     // The output the build would refuse (the edition's folder, one above
     // it, `/`, a folder in content/) is refused before anything is served.
@@ -70,7 +89,7 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Re
         generation: 0,
         changes: crate::output::Changes::All,
     });
-    if !rebuild(&options.build, &hub, report) && !crate::output::is_site(&site) {
+    if rebuild(&options.build, &hub, report).is_none() && !crate::output::is_site(&site) {
         return Err(Error::new(format!(
             "not serving {}: the build failed, and no site zhushu built is there \
              (it has no {} in it)",
@@ -89,11 +108,24 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Re
 
     std::thread::scope(|scope| {
         let hub = &hub;
+        let quick = &quick;
         scope.spawn(move || {
             for _ in changes.iter() {
                 // Let a burst of events settle into one rebuild.
                 while changes.recv_timeout(SETTLE).is_ok() {}
-                rebuild(&options.build, hub, report);
+                let mut pass = rebuild(quick, hub, report);
+                while pass == Some(QuotationPass::Carried) {
+                    match changes.recv_timeout(PAUSE) {
+                        Ok(()) => {
+                            while changes.recv_timeout(SETTLE).is_ok() {}
+                            pass = rebuild(quick, hub, report);
+                        }
+                        Err(RecvTimeoutError::Timeout) => {
+                            pass = detect_again(quick, hub, report);
+                        }
+                        Err(RecvTimeoutError::Disconnected) => break,
+                    }
+                }
             }
         });
         for connection in listener.incoming().flatten() {
@@ -107,9 +139,13 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Re
     Ok(())
 }
 
-/// One build, told to the command line and the open pages; whether it
-/// succeeded.
-fn rebuild(options: &BuildOptions, hub: &Hub, report: &(dyn Fn(ServeEvent) + Sync)) -> bool {
+/// One build, told to the command line and the open pages; how it came by
+/// its quotations, if it succeeded.
+fn rebuild(
+    options: &BuildOptions,
+    hub: &Hub,
+    report: &(dyn Fn(ServeEvent) + Sync),
+) -> Option<QuotationPass> {
     let started = Instant::now();
     let generation = hub.generation() + 1;
     match build(options) {
@@ -121,12 +157,14 @@ fn rebuild(options: &BuildOptions, hub: &Hub, report: &(dyn Fn(ServeEvent) + Syn
                 pages: built.pages,
                 rendered: (built.chapters_rendered, built.chapters),
                 took: started.elapsed(),
+                quotations: built.quotations,
+                timings: &built.timings,
             });
             hub.publish(State::Built {
                 generation,
                 changes: built.changes,
             });
-            true
+            Some(built.quotations)
         }
         Err(error) => {
             report(ServeEvent::Failed {
@@ -137,7 +175,53 @@ fn rebuild(options: &BuildOptions, hub: &Hub, report: &(dyn Fn(ServeEvent) + Syn
                 generation: generation - 1,
                 message: error.to_string(),
             });
-            false
+            None
+        }
+    }
+}
+
+/// After a build that carried quotations over an edit, they are detected
+/// again; the site is built again only if they differ from those carried.
+/// How that build came by its quotations (`Same` when none was needed).
+fn detect_again(
+    options: &BuildOptions,
+    hub: &Hub,
+    report: &(dyn Fn(ServeEvent) + Sync),
+) -> Option<QuotationPass> {
+    let started = Instant::now();
+    match crate::build::detect_again(options) {
+        Ok(None) => {
+            report(ServeEvent::Redetected {
+                changed: 0,
+                took: started.elapsed(),
+            });
+            Some(QuotationPass::Same)
+        }
+        Ok(Some(built)) => {
+            let changed = match &built.changes {
+                crate::output::Changes::All => usize::MAX,
+                crate::output::Changes::Files(files) => files.len(),
+            };
+            report(ServeEvent::Redetected {
+                changed,
+                took: started.elapsed(),
+            });
+            hub.publish(State::Built {
+                generation: hub.generation() + 1,
+                changes: built.changes,
+            });
+            Some(built.quotations)
+        }
+        Err(error) => {
+            report(ServeEvent::Failed {
+                error: &error,
+                served: crate::output::is_site(&options.output_folder()),
+            });
+            hub.publish(State::Failed {
+                generation: hub.generation(),
+                message: error.to_string(),
+            });
+            None
         }
     }
 }

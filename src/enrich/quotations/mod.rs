@@ -27,6 +27,7 @@
 
 mod align;
 mod background;
+pub mod carry;
 mod formulas;
 mod places;
 mod reordered;
@@ -160,7 +161,7 @@ impl Evidence {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Quotation {
     pub kind: Kind,
     /// In reading order of the edition.
@@ -488,11 +489,16 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     absorb_parts(&mut quotations);
     reordered::add_reordered(&mut quotations, &units, &texts, options.min_tokens);
     never_cross(&mut quotations);
+    sort_in_reading_order(&mut quotations);
+    quotations
+}
+
+/// Clusters in the order of their first place in the edition.
+fn sort_in_reading_order(quotations: &mut [Quotation]) {
     quotations.sort_by_key(|q| {
         let first = &q.occurrences[0];
         (first.chapter, first.unit, first.start, q.kind)
     });
-    quotations
 }
 
 /// Whether words that no place quotes or reports are rare enough to be
