@@ -72,6 +72,8 @@ pub struct Memory {
     pub render: crate::render::cache::RenderCache,
     /// The last quotation detection.
     pub detection: enrich::quotations::carry::LastDetection,
+    /// The titles each chapter cites.
+    pub works: crate::memo::ChapterMemo<Vec<enrich::indexes::WorkPlace>>,
 }
 
 impl BuildOptions {
@@ -271,9 +273,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     }
     lap("write", "done");
 
+    let chapters = edition.chapters.len();
+    if let Some(memory) = &options.memory {
+        memory.chapters.keep(edition.chapters);
+    }
     Ok(BuildReport {
         output,
-        chapters: edition.chapters.len(),
+        chapters,
         pages: files.iter().filter(|f| f.ends_with(".html")).count(),
         static_files: theme.static_files.len(),
         timings,
@@ -301,11 +307,13 @@ pub fn detect_again(options: &BuildOptions) -> Result<Option<BuildReport>> {
         memory
             .detection
             .remember(&edition, &quotation_options, &found);
-        drop(edition);
+        memory.chapters.keep(edition.chapters);
         crate::memory::give_back();
         if same {
             return Ok(None);
         }
+    } else {
+        memory.chapters.keep(edition.chapters);
     }
     // The detection just made is carried unchanged, unless an edit came
     // meanwhile.
@@ -397,7 +405,11 @@ pub fn annotate_with(
         Some(n) => enrich::indexes::find_names(&edition, n),
         None => Vec::new(),
     };
-    let works = enrich::indexes::find_works(&edition, edition.config.latin_script());
+    let works = enrich::indexes::find_works_with(
+        &edition,
+        edition.config.latin_script(),
+        recall.memory.map(|m| &m.works),
+    );
     Ok(Annotated {
         edition,
         notes,

@@ -18,3 +18,9 @@ pub fn key(parts: impl FnOnce(&mut DefaultHasher)) -> u64 {
 pub fn feed_debug(hasher: &mut DefaultHasher, value: &impl std::fmt::Debug) {
     format!("{value:?}").hash(hasher);
 }
+
+/// The key of a source file's bytes, by which `zhushu serve` knows a
+/// chapter it loaded or rendered before.
+pub fn source(bytes: &[u8]) -> u64 {
+    key(|h| h.write(bytes))
+}

@@ -17,6 +17,7 @@ pub mod fuzzing;
 pub mod import;
 pub mod load;
 pub mod markdown;
+pub mod memo;
 pub mod memory;
 pub mod model;
 pub mod output;

@@ -67,7 +67,7 @@ fn load_from(
         })
         .collect();
     if let Some(cache) = cache {
-        cache.forget_all_but(&files);
+        cache.forget_the_rest();
     }
     let mut problems = Vec::new();
     let mut chapters = Vec::with_capacity(loaded.len());
@@ -172,11 +172,13 @@ fn chapter_from_bytes(root: &Path, path: &Path, bytes: Vec<u8>) -> Result<Chapte
     chapter_from_text(file, &text)
 }
 
-/// Chapters loaded by the builds before, for `zhushu serve`: a chapter
-/// whose file has the same bytes is taken from here rather than parsed
-/// again (a file is read whole either way: its bytes are what is compared).
+/// Chapters loaded by the builds before, for `zhushu serve`: a build hands
+/// its chapters back when it is done (`keep`), and the next takes those
+/// whose file has the same bytes rather than parse them again (a file is
+/// read whole either way: its bytes are what is compared). Handed over,
+/// not copied: a chapter is in the cache or in a build, never both.
 #[derive(Default)]
-pub struct ChapterCache(Mutex<HashMap<PathBuf, (u64, Chapter)>>);
+pub struct ChapterCache(Mutex<HashMap<PathBuf, Chapter>>);
 
 impl std::fmt::Debug for ChapterCache {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -188,33 +190,23 @@ impl std::fmt::Debug for ChapterCache {
 impl ChapterCache {
     fn load(&self, root: &Path, path: &Path) -> Result<Chapter> {
         let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
-        let digest = crate::digest::key(|h| std::hash::Hash::hash(&bytes, h));
-        let known = self
-            .0
-            .lock()
-            .expect("no loader panicked")
-            .get(path)
-            .cloned();
+        let file = display_path(root, path);
+        let known = self.0.lock().expect("no loader panicked").remove(&file);
         match known {
-            Some((known, chapter)) if known == digest => Ok(chapter),
-            _ => {
-                let chapter = chapter_from_bytes(root, path, bytes)?;
-                self.0
-                    .lock()
-                    .expect("no loader panicked")
-                    .insert(path.to_owned(), (digest, chapter.clone()));
-                Ok(chapter)
-            }
+            Some(chapter) if chapter.source_digest == crate::digest::source(&bytes) => Ok(chapter),
+            _ => chapter_from_bytes(root, path, bytes),
         }
     }
 
-    /// Chapter files gone since are dropped.
-    fn forget_all_but(&self, files: &[PathBuf]) {
-        let mut chapters = self.0.lock().expect("no loader panicked");
-        if chapters.len() > files.len() {
-            let present: std::collections::HashSet<&PathBuf> = files.iter().collect();
-            chapters.retain(|path, _| present.contains(path));
-        }
+    /// A build's chapters, handed back for the next.
+    pub fn keep(&self, chapters: Vec<Chapter>) {
+        let mut kept = self.0.lock().expect("no loader panicked");
+        kept.extend(chapters.into_iter().map(|c| (c.file.clone(), c)));
+    }
+
+    /// What a load did not take is gone or changed: dropped.
+    fn forget_the_rest(&self) {
+        self.0.lock().expect("no loader panicked").clear();
     }
 }
 
@@ -275,7 +267,7 @@ pub(crate) fn chapter_from_text(file: PathBuf, text: &str) -> Result<Chapter> {
         slug,
         number: 0,
         document: markdown::parse(body),
-        source_digest: crate::digest::key(|h| std::hash::Hash::hash(text, h)),
+        source_digest: crate::digest::source(text.as_bytes()),
     })
 }
 

@@ -130,7 +130,7 @@ impl FrontMatter {
 }
 
 /// What a chapter's page marks cover: see `FrontMatter::page_marks`.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, Default, PartialEq, Eq, Hash)]
 #[serde(rename_all = "kebab-case")]
 pub enum PageMarks {
     /// Every page break of the piece is marked.
@@ -297,7 +297,7 @@ impl Document {
 /// What the printed pages of a chapter are, as its front matter and page
 /// marks tell them: the piece's first page, what its marks cover, and the
 /// next piece's first page (the last this one may reach), when known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PageFrame {
     pub first: Option<u32>,
     pub marks: PageMarks,

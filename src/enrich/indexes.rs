@@ -12,6 +12,9 @@
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 use rayon::prelude::*;
+use std::hash::Hash;
+
+use crate::memo::ChapterMemo;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -236,15 +239,43 @@ fn piece_keys(edition: &Edition) -> HashMap<String, usize> {
 /// Every title cited in the text, in reading order. `latin`: the edition
 /// is written in a Latin script, where titles stand in italics.
 pub fn find_works(edition: &Edition, latin: bool) -> Vec<WorkPlace> {
+    find_works_with(edition, latin, None)
+}
+
+/// `find_works`, each chapter's taken from `memo` when its text, its place
+/// and the edition's titles are unchanged (`zhushu serve`).
+pub fn find_works_with(
+    edition: &Edition,
+    latin: bool,
+    memo: Option<&ChapterMemo<Vec<WorkPlace>>>,
+) -> Vec<WorkPlace> {
     let pieces = piece_keys(edition);
+    let titles = memo.map_or(0, |_| titles_key(edition));
     // Chapter by chapter on every core, in reading order.
     let per_chapter: Vec<Vec<WorkPlace>> = edition
         .chapters
         .par_iter()
         .enumerate()
-        .map(|(c, chapter)| works_in(chapter, c, &pieces, latin))
+        .map(|(c, chapter)| {
+            crate::memo::through(
+                memo,
+                &chapter.slug,
+                || crate::digest::key(|h| (chapter.source_digest, c, titles, latin).hash(h)),
+                || works_in(chapter, c, &pieces, latin),
+            )
+        })
         .collect();
     per_chapter.into_iter().flatten().collect()
+}
+
+/// The key of every piece's titles, which `piece_keys` is made from.
+fn titles_key(edition: &Edition) -> u64 {
+    crate::digest::key(|h| {
+        for chapter in &edition.chapters {
+            let front = &chapter.front;
+            (&front.title, &front.subtitle, &front.short_title).hash(h);
+        }
+    })
 }
 
 /// The titles cited in one chapter (number `c`), in reading order.

@@ -13,7 +13,9 @@
 //! same bytes as fresh ones.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+
+use crate::memo::ChapterMemo;
 
 use crate::render::epub::PackedChapter;
 use crate::render::notes::NoteRecord;
@@ -42,6 +44,13 @@ pub struct RenderCache {
     current: Mutex<HashMap<String, Cached>>,
     /// What the build under way rendered (or took), and its size.
     next: Mutex<(HashMap<String, Cached>, usize)>,
+    /// Each chapter's results in the search index.
+    pub(crate) search: ChapterMemo<Arc<[u8]>>,
+    /// Each chapter's entry in data/pages.json, data/citations.json and
+    /// edition.bib.
+    pub(crate) pages: ChapterMemo<Arc<str>>,
+    pub(crate) citations: ChapterMemo<Arc<str>>,
+    pub(crate) bib: ChapterMemo<Arc<str>>,
 }
 
 /// Above this, chapters are not kept: a large edition's pieces would

@@ -6,6 +6,10 @@
 
 use rayon::prelude::*;
 use serde_json::{Value, json};
+use std::hash::Hash;
+use std::sync::Arc;
+
+use crate::memo::ChapterMemo;
 
 use crate::config::EditionConfig;
 use crate::date::PartialDate;
@@ -14,14 +18,30 @@ use crate::model::{Chapter, Edition, PageFrame, Pages};
 /// The id of the edition's own entry; pieces are cited by their slugs.
 const BOOK: &str = "edition";
 
-/// `data/citations.json`: a CSL-JSON array, the book first.
-pub fn csl_json(edition: &Edition) -> String {
+/// `data/citations.json`: a CSL-JSON array, the book first, one item a
+/// line.
+pub fn csl_json(edition: &Edition, memo: Option<&ChapterMemo<Arc<str>>>) -> String {
     let config = &edition.config;
-    let mut items = vec![book_item(config)];
-    items.extend(edition.chapters.iter().map(|c| chapter_item(config, c)));
-    let mut json = serde_json::to_string_pretty(&items).expect("JSON values serialise");
-    json.push('\n');
+    let config_key = memo.map_or(0, |_| config_key(config));
+    let mut json = format!("[\n{}", book_item(config));
+    for chapter in &edition.chapters {
+        let item = crate::memo::through(
+            memo,
+            &chapter.slug,
+            || crate::digest::key(|h| (config_key, chapter.source_digest).hash(h)),
+            || chapter_item(config, chapter).to_string().into(),
+        );
+        json.push_str(",\n");
+        json.push_str(&item);
+    }
+    json.push_str("\n]\n");
     json
+}
+
+/// The key of the edition's settings, which every citation carries some
+/// of.
+fn config_key(config: &EditionConfig) -> u64 {
+    crate::digest::key(|h| crate::digest::feed_debug(h, config))
 }
 
 fn book_item(config: &EditionConfig) -> Value {
@@ -105,8 +125,9 @@ fn url(config: &EditionConfig, file: &str) -> Option<String> {
 
 /// `edition.bib`: a `@book` for the edition and an `@incollection` for
 /// each piece, keyed as the CSL-JSON items are.
-pub fn bibtex(edition: &Edition) -> String {
+pub fn bibtex(edition: &Edition, memo: Option<&ChapterMemo<Arc<str>>>) -> String {
     let config = &edition.config;
+    let config_key = memo.map_or(0, |_| config_key(config));
     let mut out = String::new();
     let mut book = vec![("title", braced(&config.title))];
     if !config.editors.is_empty() {
@@ -115,25 +136,38 @@ pub fn bibtex(edition: &Edition) -> String {
     book.extend(bib_shared(config, "index.html"));
     entry(&mut out, "book", BOOK, &book);
     for chapter in &edition.chapters {
-        let front = &chapter.front;
-        let mut fields = vec![("title", braced(&front.title))];
-        if !front.authors.is_empty() {
-            let authors: Vec<String> = front.authors.iter().map(|a| a.name.clone()).collect();
-            fields.push(("author", bib_names(&authors)));
-        }
-        fields.push(("booktitle", braced(&config.title)));
-        if !config.editors.is_empty() {
-            fields.push(("editor", bib_names(&config.editors)));
-        }
-        if let Some(page) = front.page {
-            fields.push(("pages", page.to_string()));
-        }
-        fields.extend(bib_shared(config, &format!("{}.html", chapter.slug)));
-        if let Some(date) = front.date {
-            fields.push(("origdate", braced(&date.display(&config.language).iso)));
-        }
-        entry(&mut out, "incollection", &chapter.slug, &fields);
+        let made = crate::memo::through(
+            memo,
+            &chapter.slug,
+            || crate::digest::key(|h| (config_key, chapter.source_digest).hash(h)),
+            || bib_entry(config, chapter).into(),
+        );
+        out.push_str(&made);
     }
+    out
+}
+
+/// A piece's `@incollection`.
+fn bib_entry(config: &EditionConfig, chapter: &Chapter) -> String {
+    let mut out = String::new();
+    let front = &chapter.front;
+    let mut fields = vec![("title", braced(&front.title))];
+    if !front.authors.is_empty() {
+        let authors: Vec<String> = front.authors.iter().map(|a| a.name.clone()).collect();
+        fields.push(("author", bib_names(&authors)));
+    }
+    fields.push(("booktitle", braced(&config.title)));
+    if !config.editors.is_empty() {
+        fields.push(("editor", bib_names(&config.editors)));
+    }
+    if let Some(page) = front.page {
+        fields.push(("pages", page.to_string()));
+    }
+    fields.extend(bib_shared(config, &format!("{}.html", chapter.slug)));
+    if let Some(date) = front.date {
+        fields.push(("origdate", braced(&date.display(&config.language).iso)));
+    }
+    entry(&mut out, "incollection", &chapter.slug, &fields);
     out
 }
 
@@ -399,70 +433,86 @@ pub fn cite_json(config: &EditionConfig, chapter: &Chapter, frame: PageFrame) ->
 
 /// `data/pages.json`: for each piece, its printed pages as the edition
 /// knows them: each page break (the page it begins, the paragraph it
-/// stands in, whether it was inferred) and each paragraph's pages.
-pub fn pages_json(edition: &Edition) -> String {
+/// stands in, whether it was inferred) and each paragraph's pages. One
+/// piece a line, so that a change shows as the pieces it touched.
+pub fn pages_json(edition: &Edition, memo: Option<&ChapterMemo<Arc<str>>>) -> String {
     // Chapter by chapter on every core: a large edition's pages are
     // millions of values.
-    let pieces: Vec<Value> = edition
+    let pieces: Vec<Arc<str>> = edition
         .chapters
         .par_iter()
         .enumerate()
         .map(|(i, chapter)| {
             let frame = edition.page_frame(i);
-            let document = &chapter.document;
-            let begins = document.char_begins();
-            let starts: Vec<usize> = document
-                .paragraphs
-                .iter()
-                .map(|p| begins.get(p.events.start).copied().unwrap_or(usize::MAX))
-                .collect();
-            let breaks: Vec<Value> = document
-                .page_breaks
-                .iter()
-                .zip(document.break_pages(frame))
-                .map(|(b, page)| {
-                    // The paragraph it stands in, or the one it opens.
-                    let k = starts.partition_point(|&s| s <= b.at);
-                    let paragraph = k.checked_sub(1).map(|k| document.paragraphs[k].id.clone());
-                    json!({ "page": page, "paragraph": paragraph, "inferred": b.inferred })
-                })
-                .collect();
-            // Paragraphs, headings and table rows by their anchors.
-            let by_id = |ids: Vec<&str>, pages: Vec<Option<crate::model::Pages>>| {
-                ids.into_iter()
-                    .zip(pages)
-                    .map(|(id, pages)| {
-                        let pages = pages.map(|p| json!([p.first, p.last]));
-                        (id.to_owned(), pages.unwrap_or(Value::Null))
-                    })
-                    .collect::<serde_json::Map<String, Value>>()
-            };
-            let paragraphs = by_id(
-                document.paragraphs.iter().map(|p| p.id.as_str()).collect(),
-                document.paragraph_pages(frame),
-            );
-            let headings = by_id(
-                document.headings.iter().map(|h| h.id.as_str()).collect(),
-                document.heading_pages(frame),
-            );
-            let rows = by_id(
-                document.rows.iter().map(|r| r.id.as_str()).collect(),
-                document.row_pages(frame),
-            );
-            json!({
-                "id": chapter.slug,
-                "first_page": frame.first,
-                "page_marks": chapter.front.page_marks,
-                "breaks": breaks,
-                "paragraphs": paragraphs,
-                "headings": headings,
-                "rows": rows,
-            })
+            crate::memo::through(
+                memo,
+                &chapter.slug,
+                || crate::digest::key(|h| (chapter.source_digest, frame).hash(h)),
+                || pages_entry(chapter, frame),
+            )
         })
         .collect();
-    let mut json = serde_json::to_string_pretty(&pieces).expect("JSON values serialise");
-    json.push('\n');
+    let mut json = String::from("[\n");
+    for (i, piece) in pieces.iter().enumerate() {
+        json.push_str(piece);
+        json.push_str(if i + 1 < pieces.len() { ",\n" } else { "\n" });
+    }
+    json.push_str("]\n");
     json
+}
+
+/// A piece's entry in data/pages.json, as one line of JSON.
+fn pages_entry(chapter: &Chapter, frame: PageFrame) -> Arc<str> {
+    let document = &chapter.document;
+    let begins = document.char_begins();
+    let starts: Vec<usize> = document
+        .paragraphs
+        .iter()
+        .map(|p| begins.get(p.events.start).copied().unwrap_or(usize::MAX))
+        .collect();
+    let breaks: Vec<Value> = document
+        .page_breaks
+        .iter()
+        .zip(document.break_pages(frame))
+        .map(|(b, page)| {
+            // The paragraph it stands in, or the one it opens.
+            let k = starts.partition_point(|&s| s <= b.at);
+            let paragraph = k.checked_sub(1).map(|k| document.paragraphs[k].id.clone());
+            json!({ "page": page, "paragraph": paragraph, "inferred": b.inferred })
+        })
+        .collect();
+    // Paragraphs, headings and table rows by their anchors.
+    let by_id = |ids: Vec<&str>, pages: Vec<Option<crate::model::Pages>>| {
+        ids.into_iter()
+            .zip(pages)
+            .map(|(id, pages)| {
+                let pages = pages.map(|p| json!([p.first, p.last]));
+                (id.to_owned(), pages.unwrap_or(Value::Null))
+            })
+            .collect::<serde_json::Map<String, Value>>()
+    };
+    let paragraphs = by_id(
+        document.paragraphs.iter().map(|p| p.id.as_str()).collect(),
+        document.paragraph_pages(frame),
+    );
+    let headings = by_id(
+        document.headings.iter().map(|h| h.id.as_str()).collect(),
+        document.heading_pages(frame),
+    );
+    let rows = by_id(
+        document.rows.iter().map(|r| r.id.as_str()).collect(),
+        document.row_pages(frame),
+    );
+    let piece = json!({
+        "id": chapter.slug,
+        "first_page": frame.first,
+        "page_marks": chapter.front.page_marks,
+        "breaks": breaks,
+        "paragraphs": paragraphs,
+        "headings": headings,
+        "rows": rows,
+    });
+    piece.to_string().into()
 }
 
 #[cfg(test)]

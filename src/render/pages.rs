@@ -203,7 +203,8 @@ pub fn render_all(
         files.push(file.to_owned());
         Ok(())
     };
-    write_back_matter(edition, theme, &indexes, &back, &records, &mut emit)?;
+    let cache = sinks.cache;
+    write_back_matter(edition, theme, &indexes, &back, &records, cache, &mut emit)?;
     Ok(Rendered {
         files,
         chapters_rendered: run.rendered.into_inner(),
@@ -475,6 +476,7 @@ fn write_search_index(
         // Only where the indexes' page is written: the results lead there.
         back.indexes.then_some(&indexes.book),
         &theme.strings,
+        sinks.cache.map(|c| &c.search),
         &mut out,
     )
     .map_err(failed)?;
@@ -491,6 +493,7 @@ fn write_back_matter(
     indexes: &Indexes,
     back: &Back,
     records: &[NoteRecord],
+    cache: Option<&RenderCache>,
     emit: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
 ) -> Result<()> {
     type Make<'m> = Box<dyn Fn() -> Result<(String, Vec<u8>)> + Send + Sync + 'm>;
@@ -523,9 +526,20 @@ fn write_back_matter(
         Some(Box::new(|| file("data/glossary.json", indexes.glossary.json())) as Make),
         Some(Box::new(|| file("data/index.json", indexes.book.json())) as Make),
         Some(Box::new(|| file("data/quotations.json", indexes.quotations.json())) as Make),
-        Some(Box::new(|| file("data/citations.json", citations::csl_json(edition))) as Make),
-        Some(Box::new(|| file("edition.bib", citations::bibtex(edition))) as Make),
-        paged.then(|| Box::new(|| file("data/pages.json", citations::pages_json(edition))) as Make),
+        Some(Box::new(|| {
+            let memo = cache.map(|c| &c.citations);
+            file("data/citations.json", citations::csl_json(edition, memo))
+        }) as Make),
+        Some(Box::new(|| {
+            let memo = cache.map(|c| &c.bib);
+            file("edition.bib", citations::bibtex(edition, memo))
+        }) as Make),
+        paged.then(|| {
+            Box::new(|| {
+                let memo = cache.map(|c| &c.pages);
+                file("data/pages.json", citations::pages_json(edition, memo))
+            }) as Make
+        }),
         Some(Box::new(|| file("data/notes.json", apparatus::notes_json(records))) as Make),
     ]
     .into_iter()

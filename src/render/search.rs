@@ -5,9 +5,12 @@
 //! local files from `file://` but do run local scripts. The theme's script
 //! searches it: a query in Chinese as a phrase, other scripts by words.
 
+use std::hash::Hash;
 use std::io::Write;
+use std::sync::Arc;
 
-use crate::model::Edition;
+use crate::memo::ChapterMemo;
+use crate::model::{Chapter, Edition};
 use crate::render::glossary::GlossaryIndex;
 use crate::render::indexes::BookIndex;
 use crate::render::quotations::QuotationIndex;
@@ -27,6 +30,7 @@ pub fn write_index_script(
     glossary: &GlossaryIndex,
     book: Option<&BookIndex>,
     strings: &serde_json::Value,
+    memo: Option<&ChapterMemo<Arc<[u8]>>>,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
     let book = book.filter(|b| !b.is_empty());
@@ -63,6 +67,23 @@ pub fn write_index_script(
     serde_json::to_writer(&mut *out, &pages)?;
     out.write_all(b",\"docs\":[")?;
     let mut first = true;
+    // A chapter's results depend on its text, its place and the theme's
+    // words for places (`zhushu serve` keeps them between builds).
+    let strings_key = memo.map_or(0, |_| crate::digest::key(|h| strings.to_string().hash(h)));
+    for (page, chapter) in edition.chapters.iter().enumerate() {
+        let results = crate::memo::through(
+            memo,
+            &chapter.slug,
+            || crate::digest::key(|h| (chapter.source_digest, page, strings_key).hash(h)),
+            || chapter_results(page, chapter, strings),
+        );
+        if !results.is_empty() {
+            if !std::mem::take(&mut first) {
+                out.write_all(b",")?;
+            }
+            out.write_all(&results)?;
+        }
+    }
     let mut doc = |out: &mut dyn Write, doc: Doc| -> std::io::Result<()> {
         if !std::mem::take(&mut first) {
             out.write_all(b",")?;
@@ -70,12 +91,6 @@ pub fn write_index_script(
         serde_json::to_writer(out, &doc)?;
         Ok(())
     };
-    for (page, chapter) in edition.chapters.iter().enumerate() {
-        for unit in chapter.document.units() {
-            let label = crate::render::place_label(&unit, strings);
-            doc(out, (page, unit.id, label, unit.text.into()))?;
-        }
-    }
     if let Some(page) = glossary_page {
         for entry in &glossary.entries {
             let text = format!("{} {}", entry.term, entry.definition);
@@ -104,4 +119,18 @@ pub fn write_index_script(
         }
     }
     out.write_all(b"]};\n")
+}
+
+/// One chapter's results, comma-separated.
+fn chapter_results(page: usize, chapter: &Chapter, strings: &serde_json::Value) -> Arc<[u8]> {
+    let mut out = Vec::new();
+    for unit in chapter.document.units() {
+        if !out.is_empty() {
+            out.push(b',');
+        }
+        let label = crate::render::place_label(&unit, strings);
+        let doc: Doc = (page, unit.id, label, unit.text.into());
+        serde_json::to_writer(&mut out, &doc).expect("a result serialises");
+    }
+    out.into()
 }

@@ -1,6 +1,6 @@
-/* zhushu service worker: build eac1c3200c62d7ee. Written by zhushu build. */
+/* zhushu service worker: build 39cd31ae1da6d037. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-eac1c3200c62d7ee";
+const CACHE = "zhushu-39cd31ae1da6d037";
 const FILES = ["index.html","manifest.webmanifest","notes.html","search-index.js","speech.html","static/cite.js","static/epub.css","static/notes.js","static/offline.js","static/phrases.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));

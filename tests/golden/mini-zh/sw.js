@@ -1,6 +1,6 @@
-/* zhushu service worker: build d9c5b17bbe849781. Written by zhushu build. */
+/* zhushu service worker: build 34bb8ec6d2fcb6d0. Written by zhushu build. */
 "use strict";
-const CACHE = "zhushu-d9c5b17bbe849781";
+const CACHE = "zhushu-34bb8ec6d2fcb6d0";
 const FILES = ["fangtan.html","glossary.html","index.html","jianghua.html","manifest.webmanifest","notes.html","quotations.html","search-index.js","static/cite.js","static/epub.css","static/notes.js","static/offline.js","static/phrases.js","static/print.css","static/search.js","static/style.css"];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(FILES)).then(() => self.skipWaiting()));
