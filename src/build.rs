@@ -290,11 +290,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
     })
 }
 
+/// What detecting again after a build that carried quotations gave.
+#[derive(Debug)]
+pub enum Redetection {
+    /// Detection found what was carried: the site stands.
+    Stands,
+    /// Detection found otherwise, and the site was built again.
+    Rebuilt(BuildReport),
+    /// `stop` said so (an edit came) before detection was done.
+    Stopped,
+}
+
 /// For `zhushu serve`, after a build that carried quotations over an
 /// edit: detects them again, and builds the site again only if they are
-/// not what was carried (`None`: the site stands). Either way the new
-/// detection is remembered.
-pub fn detect_again(options: &BuildOptions) -> Result<Option<BuildReport>> {
+/// not what was carried. The new detection is remembered either way;
+/// given up as soon as `stop` says so.
+pub fn detect_again(
+    options: &BuildOptions,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Redetection> {
     let memory = options
         .memory
         .as_deref()
@@ -302,7 +316,12 @@ pub fn detect_again(options: &BuildOptions) -> Result<Option<BuildReport>> {
     let edition = load::load_with(&options.root, options.drafts, Some(&memory.chapters))?;
     if !edition.config.options.quotations.disabled {
         let quotation_options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
-        let found = enrich::quotations::detect(&edition, &quotation_options);
+        let found = enrich::quotations::detect_unless(&edition, &quotation_options, stop);
+        let Some(found) = found else {
+            memory.chapters.keep(edition.chapters);
+            crate::memory::give_back();
+            return Ok(Redetection::Stopped);
+        };
         let same = (memory.detection).carried_the_same(&edition, &quotation_options, &found);
         memory
             .detection
@@ -310,7 +329,7 @@ pub fn detect_again(options: &BuildOptions) -> Result<Option<BuildReport>> {
         memory.chapters.keep(edition.chapters);
         crate::memory::give_back();
         if same {
-            return Ok(None);
+            return Ok(Redetection::Stands);
         }
     } else {
         memory.chapters.keep(edition.chapters);
@@ -321,7 +340,7 @@ pub fn detect_again(options: &BuildOptions) -> Result<Option<BuildReport>> {
         carry_quotations: true,
         ..options.clone()
     })
-    .map(Some)
+    .map(Redetection::Rebuilt)
 }
 
 /// The TEI document's name, in the site and by default beside content/.

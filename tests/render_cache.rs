@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use zhushu::build::Memory;
-use zhushu::build::{BuildOptions, BuildReport, QuotationPass, build, detect_again};
+use zhushu::build::{BuildOptions, BuildReport, QuotationPass, Redetection, build, detect_again};
 
 fn build_into(root: &Path, output: &Path, cache: Option<&Arc<Memory>>) -> BuildReport {
     build(&BuildOptions {
@@ -223,7 +223,10 @@ fn quotations_carried_over_an_edit_then_detected_again_give_the_bytes_of_fresh_b
     assert_eq!(report.chapters_rendered, 1);
     assert_same_as_fresh(root, &site, "a paragraph edited, quotations carried");
     assert!(
-        detect_again(&options(true)).unwrap().is_none(),
+        matches!(
+            detect_again(&options(true), &|| false).unwrap(),
+            Redetection::Stands
+        ),
         "detected again as carried: nothing to build"
     );
 
@@ -244,8 +247,13 @@ fn quotations_carried_over_an_edit_then_detected_again_give_the_bytes_of_fresh_b
         !carried.contains(&"xi-jin-ping-zong-shu-ji-guan-yu-ban-gong".to_owned()),
         "{carried:?}"
     );
-    let rebuilt = detect_again(&options(true)).unwrap();
-    if let Some(rebuilt) = rebuilt {
+    // Given up when told to stop: the carried site stays.
+    assert!(matches!(
+        detect_again(&options(true), &|| true).unwrap(),
+        Redetection::Stopped
+    ));
+    assert_eq!(chapters_quoting(&site, "办公室工作如何"), carried);
+    if let Redetection::Rebuilt(rebuilt) = detect_again(&options(true), &|| false).unwrap() {
         assert_eq!(rebuilt.quotations, QuotationPass::Same);
     }
     assert_same_as_fresh(root, &site, "a passage taken out, detected again");

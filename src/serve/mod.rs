@@ -15,9 +15,11 @@ use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use crate::build::{BuildOptions, QuotationPass, build};
+use crate::build::{BuildOptions, QuotationPass, Redetection, build};
 use crate::diagnostic::{Error, Result};
 use reload::{Hub, State};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -61,9 +63,10 @@ const SETTLE: Duration = Duration::from_millis(10);
 
 /// After an edit, quotations are carried over from the last detection
 /// (`enrich::quotations::carry`), and detected again once no edit has come
-/// for this long: an editor saving as they type is never kept waiting for
-/// a whole-edition detection.
-const PAUSE: Duration = Duration::from_millis(300);
+/// for this long: an editor saving as they type is not kept waiting for a
+/// whole-edition detection (and one under way when an edit comes is given
+/// up at its next stage).
+const PAUSE: Duration = Duration::from_secs(1);
 
 pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Result<()> {
     // Between rebuilds, the chapters an edit did not touch are not
@@ -83,8 +86,10 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Re
         report(ServeEvent::Notice(&notice));
     }
     // Watched from before the first build, so that an edit saved while it
-    // runs, or just after `serving` is told, is never missed.
-    let (changes, _watcher) = watch(&options.build.root)?;
+    // runs, or just after `serving` is told, is never missed. Every change
+    // also raises `edited`, which stops a detection under way.
+    let edited = Arc::new(AtomicBool::new(false));
+    let (changes, _watcher) = watch(&options.build.root, edited.clone())?;
     let hub = Hub::new(State::Built {
         generation: 0,
         changes: crate::output::Changes::All,
@@ -113,15 +118,18 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Re
             for _ in changes.iter() {
                 // Let a burst of events settle into one rebuild.
                 while changes.recv_timeout(SETTLE).is_ok() {}
+                edited.store(false, Ordering::SeqCst);
                 let mut pass = rebuild(quick, hub, report);
                 while pass == Some(QuotationPass::Carried) {
                     match changes.recv_timeout(PAUSE) {
                         Ok(()) => {
                             while changes.recv_timeout(SETTLE).is_ok() {}
+                            edited.store(false, Ordering::SeqCst);
                             pass = rebuild(quick, hub, report);
                         }
                         Err(RecvTimeoutError::Timeout) => {
-                            pass = detect_again(quick, hub, report);
+                            let stop = || edited.load(Ordering::SeqCst);
+                            pass = detect_again(quick, &stop, hub, report);
                         }
                         Err(RecvTimeoutError::Disconnected) => break,
                     }
@@ -185,19 +193,22 @@ fn rebuild(
 /// How that build came by its quotations (`Same` when none was needed).
 fn detect_again(
     options: &BuildOptions,
+    stop: &(dyn Fn() -> bool + Sync),
     hub: &Hub,
     report: &(dyn Fn(ServeEvent) + Sync),
 ) -> Option<QuotationPass> {
     let started = Instant::now();
-    match crate::build::detect_again(options) {
-        Ok(None) => {
+    match crate::build::detect_again(options, stop) {
+        // An edit came: it is built first, and detection waits again.
+        Ok(Redetection::Stopped) => Some(QuotationPass::Carried),
+        Ok(Redetection::Stands) => {
             report(ServeEvent::Redetected {
                 changed: 0,
                 took: started.elapsed(),
             });
             Some(QuotationPass::Same)
         }
-        Ok(Some(built)) => {
+        Ok(Redetection::Rebuilt(built)) => {
             let changed = match &built.changes {
                 crate::output::Changes::All => usize::MAX,
                 crate::output::Changes::Files(files) => files.len(),
@@ -228,13 +239,17 @@ fn detect_again(
 
 /// Changes under content/ and themes/, as a channel; the watcher lives as
 /// long as the second half.
-fn watch(root: &Path) -> Result<(Receiver<()>, notify::RecommendedWatcher)> {
+fn watch(
+    root: &Path,
+    edited: Arc<AtomicBool>,
+) -> Result<(Receiver<()>, notify::RecommendedWatcher)> {
     use notify::{RecursiveMode, Watcher};
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event
             && !event.kind.is_access()
         {
+            edited.store(true, Ordering::SeqCst);
             let _ = tx.send(());
         }
     })

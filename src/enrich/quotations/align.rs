@@ -48,12 +48,14 @@ pub fn long_matches(
     min_tokens: usize,
     spans: &mut Vec<Span>,
     links: &mut Vec<(usize, usize)>,
+    stop: &(dyn Fn() -> bool + Sync),
 ) {
     let tokens: usize = units.iter().map(|u| u.keys.len()).sum();
     let large = tokens > WINNOW_ABOVE;
     let seeding = Seeding {
         window: if large { 3 } else { 1 },
         confirm: large,
+        stop,
     };
     matches_from_seeds(units, seed, min_tokens, seeding, spans, links);
 }
@@ -62,9 +64,12 @@ pub fn long_matches(
 /// of three, and only those that another seed `confirm`s (or other
 /// evidence) aligned.
 #[derive(Clone, Copy)]
-struct Seeding {
+struct Seeding<'a> {
     window: usize,
     confirm: bool,
+    /// Says when to give up (`detect_unless`): checked once the seeds are
+    /// paired, the stage's first half.
+    stop: &'a (dyn Fn() -> bool + Sync),
 }
 
 /// `long_matches`, with seeds taken as `seeding` says.
@@ -94,6 +99,9 @@ fn matches_from_seeds(
         covered < min_tokens
     };
     pairs.par_sort_unstable();
+    if (seeding.stop)() {
+        return;
+    }
     // The longest alignment around a shared seed, kept if it is long enough
     // and not only the genre's stock.
     let extend = |&(ua, ub, pa, pb): &SeedPair| {
@@ -1105,7 +1113,11 @@ mod tests {
         ];
         let matched = |confirm: bool| {
             let (mut spans, mut links) = (Vec::new(), Vec::new());
-            let seeding = Seeding { window: 1, confirm };
+            let seeding = Seeding {
+                window: 1,
+                confirm,
+                stop: &|| false,
+            };
             matches_from_seeds(&units, 6, 12, seeding, &mut spans, &mut links);
             let mut pairs: Vec<(usize, usize, usize)> = links
                 .iter()

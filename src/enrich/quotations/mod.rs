@@ -288,6 +288,16 @@ const BARE_BOUNDED: f64 = 0.1;
 pub const WORD_SEED: usize = 4;
 
 pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
+    detect_unless(edition, options, &|| false).expect("never stopped")
+}
+
+/// `detect`, given up (`None`) as soon as `stop` says so between its
+/// stages: `zhushu serve` drops a detection that an edit has made stale.
+pub fn detect_unless(
+    edition: &Edition,
+    options: &QuotationOptions,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Quotation>> {
     let units: Vec<Unit> = edition
         .chapters
         .par_iter()
@@ -302,6 +312,9 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
                 .collect::<Vec<_>>()
         })
         .collect();
+    if stop() {
+        return None;
+    }
     // The tokenizers' scratch, freed on every thread, goes back first.
     crate::memory::give_back();
     let mut spans = Vec::new();
@@ -312,7 +325,11 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         options.min_tokens,
         &mut spans,
         &mut links,
+        stop,
     );
+    if stop() {
+        return None;
+    }
     let quoted_from = spans.len();
     // A passage in more chapters than this is the genre's stock: a tenth
     // of a small edition, a two-hundredth of a large one.
@@ -325,6 +342,9 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
         &mut spans,
         &mut links,
     );
+    if stop() {
+        return None;
+    }
     // A large edition's spans are a million or more: no room to spare.
     spans.shrink_to_fit();
     links.shrink_to_fit();
@@ -342,6 +362,9 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     clusters.retain(|members| (2..=max_chapters).contains(&chapter_count(&units, &spans, members)));
     // Clustered: the links and the clustering's tables go before the
     // background takes its memory.
+    if stop() {
+        return None;
+    }
     drop((all, links));
     crate::memory::give_back();
     let formulas = formulas::candidates(&units);
@@ -371,6 +394,9 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
             .filter(|&(_, whole)| whole)
             .map(|(piece, _)| piece),
     );
+    if stop() {
+        return None;
+    }
     drop(texts_keys);
     crate::memory::give_back();
     let threshold = background.threshold();
@@ -490,7 +516,7 @@ pub fn detect(edition: &Edition, options: &QuotationOptions) -> Vec<Quotation> {
     reordered::add_reordered(&mut quotations, &units, &texts, options.min_tokens);
     never_cross(&mut quotations);
     sort_in_reading_order(&mut quotations);
-    quotations
+    Some(quotations)
 }
 
 /// Clusters in the order of their first place in the edition.
