@@ -25,16 +25,28 @@ impl<T> std::fmt::Debug for ChapterMemo<T> {
 impl<T: Clone> ChapterMemo<T> {
     /// The result kept for `slug` under `key`, or `make`'s, kept.
     pub fn get_or(&self, slug: &str, key: u64, make: impl FnOnce() -> T) -> T {
+        match self.try_get_or(slug, key, || Ok::<T, std::convert::Infallible>(make())) {
+            Ok(result) => result,
+        }
+    }
+
+    /// `get_or`, for a `make` that may fail (nothing is kept then).
+    pub fn try_get_or<E>(
+        &self,
+        slug: &str,
+        key: u64,
+        make: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
         let kept = self.0.lock().expect("no maker panicked").get(slug).cloned();
         match kept {
-            Some((known, result)) if known == key => result,
+            Some((known, result)) if known == key => Ok(result),
             _ => {
-                let result = make();
+                let result = make()?;
                 self.0
                     .lock()
                     .expect("no maker panicked")
                     .insert(slug.to_owned(), (key, result.clone()));
-                result
+                Ok(result)
             }
         }
     }

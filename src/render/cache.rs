@@ -27,6 +27,8 @@ pub(crate) struct Cached {
     /// The page's digest, for the build's version (the offline cache).
     pub digest: [u8; 32],
     pub records: Vec<NoteRecord>,
+    /// The key of `records`, for the notes page's.
+    pub records_key: u64,
     pub piece: Option<String>,
     pub xhtml: PackedChapter,
 }
@@ -51,6 +53,8 @@ pub struct RenderCache {
     pub(crate) pages: ChapterMemo<Arc<str>>,
     pub(crate) citations: ChapterMemo<Arc<str>>,
     pub(crate) bib: ChapterMemo<Arc<str>>,
+    /// Whole files made from the edition (the notes page), by name.
+    pub(crate) files: ChapterMemo<Arc<[u8]>>,
 }
 
 /// Above this, chapters are not kept: a large edition's pieces would

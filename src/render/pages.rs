@@ -26,6 +26,7 @@ use crate::render::print::{self, PrintWriter, Targets};
 use crate::render::quotations::{QuotationEntry, QuotationIndex};
 use crate::theme::{Theme, template_error};
 use std::hash::Hash;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Serialize)]
@@ -189,7 +190,8 @@ pub fn render_all(
         cache: sinks.cache,
         rendered: AtomicUsize::new(0),
     };
-    let records = run.all(&mut print, &mut epub_writer, &mut files, sinks.progress)?;
+    let (records, records_key) =
+        run.all(&mut print, &mut epub_writer, &mut files, sinks.progress)?;
     if let Some(writer) = print {
         writer.finish()?;
         files.push("print.html".to_owned());
@@ -203,7 +205,13 @@ pub fn render_all(
         files.push(file.to_owned());
         Ok(())
     };
-    let cache = sinks.cache;
+    // What the notes page and data/notes.json are made from, for the
+    // render cache to know them unchanged.
+    let notes_keys = NotesKeys {
+        page: (run.edition_key.zip(records_key)).map(|k| digest::key(|h| k.hash(h))),
+        data: records_key,
+    };
+    let cache = sinks.cache.map(|cache| (cache, notes_keys));
     write_back_matter(edition, theme, &indexes, &back, &records, cache, &mut emit)?;
     Ok(Rendered {
         files,
@@ -493,11 +501,26 @@ fn write_back_matter(
     indexes: &Indexes,
     back: &Back,
     records: &[NoteRecord],
-    cache: Option<&RenderCache>,
+    cache: Option<(&RenderCache, NotesKeys)>,
     emit: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
 ) -> Result<()> {
     type Make<'m> = Box<dyn Fn() -> Result<(String, Vec<u8>)> + Send + Sync + 'm>;
     let page = |made: Result<Page>| made.map(|p| (p.file, p.html.into_bytes()));
+    let (notes_keys, cache) = match cache {
+        Some((cache, keys)) => (keys, Some(cache)),
+        None => (NotesKeys::default(), None),
+    };
+    // Made again only when what it is made from changed (`zhushu serve`).
+    let remembered =
+        |name: &'static str, key: Option<u64>, make: &dyn Fn() -> Result<Vec<u8>>| match (
+            cache, key,
+        ) {
+            (Some(cache), Some(key)) => cache
+                .files
+                .try_get_or(name, key, || make().map(Arc::from))
+                .map(|bytes| (name.to_owned(), bytes.to_vec())),
+            _ => make().map(|bytes| (name.to_owned(), bytes)),
+        };
     let paged = edition
         .chapters
         .iter()
@@ -510,7 +533,11 @@ fn write_back_matter(
     // next is made.
     let pages: Vec<Make> = [
         back.notes.then(|| {
-            Box::new(|| page(render_notes_page(theme, records, &indexes.apparatus))) as Make
+            Box::new(|| {
+                remembered("notes.html", notes_keys.page, &|| {
+                    page(render_notes_page(theme, records, &indexes.apparatus)).map(|(_, b)| b)
+                })
+            }) as Make
         }),
         back.quotations
             .then(|| Box::new(|| page(render_quotations_page(theme, &indexes.quotations))) as Make),
@@ -540,7 +567,11 @@ fn write_back_matter(
                 file("data/pages.json", citations::pages_json(edition, memo))
             }) as Make
         }),
-        Some(Box::new(|| file("data/notes.json", apparatus::notes_json(records))) as Make),
+        Some(Box::new(|| {
+            remembered("data/notes.json", notes_keys.data, &|| {
+                Ok(apparatus::notes_json(records).into_bytes())
+            })
+        }) as Make),
     ]
     .into_iter()
     .flatten()
@@ -556,6 +587,14 @@ fn write_back_matter(
         }
     }
     Ok(())
+}
+
+/// The keys of what the notes page and data/notes.json are made from
+/// (with the render cache only).
+#[derive(Clone, Copy, Default)]
+struct NotesKeys {
+    page: Option<u64>,
+    data: Option<u64>,
 }
 
 /// Everything the chapters' rendering shares, and the count of chapters
@@ -582,6 +621,8 @@ struct ChapterRun<'a> {
 struct Done {
     file: String,
     records: Vec<NoteRecord>,
+    /// The key of `records` (with the render cache only).
+    records_key: u64,
     /// Its article for print.html, when the theme makes one.
     piece: Option<String>,
     /// Its EPUB page, deflated.
@@ -591,16 +632,18 @@ struct Done {
 impl ChapterRun<'_> {
     /// Every chapter, in batches, so that the print edition and the EPUB
     /// take the pieces in order while only a batch of them is held in
-    /// memory. Returns the note records of all.
+    /// memory. Returns the note records of all, and their key when the
+    /// render cache is on.
     fn all(
         &self,
         print: &mut Option<PrintOutputWriter>,
         epub_writer: &mut EpubWriter,
         files: &mut Vec<String>,
         progress: &dyn Fn(usize, usize),
-    ) -> Result<Vec<NoteRecord>> {
+    ) -> Result<(Vec<NoteRecord>, Option<u64>)> {
         let chapters = &self.edition.chapters;
         let mut records = Vec::new();
+        let mut records_keys = Vec::new();
         for (batch, batch_chapters) in chapters.chunks(BATCH).enumerate() {
             let done: Vec<Done> = batch_chapters
                 .par_iter()
@@ -611,6 +654,7 @@ impl ChapterRun<'_> {
                 let i = batch * BATCH + k;
                 files.push(done.file);
                 records.extend(done.records);
+                records_keys.push(done.records_key);
                 if let (Some(writer), Some(piece)) = (print.as_mut(), done.piece) {
                     writer.piece(i, &chapters[i].slug, &piece)?;
                 }
@@ -621,7 +665,8 @@ impl ChapterRun<'_> {
                 chapters.len(),
             );
         }
-        Ok(records)
+        let records_key = (self.cache.is_some()).then(|| digest::key(|h| records_keys.hash(h)));
+        Ok((records, records_key))
     }
 
     /// Chapter `i`, from the cache when nothing it reads has changed and
@@ -640,6 +685,7 @@ impl ChapterRun<'_> {
             return Ok(Done {
                 file,
                 records: hit.records,
+                records_key: hit.records_key,
                 piece: hit.piece,
                 xhtml: hit.xhtml,
             });
@@ -647,11 +693,14 @@ impl ChapterRun<'_> {
         self.rendered.fetch_add(1, Ordering::Relaxed);
         let rendered = self.render(i, &self.edition.chapters[i])?;
         (self.write)(&rendered.page.file, rendered.page.html.as_bytes())?;
+        let mut records_key = 0;
         if let (Some(cache), Some(key)) = (cache, key) {
+            records_key = digest::key(|h| serde_json::to_string(&rendered.records).ok().hash(h));
             let cached = cache::Cached {
                 key,
                 digest: crate::render::offline::digest(rendered.page.html.as_bytes()),
                 records: rendered.records.clone(),
+                records_key,
                 piece: rendered.piece.clone(),
                 xhtml: rendered.xhtml.clone(),
             };
@@ -660,6 +709,7 @@ impl ChapterRun<'_> {
         Ok(Done {
             file: rendered.page.file,
             records: rendered.records,
+            records_key,
             piece: rendered.piece,
             xhtml: rendered.xhtml,
         })
