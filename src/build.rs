@@ -59,6 +59,9 @@ pub struct BuildOptions {
     /// Carry the last detection's clusters over an edit rather than detect
     /// again (`enrich::quotations::carry`): serve's quick pass.
     pub carry_quotations: bool,
+    /// Leave the previous site, put aside, for the caller to remove
+    /// (`BuildReport::previous_site`): serve does once the pages are told.
+    pub leave_previous_site: bool,
 }
 
 /// What `zhushu serve` keeps from one build to the next. `zhushu build`
@@ -100,6 +103,9 @@ pub struct BuildReport {
     /// stopped builds removed, a site put back (`output::tidy`).
     pub notices: Vec<String>,
     pub quotations: QuotationPass,
+    /// The previous site, put aside, when `leave_previous_site` asked for
+    /// it to be left (`output::remove_retired` removes it).
+    pub previous_site: Option<PathBuf>,
 }
 
 /// How a build came by its quotations.
@@ -266,7 +272,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
             .collect();
         staging.write("sitemap.xml", sitemap::sitemap(base, &files).as_bytes())?;
     }
-    let committed = staging.commit()?;
+    let committed = if options.leave_previous_site {
+        staging.commit_leaving_previous()?
+    } else {
+        staging.commit()?
+    };
     notices.extend(committed.notices);
     if let Some(cache) = cache {
         cache.promote();
@@ -287,6 +297,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         chapters_rendered: rendered.chapters_rendered,
         notices,
         quotations: pass,
+        previous_site: committed.previous,
     })
 }
 

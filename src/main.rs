@@ -307,6 +307,7 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                 progress: bar.as_ref().map(|(sink, _)| sink.clone()),
                 memory: None,
                 carry_quotations: false,
+                leave_previous_site: false,
             };
             // Told before the build, which may yet fail.
             for notice in zhushu::build::prepare_output(&options)? {

@@ -43,7 +43,12 @@ pub struct Staging {
 pub struct Committed {
     pub changes: Changes,
     pub notices: Vec<String>,
+    /// The previous site, put aside, when the commit left it for the
+    /// caller to remove (`Staging::commit_leaving_previous`).
+    pub previous: Option<PathBuf>,
 }
+
+pub use swap::remove_retired;
 
 /// What a rebuild changed in the site, against the site it replaced.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,7 +154,18 @@ impl Staging {
 
     /// Puts the staged site in place of the output folder, and tells what
     /// changed.
-    pub fn commit(mut self) -> Result<Committed> {
+    pub fn commit(self) -> Result<Committed> {
+        self.commit_with(false)
+    }
+
+    /// `commit`, leaving the previous site put aside for the caller to
+    /// remove (`remove_retired`) once the new one is announced: `zhushu
+    /// serve` removes it after the pages are told to reload.
+    pub fn commit_leaving_previous(self) -> Result<Committed> {
+        self.commit_with(true)
+    }
+
+    fn commit_with(mut self, leave_previous: bool) -> Result<Committed> {
         // The marker's final words say the site is complete: written
         // afresh (never through a link to the previous site's).
         let marker = self.dir.join(MARKER);
@@ -159,10 +175,19 @@ impl Staging {
         // Checked again: the folder may have changed while we built.
         check_replaceable(&self.output)?;
         let mut notices = Vec::new();
-        swap::swap_into_place(&self.dir, &self.output, &mut notices)
-            .map_err(|e| Error::io("move into place", &self.output, e))?;
+        let moved = |e| Error::io("move into place", &self.output, e);
+        let previous = if leave_previous {
+            swap::swap_into_place_leaving_retired(&self.dir, &self.output).map_err(moved)?
+        } else {
+            swap::swap_into_place(&self.dir, &self.output, &mut notices).map_err(moved)?;
+            None
+        };
         self.committed = true;
-        Ok(Committed { changes, notices })
+        Ok(Committed {
+            changes,
+            notices,
+            previous,
+        })
     }
 
     fn changes(&self) -> Changes {

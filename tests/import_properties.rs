@@ -454,6 +454,7 @@ fn check_builds(pieces: &[Piece]) -> Result<(), TestCaseError> {
         progress: None,
         memory: None,
         carry_quotations: false,
+        leave_previous_site: false,
     });
     prop_assert!(
         built.is_ok(),

@@ -222,6 +222,19 @@ fn an_edit_rebuilds_and_a_broken_build_is_reported_while_the_site_stays() {
     assert!(!changed.iter().any(|f| f.starts_with("static/")), "{built}");
     let (_, page) = get(&server.base, "/jianghua.html");
     assert!(page.contains("新加的一段。"), "the edit is served");
+    // The site it replaced is removed once the pages are told.
+    let leftovers = || {
+        std::fs::read_dir(server.edition.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|f| f.starts_with(".site."))
+            .collect::<Vec<_>>()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !leftovers().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(leftovers(), Vec::<String>::new());
 
     std::fs::write(&chapter, text.replacen("title:", "title: [", 1)).unwrap();
     let failed = next_event(&stream);

@@ -73,21 +73,30 @@ pub(super) fn swap_into_place(
     output: &Path,
     notices: &mut Vec<String>,
 ) -> io::Result<()> {
-    swap(staging, output, cfg!(target_os = "linux"), notices)
+    let retired = swap(staging, output, cfg!(target_os = "linux"))?;
+    if let Some(retired) = retired {
+        notices.extend(remove_retired(&retired));
+    }
+    Ok(())
 }
 
-fn swap(
+/// `swap_into_place`, leaving the previous site where it was put aside:
+/// its name, for the caller to `remove_retired` when it has time.
+pub(super) fn swap_into_place_leaving_retired(
     staging: &Path,
     output: &Path,
-    try_exchange: bool,
-    notices: &mut Vec<String>,
-) -> io::Result<()> {
+) -> io::Result<Option<PathBuf>> {
+    swap(staging, output, cfg!(target_os = "linux"))
+}
+
+/// The swap; where the previous site now is, if there was one.
+fn swap(staging: &Path, output: &Path, try_exchange: bool) -> io::Result<Option<PathBuf>> {
     let Some((parent, name)) = parent_and_name(output) else {
         return Err(io::Error::other("the output has no name"));
     };
     let retired = retired_path(&parent, &name);
     if fs::symlink_metadata(output).is_err() {
-        return fs::rename(staging, output);
+        return fs::rename(staging, output).map(|()| None);
     }
     let exchanged = match try_exchange.then(|| exchange(staging, output)) {
         Some(Ok(())) => true,
@@ -102,8 +111,7 @@ fn swap(
         } else {
             staging.to_owned()
         };
-        remove_retired(&old, notices);
-        return Ok(());
+        return Ok(Some(old));
     }
     fs::rename(output, &retired)?;
     if let Err(e) = fs::rename(staging, output) {
@@ -111,18 +119,19 @@ fn swap(
         let _ = fs::rename(&retired, output);
         return Err(e);
     }
-    remove_retired(&retired, notices);
-    Ok(())
+    Ok(Some(retired))
 }
 
-fn remove_retired(old: &Path, notices: &mut Vec<String>) {
-    if let Err(e) = fs::remove_dir_all(old) {
-        notices.push(format!(
+/// Removes a previous site put aside by the swap; what went wrong, as a
+/// notice.
+pub fn remove_retired(old: &Path) -> Option<String> {
+    fs::remove_dir_all(old).err().map(|e| {
+        format!(
             "the new site is in place, but the previous one could not be removed from {}: {e}; \
              the next build tries again (or remove it yourself)",
             old.display()
-        ));
-    }
+        )
+    })
 }
 
 /// Whether an exchange failed because this system or file system cannot
@@ -485,12 +494,12 @@ mod tests {
             site(&out, MARKER_TEXT, "old");
             let staging = staging_path(tmp.path(), "site");
             site(&staging, MARKER_TEXT, "new");
-            let mut notices = Vec::new();
-            swap(&staging, &out, try_exchange, &mut notices).unwrap();
+            let retired = swap(&staging, &out, try_exchange).unwrap().unwrap();
             assert_eq!(fs::read(out.join("index.html")).unwrap(), b"new");
+            assert_eq!(fs::read(retired.join("index.html")).unwrap(), b"old");
+            assert_eq!(remove_retired(&retired), None);
             let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().collect();
             assert_eq!(left.len(), 1, "only the site is left ({try_exchange})");
-            assert!(notices.is_empty(), "{notices:?}");
         }
     }
 

@@ -29,13 +29,13 @@ pub(crate) struct Cached {
     pub records: Vec<NoteRecord>,
     /// The key of `records`, for the notes page's.
     pub records_key: u64,
-    pub piece: Option<String>,
+    pub piece: Option<Arc<str>>,
     pub xhtml: PackedChapter,
 }
 
 impl Cached {
     fn size(&self) -> usize {
-        self.piece.as_ref().map_or(0, String::len) + self.xhtml.len() + 512 * self.records.len()
+        self.piece.as_ref().map_or(0, |p| p.len()) + self.xhtml.len() + 512 * self.records.len()
     }
 }
 

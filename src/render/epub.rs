@@ -359,7 +359,7 @@ impl EpubWriter {
 /// one thread (at 10,000 chapters, deflating there took a second while the
 /// other core waited).
 #[derive(Clone)]
-pub struct PackedChapter(Vec<u8>);
+pub struct PackedChapter(std::sync::Arc<[u8]>);
 
 impl PackedChapter {
     pub fn len(&self) -> usize {
@@ -379,7 +379,7 @@ pub fn pack_chapter(slug: &str, xhtml: &str) -> Result<PackedChapter> {
     zip.add(&xhtml_name(slug), xhtml.as_bytes())
         .map_err(zip_error)?;
     let bytes = zip.writer.finish().map_err(zip_error)?.into_inner();
-    Ok(PackedChapter(bytes))
+    Ok(PackedChapter(bytes.into()))
 }
 
 /// A chapter's plain body (notes only; print.html shares it) and its EPUB

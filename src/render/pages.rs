@@ -624,7 +624,7 @@ struct Done {
     /// The key of `records` (with the render cache only).
     records_key: u64,
     /// Its article for print.html, when the theme makes one.
-    piece: Option<String>,
+    piece: Option<Arc<str>>,
     /// Its EPUB page, deflated.
     xhtml: epub::PackedChapter,
 }
@@ -1068,7 +1068,7 @@ impl<'a> ChapterRun<'a> {
         Ok(RenderedChapter {
             page: Page { file: url, html },
             records,
-            piece,
+            piece: piece.map(Arc::from),
             xhtml,
         })
     }
@@ -1154,7 +1154,7 @@ struct RenderedChapter {
     page: Page,
     records: Vec<NoteRecord>,
     /// Its article for print.html, when the theme makes one.
-    piece: Option<String>,
+    piece: Option<Arc<str>>,
     /// Its EPUB page, deflated.
     xhtml: epub::PackedChapter,
 }

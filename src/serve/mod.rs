@@ -74,6 +74,7 @@ pub fn serve(options: &ServeOptions, report: &(dyn Fn(ServeEvent) + Sync)) -> Re
     let mut options = options.clone();
     options.build.memory.get_or_insert_with(Default::default);
     options.build.carry_quotations = false;
+    options.build.leave_previous_site = true;
     let options = &options;
     let quick = BuildOptions {
         carry_quotations: true,
@@ -172,6 +173,7 @@ fn rebuild(
                 generation,
                 changes: built.changes,
             });
+            remove_previous(built.previous_site, report);
             Some(built.quotations)
         }
         Err(error) => {
@@ -221,6 +223,7 @@ fn detect_again(
                 generation: hub.generation() + 1,
                 changes: built.changes,
             });
+            remove_previous(built.previous_site, report);
             Some(built.quotations)
         }
         Err(error) => {
@@ -234,6 +237,14 @@ fn detect_again(
             });
             None
         }
+    }
+}
+
+/// The site a build replaced, removed once the pages are told of the new
+/// one.
+fn remove_previous(previous: Option<std::path::PathBuf>, report: &(dyn Fn(ServeEvent) + Sync)) {
+    if let Some(notice) = previous.and_then(|p| crate::output::remove_retired(&p)) {
+        report(ServeEvent::Notice(&notice));
     }
 }
 
