@@ -17,6 +17,9 @@
 //!   `bench/src/rawsource.rs`).
 //! - `zhushu-bench import [--mb 50] [--runs 3] [--unnumbered] [--check]` times
 //!   `zhushu import` on the seed source and on such a source.
+//! - `zhushu-bench serve [--kind K] [--chapters 1000] [--edits 10] [--gap 3]`
+//!   times `zhushu serve`'s rebuild after each of a series of edits
+//!   (`bench/src/serve.rs`).
 //!
 //! See BENCHMARKS.md.
 
@@ -29,6 +32,7 @@ mod import;
 mod measure;
 mod rawsource;
 mod score;
+mod serve;
 mod synth;
 
 use std::fmt::Write as _;
@@ -178,6 +182,9 @@ enum Cmd {
     /// and print zhushu/Hugo ratios of wall time and peak RSS, for a build
     /// into an empty folder and for a rebuild over the last site.
     Compare(CompareArgs),
+    /// Serve a copy of a corpus with `zhushu serve`, edit one chapter again
+    /// and again, and time each rebuild and the detection that follows.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(clap::Args)]
@@ -308,6 +315,7 @@ fn main() -> ExitCode {
         } => source(mb, &out, seed, numbering(unnumbered), force),
         Cmd::Import(args) => import::import(&args),
         Cmd::Compare(args) => compare(&args),
+        Cmd::Serve(args) => serve::serve(&args),
     };
     match result {
         Ok(code) => code,
