@@ -2301,3 +2301,67 @@ fn a_broken_yaml_file_in_the_edition_stops_the_import_at_its_line() {
         assert_eq!(fs::read_to_string(into.join(file)).unwrap(), broken);
     }
 }
+
+/// A title, its subtitle and author set together, then the date run on
+/// into the first paragraph: the header goes on across blocks for as long
+/// as only header lines stood before, so the date is the piece's, not its
+/// text's.
+#[test]
+fn a_header_goes_on_past_a_block_of_header_lines() {
+    let book = Imported::from_text(
+        "书名\n\n目 录\n\n1. 讲话 1\n\n讲话\n\n——在全市工作会议上的讲话\n张三\n\n（2014年5月8日）\n正文第一段，说了很多话。\n\n第二段。\n",
+    );
+    let c = &book.chapters()[0];
+    assert_eq!(
+        c.front.date.map(|d| d.to_string()).as_deref(),
+        Some("2014-05-08"),
+        "{}",
+        c.body
+    );
+    assert_eq!(
+        c.paragraph_texts(),
+        ["正文第一段，说了很多话。", "第二段。"],
+        "{}",
+        c.body
+    );
+}
+
+/// Once a block has run on from header lines into the text, the header
+/// is over: a later line that looks like a header's (a dash, a date) is
+/// the text's, and stays in its paragraph.
+#[test]
+fn after_the_text_begins_a_dash_line_is_the_texts() {
+    let book = Imported::from_text(
+        "书名\n\n目 录\n\n1. 讲话 1\n\n讲话\n\n（2014年5月8日）\n正文第一段。\n\n——这是正文里的一句引语。\n接着写下去。\n",
+    );
+    let c = &book.chapters()[0];
+    assert_eq!(
+        c.paragraph_texts(),
+        ["正文第一段。", "——这是正文里的一句引语。接着写下去。"],
+        "{}",
+        c.body
+    );
+}
+
+/// Where a piece was first printed, set under its title without a blank
+/// line and run on into the text, is the header's (a source line is
+/// a line that only a header has).
+#[test]
+fn a_source_line_under_the_title_is_the_headers() {
+    let book = Imported::from_text(
+        "书名\n\n目 录\n\n1. 讲话 1\n\n讲话\n（原载《人民日报》2014年5月9日）\n正文第一段。\n\n第二段。\n",
+    );
+    let c = &book.chapters()[0];
+    assert_eq!(
+        c.front.source.as_deref(),
+        Some("原载《人民日报》2014年5月9日"),
+        "{}",
+        c.body
+    );
+    assert_eq!(
+        c.paragraph_texts(),
+        ["正文第一段。", "第二段。"],
+        "{}",
+        c.body
+    );
+}
