@@ -440,6 +440,9 @@ pub fn annotate_with(
         edition.config.latin_script(),
         recall.memory.map(|m| &m.works),
     );
+    if let Some(memory) = recall.memory {
+        (memory.works).keep_only(edition.chapters.iter().map(|c| c.slug.as_str()));
+    }
     Ok(Annotated {
         edition,
         notes,

@@ -92,6 +92,14 @@ impl RenderCache {
         }
     }
 
+    /// What was kept of chapters no longer in the edition is dropped.
+    pub(crate) fn forget_all_but<'a>(&self, slugs: impl Iterator<Item = &'a str> + Clone) {
+        for memo in [&self.pages, &self.citations, &self.bib] {
+            memo.keep_only(slugs.clone());
+        }
+        self.search.keep_only(slugs);
+    }
+
     /// The build was committed: its chapters are the ones on disk now.
     pub(crate) fn promote(&self) {
         let (next, _) = std::mem::take(&mut *self.next.lock().expect("cache lock"));

@@ -213,6 +213,9 @@ pub fn render_all(
     };
     let cache = sinks.cache.map(|cache| (cache, notes_keys));
     write_back_matter(edition, theme, &indexes, &back, &records, cache, &mut emit)?;
+    if let Some(cache) = sinks.cache {
+        cache.forget_all_but(edition.chapters.iter().map(|c| c.slug.as_str()));
+    }
     Ok(Rendered {
         files,
         chapters_rendered: run.rendered.into_inner(),
