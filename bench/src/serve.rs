@@ -89,8 +89,8 @@ fn first_chapter(root: &Path) -> Result<PathBuf, String> {
         .ok_or_else(|| format!("no chapter in {}", dir.display()))
 }
 
-/// `text` with a new paragraph at the top of its body (after the front
-/// matter).
+/// `text` with a new paragraph at the top of its body, on the line after
+/// the front matter's closing `---` (as bench-serve.mjs writes it).
 fn with_paragraph(text: &str, n: u32) -> String {
     let body = text
         .get(4..)
@@ -223,7 +223,7 @@ mod tests {
         let text = "---\ntitle: T\n---\n\n正文。\n";
         assert_eq!(
             with_paragraph(text, 2),
-            "---\ntitle: T\n---\n\n第2次改动。\n\n正文。\n"
+            "---\ntitle: T\n---\n第2次改动。\n\n\n正文。\n"
         );
     }
 }
