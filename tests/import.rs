@@ -2365,3 +2365,19 @@ fn a_source_line_under_the_title_is_the_headers() {
         c.body
     );
 }
+
+/// A long title printed with one character other than in the contents is
+/// still found (and the report says so): a title may be as long as the
+/// contents entry and more, whatever its length.
+#[test]
+fn a_long_title_printed_with_a_slip_is_found() {
+    let title = "关于进一步加强和改进新形势下机关作风建设全面提高服务质量和工作效率更好服务人民群众的若干意见";
+    assert!(title.chars().count() > 45);
+    let printed = title.replacen("作风", "做风", 1);
+    let book = Imported::from_text(&format!(
+        "书名\n\n目 录\n\n1. {title} 1\n\n{printed}\n\n正文第一段。\n"
+    ));
+    let c = &book.chapters()[0];
+    assert_eq!(c.paragraph_texts(), ["正文第一段。"], "{}", c.body);
+    assert!(book.report().contains("similarity"), "{}", book.report());
+}
