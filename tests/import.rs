@@ -2381,3 +2381,26 @@ fn a_long_title_printed_with_a_slip_is_found() {
     assert_eq!(c.paragraph_texts(), ["正文第一段。"], "{}", c.body);
     assert!(book.report().contains("similarity"), "{}", book.report());
 }
+
+/// A contents entry with its subtitle (`Title——Subtitle`) whose piece
+/// prints the title alone, or the title wrapped over two blocks: found as
+/// it is, not by likeness (the report would say “similarity”).
+#[test]
+fn a_title_without_its_subtitle_or_wrapped_is_found_as_it_is() {
+    let book = Imported::from_text(
+        "书名\n\n目 录\n\n1. 讲话——在全市大会上 1\n\n2. 关于加强机关作风建设的讲话——在全市工作会议上 3\n\n讲话\n\n上午讲的正文。\n\n关于加强机关作风\n\n建设的讲话\n\n下午讲的正文。\n",
+    );
+    let titles: Vec<String> = book
+        .chapters()
+        .iter()
+        .map(|c| c.front.title.clone())
+        .collect();
+    assert_eq!(titles, ["讲话", "关于加强机关作风建设的讲话"]);
+    let texts: Vec<Vec<String>> = book
+        .chapters()
+        .iter()
+        .map(|c| c.paragraph_texts())
+        .collect();
+    assert_eq!(texts, [["上午讲的正文。"], ["下午讲的正文。"]]);
+    assert!(!book.report().contains("similarity"), "{}", book.report());
+}
