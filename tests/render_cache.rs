@@ -198,6 +198,13 @@ fn quotations_carried_over_an_edit_then_detected_again_give_the_bytes_of_fresh_b
     common::copy_dir(&common::repo_root().join("content"), &root.join("content"));
     common::copy_dir(&common::repo_root().join("themes"), &root.join("themes"));
     let site = root.join("site");
+    // The editor's decisions apply to carried clusters as to detected ones.
+    let rejected = "运筹于帷幄之中，决胜于千里之外";
+    std::fs::write(
+        root.join("content/quotations.yaml"),
+        format!("decisions:\n  - reject: {rejected}\n"),
+    )
+    .unwrap();
     let memory = Arc::new(Memory::default());
     let options = |carry: bool| BuildOptions {
         root: root.to_owned(),
@@ -222,6 +229,8 @@ fn quotations_carried_over_an_edit_then_detected_again_give_the_bytes_of_fresh_b
     assert_eq!(report.quotations, QuotationPass::Carried);
     assert_eq!(report.chapters_rendered, 1);
     assert_same_as_fresh(root, &site, "a paragraph edited, quotations carried");
+    let json = std::fs::read_to_string(site.join("data/quotations.json")).unwrap();
+    assert!(!json.contains(rejected), "the rejected cluster stays out");
     assert!(
         matches!(
             detect_again(&options(true), &|| false).unwrap(),
