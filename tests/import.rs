@@ -2404,3 +2404,15 @@ fn a_title_without_its_subtitle_or_wrapped_is_found_as_it_is() {
     assert_eq!(texts, [["上午讲的正文。"], ["下午讲的正文。"]]);
     assert!(!book.report().contains("similarity"), "{}", book.report());
 }
+
+/// A name-like line with nothing after it in its piece is the piece's text
+/// (a signature, a one-line piece), not its author.
+#[test]
+fn a_last_line_is_no_author() {
+    let book = Imported::from_text(
+        "书名\n\n目 录\n\n1. 讲话 1\n\n2. 附记 2\n\n讲话\n\n王小明\n\n附记\n\n附记的正文。\n",
+    );
+    let c = &book.chapters()[0];
+    assert!(c.authors().is_empty(), "{:?}", c.authors());
+    assert_eq!(c.paragraph_texts(), ["王小明"], "{}", c.body);
+}
