@@ -106,13 +106,7 @@ const HOME: &str = r#"{{ define "main" }}<h1>{{ site.Title }}</h1>
 /// `dir` unless it is there already for the same chapters.
 pub fn site(root: &Path, dir: &Path) -> Result<(), String> {
     let chapters = root.join("content/chapters");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&chapters)
-        .map_err(|e| format!("{}: {e}", chapters.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    files.sort();
+    let files = chapter_files(root)?;
     let stamp = format!("{} chapters from {}\n", files.len(), chapters.display());
     let marker = dir.join("zhushu-bench.stamp");
     if std::fs::read_to_string(&marker).is_ok_and(|s| s == stamp) {
@@ -180,6 +174,20 @@ pub fn build_command(hugo: &Path, dir: &Path, output: &Path) -> Command {
         .arg(output)
         .arg("--quiet");
     cmd
+}
+
+/// The chapter files of the corpus at `root` (content/chapters/*.md), in
+/// name order.
+pub fn chapter_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let chapters = root.join("content/chapters");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&chapters)
+        .map_err(|e| format!("{}: {e}", chapters.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md"))
+        .collect();
+    files.sort();
+    Ok(files)
 }
 
 #[cfg(test)]

@@ -75,18 +75,10 @@ fn peak_rss_kib(pid: u32) -> Option<u64> {
 
 /// The chapter file edited: the first in name order.
 fn first_chapter(root: &Path) -> Result<PathBuf, String> {
-    let dir = root.join("content/chapters");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md"))
-        .collect();
-    files.sort();
-    files
+    crate::hugo::chapter_files(root)?
         .into_iter()
         .next()
-        .ok_or_else(|| format!("no chapter in {}", dir.display()))
+        .ok_or_else(|| format!("no chapter in {}", root.join("content/chapters").display()))
 }
 
 /// `text` with a new paragraph at the top of its body, on the line after

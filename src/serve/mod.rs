@@ -177,17 +177,28 @@ fn rebuild(
             Some(built.quotations)
         }
         Err(error) => {
-            report(ServeEvent::Failed {
-                error: &error,
-                served: crate::output::is_site(&options.output_folder()),
-            });
-            hub.publish(State::Failed {
-                generation: generation - 1,
-                message: error.to_string(),
-            });
+            tell_failure(options, &error, hub, report);
             None
         }
     }
+}
+
+/// A failed build, told to the command line and the open pages (which
+/// keep the site they have, with the error laid over it).
+fn tell_failure(
+    options: &BuildOptions,
+    error: &Error,
+    hub: &Hub,
+    report: &(dyn Fn(ServeEvent) + Sync),
+) {
+    report(ServeEvent::Failed {
+        error,
+        served: crate::output::is_site(&options.output_folder()),
+    });
+    hub.publish(State::Failed {
+        generation: hub.generation(),
+        message: error.to_string(),
+    });
 }
 
 /// After a build that carried quotations over an edit, they are detected
@@ -227,14 +238,7 @@ fn detect_again(
             Some(built.quotations)
         }
         Err(error) => {
-            report(ServeEvent::Failed {
-                error: &error,
-                served: crate::output::is_site(&options.output_folder()),
-            });
-            hub.publish(State::Failed {
-                generation: hub.generation(),
-                message: error.to_string(),
-            });
+            tell_failure(options, &error, hub, report);
             None
         }
     }
