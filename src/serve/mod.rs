@@ -156,12 +156,9 @@ fn rebuild(
     report: &(dyn Fn(ServeEvent) + Sync),
 ) -> Option<QuotationPass> {
     let started = Instant::now();
-    let generation = hub.generation() + 1;
     match build(options) {
         Ok(built) => {
-            for notice in &built.notices {
-                report(ServeEvent::Notice(notice));
-            }
+            tell_notices(&built, report);
             report(ServeEvent::Built {
                 pages: built.pages,
                 rendered: (built.chapters_rendered, built.chapters),
@@ -169,18 +166,35 @@ fn rebuild(
                 quotations: built.quotations,
                 timings: &built.timings,
             });
-            hub.publish(State::Built {
-                generation,
-                changes: built.changes,
-            });
-            remove_previous(built.previous_site, report);
-            Some(built.quotations)
+            Some(publish(built, hub, report))
         }
         Err(error) => {
             tell_failure(options, &error, hub, report);
             None
         }
     }
+}
+
+/// What a build did beside the site (`BuildReport::notices`).
+fn tell_notices(built: &crate::build::BuildReport, report: &(dyn Fn(ServeEvent) + Sync)) {
+    for notice in &built.notices {
+        report(ServeEvent::Notice(notice));
+    }
+}
+
+/// A build that succeeded, told to the open pages; the site it replaced is
+/// removed after. How it came by its quotations.
+fn publish(
+    built: crate::build::BuildReport,
+    hub: &Hub,
+    report: &(dyn Fn(ServeEvent) + Sync),
+) -> QuotationPass {
+    hub.publish(State::Built {
+        generation: hub.generation() + 1,
+        changes: built.changes,
+    });
+    remove_previous(built.previous_site, report);
+    built.quotations
 }
 
 /// A failed build, told to the command line and the open pages (which
@@ -226,16 +240,12 @@ fn detect_again(
                 crate::output::Changes::All => usize::MAX,
                 crate::output::Changes::Files(files) => files.len(),
             };
+            tell_notices(&built, report);
             report(ServeEvent::Redetected {
                 changed,
                 took: started.elapsed(),
             });
-            hub.publish(State::Built {
-                generation: hub.generation() + 1,
-                changes: built.changes,
-            });
-            remove_previous(built.previous_site, report);
-            Some(built.quotations)
+            Some(publish(built, hub, report))
         }
         Err(error) => {
             tell_failure(options, &error, hub, report);
