@@ -7,6 +7,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::places::Texts;
 use super::tokens::tokenize;
 use super::{Kind, Occurrence, Quotation, Unit};
@@ -48,31 +50,38 @@ pub fn add_reordered(
         }
     }
     postings.retain(|_, list| list.len() <= MAX_POSTINGS);
-    let mut found: Vec<(usize, usize, (u32, u32))> = Vec::new();
-    for (u, unit) in units.iter().enumerate() {
-        for &(first, last) in &unit.quoted {
-            let keys = &unit.keys[first as usize..last as usize];
-            if keys.len() < min_tokens {
-                continue;
-            }
-            let mut bag = keys.to_vec();
-            bag.sort_unstable();
-            let mut candidates: Vec<usize> = bag
-                .iter()
-                .filter_map(|k| postings.get(k))
-                .flatten()
-                .copied()
-                .collect();
-            candidates.sort_unstable();
-            candidates.dedup();
-            for q in candidates {
-                let theirs = bags[q].as_deref().expect("a quotation's bag");
-                if same_bag(&bag, theirs) && !stands_there(&quotations[q], unit) {
-                    found.push((q, u, (first, last)));
+    // Each unit's quoted stretches are matched on their own: in parallel,
+    // and collected in the units' order.
+    let found: Vec<(usize, usize, (u32, u32))> = units
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(u, unit)| {
+            let mut found = Vec::new();
+            for &(first, last) in &unit.quoted {
+                let keys = &unit.keys[first as usize..last as usize];
+                if keys.len() < min_tokens {
+                    continue;
+                }
+                let mut bag = keys.to_vec();
+                bag.sort_unstable();
+                let mut candidates: Vec<usize> = bag
+                    .iter()
+                    .filter_map(|k| postings.get(k))
+                    .flatten()
+                    .copied()
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                for q in candidates {
+                    let theirs = bags[q].as_deref().expect("a quotation's bag");
+                    if same_bag(&bag, theirs) && !stands_there(&quotations[q], unit) {
+                        found.push((q, u, (first, last)));
+                    }
                 }
             }
-        }
-    }
+            found
+        })
+        .collect();
     for (q, u, (first, last)) in found {
         let text = texts.text(u);
         let (chars, tokens, _) = &*text;
@@ -103,6 +112,12 @@ fn stands_there(quotation: &Quotation, unit: &Unit) -> bool {
 
 /// Multiset Jaccard of two sorted bags of keys, at least `SAME_BAG`.
 fn same_bag(a: &[u32], b: &[u32]) -> bool {
+    // What two bags share is at most the smaller: bags of lengths too far
+    // apart cannot reach the share, and most candidates end here.
+    let (small, large) = (a.len().min(b.len()), a.len().max(b.len()));
+    if (small as f64) < SAME_BAG * large as f64 {
+        return false;
+    }
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
     while i < a.len() && j < b.len() {
         match a[i].cmp(&b[j]) {
