@@ -2416,3 +2416,50 @@ fn a_last_line_is_no_author() {
     assert!(c.authors().is_empty(), "{:?}", c.authors());
     assert_eq!(c.paragraph_texts(), ["王小明"], "{}", c.body);
 }
+
+/// Speaker turns make an interview by their number: four between two
+/// speakers do, without any question label; two of one speaker quoted in a
+/// piece do not. A small table among many paragraphs leaves a piece what
+/// its prose makes it.
+#[test]
+fn an_interview_is_four_turns_or_a_question_and_a_table_is_most_of_a_piece() {
+    let book = Imported::from_text(concat!(
+        "书名\n\n目 录\n\n1. 对话录 1\n\n2. 两段引语 2\n\n3. 文化站工作情况 3\n\n",
+        "对话录\n\n张三：我们先谈谈图书馆当年的情况。\n\n李四：好的，从建馆那一年说起。\n\n",
+        "张三：当年的条件怎么样？\n\n李四：非常艰苦，书库只有两间平房。\n\n",
+        "两段引语\n\n这一年的工作有几件事值得记下来。\n\n张三：要把古籍保护放在首位。\n\n",
+        "会后各馆分头落实了这项要求。\n\n张三：还要把人才队伍建设起来。\n\n这些话后来都写进了规划。\n\n",
+        "文化站工作情况\n\n今年全市文化站的工作总体平稳。\n\n各区县都完成了年度任务。\n\n",
+        "基层站点的设施有所改善。\n\n人员培训覆盖了全部站点。\n\n",
+        "区县\t文化站数\t专职人员\n东城区\t12\t36\n西城区\t9\t27\n\n",
+        "明年将继续加大投入。\n\n数字化工作也要提速。\n",
+    ));
+    let kinds: Vec<(String, Option<String>)> = book
+        .chapters()
+        .iter()
+        .map(|c| (c.front.title.clone(), c.front.kind.clone()))
+        .collect();
+    let kind = |title: &str| {
+        kinds
+            .iter()
+            .find(|(t, _)| t == title)
+            .unwrap_or_else(|| panic!("no piece {title}: {kinds:?}"))
+            .1
+            .clone()
+    };
+    assert_eq!(kind("对话录").as_deref(), Some("interview"), "{kinds:?}");
+    assert_ne!(kind("两段引语").as_deref(), Some("interview"), "{kinds:?}");
+    assert_ne!(
+        kind("文化站工作情况").as_deref(),
+        Some("table"),
+        "{kinds:?}"
+    );
+    let report = book.chapter("文化站工作情况");
+    assert!(
+        report.body.contains("| 东城区 | 12 | 36 |"),
+        "{}",
+        report.body
+    );
+    let quoted = book.chapter("两段引语");
+    assert!(quoted.body.contains("**张三：**"), "{}", quoted.body);
+}
