@@ -1084,6 +1084,10 @@ fn report(rng: &mut Rng, origin: &Meta, text: &str) -> String {
 
 /// What goes where: the manifest, and for each chapter the sentences
 /// planted in it.
+/// Passages drawn, at most, in search of one with a rare clause no other
+/// planted passage has.
+const MAX_DRAWS: usize = 100_000;
+
 pub fn plan(seed: u64, metas: &[Meta]) -> (Manifest, Vec<Vec<String>>) {
     let n = metas.len();
     let mut rng = Rng::new(sub_seed(seed ^ PLAN_STREAM, n as u64));
@@ -1097,7 +1101,16 @@ pub fn plan(seed: u64, metas: &[Meta]) -> (Manifest, Vec<Vec<String>>) {
     let mut stretches: HashSet<Vec<char>> = HashSet::new();
     let (mut rare_used, mut owned): (HashSet<String>, HashSet<String>) = Default::default();
     for i in 0..passages {
+        let mut draws = 0;
         let text = loop {
+            // The pools of rare clauses are small: past some 50,000 pieces
+            // no passage with a clause of its own is left to draw, and the
+            // corpus then has fewer planted passages (the manifest says how
+            // many) rather than a generator that never ends.
+            draws += 1;
+            if draws > MAX_DRAWS {
+                break None;
+            }
             let (t, rare) = passage(&mut rng);
             let key: Vec<char> = normalize(&t).chars().collect();
             let own: Vec<&[char]> = key.windows(SHARED_STRETCH).collect();
@@ -1117,9 +1130,10 @@ pub fn plan(seed: u64, metas: &[Meta]) -> (Manifest, Vec<Vec<String>>) {
                 stretches.extend(own.into_iter().map(<[char]>::to_vec));
                 owned.insert(fresh);
                 rare_used.extend(rare);
-                break t;
+                break Some(t);
             }
         };
+        let Some(text) = text else { break };
         let chapters = quoting_chapters(&mut rng, metas);
         let origin = &metas[chapters[0]];
         let mut occurrences = Vec::new();
@@ -1168,7 +1182,13 @@ pub fn plan(seed: u64, metas: &[Meta]) -> (Manifest, Vec<Vec<String>>) {
 
     let mut seen: Vec<String> = Vec::new();
     for i in 0..formulas {
-        let (members, nouns) = loop {
+        let mut draws = 0;
+        let drawn = loop {
+            // As for passages: a pool too small leaves fewer formulas.
+            draws += 1;
+            if draws > MAX_DRAWS {
+                break None;
+            }
             let (m, nouns) = formula(&mut rng);
             let key = m.concat();
             if !seen
@@ -1176,9 +1196,10 @@ pub fn plan(seed: u64, metas: &[Meta]) -> (Manifest, Vec<Vec<String>>) {
                 .any(|s| s.contains(&key) || key.contains(s.as_str()))
             {
                 seen.push(key);
-                break (m, nouns);
+                break Some((m, nouns));
             }
         };
+        let Some((members, nouns)) = drawn else { break };
         let want = rng.range(2, 5).min(n);
         let mut chapters: Vec<usize> = Vec::new();
         while chapters.len() < want {
