@@ -139,7 +139,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         clock = Instant::now();
         ProgressSink::tell(progress, Progress::Stage(next));
     };
-    ProgressSink::tell(progress, Progress::Stage("load"));
+    ProgressSink::tell(progress, Progress::Stage("theme"));
 
     let root = &options.root;
     let output = options.output_folder();
@@ -153,6 +153,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         return Err(Error::new(format!("--base-url: {why}")));
     }
     let mut notices = prepare_output(options)?;
+    // The theme first: a template that does not parse is told at once, not
+    // after the chapters are loaded and their quotations found (a minute at
+    // 100,000 pieces).
+    let config = load::config(root)?;
+    let theme_name = options.theme.as_deref().unwrap_or(&config.theme);
+    let mut theme = theme::load(root, theme_name, &config.language)?;
+    drop(config);
+    lap("theme", "load");
     let Annotated {
         edition,
         notes,
@@ -174,10 +182,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport> {
         },
         &mut lap,
     )?;
-    lap("glossary", "theme");
-    let theme_name = options.theme.as_deref().unwrap_or(&edition.config.theme);
-    let mut theme = theme::load(root, theme_name, &edition.config.language)?;
-    lap("theme", "render");
+    lap("glossary", "render");
     let staging = Staging::open(&output)?;
     // Each file's digest, for the build's version (the offline cache name).
     let digests: Mutex<Vec<(String, [u8; 32])>> = Mutex::new(Vec::new());
@@ -411,13 +416,18 @@ pub fn annotate_with(
     lap("load", "notes");
     let notes = enrich::notes::load(root)?;
     let anchors = enrich::notes::anchor(&edition, &notes)?;
+    // The editor's other files are read before detection runs: a mistake
+    // in them is found at once.
+    let decisions = match edition.config.options.quotations.disabled {
+        true => None,
+        false => enrich::quotation_decisions::load(root)?,
+    };
+    let glossary = enrich::glossary::load(root)?;
+    let names = enrich::indexes::load(root)?;
     lap("notes", "quotations");
     let (quotations, pass) = if edition.config.options.quotations.disabled {
         (Vec::new(), QuotationPass::Detected)
     } else {
-        // The editor's decisions are read first: a mistake in them is found
-        // before detection runs.
-        let decisions = enrich::quotation_decisions::load(root)?;
         let options = enrich::quotations::QuotationOptions::for_edition(&edition.config);
         let (found, pass) = find_quotations(&edition, &options, recall);
         let decided = enrich::quotation_decisions::apply(&edition, found, decisions.as_ref())?;
@@ -425,12 +435,10 @@ pub fn annotate_with(
     };
     crate::memory::give_back();
     lap("quotations", "glossary");
-    let glossary = enrich::glossary::load(root)?;
     let places = match &glossary {
         Some(g) => enrich::glossary::find(&edition, g, edition.config.options.glossary.link),
         None => Vec::new(),
     };
-    let names = enrich::indexes::load(root)?;
     let name_places = match &names {
         Some(n) => enrich::indexes::find_names(&edition, n),
         None => Vec::new(),

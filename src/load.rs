@@ -41,13 +41,10 @@ pub fn load_all(root: &Path, include_drafts: bool) -> Result<(Edition, Vec<Error
     load_from(root, include_drafts, None)
 }
 
-fn load_from(
-    root: &Path,
-    include_drafts: bool,
-    cache: Option<&ChapterCache>,
-) -> Result<(Edition, Vec<Error>)> {
-    let content = root.join("content");
-    let config_path = content.join("edition.yaml");
+/// The edition's settings, `content/edition.yaml`, read on their own: a
+/// build checks its theme with them before it loads the chapters.
+pub fn config(root: &Path) -> Result<EditionConfig> {
+    let config_path = root.join("content").join("edition.yaml");
     if !config_path.is_file() {
         return Err(Error::new(format!(
             "no edition here: {} does not exist",
@@ -56,8 +53,16 @@ fn load_from(
         .with_help("run zhushu in the folder that holds content/, pass --root DIR, or make a new edition with `zhushu new DIR`"));
     }
     let config_text = read_text(&config_path)?;
-    let config = EditionConfig::parse(&config_text, &display_path(root, &config_path))?;
+    EditionConfig::parse(&config_text, &display_path(root, &config_path))
+}
 
+fn load_from(
+    root: &Path,
+    include_drafts: bool,
+    cache: Option<&ChapterCache>,
+) -> Result<(Edition, Vec<Error>)> {
+    let content = root.join("content");
+    let config = config(root)?;
     let files = chapter_files(root, &content.join("chapters"))?;
     let loaded: Vec<Result<Chapter>> = files
         .par_iter()

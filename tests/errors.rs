@@ -448,3 +448,67 @@ fn glossary_see_also_an_unknown_entry() {
         ],
     );
 }
+
+/// The stages a build of `root` began before it stopped, and its error.
+fn stages_before_failing(root: &Path) -> (Vec<&'static str>, String) {
+    use std::sync::{Arc, Mutex};
+    use zhushu::build::{BuildOptions, Progress, ProgressSink, build};
+    let stages = Arc::new(Mutex::new(Vec::new()));
+    let seen = stages.clone();
+    let error = build(&BuildOptions {
+        root: root.to_owned(),
+        output: Some(root.join("site")),
+        progress: Some(ProgressSink(Arc::new(move |p| {
+            if let Progress::Stage(stage) = p {
+                seen.lock().unwrap().push(stage);
+            }
+        }))),
+        ..BuildOptions::default()
+    })
+    .expect_err("the build fails");
+    let stages = stages.lock().unwrap().clone();
+    (stages, error.to_string())
+}
+
+/// A broken theme is told before any chapter is loaded, and a broken
+/// glossary, index or quotation decision before quotations are detected:
+/// at 100,000 pieces those stages take a minute and more.
+#[test]
+fn the_theme_and_the_editors_files_are_checked_before_the_long_stages() {
+    let edition = edition("mini-zh");
+    let root = edition.path();
+    edit(
+        root,
+        "content/edition.yaml",
+        "theme: classic",
+        "theme: clasic",
+    );
+    let (stages, error) = stages_before_failing(root);
+    assert_eq!(stages, ["theme"], "{error}");
+    assert!(error.contains("theme `clasic` does not exist"), "{error}");
+    edit(
+        root,
+        "content/edition.yaml",
+        "theme: clasic",
+        "theme: classic",
+    );
+    for (file, broken) in [
+        ("content/glossary.yaml", "terms: [unclosed\n"),
+        ("content/index.yaml", "names: [unclosed\n"),
+        ("content/quotations.yaml", "reject: [unclosed\n"),
+    ] {
+        let path = root.join(file);
+        let before = fs::read(&path).ok();
+        fs::write(&path, broken).unwrap();
+        let (stages, error) = stages_before_failing(root);
+        assert_eq!(stages, ["theme", "load", "notes"], "{file}: {error}");
+        assert!(
+            error.contains(file.trim_start_matches("content/")),
+            "{file}: {error}"
+        );
+        match before {
+            Some(bytes) => fs::write(&path, bytes).unwrap(),
+            None => fs::remove_file(&path).unwrap(),
+        }
+    }
+}
