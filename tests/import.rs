@@ -2419,20 +2419,23 @@ fn a_last_line_is_no_author() {
 
 /// Speaker turns make an interview by their number: four between two
 /// speakers do, without any question label; two of one speaker quoted in a
-/// piece do not. A small table among many paragraphs leaves a piece what
-/// its prose makes it.
+/// piece do not. A table makes the piece a table when its rows are at
+/// least half as many as the paragraphs: one row beside three paragraphs
+/// leaves a piece what its prose makes it, three beside five do not.
 #[test]
 fn an_interview_is_four_turns_or_a_question_and_a_table_is_most_of_a_piece() {
     let book = Imported::from_text(concat!(
-        "书名\n\n目 录\n\n1. 对话录 1\n\n2. 两段引语 2\n\n3. 文化站工作情况 3\n\n",
+        "书名\n\n目 录\n\n1. 对话录 1\n\n2. 两段引语 2\n\n3. 文化站工作情况 3\n\n4. 文化站一览 4\n\n",
         "对话录\n\n张三：我们先谈谈图书馆当年的情况。\n\n李四：好的，从建馆那一年说起。\n\n",
         "张三：当年的条件怎么样？\n\n李四：非常艰苦，书库只有两间平房。\n\n",
         "两段引语\n\n这一年的工作有几件事值得记下来。\n\n张三：要把古籍保护放在首位。\n\n",
         "会后各馆分头落实了这项要求。\n\n张三：还要把人才队伍建设起来。\n\n这些话后来都写进了规划。\n\n",
         "文化站工作情况\n\n今年全市文化站的工作总体平稳。\n\n各区县都完成了年度任务。\n\n",
-        "基层站点的设施有所改善。\n\n人员培训覆盖了全部站点。\n\n",
-        "区县\t文化站数\t专职人员\n东城区\t12\t36\n西城区\t9\t27\n\n",
-        "明年将继续加大投入。\n\n数字化工作也要提速。\n",
+        "区县\t文化站数\t专职人员\n东城区\t12\t36\n\n",
+        "明年将继续加大投入。\n\n",
+        "文化站一览\n\n下表列出各区县的文化站。\n\n数字截至年底。\n\n",
+        "区县\t文化站数\t专职人员\n东城区\t12\t36\n西城区\t9\t27\n南山县\t15\t30\n\n",
+        "表中专职人员不含临时聘用人员。\n\n各区县的数字由文化局提供。\n\n如有出入以年报为准。\n",
     ));
     let kinds: Vec<(String, Option<String>)> = book
         .chapters()
@@ -2454,12 +2457,33 @@ fn an_interview_is_four_turns_or_a_question_and_a_table_is_most_of_a_piece() {
         Some("table"),
         "{kinds:?}"
     );
+    assert_eq!(kind("文化站一览").as_deref(), Some("table"), "{kinds:?}");
     let report = book.chapter("文化站工作情况");
     assert!(
         report.body.contains("| 东城区 | 12 | 36 |"),
         "{}",
         report.body
     );
+    assert_eq!(report.paragraph_texts().len(), 3, "{}", report.body);
+    let listing = book.chapter("文化站一览");
+    assert!(
+        listing.body.contains("| 南山县 | 15 | 30 |"),
+        "{}",
+        listing.body
+    );
+    assert_eq!(listing.paragraph_texts().len(), 5, "{}", listing.body);
     let quoted = book.chapter("两段引语");
     assert!(quoted.body.contains("**张三：**"), "{}", quoted.body);
+}
+
+/// Without a date line, a short line under the author's name is the text
+/// cut by a page break (今天我们 / 来谈谈……), not a second author.
+#[test]
+fn a_short_line_under_the_author_without_a_date_is_text() {
+    let book = Imported::from_text(
+        "书名\n\n目 录\n\n1. 讲话 1\n\n2. 附记 2\n\n讲话\n\n王小明\n\n今天我们\n\n来谈谈图书馆的工作。\n\n附记\n\n附记的正文。\n",
+    );
+    let c = &book.chapters()[0];
+    assert_eq!(c.authors(), [("王小明".to_owned(), None)], "{}", c.body);
+    assert!(c.body.contains("今天我们"), "{}", c.body);
 }
