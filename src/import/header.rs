@@ -432,6 +432,11 @@ mod tests {
                 None
             ))
         );
+        // A comma with nothing after it names no place.
+        assert_eq!(
+            date_line("（2018年3月12日，）").map(|l| l.place),
+            Some(None)
+        );
         // A source after the date stays the source.
         assert_eq!(
             p("2016-12-02 中国青年网"),
