@@ -432,6 +432,18 @@ mod tests {
                 None
             ))
         );
+        // A place is short, and no sentence: over 40 characters, or with
+        // a full stop in it, the words before the date are text.
+        let place = |s: &str| date_line(s).and_then(|l| l.place);
+        assert_eq!(
+            place("Springfield, Illinois, in the Hall of Representatives, June 16, 1858"),
+            None
+        );
+        assert_eq!(place("It rained. Springfield, June 16, 1858"), None);
+        assert_eq!(
+            place("Hall of Representatives, Springfield, June 16, 1858").as_deref(),
+            Some("Hall of Representatives, Springfield")
+        );
         // A comma with nothing after it names no place.
         assert_eq!(
             date_line("（2018年3月12日，）").map(|l| l.place),
