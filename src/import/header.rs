@@ -441,9 +441,23 @@ mod tests {
         );
         assert_eq!(place("It rained. Springfield, June 16, 1858"), None);
         assert_eq!(
+            place("Hall of Representatives, Old State House, June 16, 1858").as_deref(),
+            Some("Hall of Representatives, Old State House")
+        );
+        assert_eq!(
             place("Hall of Representatives, Springfield, June 16, 1858").as_deref(),
             Some("Hall of Representatives, Springfield")
         );
+        // What follows a date is a source when it is short: 30 characters
+        // at most, past them it is the text.
+        let thirty = "湖滨日报社记者站与市委宣传部新闻处联合编辑部通讯员采写组稿件";
+        assert_eq!(
+            date_line(&format!("2016-12-02 {thirty}"))
+                .and_then(|l| l.source)
+                .as_deref(),
+            Some(thirty)
+        );
+        assert_eq!(p(&format!("2016-12-02 {thirty}一则")), None);
         // A comma with nothing after it names no place.
         assert_eq!(
             date_line("（2018年3月12日，）").map(|l| l.place),
@@ -500,5 +514,25 @@ mod tests {
         let (f, v, _) = interview_field("采访日期：2017 年 9 月 25 日").unwrap();
         apply_interview_field(&mut i, f, &v);
         assert_eq!(i.date.unwrap().to_string(), "2017-09-25");
+        // English labels: "interviewed by" names the interviewers, and the
+        // interview's date is a date, not a place.
+        let field = |s: &str| interview_field(s).map(|(f, _, _)| f);
+        assert_eq!(
+            field("Interviewed by: Jane Smith and Tom Lee"),
+            Some(InterviewField::Interviewers)
+        );
+        assert_eq!(
+            field("Interview date: 25 September 2017"),
+            Some(InterviewField::Date)
+        );
+        assert_eq!(field("Place: Riverside"), Some(InterviewField::Place));
+        // A sentence after an interviewer's label is the first question,
+        // with or without its question mark; so are more than 40
+        // characters of anything but a name.
+        assert_eq!(field("Interviewer: Tell us about the library."), None);
+        assert_eq!(
+            field("Location: the reading room on the second floor of the old city library"),
+            None
+        );
     }
 }
