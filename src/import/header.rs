@@ -196,8 +196,7 @@ pub fn interview_field(text: &str) -> Option<(InterviewField, String, String)> {
         || (field != InterviewField::Interviewee
             && (value.contains(['。', '，'])
                 || value.ends_with('.')
-                || value.chars().count() > 40))
-        || value.chars().count() > 160;
+                || value.chars().count() > 40));
     (!(question && field != InterviewField::Interviewee)).then(|| (field, value, c[1].to_owned()))
 }
 
@@ -530,6 +529,14 @@ mod tests {
         // with or without its question mark; so are more than 40
         // characters of anything but a name.
         assert_eq!(field("Interviewer: Tell us about the library."), None);
+        assert_eq!(
+            field("Interviewers: Jane Smith and Tom Lee and Ann Marie Roe"),
+            Some(InterviewField::Interviewers)
+        );
+        assert_eq!(
+            field("Interviewers: Jane Smith and Tom Lee and Ann Marie Rowe"),
+            None
+        );
         assert_eq!(
             field("Location: the reading room on the second floor of the old city library"),
             None
