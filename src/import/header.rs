@@ -472,6 +472,18 @@ mod tests {
     }
 
     #[test]
+    fn names_and_author_lines_in_both_scripts() {
+        assert!(looks_like_a_name("王全春"));
+        assert!(looks_like_a_name("John Smith"));
+        // One Latin word is no name, however short; a quotation mark is
+        // no part of one.
+        assert!(!looks_like_a_name("Smith"));
+        assert!(!looks_like_a_name("王“明"));
+        assert!(!is_author_line(""));
+        assert!(is_author_line("中央党史研究室办公厅主任 王全春"));
+    }
+
+    #[test]
     fn authors_with_roles() {
         let a = authors(&[
             "北京市某研究中心".into(),
