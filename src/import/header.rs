@@ -192,12 +192,13 @@ pub fn interview_field(text: &str) -> Option<(InterviewField, String, String)> {
     };
     // "采访组：胡庆国同志，您好！" or "采访组：请您谈谈……。" is the first
     // question, not a particular: particulars are names, dates and places.
-    let question = value.contains(['？', '！', '?', '!'])
-        || (field != InterviewField::Interviewee
-            && (value.contains(['。', '，'])
-                || value.ends_with('.')
-                || value.chars().count() > 40));
-    (!(question && field != InterviewField::Interviewee)).then(|| (field, value, c[1].to_owned()))
+    // (The interviewee's line is a particular whatever it holds: a name,
+    // then who they are, in sentences.)
+    let question = field != InterviewField::Interviewee
+        && (value.contains(['？', '！', '?', '!', '。', '，'])
+            || value.ends_with('.')
+            || value.chars().count() > 40);
+    (!question).then(|| (field, value, c[1].to_owned()))
 }
 
 pub fn apply_interview_field(interview: &mut Interview, field: InterviewField, value: &str) {
