@@ -165,8 +165,13 @@ pub fn render_chapter(text: &str) -> Option<String> {
         .into_iter()
         .map(|(view, loaded)| apparatus::record(chapter, view, loaded))
         .collect();
-    let _ = apparatus::groups(&records, &apparatus);
-    let _ = apparatus::notes_json(&records);
+    let entries: Vec<String> = records.iter().map(|r| r.note.html.clone()).collect();
+    let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
+    let _ = apparatus::groups(&records, Some(&entries), &apparatus);
+    let _ = apparatus::groups(&records, None, &apparatus);
+    let mut all = crate::render::notes_page::NoteRecords::default();
+    all.push(records, 0);
+    let _ = crate::render::notes_page::json(&all, None);
     // The print body (notes only) and the EPUB page, which must be
     // well-formed XML (the callers check).
     let epub_input = crate::render::epub::EpubInput {

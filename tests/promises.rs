@@ -462,6 +462,67 @@ fn a_template_in_content_templates_replaces_the_themes_for_every_theme() {
     }
 }
 
+// ---- The notes page --------------------------------------------------------
+
+/// The ids of notes.json's records, in order.
+fn note_ids(site: &Path) -> Vec<String> {
+    let json: serde_json::Value = serde_json::from_str(&page(site, "data/notes.json")).unwrap();
+    (json["notes"].as_array().unwrap().iter())
+        .map(|n| n["id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn the_notes_page_lists_every_note_and_a_theme_without_note_item_gets_the_records() {
+    let edition = edition("mini-zh");
+    let root = edition.path();
+    let site = built(root, &[]);
+    let ids = note_ids(&site);
+    assert!(ids.len() >= 3, "{ids:?}");
+    // classic's entries, note-item.html each: every note once, its place
+    // linked, grouped by type in notes.json's order within each group.
+    let notes = page(&site, "notes.html");
+    for id in &ids {
+        assert_eq!(count(&notes, &format!("<li id=\"{id}\"")), 1, "{id}");
+    }
+    assert_eq!(count(&notes, "<p class=\"note-place\">"), ids.len());
+
+    // A theme of its own, without note-item.html: its notes.html lists
+    // `group.notes` itself, every record with its fields.
+    let classic = root.join("themes/classic");
+    for entry in walkdir::WalkDir::new(&classic) {
+        let entry = entry.unwrap();
+        let target = root.join("themes/bare").join(entry.path().strip_prefix(&classic).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    fs::remove_file(root.join("themes/bare/templates/note-item.html")).unwrap();
+    write(root, "themes/bare/theme.yaml", "name: bare\n");
+    write(
+        root,
+        "themes/bare/templates/notes.html",
+        "{% extends \"base.html\" %}{% block main %}{% for group in note_groups %}\
+         <section data-count=\"{{ group.count }}\" data-html=\"{{ group.html | length }}\">\
+         {% for note in group.notes %}<i data-note=\"{{ note.id }}\">{{ note.chapter_title }}</i>{% endfor %}\
+         </section>{% endfor %}{% endblock main %}",
+    );
+    let site = built(root, &["--theme", "bare"]);
+    let notes = page(&site, "notes.html");
+    for id in &ids {
+        assert_eq!(count(&notes, &format!("data-note=\"{id}\"")), 1, "{id}: {notes}");
+    }
+    assert_eq!(count(&notes, "data-html=\"0\""), count(&notes, "<section"));
+    let counted: usize = notes
+        .split("data-count=\"")
+        .skip(1)
+        .map(|rest| rest[..rest.find('"').unwrap()].parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(counted, ids.len());
+}
+
 // ---- zhushu glossary suggest --------------------------------------------
 
 #[test]

@@ -112,6 +112,46 @@ fn builds_through_the_render_cache_give_the_bytes_of_fresh_builds() {
     );
     assert_same_as_fresh(root, &site, "a glossary definition edited");
 
+    // A paragraph before the others: the chapter's notes stand in
+    // paragraphs renumbered, so its entries on the notes page and in
+    // notes.json are made again, the other chapters' kept.
+    edit(root, third, "\n---\n", "\n---\n\n新写的一段。\n");
+    let report = build_into(root, &site, Some(&cache));
+    // And the chapters that quote its passages: their popovers list its
+    // paragraphs by number.
+    let quoting = std::fs::read_dir(&site)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|f| {
+            let name = f.file_name().unwrap().to_str().unwrap();
+            name.ends_with(".html")
+                && !name.starts_with("xi-jin-ping-zong-shu-ji-guan-yu-ban-gong")
+                && std::fs::read_to_string(f).unwrap().contains(
+                    "class=\"quote-place\" href=\"xi-jin-ping-zong-shu-ji-guan-yu-ban-gong.html#p",
+                )
+        })
+        .count();
+    assert!(quoting > 0);
+    assert_eq!(
+        report.chapters_rendered,
+        1 + quoting,
+        "the edited chapter and those quoting it"
+    );
+    assert_same_as_fresh(root, &site, "a paragraph added before the notes");
+
+    // The template of the notes page's entries: every entry.
+    edit(
+        root,
+        "themes/classic/templates/note-item.html",
+        "<p class=\"note-place\">",
+        "<p class=\"note-place where\">",
+    );
+    build_into(root, &site, Some(&cache));
+    assert_same_as_fresh(root, &site, "the notes' item template edited");
+    let notes = std::fs::read_to_string(site.join("notes.html")).unwrap();
+    assert!(notes.contains("note-place where"));
+    assert!(!notes.contains("<p class=\"note-place\">"));
+
     // A title: every page lists the contents, so every chapter.
     edit(root, third, "title: ", "title: 新题·");
     let report = build_into(root, &site, Some(&cache));

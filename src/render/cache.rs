@@ -55,6 +55,10 @@ pub struct RenderCache {
     pub(crate) bib: ChapterMemo<Arc<str>>,
     /// Whole files made from the edition (the notes page), by name.
     pub(crate) files: ChapterMemo<Arc<[u8]>>,
+    /// Each chapter's entries on the notes page and its part of
+    /// data/notes.json (`notes_page`).
+    pub(crate) note_entries: ChapterMemo<Arc<[String]>>,
+    pub(crate) notes_json: ChapterMemo<Arc<str>>,
 }
 
 /// Above this, chapters are not kept: a large edition's pieces would
@@ -94,9 +98,10 @@ impl RenderCache {
 
     /// What was kept of chapters no longer in the edition is dropped.
     pub(crate) fn forget_all_but<'a>(&self, slugs: impl Iterator<Item = &'a str> + Clone) {
-        for memo in [&self.pages, &self.citations, &self.bib] {
+        for memo in [&self.pages, &self.citations, &self.bib, &self.notes_json] {
             memo.keep_only(slugs.clone());
         }
+        self.note_entries.keep_only(slugs.clone());
         self.search.keep_only(slugs);
     }
 

@@ -9,6 +9,7 @@ pub mod glossary;
 pub mod highlight;
 pub mod indexes;
 pub mod notes;
+pub mod notes_page;
 pub mod offline;
 pub mod pages;
 pub mod print;

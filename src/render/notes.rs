@@ -288,30 +288,48 @@ pub struct NoteGroup<'a> {
     #[serde(rename = "type")]
     pub kind: &'a str,
     pub label: String,
+    pub count: usize,
+    /// The group's entries (`note-item.html`), each after a line break;
+    /// empty when the theme has no such template.
+    pub html: String,
+    /// The group's records, for a theme without `note-item.html` (empty
+    /// when the entries are made: Tera taking every record's values for one
+    /// template was most of the page's time).
     pub notes: Vec<&'a NoteRecord>,
 }
 
-pub fn groups<'a>(records: &'a [NoteRecord], apparatus: &Apparatus) -> Vec<NoteGroup<'a>> {
+/// `records` by type; `entries`, when given, holds each record's entry
+/// (aligned with `records`).
+pub fn groups<'a>(
+    records: &'a [NoteRecord],
+    entries: Option<&[&str]>,
+    apparatus: &Apparatus,
+) -> Vec<NoteGroup<'a>> {
     std::iter::once("footnote")
         .chain(NOTE_TYPES.iter().copied())
-        .map(|kind| NoteGroup {
-            kind,
-            label: apparatus.kind_label(kind),
-            notes: records.iter().filter(|r| r.note.kind == kind).collect(),
+        .map(|kind| {
+            let members: Vec<usize> = (0..records.len())
+                .filter(|&i| records[i].note.kind == kind)
+                .collect();
+            let html = entries.map_or_else(String::new, |entries| {
+                members
+                    .iter()
+                    .map(|&i| format!("\n{}", entries[i]))
+                    .collect()
+            });
+            NoteGroup {
+                kind,
+                label: apparatus.kind_label(kind),
+                count: members.len(),
+                html,
+                notes: match entries {
+                    Some(_) => Vec::new(),
+                    None => members.iter().map(|&i| &records[i]).collect(),
+                },
+            }
         })
-        .filter(|g| !g.notes.is_empty())
+        .filter(|g| g.count > 0)
         .collect()
-}
-
-pub fn notes_json(records: &[NoteRecord]) -> String {
-    #[derive(Serialize)]
-    struct Export<'a> {
-        notes: &'a [NoteRecord],
-    }
-    let mut json =
-        serde_json::to_string_pretty(&Export { notes: records }).expect("notes serialise");
-    json.push('\n');
-    json
 }
 
 /// A stand-off note's HTML; an emendation (校勘记) gives the source's

@@ -12,6 +12,7 @@ use crate::enrich::glossary::{Glossary, Place as GlossaryPlace};
 use crate::enrich::indexes::{NameIndex, WorkPlace};
 use crate::enrich::notes::{Anchor, LoadedNote};
 use crate::enrich::quotations::Quotation;
+use crate::memo::ChapterMemo;
 use crate::model::{Author, Chapter, Edition};
 use crate::render::body::Mark;
 use crate::render::body::{self, BodyOptions};
@@ -22,6 +23,7 @@ use crate::render::glossary::GlossaryIndex;
 use crate::render::glossary::Stretch;
 use crate::render::indexes::BookIndex;
 use crate::render::notes::{self as apparatus, Apparatus, NoteRecord, NoteView};
+use crate::render::notes_page::{self, NoteRecords};
 use crate::render::print::{self, PrintWriter, Targets};
 use crate::render::quotations::{QuotationEntry, QuotationIndex};
 use crate::theme::{Theme, template_error};
@@ -190,8 +192,9 @@ pub fn render_all(
         cache: sinks.cache,
         rendered: AtomicUsize::new(0),
     };
-    let (records, records_key) =
-        run.all(&mut print, &mut epub_writer, &mut files, sinks.progress)?;
+    let records = run.all(&mut print, &mut epub_writer, &mut files, sinks.progress)?;
+    let records_key = (sinks.cache.is_some())
+        .then(|| digest::key(|h| records.chapters.iter().for_each(|c| c.key.hash(h))));
     if let Some(writer) = print {
         writer.finish()?;
         files.push("print.html".to_owned());
@@ -211,8 +214,21 @@ pub fn render_all(
         page: (run.edition_key.zip(records_key)).map(|k| digest::key(|h| k.hash(h))),
         data: records_key,
     };
-    let cache = sinks.cache.map(|cache| (cache, notes_keys));
-    write_back_matter(edition, theme, &indexes, &back, &records, cache, &mut emit)?;
+    let cache = sinks.cache;
+    let notes_page = NotesPage {
+        records: &records,
+        keys: notes_keys,
+        edition_key: run.edition_key,
+    };
+    write_back_matter(
+        edition,
+        theme,
+        &indexes,
+        &back,
+        &notes_page,
+        cache,
+        &mut emit,
+    )?;
     if let Some(cache) = sinks.cache {
         cache.forget_all_but(edition.chapters.iter().map(|c| c.slug.as_str()));
     }
@@ -503,16 +519,13 @@ fn write_back_matter(
     theme: &Theme,
     indexes: &Indexes,
     back: &Back,
-    records: &[NoteRecord],
-    cache: Option<(&RenderCache, NotesKeys)>,
+    notes: &NotesPage,
+    cache: Option<&RenderCache>,
     emit: &mut dyn FnMut(&str, &[u8]) -> Result<()>,
 ) -> Result<()> {
     type Make<'m> = Box<dyn Fn() -> Result<(String, Vec<u8>)> + Send + Sync + 'm>;
     let page = |made: Result<Page>| made.map(|p| (p.file, p.html.into_bytes()));
-    let (notes_keys, cache) = match cache {
-        Some((cache, keys)) => (keys, Some(cache)),
-        None => (NotesKeys::default(), None),
-    };
+    let notes_keys = notes.keys;
     // Made again only when what it is made from changed (`zhushu serve`).
     let remembered =
         |name: &'static str, key: Option<u64>, make: &dyn Fn() -> Result<Vec<u8>>| match (
@@ -538,7 +551,15 @@ fn write_back_matter(
         back.notes.then(|| {
             Box::new(|| {
                 remembered("notes.html", notes_keys.page, &|| {
-                    page(render_notes_page(theme, records, &indexes.apparatus)).map(|(_, b)| b)
+                    let memo = cache.map(|c| &c.note_entries).zip(notes.edition_key);
+                    page(render_notes_page(
+                        edition,
+                        theme,
+                        notes.records,
+                        &indexes.apparatus,
+                        memo,
+                    ))
+                    .map(|(_, b)| b)
                 })
             }) as Make
         }),
@@ -572,7 +593,8 @@ fn write_back_matter(
         }),
         Some(Box::new(|| {
             remembered("data/notes.json", notes_keys.data, &|| {
-                Ok(apparatus::notes_json(records).into_bytes())
+                let memo = cache.map(|c| (&c.notes_json, edition));
+                Ok(notes_page::json(notes.records, memo).into_bytes())
             })
         }) as Make),
     ]
@@ -590,6 +612,15 @@ fn write_back_matter(
         }
     }
     Ok(())
+}
+
+/// What the notes page and data/notes.json are made from.
+struct NotesPage<'a> {
+    records: &'a NoteRecords,
+    keys: NotesKeys,
+    /// What every entry reads beyond its record (with the render cache
+    /// only).
+    edition_key: Option<u64>,
 }
 
 /// The keys of what the notes page and data/notes.json are made from
@@ -643,10 +674,9 @@ impl ChapterRun<'_> {
         epub_writer: &mut EpubWriter,
         files: &mut Vec<String>,
         progress: &dyn Fn(usize, usize),
-    ) -> Result<(Vec<NoteRecord>, Option<u64>)> {
+    ) -> Result<NoteRecords> {
         let chapters = &self.edition.chapters;
-        let mut records = Vec::new();
-        let mut records_keys = Vec::new();
+        let mut records = NoteRecords::default();
         for (batch, batch_chapters) in chapters.chunks(BATCH).enumerate() {
             let done: Vec<Done> = batch_chapters
                 .par_iter()
@@ -656,8 +686,7 @@ impl ChapterRun<'_> {
             for (k, done) in done.into_iter().enumerate() {
                 let i = batch * BATCH + k;
                 files.push(done.file);
-                records.extend(done.records);
-                records_keys.push(done.records_key);
+                records.push(done.records, done.records_key);
                 if let (Some(writer), Some(piece)) = (print.as_mut(), done.piece) {
                     writer.piece(i, &chapters[i].slug, &piece)?;
                 }
@@ -668,8 +697,7 @@ impl ChapterRun<'_> {
                 chapters.len(),
             );
         }
-        let records_key = (self.cache.is_some()).then(|| digest::key(|h| records_keys.hash(h)));
-        Ok((records, records_key))
+        Ok(records)
     }
 
     /// Chapter `i`, from the cache when nothing it reads has changed and
@@ -729,6 +757,7 @@ impl ChapterRun<'_> {
             digest::feed_debug(h, &indexes.apparatus.marks(i, chapter));
             indexes.apparatus.feed_notes(i, h);
             digest::feed_debug(h, &indexes.quotations.marks(i));
+            indexes.quotations.feed_places(i, h);
             digest::feed_debug(h, &indexes.glossary.marks(i));
             digest::feed_debug(h, &indexes.book.marks(i));
             digest::feed_debug(h, &self.edition.page_frame(i));
@@ -991,10 +1020,26 @@ fn render_quotations_page(theme: &Theme, index: &QuotationIndex) -> Result<Page>
     )
 }
 
-fn render_notes_page(theme: &Theme, records: &[NoteRecord], apparatus: &Apparatus) -> Result<Page> {
+fn render_notes_page(
+    edition: &Edition,
+    theme: &Theme,
+    notes: &NoteRecords,
+    apparatus: &Apparatus,
+    memo: Option<(&ChapterMemo<Arc<[String]>>, u64)>,
+) -> Result<Page> {
+    let entries = notes_page::entries(edition, theme, notes, memo)?;
+    let entries: Option<Vec<&str>> = entries.as_ref().map(|chapters| {
+        chapters
+            .iter()
+            .flat_map(|c| c.iter().map(String::as_str))
+            .collect()
+    });
     let mut context = tera::Context::new();
-    context.insert("note_groups", &apparatus::groups(records, apparatus));
-    context.insert("note_count", &records.len());
+    context.insert(
+        "note_groups",
+        &apparatus::groups(&notes.records, entries.as_deref(), apparatus),
+    );
+    context.insert("note_count", &notes.records.len());
     render_back_page(theme, "notes", ("notes_page_title", "Notes"), context)
 }
 

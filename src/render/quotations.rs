@@ -294,6 +294,16 @@ impl QuotationIndex {
         &self.marks[chapter]
     }
 
+    /// What `chapter`'s page reads of the passages beyond its own marks,
+    /// into a render cache key: their lists of places, which name the
+    /// paragraphs of other chapters (a paragraph added there renumbers
+    /// them).
+    pub fn feed_places(&self, chapter: usize, h: &mut impl std::hash::Hasher) {
+        for &v in &self.on_page[chapter] {
+            std::hash::Hash::hash(&self.views[v].popover, h);
+        }
+    }
+
     /// `data/quotations.json`: `{"quotations": [{"id", "kind", "text", "origin":
     /// {"chapter", "paragraph"}, "occurrences": [{"chapter", "order",
     /// "paragraph", "text", "variant"}]}]}`.
