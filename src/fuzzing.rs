@@ -167,10 +167,11 @@ pub fn render_chapter(text: &str) -> Option<String> {
         .collect();
     let entries: Vec<String> = records.iter().map(|r| r.note.html.clone()).collect();
     let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
-    let _ = apparatus::groups(&records, Some(&entries), &apparatus);
-    let _ = apparatus::groups(&records, None, &apparatus);
+    let listed: Vec<&apparatus::NoteRecord> = records.iter().collect();
+    let _ = apparatus::groups(&listed, Some(&entries), &apparatus);
+    let _ = apparatus::groups(&listed, None, &apparatus);
     let mut all = crate::render::notes_page::NoteRecords::default();
-    all.push(records, 0);
+    all.push(records.into(), 0);
     let _ = crate::render::notes_page::json(&all, None);
     // The print body (notes only) and the EPUB page, which must be
     // well-formed XML (the callers check).

@@ -492,7 +492,9 @@ fn the_notes_page_lists_every_note_and_a_theme_without_note_item_gets_the_record
     let classic = root.join("themes/classic");
     for entry in walkdir::WalkDir::new(&classic) {
         let entry = entry.unwrap();
-        let target = root.join("themes/bare").join(entry.path().strip_prefix(&classic).unwrap());
+        let target = root
+            .join("themes/bare")
+            .join(entry.path().strip_prefix(&classic).unwrap());
         if entry.file_type().is_dir() {
             fs::create_dir_all(&target).unwrap();
         } else {
@@ -512,7 +514,11 @@ fn the_notes_page_lists_every_note_and_a_theme_without_note_item_gets_the_record
     let site = built(root, &["--theme", "bare"]);
     let notes = page(&site, "notes.html");
     for id in &ids {
-        assert_eq!(count(&notes, &format!("data-note=\"{id}\"")), 1, "{id}: {notes}");
+        assert_eq!(
+            count(&notes, &format!("data-note=\"{id}\"")),
+            1,
+            "{id}: {notes}"
+        );
     }
     assert_eq!(count(&notes, "data-html=\"0\""), count(&notes, "<section"));
     let counted: usize = notes

@@ -26,7 +26,7 @@ pub(crate) struct Cached {
     pub key: u64,
     /// The page's digest, for the build's version (the offline cache).
     pub digest: [u8; 32],
-    pub records: Vec<NoteRecord>,
+    pub records: Arc<[NoteRecord]>,
     /// The key of `records`, for the notes page's.
     pub records_key: u64,
     pub piece: Option<Arc<str>>,

@@ -301,7 +301,7 @@ pub struct NoteGroup<'a> {
 /// `records` by type; `entries`, when given, holds each record's entry
 /// (aligned with `records`).
 pub fn groups<'a>(
-    records: &'a [NoteRecord],
+    records: &[&'a NoteRecord],
     entries: Option<&[&str]>,
     apparatus: &Apparatus,
 ) -> Vec<NoteGroup<'a>> {
@@ -324,7 +324,7 @@ pub fn groups<'a>(
                 html,
                 notes: match entries {
                     Some(_) => Vec::new(),
-                    None => members.iter().map(|&i| &records[i]).collect(),
+                    None => members.iter().map(|&i| records[i]).collect(),
                 },
             }
         })

@@ -9,7 +9,6 @@
 //! again only its own chapter's part. A build without the cache makes the
 //! same parts, on every core, and joins them the same way.
 
-use std::ops::Range;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -23,31 +22,37 @@ use crate::theme::{Theme, template_error};
 /// The theme's template for one entry of the notes page.
 pub const ITEM: &str = "note-item.html";
 
-/// Every note record of the edition, in chapter order, and where each
-/// chapter's stand.
+/// Every note record of the edition, chapter by chapter in order (shared
+/// with the render cache, not copied).
 #[derive(Default)]
 pub struct NoteRecords {
-    pub records: Vec<NoteRecord>,
-    /// Per chapter, in order.
     pub chapters: Vec<ChapterRecords>,
 }
 
-/// One chapter's place in `NoteRecords::records`.
+/// One chapter's note records.
 pub struct ChapterRecords {
-    pub range: Range<usize>,
+    pub records: Arc<[NoteRecord]>,
     /// The key of its records (with the render cache only; 0 without).
     pub key: u64,
 }
 
 impl NoteRecords {
     /// A chapter's records follow the ones before.
-    pub fn push(&mut self, records: Vec<NoteRecord>, key: u64) {
-        let start = self.records.len();
-        self.records.extend(records);
-        self.chapters.push(ChapterRecords {
-            range: start..self.records.len(),
-            key,
-        });
+    pub fn push(&mut self, records: Arc<[NoteRecord]>, key: u64) {
+        self.chapters.push(ChapterRecords { records, key });
+    }
+
+    /// Every record, in order.
+    pub fn all(&self) -> impl Iterator<Item = &NoteRecord> {
+        self.chapters.iter().flat_map(|c| c.records.iter())
+    }
+
+    pub fn len(&self) -> usize {
+        self.chapters.iter().map(|c| c.records.len()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -67,7 +72,7 @@ pub fn entries(
     }
     let chapters = (notes.chapters.par_iter().enumerate())
         .map(|(i, chapter)| {
-            let records = &notes.records[chapter.range.clone()];
+            let records = &chapter.records;
             let make =
                 || -> Result<Arc<[String]>> { records.iter().map(|r| entry(theme, r)).collect() };
             match memo {
@@ -99,9 +104,9 @@ fn entry(theme: &Theme, record: &NoteRecord) -> Result<String> {
 /// (through `memo`, under the chapter's records key).
 pub fn json(notes: &NoteRecords, memo: Option<(&ChapterMemo<Arc<str>>, &Edition)>) -> String {
     let parts: Vec<Arc<str>> = (notes.chapters.par_iter().enumerate())
-        .filter(|(_, chapter)| !chapter.range.is_empty())
+        .filter(|(_, chapter)| !chapter.records.is_empty())
         .map(|(i, chapter)| {
-            let make = || json_part(&notes.records[chapter.range.clone()]).into();
+            let make = || json_part(&chapter.records).into();
             match memo {
                 Some((memo, edition)) => memo.get_or(&edition.chapters[i].slug, chapter.key, make),
                 None => make(),
@@ -201,18 +206,12 @@ mod tests {
         for shown in 0..=chapters.len() {
             let mut notes = NoteRecords::default();
             for records in &chapters[..shown] {
-                notes.push(records.clone(), 0);
+                notes.push(records.clone().into(), 0);
             }
-            assert_eq!(
-                json(&notes, None),
-                whole(&notes.records),
-                "{shown} chapters"
-            );
+            let all: Vec<NoteRecord> = notes.all().cloned().collect();
+            assert_eq!(json(&notes, None), whole(&all), "{shown} chapters");
             let parsed: serde_json::Value = serde_json::from_str(&json(&notes, None)).unwrap();
-            assert_eq!(
-                parsed["notes"].as_array().unwrap().len(),
-                notes.records.len()
-            );
+            assert_eq!(parsed["notes"].as_array().unwrap().len(), notes.len());
         }
     }
 }

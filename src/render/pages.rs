@@ -166,9 +166,19 @@ pub fn render_all(
     // Each page is written as soon as it is made, so that thousands of
     // pages are never all in memory at once.
     let mut files = Vec::new();
-    let index = render_index(edition, theme)?;
-    (sinks.write)(&index.file, index.html.as_bytes())?;
-    files.push(index.file);
+    // What every page reads beyond its own chapter (`zhushu serve` only).
+    let edition_key = sinks
+        .cache
+        .map(|_| edition_key(edition, theme, &entries, &back.list));
+    // The cover reads nothing more: kept while the contents are the same.
+    let index = match sinks.cache.zip(edition_key) {
+        Some((cache, key)) => cache.files.try_get_or("index.html", key, || {
+            render_index(edition, theme).map(|page| Arc::from(page.html.into_bytes()))
+        })?,
+        None => Arc::from(render_index(edition, theme)?.html.into_bytes()),
+    };
+    (sinks.write)("index.html", &index)?;
+    files.push("index.html".to_owned());
     let (mut print, targets) = match print_frame(edition, theme, &indexes, &back, sinks.create)? {
         Some((writer, targets)) => (Some(writer), Some(targets)),
         None => (None, None),
@@ -184,9 +194,7 @@ pub fn render_all(
         indexes: &indexes,
         targets: targets.as_ref(),
         epub_input: &epub_input,
-        edition_key: sinks
-            .cache
-            .map(|_| edition_key(edition, theme, &entries, &back.list)),
+        edition_key,
         write: sinks.write,
         keep: sinks.keep,
         cache: sinks.cache,
@@ -654,7 +662,7 @@ struct ChapterRun<'a> {
 /// A chapter done: its page written, what print.html and the EPUB take.
 struct Done {
     file: String,
-    records: Vec<NoteRecord>,
+    records: Arc<[NoteRecord]>,
     /// The key of `records` (with the render cache only).
     records_key: u64,
     /// Its article for print.html, when the theme makes one.
@@ -724,13 +732,14 @@ impl ChapterRun<'_> {
         self.rendered.fetch_add(1, Ordering::Relaxed);
         let rendered = self.render(i, &self.edition.chapters[i])?;
         (self.write)(&rendered.page.file, rendered.page.html.as_bytes())?;
+        let records: Arc<[NoteRecord]> = rendered.records.into();
         let mut records_key = 0;
         if let (Some(cache), Some(key)) = (cache, key) {
-            records_key = digest::key(|h| serde_json::to_string(&rendered.records).ok().hash(h));
+            records_key = digest::key(|h| serde_json::to_string(&records[..]).ok().hash(h));
             let cached = cache::Cached {
                 key,
                 digest: crate::render::offline::digest(rendered.page.html.as_bytes()),
-                records: rendered.records.clone(),
+                records: records.clone(),
                 records_key,
                 piece: rendered.piece.clone(),
                 xhtml: rendered.xhtml.clone(),
@@ -739,7 +748,7 @@ impl ChapterRun<'_> {
         }
         Ok(Done {
             file: rendered.page.file,
-            records: rendered.records,
+            records,
             records_key,
             piece: rendered.piece,
             xhtml: rendered.xhtml,
@@ -1028,6 +1037,7 @@ fn render_notes_page(
     memo: Option<(&ChapterMemo<Arc<[String]>>, u64)>,
 ) -> Result<Page> {
     let entries = notes_page::entries(edition, theme, notes, memo)?;
+    let records: Vec<&NoteRecord> = notes.all().collect();
     let entries: Option<Vec<&str>> = entries.as_ref().map(|chapters| {
         chapters
             .iter()
@@ -1037,9 +1047,9 @@ fn render_notes_page(
     let mut context = tera::Context::new();
     context.insert(
         "note_groups",
-        &apparatus::groups(&notes.records, entries.as_deref(), apparatus),
+        &apparatus::groups(&records, entries.as_deref(), apparatus),
     );
-    context.insert("note_count", &notes.records.len());
+    context.insert("note_count", &records.len());
     render_back_page(theme, "notes", ("notes_page_title", "Notes"), context)
 }
 

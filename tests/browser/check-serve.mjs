@@ -1,11 +1,13 @@
 // The editor's loop in a browser: node tests/browser/check-serve.mjs URL CHAPTER_FILE
 // URL is a running `zhushu serve`; CHAPTER_FILE one of its edition's
-// chapters. Opens the first chapter page, edits its first paragraph on disk,
+// chapters. Opens the first chapter page, adds a last paragraph on disk,
 // and waits for the page to reload by itself with the new words (printing
 // how long that took); then breaks the front matter and expects the error
 // over the page, then repairs it and expects the overlay gone. A second
 // page, of another chapter, is open all along: it shows and drops the error
-// too, but never reloads, since no build changes it.
+// too, but never reloads, since no build changes it. (A paragraph added
+// before the others would renumber them, and the other chapter, which
+// quotes this one, lists its places by paragraph: it would be rebuilt.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { launch, tally } from './lib.mjs';
 
@@ -36,8 +38,7 @@ try {
   await page.waitForTimeout(300);
 
   const marker = `改动${Date.now() % 100000}`;
-  const body = original.indexOf('\n---', 4) + 4;
-  const edited = original.slice(0, body) + '\n' + marker + original.slice(body);
+  const edited = original.trimEnd() + '\n\n' + marker + '\n';
   const reloaded = page.waitForEvent('load', { timeout: 30000 });
   const started = Date.now();
   writeFileSync(chapterFile, edited);
