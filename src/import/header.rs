@@ -503,6 +503,33 @@ mod tests {
         assert!(!names_a_person("今天我们") && !names_a_person("基本情况"));
         let a = authors(&["Jane Doe, John Roe".into()]);
         assert_eq!(a.len(), 2);
+        // "A and B" is two people only when both sides look like names.
+        let names = |line: &str| -> Vec<String> {
+            authors(&[line.into()])
+                .into_iter()
+                .map(|a| a.name)
+                .collect()
+        };
+        assert_eq!(
+            names("Robert Hale and Susan Park"),
+            ["Robert Hale", "Susan Park"]
+        );
+        assert_eq!(
+            names("Robert Hale & Susan Park"),
+            ["Robert Hale", "Susan Park"]
+        );
+        assert_eq!(
+            names("Robert Hale and the staff"),
+            ["Robert Hale and the staff"]
+        );
+        assert_eq!(
+            names("the staff and Susan Park"),
+            ["the staff and Susan Park"]
+        );
+        // A double surname begins a name of three or four characters; alone
+        // it names nobody.
+        assert!(names_a_person("欧阳修") && names_a_person("司马光"));
+        assert!(!names_a_person("欧阳"));
         let a = authors(&["By Jane Doe, Professor of History".into()]);
         assert_eq!(a.len(), 1);
         assert_eq!(
