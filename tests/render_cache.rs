@@ -152,6 +152,50 @@ fn builds_through_the_render_cache_give_the_bytes_of_fresh_builds() {
     assert!(notes.contains("note-place where"));
     assert!(!notes.contains("<p class=\"note-place\">"));
 
+    // The next piece's first page: this piece's last page, its page
+    // marks and the data files that list them.
+    let fourth = "content/chapters/04-xin-shi-dai-ban-gong-ting-shi-gong-zuo.md";
+    edit(root, fourth, "\npage: 23\n", "\npage: 24\n");
+    build_into(root, &site, Some(&cache));
+    assert_same_as_fresh(root, &site, "the next piece's page changed");
+
+    // Two pieces swapped: the contents, every neighbour link.
+    edit(
+        root,
+        "content/chapters/01-ban-gong-ting-gong-zuo-yao-zuo-dao-wu-ge.md",
+        "\norder: 1\n",
+        "\norder: 2\n",
+    );
+    edit(
+        root,
+        "content/chapters/02-mi-shu-gong-zuo-de-feng-fan.md",
+        "\norder: 2\n",
+        "\norder: 1\n",
+    );
+    build_into(root, &site, Some(&cache));
+    assert_same_as_fresh(root, &site, "two pieces swapped");
+
+    // A form added to a person of the index: the places it finds.
+    edit(
+        root,
+        "content/index.yaml",
+        "forms: [习总书记, 习书记]",
+        "forms: [习总书记, 习书记, 总书记]",
+    );
+    build_into(root, &site, Some(&cache));
+    assert_same_as_fresh(root, &site, "an index entry's forms edited");
+
+    // A setting of the edition: every page.
+    edit(
+        root,
+        "content/edition.yaml",
+        "\ndate: 2022-04\n",
+        "\ndate: 2022-04\noptions:\n  paragraph_numbers: false\n",
+    );
+    let report = build_into(root, &site, Some(&cache));
+    assert_eq!(report.chapters_rendered, chapters);
+    assert_same_as_fresh(root, &site, "a setting edited");
+
     // A title: every page lists the contents, so every chapter.
     edit(root, third, "title: ", "title: 新题·");
     let report = build_into(root, &site, Some(&cache));
