@@ -437,7 +437,7 @@ fn broken_links(edition: &Edition) -> Vec<Diagnostic> {
                 .units()
                 .into_iter()
                 .map(|u| u.id.to_owned())
-                .chain(c.document.headings.iter().map(|h| h.id.clone()))
+                .chain(c.document.headings().iter().map(|h| h.id.clone()))
                 .collect()
         })
         .collect();
@@ -646,7 +646,7 @@ fn link_problem(
         return None;
     }
     let chapter = &edition.chapters[target];
-    let last = chapter.document.paragraphs.len();
+    let last = chapter.document.paragraphs().len();
     Some(format!(
         "link to `#{fragment}` in `{}`, which has no such anchor (its paragraphs are p1–p{last})",
         chapter.file.display()

@@ -5,7 +5,7 @@
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use std::collections::{HashMap, HashSet};
 
-use crate::model::{Document, Footnote, Heading, PageBreak, Paragraph};
+use crate::model::{Document, Footnote, Heading, PageBreak, Paragraph, Units};
 
 pub fn options() -> Options {
     Options::ENABLE_FOOTNOTES
@@ -69,14 +69,12 @@ pub fn parse(body: &str) -> Document {
     let paragraphs = number_paragraphs(&events);
     let rows = number_rows(&events);
     let footnotes = number_footnotes(&events, definitions, definition_order);
-    Document {
-        events,
+    let units = Units {
         paragraphs,
         headings,
         rows,
-        footnotes,
-        page_breaks,
-    }
+    };
+    Document::new(events, units, footnotes, page_breaks)
 }
 
 /// A page mark as the body writes it: `<!-- page 12 -->`, `<!-- page 12
@@ -547,17 +545,69 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_units_text_events_borrow_its_text_and_a_copy_keeps_them() {
+        let body = "## 第一部分的标题，足够长以免内联存放\n\n\
+                    这是第一段，它的文字足够长，\n跨过一个换行，还有`代码片段也要够长才行`和**加粗的说法也要够长**。\n\n\
+                    An English paragraph long enough to be boxed,\nwrapped once, with \\*an escaped star.\n\n\
+                    前半段文字足够长足够长<!-- page 12 -->后半段文字也足够长足够长。\n\n\
+                    | 第一列的表头足够长足够长 | 第二列 |\n|---|---|\n| 单元格的内容足够长足够长足够长 | 二 |\n\n\
+                    - 紧凑列表项的文字不在段落之内所以自己保存\n";
+        let doc = parse(body);
+        let units = doc.units();
+        assert_eq!(units.len(), 6, "{units:?}");
+        let mut borrowed = 0;
+        for unit in &units {
+            let events = &doc.events()[unit.events.clone()];
+            assert_eq!(plain_text(events), unit.text, "{}", unit.id);
+            let span = unit.text.as_bytes().as_ptr_range();
+            for event in events {
+                if let Event::Text(t) | Event::Code(t) = event {
+                    assert!(
+                        !matches!(t, CowStr::Boxed(_)),
+                        "{}: {t:?} is a copy",
+                        unit.id
+                    );
+                    if let CowStr::Borrowed(b) = t {
+                        assert!(span.contains(&b.as_ptr()), "{}: {b:?}", unit.id);
+                        borrowed += 1;
+                    }
+                }
+            }
+        }
+        assert!(borrowed >= 8, "{borrowed}");
+        // Outside any unit (a tight list item) text keeps its own copy.
+        assert!(
+            doc.events()
+                .iter()
+                .any(|e| matches!(e, Event::Text(CowStr::Boxed(t)) if t.contains("紧凑列表项")))
+        );
+        // A copy's events borrow the copy's text, and say the same.
+        let copy = doc.clone();
+        drop(doc);
+        let again = parse(body);
+        assert_eq!(copy.events(), again.events());
+        for unit in copy.units() {
+            let span = unit.text.as_bytes().as_ptr_range();
+            for event in &copy.events()[unit.events.clone()] {
+                if let Event::Text(CowStr::Borrowed(b)) = event {
+                    assert!(span.contains(&b.as_ptr()), "{}: {b:?}", unit.id);
+                }
+            }
+        }
+    }
+
+    #[test]
     fn paragraphs_are_numbered_in_order() {
         let doc = parse("# T\n\n一段。\n\n> 引文。\n\n- a\n\n- b\n");
-        let ids: Vec<_> = doc.paragraphs.iter().map(|p| p.id.as_str()).collect();
+        let ids: Vec<_> = doc.paragraphs().iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["p1", "p2", "p3", "p4"]);
-        assert_eq!(doc.paragraphs[1].text, "引文。");
+        assert_eq!(doc.paragraphs()[1].text, "引文。");
     }
 
     #[test]
     fn cjk_soft_breaks_vanish_but_latin_ones_stay() {
         let doc = parse("中文\n断行\n\nEnglish\nwords\n\n中文\nand English\n\nEnglish and\n中文\n");
-        let texts: Vec<_> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        let texts: Vec<_> = doc.paragraphs().iter().map(|p| p.text.as_str()).collect();
         // A break vanishes only with CJK on both sides: the character
         // before it and the one after.
         assert_eq!(
@@ -577,7 +627,7 @@ mod tests {
             "**采访组：**您好！\n\n**胡庆国**：您好。\n\n**重要**的话\n\n**Q:** why?\n\n**：**无名\n\n**这是一个很长很长的加粗句子而且它恰好以冒号结尾就像这样：**后文\n",
         );
         let speakers: Vec<_> = doc
-            .paragraphs
+            .paragraphs()
             .iter()
             .map(|p| p.speaker.as_deref())
             .collect();
@@ -587,13 +637,13 @@ mod tests {
             [Some("采访组"), Some("胡庆国"), None, Some("Q"), None, None]
         );
         // Each paragraph's events run from its start to its end, both in.
-        for p in &doc.paragraphs {
+        for p in doc.paragraphs() {
             assert!(matches!(
-                doc.events[p.events.start],
+                doc.events()[p.events.start],
                 Event::Start(Tag::Paragraph)
             ));
             assert!(matches!(
-                doc.events[p.events.end - 1],
+                doc.events()[p.events.end - 1],
                 Event::End(TagEnd::Paragraph)
             ));
         }
@@ -603,7 +653,7 @@ mod tests {
     fn table_rows_are_numbered_head_first() {
         let doc = parse("| 年份 | 事项 |\n|---|---|\n| 2012 | 甲 |\n| 2013 | 乙 |\n");
         let rows: Vec<(&str, usize, &str)> = doc
-            .rows
+            .rows()
             .iter()
             .map(|r| (r.id.as_str(), r.number, r.text.as_str()))
             .collect();
@@ -615,13 +665,13 @@ mod tests {
                 ("r3", 3, "2013乙")
             ]
         );
-        for r in &doc.rows {
+        for r in doc.rows() {
             assert!(matches!(
-                doc.events[r.events.start],
+                doc.events()[r.events.start],
                 Event::Start(Tag::TableHead | Tag::TableRow)
             ));
             assert!(matches!(
-                doc.events[r.events.end - 1],
+                doc.events()[r.events.end - 1],
                 Event::End(TagEnd::TableHead | TagEnd::TableRow)
             ));
         }
@@ -631,19 +681,19 @@ mod tests {
     fn strong_after_cjk_punctuation_is_recovered() {
         let doc = parse("**采访组：**您好，**注意：**这里。\n\n2**3**4 and ** x **\n");
         let strong = doc
-            .events
+            .events()
             .iter()
             .filter(|e| matches!(e, Event::Start(Tag::Strong)))
             .count();
-        assert_eq!(strong, 3, "{:?}", doc.events);
-        assert_eq!(doc.paragraphs[0].text, "采访组：您好，注意：这里。");
-        assert_eq!(doc.paragraphs[0].speaker.as_deref(), Some("采访组"));
-        assert_eq!(doc.paragraphs[1].text, "234 and ** x **");
+        assert_eq!(strong, 3, "{:?}", doc.events());
+        assert_eq!(doc.paragraphs()[0].text, "采访组：您好，注意：这里。");
+        assert_eq!(doc.paragraphs()[0].speaker.as_deref(), Some("采访组"));
+        assert_eq!(doc.paragraphs()[1].text, "234 and ** x **");
         let escaped = parse("写作\\*\\*重点\\*\\*，\n");
-        assert_eq!(escaped.paragraphs[0].text, "写作**重点**，");
+        assert_eq!(escaped.paragraphs()[0].text, "写作**重点**，");
         assert!(
             !escaped
-                .events
+                .events()
                 .iter()
                 .any(|e| matches!(e, Event::Start(Tag::Strong)))
         );
@@ -657,25 +707,25 @@ mod tests {
             let loose = parse(source);
             assert!(
                 !loose
-                    .events
+                    .events()
                     .iter()
                     .any(|e| matches!(e, Event::Start(Tag::Strong))),
                 "{source}: {:?}",
-                loose.events
+                loose.events()
             );
-            assert_eq!(loose.paragraphs[0].text, source.trim_end(), "{source}");
+            assert_eq!(loose.paragraphs()[0].text, source.trim_end(), "{source}");
         }
         // An escaped asterisk right before a bare one makes no pair with
         // it: `\**采访组：**` is an asterisk and a lone `*…**`, all literal.
         let before_bare = parse("\\**采访组：**您好\n");
-        assert_eq!(before_bare.paragraphs[0].text, "**采访组：**您好");
+        assert_eq!(before_bare.paragraphs()[0].text, "**采访组：**您好");
         assert!(
             !before_bare
-                .events
+                .events()
                 .iter()
                 .any(|e| matches!(e, Event::Start(Tag::Strong))),
             "{:?}",
-            before_bare.events
+            before_bare.events()
         );
     }
 
@@ -689,7 +739,7 @@ mod tests {
             .collect();
         assert_eq!(got, [("b", 1, 2), ("a", 2, 1), ("c", 3, 0)]);
         assert_eq!(
-            doc.paragraphs.len(),
+            doc.paragraphs().len(),
             1,
             "definitions are not body paragraphs"
         );
@@ -700,7 +750,7 @@ mod tests {
         let doc = parse(
             "## 一、办公室工作\n\n## 一、办公室工作\n\n## Hello, World!\n\n## p1\n\n## 段 {#custom}\n\n## 一、办公室工作\n\n## ……\n\n## r3\n\n## fn-1\n\n## sn-2\n\n## fnref 1\n\n## fnref-1-2\n\n## P\n\n## Pa\n",
         );
-        let ids: Vec<_> = doc.headings.iter().map(|h| h.id.as_str()).collect();
+        let ids: Vec<_> = doc.headings().iter().map(|h| h.id.as_str()).collect();
         assert_eq!(
             ids,
             [
@@ -725,13 +775,13 @@ mod tests {
             ]
         );
         // Each heading's events run from its start to its end, both in.
-        for h in &doc.headings {
+        for h in doc.headings() {
             assert!(matches!(
-                doc.events[h.events.start],
+                doc.events()[h.events.start],
                 Event::Start(Tag::Heading { .. })
             ));
             assert!(matches!(
-                doc.events[h.events.end - 1],
+                doc.events()[h.events.end - 1],
                 Event::End(TagEnd::Heading(_))
             ));
         }
@@ -745,9 +795,9 @@ mod tests {
         );
         // The words are as if the marks were not there; an HTML comment
         // that is no page mark stays the author's HTML.
-        let texts: Vec<&str> = doc.paragraphs.iter().map(|p| p.text.as_str()).collect();
+        let texts: Vec<&str> = doc.paragraphs().iter().map(|p| p.text.as_str()).collect();
         assert_eq!(texts, ["甲乙丙丁。", "问：戊己。", "庚辛。"]);
-        assert_eq!(doc.paragraphs[1].speaker.as_deref(), Some("问"));
+        assert_eq!(doc.paragraphs()[1].speaker.as_deref(), Some("问"));
         let at = |at, page, inferred| PageBreak { at, page, inferred };
         assert_eq!(
             doc.page_breaks,
@@ -833,12 +883,12 @@ mod tests {
         // HTML block keeps both.
         let doc = parse("<!-- page 4 -->\n\n甲乙。\n\n<div>丙</div>\n");
         let starts = doc
-            .events
+            .events()
             .iter()
             .filter(|e| matches!(e, Event::Start(Tag::HtmlBlock)))
             .count();
         let ends = doc
-            .events
+            .events()
             .iter()
             .filter(|e| matches!(e, Event::End(TagEnd::HtmlBlock)))
             .count();

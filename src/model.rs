@@ -1,7 +1,7 @@
 //! The edition as plain data: what load produces and render consumes.
 //! No I/O here; later passes (notes, glossary, quotations) add to it.
 
-use pulldown_cmark::Event;
+use pulldown_cmark::{CowStr, Event};
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::PathBuf;
@@ -198,20 +198,137 @@ impl From<AuthorForm> for Author {
 
 /// A chapter's body, parsed once: the Markdown events, with the facts that
 /// rendering and later passes need already pulled out.
-#[derive(Debug, Clone, Default)]
+///
+/// The text of a paragraph, heading or table row is held once: its text
+/// events borrow the unit's plain text (`Units`), which is their
+/// concatenation, instead of holding a copy of it (a tenth of a
+/// 10,000-piece edition's loaded size, and more of a 100,000-piece one's
+/// peak). `self_cell` keeps the events and the text they borrow together.
 pub struct Document {
-    /// Body events, footnote definitions removed (they are in `footnotes`).
-    pub events: Vec<Event<'static>>,
-    pub paragraphs: Vec<Paragraph>,
-    pub headings: Vec<Heading>,
-    /// Table rows (the head row included), `r1`, `r2`, ...: notes and
-    /// quotations can point into them too.
-    pub rows: Vec<Paragraph>,
+    body: Body,
     /// In order of first reference; unreferenced definitions last.
     pub footnotes: Vec<Footnote>,
     /// The printed book's page breaks (`<!-- page 12 -->`), in reading
     /// order.
     pub page_breaks: Vec<PageBreak>,
+}
+
+/// The units of a body, which own its text.
+#[derive(Debug, Clone, Default)]
+pub struct Units {
+    pub paragraphs: Vec<Paragraph>,
+    pub headings: Vec<Heading>,
+    /// Table rows (the head row included), `r1`, `r2`, ...: notes and
+    /// quotations can point into them too.
+    pub rows: Vec<Paragraph>,
+}
+
+type Events<'a> = Vec<Event<'a>>;
+
+self_cell::self_cell!(
+    struct Body {
+        owner: Units,
+        #[covariant]
+        dependent: Events,
+    }
+    impl {Debug}
+);
+
+impl Document {
+    /// `events` (footnote definitions removed) and the `units` whose plain
+    /// text is made of them: each text event inside a unit is made to
+    /// borrow the unit's text where it stands.
+    pub fn new(
+        events: Vec<Event<'static>>,
+        units: Units,
+        footnotes: Vec<Footnote>,
+        page_breaks: Vec<PageBreak>,
+    ) -> Document {
+        Document {
+            body: Body::new(units, |units| share_text(events, units)),
+            footnotes,
+            page_breaks,
+        }
+    }
+
+    /// Body events, footnote definitions removed (they are in `footnotes`).
+    pub fn events(&self) -> &[Event<'_>] {
+        self.body.borrow_dependent()
+    }
+
+    pub fn paragraphs(&self) -> &[Paragraph] {
+        &self.body.borrow_owner().paragraphs
+    }
+
+    pub fn headings(&self) -> &[Heading] {
+        &self.body.borrow_owner().headings
+    }
+
+    /// Table rows (the head row included), `r1`, `r2`, ...
+    pub fn rows(&self) -> &[Paragraph] {
+        &self.body.borrow_owner().rows
+    }
+}
+
+impl Default for Document {
+    fn default() -> Document {
+        Document::new(Vec::new(), Units::default(), Vec::new(), Vec::new())
+    }
+}
+
+impl Clone for Document {
+    fn clone(&self) -> Document {
+        let events = self
+            .events()
+            .iter()
+            .map(|e| e.clone().into_static())
+            .collect();
+        Document::new(
+            events,
+            self.body.borrow_owner().clone(),
+            self.footnotes.clone(),
+            self.page_breaks.clone(),
+        )
+    }
+}
+
+impl std::fmt::Debug for Document {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Document")
+            .field("body", &self.body)
+            .field("footnotes", &self.footnotes)
+            .field("page_breaks", &self.page_breaks)
+            .finish()
+    }
+}
+
+/// The events with each text event inside a unit borrowing the unit's
+/// text: walked in step with the text (a line break is its one space);
+/// where the two ever disagree, the rest of that unit keeps its own copies.
+fn share_text<'a>(events: Vec<Event<'static>>, units: &'a Units) -> Vec<Event<'a>> {
+    let mut events: Vec<Event<'a>> = events;
+    let spans = (units.paragraphs.iter().chain(&units.rows))
+        .map(|p| (&p.events, p.text.as_str()))
+        .chain(units.headings.iter().map(|h| (&h.events, h.text.as_str())));
+    for (range, text) in spans {
+        let mut at = 0;
+        for event in &mut events[range.clone()] {
+            match event {
+                Event::Text(t) | Event::Code(t) => {
+                    let Some(own) = text.get(at..at + t.len()).filter(|own| *own == &**t) else {
+                        break;
+                    };
+                    at += own.len();
+                    if matches!(t, CowStr::Boxed(_)) {
+                        *t = CowStr::Borrowed(own);
+                    }
+                }
+                Event::SoftBreak | Event::HardBreak => at += 1,
+                _ => {}
+            }
+        }
+    }
+    events
 }
 
 /// A page break of the printed book, marked in the body
@@ -271,19 +388,19 @@ impl Document {
     /// Paragraphs and headings in reading order.
     pub fn units(&self) -> Vec<TextUnit<'_>> {
         let mut units: Vec<TextUnit> = self
-            .paragraphs
+            .paragraphs()
             .iter()
             .map(|p| TextUnit {
                 id: &p.id,
                 text: &p.text,
                 events: &p.events,
             })
-            .chain(self.headings.iter().map(|h| TextUnit {
+            .chain(self.headings().iter().map(|h| TextUnit {
                 id: &h.id,
                 text: &h.text,
                 events: &h.events,
             }))
-            .chain(self.rows.iter().map(|r| TextUnit {
+            .chain(self.rows().iter().map(|r| TextUnit {
                 id: &r.id,
                 text: &r.text,
                 events: &r.events,
@@ -310,7 +427,7 @@ impl Document {
     /// `PageBreak::at`.
     pub fn char_begins(&self) -> Vec<usize> {
         let mut at = 0;
-        self.events
+        self.events()
             .iter()
             .map(|event| {
                 let begin = at;
@@ -336,17 +453,17 @@ impl Document {
 
     /// The pages each paragraph stands on, where they are known.
     pub fn paragraph_pages(&self, frame: PageFrame) -> Vec<Option<Pages>> {
-        self.pages_of(self.paragraphs.iter().map(|p| &p.events), frame)
+        self.pages_of(self.paragraphs().iter().map(|p| &p.events), frame)
     }
 
     /// The pages each heading stands on, where they are known.
     pub fn heading_pages(&self, frame: PageFrame) -> Vec<Option<Pages>> {
-        self.pages_of(self.headings.iter().map(|h| &h.events), frame)
+        self.pages_of(self.headings().iter().map(|h| &h.events), frame)
     }
 
     /// The pages each table row stands on, where they are known.
     pub fn row_pages(&self, frame: PageFrame) -> Vec<Option<Pages>> {
-        self.pages_of(self.rows.iter().map(|r| &r.events), frame)
+        self.pages_of(self.rows().iter().map(|r| &r.events), frame)
     }
 
     /// The pages of each stretch of events, where they are known.
@@ -358,7 +475,7 @@ impl Document {
         let begins = self.char_begins();
         let total = begins
             .last()
-            .map_or(0, |&b| b + self.events.last().map_or(0, event_chars));
+            .map_or(0, |&b| b + self.events().last().map_or(0, event_chars));
         let position = |i: usize| begins.get(i).copied().unwrap_or(total);
         stretches
             .map(|events| {

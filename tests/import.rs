@@ -148,14 +148,18 @@ impl ChapterFile {
     }
 
     fn paragraph_texts(&self) -> Vec<String> {
-        self.doc().paragraphs.into_iter().map(|p| p.text).collect()
+        self.doc()
+            .paragraphs()
+            .iter()
+            .map(|p| p.text.clone())
+            .collect()
     }
 
     fn heading_texts(&self) -> Vec<(u8, String)> {
         self.doc()
-            .headings
-            .into_iter()
-            .map(|h| (h.level, h.text))
+            .headings()
+            .iter()
+            .map(|h| (h.level, h.text.clone()))
             .collect()
     }
 
@@ -489,7 +493,7 @@ fn seed_chapters_match_the_hand_checked_table() {
         assert_eq!(front.source.as_deref(), want.source, "{}", what("source"));
         assert_eq!(front.order, Some(n as i64), "{}", what("order"));
         assert_eq!(
-            chapter.doc().paragraphs.len(),
+            chapter.doc().paragraphs().len(),
             want.paragraphs,
             "{}",
             what("paragraph count")
@@ -533,7 +537,7 @@ fn seed_chapters_match_the_hand_checked_table() {
     // Turns: every paragraph of piece 6 up to the first answer has a speaker.
     let turns: Vec<Option<String>> = chapters[5]
         .doc()
-        .paragraphs
+        .paragraphs()
         .iter()
         .take(4)
         .map(|p| p.speaker.clone())
@@ -597,7 +601,7 @@ fn seed_paragraphs_end_where_sentences_end() {
         .collect();
     let mut cut = Vec::new();
     for chapter in seed.chapters() {
-        for p in chapter.doc().paragraphs {
+        for p in chapter.doc().paragraphs() {
             if !ends_sentence(&p.text) && !excused.iter().any(|tail| p.text.ends_with(tail)) {
                 let tail: String = p
                     .text
@@ -1031,7 +1035,7 @@ fn interview_particulars_go_to_front_matter_and_turns_are_marked() {
     }
     let speakers: Vec<Option<String>> = c
         .doc()
-        .paragraphs
+        .paragraphs()
         .iter()
         .map(|p| p.speaker.clone())
         .collect();
@@ -1230,7 +1234,7 @@ fn english_interviewers_label_their_turns() {
     assert_eq!(iv.interviewers, ["Tom Reed", "Ann Lee"]);
     let speakers: Vec<Option<String>> = c
         .doc()
-        .paragraphs
+        .paragraphs()
         .iter()
         .map(|p| p.speaker.clone())
         .collect();
@@ -1258,12 +1262,12 @@ fn markdown_specials_are_escaped_and_read_back_exactly() {
         .filter(|l| !l.trim().is_empty())
         .collect();
     let doc = c.doc();
-    let mut read_back: Vec<String> = doc.paragraphs.iter().map(|p| p.text.clone()).collect();
-    read_back.extend(doc.headings.iter().map(|h| h.text.clone()));
+    let mut read_back: Vec<String> = doc.paragraphs().iter().map(|p| p.text.clone()).collect();
+    read_back.extend(doc.headings().iter().map(|h| h.text.clone()));
     assert!(
-        doc.headings.is_empty(),
+        doc.headings().is_empty(),
         "no line here is a heading: {:?}",
-        doc.headings
+        doc.headings()
     );
     assert_eq!(
         read_back, body_lines,
@@ -1271,7 +1275,7 @@ fn markdown_specials_are_escaped_and_read_back_exactly() {
         c.body
     );
     // Nothing but paragraphs: no list, quote, rule, HTML, link or emphasis.
-    for event in &doc.events {
+    for event in doc.events() {
         use pulldown_cmark::{Event, Tag};
         let bad = match event {
             Event::Start(tag) => !matches!(tag, Tag::Paragraph),
@@ -1401,7 +1405,7 @@ fn interviewers_label_marks_a_single_question() {
     let c = &chapters(&into)[0];
     let speakers: Vec<Option<String>> = c
         .doc()
-        .paragraphs
+        .paragraphs()
         .iter()
         .map(|p| p.speaker.clone())
         .collect();
@@ -2198,7 +2202,7 @@ fn form_feeds_give_exact_page_marks() {
     assert!(first.body.contains("今天和大家谈谈读<!-- page 2 -->书。"));
     assert_eq!(first.front.page_marks, zhushu::model::PageMarks::All);
     assert_eq!(
-        first.doc().paragraphs[0].text,
+        first.doc().paragraphs()[0].text,
         "今天和大家谈谈读书。这是第二页。",
         "the mark is no word of the text"
     );

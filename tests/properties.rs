@@ -20,8 +20,8 @@ proptest! {
         paragraphs in prop::collection::vec(plain_paragraph(), 1..30)
     ) {
         let doc = parse(&paragraphs.join("\n\n"));
-        prop_assert_eq!(doc.paragraphs.len(), paragraphs.len());
-        for (i, (p, text)) in doc.paragraphs.iter().zip(&paragraphs).enumerate() {
+        prop_assert_eq!(doc.paragraphs().len(), paragraphs.len());
+        for (i, (p, text)) in doc.paragraphs().iter().zip(&paragraphs).enumerate() {
             prop_assert_eq!(&p.id, &format!("p{}", i + 1));
             prop_assert_eq!(&p.text, text);
         }
@@ -41,7 +41,7 @@ proptest! {
             page_unknown: "",
             pages: &[],
         }, &[], &HashMap::new()).html;
-        for p in &doc.paragraphs {
+        for p in doc.paragraphs() {
             let anchor = format!("<p id=\"{}\"", p.id);
             prop_assert_eq!(html.matches(&anchor).count(), 1, "{} in {}", anchor, html);
         }
@@ -55,7 +55,7 @@ proptest! {
         let cut = cut.min(chars.len() - 1);
         let wrapped: String = chars[..cut].iter().chain(['\n'].iter()).chain(chars[cut..].iter()).collect();
         let doc = parse(&wrapped);
-        prop_assert_eq!(&doc.paragraphs[0].text, &text);
+        prop_assert_eq!(&doc.paragraphs()[0].text, &text);
     }
 
     #[test]

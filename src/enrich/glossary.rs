@@ -259,12 +259,12 @@ fn chapter_places(
     for (u, unit) in document.units().iter().enumerate() {
         // Headings are not linked (nor counted): they name, not use, terms.
         if matches!(
-            document.events[unit.events.start],
+            document.events()[unit.events.start],
             Event::Start(Tag::Heading { .. })
         ) {
             continue;
         }
-        let excluded = excluded_ranges(&document.events[unit.events.clone()]);
+        let excluded = excluded_ranges(&document.events()[unit.events.clone()]);
         let chars: Vec<(usize, char)> = unit.text.char_indices().collect();
         let char_at = |byte: usize| chars.partition_point(|&(b, _)| b < byte);
         for m in matcher.find_iter(unit.text) {

@@ -359,7 +359,7 @@ fn italic_titles(
     let mut out = Vec::new();
     let mut offset = 0; // characters
     let mut open: Option<usize> = None;
-    for event in &document.events[events.clone()] {
+    for event in &document.events()[events.clone()] {
         match event {
             Event::Start(Tag::Emphasis) => open = Some(offset),
             Event::End(TagEnd::Emphasis) => {

@@ -381,7 +381,7 @@ fn emendation_occurrence(document: &crate::model::Document, e: &Emendation) -> O
     if places.len() < 2 {
         return None;
     }
-    let own = document.paragraphs.get(e.paragraph)?.events.start;
+    let own = document.paragraphs().get(e.paragraph)?.events.start;
     places
         .iter()
         .position(|&(unit, _)| units[unit].events.start == own)
@@ -401,7 +401,7 @@ fn heading_notes(piece: &Piece, slug: &str) -> Vec<StandOffNote> {
     let document = crate::markdown::parse(&piece.markdown);
     let units = document.units();
     let texts: Vec<&str> = units.iter().map(|u| u.text).collect();
-    let heading_starts: Vec<usize> = document.headings.iter().map(|h| h.events.start).collect();
+    let heading_starts: Vec<usize> = document.headings().iter().map(|h| h.events.start).collect();
     let is_heading = |unit: usize| heading_starts.contains(&units[unit].events.start);
     let mut notes = Vec::new();
     for (k, h) in piece.headings.iter().enumerate() {

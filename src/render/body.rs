@@ -165,7 +165,7 @@ pub fn render(
     sidenotes: &HashMap<NoteKey, String>,
 ) -> RenderedBody {
     let mut writer = Writer::new(document, options, marks, sidenotes);
-    for (i, event) in document.events.iter().enumerate() {
+    for (i, event) in document.events().iter().enumerate() {
         writer.event(i, event);
     }
     writer.finish()
@@ -241,14 +241,14 @@ impl<'d> Writer<'d> {
                 index: HashMap::new(),
                 sidenotes,
             },
-            paragraphs: document.paragraphs.iter().peekable(),
-            rows: document.rows.iter().peekable(),
+            paragraphs: document.paragraphs().iter().peekable(),
+            rows: document.rows().iter().peekable(),
             row_anchor: None,
             table: Table::default(),
-            out: Vec::with_capacity(document.events.len() + 16),
+            out: Vec::with_capacity(document.events().len() + 16),
             code: None,
             speaker_pending: false,
-            as_text: raw_html::as_text(&document.events, options.raw_html),
+            as_text: raw_html::as_text(document.events(), options.raw_html),
             pending_side: None,
             side_after_cuts: None,
         }
@@ -283,7 +283,7 @@ impl<'d> Writer<'d> {
             }
             Event::Start(Tag::TableCell) => self.table_cell(event),
             Event::Start(Tag::Table(aligns)) => {
-                self.table.names = column_names(&self.document.events[i..]);
+                self.table.names = column_names(&self.document.events()[i..]);
                 self.table.aligns = aligns.clone();
                 self.out.push(Event::Html(
                     "<div class=\"table-wrap\" tabindex=\"0\">".into(),
@@ -558,7 +558,7 @@ impl<'d> Writer<'d> {
         if let Some(side) = self.pending_side.take() {
             self.out.push(Event::InlineHtml(side.into()));
         }
-        let mut html = String::with_capacity(self.document.events.len() * 24);
+        let mut html = String::with_capacity(self.document.events().len() * 24);
         pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
         // Footnotes defined but never referred to still belong to the chapter.
         let numbering = &mut self.numbering;
@@ -596,7 +596,7 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
         let (open, close, after) = wrapping(&mark.kind);
         let one_run = start_at.is_some_and(|(i, _)| {
             i <= end_event.0
-                && document.events[i..=end_event.0]
+                && document.events()[i..=end_event.0]
                     .iter()
                     .all(|e| matches!(e, Event::Text(_)))
         });
@@ -648,7 +648,7 @@ fn page_cuts(
     }
     let begins = document.char_begins();
     let texts: Vec<(usize, usize, usize)> = document
-        .events
+        .events()
         .iter()
         .enumerate()
         .filter_map(|(i, e)| match e {
@@ -768,7 +768,7 @@ type Placed = Option<(Option<(usize, usize)>, (usize, usize))>;
 impl Positions {
     fn new(document: &Document) -> Positions {
         let lengths: Vec<usize> = document
-            .events
+            .events()
             .iter()
             .map(|event| match event {
                 Event::Text(t) | Event::Code(t) => t.chars().count(),
@@ -792,7 +792,7 @@ impl Positions {
     /// the offset), or None when its end is in no event.
     fn place(&self, document: &Document, mark: &Mark) -> Placed {
         let (lengths, begins) = (&self.lengths, &self.begins);
-        let is_text = |i: usize| matches!(document.events[i], Event::Text(_));
+        let is_text = |i: usize| matches!(document.events()[i], Event::Text(_));
         let range = mark.events.clone();
         let &base = begins.get(range.start)?;
         let (start, end) = (base + mark.start, base + mark.end);
@@ -832,7 +832,7 @@ pub fn note_html(events: &[Event<'static>]) -> String {
 }
 
 /// A note's HTML, its author's own HTML treated as `raw_html` says.
-pub fn note_html_with(events: &[Event<'static>], raw_html: RawHtml) -> String {
+pub fn note_html_with(events: &[Event<'_>], raw_html: RawHtml) -> String {
     let as_text = raw_html::as_text(events, raw_html);
     let mut html = String::new();
     let events = events.iter().enumerate().map(|(i, event)| match event {
@@ -918,7 +918,7 @@ mod tests {
     #[test]
     fn a_page_mark_goes_in_at_its_place_and_leaves_spans_nested() {
         let doc = parse("甲乙<!-- page 2 -->丙丁戊己。\n");
-        let p = &doc.paragraphs[0];
+        let p = &doc.paragraphs()[0];
         // Two stretches with the same ends (a term that is all of a
         // quotation), in the text event the page mark cuts.
         let wrap = |open: &str, close: &str| Mark {
@@ -1169,7 +1169,7 @@ mod tests {
     fn place_by_scanning(document: &Document, mark: &Mark) -> Placed {
         let positions = Positions::new(document);
         let (lengths, begins) = (&positions.lengths, &positions.begins);
-        let is_text = |i: usize| matches!(document.events[i], Event::Text(_));
+        let is_text = |i: usize| matches!(document.events()[i], Event::Text(_));
         let range = mark.events.clone();
         let base = begins[range.start];
         let (start, end) = (base + mark.start, base + mark.end);
@@ -1269,12 +1269,13 @@ mod tests {
 
     #[test]
     fn a_notes_own_html_is_kept_or_read_as_its_words() {
-        let note = parse("甲<b>乙</b>丙。\n").events;
+        let doc = parse("甲<b>乙</b>丙。\n");
+        let note = doc.events();
         assert_eq!(
-            note_html_with(&note, RawHtml::Keep),
+            note_html_with(note, RawHtml::Keep),
             "<p>甲<b>乙</b>丙。</p>\n"
         );
-        assert_eq!(note_html_with(&note, RawHtml::Text), "<p>甲乙丙。</p>\n");
+        assert_eq!(note_html_with(note, RawHtml::Text), "<p>甲乙丙。</p>\n");
     }
 
     #[test]

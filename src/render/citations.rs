@@ -414,7 +414,7 @@ pub fn cite_json(config: &EditionConfig, chapter: &Chapter, frame: PageFrame) ->
     let pages = chapter.document.paragraph_pages(frame);
     let paragraphs: serde_json::Map<String, Value> = chapter
         .document
-        .paragraphs
+        .paragraphs()
         .iter()
         .zip(pages)
         .map(|(p, pages)| {
@@ -466,7 +466,7 @@ fn pages_entry(chapter: &Chapter, frame: PageFrame) -> Arc<str> {
     let document = &chapter.document;
     let begins = document.char_begins();
     let starts: Vec<usize> = document
-        .paragraphs
+        .paragraphs()
         .iter()
         .map(|p| begins.get(p.events.start).copied().unwrap_or(usize::MAX))
         .collect();
@@ -477,7 +477,9 @@ fn pages_entry(chapter: &Chapter, frame: PageFrame) -> Arc<str> {
         .map(|(b, page)| {
             // The paragraph it stands in, or the one it opens.
             let k = starts.partition_point(|&s| s <= b.at);
-            let paragraph = k.checked_sub(1).map(|k| document.paragraphs[k].id.clone());
+            let paragraph = k
+                .checked_sub(1)
+                .map(|k| document.paragraphs()[k].id.clone());
             json!({ "page": page, "paragraph": paragraph, "inferred": b.inferred })
         })
         .collect();
@@ -492,15 +494,19 @@ fn pages_entry(chapter: &Chapter, frame: PageFrame) -> Arc<str> {
             .collect::<serde_json::Map<String, Value>>()
     };
     let paragraphs = by_id(
-        document.paragraphs.iter().map(|p| p.id.as_str()).collect(),
+        document
+            .paragraphs()
+            .iter()
+            .map(|p| p.id.as_str())
+            .collect(),
         document.paragraph_pages(frame),
     );
     let headings = by_id(
-        document.headings.iter().map(|h| h.id.as_str()).collect(),
+        document.headings().iter().map(|h| h.id.as_str()).collect(),
         document.heading_pages(frame),
     );
     let rows = by_id(
-        document.rows.iter().map(|r| r.id.as_str()).collect(),
+        document.rows().iter().map(|r| r.id.as_str()).collect(),
         document.row_pages(frame),
     );
     let piece = json!({

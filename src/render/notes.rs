@@ -185,7 +185,7 @@ impl<'a> Apparatus<'a> {
         // A footnote belongs to the paragraph of its first marker.
         let mut footnote_paragraph: HashMap<usize, &str> = HashMap::new();
         for unit in &units {
-            for event in &chapter.document.events[unit.events.clone()] {
+            for event in &chapter.document.events()[unit.events.clone()] {
                 if let pulldown_cmark::Event::FootnoteReference(label) = event
                     && let Some(i) = chapter
                         .document

@@ -1155,7 +1155,7 @@ impl<'a> ChapterRun<'a> {
             notes,
             headings: chapter
                 .document
-                .headings
+                .headings()
                 .iter()
                 .map(|h| HeadingView {
                     level: h.level,

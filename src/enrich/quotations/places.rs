@@ -407,7 +407,7 @@ fn may_be_one_event<'c>(chapters: impl Iterator<Item = &'c Chapter>) -> bool {
 /// Whether unit `unit` of `chapter` is its first paragraph (headings
 /// before it left aside): a report's lede.
 fn opens_report(chapter: &Chapter, unit: usize) -> bool {
-    let first = chapter.document.paragraphs.first().map(|p| p.id.as_str());
+    let first = chapter.document.paragraphs().first().map(|p| p.id.as_str());
     chapter
         .document
         .units()
