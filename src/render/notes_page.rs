@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::Result;
+use crate::diagnostic::Result;
 use crate::memo::ChapterMemo;
 use crate::model::Edition;
 use crate::render::notes::NoteRecord;
