@@ -180,6 +180,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_page_is_the_median_of_the_stretches_between_two_breaks() {
+        // A piece's first stretch (after its title) and its last (to its
+        // end) are parts of pages: only those between two breaks count.
+        assert_eq!(page_length(&[vec![5, 500, 500, 10, 20, 30]]), Some(500.0));
+        // Refined on those within a quarter of the rough median (510: the
+        // 900 of a missed break left out, the median of the rest taken).
+        assert_eq!(page_length(&[vec![0, 480, 490, 510, 900, 0]]), Some(490.0));
+        // Pieces with one break have none; three are needed in all.
+        assert_eq!(
+            page_length(&[vec![5, 5], vec![1, 500, 2], vec![1, 500, 501, 2]]),
+            Some(500.0)
+        );
+        assert_eq!(page_length(&[vec![5, 5], vec![1, 500, 501, 2]]), None);
+    }
+
+    #[test]
     fn counting_alone_numbers_a_break_only_when_no_other_can_be_missing() {
         // Three breaks known in a piece of pages 10 to 13: each is the only
         // one possible.
