@@ -180,6 +180,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_text_after_the_last_break_ends_on_the_next_pieces_page_or_the_one_before() {
+        // Page 10 holds the title and 650 characters (a page of 1,000):
+        // page 11 begins at the break.
+        let with_last = |last: usize| by_length(&[650, last], Some(10), Some(13), 1000.0);
+        // From the top of page 11 to the next piece's page 13: some two
+        // pages of text, give or take one and a little.
+        for last in [1000, 2000, 2900, 3100] {
+            assert_eq!(with_last(last), Some(vec![11]), "{last}");
+        }
+        // Less or more: a break was missed, or one is not where it seems.
+        for last in [800, 3200] {
+            assert_eq!(with_last(last), None, "{last}");
+        }
+    }
+
+    #[test]
     fn a_page_is_the_median_of_the_stretches_between_two_breaks() {
         // A piece's first stretch (after its title) and its last (to its
         // end) are parts of pages: only those between two breaks count.
