@@ -633,7 +633,7 @@ struct NotesPage<'a> {
 
 /// The keys of what the notes page and data/notes.json are made from
 /// (with the render cache only).
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 struct NotesKeys {
     page: Option<u64>,
     data: Option<u64>,
