@@ -323,6 +323,12 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
             }
             if cli.verbose {
                 print_timings(&report.timings);
+                if let Some(bytes) = zhushu::memory::peak() {
+                    eprintln!(
+                        "    peak: {:.1} MiB resident",
+                        bytes as f64 / (1 << 20) as f64
+                    );
+                }
             }
             if !cli.quiet {
                 let total: f64 = report.timings.iter().map(|(_, t)| t.as_secs_f64()).sum();

@@ -1,4 +1,5 @@
-//! Freed memory handed back to the system between the stages of a build.
+//! Freed memory handed back to the system between the stages of a build,
+//! and the build's peak as `-v` reports it.
 //!
 //! mimalloc (the binary's allocator) returns a thread's freed pages to the
 //! system only when that thread next allocates: the rayon workers that
@@ -16,16 +17,27 @@ const WORTH_GIVING_BACK: u64 = 64 << 20;
 /// Whether the process has held enough memory for collecting to lower a
 /// peak anyone would notice.
 fn worth_giving_back() -> bool {
-    // Safety: `getrusage` only writes the struct it is given.
-    let peak_kib = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
-            return true;
-        }
-        usage.ru_maxrss
-    };
-    // Linux counts `ru_maxrss` in KiB.
-    peak_kib.max(0) as u64 * 1024 >= WORTH_GIVING_BACK
+    peak().is_none_or(|bytes| bytes >= WORTH_GIVING_BACK)
+}
+
+/// The most memory this process has held resident so far, in bytes, where
+/// the system tells it (Linux's `VmHWM`).
+///
+/// Not `getrusage`'s `ru_maxrss`: on Linux that also carries the peak of the
+/// process that started this one, since `exec` records the old address
+/// space's high-water mark, and a build started by a test harness or an
+/// editor holding hundreds of megabytes would report theirs.
+pub fn peak() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line
+        .trim_start_matches("VmHWM:")
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
 }
 
 /// Every rayon thread and the calling thread return what they have freed.
