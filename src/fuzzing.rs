@@ -122,11 +122,9 @@ pub fn render_chapter(text: &str) -> Option<String> {
     let apparatus = Apparatus::new(&edition, &notes, &anchors, &strings);
     let quotation_index = QuotationIndex::new(&edition, &quotations, &strings);
     let taken: Vec<Vec<Stretch>> = vec![
-        apparatus
-            .marks(0, chapter)
-            .iter()
-            .chain(quotation_index.marks(0))
+        (apparatus.marks(0, chapter).iter())
             .map(|m| (m.events.clone(), m.start, m.end))
+            .chain(quotation_index.stretches(0))
             .collect(),
     ];
     let glossary_index = GlossaryIndex::new(&edition, Some(&glossary), &places, &taken, &strings);

@@ -39,12 +39,11 @@ pub fn file_name(edition: &Edition) -> String {
     format!("{}.epub", crate::slug::slug_for(&edition.config.title))
 }
 
-/// Writes the EPUB as it is made: the small files first, then each chapter
-/// as the site's renderer hands it over (in order, a batch at a time, so
-/// that a large edition is never all in memory), then the back matter.
+/// Writes the EPUB as it is made: the small files and the back matter
+/// first, then each chapter as the site's renderer hands it over (in order,
+/// a batch at a time, so that a large edition is never all in memory).
 pub struct EpubWriter {
     zip: Zip<std::io::BufWriter<std::fs::File>>,
-    after: Vec<(String, Vec<u8>)>,
 }
 
 fn zip_error(e: zip::result::ZipError) -> Error {
@@ -331,10 +330,14 @@ impl EpubWriter {
             .collect();
         let opf = package(edition, &names, input.writing_mode);
         let mut zip = Zip::open(&opf, std::io::BufWriter::new(out)).map_err(zip_error)?;
-        for (name, bytes) in &before {
+        // The back matter goes into the archive now, ahead of the chapters
+        // (the package's spine gives the reading order, not the archive's):
+        // a large edition's quotations section is tens of megabytes, not to
+        // be held while every chapter is rendered.
+        for (name, bytes) in before.iter().chain(&after) {
             zip.add(name, bytes).map_err(zip_error)?;
         }
-        Ok(EpubWriter { zip, after })
+        Ok(EpubWriter { zip })
     }
 
     /// The next chapter, in the edition's order, already deflated by
@@ -346,10 +349,7 @@ impl EpubWriter {
         self.zip.writer.raw_copy_file(entry).map_err(zip_error)
     }
 
-    pub fn finish(mut self) -> Result<()> {
-        for (name, bytes) in &self.after {
-            self.zip.add(name, bytes).map_err(zip_error)?;
-        }
+    pub fn finish(self) -> Result<()> {
         self.zip.finish().map_err(zip_error)
     }
 }

@@ -103,29 +103,40 @@ fn entry(theme: &Theme, record: &NoteRecord) -> Result<String> {
 /// `serde_json::to_string_pretty` writes it, made from each chapter's part
 /// (through `memo`, under the chapter's records key).
 pub fn json(notes: &NoteRecords, memo: Option<(&ChapterMemo<Arc<str>>, &Edition)>) -> String {
-    let parts: Vec<Arc<str>> = (notes.chapters.par_iter().enumerate())
-        .filter(|(_, chapter)| !chapter.records.is_empty())
-        .map(|(i, chapter)| {
-            let make = || json_part(&chapter.records).into();
-            match memo {
-                Some((memo, edition)) => memo.get_or(&edition.chapters[i].slug, chapter.key, make),
-                None => make(),
-            }
-        })
-        .collect();
-    if parts.is_empty() {
-        return "{\n  \"notes\": []\n}\n".to_owned();
-    }
-    let mut json = String::from("{\n  \"notes\": [\n");
-    for (k, part) in parts.iter().enumerate() {
-        if k > 0 {
-            json.push_str(",\n");
+    let mut json = String::from("{\n  \"notes\": [");
+    let mut first = true;
+    // A batch of chapters' parts at a time, each joined and dropped before
+    // the next is made: a large edition's notes.json is tens of megabytes,
+    // not to be held twice.
+    for (batch, chapters) in notes.chapters.chunks(PARTS_AT_ONCE).enumerate() {
+        let parts: Vec<Arc<str>> = (chapters.par_iter().enumerate())
+            .filter(|(_, chapter)| !chapter.records.is_empty())
+            .map(|(k, chapter)| {
+                let make = || json_part(&chapter.records).into();
+                match memo {
+                    Some((memo, edition)) => {
+                        let slug = &edition.chapters[batch * PARTS_AT_ONCE + k].slug;
+                        memo.get_or(slug, chapter.key, make)
+                    }
+                    None => make(),
+                }
+            })
+            .collect();
+        for part in parts {
+            json.push_str(if first { "\n" } else { ",\n" });
+            json.push_str(&part);
+            first = false;
         }
-        json.push_str(part);
+    }
+    if first {
+        return "{\n  \"notes\": []\n}\n".to_owned();
     }
     json.push_str("\n  ]\n}\n");
     json
 }
+
+/// Chapters whose parts of notes.json are made side by side.
+const PARTS_AT_ONCE: usize = 256;
 
 /// Records as they stand in the list of notes.json: each pretty-printed
 /// alone and indented two levels (JSON strings hold no raw line breaks, so
@@ -213,5 +224,16 @@ mod tests {
             let parsed: serde_json::Value = serde_json::from_str(&json(&notes, None)).unwrap();
             assert_eq!(parsed["notes"].as_array().unwrap().len(), notes.len());
         }
+        // Over several batches of parts, empty chapters at their seams.
+        let mut notes = NoteRecords::default();
+        for c in 0..2 * PARTS_AT_ONCE + 3 {
+            let records = match c % PARTS_AT_ONCE {
+                0 | 1 => vec![],
+                _ => vec![record(&format!("c{c}"), 1, "<p>x</p>", None)],
+            };
+            notes.push(records.into(), 0);
+        }
+        let all: Vec<NoteRecord> = notes.all().cloned().collect();
+        assert_eq!(json(&notes, None), whole(&all), "several batches");
     }
 }

@@ -183,6 +183,7 @@ pub fn render_all(
         Some((writer, targets)) => (Some(writer), Some(targets)),
         None => (None, None),
     };
+    crate::memory::give_back();
     let epub_input = epub_input(edition, theme, &indexes);
     let epub_file = epub::file_name(edition);
     let mut epub_writer = EpubWriter::start(&epub_input, (sinks.create)(&epub_file)?)?;
@@ -203,8 +204,8 @@ pub fn render_all(
     let records = run.all(&mut print, &mut epub_writer, &mut files, sinks.progress)?;
     let records_key = (sinks.cache.is_some())
         .then(|| digest::key(|h| records.chapters.iter().for_each(|c| c.key.hash(h))));
-    if let Some(writer) = print {
-        writer.finish()?;
+    if let (Some(writer), Some(targets)) = (print, &targets) {
+        finish_print(writer, theme, &indexes, &back, targets)?;
         files.push("print.html".to_owned());
     }
     epub_writer.finish()?;
@@ -358,11 +359,9 @@ impl<'a> Indexes<'a> {
             .par_iter()
             .enumerate()
             .map(|(i, chapter)| {
-                apparatus
-                    .marks(i, chapter)
-                    .iter()
-                    .chain(quotations.marks(i))
+                (apparatus.marks(i, chapter).iter())
                     .map(|m| (m.events.clone(), m.start, m.end))
+                    .chain(quotations.stretches(i))
                     .collect()
             })
             .collect();
@@ -817,45 +816,18 @@ fn print_frame(
         .iter()
         .map(|c| (page_file(&c.slug), print::piece_id(&c.slug)))
         .collect();
-    let strings = &theme.strings;
-    // Each section's context is made with its article, on every core.
-    type Context<'c> = Box<dyn Fn() -> Result<tera::Context> + Send + Sync + 'c>;
-    let mut sections: Vec<(&str, &str, Context)> = Vec::new();
-    if back.glossary && templates.contains_template("glossary-article.html") {
-        let title = crate::theme::ui_string(strings, "glossary_page_title", "Glossary");
-        sections.push((
-            "glossary",
-            title,
-            Box::new(|| Ok(glossary_context(&indexes.glossary))),
-        ));
-    }
-    if back.quotations && templates.contains_template("quotations-article.html") {
-        let title = crate::theme::ui_string(strings, "quotations_page_title", "Quotations");
-        sections.push((
-            "quotations",
-            title,
-            Box::new(|| {
-                let entries = quotation_entries(theme, &indexes.quotations)?;
-                Ok(quotations_context(&entries))
-            }),
-        ));
-    }
-    if back.indexes && templates.contains_template("indexes-article.html") {
-        let title = crate::theme::ui_string(strings, "index_page_title", "Index");
-        sections.push((
-            "indexes",
-            title,
-            Box::new(|| Ok(indexes_context(&indexes.book))),
-        ));
-    }
+    let sections = print_sections(theme, indexes, back);
     for (kind, _, _) in &sections {
         pages.push((format!("{kind}.html"), print::back_id(kind)));
     }
     let targets = Targets::new(pages);
-    let back = sections
-        .into_par_iter()
-        .map(|(kind, title, context)| print_section(theme, &targets, kind, title, context()?))
-        .collect::<Result<Vec<_>>>()?;
+    let back: Vec<PrintSection> = (sections.iter())
+        .map(|&(kind, title, _)| PrintSection {
+            html: print::section_placeholder(&print::back_id(kind)),
+            id: print::back_id(kind),
+            title: title.to_owned(),
+        })
+        .collect();
     let heads: Vec<(String, String, &str)> = edition
         .chapters
         .iter()
@@ -897,33 +869,87 @@ fn print_frame(
     Ok(Some((PrintWriter::start(out, &frame, template)?, targets)))
 }
 
-/// A back section of print.html (`kind-article.html`), its ids and links
-/// made the document's own.
-fn print_section(
-    theme: &Theme,
-    targets: &Targets,
-    kind: &str,
-    title: &str,
-    mut context: tera::Context,
-) -> Result<PrintSection> {
-    let url = format!("{kind}.html");
-    context.insert(
-        "page",
-        &PageView {
-            kind,
-            url: &url,
+/// A section after the pieces of print.html: its kind (`glossary`), its
+/// title, and its article's context, made when it is written.
+type PrintSectionMaker<'c> = (
+    &'static str,
+    &'c str,
+    Box<dyn Fn() -> Result<tera::Context> + 'c>,
+);
+
+/// The back sections of print.html the theme has articles for.
+fn print_sections<'c>(
+    theme: &'c Theme,
+    indexes: &'c Indexes,
+    back: &Back,
+) -> Vec<PrintSectionMaker<'c>> {
+    let templates = &theme.tera;
+    let strings = &theme.strings;
+    let mut sections: Vec<PrintSectionMaker> = Vec::new();
+    if back.glossary && templates.contains_template("glossary-article.html") {
+        let title = crate::theme::ui_string(strings, "glossary_page_title", "Glossary");
+        sections.push((
+            "glossary",
             title,
-        },
-    );
-    let html = theme
-        .tera
-        .render(&format!("{kind}-article.html"), &context)
-        .map_err(|e| template_error(&e, &theme.templates))?;
-    let id = print::back_id(kind);
-    Ok(PrintSection {
-        html: targets.localise(&html, &id),
-        id,
-        title: title.to_owned(),
+            Box::new(|| Ok(glossary_context(&indexes.glossary))),
+        ));
+    }
+    if back.quotations && templates.contains_template("quotations-article.html") {
+        let title = crate::theme::ui_string(strings, "quotations_page_title", "Quotations");
+        sections.push((
+            "quotations",
+            title,
+            Box::new(|| {
+                let entries = quotation_entries(theme, &indexes.quotations)?;
+                Ok(quotations_context(&entries))
+            }),
+        ));
+    }
+    if back.indexes && templates.contains_template("indexes-article.html") {
+        let title = crate::theme::ui_string(strings, "index_page_title", "Index");
+        sections.push((
+            "indexes",
+            title,
+            Box::new(|| Ok(indexes_context(&indexes.book))),
+        ));
+    }
+    sections
+}
+
+/// Finishes print.html: its tail, each back section (`kind-article.html`)
+/// made in its place, one at a time, its ids and links made the
+/// document's own.
+fn finish_print(
+    writer: PrintOutputWriter,
+    theme: &Theme,
+    indexes: &Indexes,
+    back: &Back,
+    targets: &Targets,
+) -> Result<()> {
+    let sections = print_sections(theme, indexes, back);
+    writer.finish(&mut |id, out| {
+        let Some((kind, title, context)) = sections.iter().find(|s| print::back_id(s.0) == id)
+        else {
+            return Ok(());
+        };
+        let url = format!("{kind}.html");
+        let mut context = context()?;
+        context.insert(
+            "page",
+            &PageView {
+                kind,
+                url: &url,
+                title,
+            },
+        );
+        let html = theme
+            .tera
+            .render(&format!("{kind}-article.html"), &context)
+            .map_err(|e| template_error(&e, &theme.templates))?;
+        drop(context);
+        targets
+            .localise_into(&html, id, out)
+            .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
     })
 }
 
@@ -1084,7 +1110,7 @@ impl<'a> ChapterRun<'a> {
             book,
         } = self.indexes;
         let mut marks: Vec<Mark> = apparatus.marks(i, chapter);
-        marks.extend(quotations.marks(i).iter().cloned());
+        marks.extend(quotations.marks(i));
         marks.extend(glossary.marks(i).iter().cloned());
         marks.extend(book.marks(i).iter().cloned());
         let sidenotes = apparatus.sidenotes(i, chapter);

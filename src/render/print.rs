@@ -51,6 +51,20 @@ impl Targets {
     /// Headings go one level down too (`h1` → `h2`, …): in print.html the
     /// edition's title is the one `h1`, and each piece's title an `h2`.
     pub fn localise(&self, html: &str, prefix: &str) -> String {
+        let mut out = Vec::with_capacity(html.len() + html.len() / 8);
+        self.localise_into(html, prefix, &mut out)
+            .expect("writing to memory cannot fail");
+        String::from_utf8(out).expect("made of str")
+    }
+
+    /// `localise`, written to `out` as it is made: a back section of a
+    /// large edition is tens of megabytes, not to be held twice more.
+    pub fn localise_into(
+        &self,
+        html: &str,
+        prefix: &str,
+        out: &mut impl Write,
+    ) -> std::io::Result<()> {
         let html = demote_headings(html);
         static ATTRIBUTE: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
             Regex::new(
@@ -58,21 +72,24 @@ impl Targets {
             )
             .expect("a valid pattern")
         });
-        ATTRIBUTE
-            .replace_all(&html, |caps: &regex::Captures| {
-                let (name, value) = (&caps[1], &caps[2]);
-                let value = match name {
-                    "href" => self.link(value, prefix),
-                    "id" | "for" => format!("{prefix}-{value}"),
-                    _ => value
-                        .split_whitespace()
-                        .map(|id| format!("{prefix}-{id}"))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                };
-                format!(" {name}=\"{value}\"")
-            })
-            .into_owned()
+        let mut written = 0;
+        for caps in ATTRIBUTE.captures_iter(&html) {
+            let whole = caps.get(0).expect("the whole match");
+            let (name, value) = (&caps[1], &caps[2]);
+            let value = match name {
+                "href" => self.link(value, prefix),
+                "id" | "for" => format!("{prefix}-{value}"),
+                _ => value
+                    .split_whitespace()
+                    .map(|id| format!("{prefix}-{id}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            };
+            out.write_all(&html.as_bytes()[written..whole.start()])?;
+            write!(out, " {name}=\"{value}\"")?;
+            written = whole.end();
+        }
+        out.write_all(&html.as_bytes()[written..])
     }
 
     fn link(&self, href: &str, prefix: &str) -> String {
@@ -164,8 +181,17 @@ pub fn page_name(k: usize) -> String {
     format!("piece-{}", k + 1)
 }
 
+/// What stands in the frame for a back section (`print.back[].html`) until
+/// the tail is written: the sections are made then, one at a time, rather
+/// than held in the tail all through the pieces.
+pub fn section_placeholder(id: &str) -> String {
+    format!("{SECTION_PLACEHOLDER}{id} -->")
+}
+
+const SECTION_PLACEHOLDER: &str = "<!-- zhushu: the back section ";
+
 /// Writes print.html: the frame's head, then each piece as it comes, then
-/// the frame's tail.
+/// the frame's tail with its back sections.
 pub struct PrintWriter<W: Write> {
     out: W,
     tail: String,
@@ -212,11 +238,24 @@ impl<W: Write> PrintWriter<W> {
         .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
     }
 
-    pub fn finish(mut self) -> Result<()> {
+    /// The tail, each back section's placeholder replaced by what
+    /// `section` writes for its id.
+    pub fn finish(mut self, section: &mut dyn FnMut(&str, &mut W) -> Result<()>) -> Result<()> {
+        let failed = |e: std::io::Error| Error::new(format!("cannot write print.html: {e}"));
+        let mut rest = self.tail.as_str();
+        while let Some(at) = rest.find(SECTION_PLACEHOLDER) {
+            let after = &rest[at + SECTION_PLACEHOLDER.len()..];
+            let Some((id, after)) = after.split_once(" -->") else {
+                break;
+            };
+            self.out.write_all(&rest.as_bytes()[..at]).map_err(failed)?;
+            section(id, &mut self.out)?;
+            rest = after;
+        }
         self.out
-            .write_all(self.tail.as_bytes())
+            .write_all(rest.as_bytes())
             .and_then(|_| self.out.flush())
-            .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
+            .map_err(failed)
     }
 }
 
@@ -290,7 +329,8 @@ mod tests {
         let mut w =
             PrintWriter::start(&mut out, &format!("<b>{PIECES_PLACEHOLDER}</b>"), path).unwrap();
         w.piece(0, "a", "<article></article>").unwrap();
-        w.finish().unwrap();
+        w.finish(&mut |_, _| unreachable!("no back section"))
+            .unwrap();
         let out = String::from_utf8(out).unwrap();
         assert!(
             out.starts_with("<b><div class=\"print-blank\" data-blank-for=\"piece-a\" hidden>")
@@ -299,5 +339,28 @@ mod tests {
             out.contains("<section class=\"print-piece\" style=\"page: piece-1\">\n<div class=\"print-start\" id=\"piece-a\"></div>")
         );
         assert!(out.ends_with("</section>\n</b>"));
+    }
+
+    #[test]
+    fn each_back_section_is_written_in_its_place_in_the_tail() {
+        let path = std::path::Path::new("themes/x/templates/print.html");
+        let frame = format!(
+            "<body>{PIECES_PLACEHOLDER}<section>{}</section><p>between</p><section>{}</section></body>",
+            section_placeholder("back-glossary"),
+            section_placeholder("back-quotations"),
+        );
+        let mut out = Vec::new();
+        let w = PrintWriter::start(&mut out, &frame, path).unwrap();
+        let mut asked = Vec::new();
+        w.finish(&mut |id, out| {
+            asked.push(id.to_owned());
+            write!(out, "[{id}]").map_err(|e| Error::new(e.to_string()))
+        })
+        .unwrap();
+        assert_eq!(asked, ["back-glossary", "back-quotations"]);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<body><section>[back-glossary]</section><p>between</p><section>[back-quotations]</section></body>"
+        );
     }
 }

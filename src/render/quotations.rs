@@ -11,6 +11,7 @@ use serde::Serialize;
 use crate::enrich::quotations::{Kind, Quotation};
 use crate::model::Edition;
 use crate::render::body::{Mark, MarkKind};
+use crate::render::glossary::Stretch;
 
 /// Places listed in an occurrence's popover; the rest are on the index page.
 const MAX_IN_POPOVER: usize = 6;
@@ -82,10 +83,26 @@ impl QuotationEntry {
 
 pub struct QuotationIndex {
     pub views: Vec<QuotationView>,
-    /// Per chapter: the marks to cut into its text.
-    marks: Vec<Vec<Mark>>,
+    /// Per chapter: where its passages stand, made into marks when it is
+    /// rendered (a large edition's hundred thousand places would otherwise
+    /// hold their markup, the same for every place of a passage, all
+    /// through the render).
+    places: Vec<Vec<MarkPlace>>,
+    /// Per view: the marker after each of its places.
+    markers: Vec<String>,
     /// Per chapter: the views that stand in it, each once.
     on_page: Vec<Vec<usize>>,
+}
+
+/// Where a passage stands in a chapter: a stretch of a unit's text.
+#[derive(Clone)]
+struct MarkPlace {
+    /// The unit's events.
+    events: std::ops::Range<usize>,
+    start: usize,
+    end: usize,
+    /// The passage's view.
+    view: usize,
 }
 
 /// A passage's places as the index and the popovers show them, each with
@@ -247,22 +264,18 @@ impl QuotationIndex {
                 }
             })
             .collect();
-        let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); edition.chapters.len()];
+        let mut places: Vec<Vec<MarkPlace>> = vec![Vec::new(); edition.chapters.len()];
         let mut on_page: Vec<Vec<usize>> = vec![Vec::new(); edition.chapters.len()];
+        let markers = (views.iter().enumerate())
+            .map(|(n, view)| labels.marker(&view.id, n + 1, view.count - 1))
+            .collect();
         for (view, &i) in order.iter().enumerate() {
-            let id = &views[view].id;
-            let after = labels.marker(id, view + 1, views[view].count - 1);
             for o in &quotations[i].occurrences {
-                let unit_events = units[o.chapter][o.unit].events.clone();
-                marks[o.chapter].push(Mark {
-                    events: unit_events,
+                places[o.chapter].push(MarkPlace {
+                    events: units[o.chapter][o.unit].events.clone(),
                     start: o.start,
                     end: o.end,
-                    kind: MarkKind::Wrap {
-                        open: format!("<span class=\"quote-occ\" data-quotation=\"{id}\">"),
-                        close: None,
-                        after: after.clone(),
-                    },
+                    view,
                 });
                 if on_page[o.chapter].last() != Some(&view) {
                     on_page[o.chapter].push(view);
@@ -271,7 +284,8 @@ impl QuotationIndex {
         }
         QuotationIndex {
             views,
-            marks,
+            places,
+            markers,
             on_page,
         }
     }
@@ -290,8 +304,29 @@ impl QuotationIndex {
         html
     }
 
-    pub fn marks(&self, chapter: usize) -> &[Mark] {
-        &self.marks[chapter]
+    /// Where `chapter`'s passages stand, without their markup.
+    pub fn stretches(&self, chapter: usize) -> impl Iterator<Item = Stretch> + '_ {
+        (self.places[chapter].iter()).map(|place| (place.events.clone(), place.start, place.end))
+    }
+
+    /// The marks to cut into `chapter`'s text: each place of a passage
+    /// wrapped, its marker after it.
+    pub fn marks(&self, chapter: usize) -> Vec<Mark> {
+        (self.places[chapter].iter())
+            .map(|place| Mark {
+                events: place.events.clone(),
+                start: place.start,
+                end: place.end,
+                kind: MarkKind::Wrap {
+                    open: format!(
+                        "<span class=\"quote-occ\" data-quotation=\"{}\">",
+                        self.views[place.view].id
+                    ),
+                    close: None,
+                    after: self.markers[place.view].clone(),
+                },
+            })
+            .collect()
     }
 
     /// What `chapter`'s page reads of the passages beyond its own marks,
