@@ -223,7 +223,8 @@ pub fn read_cover(blocks: &[Block]) -> Cover {
                 }
                 continue;
             }
-            if text.starts_with("——") || text.starts_with("—") {
+            // One dash or a pair (`——`, the Chinese dash).
+            if text.starts_with('—') {
                 cover.subtitle = Some(here);
                 continue;
             }
@@ -268,20 +269,13 @@ pub fn cover_date(text: &str) -> Option<PartialDate> {
 /// `二〇二二年四月`, `二〇一八年三月十二日`.
 pub fn chinese_numeral_date(text: &str) -> Option<PartialDate> {
     let (year, rest) = text.split_once('年')?;
+    // A year is written digit by digit, its zero in any of the shapes a
+    // typesetter or an OCR gives it.
     let digits: String = year
         .chars()
         .map(|c| match c {
-            '〇' | '零' | 'Ｏ' | 'O' | '○' => Some('0'),
-            '一' => Some('1'),
-            '二' => Some('2'),
-            '三' => Some('3'),
-            '四' => Some('4'),
-            '五' => Some('5'),
-            '六' => Some('6'),
-            '七' => Some('7'),
-            '八' => Some('8'),
-            '九' => Some('9'),
-            _ => None,
+            '零' | 'Ｏ' | 'O' | '○' => Some('0'),
+            c => chinese_digit(c).and_then(|d| char::from_digit(d, 10)),
         })
         .collect::<Option<_>>()?;
     if digits.len() != 4 {
@@ -299,14 +293,17 @@ pub fn chinese_numeral_date(text: &str) -> Option<PartialDate> {
     build_date(&digits, month.as_deref(), day.as_deref())
 }
 
+/// `〇` … `九` as 0 … 9.
+fn chinese_digit(c: char) -> Option<u32> {
+    "〇一二三四五六七八九"
+        .chars()
+        .position(|d| d == c)
+        .map(|p| p as u32)
+}
+
 /// 一 … 三十一.
 pub fn chinese_number(text: &str) -> Option<u32> {
-    let digit = |c: char| {
-        "〇一二三四五六七八九"
-            .chars()
-            .position(|d| d == c)
-            .map(|p| p as u32)
-    };
+    let digit = chinese_digit;
     let chars: Vec<char> = text.chars().collect();
     match chars.as_slice() {
         ['十'] => Some(10),
@@ -390,6 +387,24 @@ mod tests {
     }
 
     #[test]
+    fn a_year_in_chinese_numerals_reads_every_digit_and_every_zero() {
+        for (text, year) in [
+            ("一九四五年", "1945"),
+            ("一九六七年", "1967"),
+            ("二〇八三年", "2083"),
+            ("二零二二年", "2022"),
+            ("二Ｏ一二年", "2012"),
+            ("二O一二年", "2012"),
+            ("二○一二年", "2012"),
+        ] {
+            let date = chinese_numeral_date(text).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(date.to_string(), year, "{text}");
+        }
+        assert_eq!(chinese_numeral_date("二〇二年"), None);
+        assert_eq!(chinese_numeral_date("二〇二十年"), None);
+    }
+
+    #[test]
     fn chinese_numerals() {
         assert_eq!(chinese_number("十二"), Some(12));
         assert_eq!(chinese_number("三十一"), Some(31));
@@ -397,5 +412,83 @@ mod tests {
             chinese_numeral_date("二〇二二年十月").unwrap().to_string(),
             "2022-10"
         );
+    }
+
+    fn entries(src: &str) -> Vec<(String, Option<u32>)> {
+        let c = read_contents(&blocks(src)).unwrap();
+        c.entries.into_iter().map(|e| (e.title, e.page)).collect()
+    }
+
+    #[test]
+    fn a_numbered_line_never_continues_an_entry_without_its_page() {
+        // The second entry's page is lost: the next numbered line starts an
+        // entry of its own, so the table is read up to the last whole one
+        // rather than joining two titles under one page.
+        let got = entries("目录\n\n一、总论 1\n二、分论\n三、结语 9\n\n总论\n");
+        assert_eq!(got, [("总论".to_owned(), Some(1))]);
+    }
+
+    #[test]
+    fn a_numbered_entry_wraps_over_three_lines_at_most() {
+        let got = entries(
+            "目录\n\n一、甲 1\n二、很长的标题\n折到第二行\n又到第三行 12\n三、乙 20\n\n甲\n",
+        );
+        assert_eq!(
+            got,
+            [
+                ("甲".to_owned(), Some(1)),
+                ("很长的标题折到第二行又到第三行".to_owned(), Some(12)),
+                ("乙".to_owned(), Some(20)),
+            ]
+        );
+        // A third line ending in a number is this entry's page, even when
+        // the line after it ends in a number too.
+        let got =
+            entries("目录\n\n一、甲 1\n二、很长的标题\n折到第二行\n又到第三行 12\n附录 30\n\n甲\n");
+        assert_eq!(
+            got[1],
+            ("很长的标题折到第二行又到第三行".to_owned(), Some(12))
+        );
+    }
+
+    #[test]
+    fn an_entry_number_alone_is_the_title() {
+        assert_eq!(split_number("一、"), (None, "一、"));
+        assert_eq!(split_number("1. "), (None, "1. "));
+        assert_eq!(split_number("一、总论"), (Some("一、".to_owned()), "总论"));
+    }
+
+    #[test]
+    fn a_dash_at_the_start_of_a_title_opens_no_subtitle() {
+        assert_eq!(split_subtitle("——代序"), ("——代序".to_owned(), None));
+        assert_eq!(
+            split_subtitle("总论——代序"),
+            ("总论".to_owned(), Some("——代序".to_owned()))
+        );
+    }
+
+    #[test]
+    fn an_institution_by_its_word_or_its_office() {
+        for text in [
+            "北京大学",
+            "Oxford University Press",
+            "中共中央办公厅",
+            "县委办公室",
+            "中央政策研究室",
+        ] {
+            assert!(is_institution(text), "{text}");
+        }
+        for text in ["张三", "谈办公室工作的体会", "研究室里的灯光很亮"] {
+            assert!(!is_institution(text), "{text}");
+        }
+    }
+
+    #[test]
+    fn cover_editors_without_empty_names_and_a_subtitle_after_one_dash() {
+        let cover = read_cover(&blocks("谈办公室工作\n—纪念文集\n张三、李四、主编\n"));
+        let editors: Vec<_> = cover.editors.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(editors, ["张三", "李四"]);
+        assert_eq!(cover.subtitle.unwrap().text, "—纪念文集");
+        assert_eq!(cover.title.unwrap().text, "谈办公室工作");
     }
 }
