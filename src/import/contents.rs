@@ -402,12 +402,19 @@ mod tests {
         }
         assert_eq!(chinese_numeral_date("二〇二年"), None);
         assert_eq!(chinese_numeral_date("二〇二十年"), None);
+        // After the year, a month or nothing.
+        assert_eq!(chinese_numeral_date("二〇二二年春"), None);
     }
 
     #[test]
     fn chinese_numerals() {
         assert_eq!(chinese_number("十二"), Some(12));
         assert_eq!(chinese_number("三十一"), Some(31));
+        assert_eq!(chinese_number("二十"), Some(20));
+        assert_eq!(chinese_number("十五"), Some(15));
+        assert_eq!(chinese_number("十"), Some(10));
+        assert_eq!(chinese_number("七"), Some(7));
+        assert_eq!(chinese_number("一百"), None);
         assert_eq!(
             chinese_numeral_date("二〇二二年十月").unwrap().to_string(),
             "2022-10"
