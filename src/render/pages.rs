@@ -900,7 +900,7 @@ fn print_sections<'c>(
             "quotations",
             title,
             Box::new(|| {
-                let entries = quotation_entries(theme, &indexes.quotations)?;
+                let entries = quotation_entries(theme, &indexes.quotations);
                 Ok(quotations_context(&entries))
             }),
         ));
@@ -947,9 +947,13 @@ fn finish_print(
             .render(&format!("{kind}-article.html"), &context)
             .map_err(|e| template_error(&e, &theme.templates))?;
         drop(context);
-        targets
-            .localise_into(&html, id, out)
-            .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
+        // Entries are localised one by one as they are made: an id or a
+        // link is never cut by an entry's edge.
+        fill_entries(theme, &indexes.quotations, &html, &mut |part| {
+            targets
+                .localise_into(part, id, out)
+                .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
+        })
     })
 }
 
@@ -1007,26 +1011,71 @@ fn render_indexes_page(theme: &Theme, index: &BookIndex) -> Result<Page> {
 /// hundreds of megabytes. Made for print.html and again for the index page,
 /// rather than held between the two (40 MB for a random 10,000-piece
 /// edition).
-fn quotation_entries(theme: &Theme, index: &QuotationIndex) -> Result<Vec<QuotationEntry>> {
-    const ITEM: &str = "quotation-item.html";
-    let has_item = theme.tera.contains_template(ITEM);
-    index
-        .views
-        .par_iter()
-        .map(|view| {
+/// The passages as quotations.html and print.html list them. Each entry's
+/// `html` is a placeholder where the theme has `quotation-item.html`: the
+/// entries are made when the page is written (`fill_entries`), a batch at
+/// a time, rather than held all at once, once more in the template's
+/// values and again in its output (a large edition's entries are tens of
+/// megabytes).
+fn quotation_entries(theme: &Theme, index: &QuotationIndex) -> Vec<QuotationEntry> {
+    let has_item = theme.tera.contains_template(QUOTATION_ITEM);
+    (index.views.iter().enumerate())
+        .map(|(k, view)| {
             let html = if has_item {
-                let mut context = tera::Context::new();
-                context.insert("q", view);
-                theme
-                    .tera
-                    .render(ITEM, &context)
-                    .map_err(|e| template_error(&e, &theme.templates))?
+                format!("{ENTRY_PLACEHOLDER}{k} -->")
             } else {
                 String::new()
             };
-            Ok(QuotationEntry::new(view, html))
+            QuotationEntry::new(view, html)
         })
         .collect()
+}
+
+const QUOTATION_ITEM: &str = "quotation-item.html";
+const ENTRY_PLACEHOLDER: &str = "<!-- zhushu: the entry of passage ";
+/// Entries made side by side while a page is filled.
+const ENTRIES_AT_ONCE: usize = 128;
+
+/// `html` to `write`, each entry's placeholder replaced by its passage's
+/// `quotation-item.html`, made on every core a batch at a time.
+fn fill_entries(
+    theme: &Theme,
+    index: &QuotationIndex,
+    html: &str,
+    write: &mut dyn FnMut(&str) -> Result<()>,
+) -> Result<()> {
+    // (text before it, the passage) for every placeholder, in order.
+    let mut parts: Vec<(&str, usize)> = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(ENTRY_PLACEHOLDER) {
+        let after = &rest[at + ENTRY_PLACEHOLDER.len()..];
+        let Some((k, after)) = after.split_once(" -->") else {
+            break;
+        };
+        let Some(k) = k.parse().ok().filter(|&k| k < index.views.len()) else {
+            break;
+        };
+        parts.push((&rest[..at], k));
+        rest = after;
+    }
+    for batch in parts.chunks(ENTRIES_AT_ONCE) {
+        let entries: Vec<String> = batch
+            .par_iter()
+            .map(|&(_, k)| {
+                let mut context = tera::Context::new();
+                context.insert("q", &index.views[k]);
+                theme
+                    .tera
+                    .render(QUOTATION_ITEM, &context)
+                    .map_err(|e| template_error(&e, &theme.templates))
+            })
+            .collect::<Result<_>>()?;
+        for (&(before, _), entry) in batch.iter().zip(&entries) {
+            write(before)?;
+            write(entry)?;
+        }
+    }
+    write(rest)
 }
 
 fn quotations_context(entries: &[QuotationEntry]) -> tera::Context {
@@ -1046,13 +1095,22 @@ fn render_glossary_page(theme: &Theme, index: &GlossaryIndex) -> Result<Page> {
 }
 
 fn render_quotations_page(theme: &Theme, index: &QuotationIndex) -> Result<Page> {
-    let context = quotations_context(&quotation_entries(theme, index)?);
-    render_back_page(
+    let context = quotations_context(&quotation_entries(theme, index));
+    let page = render_back_page(
         theme,
         "quotations",
         ("quotations_page_title", "Quotations"),
         context,
-    )
+    )?;
+    let mut html = String::new();
+    fill_entries(theme, index, &page.html, &mut |part| {
+        html.push_str(part);
+        Ok(())
+    })?;
+    Ok(Page {
+        file: page.file,
+        html,
+    })
 }
 
 fn render_notes_page(
