@@ -166,8 +166,11 @@ pub fn render_chapter(text: &str) -> Option<String> {
     let entries: Vec<String> = records.iter().map(|r| r.note.html.clone()).collect();
     let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
     let listed: Vec<&apparatus::NoteRecord> = records.iter().collect();
-    let _ = apparatus::groups(&listed, Some(&entries), &apparatus);
-    let _ = apparatus::groups(&listed, None, &apparatus);
+    for group in apparatus::groups(&listed, true, &apparatus) {
+        let mut page = String::new();
+        apparatus::fill_groups(&group.html, &listed, &entries, &mut page);
+    }
+    let _ = apparatus::groups(&listed, false, &apparatus);
     let mut all = crate::render::notes_page::NoteRecords::default();
     all.push(records.into(), 0);
     let _ = crate::render::notes_page::json(&all, None);

@@ -289,8 +289,9 @@ pub struct NoteGroup<'a> {
     pub kind: &'a str,
     pub label: String,
     pub count: usize,
-    /// The group's entries (`note-item.html`), each after a line break;
-    /// empty when the theme has no such template.
+    /// The group's entries (`note-item.html`), each after a line break
+    /// (in the page's template, a placeholder for them); empty when the
+    /// theme has no such template.
     pub html: String,
     /// The group's records, for a theme without `note-item.html` (empty
     /// when the entries are made: Tera taking every record's values for one
@@ -298,38 +299,61 @@ pub struct NoteGroup<'a> {
     pub notes: Vec<&'a NoteRecord>,
 }
 
-/// `records` by type; `entries`, when given, holds each record's entry
-/// (aligned with `records`).
+/// `records` by type. `with_entries`: each group's `html` stands for its
+/// entries (`note-item.html`) until `fill_groups` puts them in the page;
+/// otherwise the group carries its records.
 pub fn groups<'a>(
     records: &[&'a NoteRecord],
-    entries: Option<&[&str]>,
+    with_entries: bool,
     apparatus: &Apparatus,
 ) -> Vec<NoteGroup<'a>> {
     std::iter::once("footnote")
         .chain(NOTE_TYPES.iter().copied())
         .map(|kind| {
-            let members: Vec<usize> = (0..records.len())
-                .filter(|&i| records[i].note.kind == kind)
-                .collect();
-            let html = entries.map_or_else(String::new, |entries| {
-                members
-                    .iter()
-                    .map(|&i| format!("\n{}", entries[i]))
-                    .collect()
-            });
+            let members = || records.iter().filter(move |r| r.note.kind == kind);
             NoteGroup {
                 kind,
                 label: apparatus.kind_label(kind),
-                count: members.len(),
-                html,
-                notes: match entries {
-                    Some(_) => Vec::new(),
-                    None => members.iter().map(|&i| records[i]).collect(),
+                count: members().count(),
+                html: if with_entries {
+                    format!("{GROUP_PLACEHOLDER}{kind} -->")
+                } else {
+                    String::new()
+                },
+                notes: if with_entries {
+                    Vec::new()
+                } else {
+                    members().copied().collect()
                 },
             }
         })
         .filter(|g| g.count > 0)
         .collect()
+}
+
+const GROUP_PLACEHOLDER: &str = "<!-- zhushu: the notes of type ";
+
+/// `html` (the notes page made from `groups` with entries) to `out`, each
+/// group's placeholder replaced by its entries (`entries`, aligned with
+/// `records`), each after a line break: the page's largest part is put in
+/// once, not held again as the template's values and in its output.
+pub fn fill_groups(html: &str, records: &[&NoteRecord], entries: &[&str], out: &mut String) {
+    let mut rest = html;
+    while let Some(at) = rest.find(GROUP_PLACEHOLDER) {
+        let after = &rest[at + GROUP_PLACEHOLDER.len()..];
+        let Some((kind, after)) = after.split_once(" -->") else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        for (record, entry) in records.iter().zip(entries) {
+            if record.note.kind == kind {
+                out.push('\n');
+                out.push_str(entry);
+            }
+        }
+        rest = after;
+    }
+    out.push_str(rest);
 }
 
 /// A stand-off note's HTML; an emendation (校勘记) gives the source's

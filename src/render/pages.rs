@@ -1131,10 +1131,20 @@ fn render_notes_page(
     let mut context = tera::Context::new();
     context.insert(
         "note_groups",
-        &apparatus::groups(&records, entries.as_deref(), apparatus),
+        &apparatus::groups(&records, entries.is_some(), apparatus),
     );
     context.insert("note_count", &records.len());
-    render_back_page(theme, "notes", ("notes_page_title", "Notes"), context)
+    let page = render_back_page(theme, "notes", ("notes_page_title", "Notes"), context)?;
+    let Some(entries) = entries else {
+        return Ok(page);
+    };
+    let size = entries.iter().map(|e| e.len() + 1).sum::<usize>();
+    let mut html = String::with_capacity(page.html.len() + size);
+    apparatus::fill_groups(&page.html, &records, &entries, &mut html);
+    Ok(Page {
+        file: page.file,
+        html,
+    })
 }
 
 fn render_index(edition: &Edition, theme: &Theme) -> Result<Page> {
