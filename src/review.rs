@@ -43,10 +43,8 @@ fn site_ids(edition: &Edition, quotations: &[Quotation]) -> Vec<String> {
         .views
         .iter()
         .map(|v| {
-            let places = v
-                .places
-                .iter()
-                .map(|p| (p.chapter.clone(), p.paragraph.clone(), p.text.clone()))
+            let places = (v.places.views().into_iter())
+                .map(|p| (p.chapter, p.paragraph, p.text))
                 .collect();
             (places, v.id.as_str())
         })

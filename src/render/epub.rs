@@ -24,7 +24,7 @@ pub struct EpubInput<'a> {
     pub strings: &'a serde_json::Value,
     pub apparatus: &'a Apparatus<'a>,
     pub glossary: &'a GlossaryIndex,
-    pub quotations: &'a QuotationIndex,
+    pub quotations: &'a QuotationIndex<'a>,
     pub book_index: &'a BookIndex,
     /// The stylesheet for reading systems (the theme's `static/epub.css`).
     pub stylesheet: Option<Vec<u8>>,
@@ -127,7 +127,7 @@ fn quotations_section(input: &EpubInput, title: &str, origin: &str) -> String {
             view.id,
             escape_html(&view.text)
         );
-        for place in &view.places {
+        for place in &view.places.views() {
             let _ = write!(
                 q,
                 "<li><a href=\"{}#{}\">{} {}</a>{}</li>",

@@ -212,6 +212,12 @@ pub fn render_all(
     files.push(epub_file);
     write_search_index(edition, theme, &indexes, &back, &sinks)?;
     files.push(SEARCH_INDEX.to_owned());
+    // Tens of megabytes in a large edition: written as it is made.
+    const QUOTATIONS_JSON: &str = "data/quotations.json";
+    write_streamed(&sinks, QUOTATIONS_JSON, |out| {
+        indexes.quotations.write_json(out)
+    })?;
+    files.push(QUOTATIONS_JSON.to_owned());
     let mut emit = |file: &str, bytes: &[u8]| -> Result<()> {
         (sinks.write)(file, bytes)?;
         files.push(file.to_owned());
@@ -332,17 +338,17 @@ pub struct Lists<'a> {
 /// made once for the whole edition.
 struct Indexes<'a> {
     apparatus: Apparatus<'a>,
-    quotations: QuotationIndex,
+    quotations: QuotationIndex<'a>,
     glossary: GlossaryIndex,
     book: BookIndex,
 }
 
 impl<'a> Indexes<'a> {
     fn new(
-        edition: &Edition,
+        edition: &'a Edition,
         notes: &'a [LoadedNote],
         anchors: &'a [Anchor],
-        quotations: &[Quotation],
+        quotations: &'a [Quotation],
         lists: Lists,
         strings: &'a serde_json::Value,
     ) -> Indexes<'a> {
@@ -493,6 +499,22 @@ const SEARCH_INDEX: &str = "search-index.js";
 /// The search index, written as it is made: as large as the edition's
 /// text, it was a large build's peak when it was held whole (the list it
 /// was made from beside it).
+/// `file`, written through `sinks.create` as `write` makes it, its digest
+/// taken on the way.
+fn write_streamed(
+    sinks: &Sinks,
+    file: &str,
+    write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let failed = |e: std::io::Error| Error::new(format!("cannot write {file}: {e}"));
+    let mut out =
+        crate::render::offline::Digesting::new(std::io::BufWriter::new((sinks.create)(file)?));
+    write(&mut out).map_err(failed)?;
+    let (_, digest) = out.finish().map_err(failed)?;
+    (sinks.streamed)(file, digest);
+    Ok(())
+}
+
 fn write_search_index(
     edition: &Edition,
     theme: &Theme,
@@ -500,23 +522,18 @@ fn write_search_index(
     back: &Back,
     sinks: &Sinks,
 ) -> Result<()> {
-    let failed = |e: std::io::Error| Error::new(format!("cannot write {SEARCH_INDEX}: {e}"));
-    let file = std::io::BufWriter::new((sinks.create)(SEARCH_INDEX)?);
-    let mut out = crate::render::offline::Digesting::new(file);
-    crate::render::search::write_index_script(
-        edition,
-        &indexes.quotations,
-        &indexes.glossary,
-        // Only where the indexes' page is written: the results lead there.
-        back.indexes.then_some(&indexes.book),
-        &theme.strings,
-        sinks.cache.map(|c| &c.search),
-        &mut out,
-    )
-    .map_err(failed)?;
-    let (_, digest) = out.finish().map_err(failed)?;
-    (sinks.streamed)(SEARCH_INDEX, digest);
-    Ok(())
+    write_streamed(sinks, SEARCH_INDEX, |out| {
+        crate::render::search::write_index_script(
+            edition,
+            &indexes.quotations,
+            &indexes.glossary,
+            // Only where the indexes' page is written: the results lead there.
+            back.indexes.then_some(&indexes.book),
+            &theme.strings,
+            sinks.cache.map(|c| &c.search),
+            out,
+        )
+    })
 }
 
 /// The pages after the chapters and the data files, once every chapter's
@@ -583,7 +600,6 @@ fn write_back_matter(
     let data: Vec<Make> = [
         Some(Box::new(|| file("data/glossary.json", indexes.glossary.json())) as Make),
         Some(Box::new(|| file("data/index.json", indexes.book.json())) as Make),
-        Some(Box::new(|| file("data/quotations.json", indexes.quotations.json())) as Make),
         Some(Box::new(|| {
             let memo = cache.map(|c| &c.citations);
             file("data/citations.json", citations::csl_json(edition, memo))

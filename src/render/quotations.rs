@@ -41,7 +41,7 @@ pub struct PlaceView {
 }
 
 #[derive(Serialize, Clone)]
-pub struct QuotationView {
+pub struct QuotationView<'a> {
     /// `q3`: anchor on the index page.
     pub id: String,
     /// `quotation` (somebody's words) or `formula` (an enumeration or
@@ -50,10 +50,84 @@ pub struct QuotationView {
     pub number: usize,
     pub text: String,
     pub count: usize,
-    pub places: Vec<PlaceView>,
+    /// Serialised as a list of `PlaceView`.
+    pub places: Places<'a>,
     /// The list of its places as a marker's popover shows it.
     #[serde(skip)]
     pub popover: String,
+}
+
+/// A passage's places as the index holds them all through the render: what
+/// cannot be had again cheaply, the rest read again from the edition and
+/// the passage when a view of them is made (`views`). A large edition's
+/// passages have a hundred thousand places or more; held as `PlaceView`s,
+/// each with its titles, address, words and differences, they were a
+/// hundred megabytes of a 10,000-piece build's peak.
+#[derive(Clone)]
+pub struct Places<'a> {
+    edition: &'a Edition,
+    quotation: &'a Quotation,
+    list: Vec<Place<'a>>,
+}
+
+/// One place (`quotation.occurrences[occurrence]`), compact.
+#[derive(Clone)]
+struct Place<'a> {
+    occurrence: usize,
+    /// The paragraph's (or heading's) id.
+    paragraph: &'a str,
+    label: String,
+    /// Its differences from the origin's words, where they are more than
+    /// the words themselves escaped.
+    diff_html: Option<Box<str>>,
+    variant: bool,
+}
+
+impl<'a> Places<'a> {
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// Every place as the index page, the popovers and the exports show it.
+    pub fn views(&self) -> Vec<PlaceView> {
+        (self.list.iter()).map(|place| self.view(place)).collect()
+    }
+
+    fn view(&self, place: &Place) -> PlaceView {
+        let o = &self.quotation.occurrences[place.occurrence];
+        let chapter = &self.edition.chapters[o.chapter];
+        PlaceView {
+            chapter: chapter.slug.clone(),
+            chapter_title: chapter.front.title.clone(),
+            chapter_short_title: chapter.front.brief_title().to_owned(),
+            order: chapter.number,
+            paragraph: place.paragraph.to_owned(),
+            label: place.label.clone(),
+            url: format!("{}.html#{}", chapter.slug, place.paragraph),
+            text: o.text.clone(),
+            variant: place.variant,
+            origin: place.occurrence == self.quotation.origin,
+            diff_html: match &place.diff_html {
+                Some(diff) => diff.to_string(),
+                None => escape_html(&o.text),
+            },
+        }
+    }
+}
+
+impl Serialize for Places<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.list.len()))?;
+        for place in &self.list {
+            seq.serialize_element(&self.view(place))?;
+        }
+        seq.end()
+    }
 }
 
 /// A passage as the quotations index lists it: its view without its
@@ -81,8 +155,8 @@ impl QuotationEntry {
     }
 }
 
-pub struct QuotationIndex {
-    pub views: Vec<QuotationView>,
+pub struct QuotationIndex<'a> {
+    pub views: Vec<QuotationView<'a>>,
     /// Per chapter: where its passages stand, made into marks when it is
     /// rendered (a large edition's hundred thousand places would otherwise
     /// hold their markup, the same for every place of a passage, all
@@ -105,37 +179,33 @@ struct MarkPlace {
     view: usize,
 }
 
-/// A passage's places as the index and the popovers show them, each with
-/// its differences from the origin's words.
-fn place_views(
-    edition: &Edition,
-    units: &[Vec<crate::model::TextUnit>],
-    q: &Quotation,
+/// A passage's places as the index holds them, each with its differences
+/// from the origin's words.
+fn places<'a>(
+    edition: &'a Edition,
+    units: &[Vec<crate::model::TextUnit<'a>>],
+    q: &'a Quotation,
     strings: &serde_json::Value,
-) -> Vec<PlaceView> {
+) -> Places<'a> {
     let origin_text = q.text();
-    q.occurrences
-        .iter()
-        .enumerate()
+    let list = (q.occurrences.iter().enumerate())
         .map(|(k, o)| {
-            let chapter = &edition.chapters[o.chapter];
-            let unit_id = units[o.chapter][o.unit].id;
-            let label = crate::render::place_label(&units[o.chapter][o.unit], strings);
-            PlaceView {
-                chapter: chapter.slug.clone(),
-                chapter_title: chapter.front.title.clone(),
-                chapter_short_title: chapter.front.brief_title().to_owned(),
-                order: chapter.number,
-                paragraph: unit_id.to_owned(),
-                label,
-                url: format!("{}.html#{unit_id}", chapter.slug),
-                text: o.text.clone(),
+            let unit = &units[o.chapter][o.unit];
+            let diff = diff_html(&o.text, origin_text);
+            Place {
+                occurrence: k,
+                paragraph: unit.id,
+                label: crate::render::place_label(unit, strings),
+                diff_html: (diff != escape_html(&o.text)).then(|| diff.into()),
                 variant: normalized(&o.text) != normalized(origin_text),
-                origin: k == q.origin,
-                diff_html: diff_html(&o.text, origin_text),
             }
         })
-        .collect()
+        .collect();
+    Places {
+        edition,
+        quotation: q,
+        list,
+    }
 }
 
 /// The theme's words for a passage's marker and its popover.
@@ -230,12 +300,12 @@ pub fn order(quotations: &[Quotation]) -> Vec<usize> {
     order
 }
 
-impl QuotationIndex {
+impl<'a> QuotationIndex<'a> {
     pub fn new(
-        edition: &Edition,
-        quotations: &[Quotation],
+        edition: &'a Edition,
+        quotations: &'a [Quotation],
         strings: &serde_json::Value,
-    ) -> QuotationIndex {
+    ) -> QuotationIndex<'a> {
         let labels = Labels::new(strings);
         let units: Vec<Vec<crate::model::TextUnit>> = edition
             .chapters
@@ -252,9 +322,9 @@ impl QuotationIndex {
             .map(|(n, &i)| {
                 let q = &quotations[i];
                 let id = format!("q{}", n + 1);
-                let places = place_views(edition, &units, q, strings);
+                let places = places(edition, &units, q, strings);
                 QuotationView {
-                    popover: labels.popover(&places, &id),
+                    popover: labels.popover(&places.views(), &id),
                     id,
                     kind: q.kind,
                     number: n + 1,
@@ -343,6 +413,15 @@ impl QuotationIndex {
     /// {"chapter", "paragraph"}, "occurrences": [{"chapter", "order",
     /// "paragraph", "text", "variant"}]}]}`.
     pub fn json(&self) -> String {
+        let mut json = Vec::new();
+        self.write_json(&mut json)
+            .expect("writing to memory cannot fail");
+        String::from_utf8(json).expect("serde_json writes UTF-8")
+    }
+
+    /// `json`, written to `out` as it is made: a large edition's is tens of
+    /// megabytes.
+    pub fn write_json(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         #[derive(Serialize)]
         struct Origin<'a> {
             chapter: &'a str,
@@ -364,15 +443,13 @@ impl QuotationIndex {
             origin: Origin<'a>,
             occurrences: Vec<Occurrence<'a>>,
         }
-        #[derive(Serialize)]
-        struct Export<'a> {
-            quotations: Vec<Entry<'a>>,
-        }
-        let quotations = self
-            .views
-            .iter()
-            .map(|q| {
-                let origin = q.places.iter().find(|p| p.origin).unwrap_or(&q.places[0]);
+        /// A passage's entry, its places made when it is written.
+        struct EntryOf<'v, 'a>(&'v QuotationView<'a>);
+        impl Serialize for EntryOf<'_, '_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let q = self.0;
+                let places = q.places.views();
+                let origin = places.iter().find(|p| p.origin).unwrap_or(&places[0]);
                 Entry {
                     id: &q.id,
                     kind: q.kind,
@@ -381,9 +458,7 @@ impl QuotationIndex {
                         chapter: &origin.chapter,
                         paragraph: &origin.paragraph,
                     },
-                    occurrences: q
-                        .places
-                        .iter()
+                    occurrences: (places.iter())
                         .map(|p| Occurrence {
                             chapter: &p.chapter,
                             order: p.order,
@@ -393,12 +468,17 @@ impl QuotationIndex {
                         })
                         .collect(),
                 }
-            })
-            .collect();
-        let mut json =
-            serde_json::to_string_pretty(&Export { quotations }).expect("quotations serialise");
-        json.push('\n');
-        json
+                .serialize(serializer)
+            }
+        }
+        #[derive(Serialize)]
+        struct Export<'v, 'a> {
+            quotations: Vec<EntryOf<'v, 'a>>,
+        }
+        let quotations = self.views.iter().map(EntryOf).collect();
+        serde_json::to_writer_pretty(&mut *out, &Export { quotations })
+            .map_err(std::io::Error::from)?;
+        out.write_all(b"\n")
     }
 }
 
