@@ -342,4 +342,16 @@ mod tests {
             match_key("办公厅（室）工作的启示")
         );
     }
+
+    #[test]
+    fn a_repaired_line_is_reported_at_its_own_place_in_its_block() {
+        let source = "标题\n\n第一行\n第二行\n1962 年生\n\nＡ１在此\n第二行\nＢ２\n";
+        let mut b = blocks(source);
+        let first = b[1].line;
+        assert_eq!(tighten_blocks(&mut b), [first + 2]);
+        assert_eq!(b[1].lines[2], "1962年生");
+        let second = b[2].line;
+        assert_eq!(halfwidth_blocks(&mut b), [second, second + 2]);
+        assert_eq!(b[2].lines, ["A1在此", "第二行", "B2"]);
+    }
 }
