@@ -354,4 +354,10 @@ mod tests {
         assert_eq!(halfwidth_blocks(&mut b), [second, second + 2]);
         assert_eq!(b[2].lines, ["A1在此", "第二行", "B2"]);
     }
+
+    #[test]
+    fn form_feeds_are_reported_at_their_lines_from_one() {
+        assert_eq!(form_feed_lines("甲\n\u{c}乙\n丙\u{c}\n丁\n"), [2, 3]);
+        assert_eq!(form_feed_lines("甲\n乙\n"), Vec::<usize>::new());
+    }
 }
