@@ -316,6 +316,15 @@ mod tests {
         let mut t = String::from("中文");
         join_wrapped(&mut t, "接续");
         assert_eq!(t, "中文接续");
+        // CJK on either side of the break is enough to join without a space.
+        let mut t = String::from("使用");
+        join_wrapped(&mut t, "Python");
+        join_wrapped(&mut t, "语言");
+        assert_eq!(t, "使用Python语言");
+        // A hyphen after a digit ends no broken word.
+        let mut t = String::from("pages 10-");
+        join_wrapped(&mut t, "twelve");
+        assert_eq!(t, "pages 10- twelve");
     }
 
     #[test]
