@@ -45,3 +45,22 @@ pub(crate) fn escape_html(text: &str) -> String {
     pulldown_cmark_escape::escape_html(&mut out, text).ok();
     out
 }
+
+/// `html` cut at each placeholder `{open}KEY -->` that a template wrote
+/// where zhushu puts a large part in as the page is written: (the text
+/// before it, KEY) for each, in order, and the text after the last.
+pub(crate) fn split_at_placeholders<'h>(
+    html: &'h str,
+    open: &str,
+) -> (Vec<(&'h str, &'h str)>, &'h str) {
+    let mut parts = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(open) {
+        let Some((key, after)) = rest[at + open.len()..].split_once(" -->") else {
+            break;
+        };
+        parts.push((&rest[..at], key));
+        rest = after;
+    }
+    (parts, rest)
+}

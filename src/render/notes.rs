@@ -338,20 +338,15 @@ const GROUP_PLACEHOLDER: &str = "<!-- zhushu: the notes of type ";
 /// `records`), each after a line break: the page's largest part is put in
 /// once, not held again as the template's values and in its output.
 pub fn fill_groups(html: &str, records: &[&NoteRecord], entries: &[&str], out: &mut String) {
-    let mut rest = html;
-    while let Some(at) = rest.find(GROUP_PLACEHOLDER) {
-        let after = &rest[at + GROUP_PLACEHOLDER.len()..];
-        let Some((kind, after)) = after.split_once(" -->") else {
-            break;
-        };
-        out.push_str(&rest[..at]);
+    let (parts, rest) = super::split_at_placeholders(html, GROUP_PLACEHOLDER);
+    for (before, kind) in parts {
+        out.push_str(before);
         for (record, entry) in records.iter().zip(entries) {
             if record.note.kind == kind {
                 out.push('\n');
                 out.push_str(entry);
             }
         }
-        rest = after;
     }
     out.push_str(rest);
 }

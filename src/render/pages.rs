@@ -1061,19 +1061,15 @@ fn fill_entries(
     write: &mut dyn FnMut(&str) -> Result<()>,
 ) -> Result<()> {
     // (text before it, the passage) for every placeholder, in order.
-    let mut parts: Vec<(&str, usize)> = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(ENTRY_PLACEHOLDER) {
-        let after = &rest[at + ENTRY_PLACEHOLDER.len()..];
-        let Some((k, after)) = after.split_once(" -->") else {
-            break;
-        };
-        let Some(k) = k.parse().ok().filter(|&k| k < index.views.len()) else {
-            break;
-        };
-        parts.push((&rest[..at], k));
-        rest = after;
-    }
+    let (placeholders, rest) = crate::render::split_at_placeholders(html, ENTRY_PLACEHOLDER);
+    let parts: Vec<(&str, usize)> = (placeholders.into_iter())
+        .map(|(before, k)| match k.parse() {
+            Ok(k) if k < index.views.len() => Ok((before, k)),
+            _ => Err(Error::new(format!(
+                "no passage {k} for its entry's placeholder"
+            ))),
+        })
+        .collect::<Result<_>>()?;
     for batch in parts.chunks(ENTRIES_AT_ONCE) {
         let entries: Vec<String> = batch
             .par_iter()

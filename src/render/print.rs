@@ -242,15 +242,10 @@ impl<W: Write> PrintWriter<W> {
     /// `section` writes for its id.
     pub fn finish(mut self, section: &mut dyn FnMut(&str, &mut W) -> Result<()>) -> Result<()> {
         let failed = |e: std::io::Error| Error::new(format!("cannot write print.html: {e}"));
-        let mut rest = self.tail.as_str();
-        while let Some(at) = rest.find(SECTION_PLACEHOLDER) {
-            let after = &rest[at + SECTION_PLACEHOLDER.len()..];
-            let Some((id, after)) = after.split_once(" -->") else {
-                break;
-            };
-            self.out.write_all(&rest.as_bytes()[..at]).map_err(failed)?;
+        let (parts, rest) = super::split_at_placeholders(&self.tail, SECTION_PLACEHOLDER);
+        for (before, id) in parts {
+            self.out.write_all(before.as_bytes()).map_err(failed)?;
             section(id, &mut self.out)?;
-            rest = after;
         }
         self.out
             .write_all(rest.as_bytes())
