@@ -1275,7 +1275,7 @@ fn markdown_specials_are_escaped_and_read_back_exactly() {
         c.body
     );
     // Nothing but paragraphs: no list, quote, rule, HTML, link or emphasis.
-    for event in doc.events() {
+    for event in &doc.events() {
         use pulldown_cmark::{Event, Tag};
         let bad = match event {
             Event::Start(tag) => !matches!(tag, Tag::Paragraph),

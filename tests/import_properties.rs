@@ -325,13 +325,15 @@ fn check_characters(pieces: &[Piece]) -> Result<(), TestCaseError> {
         let doc = zhushu::markdown::parse(body);
         let slug = front.slug.clone().unwrap_or_default();
         let own: Vec<&StandOffNote> = book.notes.iter().filter(|n| n.chapter == slug).collect();
-        let restored =
-            undo_emendations(&no_space(&zhushu::markdown::plain_text(doc.events())), &own)
-                .map_err(|e| {
-                    TestCaseError::fail(format!(
-                        "piece {n}: {e}\n--- body ---\n{body}\n--- source ---\n{text}"
-                    ))
-                })?;
+        let restored = undo_emendations(
+            &no_space(&zhushu::markdown::plain_text(&doc.events())),
+            &own,
+        )
+        .map_err(|e| {
+            TestCaseError::fail(format!(
+                "piece {n}: {e}\n--- body ---\n{body}\n--- source ---\n{text}"
+            ))
+        })?;
         let mut got = no_space(&front.title);
         got.push_str(&no_space(front.subtitle.as_deref().unwrap_or("")));
         for a in &front.authors {

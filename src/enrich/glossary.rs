@@ -259,12 +259,12 @@ fn chapter_places(
     for (u, unit) in document.units().iter().enumerate() {
         // Headings are not linked (nor counted): they name, not use, terms.
         if matches!(
-            document.events()[unit.events.start],
+            document.event(unit.events.start),
             Event::Start(Tag::Heading { .. })
         ) {
             continue;
         }
-        let excluded = excluded_ranges(&document.events()[unit.events.clone()]);
+        let excluded = excluded_ranges(document.events_in(unit.events.clone()));
         let chars: Vec<(usize, char)> = unit.text.char_indices().collect();
         let char_at = |byte: usize| chars.partition_point(|&(b, _)| b < byte);
         for m in matcher.find_iter(unit.text) {
@@ -298,7 +298,7 @@ fn chapter_places(
 }
 
 /// Character ranges of a unit's text inside links or inline code.
-fn excluded_ranges(events: &[Event]) -> Vec<(usize, usize)> {
+fn excluded_ranges<'e>(events: impl Iterator<Item = Event<'e>>) -> Vec<(usize, usize)> {
     let mut ranges = Vec::new();
     let mut offset = 0;
     let mut link_start: Option<usize> = None;

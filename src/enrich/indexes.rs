@@ -359,8 +359,8 @@ fn italic_titles(
     let mut out = Vec::new();
     let mut offset = 0; // characters
     let mut open: Option<usize> = None;
-    for event in &document.events()[events.clone()] {
-        match event {
+    for event in document.events_in(events.clone()) {
+        match &event {
             Event::Start(Tag::Emphasis) => open = Some(offset),
             Event::End(TagEnd::Emphasis) => {
                 if let Some(s) = open.take() {

@@ -164,8 +164,9 @@ pub fn render(
     marks: &[Mark],
     sidenotes: &HashMap<NoteKey, String>,
 ) -> RenderedBody {
-    let mut writer = Writer::new(document, options, marks, sidenotes);
-    for (i, event) in document.events().iter().enumerate() {
+    let events = document.events();
+    let mut writer = Writer::new(document, &events, options, marks, sidenotes);
+    for (i, event) in events.iter().enumerate() {
         writer.event(i, event);
     }
     writer.finish()
@@ -175,6 +176,8 @@ pub fn render(
 /// what zhushu adds put in as HTML events, for its HTML writer.
 struct Writer<'d> {
     document: &'d Document,
+    /// The document's events, made once for the whole body.
+    events: &'d [Event<'d>],
     options: &'d BodyOptions<'d>,
     footnote_keys: HashMap<&'d str, NoteKey>,
     /// Where marks cut text events, and the HTML they put there.
@@ -219,6 +222,7 @@ struct Table {
 impl<'d> Writer<'d> {
     fn new(
         document: &'d Document,
+        events: &'d [Event<'d>],
         options: &'d BodyOptions<'d>,
         marks: &[Mark],
         sidenotes: &'d HashMap<NoteKey, String>,
@@ -227,6 +231,7 @@ impl<'d> Writer<'d> {
         page_cuts(document, options, &mut cuts, &mut pieces);
         Writer {
             document,
+            events,
             options,
             footnote_keys: document
                 .footnotes
@@ -245,10 +250,10 @@ impl<'d> Writer<'d> {
             rows: document.rows().iter().peekable(),
             row_anchor: None,
             table: Table::default(),
-            out: Vec::with_capacity(document.events().len() + 16),
+            out: Vec::with_capacity(events.len() + 16),
             code: None,
             speaker_pending: false,
-            as_text: raw_html::as_text(document.events(), options.raw_html),
+            as_text: raw_html::as_text(events, options.raw_html),
             pending_side: None,
             side_after_cuts: None,
         }
@@ -283,7 +288,7 @@ impl<'d> Writer<'d> {
             }
             Event::Start(Tag::TableCell) => self.table_cell(event),
             Event::Start(Tag::Table(aligns)) => {
-                self.table.names = column_names(&self.document.events()[i..]);
+                self.table.names = column_names(&self.events[i..]);
                 self.table.aligns = aligns.clone();
                 self.out.push(Event::Html(
                     "<div class=\"table-wrap\" tabindex=\"0\">".into(),
@@ -558,7 +563,7 @@ impl<'d> Writer<'d> {
         if let Some(side) = self.pending_side.take() {
             self.out.push(Event::InlineHtml(side.into()));
         }
-        let mut html = String::with_capacity(self.document.events().len() * 24);
+        let mut html = String::with_capacity(self.events.len() * 24);
         pulldown_cmark::html::push_html(&mut html, self.out.into_iter());
         // Footnotes defined but never referred to still belong to the chapter.
         let numbering = &mut self.numbering;
@@ -595,10 +600,7 @@ fn cuts(document: &Document, marks: &[Mark]) -> (Cuts, Vec<String>) {
         // one closes with `</span>`.)
         let (open, close, after) = wrapping(&mark.kind);
         let one_run = start_at.is_some_and(|(i, _)| {
-            i <= end_event.0
-                && document.events()[i..=end_event.0]
-                    .iter()
-                    .all(|e| matches!(e, Event::Text(_)))
+            i <= end_event.0 && (i..=end_event.0).all(|e| document.is_text(e))
         });
         if let (Some(open), true) = (open, one_run) {
             let (i, o) = start_at.unwrap_or_default();
@@ -767,15 +769,7 @@ type Placed = Option<(Option<(usize, usize)>, (usize, usize))>;
 
 impl Positions {
     fn new(document: &Document) -> Positions {
-        let lengths: Vec<usize> = document
-            .events()
-            .iter()
-            .map(|event| match event {
-                Event::Text(t) | Event::Code(t) => t.chars().count(),
-                Event::SoftBreak | Event::HardBreak => 1,
-                _ => 0,
-            })
-            .collect();
+        let lengths = document.char_lengths();
         let begins: Vec<usize> = lengths
             .iter()
             .scan(0, |at, &length| {
@@ -792,7 +786,7 @@ impl Positions {
     /// the offset), or None when its end is in no event.
     fn place(&self, document: &Document, mark: &Mark) -> Placed {
         let (lengths, begins) = (&self.lengths, &self.begins);
-        let is_text = |i: usize| matches!(document.events()[i], Event::Text(_));
+        let is_text = |i: usize| document.is_text(i);
         let range = mark.events.clone();
         let &base = begins.get(range.start)?;
         let (start, end) = (base + mark.start, base + mark.end);
@@ -1169,7 +1163,7 @@ mod tests {
     fn place_by_scanning(document: &Document, mark: &Mark) -> Placed {
         let positions = Positions::new(document);
         let (lengths, begins) = (&positions.lengths, &positions.begins);
-        let is_text = |i: usize| matches!(document.events()[i], Event::Text(_));
+        let is_text = |i: usize| document.is_text(i);
         let range = mark.events.clone();
         let base = begins[range.start];
         let (start, end) = (base + mark.start, base + mark.end);
@@ -1272,10 +1266,10 @@ mod tests {
         let doc = parse("甲<b>乙</b>丙。\n");
         let note = doc.events();
         assert_eq!(
-            note_html_with(note, RawHtml::Keep),
+            note_html_with(&note, RawHtml::Keep),
             "<p>甲<b>乙</b>丙。</p>\n"
         );
-        assert_eq!(note_html_with(note, RawHtml::Text), "<p>甲乙丙。</p>\n");
+        assert_eq!(note_html_with(&note, RawHtml::Text), "<p>甲乙丙。</p>\n");
     }
 
     #[test]

@@ -185,8 +185,8 @@ impl<'a> Apparatus<'a> {
         // A footnote belongs to the paragraph of its first marker.
         let mut footnote_paragraph: HashMap<usize, &str> = HashMap::new();
         for unit in &units {
-            for event in &chapter.document.events()[unit.events.clone()] {
-                if let pulldown_cmark::Event::FootnoteReference(label) = event
+            for event in chapter.document.events_in(unit.events.clone()) {
+                if let pulldown_cmark::Event::FootnoteReference(label) = &event
                     && let Some(i) = chapter
                         .document
                         .footnotes

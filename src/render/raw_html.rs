@@ -65,9 +65,8 @@ pub fn ill_formed_raw_html(events: &[Event]) -> Vec<(Vec<usize>, String)> {
 /// Whether the chapter's Markdown, its footnotes included, holds raw HTML
 /// of its own.
 pub fn has_raw_html(document: &Document) -> bool {
-    std::iter::once(document.events())
-        .chain(document.footnotes.iter().map(|f| f.events.as_slice()))
-        .any(|events| events_have_raw_html(events))
+    events_have_raw_html(&document.events())
+        || (document.footnotes.iter()).any(|f| events_have_raw_html(&f.events))
 }
 
 pub fn events_have_raw_html(events: &[Event]) -> bool {

@@ -6,6 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::ops::Range;
 use std::path::PathBuf;
 
+mod held;
+
 use crate::config::EditionConfig;
 use crate::date::PartialDate;
 
@@ -223,7 +225,7 @@ pub struct Units {
     pub rows: Vec<Paragraph>,
 }
 
-type Events<'a> = Vec<Event<'a>>;
+type Events<'a> = Box<[held::Held<'a>]>;
 
 self_cell::self_cell!(
     struct Body {
@@ -252,7 +254,35 @@ impl Document {
     }
 
     /// Body events, footnote definitions removed (they are in `footnotes`).
-    pub fn events(&self) -> &[Event<'_>] {
+    ///
+    /// Made afresh from what the chapter holds (`held`): a pass over the
+    /// whole body takes them once, and one that looks here and there takes
+    /// `event` or `events_in`.
+    pub fn events(&self) -> Vec<Event<'_>> {
+        self.held().iter().map(held::Held::get).collect()
+    }
+
+    /// How many body events there are.
+    pub fn event_count(&self) -> usize {
+        self.held().len()
+    }
+
+    /// Body event `i`.
+    pub fn event(&self, i: usize) -> Event<'_> {
+        self.held()[i].get()
+    }
+
+    /// Whether body event `i` is text.
+    pub fn is_text(&self, i: usize) -> bool {
+        self.held()[i].is_text()
+    }
+
+    /// The body events in `range`.
+    pub fn events_in(&self, range: Range<usize>) -> impl Iterator<Item = Event<'_>> {
+        self.held()[range].iter().map(held::Held::get)
+    }
+
+    fn held(&self) -> &[held::Held<'_>] {
         self.body.borrow_dependent()
     }
 
@@ -278,11 +308,7 @@ impl Default for Document {
 
 impl Clone for Document {
     fn clone(&self) -> Document {
-        let events = self
-            .events()
-            .iter()
-            .map(|e| e.clone().into_static())
-            .collect();
+        let events = self.events().into_iter().map(Event::into_static).collect();
         Document::new(
             events,
             self.body.borrow_owner().clone(),
@@ -305,7 +331,7 @@ impl std::fmt::Debug for Document {
 /// The events with each text event inside a unit borrowing the unit's
 /// text: walked in step with the text (a line break is its one space);
 /// where the two ever disagree, the rest of that unit keeps its own copies.
-fn share_text<'a>(events: Vec<Event<'static>>, units: &'a Units) -> Vec<Event<'a>> {
+fn share_text<'a>(events: Vec<Event<'static>>, units: &'a Units) -> Events<'a> {
     let mut events: Vec<Event<'a>> = events;
     let spans = (units.paragraphs.iter().chain(&units.rows))
         .map(|p| (&p.events, p.text.as_str()))
@@ -328,7 +354,7 @@ fn share_text<'a>(events: Vec<Event<'static>>, units: &'a Units) -> Vec<Event<'a
             }
         }
     }
-    events
+    events.into_iter().map(held::Held::new).collect()
 }
 
 /// A page break of the printed book, marked in the body
@@ -427,18 +453,19 @@ impl Document {
     /// `PageBreak::at`.
     pub fn char_begins(&self) -> Vec<usize> {
         let mut at = 0;
-        self.events()
+        self.held()
             .iter()
-            .map(|event| {
+            .map(|held| {
                 let begin = at;
-                at += match event {
-                    Event::Text(t) | Event::Code(t) => t.chars().count(),
-                    Event::SoftBreak | Event::HardBreak => 1,
-                    _ => 0,
-                };
+                at += held.chars();
                 begin
             })
             .collect()
+    }
+
+    /// How many characters each event counts (as `char_begins` counts).
+    pub fn char_lengths(&self) -> Vec<usize> {
+        self.held().iter().map(held::Held::chars).collect()
     }
 
     /// The page each break begins, where the marks tell it: its own
@@ -475,7 +502,7 @@ impl Document {
         let begins = self.char_begins();
         let total = begins
             .last()
-            .map_or(0, |&b| b + self.events().last().map_or(0, event_chars));
+            .map_or(0, |&b| b + self.held().last().map_or(0, held::Held::chars));
         let position = |i: usize| begins.get(i).copied().unwrap_or(total);
         stretches
             .map(|events| {
@@ -502,14 +529,6 @@ impl Document {
                 })
             })
             .collect()
-    }
-}
-
-fn event_chars(event: &Event) -> usize {
-    match event {
-        Event::Text(t) | Event::Code(t) => t.chars().count(),
-        Event::SoftBreak | Event::HardBreak => 1,
-        _ => 0,
     }
 }
 
