@@ -249,8 +249,10 @@ pub fn match_key(text: &str) -> String {
             '"' | '“' | '”' | '「' | '」' => '"',
             '\'' | '‘' | '’' => '\'',
             '—' | '–' => '-',
+            // Full-width letters and digits are the ASCII ones, folded
+            // as those are.
             c if ('\u{FF01}'..='\u{FF5E}').contains(&c) && c.is_alphanumeric() => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+                char::from_u32(c as u32 - 0xFEE0).map_or(c, |c| c.to_ascii_lowercase())
             }
             c => c.to_lowercase().next().unwrap_or(c),
         })
@@ -350,6 +352,24 @@ mod tests {
             match_key("办公厅(室)工作的 启示"),
             match_key("办公厅（室）工作的启示")
         );
+    }
+
+    #[test]
+    fn match_keys_fold_full_width_letters_and_digits_to_lower_case_ascii() {
+        assert_eq!(match_key("第２章 ＰＤＦ版"), "第2章pdf版");
+        assert_eq!(match_key("第２章 ＰＤＦ版"), match_key("第2章 PDF版"));
+        // Full-width punctuation that is no letter or digit stays itself.
+        assert_eq!(match_key("＃１"), "＃1");
+    }
+
+    #[test]
+    fn a_long_line_ending_in_a_full_stop_is_a_sentence_a_short_one_may_be_a_title() {
+        let words = |n: usize| format!("{}end.", "word ".repeat(n - 1));
+        assert!(has_sentence_punctuation(&words(13)));
+        assert!(!has_sentence_punctuation(&words(12)));
+        assert!(!has_sentence_punctuation(words(13).trim_end_matches('.')));
+        assert!(has_sentence_punctuation("Mr. Smith"));
+        assert!(has_sentence_punctuation("标题。"));
     }
 
     #[test]
