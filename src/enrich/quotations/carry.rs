@@ -361,6 +361,41 @@ mod tests {
     }
 
     #[test]
+    fn the_origin_stays_the_place_it_was_when_places_before_it_go() {
+        // The origin is the earliest by date: the second piece's speech.
+        let mut before = edition(&three_pieces());
+        for (chapter, year) in before.chapters.iter_mut().zip(["2019", "2012", "2015"]) {
+            chapter.front.date = crate::date::PartialDate::parse(year);
+        }
+        let found = detect(&before, &options());
+        let saying = |found: &[Quotation]| {
+            let q = found
+                .iter()
+                .find(|q| q.text().contains("譬如北辰"))
+                .cloned();
+            q.expect("the saying is found")
+        };
+        assert_eq!(saying(&found).occurrences[saying(&found).origin].chapter, 1);
+        let last = LastDetection::default();
+        last.remember(&before, &options(), &found);
+        // The first piece's place goes: the origin is now first of two.
+        let mut pieces = three_pieces();
+        pieces[0].1 = "开篇一段话。\n\n他引用孔子的话，这是根本。\n".to_owned();
+        let mut after = edition(&pieces);
+        for (chapter, year) in after.chapters.iter_mut().zip(["2019", "2012", "2015"]) {
+            chapter.front.date = crate::date::PartialDate::parse(year);
+        }
+        let carried = saying(&moved(last.carry(&after, &options())));
+        assert_eq!(carried.chapters(), [1, 2]);
+        assert_eq!(carried.occurrences[carried.origin].chapter, 1);
+        let detected = saying(&detect(&after, &options()));
+        assert_eq!(
+            carried.occurrences[carried.origin],
+            detected.occurrences[detected.origin]
+        );
+    }
+
+    #[test]
     fn what_was_carried_is_known_when_detection_comes_again() {
         let (last, _) = remembered(&edition(&three_pieces()));
         let mut pieces = three_pieces();
