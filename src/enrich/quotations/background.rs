@@ -477,6 +477,19 @@ mod tests {
     }
 
     #[test]
+    fn a_bit_filter_holds_its_set_and_turns_most_others_away() {
+        // Rolling sums and small numbers, as the counts' keys are.
+        let set: Vec<u64> = (0..1000u64).map(|i| i * 7919 + 3).collect();
+        let filter = BitFilter::new(set.iter().copied(), set.len(), 20);
+        assert!(set.iter().all(|&h| filter.may_hold(h)));
+        // Some 16 bits an item: about one other in sixteen gets through.
+        let others = (0..10_000u64)
+            .map(|i| i * 7919 + 5)
+            .filter(|&h| filter.may_hold(h));
+        assert!(others.count() < 1_500);
+    }
+
+    #[test]
     fn a_stock_frame_is_chance_and_a_sentence_is_not() {
         // Formulaic prose: two frames filled with a few words, over and over.
         let words = ["加强党建", "改进作风", "深化改革", "服务群众", "推动发展"];
