@@ -517,3 +517,158 @@ fn lists_in(unit: usize, chars: &[char], tokens: &[Token]) -> Vec<List> {
     }
     lists
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The lists `lists_in` finds in `text`: each member's words, whether
+    /// the list is quoted, and whether a member was cut.
+    fn lists(text: &str) -> Vec<(Vec<String>, bool, bool)> {
+        let chars: Vec<char> = text.chars().collect();
+        let tokens = tokenize(&chars);
+        lists_in(0, &chars, &tokens)
+            .into_iter()
+            .map(|list| {
+                let members = (list.members.iter())
+                    .map(|&(a, b)| {
+                        chars[tokens[a].start()..tokens[b - 1].end()]
+                            .iter()
+                            .collect()
+                    })
+                    .collect();
+                (members, list.quoted, list.cut)
+            })
+            .collect()
+    }
+
+    fn words(list: &[&str]) -> Vec<String> {
+        list.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn members_joined_by_the_enumeration_comma_are_a_list_its_verb_cut_off() {
+        assert_eq!(
+            lists("要做到清、慎、勤。"),
+            [(words(&["清", "慎", "勤"]), false, true)]
+        );
+        assert_eq!(
+            lists("牢固树立正确的世界观、人生观、价值观，"),
+            [(words(&["世界观", "人生观", "价值观"]), false, true)]
+        );
+        // At the start of a clause nothing is cut.
+        assert_eq!(
+            lists("清、慎、勤，"),
+            [(words(&["清", "慎", "勤"]), false, false)]
+        );
+        // A last member running on into the words after it is cut to its
+        // neighbour's length when two tokens or more longer...
+        assert_eq!(
+            lists("公、深、慎、稳的要求。"),
+            [(words(&["公", "深", "慎", "稳"]), false, true)]
+        );
+        // ... not when one longer, nor in a pair.
+        assert_eq!(
+            lists("顶得上、经得住、打得赢了。"),
+            [(words(&["顶得上", "经得住", "打得赢了"]), false, false)]
+        );
+        assert_eq!(
+            lists("好、经得住考。"),
+            [(words(&["好", "经得住考"]), false, false)]
+        );
+    }
+
+    #[test]
+    fn a_list_has_two_to_five_members_of_at_most_four_tokens() {
+        assert_eq!(lists("甲、乙、丙、丁、戊。").len(), 1);
+        assert!(lists("甲、乙、丙、丁、戊、己。").is_empty());
+        assert!(lists("甲乙丙丁戊、己庚辛壬癸。").is_empty());
+        assert_eq!(lists("甲乙丙丁、己庚辛壬。").len(), 1);
+        assert!(lists("没有顿号的一句话。").is_empty());
+    }
+
+    #[test]
+    fn quoted_members_side_by_side_or_joined_by_a_conjunction_are_a_list() {
+        let pair = (words(&["前哨", "后院"]), true, false);
+        assert_eq!(lists("当好“前哨”“后院”。"), [pair.clone()]);
+        assert_eq!(lists("当好“前哨”和“后院”。"), [pair.clone()]);
+        assert_eq!(lists("当好“前哨”、“后院”。"), [pair.clone()]);
+        assert_eq!(
+            lists("当好‘总开关’‘总枢纽’‘总调度’。"),
+            [(words(&["总开关", "总枢纽", "总调度"]), true, false)]
+        );
+        // Words between two quoted ones part them; one alone is no list.
+        assert!(lists("当好“前哨”，守好“后院”。").is_empty());
+        // A member of more than four tokens, or one holding a list, ends a run.
+        assert!(lists("“前哨”“一个很长的说法”。").is_empty());
+        // Members joined by 、 inside quotation marks are a quoted list.
+        assert_eq!(
+            lists("即“清、慎、勤”。"),
+            [(words(&["清", "慎", "勤"]), true, false)]
+        );
+    }
+
+    #[test]
+    fn lists_are_one_formula_when_each_member_ends_the_others() {
+        let candidate = |members: &[&str]| {
+            let keys: Vec<Vec<u32>> = (members.iter())
+                .map(|m| m.chars().map(|c| c as u32).collect())
+                .collect();
+            Candidate {
+                list: List {
+                    unit: 0,
+                    members: Vec::new(),
+                    quoted: true,
+                    cut: false,
+                },
+                keys,
+                start: 0,
+                end: 0,
+            }
+        };
+        let lists = [
+            candidate(&["前哨", "后院"]),
+            candidate(&["坚强前哨", "后院"]),
+            candidate(&["哨", "大后院"]),
+            candidate(&["前哨", "后院", "门户"]),
+            candidate(&["岗哨", "后院"]),
+        ];
+        assert_eq!(
+            same_formula(&[0, 1, 2, 3, 4], &lists),
+            [vec![0, 1, 2], vec![3], vec![4]]
+        );
+    }
+
+    #[test]
+    fn a_clause_of_its_own_beside_a_formula_is_words_of_their_own() {
+        let place = |text: &str| Occurrence {
+            chapter: 0,
+            unit: 0,
+            start: 0,
+            end: text.chars().count(),
+            text: text.to_owned(),
+            quoted: false,
+        };
+        let text = "加强主观世界改造，树立正确的世界观、人生观、价值观";
+        let at = text[..text.find("世界观").unwrap()].chars().count();
+        let list = at + "世界观、人生观、价值观".chars().count();
+        assert!(clause_beside(&place(text), at, list));
+        // A frame of fewer than six letters is no clause of its own.
+        let text = "要做到清、慎、勤";
+        assert!(!clause_beside(&place(text), 3, 8));
+        let text = "努力做到，清、慎、勤";
+        assert!(!clause_beside(&place(text), 5, 10));
+        // After the formula, too.
+        let text = "清、慎、勤，这是古人总结的为官之道";
+        assert!(clause_beside(&place(text), 0, 5));
+    }
+
+    #[test]
+    fn a_list_and_little_else_is_a_list() {
+        assert!(is_list("门户、领头雁、执行部"));
+        assert!(is_list("“硬哨兵”“硬瞭望塔”"));
+        assert!(is_list("当好门户、领头雁、执行部"));
+        assert!(!is_list("我们一定要做到清、慎、勤这三个方面的要求"));
+        assert!(!is_list("没有列表的一句话"));
+    }
+}
