@@ -589,10 +589,10 @@ mod tests {
 
     #[test]
     fn quoted_members_side_by_side_or_joined_by_a_conjunction_are_a_list() {
-        let pair = (words(&["前哨", "后院"]), true, false);
-        assert_eq!(lists("当好“前哨”“后院”。"), [pair.clone()]);
-        assert_eq!(lists("当好“前哨”和“后院”。"), [pair.clone()]);
-        assert_eq!(lists("当好“前哨”、“后院”。"), [pair.clone()]);
+        let pair = || (words(&["前哨", "后院"]), true, false);
+        assert_eq!(lists("当好“前哨”“后院”。"), [pair()]);
+        assert_eq!(lists("当好“前哨”和“后院”。"), [pair()]);
+        assert_eq!(lists("当好“前哨”、“后院”。"), [pair()]);
         assert_eq!(
             lists("当好‘总开关’‘总枢纽’‘总调度’。"),
             [(words(&["总开关", "总枢纽", "总调度"]), true, false)]
