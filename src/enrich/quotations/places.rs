@@ -388,7 +388,6 @@ fn is_name(text: &str) -> bool {
         })
 }
 
-/// Whether a piece of this kind is a news report.
 /// Whether reports dated as `chapters` may be of one event: their dates
 /// lie within `ONE_EVENT_DAYS` of each other (a date known only to the
 /// month or the year may be any day in it; an undated report, any day).
@@ -418,6 +417,7 @@ fn opens_report(chapter: &Chapter, unit: usize) -> bool {
 /// How far apart two reports of one event (a meeting, a visit) may be.
 const ONE_EVENT_DAYS: i64 = 31;
 
+/// Whether a piece of this kind is a news report.
 fn is_news(kind: Option<&str>) -> bool {
     const NEWS: &[&str] = &["news", "report", "dispatch", "新闻", "报道", "消息", "通讯"];
     kind.is_some_and(|k| NEWS.iter().any(|n| n.eq_ignore_ascii_case(k.trim())))
@@ -641,7 +641,170 @@ fn trim(
 
 #[cfg(test)]
 mod tests {
-    use super::is_name;
+    use super::*;
+    use crate::date::PartialDate;
+
+    /// An edition of empty chapters, each with a date and a kind.
+    fn edition(fronts: &[(Option<&str>, Option<&str>)]) -> Edition {
+        let config = "title: T\nlanguage: zh-CN\n";
+        Edition {
+            root: Default::default(),
+            config: crate::config::EditionConfig::parse(config, std::path::Path::new("e")).unwrap(),
+            chapters: (fronts.iter().enumerate())
+                .map(|(i, (date, kind))| Chapter {
+                    file: Default::default(),
+                    front: crate::model::FrontMatter {
+                        date: date.and_then(PartialDate::parse),
+                        kind: kind.map(str::to_owned),
+                        ..Default::default()
+                    },
+                    slug: format!("c{i}"),
+                    number: i + 1,
+                    document: crate::markdown::parse("段落。\n"),
+                    source_digest: 0,
+                })
+                .collect(),
+        }
+    }
+
+    fn places(chapters: &[usize]) -> Vec<Occurrence> {
+        (chapters.iter())
+            .map(|&chapter| Occurrence {
+                chapter,
+                unit: 0,
+                start: 0,
+                end: 2,
+                text: "段落".to_owned(),
+                quoted: false,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_origin_says_the_words_first_and_does_not_report_them() {
+        let e = edition(&[
+            (Some("2019-05"), Some("article")),
+            (Some("2012-11-17"), Some("news")),
+            (Some("2012-11-17"), Some("Speech ")),
+            (None, Some("speech")),
+        ]);
+        let all = places(&[0, 1, 2, 3]);
+        // The earliest date; on the same day, a speech before a report.
+        assert_eq!(origin(&e, &all, &[false; 4]), 2);
+        // A place that reports the words comes after any that says them.
+        assert_eq!(origin(&e, &all, &[false, false, true, true]), 1);
+        assert_eq!(origin(&e, &all, &[true, true, true, false]), 3);
+        // An undated place comes after dated ones; reading order last.
+        assert_eq!(origin(&e, &places(&[3, 0]), &[false; 2]), 1);
+        let undated = edition(&[(None, None), (None, None)]);
+        assert_eq!(origin(&undated, &places(&[1, 0]), &[false; 2]), 1);
+        assert_eq!(origin(&undated, &[], &[]), 0);
+    }
+
+    #[test]
+    fn kinds_that_say_the_words_rank_before_kinds_that_report_them() {
+        for said in ["speech", "Interview", " 讲话 ", "letter", "sermon"] {
+            assert_eq!(kind_rank(Some(said)), 0, "{said}");
+        }
+        for reported in ["article", "news", "speeches", ""] {
+            assert_eq!(kind_rank(Some(reported)), 1, "{reported}");
+        }
+        assert_eq!(kind_rank(None), 1);
+        assert!(is_news(Some("News")) && is_news(Some(" 报道")) && is_news(Some("dispatch")));
+        assert!(!is_news(Some("newsletter")) && !is_news(Some("speech")) && !is_news(None));
+    }
+
+    #[test]
+    fn reports_a_month_apart_at_most_may_be_of_one_event() {
+        let e = edition(&[
+            (Some("2019-03-01"), None),
+            (Some("2019-03-30"), None),
+            (Some("2019-05-02"), None),
+            (Some("2019-04"), None),
+            (None, None),
+        ]);
+        let of = |chapters: &[usize]| may_be_one_event(chapters.iter().map(|&c| &e.chapters[c]));
+        assert!(of(&[0, 1]));
+        assert!(!of(&[0, 2]));
+        // A month's date may be any day in it: near both.
+        assert!(of(&[1, 3]) && of(&[2, 3]));
+        // An undated report may be of any day.
+        assert!(of(&[0, 4]) && of(&[4]));
+        assert!(!of(&[0, 2, 4]));
+        // Thirty-one days apart is one event still; thirty-two is not.
+        let apart = edition(&[
+            (Some("2019-03-01"), None),
+            (Some("2019-04-01"), None),
+            (Some("2019-04-02"), None),
+        ]);
+        let of =
+            |chapters: &[usize]| may_be_one_event(chapters.iter().map(|&c| &apart.chapters[c]));
+        assert!(of(&[0, 1]));
+        assert!(!of(&[0, 2]));
+    }
+
+    #[test]
+    fn a_passage_is_bounded_when_clause_marks_or_the_paragraphs_edges_hold_it() {
+        let chars: Vec<char> = "他说，为政以德。 譬如北辰、居其所".chars().collect();
+        let at = |s: &str| {
+            let text: String = chars.iter().collect();
+            text[..text.find(s).unwrap()].chars().count()
+        };
+        assert!(is_bounded(&chars, at("为政"), at("。")));
+        assert!(is_bounded(&chars, at("譬如"), at("、")));
+        assert!(is_bounded(&chars, at("居其所"), chars.len()));
+        assert!(is_bounded(&chars, 0, at("，")));
+        assert!(!is_bounded(&chars, at("政以"), at("。")));
+        assert!(!is_bounded(&chars, at("为政"), at("德")));
+    }
+
+    #[test]
+    fn words_before_a_colon_or_comma_and_a_quotation_mark_introduce_it() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        let text = chars("他指出：“为政以德。”");
+        assert!(introduces(&text, 3, 4));
+        let text = chars("He said, \"Government is best.\"");
+        assert!(introduces(&text, 7, 4));
+        // The sentence ends first, or no mark comes within the window.
+        assert!(!introduces(&chars("他指出了问题。“为政以德。”"), 3, 10));
+        assert!(!introduces(&chars("他指出：为政以德"), 3, 4));
+        assert!(!introduces(&chars("他指出：一二三四五六“为政以德”"), 3, 4));
+    }
+
+    #[test]
+    fn a_witness_is_trimmed_to_its_quotation_marks_and_its_sentence() {
+        let trimmed = |text: &str, from: &str, to: &str| {
+            let chars: Vec<char> = text.chars().collect();
+            let tokens = tokenize(&chars);
+            let quoted = quoted_ranges(&chars);
+            let index = |s: &str| text[..text.find(s).unwrap()].chars().count();
+            let (start, end) = trim(&tokens, &chars, &quoted, index(from), index(to));
+            chars[start..end].iter().collect::<String>()
+        };
+        // Mostly inside quotation marks: cut to them.
+        assert_eq!(
+            trimmed("他指出：“为政以德，譬如北辰。”大家", "指出", "大家"),
+            "为政以德，譬如北辰"
+        );
+        // Half inside is not mostly.
+        assert_eq!(trimmed("甲乙丙丁“戊己庚辛”", "乙", "”"), "乙丙丁“戊己庚辛");
+        assert_eq!(trimmed("甲乙丙丁“戊己庚辛”", "丙", "”"), "戊己庚辛");
+        // A short run into the next sentence is dropped, and a short
+        // lead-in from the sentence before.
+        assert_eq!(
+            trimmed("为政以德，譬如北辰，居其所。众星共之", "为政", "之"),
+            "为政以德，譬如北辰，居其所"
+        );
+        assert_eq!(
+            trimmed("之至。为政以德，譬如北辰，居其所", "之至", "所") + "|",
+            "为政以德，譬如北辰，居其|"
+        );
+        // A reporting verb the alignment took along.
+        assert_eq!(
+            trimmed("他强调，为政以德，譬如北辰", "强调", "辰") + "|",
+            "为政以德，譬如北|"
+        );
+    }
 
     #[test]
     fn names_and_titles_are_told_from_sentences() {
