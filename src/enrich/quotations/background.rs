@@ -477,6 +477,53 @@ mod tests {
     }
 
     #[test]
+    fn a_units_clauses_are_cut_where_they_begin_and_counted_whole() {
+        let text = Text {
+            keys: &[1, 2, 3, 4, 5, 6, 7],
+            clauses: &[3, 5],
+        };
+        let clauses: Vec<&[u32]> = text.clauses().collect();
+        assert_eq!(clauses, [&[1, 2, 3][..], &[4, 5], &[6, 7]]);
+        let other = Text {
+            keys: &[9, 4, 5, 1, 2, 3],
+            clauses: &[1, 3],
+        };
+        let (counts, clauses) = count_clauses(
+            &[text, other],
+            [&[4, 5][..], &[1, 2], &[1, 2, 3]].into_iter(),
+        );
+        assert_eq!(clauses, 6);
+        let count = |c: &[u32]| counts.get(&clause_hash(c)).copied();
+        // A clause counts where it stands whole, not inside a longer one.
+        assert_eq!(count(&[4, 5]), Some(2));
+        assert_eq!(count(&[1, 2, 3]), Some(2));
+        assert_eq!(count(&[1, 2]), Some(0));
+        assert_eq!(count(&[6, 7]), None);
+    }
+
+    #[test]
+    fn the_prehashed_hasher_keeps_distinct_keys_apart() {
+        use std::hash::{BuildHasher, Hasher};
+        let distinct = |write: &dyn Fn(&mut PrehashedHasher, u32)| {
+            let hashes: std::collections::HashSet<u64> = (0..1000u32)
+                .map(|i| {
+                    let mut h = Prehashed.build_hasher();
+                    write(&mut h, i);
+                    h.finish()
+                })
+                .collect();
+            hashes.len()
+        };
+        assert_eq!(distinct(&|h, i| h.write_u64(u64::from(i) << 20)), 1000);
+        assert_eq!(distinct(&|h, i| h.write_u32(i)), 1000);
+        assert_eq!(distinct(&|h, i| h.write(&i.to_le_bytes())), 1000);
+        // A u64 key is its own hash.
+        let mut h = Prehashed.build_hasher();
+        h.write_u64(0xdead_beef);
+        assert_eq!(h.finish(), 0xdead_beef);
+    }
+
+    #[test]
     fn a_bit_filter_holds_its_set_and_turns_most_others_away() {
         // Rolling sums and small numbers, as the counts' keys are.
         let set: Vec<u64> = (0..1000u64).map(|i| i * 7919 + 3).collect();

@@ -222,7 +222,7 @@ fn same_places(a: &[Quotation], b: &[Quotation]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::enrich::quotations::detect;
+    use crate::enrich::quotations::{Kind, detect};
 
     const SAYING: &str = "“为政以德，譬如北辰，居其所而众星共之。”";
 
@@ -409,6 +409,23 @@ mod tests {
         let other = edition(&pieces);
         assert!(!last.carried_the_same(&other, &options(), &detect(&other, &options())));
         assert!(!last.carried_the_same(&after, &options(), &[]));
+        // Nor finding the same places with another origin, or of another
+        // kind: the site would show them otherwise.
+        let mut found = found;
+        let saying = (found.iter_mut())
+            .find(|q| q.text().contains("譬如北辰"))
+            .expect("the saying is found");
+        saying.origin = (saying.origin + 1) % saying.occurrences.len();
+        assert!(!last.carried_the_same(&after, &options(), &found));
+        let saying = (found.iter_mut())
+            .find(|q| q.text().contains("譬如北辰"))
+            .expect("the saying is found");
+        saying.origin = (saying.origin + saying.occurrences.len() - 1) % saying.occurrences.len();
+        saying.kind = match saying.kind {
+            Kind::Formula => Kind::Quotation,
+            _ => Kind::Formula,
+        };
+        assert!(!last.carried_the_same(&after, &options(), &found));
     }
 
     #[test]
