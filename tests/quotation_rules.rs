@@ -19,12 +19,19 @@ struct Piece<'a> {
 }
 
 fn edition(root: &Path, pieces: &[Piece]) -> Edition {
+    edition_in(root, "zh", pieces)
+}
+
+fn edition_in(root: &Path, language: &str, pieces: &[Piece]) -> Edition {
     let write = |path: &str, text: &str| {
         let path = root.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     };
-    write("content/edition.yaml", "title: 测试\nlanguage: zh\n");
+    write(
+        "content/edition.yaml",
+        &format!("title: 测试\nlanguage: {language}\n"),
+    );
     for (n, p) in pieces.iter().enumerate() {
         write(
             &format!("content/chapters/{:02}-{}.md", n + 1, p.slug),
@@ -346,4 +353,49 @@ fn a_formula_is_found_where_no_list_shape_marks_it() {
             o.text
         );
     }
+}
+
+/// A witness that quotes a passage with its words in another order, in
+/// quotation marks, is one more place of it, marked over its own words.
+/// (Each quotation is longer than the shortest passage, 8 words.)
+#[test]
+fn a_quotation_with_its_words_reordered_is_one_more_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let edition = edition_in(
+        dir.path(),
+        "en",
+        &[
+            Piece {
+                slug: "speech",
+                kind: "speech",
+                date: "1849-01-26",
+                body: "He closed with the motto he had made his own: \"That government is best which governs not at all.\" The hall rose to its feet.",
+            },
+            Piece {
+                slug: "essay",
+                kind: "essay",
+                date: "1849-05-14",
+                body: "The essay opens on a motto. \"That government is best which governs not at all,\" it says, and argues the rest from it.",
+            },
+            Piece {
+                slug: "review",
+                kind: "article",
+                date: "1860-03-02",
+                body: "A later reviewer turned it about: \"The best government is that which governs not at all,\" he wrote, and left it there.",
+            },
+        ],
+    );
+    let found = found(&edition);
+    let motto = found
+        .iter()
+        .find(|q| q.text().contains("governs not at all"))
+        .unwrap_or_else(|| panic!("{:#?}", describe(&edition, &found)));
+    assert_eq!(pieces(&edition, motto), ["speech", "essay", "review"]);
+    let review = motto.occurrences.iter().find(|o| o.chapter == 2).unwrap();
+    assert_eq!(
+        review.text,
+        "The best government is that which governs not at all"
+    );
+    assert!(review.quoted);
+    assert_eq!(motto.occurrences[motto.origin].chapter, 0);
 }
