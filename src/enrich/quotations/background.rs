@@ -570,6 +570,45 @@ mod tests {
     }
 
     #[test]
+    fn two_stock_clauses_joined_are_chance_though_the_junction_is_rare() {
+        // 让我们……，为……而努力奋斗: each clause stands whole in twenty units,
+        // with other words beside it; the two meet in two units only.
+        let (a, b) = (keys("让我们团结起来"), keys("为实现目标而努力奋斗"));
+        let fillers = ["加强党建", "改进作风", "深化改革", "服务群众", "推动发展"];
+        let mut units: Vec<(Vec<u32>, u32)> = Vec::new();
+        for i in 0..20 {
+            let filler = keys(&format!("{}第{i}项", fillers[i % 5]));
+            units.push(([a.clone(), filler.clone()].concat(), a.len() as u32));
+            units.push(([filler.clone(), b.clone()].concat(), filler.len() as u32));
+        }
+        let passage = [a.clone(), b.clone()].concat();
+        units.push((passage.clone(), a.len() as u32));
+        units.push((passage.clone(), a.len() as u32));
+        let starts: Vec<[u32; 1]> = units.iter().map(|(_, c)| [*c]).collect();
+        let refs: Vec<Text> = (units.iter().zip(&starts))
+            .map(|((keys, _), c)| Text { keys, clauses: c })
+            .collect();
+        let model = Background::new(
+            &refs,
+            4,
+            [passage.as_slice()].into_iter(),
+            [a.as_slice(), b.as_slice()].into_iter(),
+        );
+        let (n, m) = (refs.len() - 2, refs.len() - 1);
+        let own = [(n, passage.as_slice()), (m, passage.as_slice())];
+        // By its tokens the junction is seen nowhere else...
+        assert!(
+            model.chance(&passage, &own) < 0.1,
+            "{}",
+            model.chance(&passage, &own)
+        );
+        // ... but two clauses each this common meet by chance.
+        let pieces = [(a.as_slice(), true), (b.as_slice(), true)];
+        let chance = model.passage_chance(&passage, &pieces, &own);
+        assert!(chance > 1.0, "{chance}");
+    }
+
+    #[test]
     fn a_sample_judges_as_the_whole_edition_does() {
         // Sixty units of formulaic prose, each a frame filled in turn, and
         // a sentence said in two of them.

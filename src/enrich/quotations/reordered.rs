@@ -164,5 +164,48 @@ mod tests {
             &bag("只有坚持实事求是，才能把工作做好"),
             &bag("只有坚持群众路线，才能把队伍带好")
         ));
+        // Four words of five, all shared: four fifths, the least that is
+        // the same bag.
+        assert!(same_bag(
+            &bag("which governs not all"),
+            &bag("which governs not at all")
+        ));
+        assert!(!same_bag(
+            &bag("which governs all"),
+            &bag("which governs not at all")
+        ));
+    }
+
+    #[test]
+    fn a_quotation_stands_in_a_paragraph_only_where_one_of_its_places_is() {
+        let place = |chapter, unit| Occurrence {
+            chapter,
+            unit,
+            start: 0,
+            end: 1,
+            text: "甲".to_owned(),
+            quoted: false,
+        };
+        let quotation = Quotation {
+            kind: Kind::Quotation,
+            occurrences: vec![place(0, 3), place(2, 1)],
+            origin: 0,
+            evidence: Default::default(),
+        };
+        let unit = |chapter, unit| Unit {
+            chapter,
+            unit,
+            text: "",
+            keys: Box::default(),
+            quoted: Box::default(),
+            walls: Box::default(),
+            clauses: Box::default(),
+        };
+        assert!(stands_there(&quotation, &unit(0, 3)));
+        assert!(stands_there(&quotation, &unit(2, 1)));
+        // The same chapter, another paragraph; the same paragraph number in
+        // another chapter.
+        assert!(!stands_there(&quotation, &unit(0, 1)));
+        assert!(!stands_there(&quotation, &unit(1, 3)));
     }
 }
