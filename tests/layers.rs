@@ -47,6 +47,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "enrich",
         &[
             "config",
+            "date",
             "diagnostic",
             "digest",
             "files",
