@@ -648,15 +648,10 @@ fn page_cuts(
     if document.page_breaks.is_empty() {
         return;
     }
-    let begins = document.char_begins();
-    let texts: Vec<(usize, usize, usize)> = document
-        .events()
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| match e {
-            Event::Text(t) => Some((i, begins[i], t.chars().count())),
-            _ => None,
-        })
+    let (begins, lengths) = (document.char_begins(), document.char_lengths());
+    let texts: Vec<(usize, usize, usize)> = (0..document.event_count())
+        .filter(|&i| document.is_text(i))
+        .map(|i| (i, begins[i], lengths[i]))
         .collect();
     let mut named: HashSet<u32> = HashSet::new();
     for (k, b) in document.page_breaks.iter().enumerate() {
