@@ -94,9 +94,14 @@ fn matches_from_seeds(
             if !stock.contains(&hash) {
                 covered += (p + seed).saturating_sub(reach.max(p));
                 reach = p + seed;
+                // Enough is rare: the rest of a kept alignment (most of
+                // it) need not be hashed and looked up.
+                if covered >= min_tokens {
+                    return false;
+                }
             }
         }
-        covered < min_tokens
+        true
     };
     pairs.par_sort_unstable();
     if (seeding.stop)() {

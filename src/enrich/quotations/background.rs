@@ -15,7 +15,7 @@
 //! budget of tokens (`SAMPLE_TOKENS`), and over about one unit in k of a
 //! larger edition, so that the pass's time is bounded too.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use rayon::prelude::*;
@@ -176,15 +176,38 @@ impl Background {
             .filter(|&(u, _)| in_sample.get(u).copied().unwrap_or(true))
             .map(|(_, t)| t.keys)
             .collect();
-        let mut index: HashMap<u64, usize, Prehashed> = HashMap::default();
-        for keys in candidates {
-            for n in 1..=order {
-                for gram in keys.windows(n) {
-                    let next = index.len();
-                    index.entry(hash(gram)).or_insert(next);
+        // The candidates' n-grams, gathered on every thread (each
+        // candidate's of all orders hashed as they grow from each place),
+        // then each given its place in the tally.
+        let candidates: Vec<&[u32]> = candidates.collect();
+        let chunk = candidates
+            .len()
+            .div_ceil(rayon::current_num_threads())
+            .max(1);
+        let grams: HashSet<u64, Prehashed> = candidates
+            .par_chunks(chunk)
+            .map(|chunk| {
+                let mut grams: HashSet<u64, Prehashed> = HashSet::default();
+                for keys in chunk {
+                    for start in 0..keys.len() {
+                        let mut state = BASIS;
+                        for (n, &key) in keys[start..].iter().take(order).enumerate() {
+                            state = step(state, key);
+                            grams.insert(finish(state, n + 1));
+                        }
+                    }
                 }
-            }
-        }
+                grams
+            })
+            .reduce(HashSet::default, |mut a, mut b| {
+                if a.len() < b.len() {
+                    std::mem::swap(&mut a, &mut b);
+                }
+                a.extend(b);
+                a
+            });
+        let index: HashMap<u64, usize, Prehashed> =
+            grams.into_iter().enumerate().map(|(i, h)| (h, i)).collect();
         // A bit filter in front of the map: most of the edition's n-grams
         // are no candidate's, and a bit test is far cheaper than a lookup.
         let filter = BitFilter::new(index.keys().copied(), index.len(), FILTER_BITS);

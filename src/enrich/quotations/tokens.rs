@@ -31,9 +31,22 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 pub fn tokenize(text: &[char]) -> Vec<Token> {
-    let mut tokens = Vec::new();
+    // A Chinese edition's characters are nearly all tokens: room for one a
+    // character, not a vector grown again and again.
+    let mut tokens = Vec::with_capacity(text.len());
     let mut i = 0;
     while i < text.len() {
+        // The CJK Unified Ideographs, most of a Chinese edition, are
+        // tokens as they stand (nothing to fold, all letters).
+        if ('\u{4E00}'..='\u{9FFF}').contains(&text[i]) {
+            tokens.push(Token {
+                key: text[i] as u32,
+                start: i as u32,
+                end: i as u32 + 1,
+            });
+            i += 1;
+            continue;
+        }
         let c = fold(text[i]);
         if is_cjk(c) && is_letter_or_digit(c) {
             tokens.push(Token {
