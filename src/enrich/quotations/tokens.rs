@@ -263,6 +263,19 @@ mod tests {
     }
 
     #[test]
+    fn every_cjk_script_gives_a_token_a_character_at_its_own_offsets() {
+        // An ideograph of the common block, kana, hangul, an ideograph of
+        // extension A and a full-width digit (folded: a word of its own).
+        let text: Vec<char> = "中、い가㐀１".chars().collect();
+        let t = tokenize(&text);
+        let offsets: Vec<(usize, usize)> = t.iter().map(|t| (t.start(), t.end())).collect();
+        assert_eq!(offsets, [(0, 1), (2, 3), (3, 4), (4, 5), (5, 6)]);
+        let cjk: Vec<u32> = t[..4].iter().map(|t| t.key).collect();
+        assert_eq!(cjk, ['中', 'い', '가', '㐀'].map(|c| c as u32));
+        assert_eq!(t[4].key, keys("1")[0]);
+    }
+
+    #[test]
     fn english_words_fold_case_apostrophes_and_line_end_hyphens() {
         assert_eq!(keys("The Nation's"), keys("the nation’s"));
         assert_eq!(keys("the nation's"), keys("the nations"));
