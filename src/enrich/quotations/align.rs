@@ -1225,6 +1225,89 @@ mod tests {
         assert_eq!(found, expected);
     }
 
+    /// `align` of `a` and `b` from a shared seed of 6 at `i`, `j`.
+    fn aligned(a: &[u32], b: &[u32], i: usize, j: usize) -> Alignment {
+        align(a, b, i, j, 6)
+    }
+
+    #[test]
+    fn an_alignment_runs_through_small_edits_both_ways_and_stops_where_the_texts_part() {
+        let a: Vec<u32> = (0..30).collect();
+        let with = |edit: &dyn Fn(&mut Vec<u32>)| {
+            let mut b = a.clone();
+            edit(&mut b);
+            b
+        };
+        // Word for word.
+        assert_eq!(aligned(&a, &a, 10, 10), (0, 30, 0, 30));
+        // A token replaced after the seed, and one before it.
+        let b = with(&|b| b[22] = 99);
+        assert_eq!(aligned(&a, &b, 10, 10), (0, 30, 0, 30));
+        let b = with(&|b| b[3] = 99);
+        assert_eq!(aligned(&a, &b, 10, 10), (0, 30, 0, 30));
+        // Replaced two tokens from either edge: the two after it agree,
+        // which is enough there.
+        let b = with(&|b| b[27] = 99);
+        assert_eq!(aligned(&a, &b, 10, 10), (0, 30, 0, 30));
+        let b = with(&|b| b[2] = 99);
+        assert_eq!(aligned(&a, &b, 10, 10), (0, 30, 0, 30));
+        // Two tokens added, one dropped, two dropped.
+        let b = with(&|b| b.splice(20..20, [98, 99]).for_each(drop));
+        assert_eq!(aligned(&a, &b, 10, 10), (0, 30, 0, 32));
+        let b = with(&|b| drop(b.remove(20)));
+        assert_eq!(aligned(&a, &b, 10, 10), (0, 30, 0, 29));
+        let b = with(&|b| b.drain(3..5).for_each(drop));
+        assert_eq!(aligned(&a, &b, 10, 8), (0, 30, 0, 28));
+        // The texts part: the alignment ends at the last shared token, on
+        // both sides of the seed.
+        let b = with(&|b| b[18..].iter_mut().for_each(|k| *k += 100));
+        assert_eq!(aligned(&a, &b, 10, 10), (0, 18, 0, 18));
+        let b = with(&|b| b[..6].iter_mut().for_each(|k| *k += 100));
+        assert_eq!(aligned(&a, &b, 10, 10), (6, 30, 6, 30));
+        // The seed at the very edges.
+        assert_eq!(aligned(&a, &a, 0, 0), (0, 30, 0, 30));
+        assert_eq!(aligned(&a, &a, 24, 24), (0, 30, 0, 30));
+    }
+
+    #[test]
+    fn an_alignment_spends_about_one_edit_in_ten_tokens() {
+        // Forward from a seed at the start: tokens replaced at 12, 16 and
+        // 20. Twelve tokens allow two edits (12 / 10 + 1), made at 12 and
+        // 16; at 20 the alignment has 18 tokens, still two edits' worth.
+        let a: Vec<u32> = (0..40).collect();
+        let mut b = a.clone();
+        for k in [12, 16, 20] {
+            b[k] = 1000 + k as u32;
+        }
+        assert_eq!(aligned(&a, &b, 0, 0), (0, 20, 0, 20));
+        // Backward, the same edits mirrored.
+        let mut b = a.clone();
+        for k in [27, 23, 19] {
+            b[k] = 1000 + k as u32;
+        }
+        assert_eq!(aligned(&a, &b, 34, 34), (20, 40, 20, 40));
+        // A token later, the alignment has 19 tokens and the skipped one
+        // makes 20: a third edit's worth, both ways.
+        let mut b = a.clone();
+        for k in [12, 16, 21] {
+            b[k] = 1000 + k as u32;
+        }
+        assert_eq!(aligned(&a, &b, 0, 0), (0, 40, 0, 40));
+        let mut b = a.clone();
+        for k in [27, 23, 18] {
+            b[k] = 1000 + k as u32;
+        }
+        assert_eq!(aligned(&a, &b, 34, 34), (0, 40, 0, 40));
+        // Each edit needs the next tokens to agree again: two edits in a
+        // row (a substitution of two) are one skip, three are none.
+        let mut b = a.clone();
+        b[12] = 1012;
+        b[13] = 1013;
+        assert_eq!(aligned(&a, &b, 0, 0), (0, 40, 0, 40));
+        b[14] = 1014;
+        assert_eq!(aligned(&a, &b, 0, 0), (0, 12, 0, 12));
+    }
+
     #[test]
     fn alignment_tolerates_a_dropped_character() {
         let a = tokenize(
