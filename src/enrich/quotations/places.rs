@@ -667,6 +667,23 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_long_units_text_is_cut_once_and_kept_a_short_ones_made_each_time() {
+        let options = QuotationOptions::for_language("zh-CN");
+        let long = "长段落的文字。".repeat(KEPT_TEXT_BYTES / 21 + 1);
+        let units = [
+            Unit::new(0, 0, "短。", &options),
+            Unit::new(0, 1, &long, &options),
+        ];
+        let texts = Texts::new(&units);
+        assert!(matches!(texts.text(0), TextRef::Made(_)));
+        let kept = texts.text(1);
+        assert!(matches!(kept, TextRef::Kept(_)));
+        assert_eq!(kept.0.len(), long.chars().count());
+        // The same cut, not cut again.
+        assert!(std::ptr::eq(&*kept, &*texts.text(1)));
+    }
+
     fn places(chapters: &[usize]) -> Vec<Occurrence> {
         (chapters.iter())
             .map(|&chapter| Occurrence {
