@@ -1225,6 +1225,76 @@ mod tests {
         assert_eq!(found, expected);
     }
 
+    #[test]
+    fn clusters_join_linked_and_overlapping_spans_and_keep_shared_parts_apart() {
+        let span = |unit, start, end| Span { unit, start, end };
+        let spans = [
+            // 0-3: passage P, found by two pairs of witnesses, cut a
+            // little differently in unit 1.
+            span(0, 0, 40),
+            span(1, 0, 40),
+            span(1, 2, 40),
+            span(2, 0, 38),
+            // 4, 5, 8: saying Q, inside P in unit 0 and inside R in unit 4.
+            span(0, 10, 20),
+            span(3, 0, 10),
+            // 6, 7: passage R.
+            span(4, 0, 30),
+            span(5, 0, 30),
+            span(4, 5, 15),
+            // 9-11: passage S, whose last clause (11) also stands inside P
+            // (12): a clause two passages share.
+            span(6, 0, 40),
+            span(7, 0, 40),
+            span(6, 30, 38),
+            span(1, 30, 38),
+            // 13, 14: a short quoted saying, inside P's witness in unit 2.
+            span(2, 5, 11),
+            span(3, 20, 26),
+        ];
+        let links = [
+            (0, 1),
+            (2, 3),
+            (4, 5),
+            (6, 7),
+            (8, 5),
+            (9, 10),
+            (11, 12),
+            (13, 14),
+        ];
+        let all: Vec<usize> = (0..spans.len()).collect();
+        let clusters = cluster(&spans, &links, &all, 13, Overlap::HalfShorter);
+        assert_eq!(
+            clusters,
+            [
+                vec![0, 1, 2, 3, 12],
+                vec![4, 5, 8],
+                vec![6, 7],
+                vec![9, 10, 11],
+                vec![13, 14]
+            ]
+        );
+        // The same, clustering only some of the spans (as a chain is
+        // split): links to spans left out count for nothing.
+        let clusters = cluster(&spans, &links, &[0, 1, 4, 5, 6], 13, Overlap::HalfShorter);
+        assert_eq!(clusters, [vec![0, 1, 4, 5], vec![6]]);
+        // Two stretches of like length that share only part of each (a
+        // saying, and different words either side) are a part and its
+        // passage: B overlaps A's second half in one unit, and C's in
+        // another, so it is part of two passages and joins neither.
+        let spans = [
+            span(0, 0, 20),
+            span(1, 0, 20),
+            span(2, 0, 20),
+            span(3, 0, 20),
+            span(0, 8, 28),
+            span(2, 8, 28),
+        ];
+        let links = [(0, 1), (2, 3), (4, 5)];
+        let clusters = cluster(&spans, &links, &[0, 1, 2, 3, 4, 5], 6, Overlap::HalfShorter);
+        assert_eq!(clusters, [vec![0, 1], vec![2, 3], vec![4, 5]]);
+    }
+
     /// `align` of `a` and `b` from a shared seed of 6 at `i`, `j`.
     fn aligned(a: &[u32], b: &[u32], i: usize, j: usize) -> Alignment {
         align(a, b, i, j, 6)
