@@ -1028,6 +1028,175 @@ mod tests {
         assert!(!bare_words_rare_enough(0.2 * bar, bar, cut));
     }
 
+    fn span(unit: usize, start: usize, end: usize) -> align::Span {
+        align::Span { unit, start, end }
+    }
+
+    /// 他指出 (3 tokens), a quotation of 14 in quotation marks, then a
+    /// clause of 7 after it.
+    const REPORTED: &str = "他指出：“一二三四五六七八九十百千万亿”，我们要好好学习。";
+
+    #[test]
+    fn a_unit_knows_its_clauses_its_quotation_marks_and_the_walls_of_a_long_quotation() {
+        let options = QuotationOptions::for_language("zh");
+        let unit = Unit::new(0, 0, REPORTED, &options);
+        assert_eq!(unit.keys.len(), 24);
+        assert_eq!(&*unit.quoted, [(3, 17)]);
+        assert_eq!(&*unit.walls, [3, 17]);
+        assert_eq!(&*unit.clauses, [3, 17]);
+        assert_eq!(unit.between_walls(0), (0, 3));
+        assert_eq!(unit.between_walls(3), (3, 17));
+        assert_eq!(unit.between_walls(16), (3, 17));
+        assert_eq!(unit.between_walls(20), (17, 24));
+        assert!(unit.walls_inside(2, 4));
+        assert!(
+            !unit.walls_inside(3, 17),
+            "walls at the edges are not inside"
+        );
+        assert!(!unit.walls_inside(18, 24));
+        // A short quotation is marked, but walls no alignment.
+        let short = Unit::new(0, 1, "他说：“一二三四五六”，好。", &options);
+        assert_eq!(&*short.quoted, [(2, 8)]);
+        assert!(short.walls.is_empty());
+        assert_eq!(short.between_walls(5), (0, 9));
+    }
+
+    #[test]
+    fn a_span_is_cut_at_clauses_and_each_piece_known_whole_or_not() {
+        let options = QuotationOptions::for_language("zh");
+        let unit = Unit::new(0, 0, REPORTED, &options);
+        let pieces = |s| -> Vec<(usize, bool)> {
+            clause_pieces(&unit, s)
+                .iter()
+                .map(|&(keys, whole)| (keys.len(), whole))
+                .collect()
+        };
+        assert_eq!(pieces(span(0, 0, 24)), [(3, true), (14, true), (7, true)]);
+        assert_eq!(pieces(span(0, 1, 10)), [(2, false), (7, false)]);
+        assert_eq!(pieces(span(0, 3, 17)), [(14, true)]);
+        // Mostly inside the marks, or not.
+        assert!(in_marks(&unit, span(0, 3, 17)));
+        assert!(in_marks(&unit, span(0, 0, 6)), "three of six inside");
+        assert!(!in_marks(&unit, span(0, 0, 5)), "two of five inside");
+        assert!(in_marks(&unit, span(0, 14, 20)));
+    }
+
+    #[test]
+    fn a_clusters_spans_make_stretches_where_they_overlap_and_places_where_they_stand_close() {
+        let spans = [
+            span(1, 10, 20),
+            span(0, 0, 5),
+            span(1, 15, 30),
+            span(1, 40, 50),
+            span(0, 5, 8),
+            span(1, 200, 210),
+        ];
+        let stretches = stretches_of(&spans, &[0, 1, 2, 3, 4, 5]);
+        assert_eq!(
+            stretches,
+            [
+                span(0, 0, 8),
+                span(1, 10, 30),
+                span(1, 40, 50),
+                span(1, 200, 210)
+            ]
+        );
+        // 40 is within twice the longer's length of 30: one witness with
+        // different words between; 200 is not.
+        assert_eq!(
+            places_of(&stretches),
+            [span(0, 0, 8), span(1, 10, 50), span(1, 200, 210)]
+        );
+        // Close by the longer's measure: a short stretch after a long one.
+        assert_eq!(
+            places_of(&[span(2, 0, 20), span(2, 50, 52)]),
+            [span(2, 0, 52)]
+        );
+        assert_eq!(
+            stretches_of(&spans, &[3, 0]),
+            [span(1, 10, 20), span(1, 40, 50)]
+        );
+        // The longest span: the last of the longest.
+        assert_eq!(longest_span(&spans, &[1, 0, 3]), Some(span(1, 40, 50)));
+        assert_eq!(longest_span(&spans, &[2]), Some(span(1, 15, 30)));
+        assert_eq!(longest_span(&spans, &[]), None);
+    }
+
+    #[test]
+    fn a_chain_in_more_chapters_than_a_saying_may_be_is_split_where_its_passages_only_overlap() {
+        let options = QuotationOptions::for_language("zh");
+        // Units 0 and 1 in chapter 0; 2, 3, 4 in chapters 1, 2, 3.
+        let units: Vec<Unit> = [0, 0, 1, 2, 3]
+            .iter()
+            .map(|&c| Unit::new(c, 0, "", &options))
+            .collect();
+        let spans = [
+            span(0, 0, 40),
+            span(2, 0, 40),
+            span(0, 10, 50),
+            span(3, 0, 40),
+            span(1, 0, 20),
+            span(4, 0, 20),
+        ];
+        let links = [(0, 1), (2, 3), (4, 5)];
+        assert_eq!(chapter_count(&units, &spans, &[0, 1, 2, 3]), 3);
+        assert_eq!(chapter_count(&units, &spans, &[0, 4]), 1);
+        // 0..40 and 10..50 overlap by three quarters: clustered as one,
+        // in three chapters; a saying may stand in two here.
+        let chained = vec![vec![0, 1, 2, 3], vec![4, 5]];
+        assert_eq!(
+            split_chains(chained.clone(), &units, &spans, &links, 6, 2),
+            [vec![4, 5], vec![0, 1], vec![2, 3]]
+        );
+        // In three, nothing is split.
+        assert_eq!(
+            split_chains(chained.clone(), &units, &spans, &links, 6, 3),
+            chained
+        );
+    }
+
+    #[test]
+    fn quotations_are_sorted_by_where_they_first_stand_then_by_kind() {
+        let at = |chapter, unit, start, kind| Quotation {
+            kind,
+            occurrences: vec![Occurrence {
+                chapter,
+                unit,
+                start,
+                end: start + 10,
+                text: String::new(),
+                quoted: false,
+            }],
+            origin: 0,
+            evidence: Evidence::default(),
+        };
+        let mut quotations = vec![
+            at(1, 0, 0, Kind::Quotation),
+            at(0, 2, 0, Kind::Quotation),
+            at(0, 1, 5, Kind::Formula),
+            at(0, 1, 5, Kind::Quotation),
+            at(0, 1, 2, Kind::Formula),
+        ];
+        sort_in_reading_order(&mut quotations);
+        let order: Vec<(usize, usize, usize, Kind)> = quotations
+            .iter()
+            .map(|q| {
+                let o = &q.occurrences[0];
+                (o.chapter, o.unit, o.start, q.kind)
+            })
+            .collect();
+        assert_eq!(
+            order,
+            [
+                (0, 1, 2, Kind::Formula),
+                (0, 1, 5, Kind::Quotation),
+                (0, 1, 5, Kind::Formula),
+                (0, 2, 0, Kind::Quotation),
+                (1, 0, 0, Kind::Quotation)
+            ]
+        );
+    }
+
     /// A passage somebody wrote may share a stock stretch with the genre's
     /// frames (既要推进体制机制创新，又要……): places that hold only that
     /// stretch met the passage by chance, unless quotation marks say
