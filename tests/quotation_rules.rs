@@ -222,6 +222,99 @@ fn a_saying_that_several_passages_carry_does_not_join_them() {
         pieces(&e, saying_cluster).contains(&"five".to_owned()),
         "{all:#?}"
     );
+    // Marked over its own words wherever it stands, inside the longer
+    // passages too.
+    for o in &saying_cluster.occurrences {
+        assert_eq!(o.text, saying, "{all:#?}");
+    }
+}
+
+/// A saying that one passage carries, quoted alone in another piece, is
+/// clustered with the passage first; where it stands word for word inside
+/// only one of the passage's places, it comes out a cluster of its own,
+/// marked over its own words there.
+#[test]
+fn a_saying_one_passage_carries_is_its_own_cluster_over_its_own_words() {
+    let tmp = tempfile::tempdir().unwrap();
+    let saying = "宁可慢一点把事情办对，也不快一步把事情办错";
+    let (lead, tail) = ("督查工作要一竿子插到底，", "，问题不查清楚决不收兵");
+    let piece = |slug, date, body| Piece {
+        slug,
+        kind: "article",
+        date,
+        body,
+    };
+    let bodies = [
+        format!("关于督查，我讲一句话：“{lead}{saying}{tail}。”请大家回去认真研究。"),
+        // The saying with a word of its own in this place.
+        format!(
+            "督查室的同志常说：“{lead}{}{tail}。”这已成为科室的工作守则。",
+            saying.replace("办对", "做对")
+        ),
+        format!("老同志们常挂在嘴边的是：“{saying}。”年轻人听多了也就懂了。"),
+    ];
+    let e = edition(
+        tmp.path(),
+        &[
+            piece("one", "2012", &bodies[0]),
+            piece("two", "2013", &bodies[1]),
+            piece("three", "2014", &bodies[2]),
+        ],
+    );
+    let found = found(&e);
+    let all = describe(&e, &found);
+    let cluster = |words: &str| {
+        found
+            .iter()
+            .find(|q| q.text() == words)
+            .unwrap_or_else(|| panic!("no cluster of {words}: {all:#?}"))
+    };
+    assert_eq!(
+        pieces(&e, cluster(&format!("{lead}{saying}{tail}"))),
+        ["one", "two"],
+        "{all:#?}"
+    );
+    let saying_cluster = cluster(saying);
+    assert_eq!(pieces(&e, saying_cluster), ["one", "three"], "{all:#?}");
+    for o in &saying_cluster.occurrences {
+        assert_eq!(o.text, saying, "{all:#?}");
+    }
+}
+
+/// A passage that stands twice in one paragraph, far apart, is two places
+/// there, not one stretch from the first to the second.
+#[test]
+fn a_passage_twice_in_one_paragraph_far_apart_is_two_places() {
+    let tmp = tempfile::tempdir().unwrap();
+    let passage = "档案工作看似平凡，实则关系全局，要像爱护眼睛一样爱护每一卷档案";
+    let between = "会议还研究了机关后勤保障、干部教育培训和年度考核等其他事项，\
+                   与会同志逐项讨论，提出了许多具体意见，会后由办公室汇总整理";
+    let e = edition(
+        tmp.path(),
+        &[
+            Piece {
+                slug: "one",
+                kind: "speech",
+                date: "2012",
+                body: &format!("我讲过：“{passage}。”{between}。最后我再说一遍：“{passage}。”"),
+            },
+            Piece {
+                slug: "two",
+                kind: "article",
+                date: "2013",
+                body: &format!("局长多次强调：“{passage}。”这句话大家都记住了。"),
+            },
+        ],
+    );
+    let found = found(&e);
+    let all = describe(&e, &found);
+    let q = found
+        .iter()
+        .find(|q| q.text() == passage)
+        .unwrap_or_else(|| panic!("the passage is not found: {all:#?}"));
+    let texts: Vec<&str> = q.occurrences.iter().map(|o| o.text.as_str()).collect();
+    assert_eq!(texts, [passage; 3], "{all:#?}");
+    assert_eq!(q.occurrences[0].unit, q.occurrences[1].unit);
 }
 
 /// The lede that every news report of one meeting, or of a yearly one,
