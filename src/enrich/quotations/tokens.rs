@@ -276,6 +276,19 @@ mod tests {
     }
 
     #[test]
+    fn a_words_offsets_leave_out_a_closing_quote_and_cannot_is_cut_in_two() {
+        let offsets = |text: &str| -> Vec<(usize, usize)> {
+            tokenize(&text.chars().collect::<Vec<_>>())
+                .iter()
+                .map(|t| (t.start(), t.end()))
+                .collect()
+        };
+        // An apostrophe ends no word: a closing quote after it is left out.
+        assert_eq!(offsets("‘nations’ laws"), [(1, 8), (10, 14)]);
+        assert_eq!(offsets("it cannot be"), [(0, 2), (3, 6), (6, 9), (10, 12)]);
+    }
+
+    #[test]
     fn english_words_fold_case_apostrophes_and_line_end_hyphens() {
         assert_eq!(keys("The Nation's"), keys("the nation’s"));
         assert_eq!(keys("the nation's"), keys("the nations"));
