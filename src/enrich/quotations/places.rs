@@ -667,6 +667,120 @@ mod tests {
         }
     }
 
+    /// Each text's characters, tokens and quoted stretches.
+    fn unit_texts(texts: &[&str]) -> Vec<UnitText> {
+        texts
+            .iter()
+            .map(|t| {
+                let chars: Vec<char> = t.chars().collect();
+                let tokens = tokenize(&chars);
+                let quoted = quoted_ranges(&chars);
+                (chars, tokens, quoted)
+            })
+            .collect()
+    }
+
+    /// A witness of each text from the first character of `from` to the
+    /// last of `to`.
+    fn witnesses<'t>(texts: &'t [UnitText], from: &str, to: &str) -> Vec<Witness<'t>> {
+        texts
+            .iter()
+            .enumerate()
+            .map(|(unit, (chars, tokens, quoted))| {
+                let text: String = chars.iter().collect();
+                let at = |words: &str| text[..text.find(words).unwrap()].chars().count();
+                Witness {
+                    unit,
+                    chars,
+                    tokens,
+                    quoted,
+                    start: at(from),
+                    end: at(to) + to.chars().count(),
+                }
+            })
+            .collect()
+    }
+
+    fn spans(witnesses: &[Witness]) -> Vec<String> {
+        witnesses
+            .iter()
+            .map(|w| w.chars[w.start..w.end].iter().collect())
+            .collect()
+    }
+
+    #[test]
+    fn occurrences_take_in_a_variants_few_words_up_to_the_clause_mark_when_they_mostly_agree() {
+        let options = QuotationOptions::for_language("zh");
+        // The alignment stopped at 开展, where 围绕中心 and 围绕大局 part.
+        let texts = unit_texts(&[
+            "，围绕中心开展工作，做到三个服务。",
+            "，围绕大局开展工作，做到三个服务。",
+        ]);
+        let mut w = witnesses(&texts, "开展", "服务");
+        snap_to_clauses(&mut w, &options);
+        assert_eq!(
+            spans(&w),
+            [
+                "围绕中心开展工作，做到三个服务",
+                "围绕大局开展工作，做到三个服务"
+            ]
+        );
+        // Words that share nothing are not the same wording.
+        let texts = unit_texts(&["，围绕中心开展工作。", "，坚持不懈开展工作。"]);
+        let mut w = witnesses(&texts, "开展", "工作");
+        snap_to_clauses(&mut w, &options);
+        assert_eq!(spans(&w), ["开展工作", "开展工作"]);
+        // Five tokens to the mark are more than a variant's few (four).
+        let texts = unit_texts(&["，要围绕中心开展工作。", "，要围绕大局开展工作。"]);
+        let mut w = witnesses(&texts, "开展", "工作");
+        snap_to_clauses(&mut w, &options);
+        assert_eq!(spans(&w), ["开展工作", "开展工作"]);
+        // The same on the right, from the end to the next mark.
+        let texts = unit_texts(&["开展工作要围绕中心，好。", "开展工作要围绕大局，好。"]);
+        let mut w = witnesses(&texts, "开展", "要");
+        snap_to_clauses(&mut w, &options);
+        assert_eq!(spans(&w), ["开展工作要围绕中心", "开展工作要围绕大局"]);
+        assert_eq!(extension(&w[0], false, 4), Some(vec![]));
+        assert_eq!(extension(&w[0], true, 4), Some(vec![]));
+    }
+
+    #[test]
+    fn a_place_much_shorter_than_the_median_witness_is_an_echo() {
+        let texts = unit_texts(&["一二三四五六七八九十"; 4]);
+        // Witnesses of the given lengths, each from the first character.
+        let of = |lengths: &[usize]| -> Vec<Witness> {
+            (lengths.iter().zip(&texts).enumerate())
+                .map(|(unit, (&length, (chars, tokens, quoted)))| Witness {
+                    unit,
+                    chars,
+                    tokens,
+                    quoted,
+                    start: 0,
+                    end: length,
+                })
+                .collect()
+        };
+        let mut w = of(&[10, 10, 6]);
+        assert_eq!(token_count(&w[2], 0, 6), 6);
+        let echoes = drop_partial_echoes(&mut w);
+        assert_eq!(spans(&echoes), ["一二三四五六"]);
+        assert_eq!(spans(&w), ["一二三四五六七八九十"; 2]);
+        // Two thirds of the median or more: a witness.
+        let mut w = of(&[10, 10, 7]);
+        assert!(drop_partial_echoes(&mut w).is_empty());
+        assert_eq!(w.len(), 3);
+        // The median, not the longest: of 4, 6, 6 and 10 it is 6, and 4
+        // is two thirds of it.
+        let mut w = of(&[4, 6, 6, 10]);
+        assert!(drop_partial_echoes(&mut w).is_empty());
+        let mut w = of(&[3, 6, 6, 10]);
+        assert_eq!(spans(&drop_partial_echoes(&mut w)), ["一二三"]);
+        // Two witnesses: nothing to measure against.
+        let mut w = of(&[10, 2]);
+        assert!(drop_partial_echoes(&mut w).is_empty());
+        assert_eq!(w.len(), 2);
+    }
+
     #[test]
     fn a_long_units_text_is_cut_once_and_kept_a_short_ones_made_each_time() {
         let options = QuotationOptions::for_language("zh-CN");
