@@ -522,6 +522,86 @@ fn lists_in(unit: usize, chars: &[char], tokens: &[Token]) -> Vec<List> {
 mod tests {
     use super::*;
 
+    /// A cluster of `kind` and `tokens` with a place in each chapter:
+    /// (chapter, character offset, the words there).
+    fn cluster(kind: Kind, tokens: usize, places: &[(usize, usize, &str)]) -> Quotation {
+        Quotation {
+            kind,
+            occurrences: (places.iter())
+                .map(|&(chapter, start, text)| Occurrence {
+                    chapter,
+                    unit: 0,
+                    start,
+                    end: start + text.chars().count(),
+                    text: text.to_owned(),
+                    quoted: false,
+                })
+                .collect(),
+            origin: 0,
+            evidence: Evidence {
+                tokens,
+                ..Evidence::default()
+            },
+        }
+    }
+
+    #[test]
+    fn a_formula_in_its_frame_stays_and_a_formula_inside_a_longer_quotation_goes() {
+        let q = Kind::Quotation;
+        let f = Kind::Formula;
+        let mut found = vec![
+            // A formula, and a quotation that is the formula in its frame
+            // (要做到……) in every place: the quotation goes.
+            cluster(f, 3, &[(0, 3, "清、慎、勤"), (1, 3, "清、慎、勤")]),
+            cluster(
+                q,
+                6,
+                &[(0, 0, "要做到清、慎、勤"), (1, 0, "要做到清、慎、勤")],
+            ),
+            // A formula that stands only inside a quotation far longer
+            // than a frame: the formula goes.
+            cluster(f, 4, &[(2, 10, "前哨、后院"), (3, 10, "前哨、后院")]),
+            cluster(
+                q,
+                30,
+                &[
+                    (
+                        2,
+                        0,
+                        "办公厅要当好党委工作的坚强前哨、后院，始终做到忠诚可靠",
+                    ),
+                    (
+                        3,
+                        0,
+                        "办公厅要当好党委工作的坚强前哨、后院，始终做到忠诚可靠",
+                    ),
+                ],
+            ),
+            // Short enough for a frame, but a clause of its own beside the
+            // formula (加强主观世界改造): words of its own, which stay,
+            // and the formula inside them goes.
+            cluster(f, 6, &[(4, 9, "讲政治、顾大局"), (5, 9, "讲政治、顾大局")]),
+            cluster(
+                q,
+                14,
+                &[
+                    (4, 0, "加强主观世界改造，讲政治、顾大局"),
+                    (5, 0, "加强主观世界改造，讲政治、顾大局"),
+                ],
+            ),
+        ];
+        drop_inside_quotations(&mut found);
+        let left: Vec<(Kind, &str)> = found.iter().map(|c| (c.kind, c.text())).collect();
+        assert_eq!(
+            left,
+            [
+                (f, "清、慎、勤"),
+                (q, "办公厅要当好党委工作的坚强前哨、后院，始终做到忠诚可靠"),
+                (q, "加强主观世界改造，讲政治、顾大局")
+            ]
+        );
+    }
+
     /// The lists `lists_in` finds in `text`: each member's words, whether
     /// the list is quoted, and whether a member was cut.
     fn lists(text: &str) -> Vec<(Vec<String>, bool, bool)> {
