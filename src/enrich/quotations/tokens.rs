@@ -276,6 +276,15 @@ mod tests {
     }
 
     #[test]
+    fn a_words_key_is_never_a_characters() {
+        let words = "the best government is that which governs least of all nations";
+        for key in keys(words) {
+            assert!(key >= 1 << 31, "{key:#x}");
+        }
+        assert_eq!(keys("中")[0], '中' as u32);
+    }
+
+    #[test]
     fn a_words_offsets_leave_out_a_closing_quote_and_cannot_is_cut_in_two() {
         let offsets = |text: &str| -> Vec<(usize, usize)> {
             tokenize(&text.chars().collect::<Vec<_>>())
