@@ -1293,6 +1293,20 @@ mod tests {
         let links = [(0, 1), (2, 3), (4, 5)];
         let clusters = cluster(&spans, &links, &[0, 1, 2, 3, 4, 5], 6, Overlap::HalfShorter);
         assert_eq!(clusters, [vec![0, 1], vec![2, 3], vec![4, 5]]);
+        // Two stretches nearly the same (19 of 20 and 19 shared) are one
+        // passage, not a part and its passage: joined, though one of
+        // them is also part of a longer passage elsewhere, which then
+        // holds it alone and joins too.
+        let spans = [
+            span(0, 0, 20),
+            span(1, 0, 20),
+            span(0, 1, 20),
+            span(2, 0, 19),
+            span(2, 0, 40),
+            span(3, 0, 40),
+        ];
+        let clusters = cluster(&spans, &links, &[0, 1, 2, 3, 4, 5], 6, Overlap::HalfShorter);
+        assert_eq!(clusters, [vec![0, 1, 2, 3, 4, 5]]);
     }
 
     /// `align` of `a` and `b` from a shared seed of 6 at `i`, `j`.

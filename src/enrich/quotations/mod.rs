@@ -1059,6 +1059,9 @@ mod tests {
         assert_eq!(&*short.quoted, [(2, 8)]);
         assert!(short.walls.is_empty());
         assert_eq!(short.between_walls(5), (0, 9));
+        // Twelve tokens, the shortest passage: walls.
+        let twelve = Unit::new(0, 2, "他说：“一二三四五六七八九十百千”，好。", &options);
+        assert_eq!(&*twelve.walls, [2, 14]);
     }
 
     #[test]
