@@ -311,6 +311,8 @@ mod tests {
         );
         assert_eq!(keys("liberty—and"), keys("liberty -- and"));
         assert_eq!(keys("it Cannot stand"), keys("it can not stand"));
+        // A hyphen and spaces at the very end: the word ends there.
+        assert_eq!(keys("a well-  "), keys("a well"));
     }
 
     #[test]
