@@ -1361,29 +1361,24 @@ mod tests {
         // 20. Twelve tokens allow two edits (12 / 10 + 1), made at 12 and
         // 16; at 20 the alignment has 18 tokens, still two edits' worth.
         let a: Vec<u32> = (0..40).collect();
-        let mut b = a.clone();
-        for k in [12, 16, 20] {
-            b[k] = 1000 + k as u32;
-        }
-        assert_eq!(aligned(&a, &b, 0, 0), (0, 20, 0, 20));
+        // `a` with the tokens at `places` replaced.
+        let replaced = |places: [usize; 3]| {
+            let mut b = a.clone();
+            for k in places {
+                b[k] = 1000 + k as u32;
+            }
+            b
+        };
+        assert_eq!(aligned(&a, &replaced([12, 16, 20]), 0, 0), (0, 20, 0, 20));
         // Backward, the same edits mirrored.
-        let mut b = a.clone();
-        for k in [27, 23, 19] {
-            b[k] = 1000 + k as u32;
-        }
-        assert_eq!(aligned(&a, &b, 34, 34), (20, 40, 20, 40));
+        assert_eq!(
+            aligned(&a, &replaced([27, 23, 19]), 34, 34),
+            (20, 40, 20, 40)
+        );
         // A token later, the alignment has 19 tokens and the skipped one
         // makes 20: a third edit's worth, both ways.
-        let mut b = a.clone();
-        for k in [12, 16, 21] {
-            b[k] = 1000 + k as u32;
-        }
-        assert_eq!(aligned(&a, &b, 0, 0), (0, 40, 0, 40));
-        let mut b = a.clone();
-        for k in [27, 23, 18] {
-            b[k] = 1000 + k as u32;
-        }
-        assert_eq!(aligned(&a, &b, 34, 34), (0, 40, 0, 40));
+        assert_eq!(aligned(&a, &replaced([12, 16, 21]), 0, 0), (0, 40, 0, 40));
+        assert_eq!(aligned(&a, &replaced([27, 23, 18]), 34, 34), (0, 40, 0, 40));
         // Each edit needs the next tokens to agree again: two edits in a
         // row (a substitution of two) are one skip, three are none.
         let mut b = a.clone();
