@@ -120,9 +120,11 @@ pub fn judge(
     background: &Background,
     max_chapters: usize,
 ) -> Vec<Quotation> {
+    // Each group is judged on its own (in order: the output is the same
+    // on every run).
     let mut formulas = candidates
         .groups
-        .iter()
+        .par_iter()
         .filter(|g| {
             // A list in more chapters than a saying may be is the genre's
             // stock (讲政治、顾大局、守纪律 in a third of the pieces).

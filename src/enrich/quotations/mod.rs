@@ -349,13 +349,21 @@ pub fn detect_unless(
     spans.shrink_to_fit();
     links.shrink_to_fit();
     let all: Vec<usize> = (0..spans.len()).collect();
-    let mut clusters = split_chains(
-        align::cluster(&spans, &links, &all, quoted_from, Overlap::HalfShorter),
-        &units,
-        &spans,
-        &links,
-        quoted_from,
-        max_chapters,
+    // Clustering is serial (union-find over a large edition's million
+    // links): the formula candidates are found on the other cores
+    // meanwhile.
+    let (mut clusters, formulas) = rayon::join(
+        || {
+            split_chains(
+                align::cluster(&spans, &links, &all, quoted_from, Overlap::HalfShorter),
+                &units,
+                &spans,
+                &links,
+                quoted_from,
+                max_chapters,
+            )
+        },
+        || formulas::candidates(&units),
     );
     // Only clusters in two chapters or more, and in no more than a saying
     // may be, are judged (and counted in the background).
@@ -367,7 +375,6 @@ pub fn detect_unless(
     }
     drop((all, links));
     crate::memory::give_back();
-    let formulas = formulas::candidates(&units);
     // Each cluster's longest span.
     let longest: Vec<align::Span> = clusters
         .iter()
