@@ -467,6 +467,19 @@ impl Background {
         weight * count(last) as f64 / self.counted.max(1) as f64
     }
 
+    /// About how many times `gram` stands in the edition: at most as
+    /// often as its least frequent part the model counted (of `order`
+    /// tokens), its count in the sample scaled to the whole. A part that
+    /// is no candidate's was not counted: the gram is then taken as rare.
+    pub fn seen(&self, gram: &[u32]) -> f64 {
+        let least = gram
+            .windows(self.order.min(gram.len()).max(1))
+            .map(|part| self.index.slot(hash(part)).map_or(0, |s| self.tally[s]))
+            .min()
+            .unwrap_or(0);
+        least as f64 * self.tokens as f64 / self.counted.max(1) as f64
+    }
+
     /// The most chance recurrences a quotation may have: one expected in
     /// the whole edition, spread over every place a passage could start,
     /// so that the edition as a whole expects about one false quotation.

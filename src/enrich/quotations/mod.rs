@@ -32,6 +32,7 @@ mod formulas;
 mod places;
 mod reordered;
 mod tokens;
+mod variants;
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -416,17 +417,15 @@ pub fn detect_unless(
     for c in 0..edition.chapters.len() {
         first_unit[c + 1] += first_unit[c];
     }
-    let mut quotations: Vec<Quotation> = clusters
+    // Judged on tokens, before any text is looked at again: most clusters
+    // of a formulaic edition end here.
+    let judged: Vec<(Vec<usize>, f64, f64)> = clusters
         .into_par_iter()
-        .flat_map_iter(|members| {
-            // Judged on tokens, before any text is looked at again: most
-            // clusters of a formulaic edition end here.
-            let Some(longest) = longest_span(&spans, &members) else {
-                return Vec::new();
-            };
+        .filter_map(|members| {
+            let longest = longest_span(&spans, &members)?;
             let stretches = stretches_of(&spans, &members);
             let own = own_keys(&units, &stretches);
-            let mut chance = background.passage_chance(
+            let chance = background.passage_chance(
                 &units[longest.unit].keys[longest.start..longest.end],
                 &clause_pieces(&units[longest.unit], longest),
                 &own,
@@ -438,9 +437,43 @@ pub fn detect_unless(
                 .iter()
                 .any(|&m| m >= quoted_from || in_marks(&units[spans[m].unit], spans[m]));
             let bar = if quoted { QUOTED_CHANCE } else { threshold };
-            if chance > bar {
-                return Vec::new();
+            (chance <= bar).then_some((members, chance, bar))
+        })
+        .collect();
+    // The passages that stand, looked for where no seed joined them: a
+    // witness whose variant cut every n-gram it shares with the others
+    // but the genre's stock.
+    let passages: Vec<variants::Passage> = judged
+        .par_iter()
+        .map(|(members, ..)| {
+            let mut held: Vec<usize> = members.iter().map(|&m| spans[m].unit).collect();
+            held.sort_unstable();
+            held.dedup();
+            variants::Passage {
+                span: longest_span(&spans, members).expect("a judged cluster has spans"),
+                held,
             }
+        })
+        .collect();
+    let found = variants::find(&units, &passages, options.seed, |gram| {
+        background.seen(gram) <= variants::ANCHOR_MOST
+    });
+    drop(passages);
+    let judged: Vec<(Vec<usize>, f64, f64)> = judged
+        .into_iter()
+        .zip(found)
+        .map(|((mut members, chance, bar), witnesses)| {
+            for span in witnesses {
+                spans.push(span);
+                members.push(spans.len() - 1);
+            }
+            (members, chance, bar)
+        })
+        .collect();
+    let mut quotations: Vec<Quotation> = judged
+        .into_par_iter()
+        .flat_map_iter(|(members, mut chance, bar)| {
+            let stretches = stretches_of(&spans, &members);
             let mut found =
                 places::quotation(&units, &texts, &spans, &members, edition, options, chance);
             // A passage that is somebody's may still be met by chance: a

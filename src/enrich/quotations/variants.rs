@@ -1,0 +1,201 @@
+//! Witnesses that no seed joined. A passage found and judged to be
+//! somebody's may also stand, with a word or two changed, where every
+//! n-gram it shares with the other witnesses is either cut by the change or
+//! the genre's stock (in more places than a seed may have: 业务建设就像机器
+//! 之齿轮；持续围绕党委中心工作 beside ……机器的齿轮；……), or was winnowed
+//! away. Each passage kept is looked for in one pass over the edition by
+//! its n-grams that are `rare`, and a place that aligns with nearly all of
+//! it is one more witness.
+
+use rayon::prelude::*;
+
+use super::Unit;
+use super::align::{self, Span};
+use super::background::BitFilter;
+
+/// An n-gram in more of the passages than this is the genre's stock among
+/// them too: looked for, it would meet half the edition's paragraphs.
+const MAX_PASSAGES_A_GRAM: usize = 8;
+
+/// A passage is looked for by its n-grams that stand in no more places
+/// than this (`Background::seen`): the genre's stock phrases in it meet
+/// thousands of places (at 10,000 pieces of formulaic prose, all n-grams
+/// looked for met 11.6 million, and took half a second), and a witness
+/// with a variant still shares a rarer one (recall 0.980 with a bound of
+/// 100, 0.979 with 30, 0.976 with 12).
+pub(super) const ANCHOR_MOST: f64 = 32.0;
+
+/// The share of a passage's tokens that the alignment at a new place must
+/// cover: the whole passage, give or take an edge.
+const COVERED: (usize, usize) = (9, 10);
+
+/// Bits of the filter in front of the passages' n-grams.
+const FILTER_BITS: u32 = 22;
+
+/// A passage looked for: where it stands (its longest witness), and the
+/// units where it stands already (sorted).
+pub(super) struct Passage {
+    pub span: Span,
+    pub held: Vec<usize>,
+}
+
+/// For each of the `passages`, the places of other units where it stands
+/// with small edits, each a span of tokens inside the walls around it,
+/// found from its n-grams of `seed` tokens that are `rare`.
+pub(super) fn find(
+    units: &[Unit],
+    passages: &[Passage],
+    seed: usize,
+    rare: impl Fn(&[u32]) -> bool + Sync,
+) -> Vec<Vec<Span>> {
+    let keys_of = |s: &Span| &units[s.unit].keys[s.start..s.end];
+    // Every n-gram of every passage, (hash, passage, offset), sorted by
+    // hash, without those that many passages share.
+    let mut grams: Vec<(u32, u32, u32)> = passages
+        .iter()
+        .enumerate()
+        .flat_map(|(k, p)| {
+            keys_of(&p.span)
+                .windows(seed)
+                .enumerate()
+                .filter(|(_, w)| rare(w))
+                .map(move |(i, w)| (align::gram_hash(w), k as u32, i as u32))
+        })
+        .collect();
+    grams.par_sort_unstable();
+    let grams: Vec<(u32, u32, u32)> = grams
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|group| {
+            let mut passages = group.iter().map(|g| g.1).collect::<Vec<_>>();
+            passages.dedup();
+            passages.len() <= MAX_PASSAGES_A_GRAM
+        })
+        .flatten()
+        .copied()
+        .collect();
+    if grams.is_empty() {
+        return passages.iter().map(|_| Vec::new()).collect();
+    }
+    let filter = BitFilter::new(grams.iter().map(|g| g.0 as u64), grams.len(), FILTER_BITS);
+    let found: Vec<(usize, Span)> = units
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(u, unit)| {
+            // (passage, diagonal, offset in the passage, place in the unit)
+            let mut hits: Vec<(u32, i64, u32, u32)> = Vec::new();
+            for (p, w) in unit.keys.windows(seed).enumerate() {
+                let h = align::gram_hash(w);
+                if !filter.may_hold(h as u64) || unit.walls_inside(p, p + seed) {
+                    continue;
+                }
+                let from = grams.partition_point(|g| g.0 < h);
+                for &(_, k, i) in grams[from..].iter().take_while(|g| g.0 == h) {
+                    hits.push((k, p as i64 - i as i64, i, p as u32));
+                }
+            }
+            hits.sort_unstable();
+            // The hits of one passage on near diagonals (a word or two
+            // dropped or added between them) are one place.
+            let mut places = Vec::new();
+            for run in hits.chunk_by(|a, b| a.0 == b.0 && b.1 - a.1 <= 2) {
+                let k = run[0].0 as usize;
+                let passage = &passages[k];
+                if passage.held.binary_search(&u).is_ok() {
+                    continue;
+                }
+                let length = passage.span.end - passage.span.start;
+                let &(_, _, i, p) = run.iter().min_by_key(|h| (h.2, h.3)).expect("a run");
+                let (i, p) = (i as usize, p as usize);
+                let (lo, hi) = unit.between_walls(p);
+                let (a0, a1, b0, b1) =
+                    align::align(keys_of(&passage.span), &unit.keys[lo..hi], i, p - lo, seed);
+                if (a1 - a0) * COVERED.1 >= length * COVERED.0 {
+                    let span = Span {
+                        unit: u,
+                        start: b0 + lo,
+                        end: b1 + lo,
+                    };
+                    places.push((k, span));
+                }
+            }
+            places
+        })
+        .collect();
+    let mut by_passage: Vec<Vec<Span>> = passages.iter().map(|_| Vec::new()).collect();
+    for (k, span) in found {
+        by_passage[k].push(span);
+    }
+    by_passage
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A unit of `chapter` whose keys are its own filler around `passage`
+    /// (from token 10), with walls at `walls`.
+    fn unit(chapter: usize, passage: &[u32], walls: &[u32]) -> Unit<'static> {
+        let filler = |k: u32| 100_000 * (chapter as u32 + 1) + k;
+        let mut keys: Vec<u32> = (0..10).map(filler).collect();
+        keys.extend_from_slice(passage);
+        keys.extend((10..20).map(filler));
+        Unit {
+            chapter,
+            unit: 0,
+            text: "",
+            keys: keys.into(),
+            quoted: Box::default(),
+            walls: walls.into(),
+            clauses: Box::default(),
+        }
+    }
+
+    fn changed(passage: &[u32], at: &[usize]) -> Vec<u32> {
+        let mut keys = passage.to_vec();
+        for &k in at {
+            keys[k] = 90_000 + k as u32;
+        }
+        keys
+    }
+
+    #[test]
+    fn a_passage_is_found_where_it_stands_with_small_edits_and_nowhere_else() {
+        let passage: Vec<u32> = (1..=20).collect();
+        let units = vec![
+            // Where it was found, and a unit that already holds it.
+            unit(0, &passage, &[]),
+            unit(1, &passage, &[]),
+            // One word changed, and two (the budget of twenty tokens).
+            unit(2, &changed(&passage, &[8]), &[]),
+            unit(3, &changed(&passage, &[5, 14]), &[]),
+            // Four changed: another sentence on the same frame.
+            unit(4, &changed(&passage, &[3, 8, 12, 16]), &[]),
+            // Its first half only.
+            unit(5, &passage[..10], &[]),
+            // Whole, but a wall (a quotation mark) cuts it in two.
+            unit(6, &passage, &[20]),
+        ];
+        let passages = [Passage {
+            span: Span {
+                unit: 0,
+                start: 10,
+                end: 30,
+            },
+            held: vec![0, 1],
+        }];
+        let found = find(&units, &passages, 6, |_| true);
+        let places: Vec<(usize, usize, usize)> =
+            found[0].iter().map(|s| (s.unit, s.start, s.end)).collect();
+        assert_eq!(places, [(2, 10, 30), (3, 10, 30)]);
+        // Looked for by no n-gram (all the genre's stock), it is found
+        // nowhere.
+        let found = find(&units, &passages, 6, |_| false);
+        assert!(found[0].is_empty());
+        // Looked for by its first n-gram only, it is found where that
+        // stands (unit 2), not where a change cut it (unit 3, token 5).
+        let first: Vec<u32> = passage[..6].to_vec();
+        let found = find(&units, &passages, 6, |gram| gram == first.as_slice());
+        let places: Vec<usize> = found[0].iter().map(|s| s.unit).collect();
+        assert_eq!(places, [2]);
+    }
+}
