@@ -174,6 +174,9 @@ mod tests {
             unit(5, &passage[..10], &[]),
             // Whole, but a wall (a quotation mark) cuts it in two.
             unit(6, &passage, &[20]),
+            // A wall after its second token: the witness is the rest, from
+            // the first n-gram inside the walls.
+            unit(7, &passage, &[12]),
         ];
         let passages = [Passage {
             span: Span {
@@ -186,7 +189,7 @@ mod tests {
         let found = find(&units, &passages, 6, |_| true);
         let places: Vec<(usize, usize, usize)> =
             found[0].iter().map(|s| (s.unit, s.start, s.end)).collect();
-        assert_eq!(places, [(2, 10, 30), (3, 10, 30)]);
+        assert_eq!(places, [(2, 10, 30), (3, 10, 30), (7, 12, 30)]);
         // Looked for by no n-gram (all the genre's stock), it is found
         // nowhere.
         let found = find(&units, &passages, 6, |_| false);
