@@ -177,6 +177,10 @@ mod tests {
             // A wall after its second token: the witness is the rest, from
             // the first n-gram inside the walls.
             unit(7, &passage, &[12]),
+            // A wall before its last token: the witness is the rest.
+            unit(8, &passage, &[29]),
+            // Its second half only.
+            unit(9, &passage[10..], &[]),
         ];
         let passages = [Passage {
             span: Span {
@@ -189,16 +193,86 @@ mod tests {
         let found = find(&units, &passages, 6, |_| true);
         let places: Vec<(usize, usize, usize)> =
             found[0].iter().map(|s| (s.unit, s.start, s.end)).collect();
-        assert_eq!(places, [(2, 10, 30), (3, 10, 30), (7, 12, 30)]);
+        assert_eq!(places, [(2, 10, 30), (3, 10, 30), (7, 12, 30), (8, 10, 29)]);
         // Looked for by no n-gram (all the genre's stock), it is found
         // nowhere.
         let found = find(&units, &passages, 6, |_| false);
         assert!(found[0].is_empty());
         // Looked for by its first n-gram only, it is found where that
-        // stands (unit 2), not where a change cut it (unit 3, token 5).
+        // stands (units 2 and 8), not where a change cut it (unit 3, token
+        // 5) or a wall stands inside it (unit 7).
         let first: Vec<u32> = passage[..6].to_vec();
         let found = find(&units, &passages, 6, |gram| gram == first.as_slice());
         let places: Vec<usize> = found[0].iter().map(|s| s.unit).collect();
-        assert_eq!(places, [2]);
+        assert_eq!(places, [2, 8]);
+    }
+
+    #[test]
+    fn an_n_gram_that_many_passages_share_is_not_looked_for() {
+        // Passages that open alike (the genre's frame), each in a unit of
+        // its own, and a unit that holds the first of them.
+        let frame: Vec<u32> = (1..=6).collect();
+        let passage = |k: u32| -> Vec<u32> {
+            let mut keys = frame.clone();
+            keys.extend((0..14).map(|t| 1000 * (k + 1) + t));
+            keys
+        };
+        let find_first = |count: u32| {
+            let mut units: Vec<Unit> = (0..count)
+                .map(|k| unit(k as usize, &passage(k), &[]))
+                .collect();
+            units.push(unit(count as usize, &passage(0), &[]));
+            let passages: Vec<Passage> = (0..count as usize)
+                .map(|k| Passage {
+                    span: Span {
+                        unit: k,
+                        start: 10,
+                        end: 30,
+                    },
+                    held: vec![k],
+                })
+                .collect();
+            // Looked for by the frame only.
+            let found = find(&units, &passages, 6, |gram| gram == frame.as_slice());
+            found[0].iter().map(|s| s.unit).collect::<Vec<usize>>()
+        };
+        assert_eq!(find_first(MAX_PASSAGES_A_GRAM as u32), [8]);
+        assert!(find_first(MAX_PASSAGES_A_GRAM as u32 + 1).is_empty());
+    }
+
+    #[test]
+    fn a_unit_may_hold_a_passage_twice_and_two_passages_at_one_place() {
+        let a: Vec<u32> = (1..=20).collect();
+        // B differs from A in its first token only.
+        let b: Vec<u32> = std::iter::once(500).chain(2..=20).collect();
+        // A twice, far apart (diagonals 30 and 55), then once more.
+        let mut twice: Vec<u32> = (0..30).map(|k| 7000 + k).collect();
+        twice.extend(&a);
+        twice.extend((0..5).map(|k| 8000 + k));
+        twice.extend(&a);
+        let mut units = vec![unit(0, &a, &[]), unit(1, &b, &[]), unit(2, &a, &[])];
+        units[2].keys = twice.into();
+        let span = |unit| Span {
+            unit,
+            start: 10,
+            end: 30,
+        };
+        let passages = [
+            Passage {
+                span: span(0),
+                held: vec![0],
+            },
+            Passage {
+                span: span(1),
+                held: vec![1],
+            },
+        ];
+        let found = find(&units, &passages, 6, |_| true);
+        let places = |k: usize| -> Vec<(usize, usize, usize)> {
+            found[k].iter().map(|s| (s.unit, s.start, s.end)).collect()
+        };
+        // A in B's unit, and B in A's (one token off: nineteen of twenty).
+        assert_eq!(places(0), [(1, 11, 30), (2, 30, 50), (2, 55, 75)]);
+        assert_eq!(places(1), [(0, 11, 30), (2, 31, 50), (2, 56, 75)]);
     }
 }
