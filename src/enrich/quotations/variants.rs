@@ -90,7 +90,12 @@ pub(super) fn find(
                 }
                 let from = grams.partition_point(|g| g.0 < h);
                 for &(_, k, i) in grams[from..].iter().take_while(|g| g.0 == h) {
-                    hits.push((k, p as i64 - i as i64, i, p as u32));
+                    // Equal hashes may hide different n-grams: an
+                    // alignment starts from one that is the same.
+                    let at = passages[k as usize].span.start + i as usize;
+                    if units[passages[k as usize].span.unit].keys[at..at + seed] == *w {
+                        hits.push((k, p as i64 - i as i64, i, p as u32));
+                    }
                 }
             }
             hits.sort_unstable();
@@ -274,5 +279,39 @@ mod tests {
         // A in B's unit, and B in A's (one token off: nineteen of twenty).
         assert_eq!(places(0), [(1, 11, 30), (2, 30, 50), (2, 55, 75)]);
         assert_eq!(places(1), [(0, 11, 30), (2, 31, 50), (2, 56, 75)]);
+    }
+
+    #[test]
+    fn an_n_gram_that_only_hashes_alike_is_no_seed() {
+        // Two different n-grams with one hash, found by trying.
+        let gram = |k: u32| {
+            let [a, b, c] = [0x9e37_79b9u32, 0x85eb_ca6b, 0xc2b2_ae35].map(|m| k.wrapping_mul(m));
+            [k, a, b, c, 4, 5]
+        };
+        let mut seen = std::collections::HashMap::new();
+        let (x, y) = (0..1_000_000u32)
+            .find_map(|k| {
+                let h = align::gram_hash(&gram(k));
+                seen.insert(h, k).map(|other| (other, k))
+            })
+            .expect("a collision of 32-bit hashes in a million tries");
+        assert!((0..4).all(|t| gram(x)[t] != gram(y)[t]));
+        // The passage opens with one; a unit has the other in its place
+        // (four tokens changed, past the budget of twenty) and the rest
+        // of the passage after it.
+        let mut passage: Vec<u32> = gram(x).to_vec();
+        passage.extend(2_000_000..2_000_014);
+        let mut lookalike: Vec<u32> = gram(y).to_vec();
+        lookalike.extend(&passage[6..]);
+        let units = vec![unit(0, &passage, &[]), unit(1, &lookalike, &[])];
+        let passages = [Passage {
+            span: Span {
+                unit: 0,
+                start: 10,
+                end: 30,
+            },
+            held: vec![0],
+        }];
+        assert!(find(&units, &passages, 6, |_| true)[0].is_empty());
     }
 }
