@@ -419,7 +419,8 @@ pub fn detect_unless(
     }
     // Judged on tokens, before any text is looked at again: most clusters
     // of a formulaic edition end here.
-    let judged: Vec<(Vec<usize>, f64, f64)> = clusters
+    // Each kept with its longest span, its chance and its bar.
+    let judged: Vec<(Vec<usize>, align::Span, f64, f64)> = clusters
         .into_par_iter()
         .filter_map(|members| {
             let longest = longest_span(&spans, &members)?;
@@ -437,7 +438,7 @@ pub fn detect_unless(
                 .iter()
                 .any(|&m| m >= quoted_from || in_marks(&units[spans[m].unit], spans[m]));
             let bar = if quoted { QUOTED_CHANCE } else { threshold };
-            (chance <= bar).then_some((members, chance, bar))
+            (chance <= bar).then_some((members, longest, chance, bar))
         })
         .collect();
     // The passages that stand, looked for where no seed joined them: a
@@ -445,12 +446,12 @@ pub fn detect_unless(
     // but the genre's stock.
     let passages: Vec<variants::Passage> = judged
         .par_iter()
-        .map(|(members, ..)| {
+        .map(|(members, longest, ..)| {
             let mut held: Vec<usize> = members.iter().map(|&m| spans[m].unit).collect();
             held.sort_unstable();
             held.dedup();
             variants::Passage {
-                span: longest_span(&spans, members).expect("a judged cluster has spans"),
+                span: *longest,
                 held,
             }
         })
@@ -462,7 +463,7 @@ pub fn detect_unless(
     let judged: Vec<(Vec<usize>, f64, f64)> = judged
         .into_iter()
         .zip(found)
-        .map(|((mut members, chance, bar), witnesses)| {
+        .map(|((mut members, _, chance, bar), witnesses)| {
             for span in witnesses {
                 spans.push(span);
                 members.push(spans.len() - 1);
