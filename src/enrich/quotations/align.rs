@@ -35,6 +35,11 @@ const PASS_TOKENS: usize = 32_000_000;
 /// Passes at most: past 64 million tokens (some 30,000 pieces) a pass holds
 /// more, rather than every pass reading the edition again.
 const MAX_PASSES: usize = 8;
+/// Places a block of `seed_pairs`' table of units by place: 4,096.
+const BLOCK_BITS: u32 = 12;
+/// Buckets of a pass's n-grams by hash (`seed_pairs`): some ten thousand
+/// n-grams each at 10,000 pieces, sorted in the cache.
+const BUCKETS: u64 = 1024;
 
 /// Two places that share a seed: unit a, unit b, place in a, place in b.
 type SeedPair = (u32, u32, u32, u32);
@@ -333,7 +338,8 @@ impl Stretches {
 /// Every seed n-gram is one u64, its hash above its place (the index of its
 /// first token in the edition's token sequence), sorted so that equal
 /// n-grams stand together: a flat vector of integers is far smaller than a
-/// map of lists, and sorts fast on both cores. A large edition's n-grams
+/// map of lists. They are sorted in buckets by hash, each small enough to
+/// sort in the cache, on both cores. A large edition's n-grams
 /// are taken in passes, each over a range of hashes: the memory of one
 /// pass's n-grams is bounded, whatever the edition's size. A `window` of
 /// 3 keeps one n-gram in every three (the one with the least hash,
@@ -344,6 +350,18 @@ fn seed_pairs(
     seed: usize,
     window: usize,
 ) -> (Vec<SeedPair>, HashSet<u32, Prehashed>) {
+    let tokens: usize = units.iter().map(|u| u.keys.len()).sum();
+    let passes = tokens.div_ceil(PASS_TOKENS).clamp(1, MAX_PASSES);
+    seed_pairs_in_passes(units, seed, window, passes)
+}
+
+/// `seed_pairs`, over the n-grams in `passes` passes.
+fn seed_pairs_in_passes(
+    units: &[Unit],
+    seed: usize,
+    window: usize,
+    passes: usize,
+) -> (Vec<SeedPair>, HashSet<u32, Prehashed>) {
     let mut first_token: Vec<u64> = Vec::with_capacity(units.len() + 1);
     let mut total = 0u64;
     for unit in units {
@@ -353,7 +371,6 @@ fn seed_pairs(
     // Places fit in 32 bits up to four billion tokens, some 12 GB of text.
     let place_bits = 32;
     assert!(total < 1 << place_bits, "an edition of over 2^32 tokens");
-    let passes = (total as usize).div_ceil(PASS_TOKENS).clamp(1, MAX_PASSES);
     // Winnowing keeps the least hash of each window, so kept hashes crowd
     // the low end: the passes' ranges are cut at the quantiles of the kept
     // hashes' law, so that each pass holds its share of the n-grams (even
@@ -363,10 +380,18 @@ fn seed_pairs(
         .collect();
     // (A count, not a search: a few bounds, and no branch on the hash.)
     let pass_of = |h: u32| bounds.iter().filter(|&&b| b <= h).count();
+    // Each block of places' first unit: a place's unit is searched among
+    // the few units of its block, which stand close in memory, rather than
+    // over the whole table (whose search missed the cache at every step).
+    let block_first: Vec<usize> = (0..=(total >> BLOCK_BITS) + 1)
+        .map(|b| first_token.partition_point(|&f| f <= b << BLOCK_BITS) - 1)
+        .collect();
     // A place back to its unit and position.
     let locate = |gram: u64| {
         let place = gram & ((1 << place_bits) - 1);
-        let unit = first_token.partition_point(|&f| f <= place) - 1;
+        let block = (place >> BLOCK_BITS) as usize;
+        let (lo, hi) = (block_first[block], block_first[block + 1]);
+        let unit = lo + first_token[lo..=hi].partition_point(|&f| f <= place) - 1;
         (unit, (place - first_token[unit]) as usize)
     };
     // Each unit's chapter, in a table small enough to stay in the cache
@@ -375,50 +400,82 @@ fn seed_pairs(
     let mut stock: HashSet<u32, Prehashed> = HashSet::default();
     let mut parts: Vec<Vec<SeedPair>> = Vec::new();
     for pass in 0..passes {
-        let pieces: Vec<Vec<u64>> = units
-            .par_iter()
-            .zip(&first_token)
-            .fold(
-                || (Vec::new(), Vec::new(), Vec::new()),
-                |(mut kept, mut hashes, mut starts), (unit, &first)| {
-                    // One buffer of hashes and of starts a thread, not one
-                    // a unit.
+        // The pass's range of hashes, cut into buckets by their share of
+        // it: equal n-grams fall in one bucket, and each bucket is sorted
+        // and grouped alone, in the cache (sorting the pass's ten
+        // million n-grams as one vector took a tenth of the stage).
+        let lo = if pass == 0 {
+            0
+        } else {
+            bounds[pass - 1] as u64
+        };
+        let hi = bounds.get(pass).map_or(1 << 32, |&b| b as u64);
+        // One multiplication a hash, not a division: h - lo < hi - lo, so
+        // the product stays under 2^43.
+        let scale = (BUCKETS << 32).div_ceil((hi - lo).max(1));
+        let bucket_of = |h: u32| (((h as u64 - lo) * scale) >> 32).min(BUCKETS - 1) as usize;
+        // A few chunks of units a thread, in order: each chunk's buckets
+        // hold its n-grams by place.
+        let chunk = units
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(1);
+        let chunks: Vec<Vec<Vec<u64>>> = units
+            .par_chunks(chunk)
+            .zip(first_token.par_chunks(chunk))
+            .map(|(units, firsts)| {
+                let mut buckets: Vec<Vec<u64>> = vec![Vec::new(); BUCKETS as usize];
+                let (mut hashes, mut starts) = (Vec::new(), Vec::new());
+                for (unit, &first) in units.iter().zip(firsts) {
                     hashes.clear();
                     hashes.extend(gram_hashes(&unit.keys, seed));
                     winnow(&hashes, window, &mut starts);
-                    // Those of this pass, again without a branch on the
-                    // hash: each is written, and kept if it is the pass's.
-                    let mut n = kept.len();
-                    kept.resize(n + starts.len(), 0);
                     for &p in &starts {
                         let h = hashes[p as usize];
-                        kept[n] = (h as u64) << place_bits | (first + p as u64);
-                        n += (pass_of(h) == pass) as usize;
+                        if passes == 1 || pass_of(h) == pass {
+                            let gram = (h as u64) << place_bits | (first + p as u64);
+                            buckets[bucket_of(h)].push(gram);
+                        }
                     }
-                    kept.truncate(n);
-                    (kept, hashes, starts)
-                },
-            )
-            .map(|(kept, ..)| kept)
+                }
+                buckets
+            })
             .collect();
-        let mut grams = concat_giving_back(pieces);
-        grams.par_sort_unstable();
-        // N-grams in more places than a seed may have are the genre's
-        // stock; those in two places up to that many make pairs.
-        let groups = || grams.par_chunk_by(|a, b| a >> place_bits == b >> place_bits);
-        stock.par_extend(
-            groups()
-                .filter(|g| g.len() > MAX_SEED_PLACES)
-                .map(|g| (g[0] >> place_bits) as u32),
-        );
-        parts.extend(
-            groups()
-                .filter(|g| (2..=MAX_SEED_PLACES).contains(&g.len()))
-                .fold(Vec::new, |mut found, group| {
+        // By bucket, each chunk's part in the chunks' order.
+        let mut by_bucket: Vec<Vec<Vec<u64>>> = (0..BUCKETS)
+            .map(|_| Vec::with_capacity(chunks.len()))
+            .collect();
+        for buckets in chunks {
+            for (b, part) in buckets.into_iter().enumerate() {
+                by_bucket[b].push(part);
+            }
+        }
+        let (pass_stock, pass_pairs): (Vec<Vec<u32>>, Vec<Vec<SeedPair>>) = by_bucket
+            .into_par_iter()
+            .map(|parts| {
+                let mut grams = parts.concat();
+                drop(parts);
+                // By place already (each chunk's part in order, the
+                // chunks in order): sorted by hash, stably, they are
+                // sorted as a whole.
+                sort_by_hash(&mut grams);
+                // N-grams in more places than a seed may have are the
+                // genre's stock; those in two places up to that many make
+                // pairs.
+                let mut stock = Vec::new();
+                let mut found = Vec::new();
+                for group in grams.chunk_by(|a, b| a >> place_bits == b >> place_bits) {
+                    if group.len() > MAX_SEED_PLACES {
+                        stock.push((group[0] >> place_bits) as u32);
+                        continue;
+                    }
+                    if group.len() < 2 {
+                        continue;
+                    }
                     let list: Vec<(usize, usize)> = group.iter().map(|&g| locate(g)).collect();
                     if window > 1 && list.len() > ALL_PAIRS_UP_TO {
                         neighbour_pairs(&list, units, seed, &chapter_of, &mut found);
-                        return found;
+                        continue;
                     }
                     for (x, &(ua, pa)) in list.iter().enumerate() {
                         for &(ub, pb) in &list[x + 1..] {
@@ -427,13 +484,14 @@ fn seed_pairs(
                             }
                         }
                     }
-                    found
-                })
-                .collect::<Vec<_>>(),
-        );
+                }
+                (stock, found)
+            })
+            .unzip();
+        stock.extend(pass_stock.into_iter().flatten());
+        parts.extend(pass_pairs);
         // The pass's n-grams have given their pairs: their memory goes
         // before the next pass takes its own.
-        drop(grams);
         crate::memory::give_back();
     }
     (concat_giving_back(parts), stock)
@@ -521,6 +579,39 @@ fn kept_quantile(share: f64, window: usize) -> u32 {
         }
     }
     (lo * 4_294_967_296.0).min(u32::MAX as f64) as u32
+}
+
+/// N-grams (each its hash above its place) sorted by hash, those of equal
+/// hashes left in the order they stand: a radix sort over the hash's four
+/// bytes from the lowest, which skips a byte that all of them share (a
+/// bucket's top bits). Three passes over a bucket in the cache took a
+/// fifth of the time of a comparison sort.
+fn sort_by_hash(grams: &mut Vec<u64>) {
+    let byte = |gram: u64, d: usize| ((gram >> (32 + 8 * d)) & 0xff) as usize;
+    let mut counts = [[0u32; 256]; 4];
+    for &gram in grams.iter() {
+        for (d, count) in counts.iter_mut().enumerate() {
+            count[byte(gram, d)] += 1;
+        }
+    }
+    let mut sorted = vec![0u64; grams.len()];
+    for (d, count) in counts.iter().enumerate() {
+        if count.iter().any(|&n| n as usize == grams.len()) {
+            continue;
+        }
+        let mut next = [0u32; 256];
+        let mut total = 0;
+        for (slot, &n) in next.iter_mut().zip(count) {
+            *slot = total;
+            total += n;
+        }
+        for &gram in grams.iter() {
+            let b = byte(gram, d);
+            sorted[next[b] as usize] = gram;
+            next[b] += 1;
+        }
+        std::mem::swap(grams, &mut sorted);
+    }
 }
 
 /// The pieces made in parallel as one vector: one piece at a time into the
@@ -1269,6 +1360,114 @@ mod tests {
             matched(true),
             [(0, 1, 18), (0, 2, 30), (1, 2, 18), (5, 6, 18), (7, 8, 18)]
         );
+    }
+
+    /// Units of keys from a small alphabet, three to a chapter: their
+    /// n-grams of six stand in one place to a dozen and more.
+    fn formulaic_units(count: usize, length: usize, alphabet: u64) -> Vec<Unit<'static>> {
+        let all = keys(count * length, alphabet);
+        all.chunks(length)
+            .enumerate()
+            .map(|(u, keys)| Unit {
+                chapter: u / 3,
+                unit: u % 3,
+                text: "",
+                keys: keys.into(),
+                quoted: Box::default(),
+                walls: Box::default(),
+                clauses: Box::default(),
+            })
+            .collect()
+    }
+
+    fn sorted_pairs(units: &[Unit], window: usize, passes: usize) -> (Vec<SeedPair>, Vec<u32>) {
+        let (mut pairs, stock) = seed_pairs_in_passes(units, 6, window, passes);
+        pairs.sort_unstable();
+        let mut stock: Vec<u32> = stock.into_iter().collect();
+        stock.sort_unstable();
+        (pairs, stock)
+    }
+
+    #[test]
+    fn seed_pairs_are_every_pair_of_places_of_an_n_gram_in_two_to_twelve() {
+        let units = formulaic_units(300, 200, 4);
+        // Every place of every n-gram, by hash, in order of place.
+        let mut places: BTreeMap<u32, Vec<(usize, usize)>> = BTreeMap::new();
+        for (u, unit) in units.iter().enumerate() {
+            for (p, hash) in gram_hashes(&unit.keys, 6).enumerate() {
+                places.entry(hash).or_default().push((u, p));
+            }
+        }
+        let mut pairs = Vec::new();
+        let mut stock = Vec::new();
+        for (&hash, list) in &places {
+            if list.len() > MAX_SEED_PLACES {
+                stock.push(hash);
+                continue;
+            }
+            for (x, &(ua, pa)) in list.iter().enumerate() {
+                for &(ub, pb) in &list[x + 1..] {
+                    if units[ua].chapter != units[ub].chapter {
+                        pairs.push((ua as u32, ub as u32, pa as u32, pb as u32));
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        // The corpus has both kinds.
+        assert!(
+            pairs.len() > 10_000 && stock.len() > 100,
+            "{} {}",
+            pairs.len(),
+            stock.len()
+        );
+        for passes in [1, 3] {
+            assert_eq!(
+                sorted_pairs(&units, 1, passes),
+                (pairs.clone(), stock.clone())
+            );
+        }
+    }
+
+    #[test]
+    fn winnowed_seed_pairs_are_the_same_in_one_pass_or_many() {
+        let units = formulaic_units(300, 200, 4);
+        let one = sorted_pairs(&units, 3, 1);
+        assert!(
+            one.0.len() > 5_000 && one.1.len() > 50,
+            "{} {}",
+            one.0.len(),
+            one.1.len()
+        );
+        for passes in [2, 3, 8] {
+            assert_eq!(sorted_pairs(&units, 3, passes), one, "{passes} passes");
+        }
+    }
+
+    #[test]
+    fn n_grams_sorted_by_hash_keep_the_order_of_places() {
+        // Hashes that share their top byte, or top two (a bucket's), or
+        // none, each at many places in order.
+        for mask in [0x00ff_ffffu64, 0x0000_ffff, 0xffff_ffff, 0x0000_0003] {
+            let mut state = 7u64;
+            let grams: Vec<u64> = (0..20_000u64)
+                .map(|place| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let hash = 0x5a00_0000 | ((state >> 32) & mask);
+                    hash << 32 | place
+                })
+                .collect();
+            let mut sorted = grams.clone();
+            sort_by_hash(&mut sorted);
+            let mut expected = grams;
+            expected.sort_unstable();
+            assert_eq!(sorted, expected, "mask {mask:x}");
+        }
+        let mut none: Vec<u64> = Vec::new();
+        sort_by_hash(&mut none);
+        assert!(none.is_empty());
     }
 
     #[test]
