@@ -1225,7 +1225,7 @@ mod tests {
                 keys: k.clone().into(),
                 quoted: Box::default(),
                 walls: Box::default(),
-                clauses: Box::default(),
+                clauses: Default::default(),
             })
             .collect();
         let chapter_of: Vec<u32> = units.iter().map(|u| u.chapter as u32).collect();
@@ -1301,7 +1301,7 @@ mod tests {
             keys: keys.into(),
             quoted,
             walls: Box::default(),
-            clauses: Box::default(),
+            clauses: Default::default(),
         }
     }
 
@@ -1390,10 +1390,10 @@ mod tests {
                 chapter: u / 3,
                 unit: u % 3,
                 text: "",
-                keys: keys.into(),
+                keys: keys.to_vec().into(),
                 quoted: Box::default(),
                 walls: Box::default(),
-                clauses: Box::default(),
+                clauses: Default::default(),
             })
             .collect()
     }
@@ -1531,7 +1531,7 @@ mod tests {
                 keys: keys.clone().into(),
                 quoted: Box::default(),
                 walls: Box::default(),
-                clauses: Box::default(),
+                clauses: Default::default(),
             })
             .collect();
         let patterns: Vec<Vec<u32>> = (0..30)

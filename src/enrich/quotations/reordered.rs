@@ -196,10 +196,10 @@ mod tests {
             chapter,
             unit,
             text: "",
-            keys: Box::default(),
+            keys: Default::default(),
             quoted: Box::default(),
             walls: Box::default(),
-            clauses: Box::default(),
+            clauses: Default::default(),
         };
         assert!(stands_there(&quotation, &unit(0, 3)));
         assert!(stands_there(&quotation, &unit(2, 1)));

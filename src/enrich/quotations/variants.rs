@@ -151,7 +151,7 @@ mod tests {
             keys: keys.into(),
             quoted: Box::default(),
             walls: walls.into(),
-            clauses: Box::default(),
+            clauses: Default::default(),
         }
     }
 
