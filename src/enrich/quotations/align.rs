@@ -385,8 +385,13 @@ fn seed_pairs_in_passes(
     // Each block of places' first unit: a place's unit is searched among
     // the few units of its block, which stand close in memory, rather than
     // over the whole table (whose search missed the cache at every step).
+    // (No unit, no place: nothing is located.)
     let block_first: Vec<usize> = (0..=(total >> BLOCK_BITS) + 1)
-        .map(|b| first_token.partition_point(|&f| f <= b << BLOCK_BITS) - 1)
+        .map(|b| {
+            first_token
+                .partition_point(|&f| f <= b << BLOCK_BITS)
+                .saturating_sub(1)
+        })
         .collect();
     // A place back to its unit and position.
     let locate = |gram: u64| {
@@ -1445,6 +1450,25 @@ mod tests {
                 sorted_pairs(&units, 1, passes),
                 (pairs.clone(), stock.clone())
             );
+        }
+    }
+
+    #[test]
+    fn no_unit_or_no_token_makes_no_seed_pair() {
+        let empty = |chapter| Unit {
+            chapter,
+            unit: 0,
+            text: "",
+            keys: Default::default(),
+            quoted: Box::default(),
+            walls: Box::default(),
+            clauses: Default::default(),
+        };
+        for units in [Vec::new(), vec![empty(0), empty(1)]] {
+            for (window, passes) in [(1, 1), (3, 1), (3, 3)] {
+                let (pairs, stock) = seed_pairs_in_passes(&units, 6, window, passes);
+                assert!(pairs.is_empty() && stock.is_empty());
+            }
         }
     }
 
