@@ -35,6 +35,9 @@ const PASS_TOKENS: usize = 32_000_000;
 /// Passes at most: past 64 million tokens (some 30,000 pieces) a pass holds
 /// more, rather than every pass reading the edition again.
 const MAX_PASSES: usize = 8;
+/// Bits of a seed n-gram's place, below its hash (`seed_pairs`): places fit
+/// in 32 bits up to four billion tokens, some 12 GB of text.
+const PLACE_BITS: u32 = 32;
 /// Places a block of `seed_pairs`' table of units by place: 4,096.
 const BLOCK_BITS: u32 = 12;
 /// Buckets of a pass's n-grams by hash (`seed_pairs`): some ten thousand
@@ -370,9 +373,7 @@ fn seed_pairs_in_passes(
         first_token.push(total);
         total += unit.keys.len() as u64;
     }
-    // Places fit in 32 bits up to four billion tokens, some 12 GB of text.
-    let place_bits = 32;
-    assert!(total < 1 << place_bits, "an edition of over 2^32 tokens");
+    assert!(total < 1 << PLACE_BITS, "an edition of over 2^32 tokens");
     // Winnowing keeps the least hash of each window, so kept hashes crowd
     // the low end: the passes' ranges are cut at the quantiles of the kept
     // hashes' law, so that each pass holds its share of the n-grams (even
@@ -395,7 +396,7 @@ fn seed_pairs_in_passes(
         .collect();
     // A place back to its unit and position.
     let locate = |gram: u64| {
-        let place = gram & ((1 << place_bits) - 1);
+        let place = gram & ((1 << PLACE_BITS) - 1);
         let block = (place >> BLOCK_BITS) as usize;
         let (lo, hi) = (block_first[block], block_first[block + 1]);
         let unit = lo + first_token[lo..=hi].partition_point(|&f| f <= place) - 1;
@@ -424,42 +425,8 @@ fn seed_pairs_in_passes(
         // the product stays under 2^43.
         let scale = (BUCKETS << 32).div_ceil((hi - lo).max(1));
         let bucket_of = |h: u32| (((h as u64 - lo) * scale) >> 32).min(BUCKETS - 1) as usize;
-        // A few chunks of units a thread, in order: each chunk's buckets
-        // hold its n-grams by place.
-        let chunk = units
-            .len()
-            .div_ceil(4 * rayon::current_num_threads())
-            .max(1);
-        let chunks: Vec<Vec<Vec<u64>>> = units
-            .par_chunks(chunk)
-            .zip(first_token.par_chunks(chunk))
-            .map(|(units, firsts)| {
-                let mut buckets: Vec<Vec<u64>> = vec![Vec::new(); BUCKETS as usize];
-                let (mut hashes, mut starts) = (Vec::new(), Vec::new());
-                for (unit, &first) in units.iter().zip(firsts) {
-                    hashes.clear();
-                    hashes.extend(gram_hashes(&unit.keys, seed));
-                    winnow(&hashes, window, &mut starts);
-                    for &p in &starts {
-                        let h = hashes[p as usize];
-                        if passes == 1 || pass_of(h) == pass {
-                            let gram = (h as u64) << place_bits | (first + p as u64);
-                            buckets[bucket_of(h)].push(gram);
-                        }
-                    }
-                }
-                buckets
-            })
-            .collect();
-        // By bucket, each chunk's part in the chunks' order.
-        let mut by_bucket: Vec<Vec<Vec<u64>>> = (0..BUCKETS)
-            .map(|_| Vec::with_capacity(chunks.len()))
-            .collect();
-        for buckets in chunks {
-            for (b, part) in buckets.into_iter().enumerate() {
-                by_bucket[b].push(part);
-            }
-        }
+        let keep = |h: u32| passes == 1 || pass_of(h) == pass;
+        let by_bucket = grams_by_bucket(units, &first_token, seed, window, keep, bucket_of);
         let (pass_stock, pass_pairs): (Vec<Vec<u32>>, Vec<Vec<Vec<SeedPair>>>) = by_bucket
             .into_par_iter()
             .map(|parts| {
@@ -474,9 +441,9 @@ fn seed_pairs_in_passes(
                 // pairs.
                 let mut stock = Vec::new();
                 let mut found = Vec::new();
-                for group in grams.chunk_by(|a, b| a >> place_bits == b >> place_bits) {
+                for group in grams.chunk_by(|a, b| a >> PLACE_BITS == b >> PLACE_BITS) {
                     if group.len() > MAX_SEED_PLACES {
-                        stock.push((group[0] >> place_bits) as u32);
+                        stock.push((group[0] >> PLACE_BITS) as u32);
                         continue;
                     }
                     if group.len() < 2 {
@@ -513,24 +480,83 @@ fn seed_pairs_in_passes(
         // before the next pass takes its own.
         crate::memory::give_back();
     }
-    // Each bucket sorted in the cache (sorting the two million pairs of
-    // 10,000 pieces as one vector took 0.06 s), into its place in the whole.
-    let sizes: Vec<usize> = parts.iter().map(|p| p.iter().map(Vec::len).sum()).collect();
+    (sorted_pairs(parts), stock)
+}
+
+/// The pairs of `buckets` (by first unit, each bucket's parts), in order:
+/// each bucket sorted in the cache (sorting the two million pairs of
+/// 10,000 pieces as one vector took 0.06 s), into its place in the whole.
+fn sorted_pairs(buckets: Vec<Vec<Vec<SeedPair>>>) -> Vec<SeedPair> {
+    let sizes: Vec<usize> = buckets
+        .iter()
+        .map(|b| b.iter().map(Vec::len).sum())
+        .collect();
     let mut pairs: Vec<SeedPair> = vec![(0, 0, 0, 0); sizes.iter().sum()];
-    let mut places: Vec<&mut [SeedPair]> = Vec::with_capacity(PAIR_BUCKETS);
+    let mut places: Vec<&mut [SeedPair]> = Vec::with_capacity(buckets.len());
     let mut rest = pairs.as_mut_slice();
     for &size in &sizes {
         let (place, after) = rest.split_at_mut(size);
         places.push(place);
         rest = after;
     }
-    places.into_par_iter().zip(parts).for_each(|(place, part)| {
-        let mut bucket = part.concat();
-        drop(part);
-        bucket.sort_unstable();
-        place.copy_from_slice(&bucket);
-    });
-    (pairs, stock)
+    places
+        .into_par_iter()
+        .zip(buckets)
+        .for_each(|(place, parts)| {
+            let mut bucket = parts.concat();
+            drop(parts);
+            bucket.sort_unstable();
+            place.copy_from_slice(&bucket);
+        });
+    pairs
+}
+
+/// The seed n-grams of `units` (each unit's first token at `first_token`)
+/// that `keep` keeps, each its hash above its place, in `BUCKETS` buckets
+/// by `bucket_of` its hash, each bucket by place. (Each of a few chunks of
+/// units a thread fills buckets of its own, in place order; the buckets
+/// take the chunks' parts in the chunks' order.)
+fn grams_by_bucket(
+    units: &[Unit],
+    first_token: &[u64],
+    seed: usize,
+    window: usize,
+    keep: impl Fn(u32) -> bool + Sync,
+    bucket_of: impl Fn(u32) -> usize + Sync,
+) -> Vec<Vec<Vec<u64>>> {
+    let chunk = units
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(1);
+    let chunks: Vec<Vec<Vec<u64>>> = units
+        .par_chunks(chunk)
+        .zip(first_token.par_chunks(chunk))
+        .map(|(units, firsts)| {
+            let mut buckets: Vec<Vec<u64>> = vec![Vec::new(); BUCKETS as usize];
+            let (mut hashes, mut starts) = (Vec::new(), Vec::new());
+            for (unit, &first) in units.iter().zip(firsts) {
+                hashes.clear();
+                hashes.extend(gram_hashes(&unit.keys, seed));
+                winnow(&hashes, window, &mut starts);
+                for &p in &starts {
+                    let h = hashes[p as usize];
+                    if keep(h) {
+                        buckets[bucket_of(h)].push((h as u64) << PLACE_BITS | (first + p as u64));
+                    }
+                }
+            }
+            buckets
+        })
+        .collect();
+    let mut by_bucket: Vec<Vec<Vec<u64>>> = (0..BUCKETS)
+        .map(|_| Vec::with_capacity(chunks.len()))
+        .collect();
+    for buckets in chunks {
+        for (b, part) in buckets.into_iter().enumerate() {
+            by_bucket[b].push(part);
+        }
+    }
+    by_bucket
 }
 
 /// A seed n-gram in more places than this, in an edition whose seeds are
