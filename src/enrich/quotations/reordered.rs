@@ -174,6 +174,10 @@ mod tests {
             &bag("which governs all"),
             &bag("which governs not at all")
         ));
+        // Bags of words counted: a word five times in one bag and once in
+        // the other is shared once, either way round.
+        assert!(!same_bag(&bag("好学生团结"), &bag("好好好好好")));
+        assert!(!same_bag(&bag("好好好好好"), &bag("好学生团结")));
     }
 
     #[test]
