@@ -40,12 +40,37 @@ const MAX_PASSES: usize = 8;
 const PLACE_BITS: u32 = 32;
 /// Places a block of `seed_pairs`' table of units by place: 4,096.
 const BLOCK_BITS: u32 = 12;
-/// Buckets of a pass's n-grams by hash (`seed_pairs`): some ten thousand
-/// n-grams each at 10,000 pieces, sorted in the cache.
-const BUCKETS: u64 = 1024;
-/// Buckets of the seed pairs by their first unit (`seed_pairs`): some
-/// 30,000 pairs each at 10,000 pieces.
+/// Buckets of a pass's n-grams by hash (`seed_pairs`), at most: some ten
+/// thousand n-grams each at 10,000 pieces, sorted in the cache.
+const BUCKETS: usize = 1024;
+/// N-grams a bucket is made for: a small edition takes few buckets (the
+/// seed's 1,024 buckets, most nearly empty, took it 3 ms longer).
+const BUCKET_GRAMS: usize = 8192;
+/// Buckets of the seed pairs by their first unit (`seed_pairs`), at most:
+/// some 30,000 pairs each at 10,000 pieces.
 const PAIR_BUCKETS: usize = 64;
+/// Units a bucket of pairs is made for.
+const BUCKET_UNITS: usize = 2048;
+
+/// How many buckets the n-grams of a pass and the pairs take.
+#[derive(Clone, Copy, Debug)]
+struct Buckets {
+    grams: usize,
+    pairs: usize,
+}
+
+impl Buckets {
+    /// For `units` of `tokens` tokens in all, winnowed in `window`s, in
+    /// `passes`.
+    fn for_edition(tokens: usize, units: usize, window: usize, passes: usize) -> Buckets {
+        Buckets {
+            grams: (tokens / window / passes / BUCKET_GRAMS)
+                .next_power_of_two()
+                .min(BUCKETS),
+            pairs: (units / BUCKET_UNITS).clamp(1, PAIR_BUCKETS),
+        }
+    }
+}
 
 /// Two places that share a seed: unit a, unit b, place in a, place in b.
 type SeedPair = (u32, u32, u32, u32);
@@ -357,15 +382,17 @@ fn seed_pairs(
 ) -> (Vec<SeedPair>, HashSet<u32, Prehashed>) {
     let tokens: usize = units.iter().map(|u| u.keys.len()).sum();
     let passes = tokens.div_ceil(PASS_TOKENS).clamp(1, MAX_PASSES);
-    seed_pairs_in_passes(units, seed, window, passes)
+    let buckets = Buckets::for_edition(tokens, units.len(), window, passes);
+    seed_pairs_in_passes(units, seed, window, passes, buckets)
 }
 
-/// `seed_pairs`, over the n-grams in `passes` passes.
+/// `seed_pairs`, over the n-grams in `passes` passes, in `buckets`.
 fn seed_pairs_in_passes(
     units: &[Unit],
     seed: usize,
     window: usize,
     passes: usize,
+    buckets: Buckets,
 ) -> (Vec<SeedPair>, HashSet<u32, Prehashed>) {
     let mut first_token: Vec<u64> = Vec::with_capacity(units.len() + 1);
     let mut total = 0u64;
@@ -408,8 +435,8 @@ fn seed_pairs_in_passes(
     let mut stock: HashSet<u32, Prehashed> = HashSet::default();
     // The pairs by their first unit's share of the edition, each bucket's
     // parts as found.
-    let pair_bucket = |unit: u32| unit as usize * PAIR_BUCKETS / units.len().max(1);
-    let mut parts: Vec<Vec<Vec<SeedPair>>> = vec![Vec::new(); PAIR_BUCKETS];
+    let pair_bucket = |unit: u32| unit as usize * buckets.pairs / units.len().max(1);
+    let mut parts: Vec<Vec<Vec<SeedPair>>> = vec![Vec::new(); buckets.pairs];
     for pass in 0..passes {
         // The pass's range of hashes, cut into buckets by their share of
         // it: equal n-grams fall in one bucket, and each bucket is sorted
@@ -423,10 +450,18 @@ fn seed_pairs_in_passes(
         let hi = bounds.get(pass).map_or(1 << 32, |&b| b as u64);
         // One multiplication a hash, not a division: h - lo < hi - lo, so
         // the product stays under 2^43.
-        let scale = (BUCKETS << 32).div_ceil((hi - lo).max(1));
-        let bucket_of = |h: u32| (((h as u64 - lo) * scale) >> 32).min(BUCKETS - 1) as usize;
+        let count = buckets.grams as u64;
+        let scale = (count << 32).div_ceil((hi - lo).max(1));
+        let bucket_of = |h: u32| (((h as u64 - lo) * scale) >> 32).min(count - 1) as usize;
         let keep = |h: u32| passes == 1 || pass_of(h) == pass;
-        let by_bucket = grams_by_bucket(units, &first_token, seed, window, keep, bucket_of);
+        let by_bucket = grams_by_bucket(
+            units,
+            &first_token,
+            seed,
+            window,
+            keep,
+            (buckets.grams, bucket_of),
+        );
         let (pass_stock, pass_pairs): (Vec<Vec<u32>>, Vec<Vec<Vec<SeedPair>>>) = by_bucket
             .into_par_iter()
             .map(|parts| {
@@ -463,7 +498,7 @@ fn seed_pairs_in_passes(
                     }
                 }
                 // By their first unit's share of the edition.
-                let mut by_unit: Vec<Vec<SeedPair>> = vec![Vec::new(); PAIR_BUCKETS];
+                let mut by_unit: Vec<Vec<SeedPair>> = vec![Vec::new(); buckets.pairs];
                 for pair in found {
                     by_unit[pair_bucket(pair.0)].push(pair);
                 }
@@ -512,7 +547,7 @@ fn sorted_pairs(buckets: Vec<Vec<Vec<SeedPair>>>) -> Vec<SeedPair> {
 }
 
 /// The seed n-grams of `units` (each unit's first token at `first_token`)
-/// that `keep` keeps, each its hash above its place, in `BUCKETS` buckets
+/// that `keep` keeps, each its hash above its place, in `count` buckets
 /// by `bucket_of` its hash, each bucket by place. (Each of a few chunks of
 /// units a thread fills buckets of its own, in place order; the buckets
 /// take the chunks' parts in the chunks' order.)
@@ -522,7 +557,7 @@ fn grams_by_bucket(
     seed: usize,
     window: usize,
     keep: impl Fn(u32) -> bool + Sync,
-    bucket_of: impl Fn(u32) -> usize + Sync,
+    (count, bucket_of): (usize, impl Fn(u32) -> usize + Sync),
 ) -> Vec<Vec<Vec<u64>>> {
     let chunk = units
         .len()
@@ -532,7 +567,7 @@ fn grams_by_bucket(
         .par_chunks(chunk)
         .zip(first_token.par_chunks(chunk))
         .map(|(units, firsts)| {
-            let mut buckets: Vec<Vec<u64>> = vec![Vec::new(); BUCKETS as usize];
+            let mut buckets: Vec<Vec<u64>> = vec![Vec::new(); count];
             let (mut hashes, mut starts) = (Vec::new(), Vec::new());
             for (unit, &first) in units.iter().zip(firsts) {
                 hashes.clear();
@@ -548,7 +583,7 @@ fn grams_by_bucket(
             buckets
         })
         .collect();
-    let mut by_bucket: Vec<Vec<Vec<u64>>> = (0..BUCKETS)
+    let mut by_bucket: Vec<Vec<Vec<u64>>> = (0..count)
         .map(|_| Vec::with_capacity(chunks.len()))
         .collect();
     for buckets in chunks {
@@ -1429,13 +1464,31 @@ mod tests {
             .collect()
     }
 
+    /// `seed_pairs_in_passes`, the pairs and stock n-grams in order, the
+    /// same in one bucket, in the edition's count and in the most.
     fn sorted_pairs(units: &[Unit], window: usize, passes: usize) -> (Vec<SeedPair>, Vec<u32>) {
-        let (pairs, stock) = seed_pairs_in_passes(units, 6, window, passes);
-        // In order as they come (`matches_from_seeds` reads them so).
-        assert!(pairs.is_sorted());
-        let mut stock: Vec<u32> = stock.into_iter().collect();
-        stock.sort_unstable();
-        (pairs, stock)
+        let tokens = units.iter().map(|u| u.keys.len()).sum();
+        let counts = [
+            Buckets { grams: 1, pairs: 1 },
+            Buckets::for_edition(tokens, units.len(), window, passes),
+            Buckets {
+                grams: BUCKETS,
+                pairs: PAIR_BUCKETS,
+            },
+        ];
+        let found: Vec<(Vec<SeedPair>, Vec<u32>)> = counts
+            .iter()
+            .map(|&buckets| {
+                let (pairs, stock) = seed_pairs_in_passes(units, 6, window, passes, buckets);
+                // In order as they come (`matches_from_seeds` reads them so).
+                assert!(pairs.is_sorted());
+                let mut stock: Vec<u32> = stock.into_iter().collect();
+                stock.sort_unstable();
+                (pairs, stock)
+            })
+            .collect();
+        assert!(found.windows(2).all(|w| w[0] == w[1]), "{counts:?}");
+        found.into_iter().next().expect("three counts")
     }
 
     #[test]
@@ -1492,7 +1545,7 @@ mod tests {
         };
         for units in [Vec::new(), vec![empty(0), empty(1)]] {
             for (window, passes) in [(1, 1), (3, 1), (3, 3)] {
-                let (pairs, stock) = seed_pairs_in_passes(&units, 6, window, passes);
+                let (pairs, stock) = sorted_pairs(&units, window, passes);
                 assert!(pairs.is_empty() && stock.is_empty());
             }
         }
