@@ -432,6 +432,10 @@ fn seed_pairs_in_passes(
     // Each unit's chapter, in a table small enough to stay in the cache
     // (the units stand all over memory).
     let chapter_of: Vec<u32> = units.iter().map(|u| u.chapter as u32).collect();
+    // Each unit's keys, likewise: a place's neighbours are read from its
+    // keys alone (a unit's record, six times the size, missed the cache
+    // too).
+    let keys_of: Vec<&[u32]> = units.iter().map(|u| &u.keys[..]).collect();
     let mut stock: HashSet<u32, Prehashed> = HashSet::default();
     // The pairs by their first unit's share of the edition, each bucket's
     // parts as found.
@@ -486,7 +490,7 @@ fn seed_pairs_in_passes(
                     }
                     let list: Vec<(usize, usize)> = group.iter().map(|&g| locate(g)).collect();
                     if window > 1 && list.len() > ALL_PAIRS_UP_TO {
-                        neighbour_pairs(&list, units, seed, &chapter_of, &mut found);
+                        neighbour_pairs(&list, &keys_of, seed, &chapter_of, &mut found);
                         continue;
                     }
                     for (x, &(ua, pa)) in list.iter().enumerate() {
@@ -600,7 +604,7 @@ fn grams_by_bucket(
 const ALL_PAIRS_UP_TO: usize = 6;
 
 /// The pairs of a seed n-gram found in many places (`list`, by place, each
-/// (unit, place in it)): each place with the next in the order of the
+/// (unit, place in it); `keys_of` each unit's keys): each place with the next in the order of the
 /// words that follow them, and in the order of the words before them, if
 /// they are in different chapters. Two witnesses of a passage share their
 /// words on one side at least (a variant is on one side of the n-gram):
@@ -612,7 +616,7 @@ const ALL_PAIRS_UP_TO: usize = 6;
 /// of a passage all the same, pair by pair.
 fn neighbour_pairs(
     list: &[(usize, usize)],
-    units: &[Unit],
+    keys_of: &[&[u32]],
     seed: usize,
     chapter_of: &[u32],
     found: &mut Vec<SeedPair>,
@@ -624,7 +628,7 @@ fn neighbour_pairs(
             .iter()
             .enumerate()
             .map(|(x, &(u, p))| {
-                let keys = &units[u].keys;
+                let keys = keys_of[u];
                 let side = if after {
                     &keys[(p + seed).min(keys.len())..(p + 2 * seed).min(keys.len())]
                 } else {
@@ -1297,7 +1301,8 @@ mod tests {
         let chapter_of: Vec<u32> = units.iter().map(|u| u.chapter as u32).collect();
         let list: Vec<(usize, usize)> = (0..10).map(|u| (u, 6)).collect();
         let mut found = Vec::new();
-        neighbour_pairs(&list, &units, 6, &chapter_of, &mut found);
+        let keys_of: Vec<&[u32]> = units.iter().map(|u| &u.keys[..]).collect();
+        neighbour_pairs(&list, &keys_of, 6, &chapter_of, &mut found);
         let pairs: Vec<(u32, u32)> = found.iter().map(|p| (p.0, p.1)).collect();
         assert!(pairs.contains(&(2, 7)), "{pairs:?}");
         assert!(pairs.contains(&(4, 6)), "{pairs:?}");

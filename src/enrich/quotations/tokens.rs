@@ -31,9 +31,18 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 pub fn tokenize(text: &[char]) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    tokenize_into(text, &mut tokens);
+    tokens
+}
+
+/// `tokenize`, into `tokens` (cleared first): a caller that tokenizes unit
+/// after unit keeps one vector's memory.
+pub fn tokenize_into(text: &[char], tokens: &mut Vec<Token>) {
+    tokens.clear();
     // A Chinese edition's characters are nearly all tokens: room for one a
     // character, not a vector grown again and again.
-    let mut tokens = Vec::with_capacity(text.len());
+    tokens.reserve(text.len());
     let mut i = 0;
     while i < text.len() {
         // The CJK Unified Ideographs, most of a Chinese edition, are
@@ -95,7 +104,6 @@ pub fn tokenize(text: &[char]) -> Vec<Token> {
             i += 1;
         }
     }
-    tokens
 }
 
 /// Words live above the character range so they never equal one.

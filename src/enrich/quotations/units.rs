@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use super::tokens::{self, mask_stock_phrases, quoted_ranges, tokenize};
+use super::tokens::{self, mask_stock_phrases, quoted_ranges, tokenize_into};
 use super::{QuotationOptions, Unit};
 
 /// A chapter's units tokenized (`tokenize_chapter`): every unit's keys
@@ -42,9 +42,16 @@ pub(super) fn tokenize_chapter<'a>(
         clauses: Vec::new(),
     };
     let mut units = Vec::new();
+    let mut scratch = Scratch::default();
     for text in texts {
         let (keys_from, clauses_from) = (chapter.keys.len(), chapter.clauses.len());
-        let marks = tokenize_unit(text, options, &mut chapter.keys, &mut chapter.clauses);
+        let marks = tokenize_unit(
+            text,
+            options,
+            &mut scratch,
+            &mut chapter.keys,
+            &mut chapter.clauses,
+        );
         units.push(Tokenized {
             text,
             keys: keys_from..chapter.keys.len(),
@@ -78,18 +85,29 @@ impl ChapterTokens {
     }
 }
 
+/// A unit's characters and tokens while it is tokenized: one allocation of
+/// each for a chapter's units, not one a unit.
+#[derive(Default)]
+struct Scratch {
+    chars: Vec<char>,
+    tokens: Vec<tokens::Token>,
+}
+
 /// Tokenizes `text`: its keys and clause starts pushed onto `keys` and
 /// `clauses`; returns its quoted ranges and walls.
 fn tokenize_unit(
     text: &str,
     options: &QuotationOptions,
+    scratch: &mut Scratch,
     keys: &mut Vec<u32>,
     clauses: &mut Vec<u32>,
 ) -> Marks {
-    let chars: Vec<char> = text.chars().collect();
-    let mut tokens = tokenize(&chars);
-    mask_stock_phrases(&mut tokens, text, &options.stop_list);
-    let quoted = quoted_tokens(&chars, &tokens);
+    let Scratch { chars, tokens } = scratch;
+    chars.clear();
+    chars.extend(text.chars());
+    tokenize_into(chars, tokens);
+    mask_stock_phrases(tokens, text, &options.stop_list);
+    let quoted = quoted_tokens(chars, tokens);
     let mut walls: Vec<u32> = quoted
         .iter()
         .filter(|&&(first, last)| (last - first) as usize >= options.min_tokens)
@@ -98,7 +116,7 @@ fn tokenize_unit(
     walls.sort_unstable();
     walls.dedup();
     keys.extend(tokens.iter().map(|t| t.key));
-    clauses.extend(clause_starts(&chars, &tokens));
+    clauses.extend(clause_starts(chars, tokens));
     Marks {
         quoted: quoted.into_boxed_slice(),
         walls: walls.into_boxed_slice(),
@@ -107,7 +125,10 @@ fn tokenize_unit(
 
 /// Token indices where a clause begins: a clause mark stands between the
 /// token and the one before.
-fn clause_starts(chars: &[char], tokens: &[tokens::Token]) -> Vec<u32> {
+fn clause_starts<'a>(
+    chars: &'a [char],
+    tokens: &'a [tokens::Token],
+) -> impl Iterator<Item = u32> + 'a {
     tokens
         .windows(2)
         .enumerate()
@@ -117,7 +138,6 @@ fn clause_starts(chars: &[char], tokens: &[tokens::Token]) -> Vec<u32> {
                 .any(|&c| tokens::is_clause_mark(c))
         })
         .map(|(i, _)| i as u32 + 1)
-        .collect()
 }
 
 /// Token ranges inside quotation marks.
@@ -137,7 +157,13 @@ impl<'a> Unit<'a> {
     #[cfg(test)]
     pub(super) fn new(c: usize, u: usize, text: &'a str, options: &QuotationOptions) -> Unit<'a> {
         let (mut keys, mut clauses) = (Vec::new(), Vec::new());
-        let marks = tokenize_unit(text, options, &mut keys, &mut clauses);
+        let marks = tokenize_unit(
+            text,
+            options,
+            &mut Scratch::default(),
+            &mut keys,
+            &mut clauses,
+        );
         Unit {
             chapter: c,
             unit: u,
