@@ -333,7 +333,7 @@ pub fn detect_unless(
     // Clustering is serial (union-find over a large edition's million
     // links): the formula candidates are found on the other cores
     // meanwhile.
-    let (mut clusters, formulas) = rayon::join(
+    let (clusters, formulas) = rayon::join(
         || {
             split_chains(
                 align::cluster(&spans, &links, &all, quoted_from, Overlap::HalfShorter),
@@ -348,7 +348,10 @@ pub fn detect_unless(
     );
     // Only clusters in two chapters or more, and in no more than a saying
     // may be, are judged (and counted in the background).
-    clusters.retain(|members| (2..=max_chapters).contains(&chapter_count(&units, &spans, members)));
+    let clusters: Vec<Vec<usize>> = clusters
+        .into_par_iter()
+        .filter(|members| (2..=max_chapters).contains(&chapter_count(&units, &spans, members)))
+        .collect();
     // Clustered: the links and the clustering's tables go before the
     // background takes its memory.
     if stop() {
@@ -358,11 +361,19 @@ pub fn detect_unless(
     crate::memory::give_back();
     // Each cluster's longest span.
     let longest: Vec<align::Span> = clusters
-        .iter()
+        .par_iter()
         .filter_map(|members| longest_span(&spans, members))
         .collect();
+    // The whole clauses of each longest (cut on both cores: a large
+    // edition's clusters are a hundred thousand).
+    let whole_clauses: Vec<&[u32]> = longest
+        .par_iter()
+        .flat_map_iter(|&s| clause_pieces(&units[s.unit], s))
+        .filter(|&(_, whole)| whole)
+        .map(|(piece, _)| piece)
+        .collect();
     let wordings = formulas.wordings();
-    let texts_keys: Vec<background::Text> = units.iter().map(Unit::background_text).collect();
+    let texts_keys: Vec<background::Text> = units.par_iter().map(Unit::background_text).collect();
     // The background is counted for what is to be judged: each cluster's
     // longest stretch and each formula's shortest wording, and the whole
     // clauses of each longest. (A place is judged on the n-grams it shares
@@ -376,16 +387,12 @@ pub fn detect_unless(
             .iter()
             .map(|s| &units[s.unit].keys[s.start..s.end])
             .chain(wordings.iter().map(Vec::as_slice)),
-        longest
-            .iter()
-            .flat_map(|&s| clause_pieces(&units[s.unit], s))
-            .filter(|&(_, whole)| whole)
-            .map(|(piece, _)| piece),
+        whole_clauses.iter().copied(),
     );
     if stop() {
         return None;
     }
-    drop(texts_keys);
+    drop((texts_keys, whole_clauses));
     crate::memory::give_back();
     let threshold = background.threshold();
     let texts = places::Texts::new(&units);
