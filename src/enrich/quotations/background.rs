@@ -661,6 +661,17 @@ mod tests {
         assert_eq!(listed, vec![1, 3, 7, 15, 19, 31, 35]);
         assert!(Slots::of(HashSet::default()).is_empty());
         assert_eq!(Slots::of(HashSet::default()).slot(5), None);
+        // At most half full, whatever the count: a probe that misses stops
+        // within a few slots.
+        for n in [1u64, 2, 5, 9, 17, 100, 1000] {
+            let table = Slots::of(
+                (1..=n)
+                    .map(|k| k.wrapping_mul(0x9e37_79b9_7f4a_7c15))
+                    .collect(),
+            );
+            assert_eq!(table.len(), n as usize);
+            assert!(table.slots() >= 2 * table.len(), "{n} in {}", table.slots());
+        }
     }
 
     #[test]
