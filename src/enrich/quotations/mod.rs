@@ -279,7 +279,7 @@ pub fn detect_unless(
     options: &QuotationOptions,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Quotation>> {
-    let (mut chapters, tokenized): (Vec<ChapterTokens>, Vec<Vec<Tokenized>>) = edition
+    let (chapters, tokenized): (Vec<ChapterTokens>, Vec<Vec<Tokenized>>) = edition
         .chapters
         .par_iter()
         .map(|chapter| {
@@ -287,15 +287,11 @@ pub fn detect_unless(
             tokenize_chapter(units.iter().map(|unit| unit.text), options)
         })
         .unzip();
-    let (keys, starts) = units::edition_keys(&mut chapters);
-    let ends = starts.iter().skip(1).copied().chain([keys.len()]);
-    let chapter_keys: Vec<&[u32]> = starts.iter().zip(ends).map(|(&s, e)| &keys[s..e]).collect();
     let units: Vec<Unit> = chapters
         .par_iter()
         .zip(tokenized)
-        .zip(chapter_keys)
         .enumerate()
-        .flat_map_iter(|(c, ((chapter, units), keys))| chapter.units(keys, c, units))
+        .flat_map_iter(|(c, (chapter, units))| chapter.units(c, units))
         .collect();
     if stop() {
         return None;

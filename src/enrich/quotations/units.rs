@@ -1,7 +1,6 @@
 //! Units tokenized for detection: each unit's keys (4 bytes a token),
-//! quoted ranges, walls and clause starts. A chapter's clause starts stand
-//! in one vector, and the edition's keys in one (`edition_keys`), which
-//! the units borrow.
+//! quoted ranges, walls and clause starts. A chapter's keys and clause
+//! starts stand in one vector each, which its units borrow.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -60,34 +59,17 @@ pub(super) fn tokenize_chapter<'a>(
             marks,
         });
     }
-    // Grown by doubling: the slack (a fifth of the memory at 10,000
-    // pieces) goes. (The keys are copied into the edition's, exactly.)
+    // Grown by doubling: the slack (a fifth of the keys' memory at 10,000
+    // pieces) goes.
+    chapter.keys.shrink_to_fit();
     chapter.clauses.shrink_to_fit();
     (chapter, units)
 }
 
-/// Every chapter's keys moved into one vector, in order, and where each
-/// chapter's begin in it. Tokenized on both cores, each chapter's keys
-/// grow in a vector of their own; held until the stage ends, ten thousand
-/// of them took 19 MiB more at the build's peak than one vector (mimalloc
-/// rounds each up to its size class).
-pub(super) fn edition_keys(chapters: &mut [ChapterTokens]) -> (Vec<u32>, Vec<usize>) {
-    let total = chapters.iter().map(|c| c.keys.len()).sum();
-    let mut keys: Vec<u32> = Vec::with_capacity(total);
-    let mut starts = Vec::with_capacity(chapters.len());
-    for chapter in chapters {
-        starts.push(keys.len());
-        keys.extend_from_slice(&chapter.keys);
-        chapter.keys = Vec::new();
-    }
-    (keys, starts)
-}
-
 impl ChapterTokens {
-    /// The `units` of chapter `c`, borrowing its `keys` and its clauses.
+    /// The `units` of chapter `c`, borrowing its keys and clauses.
     pub(super) fn units<'a>(
         &'a self,
-        keys: &'a [u32],
         c: usize,
         units: Vec<Tokenized<'a>>,
     ) -> impl Iterator<Item = Unit<'a>> {
@@ -95,7 +77,7 @@ impl ChapterTokens {
             chapter: c,
             unit: u,
             text: t.text,
-            keys: Cow::Borrowed(&keys[t.keys]),
+            keys: Cow::Borrowed(&self.keys[t.keys]),
             quoted: t.marks.quoted,
             walls: t.marks.walls,
             clauses: Cow::Borrowed(&self.clauses[t.clauses]),
@@ -191,43 +173,5 @@ impl<'a> Unit<'a> {
             walls: marks.walls,
             clauses: clauses.into(),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_unit_borrows_its_own_keys_from_the_editions() {
-        let options = QuotationOptions::for_language("zh");
-        let chapters_text: [&[&str]; 3] = [
-            &["不忘初心，牢记使命。", "“空谈误国，实干兴邦。”"],
-            &[],
-            &["the nation’s “haste makes waste”", "", "为人民服务"],
-        ];
-        let (mut chapters, tokenized): (Vec<ChapterTokens>, Vec<Vec<Tokenized>>) = chapters_text
-            .iter()
-            .map(|texts| tokenize_chapter(texts.iter().copied(), &options))
-            .unzip();
-        let (keys, starts) = edition_keys(&mut chapters);
-        assert_eq!(starts.len(), 3);
-        let ends: Vec<usize> = starts.iter().skip(1).copied().chain([keys.len()]).collect();
-        let mut seen = 0;
-        for (c, (chapter, units)) in chapters.iter().zip(tokenized).enumerate() {
-            let chapter_keys = &keys[starts[c]..ends[c]];
-            for unit in chapter.units(chapter_keys, c, units) {
-                let alone = Unit::new(c, unit.unit, unit.text, &options);
-                assert_eq!(unit.keys, alone.keys, "{}", unit.text);
-                assert_eq!(unit.clauses, alone.clauses, "{}", unit.text);
-                assert_eq!(unit.quoted, alone.quoted, "{}", unit.text);
-                assert_eq!(unit.text, chapters_text[c][unit.unit]);
-                seen += 1;
-            }
-        }
-        assert_eq!(seen, 5);
-        // 不忘初心牢记使命, 空谈误国实干兴邦, the nation’s haste makes waste,
-        // 为人民服务.
-        assert_eq!(keys.len(), 8 + 8 + 5 + 5);
     }
 }
