@@ -43,7 +43,7 @@ use rayon::prelude::*;
 use crate::model::Edition;
 use align::Overlap;
 use background::Background;
-use units::{ChapterTokens, Tokenized, tokenize_chapter};
+use units::{ChapterTokens, Scratch, Tokenized, tokenize_chapter};
 
 #[derive(Debug, Clone)]
 pub struct QuotationOptions {
@@ -282,9 +282,9 @@ pub fn detect_unless(
     let (chapters, tokenized): (Vec<ChapterTokens>, Vec<Vec<Tokenized>>) = edition
         .chapters
         .par_iter()
-        .map(|chapter| {
+        .map_init(Scratch::default, |scratch, chapter| {
             let units = chapter.document.units();
-            tokenize_chapter(units.iter().map(|unit| unit.text), options)
+            tokenize_chapter(units.iter().map(|unit| unit.text), options, scratch)
         })
         .unzip();
     let units: Vec<Unit> = chapters

@@ -32,37 +32,39 @@ struct Marks {
     walls: Box<[u32]>,
 }
 
-/// The units whose words are `texts`, tokenized.
+/// The units whose words are `texts`, tokenized, with the `scratch` of
+/// the thread.
 pub(super) fn tokenize_chapter<'a>(
     texts: impl Iterator<Item = &'a str>,
     options: &QuotationOptions,
+    scratch: &mut Scratch,
 ) -> (ChapterTokens, Vec<Tokenized<'a>>) {
-    let mut chapter = ChapterTokens {
-        keys: Vec::new(),
-        clauses: Vec::new(),
-    };
     let mut units = Vec::new();
-    let mut scratch = Scratch::default();
+    let (mut keys, mut clauses) = (
+        std::mem::take(&mut scratch.keys),
+        std::mem::take(&mut scratch.clauses),
+    );
+    keys.clear();
+    clauses.clear();
     for text in texts {
-        let (keys_from, clauses_from) = (chapter.keys.len(), chapter.clauses.len());
-        let marks = tokenize_unit(
-            text,
-            options,
-            &mut scratch,
-            &mut chapter.keys,
-            &mut chapter.clauses,
-        );
+        let (keys_from, clauses_from) = (keys.len(), clauses.len());
+        let marks = tokenize_unit(text, options, scratch, &mut keys, &mut clauses);
         units.push(Tokenized {
             text,
-            keys: keys_from..chapter.keys.len(),
-            clauses: clauses_from..chapter.clauses.len(),
+            keys: keys_from..keys.len(),
+            clauses: clauses_from..clauses.len(),
             marks,
         });
     }
-    // Grown by doubling: the slack (a fifth of the keys' memory at 10,000
-    // pieces) goes.
-    chapter.keys.shrink_to_fit();
-    chapter.clauses.shrink_to_fit();
+    // Grown in the thread's vectors, kept in vectors of their exact size:
+    // grown by doubling and shrunk, a chapter's own vectors kept their
+    // slack (mimalloc shrinks a block in place), and were copied at every
+    // doubling.
+    let chapter = ChapterTokens {
+        keys: keys.as_slice().into(),
+        clauses: clauses.as_slice().into(),
+    };
+    (scratch.keys, scratch.clauses) = (keys, clauses);
     (chapter, units)
 }
 
@@ -85,12 +87,15 @@ impl ChapterTokens {
     }
 }
 
-/// A unit's characters and tokens while it is tokenized: one allocation of
-/// each for a chapter's units, not one a unit.
+/// What a thread tokenizes in: a unit's characters and tokens, and a
+/// chapter's keys and clause starts as they grow. One allocation of each
+/// for the thread's chapters, not one a unit.
 #[derive(Default)]
-struct Scratch {
+pub(super) struct Scratch {
     chars: Vec<char>,
     tokens: Vec<tokens::Token>,
+    keys: Vec<u32>,
+    clauses: Vec<u32>,
 }
 
 /// Tokenizes `text`: its keys and clause starts pushed onto `keys` and
@@ -102,7 +107,7 @@ fn tokenize_unit(
     keys: &mut Vec<u32>,
     clauses: &mut Vec<u32>,
 ) -> Marks {
-    let Scratch { chars, tokens } = scratch;
+    let Scratch { chars, tokens, .. } = scratch;
     chars.clear();
     chars.extend(text.chars());
     tokenize_into(chars, tokens);
@@ -173,5 +178,46 @@ impl<'a> Unit<'a> {
             walls: marks.walls,
             clauses: clauses.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapters_tokenized_with_one_scratch_keep_each_units_own_keys_in_exact_vectors() {
+        let options = QuotationOptions::for_language("zh");
+        let chapters: [&[&str]; 3] = [
+            &["不忘初心，牢记使命。", "“空谈误国，实干兴邦。”"],
+            &[],
+            &[
+                "the nation’s “haste makes waste”",
+                "",
+                "为人民服务，为人民谋幸福",
+            ],
+        ];
+        let mut scratch = Scratch::default();
+        let mut seen = 0;
+        for (c, texts) in chapters.iter().enumerate() {
+            let (chapter, units) = tokenize_chapter(texts.iter().copied(), &options, &mut scratch);
+            // Each chapter holds its own units' keys and clause starts,
+            // nothing of the chapter before, in vectors of their size.
+            let keys: usize = units.iter().map(|u| u.keys.len()).sum();
+            let clauses: usize = units.iter().map(|u| u.clauses.len()).sum();
+            assert_eq!((chapter.keys.len(), chapter.clauses.len()), (keys, clauses));
+            assert_eq!(chapter.keys.capacity(), chapter.keys.len());
+            assert_eq!(chapter.clauses.capacity(), chapter.clauses.len());
+            for unit in chapter.units(c, units) {
+                let alone = Unit::new(c, unit.unit, unit.text, &options);
+                assert_eq!(unit.text, texts[unit.unit]);
+                assert_eq!(unit.keys, alone.keys, "{}", unit.text);
+                assert_eq!(unit.clauses, alone.clauses, "{}", unit.text);
+                assert_eq!(unit.quoted, alone.quoted, "{}", unit.text);
+                assert_eq!(unit.walls, alone.walls, "{}", unit.text);
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 5);
     }
 }
