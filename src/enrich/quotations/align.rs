@@ -604,9 +604,9 @@ fn grams_by_bucket(
 const ALL_PAIRS_UP_TO: usize = 6;
 
 /// The pairs of a seed n-gram found in many places (`list`, by place, each
-/// (unit, place in it); `keys_of` each unit's keys): each place with the next in the order of the
-/// words that follow them, and in the order of the words before them, if
-/// they are in different chapters. Two witnesses of a passage share their
+/// (unit, place in it); `keys_of` holds each unit's keys): each place with
+/// the next in the order of the words that follow them, and in the order
+/// of the words before them, if they are in different chapters. Two witnesses of a passage share their
 /// words on one side at least (a variant is on one side of the n-gram):
 /// they stand side by side in one order, while the places the n-gram
 /// meets by chance (the genre's stock phrase, in seven places to twelve)

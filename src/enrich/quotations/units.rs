@@ -40,15 +40,16 @@ pub(super) fn tokenize_chapter<'a>(
     scratch: &mut Scratch,
 ) -> (ChapterTokens, Vec<Tokenized<'a>>) {
     let mut units = Vec::new();
-    let (mut keys, mut clauses) = (
-        std::mem::take(&mut scratch.keys),
-        std::mem::take(&mut scratch.clauses),
-    );
+    let Scratch {
+        unit,
+        keys,
+        clauses,
+    } = scratch;
     keys.clear();
     clauses.clear();
     for text in texts {
         let (keys_from, clauses_from) = (keys.len(), clauses.len());
-        let marks = tokenize_unit(text, options, scratch, &mut keys, &mut clauses);
+        let marks = tokenize_unit(text, options, unit, keys, clauses);
         units.push(Tokenized {
             text,
             keys: keys_from..keys.len(),
@@ -64,7 +65,6 @@ pub(super) fn tokenize_chapter<'a>(
         keys: keys.as_slice().into(),
         clauses: clauses.as_slice().into(),
     };
-    (scratch.keys, scratch.clauses) = (keys, clauses);
     (chapter, units)
 }
 
@@ -87,15 +87,21 @@ impl ChapterTokens {
     }
 }
 
-/// What a thread tokenizes in: a unit's characters and tokens, and a
-/// chapter's keys and clause starts as they grow. One allocation of each
-/// for the thread's chapters, not one a unit.
+/// What a thread tokenizes in: a chapter's keys and clause starts as they
+/// grow, and a unit's characters and tokens. One allocation of each for
+/// the thread's chapters, not one a chapter or a unit.
 #[derive(Default)]
 pub(super) struct Scratch {
-    chars: Vec<char>,
-    tokens: Vec<tokens::Token>,
+    unit: UnitScratch,
     keys: Vec<u32>,
     clauses: Vec<u32>,
+}
+
+/// A unit's characters and tokens while it is tokenized.
+#[derive(Default)]
+struct UnitScratch {
+    chars: Vec<char>,
+    tokens: Vec<tokens::Token>,
 }
 
 /// Tokenizes `text`: its keys and clause starts pushed onto `keys` and
@@ -103,11 +109,11 @@ pub(super) struct Scratch {
 fn tokenize_unit(
     text: &str,
     options: &QuotationOptions,
-    scratch: &mut Scratch,
+    scratch: &mut UnitScratch,
     keys: &mut Vec<u32>,
     clauses: &mut Vec<u32>,
 ) -> Marks {
-    let Scratch { chars, tokens, .. } = scratch;
+    let UnitScratch { chars, tokens } = scratch;
     chars.clear();
     chars.extend(text.chars());
     tokenize_into(chars, tokens);
@@ -165,7 +171,7 @@ impl<'a> Unit<'a> {
         let marks = tokenize_unit(
             text,
             options,
-            &mut Scratch::default(),
+            &mut UnitScratch::default(),
             &mut keys,
             &mut clauses,
         );
