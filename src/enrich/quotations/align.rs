@@ -510,11 +510,7 @@ fn seed_pairs_in_passes(
             })
             .unzip();
         stock.extend(pass_stock.into_iter().flatten());
-        for by_unit in pass_pairs {
-            for (b, part) in by_unit.into_iter().enumerate() {
-                parts[b].push(part);
-            }
-        }
+        add_parts(&mut parts, pass_pairs);
         // The pass's n-grams have given their pairs: their memory goes
         // before the next pass takes its own.
         crate::memory::give_back();
@@ -590,12 +586,18 @@ fn grams_by_bucket(
     let mut by_bucket: Vec<Vec<Vec<u64>>> = (0..count)
         .map(|_| Vec::with_capacity(chunks.len()))
         .collect();
-    for buckets in chunks {
-        for (b, part) in buckets.into_iter().enumerate() {
-            by_bucket[b].push(part);
+    add_parts(&mut by_bucket, chunks);
+    by_bucket
+}
+
+/// Each chunk's buckets (in the chunks' order) added to the parts of
+/// `buckets`, bucket by bucket: the parts of a bucket stay in order.
+fn add_parts<T>(buckets: &mut [Vec<Vec<T>>], chunks: Vec<Vec<Vec<T>>>) {
+    for chunk in chunks {
+        for (bucket, part) in buckets.iter_mut().zip(chunk) {
+            bucket.push(part);
         }
     }
-    by_bucket
 }
 
 /// A seed n-gram in more places than this, in an edition whose seeds are
@@ -606,10 +608,10 @@ const ALL_PAIRS_UP_TO: usize = 6;
 /// The pairs of a seed n-gram found in many places (`list`, by place, each
 /// (unit, place in it); `keys_of` holds each unit's keys): each place with
 /// the next in the order of the words that follow them, and in the order
-/// of the words before them, if they are in different chapters. Two witnesses of a passage share their
-/// words on one side at least (a variant is on one side of the n-gram):
-/// they stand side by side in one order, while the places the n-gram
-/// meets by chance (the genre's stock phrase, in seven places to twelve)
+/// of the words before them, if they are in different chapters. Two
+/// witnesses of a passage share their words on one side at least (a
+/// variant is on one side of the n-gram): they stand side by side in one
+/// order, while the places the n-gram meets by chance (the genre's stock phrase, in seven places to twelve)
 /// stand apart. Each place meets a few others, not all: at 10,000 pieces
 /// of formulaic prose such n-grams made two thirds of the pairs (2.4
 /// million), nearly all aligned and refused. Clustering joins the places
