@@ -405,7 +405,8 @@ fn narration_repeated_by_news_reports_is_not_a_quotation() {
 }
 
 /// A formula found in the shape of a list in two pieces is found too where
-/// its edges run into the words around it (就是……这二条).
+/// its edges run into the words around it (就是……这二条), in every
+/// paragraph that holds it.
 #[test]
 fn a_formula_is_found_where_no_list_shape_marks_it() {
     let tmp = tempfile::tempdir().unwrap();
@@ -416,7 +417,8 @@ fn a_formula_is_found_where_no_list_shape_marks_it() {
                 slug: "talk",
                 kind: "speech",
                 date: "2010",
-                body: "办公室的工作要求，我概括为六个字：“谋在细”“冲在先”。大家要记住。",
+                body: "办公室的工作要求，我概括为六个字：“谋在细”“冲在先”。大家要记住。\n\n\
+                       这些年，我们就是靠着谋在细、冲在先这二条走过来的。",
             },
             Piece {
                 slug: "essay",
@@ -439,6 +441,12 @@ fn a_formula_is_found_where_no_list_shape_marks_it() {
         .find(|q| q.kind == Kind::Formula && q.text().contains("冲在先"))
         .unwrap_or_else(|| panic!("no formula: {all:#?}"));
     assert_eq!(pieces(&e, formula), ["talk", "essay", "memoir"], "{all:#?}");
+    // Each paragraph where the wording stands is a place, once: the
+    // talk's second paragraph as well as its first.
+    let paragraphs: Vec<(usize, usize)> = (formula.occurrences.iter())
+        .map(|o| (o.chapter, o.unit))
+        .collect();
+    assert_eq!(paragraphs, [(0, 0), (0, 1), (1, 0), (2, 0)], "{all:#?}");
     for o in &formula.occurrences {
         assert!(
             o.text.starts_with("谋在细") && o.text.ends_with("冲在先"),

@@ -604,6 +604,106 @@ mod tests {
         );
     }
 
+    /// A quotation only a little longer than its formula, whose places
+    /// each hold the formula and no clause of their own, is the formula in
+    /// its frame up to twice the formula's tokens and six more; past that
+    /// it is a quotation that holds a formula.
+    #[test]
+    fn a_frame_is_at_most_twice_the_formula_and_six_tokens() {
+        let (q, f) = (Kind::Quotation, Kind::Formula);
+        for (tokens, quotation_stays) in [(12, false), (13, true)] {
+            let mut found = vec![
+                cluster(f, 3, &[(0, 3, "清、慎、勤"), (1, 3, "清、慎、勤")]),
+                cluster(
+                    q,
+                    tokens,
+                    &[(0, 0, "要做到清、慎、勤"), (1, 0, "要做到清、慎、勤")],
+                ),
+            ];
+            drop_inside_quotations(&mut found);
+            let kinds: Vec<Kind> = found.iter().map(|c| c.kind).collect();
+            // A quotation that stays holds the formula in every place:
+            // the formula is its words and goes.
+            let expected = if quotation_stays { [q] } else { [f] };
+            assert_eq!(kinds, expected, "a quotation of {tokens} tokens");
+        }
+    }
+
+    /// A formula's place holds a quotation's place only in the same
+    /// chapter and unit, and a clause beside the formula is read at the
+    /// formula's offsets within the quotation's place, wherever that place
+    /// starts in its unit.
+    #[test]
+    fn a_formula_holds_a_quotation_place_by_place() {
+        let place = |chapter, start, text: &str| Occurrence {
+            chapter,
+            unit: 0,
+            start,
+            end: start + text.chars().count(),
+            text: text.to_owned(),
+            quoted: false,
+        };
+        let with = |occurrences: Vec<Occurrence>, kind| Quotation {
+            kind,
+            occurrences,
+            origin: 0,
+            evidence: Evidence::default(),
+        };
+        let formula = with(
+            vec![place(0, 8, "清、慎、勤"), place(1, 8, "清、慎、勤")],
+            Kind::Formula,
+        );
+        // The frame 要做到 before the formula, both starting five
+        // characters into their units.
+        let framed = |chapters: [usize; 2]| {
+            with(
+                chapters.map(|c| place(c, 5, "要做到清、慎、勤")).to_vec(),
+                Kind::Quotation,
+            )
+        };
+        assert!(holds_in_every_place(&formula, &framed([0, 1])));
+        // A quotation whose second place is in a chapter the formula is
+        // not in.
+        assert!(!holds_in_every_place(&formula, &framed([0, 2])));
+        // A clause of its own after the formula (这是古人总结的为官之道),
+        // the places again five characters into their units.
+        let formula = with(
+            vec![place(0, 5, "清、慎、勤"), place(1, 5, "清、慎、勤")],
+            Kind::Formula,
+        );
+        let said = with(
+            [0, 1]
+                .map(|c| place(c, 5, "清、慎、勤，这是古人总结的为官之道"))
+                .to_vec(),
+            Kind::Quotation,
+        );
+        assert!(!holds_in_every_place(&formula, &said));
+    }
+
+    /// Each group's shortest wording, its members' keys end to end, is what
+    /// the background counts for it.
+    #[test]
+    fn each_formula_is_counted_in_its_shortest_wording() {
+        let options = super::super::QuotationOptions::for_language("zh");
+        let texts = [
+            "要做到清、慎、勤。",
+            "为官要坚持清、慎、勤。",
+            "当好坚强前哨、后院。",
+            "当好前哨、后院。",
+            // In one chapter only: no formula.
+            "要讲政治、顾大局。",
+        ];
+        let units: Vec<Unit> = (texts.iter().enumerate())
+            .map(|(c, text)| Unit::new(c, 0, text, &options))
+            .collect();
+        let keys = |words: &str| words.chars().map(|c| c as u32).collect::<Vec<u32>>();
+        let mut wordings = candidates(&units).wordings();
+        wordings.sort();
+        let mut expected = vec![keys("清慎勤"), keys("前哨后院")];
+        expected.sort();
+        assert_eq!(wordings, expected);
+    }
+
     /// The lists `lists_in` finds in `text`: each member's words, whether
     /// the list is quoted, and whether a member was cut.
     fn lists(text: &str) -> Vec<(Vec<String>, bool, bool)> {
