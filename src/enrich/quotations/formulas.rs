@@ -843,6 +843,9 @@ mod tests {
         // After the formula, too.
         let text = "清、慎、勤，这是古人总结的为官之道";
         assert!(clause_beside(&place(text), 0, 5));
+        // The clause after begins past its mark, even where the range
+        // given takes the mark in.
+        assert!(clause_beside(&place(text), 0, 6));
     }
 
     #[test]
@@ -852,5 +855,7 @@ mod tests {
         assert!(is_list("当好门户、领头雁、执行部"));
         assert!(!is_list("我们一定要做到清、慎、勤这三个方面的要求"));
         assert!(!is_list("没有列表的一句话"));
+        // Half its words a list: a list in a sentence, not a list.
+        assert!(!is_list("要做到清、慎、勤"));
     }
 }
