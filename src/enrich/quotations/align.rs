@@ -1236,6 +1236,26 @@ mod tests {
         }
     }
 
+    /// A pass's kept n-grams fill buckets of about `BUCKET_GRAMS` each
+    /// (each sorted in the cache), 1,024 at most; a small edition takes
+    /// one. The pairs take a bucket for every `BUCKET_UNITS` units, 64 at
+    /// most.
+    #[test]
+    fn buckets_are_made_for_the_n_grams_and_units_they_hold() {
+        let for_grams = |grams_per_pass: usize, window: usize, passes: usize| {
+            Buckets::for_edition(grams_per_pass * window * passes, 1, window, passes).grams
+        };
+        assert_eq!(for_grams(4 * BUCKET_GRAMS, 3, 2), 4);
+        assert_eq!(for_grams(4 * BUCKET_GRAMS, 1, 1), 4);
+        assert_eq!(for_grams(5 * BUCKET_GRAMS, 3, 3), 8);
+        assert_eq!(for_grams(100, 3, 1), 1);
+        assert_eq!(for_grams(5000 * BUCKET_GRAMS, 3, 2), BUCKETS);
+        let for_units = |units: usize| Buckets::for_edition(1, units, 1, 1).pairs;
+        assert_eq!(for_units(10), 1);
+        assert_eq!(for_units(5 * BUCKET_UNITS), 5);
+        assert_eq!(for_units(1000 * BUCKET_UNITS), PAIR_BUCKETS);
+    }
+
     #[test]
     fn a_seed_is_confirmed_by_another_of_the_same_two_units_on_a_near_diagonal() {
         let pairs: Vec<SeedPair> = vec![
