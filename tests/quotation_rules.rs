@@ -456,6 +456,38 @@ fn a_formula_is_found_where_no_list_shape_marks_it() {
     }
 }
 
+/// A list is a formula by its shape: three members or more, however short;
+/// a pair only of longer members, or in quotation marks; and not a pair
+/// whose first member runs into a verb (要当好……) in every place, where its
+/// edge is a guess.
+#[test]
+fn a_pair_is_a_formula_only_of_longer_members_and_with_an_edge_somewhere() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bodies = [
+        "改革、发展，是这些年的两件大事。实干为上、创新为先，是我们的传统。\n\n\
+         大家要当好前哨、后院。干部要做到清、慎、勤。",
+        "改革、发展，摆在全省面前。实干为上、创新为先，这一条不能丢。\n\n\
+         各单位要当好前哨、后院。为官要做到清、慎、勤。",
+    ];
+    let pieces: Vec<Piece> = (bodies.iter().enumerate())
+        .map(|(n, body)| Piece {
+            slug: ["first", "second"][n],
+            kind: "speech",
+            date: ["2010", "2012"][n],
+            body,
+        })
+        .collect();
+    let e = edition(tmp.path(), &pieces);
+    let found = found(&e);
+    let all = describe(&e, &found);
+    let mut formulas: Vec<&str> = (found.iter())
+        .filter(|q| q.kind == Kind::Formula)
+        .map(|q| q.text())
+        .collect();
+    formulas.sort();
+    assert_eq!(formulas, ["实干为上、创新为先", "清、慎、勤"], "{all:#?}");
+}
+
 /// A witness that quotes a passage with its words in another order, in
 /// quotation marks, is one more place of it, marked over its own words.
 /// (Each quotation is longer than the shortest passage, 8 words.)
