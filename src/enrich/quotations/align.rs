@@ -89,12 +89,12 @@ pub fn long_matches(
     stop: &(dyn Fn() -> bool + Sync),
 ) {
     let tokens: usize = units.iter().map(|u| u.keys.len()).sum();
-    let large = tokens > WINNOW_ABOVE;
-    let seeding = Seeding {
-        window: if large { 3 } else { 1 },
-        confirm: large,
-        stop,
-    };
+    // A large edition's seeds are winnowed and confirmed: all the seeds
+    // of 10,000 pieces would be some 24 million n-grams, and three pairs
+    // in four the genre's words meeting by chance. (Decided apart, in
+    // `Seeding::for_edition`, so that the bound is tested without an
+    // edition of that size.)
+    let seeding = Seeding::for_edition(tokens, stop);
     matches_from_seeds(units, seed, min_tokens, seeding, spans, links);
 }
 
@@ -1193,6 +1193,19 @@ fn minor_spans(
     minor
 }
 
+impl<'a> Seeding<'a> {
+    /// Every seed of an edition of up to `WINNOW_ABOVE` tokens; above,
+    /// one in three, confirmed.
+    fn for_edition(tokens: usize, stop: &'a (dyn Fn() -> bool + Sync)) -> Seeding<'a> {
+        let large = tokens > WINNOW_ABOVE;
+        Seeding {
+            window: if large { 3 } else { 1 },
+            confirm: large,
+            stop,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1233,6 +1246,25 @@ mod tests {
                     "window {window}, pass {pass} of {passes}: {count} of {total}"
                 );
             }
+        }
+    }
+
+    /// Seeds are winnowed and confirmed only past `WINNOW_ABOVE` tokens.
+    #[test]
+    fn only_a_large_edition_winnows_and_confirms_its_seeds() {
+        let never = || false;
+        for (tokens, window, confirm) in [
+            (0, 1, false),
+            (WINNOW_ABOVE, 1, false),
+            (WINNOW_ABOVE + 1, 3, true),
+            (10 * WINNOW_ABOVE, 3, true),
+        ] {
+            let seeding = Seeding::for_edition(tokens, &never);
+            assert_eq!(
+                (seeding.window, seeding.confirm),
+                (window, confirm),
+                "{tokens}"
+            );
         }
     }
 
