@@ -465,9 +465,9 @@ fn a_pair_is_a_formula_only_of_longer_members_and_with_an_edge_somewhere() {
     let tmp = tempfile::tempdir().unwrap();
     let bodies = [
         "改革、发展，是这些年的两件大事。实干为上、创新为先，是我们的传统。\n\n\
-         大家要当好前哨、后院。干部要做到清、慎、勤。",
+         大家要当好前哨、后院。干部要做到清、慎、勤。\n\n抓落实、促发展，是头等大事。",
         "改革、发展，摆在全省面前。实干为上、创新为先，这一条不能丢。\n\n\
-         各单位要当好前哨、后院。为官要做到清、慎、勤。",
+         各单位要当好前哨、后院。为官要做到清、慎、勤。\n\n抓落实、促发展，人人有责。",
     ];
     let pieces: Vec<Piece> = (bodies.iter().enumerate())
         .map(|(n, body)| Piece {
@@ -485,7 +485,12 @@ fn a_pair_is_a_formula_only_of_longer_members_and_with_an_edge_somewhere() {
         .map(|q| q.text())
         .collect();
     formulas.sort();
-    assert_eq!(formulas, ["实干为上、创新为先", "清、慎、勤"], "{all:#?}");
+    // (A pair of six words, 抓落实、促发展, is long enough.)
+    assert_eq!(
+        formulas,
+        ["实干为上、创新为先", "抓落实、促发展", "清、慎、勤"],
+        "{all:#?}"
+    );
 }
 
 /// A witness that quotes a passage with its words in another order, in

@@ -120,27 +120,7 @@ fn matches_from_seeds(
     links: &mut Vec<(usize, usize)>,
 ) {
     let (pairs, stock) = seed_pairs(units, seed, seeding.window);
-    // An alignment whose rarer n-grams (not the genre's stock) cover fewer
-    // than `min_tokens` is its phrases and frames meeting by chance, and
-    // would chain unrelated places into one cluster. One that is mostly
-    // stock but joins its phrases in a way found nowhere else is judged by
-    // the background: a speaker's sentence in formulaic prose is made of
-    // the genre's words.
-    let mostly_stock = |keys: &[u32]| {
-        let (mut covered, mut reach) = (0, 0);
-        for (p, hash) in gram_hashes(keys, seed).enumerate() {
-            if !stock.contains(&hash) {
-                covered += (p + seed).saturating_sub(reach.max(p));
-                reach = p + seed;
-                // Enough is rare: the rest of a kept alignment (most of
-                // it) need not be hashed and looked up.
-                if covered >= min_tokens {
-                    return false;
-                }
-            }
-        }
-        true
-    };
+    let mostly_stock = |keys: &[u32]| mostly_stock(keys, seed, &stock, min_tokens);
     if (seeding.stop)() {
         return;
     }
@@ -1193,6 +1173,34 @@ fn minor_spans(
     minor
 }
 
+/// Whether an alignment's `keys` are mostly the genre's stock: their
+/// `seed`-grams that are not `stock` cover fewer than `min_tokens` tokens.
+/// Such an alignment is its phrases and frames meeting by chance, and
+/// would chain unrelated places into one cluster. One that is mostly stock
+/// but joins its phrases in a way found nowhere else is judged by the
+/// background: a speaker's sentence in formulaic prose is made of the
+/// genre's words.
+fn mostly_stock(
+    keys: &[u32],
+    seed: usize,
+    stock: &HashSet<u32, Prehashed>,
+    min_tokens: usize,
+) -> bool {
+    let (mut covered, mut reach) = (0, 0);
+    for (p, hash) in gram_hashes(keys, seed).enumerate() {
+        if !stock.contains(&hash) {
+            covered += (p + seed).saturating_sub(reach.max(p));
+            reach = p + seed;
+            // Enough is rare: the rest of a kept alignment (most of it)
+            // need not be hashed and looked up.
+            if covered >= min_tokens {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 impl<'a> Seeding<'a> {
     /// Every seed of an edition of up to `WINNOW_ABOVE` tokens; above,
     /// one in three, confirmed.
@@ -1247,6 +1255,29 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// An alignment is mostly stock while the tokens its rare n-grams
+    /// cover, each token once, are fewer than the bar.
+    #[test]
+    fn an_alignment_is_mostly_stock_until_its_rare_n_grams_cover_the_bar() {
+        let keys: Vec<u32> = (0..20).map(|k| 0x4e00 + k).collect();
+        let (seed, bar) = (4, 8);
+        // Every n-gram stock but those starting at `rare`.
+        let stock_but = |rare: &[usize]| -> HashSet<u32, Prehashed> {
+            (gram_hashes(&keys, seed).enumerate())
+                .filter(|(p, _)| !rare.contains(p))
+                .map(|(_, h)| h)
+                .collect()
+        };
+        // Two overlapping rare n-grams cover tokens 5 to 9: five.
+        assert!(mostly_stock(&keys, seed, &stock_but(&[5, 6]), bar));
+        // And one more apart, 12 to 15: nine, past the bar.
+        assert!(!mostly_stock(&keys, seed, &stock_but(&[5, 6, 12]), bar));
+        // Four overlapping ones cover seven tokens, not sixteen.
+        assert!(mostly_stock(&keys, seed, &stock_but(&[0, 1, 2, 3]), bar));
+        assert!(!mostly_stock(&keys, seed, &stock_but(&[0, 4]), bar));
+        assert!(!mostly_stock(&keys, seed, &HashSet::default(), bar));
     }
 
     /// Seeds are winnowed and confirmed only past `WINNOW_ABOVE` tokens.
