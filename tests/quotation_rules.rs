@@ -491,6 +491,15 @@ fn a_pair_is_a_formula_only_of_longer_members_and_with_an_edge_somewhere() {
         ["实干为上、创新为先", "抓落实、促发展", "清、慎、勤"],
         "{all:#?}"
     );
+    // A formula that is a whole clause somewhere is bounded; one inside
+    // a clause (要做到……) everywhere is not.
+    let bounded = |text: &str| {
+        (found.iter())
+            .find(|q| q.text() == text)
+            .map(|q| q.evidence.bounded)
+    };
+    assert_eq!(bounded("实干为上、创新为先"), Some(true));
+    assert_eq!(bounded("清、慎、勤"), Some(false));
 }
 
 /// A witness that quotes a passage with its words in another order, in

@@ -1536,6 +1536,58 @@ mod tests {
         );
     }
 
+    /// The links `matches_from_seeds` makes between `units`, every seed
+    /// taken, as (unit, start, end) on each side.
+    fn linked(units: &[Unit], min_tokens: usize) -> Vec<[(usize, usize, usize); 2]> {
+        let (mut spans, mut links) = (Vec::new(), Vec::new());
+        let seeding = Seeding {
+            window: 1,
+            confirm: false,
+            stop: &|| false,
+        };
+        matches_from_seeds(units, 6, min_tokens, seeding, &mut spans, &mut links);
+        let place = |s: Span| (s.unit, s.start, s.end);
+        (links.iter())
+            .map(|&(a, b)| [place(spans[a]), place(spans[b])])
+            .collect()
+    }
+
+    /// Two n-grams of one hash but other words (a hash is 32 bits) are no
+    /// seed: the alignment starts where the words agree.
+    #[test]
+    fn equal_hashes_of_different_n_grams_are_no_seed() {
+        let shared: Vec<u32> = (5000..5016).collect();
+        // FNV-1a: a second key that brings another first key's hash back
+        // to the same state.
+        let (k0, k1, other) = (7001u32, 7002u32, 7003u32);
+        let state = |k: u32| (0x811c_9dc5u32 ^ k).wrapping_mul(0x0100_0193);
+        let k1_other = k1 ^ state(k0) ^ state(other);
+        let a: Vec<u32> = [k0, k1].into_iter().chain(shared.clone()).collect();
+        let b: Vec<u32> = [other, k1_other].into_iter().chain(shared).collect();
+        assert_ne!(a[..6], b[..6]);
+        assert_eq!(gram_hash(&a[..6]), gram_hash(&b[..6]));
+        let units = [unit_with(0, &a, false), unit_with(1, &b, false)];
+        // (Each passage after twenty tokens of its unit's own.)
+        assert_eq!(linked(&units, 12), [[(0, 22, 38), (1, 22, 38)]]);
+    }
+
+    /// An alignment is kept when it is long enough on both sides: a
+    /// witness that drops a word may fall short where the other does not.
+    #[test]
+    fn an_alignment_is_kept_only_when_long_enough_on_both_sides() {
+        let passage: Vec<u32> = (6000..6013).collect();
+        let dropped: Vec<u32> = (passage.iter().enumerate())
+            .filter(|&(k, _)| k != 9)
+            .map(|(_, &key)| key)
+            .collect();
+        for (first, second) in [(&passage, &dropped), (&dropped, &passage)] {
+            let units = [unit_with(0, first, false), unit_with(1, second, false)];
+            let (a, b) = (20 + first.len(), 20 + second.len());
+            assert_eq!(linked(&units, 12), [[(0, 20, a), (1, 20, b)]]);
+            assert!(linked(&units, 13).is_empty());
+        }
+    }
+
     /// Units of keys from a small alphabet, three to a chapter: their
     /// n-grams of six stand in one place to a dozen and more.
     fn formulaic_units(count: usize, length: usize, alphabet: u64) -> Vec<Unit<'static>> {

@@ -788,6 +788,8 @@ mod tests {
             lists("即“清、慎、勤”。"),
             [(words(&["清", "慎", "勤"]), true, false)]
         );
+        // A quotation inside another is not the next member of a run.
+        assert!(lists("当好“前哨「后院」”。").is_empty());
     }
 
     #[test]
