@@ -1483,6 +1483,7 @@ mod tests {
         let passage = |first: u32| (first..first + 30).collect::<Vec<u32>>();
         let (found, alone) = (passage(1000), passage(2000));
         let (quoted, quoted_after) = (passage(3000), passage(4000));
+        let short_quoted = passage(5000);
         // (Pairs of units are taken first unit first: the evidence is
         // looked for on either side.)
         let units = vec![
@@ -1498,6 +1499,13 @@ mod tests {
             unit_with(6, &variant(&quoted), false),
             unit_with(7, &variant(&quoted_after), false),
             unit_with(8, &quoted_after, true),
+            // Quotation marks around fewer tokens than a passage's are no
+            // evidence, even far into their unit.
+            Unit {
+                quoted: Box::new([(20, 28)]),
+                ..unit_with(9, &short_quoted, false)
+            },
+            unit_with(10, &variant(&short_quoted), false),
         ];
         let matched = |confirm: bool| {
             let (mut spans, mut links) = (Vec::new(), Vec::new());
@@ -1524,7 +1532,8 @@ mod tests {
                 (1, 2, 18),
                 (3, 4, 18),
                 (5, 6, 18),
-                (7, 8, 18)
+                (7, 8, 18),
+                (9, 10, 18)
             ]
         );
         // Seeds confirmed: the passage in two pieces stands on many seeds;
@@ -1546,6 +1555,10 @@ mod tests {
             stop: &|| false,
         };
         matches_from_seeds(units, 6, min_tokens, seeding, &mut spans, &mut links);
+        // Made at their size: a large edition's million spans and links
+        // are not doubled as they are added.
+        assert_eq!(spans.capacity(), spans.len());
+        assert_eq!(links.capacity(), links.len());
         let place = |s: Span| (s.unit, s.start, s.end);
         (links.iter())
             .map(|&(a, b)| [place(spans[a]), place(spans[b])])

@@ -439,8 +439,9 @@ fn lists_in(unit: usize, chars: &[char], tokens: &[Token]) -> Vec<List> {
                 return false;
             }
             let between: String = chars[e..start].iter().collect();
-            let between =
-                between.trim_matches(|c| matches!(c, '”' | '’' | '“' | '‘' | '」' | '「' | ' '));
+            let between = between.trim_matches(|c| {
+                matches!(c, '”' | '’' | '“' | '‘' | '」' | '「' | '』' | '『' | ' ')
+            });
             matches!(
                 between,
                 "" | "、" | "和" | "与" | "及" | "," | "，" | "and" | "or"
@@ -788,6 +789,9 @@ mod tests {
             lists("即“清、慎、勤”。"),
             [(words(&["清", "慎", "勤"]), true, false)]
         );
+        // Corner brackets, single and double, as well.
+        assert_eq!(lists("当好「前哨」「后院」。"), [pair()]);
+        assert_eq!(lists("当好『前哨』和『后院』。"), [pair()]);
         // A quotation inside another is not the next member of a run.
         assert!(lists("当好“前哨「后院」”。").is_empty());
     }
