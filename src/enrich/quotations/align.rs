@@ -1584,6 +1584,34 @@ mod tests {
         assert_eq!(linked(&units, 12), [[(0, 22, 38), (1, 22, 38)]]);
     }
 
+    /// A part of a passage that a unit repeats right after it (quoted
+    /// again, with a variant) is aligned again where the other unit holds
+    /// that part: a seed just past an aligned stretch is on another
+    /// diagonal, and here the repeat's only seed.
+    #[test]
+    fn a_part_repeated_right_after_its_passage_is_aligned_again() {
+        let passage: Vec<u32> = (7000..7024).collect();
+        let repeated: Vec<u32> = (passage.iter().copied())
+            .chain(variant(&passage[6..18]))
+            .collect();
+        let units = [
+            unit_with(0, &repeated, false),
+            unit_with(1, &passage, false),
+        ];
+        assert_eq!(
+            linked(&units, 12),
+            [[(0, 20, 44), (1, 20, 44)], [(0, 44, 56), (1, 26, 38)]]
+        );
+        let units = [
+            unit_with(0, &passage, false),
+            unit_with(1, &repeated, false),
+        ];
+        assert_eq!(
+            linked(&units, 12),
+            [[(0, 20, 44), (1, 20, 44)], [(0, 26, 38), (1, 44, 56)]]
+        );
+    }
+
     /// An alignment is kept when it is long enough on both sides: a
     /// witness that drops a word may fall short where the other does not.
     #[test]
