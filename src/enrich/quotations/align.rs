@@ -1338,11 +1338,14 @@ mod tests {
             (0, 1, 200, 10),
             (0, 2, 204, 14),
             (1, 2, 5, 5),
+            // At the very start of the first unit, and twelve tokens on.
+            (3, 4, 0, 7),
+            (3, 4, 12, 19),
         ];
         assert_eq!(
             confirmed_pairs(&pairs, 12),
             [
-                true, true, true, true, false, false, false, false, false, false, false
+                true, true, true, true, false, false, false, false, false, false, false, true, true
             ]
         );
     }

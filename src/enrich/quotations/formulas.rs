@@ -761,6 +761,33 @@ mod tests {
         );
     }
 
+    /// The last member is cut to its neighbour's length when it is longer
+    /// by two tokens or more; a list is quoted only inside one quotation.
+    #[test]
+    fn a_last_member_that_runs_on_is_cut_to_its_neighbour() {
+        let list = |members: &[&str]| (words(members), false, true);
+        // Longer by one: it stands (the first member is cut, its verb).
+        assert_eq!(lists("要做到清、慎、勤奋。"), [list(&["清", "慎", "勤奋"])]);
+        assert_eq!(
+            lists("要做到清、慎、勤的要求。"),
+            [list(&["清", "慎", "勤"])]
+        );
+        // Cut to its own neighbour, the fourth of five, not the third.
+        assert_eq!(
+            lists("要做到公、正、廉洁、明、勤的要求。"),
+            [list(&["公", "正", "廉洁", "明", "勤"])]
+        );
+        assert_eq!(
+            lists("要做到公、正、廉洁、明、勤于事。"),
+            [list(&["公", "正", "廉洁", "明", "勤"])]
+        );
+        // A quotation before the list in its paragraph does not quote it.
+        assert_eq!(
+            lists("他说“前进”，要做到清、慎、勤。"),
+            [list(&["清", "慎", "勤"])]
+        );
+    }
+
     #[test]
     fn a_list_has_two_to_five_members_of_at_most_four_tokens() {
         assert_eq!(lists("甲、乙、丙、丁、戊。").len(), 1);
