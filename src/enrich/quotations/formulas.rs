@@ -636,30 +636,15 @@ mod tests {
     /// starts in its unit.
     #[test]
     fn a_formula_holds_a_quotation_place_by_place() {
-        let place = |chapter, start, text: &str| Occurrence {
-            chapter,
-            unit: 0,
-            start,
-            end: start + text.chars().count(),
-            text: text.to_owned(),
-            quoted: false,
-        };
-        let with = |occurrences: Vec<Occurrence>, kind| Quotation {
-            kind,
-            occurrences,
-            origin: 0,
-            evidence: Evidence::default(),
-        };
-        let formula = with(
-            vec![place(0, 8, "清、慎、勤"), place(1, 8, "清、慎、勤")],
-            Kind::Formula,
-        );
+        let (f, q) = (Kind::Formula, Kind::Quotation);
+        let formula = cluster(f, 3, &[(0, 8, "清、慎、勤"), (1, 8, "清、慎、勤")]);
         // The frame 要做到 before the formula, both starting five
         // characters into their units.
-        let framed = |chapters: [usize; 2]| {
-            with(
-                chapters.map(|c| place(c, 5, "要做到清、慎、勤")).to_vec(),
-                Kind::Quotation,
+        let framed = |[a, b]: [usize; 2]| {
+            cluster(
+                q,
+                6,
+                &[(a, 5, "要做到清、慎、勤"), (b, 5, "要做到清、慎、勤")],
             )
         };
         assert!(holds_in_every_place(&formula, &framed([0, 1])));
@@ -668,16 +653,9 @@ mod tests {
         assert!(!holds_in_every_place(&formula, &framed([0, 2])));
         // A clause of its own after the formula (这是古人总结的为官之道),
         // the places again five characters into their units.
-        let formula = with(
-            vec![place(0, 5, "清、慎、勤"), place(1, 5, "清、慎、勤")],
-            Kind::Formula,
-        );
-        let said = with(
-            [0, 1]
-                .map(|c| place(c, 5, "清、慎、勤，这是古人总结的为官之道"))
-                .to_vec(),
-            Kind::Quotation,
-        );
+        let formula = cluster(f, 3, &[(0, 5, "清、慎、勤"), (1, 5, "清、慎、勤")]);
+        let said = "清、慎、勤，这是古人总结的为官之道";
+        let said = cluster(q, 16, &[(0, 5, said), (1, 5, said)]);
         assert!(!holds_in_every_place(&formula, &said));
     }
 
