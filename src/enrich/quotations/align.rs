@@ -366,6 +366,17 @@ fn seed_pairs(
     seed_pairs_in_passes(units, seed, window, passes, buckets)
 }
 
+/// The least hash of each pass but the first. Winnowing keeps the least
+/// hash of each window, so kept hashes crowd the low end: the passes'
+/// ranges are cut at the quantiles of the kept hashes' law, so that each
+/// pass holds its share of the n-grams (even cuts gave the first of three
+/// passes 61 % of them).
+fn pass_bounds(passes: usize, window: usize) -> Vec<u32> {
+    (1..passes)
+        .map(|k| kept_quantile(k as f64 / passes as f64, window))
+        .collect()
+}
+
 /// `seed_pairs`, over the n-grams in `passes` passes, in `buckets`.
 fn seed_pairs_in_passes(
     units: &[Unit],
@@ -381,13 +392,7 @@ fn seed_pairs_in_passes(
         total += unit.keys.len() as u64;
     }
     assert!(total < 1 << PLACE_BITS, "an edition of over 2^32 tokens");
-    // Winnowing keeps the least hash of each window, so kept hashes crowd
-    // the low end: the passes' ranges are cut at the quantiles of the kept
-    // hashes' law, so that each pass holds its share of the n-grams (even
-    // cuts gave the first of three passes 61 % of them).
-    let bounds: Vec<u32> = (1..passes)
-        .map(|k| kept_quantile(k as f64 / passes as f64, window))
-        .collect();
+    let bounds = pass_bounds(passes, window);
     // (A count, not a search: a few bounds, and no branch on the hash.)
     let pass_of = |h: u32| bounds.iter().filter(|&&b| b <= h).count();
     // Each block of places' first unit: a place's unit is searched among
@@ -1237,9 +1242,7 @@ mod tests {
     fn each_pass_holds_an_even_share_of_the_kept_n_grams() {
         let hashes: Vec<u32> = gram_hashes(&keys(300_000, 5_000), 6).collect();
         for (window, passes) in [(1, 3), (3, 2), (3, 3), (3, 8)] {
-            let bounds: Vec<u32> = (1..passes)
-                .map(|k| kept_quantile(k as f64 / passes as f64, window))
-                .collect();
+            let bounds = pass_bounds(passes, window);
             let mut held = vec![0usize; passes];
             let mut kept = Vec::new();
             winnow(&hashes, window, &mut kept);
