@@ -1012,6 +1012,41 @@ fn never_cross(quotations: &mut Vec<Quotation>) {
 mod tests {
     use super::*;
 
+    /// Doubt is the chance's order of magnitude on a scale from one in
+    /// 10^12 (0) to one (1), halved by marks or a reporting verb, raised
+    /// half way to 1 when no place is a whole clause; an editor's decision
+    /// leaves none.
+    #[test]
+    fn doubt_grows_with_the_chance_and_falls_with_the_evidence() {
+        let doubt = |chance: f64, quoted: bool, reported: bool, bounded: bool| {
+            let evidence = Evidence {
+                quoted,
+                reported,
+                bounded,
+                chance,
+                ..Evidence::default()
+            };
+            evidence.doubt()
+        };
+        let close = |a: f64, b: f64| (a - b).abs() < 1e-9;
+        assert!(close(doubt(1e-12, false, false, true), 0.0));
+        assert!(close(doubt(1e-6, false, false, true), 0.5));
+        assert!(close(doubt(1e-3, false, false, true), 0.75));
+        assert!(close(doubt(1e-6, true, false, true), 0.25));
+        assert!(close(doubt(1e-6, false, true, true), 0.25));
+        assert!(close(doubt(1e-6, false, false, false), 0.75));
+        assert!(close(doubt(1e-6, true, false, false), 0.625));
+        // Clamped: no chance at all, or more than one.
+        assert!(close(doubt(0.0, false, false, true), 0.0));
+        assert!(close(doubt(10.0, false, false, false), 1.0));
+        let decided = Evidence {
+            chance: 1.0,
+            decided: true,
+            ..Evidence::default()
+        };
+        assert_eq!(decided.doubt(), 0.0);
+    }
+
     #[test]
     fn bare_words_need_a_hundredth_of_the_bar_or_a_tenth_when_whole_everywhere() {
         let bar = 1e-6;
