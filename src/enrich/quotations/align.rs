@@ -366,6 +366,39 @@ fn seed_pairs(
     seed_pairs_in_passes(units, seed, window, passes, buckets)
 }
 
+/// A range of hashes cut into `count` buckets of equal width, so that
+/// equal hashes fall in one bucket and hashes spread evenly fill the
+/// buckets evenly.
+struct HashBuckets {
+    lo: u64,
+    /// 2^32 times the buckets per hash.
+    scale: u64,
+    count: u64,
+}
+
+impl HashBuckets {
+    fn new(range: std::ops::Range<u64>, count: usize) -> HashBuckets {
+        let count = count as u64;
+        HashBuckets {
+            lo: range.start,
+            scale: (count << 32).div_ceil((range.end - range.start).max(1)),
+            count,
+        }
+    }
+
+    /// The bucket of `h`, a hash in the range. One multiplication, not a
+    /// division: h - lo < hi - lo, so the product stays under 2^43.
+    fn of(&self, h: u32) -> usize {
+        (((h as u64 - self.lo) * self.scale) >> 32).min(self.count - 1) as usize
+    }
+}
+
+/// The bucket of a pair whose first unit is `unit`, of `count` buckets
+/// that share the edition's `units` evenly, in order.
+fn pair_bucket(unit: u32, count: usize, units: usize) -> usize {
+    unit as usize * count / units.max(1)
+}
+
 /// The least hash of each pass but the first. Winnowing keeps the least
 /// hash of each window, so kept hashes crowd the low end: the passes'
 /// ranges are cut at the quantiles of the kept hashes' law, so that each
@@ -424,7 +457,7 @@ fn seed_pairs_in_passes(
     let mut stock: HashSet<u32, Prehashed> = HashSet::default();
     // The pairs by their first unit's share of the edition, each bucket's
     // parts as found.
-    let pair_bucket = |unit: u32| unit as usize * buckets.pairs / units.len().max(1);
+    let pair_bucket = |unit: u32| pair_bucket(unit, buckets.pairs, units.len());
     let mut parts: Vec<Vec<Vec<SeedPair>>> = vec![Vec::new(); buckets.pairs];
     for pass in 0..passes {
         // The pass's range of hashes, cut into buckets by their share of
@@ -437,11 +470,8 @@ fn seed_pairs_in_passes(
             bounds[pass - 1] as u64
         };
         let hi = bounds.get(pass).map_or(1 << 32, |&b| b as u64);
-        // One multiplication a hash, not a division: h - lo < hi - lo, so
-        // the product stays under 2^43.
-        let count = buckets.grams as u64;
-        let scale = (count << 32).div_ceil((hi - lo).max(1));
-        let bucket_of = |h: u32| (((h as u64 - lo) * scale) >> 32).min(count - 1) as usize;
+        let range = HashBuckets::new(lo..hi, buckets.grams);
+        let bucket_of = |h: u32| range.of(h);
         let keep = |h: u32| passes == 1 || pass_of(h) == pass;
         let by_bucket = grams_by_bucket(
             units,
@@ -1236,6 +1266,43 @@ mod tests {
                 0x4e00 + ((seed >> 33) % alphabet) as u32
             })
             .collect()
+    }
+
+    /// The n-grams of a pass go to buckets by hash, the pairs to buckets
+    /// by their first unit: each bucket takes an even share, in order. (The
+    /// edition's seeds would be the same in one bucket; only the work's
+    /// balance between the buckets and the cache would suffer.)
+    #[test]
+    fn buckets_take_even_shares_in_order() {
+        for (range, count) in [
+            (0..1u64 << 32, 1024),
+            (1 << 30..3 << 30, 64),
+            (5..1_000_005, 7),
+        ] {
+            let buckets = HashBuckets::new(range.clone(), count);
+            let mut held = vec![0usize; count];
+            let step = (range.end - range.start) / 100_000;
+            let mut last = 0;
+            for k in 0..100_000 {
+                let bucket = buckets.of((range.start + k * step) as u32);
+                assert!(bucket >= last, "{range:?}: out of order at {k}");
+                last = bucket;
+                held[bucket] += 1;
+            }
+            for (bucket, &n) in held.iter().enumerate() {
+                let share = n as f64 * count as f64 / 100_000.0;
+                assert!(
+                    (0.9..1.1).contains(&share),
+                    "{range:?}, bucket {bucket}: {n}"
+                );
+            }
+        }
+        let mut held = [0usize; 64];
+        for unit in 0..6_400 {
+            held[pair_bucket(unit, 64, 6_400)] += 1;
+        }
+        assert_eq!(held, [100; 64]);
+        assert_eq!(pair_bucket(6_399, 64, 6_400), 63);
     }
 
     #[test]
