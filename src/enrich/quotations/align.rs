@@ -1807,6 +1807,58 @@ mod tests {
         }
     }
 
+    /// Winnowed, an n-gram in two to six places pairs every two of them;
+    /// in seven to twelve, each place with its neighbours
+    /// (`neighbour_pairs`); in more, it is stock.
+    #[test]
+    fn winnowed_n_grams_in_seven_places_or_more_pair_only_neighbours() {
+        let units = formulaic_units(300, 200, 4);
+        let mut places: BTreeMap<u32, Vec<(usize, usize)>> = BTreeMap::new();
+        let mut kept = Vec::new();
+        for (u, unit) in units.iter().enumerate() {
+            let hashes: Vec<u32> = gram_hashes(&unit.keys, 6).collect();
+            winnow(&hashes, 3, &mut kept);
+            for &p in &kept {
+                places
+                    .entry(hashes[p as usize])
+                    .or_default()
+                    .push((u, p as usize));
+            }
+        }
+        let keys_of: Vec<&[u32]> = units.iter().map(|u| &u.keys[..]).collect();
+        let chapter_of: Vec<u32> = units.iter().map(|u| u.chapter as u32).collect();
+        let (mut pairs, mut stock) = (Vec::new(), Vec::new());
+        let mut sizes = [0usize; 3];
+        for (&hash, list) in &places {
+            match list.len() {
+                0..=1 => {}
+                2..=ALL_PAIRS_UP_TO => {
+                    sizes[0] += 1;
+                    for (x, &(ua, pa)) in list.iter().enumerate() {
+                        for &(ub, pb) in &list[x + 1..] {
+                            if chapter_of[ua] != chapter_of[ub] {
+                                pairs.push((ua as u32, ub as u32, pa as u32, pb as u32));
+                            }
+                        }
+                    }
+                }
+                7..=MAX_SEED_PLACES => {
+                    sizes[1] += 1;
+                    neighbour_pairs(list, &keys_of, 6, &chapter_of, &mut pairs);
+                }
+                _ => {
+                    sizes[2] += 1;
+                    stock.push(hash);
+                }
+            }
+        }
+        pairs.sort_unstable();
+        // The corpus has n-grams of each kind, and six places make all
+        // their pairs while seven make fewer.
+        assert!(sizes.iter().all(|&n| n > 50), "{sizes:?}");
+        assert_eq!(sorted_pairs(&units, 3, 1), (pairs, stock));
+    }
+
     #[test]
     fn winnowed_seed_pairs_are_the_same_in_one_pass_or_many() {
         let units = formulaic_units(300, 200, 4);
