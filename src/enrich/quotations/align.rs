@@ -1425,9 +1425,12 @@ mod tests {
         // Ten places of one n-gram (tokens 1..=6), each in its own unit
         // and chapter but units 8 and 9 (one chapter). Units 2 and 7
         // share the words after it; units 4 and 6 those before it; the
-        // rest meet it by chance, with words of their own either side.
+        // rest meet it by chance, with words of their own either side
+        // (after it, all but the first two, which all share: a side is
+        // the n-gram's length, not less).
         let gram: Vec<u32> = (1..=6).collect();
         let own = |u: u32| (0..6).map(move |k| 1000 * (u + 1) + k);
+        let own_after = |u: u32| [50, 51].into_iter().chain(own(u + 20).take(4)).collect();
         let place = |before: Vec<u32>, after: Vec<u32>| {
             let mut keys = before;
             keys.extend(&gram);
@@ -1439,8 +1442,8 @@ mod tests {
         let keys: Vec<Vec<u32>> = (0..10u32)
             .map(|u| match u {
                 2 | 7 => place(own(u).collect(), shared_after.clone()),
-                4 | 6 => place(shared_before.clone(), own(u).collect()),
-                _ => place(own(u).collect(), own(u + 20).collect()),
+                4 | 6 => place(shared_before.clone(), own_after(u)),
+                _ => place(own(u).collect(), own_after(u)),
             })
             .collect();
         let units: Vec<Unit> = keys
