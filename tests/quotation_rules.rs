@@ -546,3 +546,53 @@ fn a_quotation_with_its_words_reordered_is_one_more_place() {
     assert!(review.quoted);
     assert_eq!(motto.occurrences[motto.origin].chapter, 0);
 }
+
+/// A saying in more pieces than a saying may be (twelve, in an edition of
+/// fewer than 2,400 pieces; a two-hundredth of a larger one) is the
+/// genre's stock, though quoted: no cluster. (A longer passage is stock
+/// in more than twelve places already by its n-grams.)
+#[test]
+fn a_saying_in_more_than_twelve_pieces_is_the_genres_stock() {
+    const SAYING: &str = "宁可多熬几个夜";
+    const NUMBERS: [&str; 14] = [
+        "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二", "十三", "十四",
+    ];
+    let bodies = |quoting: usize| -> Vec<String> {
+        (0..14)
+            .map(|n| {
+                let own = format!("这是第{}篇。", NUMBERS[n]);
+                if n < quoting {
+                    format!("{own}他说：“{SAYING}”")
+                } else {
+                    own
+                }
+            })
+            .collect()
+    };
+    for (quoting, expected) in [(12, 1), (13, 0)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let bodies = bodies(quoting);
+        let slugs: Vec<String> = (0..14).map(|n| format!("p{n}")).collect();
+        let written: Vec<Piece> = (0..14)
+            .map(|n| Piece {
+                slug: &slugs[n],
+                kind: "speech",
+                date: "2019-01-01",
+                body: &bodies[n],
+            })
+            .collect();
+        let edition = edition(tmp.path(), &written);
+        let found = found(&edition);
+        let clusters: Vec<&Quotation> =
+            found.iter().filter(|q| q.text().contains(SAYING)).collect();
+        assert_eq!(
+            clusters.len(),
+            expected,
+            "quoted in {quoting} of 14: {:?}",
+            describe(&edition, &found)
+        );
+        if let Some(q) = clusters.first() {
+            assert_eq!(pieces(&edition, q).len(), 12);
+        }
+    }
+}

@@ -396,14 +396,6 @@ pub fn detect_unless(
     crate::memory::give_back();
     let threshold = background.threshold();
     let texts = places::Texts::new(&units);
-    // Each chapter's first unit among `units`.
-    let mut first_unit = vec![0; edition.chapters.len() + 1];
-    for unit in &units {
-        first_unit[unit.chapter + 1] += 1;
-    }
-    for c in 0..edition.chapters.len() {
-        first_unit[c + 1] += first_unit[c];
-    }
     // Judged on tokens, before any text is looked at again: most clusters
     // of a formulaic edition end here.
     // Each kept with its longest span, its chance and its bar.
@@ -512,7 +504,7 @@ pub fn detect_unless(
             found.retain(|q| {
                 let whole_everywhere = || {
                     q.occurrences.iter().all(|o| {
-                        let unit = &units[first_unit[o.chapter] + o.unit];
+                        let unit = &units[unit_index(&units, o.chapter, o.unit)];
                         let chars: Vec<char> = unit.text.chars().collect();
                         places::is_bounded(&chars, o.start, o.end)
                     })
@@ -545,6 +537,12 @@ pub fn detect_unless(
     never_cross(&mut quotations);
     sort_in_reading_order(&mut quotations);
     Some(quotations)
+}
+
+/// The index among `units` (in the edition's order) of unit `unit` of
+/// chapter `chapter`.
+fn unit_index(units: &[Unit], chapter: usize, unit: usize) -> usize {
+    units.partition_point(|u| u.chapter < chapter) + unit
 }
 
 /// Clusters in the order of their first place in the edition.
@@ -1011,6 +1009,18 @@ fn never_cross(quotations: &mut Vec<Quotation>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_unit_is_found_by_its_chapter_and_its_place_in_it() {
+        let options = QuotationOptions::for_language("zh");
+        let units: Vec<Unit> = [(0, 0), (0, 1), (1, 0), (1, 1), (1, 2), (3, 0)]
+            .into_iter()
+            .map(|(c, u)| Unit::new(c, u, "", &options))
+            .collect();
+        for (index, unit) in units.iter().enumerate() {
+            assert_eq!(unit_index(&units, unit.chapter, unit.unit), index);
+        }
+    }
 
     /// Doubt is the chance's order of magnitude on a scale from one in
     /// 10^12 (0) to one (1), halved by marks or a reporting verb, raised
