@@ -596,3 +596,56 @@ fn a_saying_in_more_than_twelve_pieces_is_the_genres_stock() {
         }
     }
 }
+
+/// Words that nobody quotes or reports, standing in most of the edition's
+/// pieces (half and one more, and at least four), are its own refrain, not
+/// somebody's words being repeated; reported, they are somebody's.
+#[test]
+fn a_refrain_in_most_pieces_is_the_editions_own_unless_reported() {
+    const REFRAIN: &str =
+        "坚持以人民为中心的发展思想，推动档案事业高质量发展，为建设文化强省贡献力量。";
+    const OWN: [&str; 8] = [
+        "春季开展了馆藏清点，核对了三千卷旧档。",
+        "新修的库房通过验收，恒温设备运转良好。",
+        "县里举办了口述历史讲座，听众坐满礼堂。",
+        "乡镇档案员参加培训，学习数字化扫描技术。",
+        "一批民国契约文书经过修复重新入藏。",
+        "老同志捐赠的日记手稿已经编目上架。",
+        "网上查档平台开通以来访问量稳步增长。",
+        "学校师生走进展厅观看侨批专题展览。",
+    ];
+    for (holding, reported, expect_found) in [(4, false, true), (5, false, false), (5, true, true)]
+    {
+        let bodies: Vec<String> = (0..8)
+            .map(|n| match (n < holding, reported) {
+                (false, _) => OWN[n].to_owned(),
+                (true, false) => format!("{}{REFRAIN}", OWN[n]),
+                (true, true) => format!("{}会议指出，{REFRAIN}", OWN[n]),
+            })
+            .collect();
+        let slugs: Vec<String> = (0..8).map(|n| format!("p{n}")).collect();
+        let written: Vec<Piece> = (0..8)
+            .map(|n| Piece {
+                slug: &slugs[n],
+                kind: "article",
+                date: "2020-01-01",
+                body: &bodies[n],
+            })
+            .collect();
+        let tmp = tempfile::tempdir().unwrap();
+        let edition = edition(tmp.path(), &written);
+        let found = found(&edition);
+        let refrain = found
+            .iter()
+            .find(|q| q.text().contains("档案事业高质量发展"));
+        assert_eq!(
+            refrain.is_some(),
+            expect_found,
+            "in {holding} of 8, reported: {reported}: {:?}",
+            describe(&edition, &found)
+        );
+        if let Some(q) = refrain {
+            assert_eq!(pieces(&edition, q).len(), holding);
+        }
+    }
+}
