@@ -2064,6 +2064,29 @@ mod tests {
         align(a, b, i, j, 6)
     }
 
+    /// An edit one token before a text's end leaves one token to agree
+    /// after it, not the two a resync needs: the alignment stops at the
+    /// edit, and never reads past the end.
+    #[test]
+    fn an_edit_next_to_a_texts_end_is_not_run_through() {
+        let shared: Vec<u32> = (1..=20).collect();
+        let a: Vec<u32> = shared.iter().copied().chain([100, 21]).collect();
+        let b: Vec<u32> = shared.iter().copied().chain([200, 21, 22]).collect();
+        assert_eq!(align(&a, &b, 0, 0, 6), (0, 20, 0, 20));
+        assert_eq!(align(&b, &a, 0, 0, 6), (0, 20, 0, 20));
+        // Backward, the same at the texts' start.
+        let a: Vec<u32> = [21, 100]
+            .into_iter()
+            .chain(shared.iter().copied())
+            .collect();
+        let b: Vec<u32> = [22, 21, 200]
+            .into_iter()
+            .chain(shared.iter().copied())
+            .collect();
+        assert_eq!(align(&a, &b, 16, 17, 6), (2, 22, 3, 23));
+        assert_eq!(align(&b, &a, 17, 16, 6), (3, 23, 2, 22));
+    }
+
     #[test]
     fn an_alignment_runs_through_small_edits_both_ways_and_stops_where_the_texts_part() {
         let a: Vec<u32> = (0..30).collect();
