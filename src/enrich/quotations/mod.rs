@@ -1161,6 +1161,15 @@ mod tests {
             places_of(&[span(2, 0, 20), span(2, 50, 52)]),
             [span(2, 0, 52)]
         );
+        // And by the longer's measure when the long one comes second.
+        assert_eq!(
+            places_of(&[span(2, 0, 2), span(2, 20, 30)]),
+            [span(2, 0, 30)]
+        );
+        assert_eq!(
+            places_of(&[span(2, 0, 2), span(2, 50, 60)]),
+            [span(2, 0, 2), span(2, 50, 60)]
+        );
         assert_eq!(
             stretches_of(&spans, &[3, 0]),
             [span(1, 10, 20), span(1, 40, 50)]
