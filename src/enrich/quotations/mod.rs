@@ -1255,6 +1255,85 @@ mod tests {
         );
     }
 
+    /// A cluster whose every place is nearly (four fifths) a place of a
+    /// cluster as large or larger, of its kind, is the same passage found
+    /// twice: it goes. Not so when a place stands elsewhere (another unit,
+    /// another chapter, far off), when the overlap falls short, or when
+    /// the clusters are of different kinds.
+    #[test]
+    fn a_cluster_that_repeats_a_larger_ones_places_goes() {
+        let cluster = |kind, places: &[(usize, usize, usize, usize)]| Quotation {
+            kind,
+            occurrences: places
+                .iter()
+                .map(|&(chapter, unit, start, end)| Occurrence {
+                    chapter,
+                    unit,
+                    start,
+                    end,
+                    text: String::new(),
+                    quoted: false,
+                })
+                .collect(),
+            origin: 0,
+            evidence: Evidence::default(),
+        };
+        let kept = |quotations: Vec<Quotation>| {
+            let mut quotations = quotations;
+            drop_repeats(&mut quotations);
+            quotations.len()
+        };
+        let large = || {
+            cluster(
+                Kind::Quotation,
+                &[(0, 1, 10, 30), (2, 0, 0, 20), (3, 4, 5, 25)],
+            )
+        };
+        // The same passage found twice: at 16 of 20 characters, and with
+        // fewer places.
+        assert_eq!(
+            kept(vec![
+                cluster(Kind::Quotation, &[(0, 1, 14, 30), (2, 0, 0, 20)]),
+                large()
+            ]),
+            1
+        );
+        assert_eq!(
+            kept(vec![large(), cluster(Kind::Quotation, &[(0, 1, 10, 26)])]),
+            1
+        );
+        // 15 of 20: not nearly the same.
+        assert_eq!(
+            kept(vec![
+                cluster(Kind::Quotation, &[(0, 1, 15, 30), (2, 0, 0, 20)]),
+                large()
+            ]),
+            2
+        );
+        // Another unit, another chapter, another kind.
+        assert_eq!(
+            kept(vec![
+                cluster(Kind::Quotation, &[(0, 2, 10, 30), (2, 0, 0, 20)]),
+                large()
+            ]),
+            2
+        );
+        assert_eq!(
+            kept(vec![
+                cluster(Kind::Quotation, &[(0, 1, 10, 30), (1, 0, 0, 20)]),
+                large()
+            ]),
+            2
+        );
+        assert_eq!(
+            kept(vec![
+                cluster(Kind::Formula, &[(0, 1, 10, 30), (2, 0, 0, 20)]),
+                large()
+            ]),
+            2
+        );
+    }
+
     /// A passage somebody wrote may share a stock stretch with the genre's
     /// frames (既要推进体制机制创新，又要……): places that hold only that
     /// stretch met the passage by chance, unless quotation marks say
