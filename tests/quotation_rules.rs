@@ -47,6 +47,23 @@ fn edition_in(root: &Path, language: &str, pieces: &[Piece]) -> Edition {
     zhushu::load::load(root, false).unwrap()
 }
 
+/// An edition of `bodies`, one piece each, slugged p0, p1, … and all of
+/// one kind and date.
+fn edition_of(root: &Path, kind: &str, date: &str, bodies: &[String]) -> Edition {
+    let slugs: Vec<String> = (0..bodies.len()).map(|n| format!("p{n}")).collect();
+    let pieces: Vec<Piece> = slugs
+        .iter()
+        .zip(bodies)
+        .map(|(slug, body)| Piece {
+            slug,
+            kind,
+            date,
+            body,
+        })
+        .collect();
+    edition(root, &pieces)
+}
+
 fn found(edition: &Edition) -> Vec<Quotation> {
     detect(edition, &QuotationOptions::for_edition(&edition.config))
 }
@@ -572,16 +589,7 @@ fn a_saying_in_more_than_twelve_pieces_is_the_genres_stock() {
     for (quoting, expected) in [(12, 1), (13, 0)] {
         let tmp = tempfile::tempdir().unwrap();
         let bodies = bodies(quoting);
-        let slugs: Vec<String> = (0..14).map(|n| format!("p{n}")).collect();
-        let written: Vec<Piece> = (0..14)
-            .map(|n| Piece {
-                slug: &slugs[n],
-                kind: "speech",
-                date: "2019-01-01",
-                body: &bodies[n],
-            })
-            .collect();
-        let edition = edition(tmp.path(), &written);
+        let edition = edition_of(tmp.path(), "speech", "2019-01-01", &bodies);
         let found = found(&edition);
         let clusters: Vec<&Quotation> =
             found.iter().filter(|q| q.text().contains(SAYING)).collect();
@@ -623,17 +631,8 @@ fn a_refrain_in_most_pieces_is_the_editions_own_unless_reported() {
                 (true, true) => format!("{}会议指出，{REFRAIN}", OWN[n]),
             })
             .collect();
-        let slugs: Vec<String> = (0..8).map(|n| format!("p{n}")).collect();
-        let written: Vec<Piece> = (0..8)
-            .map(|n| Piece {
-                slug: &slugs[n],
-                kind: "article",
-                date: "2020-01-01",
-                body: &bodies[n],
-            })
-            .collect();
         let tmp = tempfile::tempdir().unwrap();
-        let edition = edition(tmp.path(), &written);
+        let edition = edition_of(tmp.path(), "article", "2020-01-01", &bodies);
         let found = found(&edition);
         let refrain = found
             .iter()
@@ -709,17 +708,8 @@ fn places_that_share_only_a_frame_with_a_quotation_are_no_witnesses() {
             body
         })
         .collect();
-    let slugs: Vec<String> = (0..40).map(|n| format!("p{n}")).collect();
-    let written: Vec<Piece> = (0..40)
-        .map(|n| Piece {
-            slug: &slugs[n],
-            kind: "article",
-            date: "2020-01-01",
-            body: &bodies[n],
-        })
-        .collect();
     let tmp = tempfile::tempdir().unwrap();
-    let edition = edition(tmp.path(), &written);
+    let edition = edition_of(tmp.path(), "article", "2020-01-01", &bodies);
     let found = found(&edition);
     let quotation = found
         .iter()
