@@ -1353,10 +1353,17 @@ mod tests {
             "强化责任担当",
             "提升服务水平",
         ];
+        // A place that holds two thirds of the passage (25 tokens of 37).
+        let partial =
+            "既要推进体制机制创新，又要如履薄冰，进一步强化业务建设；基层的声音更要认真倾听。";
+        // Long words before the frame in its first place.
+        let before = "在全省档案工作会议上他强调，";
         let mut texts: Vec<String> = vec![passage.to_owned(), variant.to_owned()];
         // The frame with fillings of its own, and once in quotation marks.
         texts.extend(fillings.iter().map(|f| format!("{frame}{f}。")));
+        texts[2].insert_str(0, before);
         texts.push(format!("我们常讲“{frame}”"));
+        texts.push(partial.to_owned());
         // The rest of the edition: the frame with every filling.
         for f in fillings.iter().cycle().take(60) {
             texts.push(format!("会议强调，{frame}{f}。"));
@@ -1367,18 +1374,24 @@ mod tests {
             .map(|(c, t)| Unit::new(c, 0, t, &options))
             .collect();
         let frame_len = frame.chars().filter(|c| c.is_alphanumeric()).count();
+        let before_len = before.chars().filter(|c| c.is_alphanumeric()).count();
         // The two witnesses whole; the frame in the next five places
-        // (after 我们常讲 in the last).
-        let spans: Vec<align::Span> = (0..7)
+        // (after the long words in the first, after 我们常讲 in the
+        // last); two thirds of the passage in the partial place.
+        let spans: Vec<align::Span> = (0..8)
             .map(|u| {
-                let start = if u == 6 { 4 } else { 0 };
+                let start = match u {
+                    2 => before_len,
+                    6 => 4,
+                    _ => 0,
+                };
                 align::Span {
                     unit: u,
                     start,
-                    end: if u < 2 {
-                        units[u].keys.len()
-                    } else {
-                        start + frame_len
+                    end: match u {
+                        0 | 1 => units[u].keys.len(),
+                        7 => 25,
+                        _ => start + frame_len,
                     },
                 }
             })
@@ -1397,10 +1410,12 @@ mod tests {
         let kept_with = |bar: f64| {
             witnesses_not_by_chance(&units, &spans, &members, &stretches, &background, bar)
         };
-        assert_eq!(kept_with(background.threshold()), [0, 1, 6]);
-        // Places that hold most of the passage, and words in quotation
-        // marks, need no bar (here one that no chance, even none, meets).
-        assert_eq!(kept_with(-1.0), [0, 1, 6]);
+        assert_eq!(units[0].keys.len(), 37);
+        assert_eq!(kept_with(background.threshold()), [0, 1, 6, 7]);
+        // Places that hold two thirds of the passage or more, and words in
+        // quotation marks, need no bar (here one that no chance, even
+        // none, meets).
+        assert_eq!(kept_with(-1.0), [0, 1, 6, 7]);
         // A bar that lets the frame stand keeps every place.
         assert_eq!(kept_with(f64::INFINITY), members);
     }
