@@ -1289,49 +1289,26 @@ mod tests {
                 &[(0, 1, 10, 30), (2, 0, 0, 20), (3, 4, 5, 25)],
             )
         };
-        // The same passage found twice: at 16 of 20 characters, and with
-        // fewer places.
-        assert_eq!(
-            kept(vec![
-                cluster(Kind::Quotation, &[(0, 1, 14, 30), (2, 0, 0, 20)]),
-                large()
-            ]),
-            1
-        );
-        assert_eq!(
-            kept(vec![large(), cluster(Kind::Quotation, &[(0, 1, 10, 26)])]),
-            1
-        );
-        // 15 of 20: not nearly the same.
-        assert_eq!(
-            kept(vec![
-                cluster(Kind::Quotation, &[(0, 1, 15, 30), (2, 0, 0, 20)]),
-                large()
-            ]),
-            2
-        );
-        // Another unit, another chapter, another kind.
-        assert_eq!(
-            kept(vec![
-                cluster(Kind::Quotation, &[(0, 2, 10, 30), (2, 0, 0, 20)]),
-                large()
-            ]),
-            2
-        );
-        assert_eq!(
-            kept(vec![
-                cluster(Kind::Quotation, &[(0, 1, 10, 30), (1, 0, 0, 20)]),
-                large()
-            ]),
-            2
-        );
-        assert_eq!(
-            kept(vec![
+        let q = Kind::Quotation;
+        for (first, second, expected) in [
+            // The same passage found twice: at 16 of 20 characters, and
+            // with fewer places.
+            (cluster(q, &[(0, 1, 14, 30), (2, 0, 0, 20)]), large(), 1),
+            (large(), cluster(q, &[(0, 1, 10, 26)]), 1),
+            // 15 of 20: not nearly the same.
+            (cluster(q, &[(0, 1, 15, 30), (2, 0, 0, 20)]), large(), 2),
+            // Another unit, another chapter, another kind.
+            (cluster(q, &[(0, 2, 10, 30), (2, 0, 0, 20)]), large(), 2),
+            (cluster(q, &[(0, 1, 10, 30), (1, 0, 0, 20)]), large(), 2),
+            (
                 cluster(Kind::Formula, &[(0, 1, 10, 30), (2, 0, 0, 20)]),
-                large()
-            ]),
-            2
-        );
+                large(),
+                2,
+            ),
+        ] {
+            let case = format!("{:?}", first.occurrences);
+            assert_eq!(kept(vec![first, second]), expected, "{case}");
+        }
     }
 
     /// A passage somebody wrote may share a stock stretch with the genre's
