@@ -656,7 +656,6 @@ fn a_refrain_in_most_pieces_is_the_editions_own_unless_reported() {
 /// or two, are chance recurrences: the cluster is the three quoted places,
 /// and its origin one of them.
 #[test]
-#[ignore = "issue 13: the places that share only the genre's frame join the cluster, one as its origin (their words past the frame are unseen once the cluster's own places are taken out of the background)"]
 fn places_that_share_only_a_frame_with_a_quotation_are_no_witnesses() {
     const FILLERS: [&str; 12] = [
         "推进体制机制创新",

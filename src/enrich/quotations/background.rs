@@ -393,14 +393,33 @@ impl Background {
         self.expected(keys, &self.inside(own))
     }
 
-    /// `chance` of each of `passages`, all judged with the same `own`.
+    /// `chance` of each of `passages`, all judged with the same `own`,
+    /// and how many of its tokens are `unseen`.
     pub fn chances<'k>(
         &self,
         passages: impl Iterator<Item = &'k [u32]>,
         own: &[(usize, &[u32])],
-    ) -> Vec<f64> {
+    ) -> Vec<(f64, usize)> {
         let inside = self.inside(own);
-        passages.map(|keys| self.expected(keys, &inside)).collect()
+        passages
+            .map(|keys| (self.expected(keys, &inside), self.unseen(keys, &inside)))
+            .collect()
+    }
+
+    /// How many of `keys`' tokens stand in no n-gram of the model's order
+    /// (or of all of `keys`, if shorter) that the edition holds outside
+    /// `inside`: the words a passage has of its own, not the genre's.
+    fn unseen(&self, keys: &[u32], inside: &HashMap<u64, u64, Prehashed>) -> usize {
+        let width = self.order.min(keys.len()).max(1);
+        let mut seen = vec![false; keys.len()];
+        for (start, gram) in keys.windows(width).enumerate() {
+            let h = hash(gram);
+            let all = self.index.slot(h).map_or(0, |s| self.tally[s]) as u64;
+            if all > inside.get(&h).copied().unwrap_or(0) {
+                seen[start..start + width].fill(true);
+            }
+        }
+        seen.iter().filter(|&&s| !s).count()
     }
 
     /// How many times each n-gram the model uses stands in `own`, in the

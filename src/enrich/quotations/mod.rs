@@ -469,7 +469,7 @@ pub fn detect_unless(
                     &members,
                     &stretches,
                     &background,
-                    threshold,
+                    (threshold, options.seed),
                 );
                 if witnesses.len() < members.len() {
                     // Judged again as what it now is: the places met by
@@ -621,29 +621,46 @@ fn stretches_of(spans: &[align::Span], members: &[usize]) -> Vec<align::Span> {
 /// two thirds of the longest stretch or more, one in quotation marks, or
 /// one whose words are as unlikely as a bare passage must be (`bar`, on the
 /// chance the rest of the edition would let them stand, the cluster's own
-/// stretches taken out).
+/// stretches taken out) and that has a `seed` of words that stand nowhere
+/// but in the passage's places (or as many as the longest stretch has): a
+/// place that is the genre's frame and a word or two of the passage
+/// (既要推进……，又要……，把为人民) shares those few words only, however
+/// rare they are.
 fn witnesses_not_by_chance(
     units: &[Unit],
     spans: &[align::Span],
     members: &[usize],
     stretches: &[align::Span],
     background: &Background,
-    bar: f64,
+    (bar, seed): (f64, usize),
 ) -> Vec<usize> {
     let own = own_keys(units, stretches);
     // A witness with a variant is two stretches or more of its unit:
     // judged as one, from the first to the last.
     let places = places_of(stretches);
     let most = stretches.iter().map(|s| s.end - s.start).max().unwrap_or(0);
-    let chances = background.chances(
-        places.iter().map(|s| &units[s.unit].keys[s.start..s.end]),
+    let longest = stretches.iter().max_by_key(|s| s.end - s.start);
+    let mut chances = background.chances(
+        longest
+            .into_iter()
+            .chain(&places)
+            .map(|s| &units[s.unit].keys[s.start..s.end]),
         &own,
     );
+    // The words of its own a witness must share: a seed of them, or all
+    // the passage has if fewer.
+    let own_words = if chances.is_empty() {
+        0
+    } else {
+        chances.remove(0).1.min(seed)
+    };
     let kept: Vec<align::Span> = places
         .iter()
         .zip(chances)
-        .filter(|&(&s, chance)| {
-            (s.end - s.start) * 3 >= most * 2 || chance <= bar || in_marks(&units[s.unit], s)
+        .filter(|&(&s, (chance, unseen))| {
+            (s.end - s.start) * 3 >= most * 2
+                || (chance <= bar && unseen >= own_words)
+                || in_marks(&units[s.unit], s)
         })
         .map(|(&s, _)| s)
         .collect();
@@ -1341,6 +1358,9 @@ mod tests {
         texts[2].insert_str(0, before);
         texts.push(format!("我们常讲“{frame}”"));
         texts.push(partial.to_owned());
+        // The frame and the passage's next six words (a `seed`), then five.
+        texts.push(format!("{frame}如履薄冰，进一招商引资。"));
+        texts.push(format!("{frame}如履薄冰，进退有据。"));
         // The rest of the edition: the frame with every filling.
         for f in fillings.iter().cycle().take(60) {
             texts.push(format!("会议强调，{frame}{f}。"));
@@ -1354,8 +1374,9 @@ mod tests {
         let before_len = before.chars().filter(|c| c.is_alphanumeric()).count();
         // The two witnesses whole; the frame in the next five places
         // (after the long words in the first, after 我们常讲 in the
-        // last); two thirds of the passage in the partial place.
-        let spans: Vec<align::Span> = (0..8)
+        // last); two thirds of the passage in the partial place; the frame
+        // and six words, and five, in the last two.
+        let spans: Vec<align::Span> = (0..10)
             .map(|u| {
                 let start = match u {
                     2 => before_len,
@@ -1368,6 +1389,8 @@ mod tests {
                     end: match u {
                         0 | 1 => units[u].keys.len(),
                         7 => 25,
+                        8 => frame_len + 6,
+                        9 => frame_len + 5,
                         _ => start + frame_len,
                     },
                 }
@@ -1385,15 +1408,24 @@ mod tests {
             std::iter::empty(),
         );
         let kept_with = |bar: f64| {
-            witnesses_not_by_chance(&units, &spans, &members, &stretches, &background, bar)
+            witnesses_not_by_chance(
+                &units,
+                &spans,
+                &members,
+                &stretches,
+                &background,
+                (bar, options.seed),
+            )
         };
         assert_eq!(units[0].keys.len(), 37);
-        assert_eq!(kept_with(background.threshold()), [0, 1, 6, 7]);
+        assert_eq!(kept_with(background.threshold()), [0, 1, 6, 7, 8]);
         // Places that hold two thirds of the passage or more, and words in
         // quotation marks, need no bar (here one that no chance, even
         // none, meets).
         assert_eq!(kept_with(-1.0), [0, 1, 6, 7]);
-        // A bar that lets the frame stand keeps every place.
-        assert_eq!(kept_with(f64::INFINITY), members);
+        // Whatever the bar, a place must have a seed of words that stand
+        // nowhere but in the passage's places: not the frames, nor the
+        // frame and five words.
+        assert_eq!(kept_with(f64::INFINITY), [0, 1, 6, 7, 8]);
     }
 }
