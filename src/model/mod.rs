@@ -411,6 +411,14 @@ pub struct TextUnit<'a> {
 }
 
 impl Document {
+    /// The bytes of its paragraphs', headings' and table rows' text.
+    pub fn text_len(&self) -> usize {
+        let paragraphs = self.paragraphs().iter().map(|p| p.text.len());
+        let headings = self.headings().iter().map(|h| h.text.len());
+        let rows = self.rows().iter().map(|r| r.text.len());
+        paragraphs.chain(headings).chain(rows).sum()
+    }
+
     /// Paragraphs and headings in reading order.
     pub fn units(&self) -> Vec<TextUnit<'_>> {
         let mut units: Vec<TextUnit> = self
