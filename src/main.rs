@@ -19,14 +19,17 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// freed memory waits before it goes back to the system.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
-/// Freed memory goes back to the system after 1 ms instead of 10: a build
-/// frees each stage's tables before the next allocates its own, and with the
-/// default both stood at once (one 2 MB paragraph: 127 MB at the peak, 57 MB
-/// with this; a 10,000-piece build takes the same time and memory).
+/// Freed memory goes back to the system after 30 ms instead of 10: a
+/// build frees each stage's tables before the next allocates its own, and
+/// every page given back too soon is faulted in and cleared again by the
+/// next (a 10,000-piece render's pages, made one after another). At 1 ms
+/// one 2 MB paragraph peaked at 57 MB instead of 127; at 30 ms, against
+/// 1 ms, a 10,000-piece build takes 8-9 % less time for 10 MB more at its
+/// peak (BENCHMARKS.md, "The allocator's purge delay").
 fn tune_allocator() {
     // Safety: set once, at the start of `main`, before any other thread
     // exists (the function is not thread safe).
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1) };
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 30) };
 }
 
 /// A report piped into `head` (`zhushu quotations review --format json |
