@@ -29,7 +29,7 @@ pub(crate) struct Cached {
     pub records: Arc<[NoteRecord]>,
     /// The key of `records`, for the notes page's.
     pub records_key: u64,
-    pub piece: Option<Arc<str>>,
+    pub piece: Option<Arc<[u8]>>,
     pub xhtml: PackedChapter,
 }
 

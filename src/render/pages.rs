@@ -731,7 +731,7 @@ struct Done {
     /// The key of `records` (with the render cache only).
     records_key: u64,
     /// Its article for print.html, when the theme makes one.
-    piece: Option<Arc<str>>,
+    piece: Option<Arc<[u8]>>,
     /// Its EPUB page, deflated.
     xhtml: epub::PackedChapter,
 }
@@ -796,23 +796,23 @@ impl ChapterRun<'_> {
         }
         self.rendered.fetch_add(1, Ordering::Relaxed);
         let rendered = self.render(i, &self.edition.chapters[i])?;
-        (self.write)(&rendered.page.file, rendered.page.html.as_bytes())?;
+        (self.write)(&rendered.file, &rendered.html)?;
         let records: Arc<[NoteRecord]> = rendered.records.into();
         let mut records_key = 0;
         if let (Some(cache), Some(key)) = (cache, key) {
             records_key = digest::key(|h| serde_json::to_string(&records[..]).ok().hash(h));
             let cached = cache::Cached {
                 key,
-                digest: crate::render::offline::digest(rendered.page.html.as_bytes()),
+                digest: crate::render::offline::digest(&rendered.html),
                 records: records.clone(),
                 records_key,
                 piece: rendered.piece.clone(),
                 xhtml: rendered.xhtml.clone(),
             };
-            cache.put(rendered.page.file.clone(), cached);
+            cache.put(rendered.file.clone(), cached);
         }
         Ok(Done {
-            file: rendered.page.file,
+            file: rendered.file,
             records,
             records_key,
             piece: rendered.piece,
@@ -1017,7 +1017,7 @@ fn finish_print(
         // link is never cut by an entry's edge.
         fill_entries(theme, &indexes.quotations, &html, &mut |part| {
             targets
-                .localise_into(part, id, out)
+                .localise_into(part.as_bytes(), id, out)
                 .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
         })
     })
@@ -1280,7 +1280,8 @@ impl<'a> ChapterRun<'a> {
         context.remove("cite");
         let (piece, xhtml) = self.plain(i, chapter, &options, &mut view, &mut context)?;
         Ok(RenderedChapter {
-            page: Page { file: url, html },
+            file: url,
+            html,
             records,
             piece: piece.map(Arc::from),
             xhtml,
@@ -1334,7 +1335,7 @@ impl<'a> ChapterRun<'a> {
         options: &BodyOptions,
         view: &mut ChapterView,
         context: &mut tera::Context,
-    ) -> Result<(Option<String>, epub::PackedChapter)> {
+    ) -> Result<(Option<Vec<u8>>, epub::PackedChapter)> {
         let apparatus = &self.indexes.apparatus;
         let plain_marks = apparatus.marks(i, chapter);
         let (plain, xhtml) =
@@ -1355,20 +1356,27 @@ impl<'a> ChapterRun<'a> {
         Ok((Some(piece), xhtml))
     }
 
-    fn render_template(&self, name: &str, context: &tera::Context) -> Result<String> {
+    /// Template `name`'s bytes: Tera writes them from `str`s, and a page
+    /// goes to its file, so they are not checked as UTF-8 once more
+    /// (`Tera::render` does, a twentieth of a large build's time).
+    fn render_template(&self, name: &str, context: &tera::Context) -> Result<Vec<u8>> {
         let theme = self.theme;
+        let mut out = Vec::new();
         theme
             .tera
-            .render(name, context)
-            .map_err(|e| template_error(&e, &theme.templates))
+            .render_to(name, context, &mut out)
+            .map_err(|e| template_error(&e, &theme.templates))?;
+        Ok(out)
     }
 }
 
 struct RenderedChapter {
-    page: Page,
+    /// Its page's file and bytes.
+    file: String,
+    html: Vec<u8>,
     records: Vec<NoteRecord>,
     /// Its article for print.html, when the theme makes one.
-    piece: Option<Arc<str>>,
+    piece: Option<Arc<[u8]>>,
     /// Its EPUB page, deflated.
     xhtml: epub::PackedChapter,
 }

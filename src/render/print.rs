@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use regex::Regex;
+use regex::bytes::Regex;
 
 use crate::diagnostic::{Error, Result};
 
@@ -50,18 +50,21 @@ impl Targets {
     /// so `id="` never occurs in it.
     /// Headings go one level down too (`h1` → `h2`, …): in print.html the
     /// edition's title is the one `h1`, and each piece's title an `h2`.
-    pub fn localise(&self, html: &str, prefix: &str) -> String {
+    pub fn localise(&self, html: &[u8], prefix: &str) -> Vec<u8> {
         let mut out = Vec::with_capacity(html.len() + html.len() / 8);
         self.localise_into(html, prefix, &mut out)
             .expect("writing to memory cannot fail");
-        String::from_utf8(out).expect("made of str")
+        out
     }
 
     /// `localise`, written to `out` as it is made: a back section of a
     /// large edition is tens of megabytes, not to be held twice more.
+    /// Bytes in and out, as Tera writes them: a page is never checked as
+    /// UTF-8 again on its way to the file (a tenth of a large build's time
+    /// went to checking).
     pub fn localise_into(
         &self,
-        html: &str,
+        html: &[u8],
         prefix: &str,
         out: &mut impl Write,
     ) -> std::io::Result<()> {
@@ -75,9 +78,12 @@ impl Targets {
         let mut written = 0;
         for caps in ATTRIBUTE.captures_iter(&html) {
             let whole = caps.get(0).expect("the whole match");
-            let (name, value) = (&caps[1], &caps[2]);
-            let value = match name {
-                "href" => self.link(value, prefix),
+            // The name is ASCII, and the value a whole attribute's of
+            // well-formed UTF-8: cut at ASCII quotes.
+            let name = String::from_utf8_lossy(&caps[1]);
+            let value = String::from_utf8_lossy(&caps[2]);
+            let value = match &*name {
+                "href" => self.link(&value, prefix),
                 "id" | "for" => format!("{prefix}-{value}"),
                 _ => value
                     .split_whitespace()
@@ -85,11 +91,11 @@ impl Targets {
                     .collect::<Vec<_>>()
                     .join(" "),
             };
-            out.write_all(&html.as_bytes()[written..whole.start()])?;
+            out.write_all(&html[written..whole.start()])?;
             write!(out, " {name}=\"{value}\"")?;
             written = whole.end();
         }
-        out.write_all(&html.as_bytes()[written..])
+        out.write_all(&html[written..])
     }
 
     fn link(&self, href: &str, prefix: &str) -> String {
@@ -112,7 +118,7 @@ impl Targets {
 
 /// Every heading one level lower (`<h1` → `<h2`, down to `h6`), in one
 /// pass of a multi-pattern search: tags only, since text is escaped.
-fn demote_headings(html: &str) -> String {
+fn demote_headings(html: &[u8]) -> Vec<u8> {
     const TAGS: [&str; 10] = [
         "<h1", "<h2", "<h3", "<h4", "<h5", "</h1", "</h2", "</h3", "</h4", "</h5",
     ];
@@ -121,7 +127,7 @@ fn demote_headings(html: &str) -> String {
     ];
     static SEARCH: std::sync::LazyLock<aho_corasick::AhoCorasick> =
         std::sync::LazyLock::new(|| aho_corasick::AhoCorasick::new(TAGS).expect("valid patterns"));
-    SEARCH.replace_all(html, &LOWER)
+    SEARCH.replace_all_bytes(html, &LOWER)
 }
 
 /// A CSS string literal holding `text`, safe inside a `<style>` element.
@@ -228,14 +234,17 @@ impl<W: Write> PrintWriter<W> {
     /// start, not on the section: a PDF destination is an element's top
     /// left corner, which for a section set vertical-rl (its start on the
     /// right) lies on its last page.
-    pub fn piece(&mut self, k: usize, slug: &str, article: &str) -> Result<()> {
+    pub fn piece(&mut self, k: usize, slug: &str, article: &[u8]) -> Result<()> {
         let id = piece_id(slug);
         let name = page_name(k);
+        let failed = |e: std::io::Error| Error::new(format!("cannot write print.html: {e}"));
         write!(
             self.out,
-            "<div class=\"print-blank\" data-blank-for=\"{id}\" hidden></div>\n<section class=\"print-piece\" style=\"page: {name}\">\n<div class=\"print-start\" id=\"{id}\"></div>\n{article}\n</section>\n"
+            "<div class=\"print-blank\" data-blank-for=\"{id}\" hidden></div>\n<section class=\"print-piece\" style=\"page: {name}\">\n<div class=\"print-start\" id=\"{id}\"></div>\n"
         )
-        .map_err(|e| Error::new(format!("cannot write print.html: {e}")))
+        .map_err(failed)?;
+        self.out.write_all(article).map_err(failed)?;
+        self.out.write_all(b"\n</section>\n").map_err(failed)
     }
 
     /// The tail, each back section's placeholder replaced by what
@@ -268,9 +277,9 @@ mod tests {
     #[test]
     fn ids_and_links_are_made_unique_within_the_document() {
         let html = r##"<h1 id="zs-title">T</h1><p id="p1"><a href="#fn-1" aria-describedby="n1 n2">1</a> <a href="a.html#p3">¶3</a> <a href="a.html">A</a> <a href="glossary.html#g-x">x</a> <a href="notes.html#n">n</a> <a href="https://example.org/#x">e</a></p><label for="q">q</label>"##;
-        let out = targets().localise(html, "piece-b");
+        let out = targets().localise(html.as_bytes(), "piece-b");
         assert_eq!(
-            out,
+            String::from_utf8(out).unwrap(),
             r##"<h2 id="piece-b-zs-title">T</h2><p id="piece-b-p1"><a href="#piece-b-fn-1" aria-describedby="piece-b-n1 piece-b-n2">1</a> <a href="#piece-a-p3">¶3</a> <a href="#piece-a">A</a> <a href="#back-glossary-g-x">x</a> <a href="notes.html#n">n</a> <a href="https://example.org/#x">e</a></p><label for="piece-b-q">q</label>"##
         );
     }
@@ -279,7 +288,7 @@ mod tests {
     fn text_that_looks_like_an_attribute_is_left_alone() {
         let html = r#"<p id="p1">id=&quot;x&quot; and href=&quot;#y&quot;</p>"#;
         assert_eq!(
-            targets().localise(html, "piece-a"),
+            String::from_utf8(targets().localise(html.as_bytes(), "piece-a")).unwrap(),
             r#"<p id="piece-a-p1">id=&quot;x&quot; and href=&quot;#y&quot;</p>"#
         );
     }
@@ -323,7 +332,7 @@ mod tests {
         let mut out = Vec::new();
         let mut w =
             PrintWriter::start(&mut out, &format!("<b>{PIECES_PLACEHOLDER}</b>"), path).unwrap();
-        w.piece(0, "a", "<article></article>").unwrap();
+        w.piece(0, "a", b"<article></article>").unwrap();
         w.finish(&mut |_, _| unreachable!("no back section"))
             .unwrap();
         let out = String::from_utf8(out).unwrap();
