@@ -510,24 +510,32 @@ pub fn diff_html(text: &str, reference: &str) -> String {
             .collect();
         return marked(&a, &shared);
     }
-    let mut lcs = vec![vec![0u16; b.len() + 1]; a.len() + 1];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i][j] = if a[i] == b[j] {
-                lcs[i + 1][j + 1] + 1
+    // The walk below takes equal characters as it meets them, so the
+    // shared beginning is shared whatever follows: the table is needed
+    // only past it (most places are their passage's words exactly).
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let mut shared = vec![false; a.len()];
+    shared[..head].fill(true);
+    let (a_rest, b_rest) = (&a[head..], &b[head..]);
+    // One row after another in one allocation: cell (i, j) at i * w + j.
+    let w = b_rest.len() + 1;
+    let mut lcs = vec![0u16; (a_rest.len() + 1) * w];
+    for i in (0..a_rest.len()).rev() {
+        for j in (0..b_rest.len()).rev() {
+            lcs[i * w + j] = if a_rest[i] == b_rest[j] {
+                lcs[(i + 1) * w + j + 1] + 1
             } else {
-                lcs[i + 1][j].max(lcs[i][j + 1])
+                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
             };
         }
     }
-    let mut shared = vec![false; a.len()];
     let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] == b[j] {
-            shared[i] = true;
+    while i < a_rest.len() && j < b_rest.len() {
+        if a_rest[i] == b_rest[j] {
+            shared[head + i] = true;
             i += 1;
             j += 1;
-        } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+        } else if lcs[(i + 1) * w + j] >= lcs[i * w + j + 1] {
             i += 1;
         } else {
             j += 1;
@@ -550,7 +558,7 @@ fn marked(a: &[char], shared: &[bool]) -> String {
             html.push_str(if differs { "<mark>" } else { "</mark>" });
             in_mark = differs;
         }
-        html.push_str(&escape_html(&c.to_string()));
+        pulldown_cmark_escape::escape_html(&mut html, c.encode_utf8(&mut [0; 4])).ok();
     }
     if in_mark {
         html.push_str("</mark>");
@@ -573,6 +581,74 @@ mod tests {
             "办公<mark>厅</mark>（室）工作"
         );
         assert_eq!(diff_html("a, b", "a b"), "a, b");
+    }
+
+    /// The table filled for the whole of both texts, as `diff_html` did
+    /// before it skipped their shared beginning: the reference the
+    /// faster one must agree with.
+    fn diff_by_whole_table(text: &str, reference: &str) -> String {
+        let a: Vec<char> = text.chars().collect();
+        let b: Vec<char> = reference.chars().collect();
+        let mut lcs = vec![vec![0u16; b.len() + 1]; a.len() + 1];
+        for i in (0..a.len()).rev() {
+            for j in (0..b.len()).rev() {
+                lcs[i][j] = if a[i] == b[j] {
+                    lcs[i + 1][j + 1] + 1
+                } else {
+                    lcs[i + 1][j].max(lcs[i][j + 1])
+                };
+            }
+        }
+        let mut shared = vec![false; a.len()];
+        let (mut i, mut j) = (0, 0);
+        while i < a.len() && j < b.len() {
+            if a[i] == b[j] {
+                shared[i] = true;
+                i += 1;
+                j += 1;
+            } else if lcs[i + 1][j] >= lcs[i][j + 1] {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        let mut html = String::new();
+        let mut in_mark = false;
+        for (k, c) in a.iter().enumerate() {
+            let differs = !shared[k] && crate::markdown::is_letter_or_digit(*c);
+            if differs != in_mark {
+                html.push_str(if differs { "<mark>" } else { "</mark>" });
+                in_mark = differs;
+            }
+            html.push_str(&escape_html(&c.to_string()));
+        }
+        if in_mark {
+            html.push_str("</mark>");
+        }
+        html
+    }
+
+    proptest::proptest! {
+        /// Variants of one passage from a small alphabet (repeated
+        /// characters make ties), with characters HTML escapes: the marks
+        /// are the whole table's.
+        #[test]
+        fn the_shared_beginning_skipped_marks_the_same_characters(
+            reference in "[甲乙丙a&<]{0,24}",
+            edits in proptest::collection::vec((0usize..30, "[甲乙丁b\"]{0,2}", 0usize..3), 0..4),
+        ) {
+            let mut text: Vec<char> = reference.chars().collect();
+            for (at, insert, cut) in edits {
+                let at = at.min(text.len());
+                let cut = cut.min(text.len() - at);
+                text.splice(at..at + cut, insert.chars());
+            }
+            let text: String = text.into_iter().collect();
+            proptest::prop_assert_eq!(
+                diff_html(&text, &reference),
+                diff_by_whole_table(&text, &reference)
+            );
+        }
     }
 
     #[test]
