@@ -519,6 +519,68 @@ fn a_pair_is_a_formula_only_of_longer_members_and_with_an_edge_somewhere() {
     assert_eq!(bounded("清、慎、勤"), Some(false));
 }
 
+/// A list that nobody quotes, after the same five words or more in every
+/// place, is the end of a set phrase of the genre (树立正确的……): neither a
+/// formula nor, as a whole clause, a quotation, even where a news item
+/// reports it (会议指出). Quoted, it is a formula; after other words in
+/// some place, a formula too; and after four shared words (让古籍……),
+/// still one.
+#[test]
+fn a_list_after_the_same_words_everywhere_is_a_set_phrase_unless_quoted() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Each piece's paragraphs.
+    let pieces = [
+        [
+            "今年全厅各项工作稳步推进。要树立正确的世界观、人生观、价值观。",
+            "各处室要不断增强人民群众的获得感、幸福感、安全感。",
+            "我们常说“识大体、顾大局、守纪律”，要落到实处。",
+            "干部要净化社交圈、生活圈、朋友圈。",
+            "要让古籍藏得住、修得好、用得活。",
+        ],
+        [
+            "会议指出，要树立正确的世界观、人生观、价值观，加强学习。",
+            "全体干部表示，不断增强人民群众的获得感、幸福感、安全感。",
+            "老同志常讲“识大体、顾大局、守纪律”，这是传统。",
+            "自觉管好社交圈、生活圈、朋友圈，是纪律的要求。",
+            "全省上下努力让古籍藏得住、修得好、用得活，成效明显。",
+        ],
+        [
+            "新入职的同志，首先要树立正确的世界观、人生观、价值观。",
+            "这些年来，我们不断增强人民群众的获得感、幸福感、安全感。",
+            "“识大体、顾大局、守纪律”，是他常说的话。",
+            "领导干部要管住社交圈、生活圈、朋友圈。",
+            "三年来，图书馆让古籍藏得住、修得好、用得活。",
+        ],
+    ];
+    let bodies = pieces.map(|paragraphs| paragraphs.join("\n\n"));
+    // Five more pieces of other words, so that three are not most.
+    let others = [
+        "档案馆今年新建了两座库房，添置了恒温恒湿设备。\n\n全年接待查阅四千余人次。",
+        "方志办完成了县志续修的初稿，共一百二十万字。\n\n评审会将于明年春天召开。",
+        "少年宫的书法班招收了六十名学员，聘请了三位老师。\n\n结业时举办了作品展。",
+        "新馆的阅览室每天开放十二小时，周末不闭馆。\n\n读者可以在网上预约座位。",
+        "修复中心去年修复破损古籍三百余册，培训学员二十人。\n\n今年计划再修五百册。",
+    ];
+    let bodies: Vec<String> = (bodies.iter().map(String::as_str))
+        .chain(others)
+        .map(str::to_owned)
+        .collect();
+    let e = edition_of(tmp.path(), "speech", "2020-01-01", &bodies);
+    let found = found(&e);
+    let all = describe(&e, &found);
+    let mut linked: Vec<(Kind, &str)> = found.iter().map(|q| (q.kind, q.text())).collect();
+    linked.sort();
+    assert_eq!(
+        linked,
+        [
+            (Kind::Formula, "社交圈、生活圈、朋友圈"),
+            (Kind::Formula, "藏得住、修得好、用得活"),
+            (Kind::Formula, "识大体、顾大局、守纪律"),
+        ],
+        "{all:#?}"
+    );
+}
+
 /// A witness that quotes a passage with its words in another order, in
 /// quotation marks, is one more place of it, marked over its own words.
 /// (Each quotation is longer than the shortest passage, 8 words.)

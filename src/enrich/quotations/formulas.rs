@@ -14,7 +14,7 @@ use crate::model::Edition;
 
 use super::background::Background;
 use super::places::{Texts, is_bounded, origin};
-use super::tokens::{Token, quoted_ranges, tokenize};
+use super::tokens::{Token, is_clause_mark, quoted_ranges, tokenize};
 use super::{Evidence, Kind, Occurrence, Quotation, Unit};
 
 const MAX_MEMBER: usize = 4;
@@ -297,6 +297,21 @@ pub fn is_list(text: &str) -> bool {
     })
 }
 
+/// Whether `text` is a set phrase of the genre: one clause that ends with
+/// a list after `SET_PHRASE_LEAD` tokens or more (不断增强人民群众的获得感、
+/// 幸福感、安全感). Such words recur as the genre's, not as anybody's,
+/// unless quotation marks or a reporting verb say otherwise.
+pub fn is_set_phrase(text: &str) -> bool {
+    let chars: Vec<char> = text.chars().collect();
+    let tokens = tokenize(&chars);
+    lists_in(0, &chars, &tokens).iter().any(|list| {
+        let (first, _) = list.members[0];
+        let (_, last) = list.members[list.members.len() - 1];
+        let lead = &chars[..tokens[first].start()];
+        last == tokens.len() && first >= SET_PHRASE_LEAD && !lead.iter().any(|&c| is_clause_mark(c))
+    })
+}
+
 /// Splits a bucket into groups whose members end one another.
 fn same_formula(bucket: &[usize], lists: &[Candidate]) -> Vec<Vec<usize>> {
     let alike = |a: &[Vec<u32>], b: &[Vec<u32>]| {
@@ -338,6 +353,14 @@ fn formula(
     // 改革、发展); and no list the genre uses everywhere (the background).
     let short_pair = members < 3 && shortest.len() < 6;
     if !quoted && short_pair || shortest.len() < 3 {
+        return None;
+    }
+    // A list that nobody quotes, standing in every place after the same
+    // words, is the end of a set phrase of the genre (树立正确的世界观、
+    // 人生观、价值观; 不断增强人民群众的获得感、幸福感、安全感), not a
+    // coinage of its own: the phrase is what recurs, and it is judged as
+    // a passage, with the evidence a passage needs.
+    if !quoted && shared_lead(group, lists, units) >= SET_PHRASE_LEAD {
         return None;
     }
     let own: Vec<(usize, Vec<u32>)> = group
@@ -396,6 +419,35 @@ fn formula(
             decided: false,
         },
     })
+}
+
+/// Tokens before a list, the same in every place of the group, past
+/// which it is the end of a set phrase (`formula`): 树立正确的 is five.
+const SET_PHRASE_LEAD: usize = 5;
+
+/// How many tokens just before its first member every list of `group`
+/// has the same.
+fn shared_lead(group: &[usize], lists: &[Candidate], units: &[Unit]) -> usize {
+    let leads: Vec<&[u32]> = group
+        .iter()
+        .map(|&i| {
+            let list = &lists[i].list;
+            &units[list.unit].keys[..list.members[0].0]
+        })
+        .collect();
+    let Some((first, others)) = leads.split_first() else {
+        return 0;
+    };
+    first
+        .iter()
+        .rev()
+        .enumerate()
+        .take_while(|&(n, key)| {
+            others
+                .iter()
+                .all(|lead| lead.len() > n && lead[lead.len() - 1 - n] == *key)
+        })
+        .count()
 }
 
 /// The lists in one unit: runs of quoted members side by side, and runs of
@@ -545,6 +597,26 @@ mod tests {
                 tokens,
                 ..Evidence::default()
             },
+        }
+    }
+
+    /// A set phrase is one clause ending with a list after five tokens or
+    /// more.
+    #[test]
+    fn a_set_phrase_is_one_clause_that_ends_with_a_list_after_five_words() {
+        for (text, set) in [
+            ("不断增强人民群众的获得感、幸福感、安全感", true),
+            ("树立正确的世界观、人生观、价值观", true),
+            // Four words before the list.
+            ("立正确的世界观、人生观、价值观", false),
+            ("让古籍藏得住、修得好、用得活", false),
+            ("世界观、人生观、价值观", false),
+            // A clause before it; words after it.
+            ("加强主观世界改造，树立正确的世界观、人生观、价值观", false),
+            ("树立正确的世界观、人生观、价值观，加强学习", false),
+            ("要以推进治理体系和治理能力现代化为统领", false),
+        ] {
+            assert_eq!(is_set_phrase(text), set, "{text}");
         }
     }
 

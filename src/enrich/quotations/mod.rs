@@ -516,7 +516,12 @@ pub fn detect_unless(
             found
         })
         .collect();
-    // A recurring list found by alignment is a formula all the same.
+    // A recurring list found by alignment is a formula all the same; and
+    // a set phrase that ends with one (不断增强人民群众的获得感、幸福感、
+    // 安全感) is the genre's, unless somebody puts it in quotation marks:
+    // a news item reports a meeting's stock phrases as readily as its
+    // own words (会议指出，要树立正确的……).
+    quotations.retain(|q| q.evidence.quoted || !formulas::is_set_phrase(q.text()));
     for q in &mut quotations {
         if formulas::is_list(q.text()) {
             q.kind = Kind::Formula;
