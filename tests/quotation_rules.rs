@@ -519,6 +519,40 @@ fn a_pair_is_a_formula_only_of_longer_members_and_with_an_edge_somewhere() {
     assert_eq!(bounded("清、慎、勤"), Some(false));
 }
 
+/// No place of a quotation holds a phrase of the editor's stop list,
+/// however long the quoted words on either side of it.
+#[test]
+fn no_quotation_holds_a_stop_list_phrase() {
+    const LEFT: &str = "档案工作看似平凡琐碎其实";
+    const RIGHT: &str = "每一份文件都承载着历史的记忆";
+    const STOP: &str = "实则关系全局";
+    let bodies: Vec<String> = [
+        "会上他说：“{LEFT}{STOP}{RIGHT}。”大家深受启发。",
+        "文章引用了这句话：“{LEFT}{STOP}{RIGHT}。”",
+        "档案馆今年新建了两座库房，添置了恒温恒湿设备。",
+    ]
+    .iter()
+    .map(|b| {
+        b.replace("{LEFT}", LEFT)
+            .replace("{STOP}", STOP)
+            .replace("{RIGHT}", RIGHT)
+    })
+    .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let edition = edition_of(tmp.path(), "speech", "2020-01-01", &bodies);
+    let mut options = QuotationOptions::for_edition(&edition.config);
+    let holding = |found: &[Quotation]| {
+        (found.iter())
+            .filter(|q| q.occurrences.iter().any(|o| o.text.contains(STOP)))
+            .count()
+    };
+    // Without the stop list, the passage is found, the phrase in it.
+    assert_eq!(holding(&detect(&edition, &options)), 1);
+    options.stop_list = vec![STOP.to_owned()];
+    let found = detect(&edition, &options);
+    assert_eq!(holding(&found), 0, "{:#?}", describe(&edition, &found));
+}
+
 /// A list that nobody quotes, after the same five words or more in every
 /// place, is the end of a set phrase of the genre (树立正确的……): neither a
 /// formula nor, as a whole clause, a quotation, even where a news item
