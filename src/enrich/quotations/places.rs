@@ -644,6 +644,31 @@ mod tests {
     use super::*;
     use crate::date::PartialDate;
 
+    /// The words before `end` introduce a quotation that opens after a
+    /// comma or colon within the window (and three characters more for
+    /// the marks), before the sentence ends.
+    #[test]
+    fn a_quotation_opens_within_the_window_after_the_words_that_introduce_it() {
+        // 他在会上指出 ends at 6; the quotation mark stands at 8 + gap.
+        let introduced = |gap: usize, end_of_sentence: &str| {
+            let text = format!(
+                "他在会上指出，{}{end_of_sentence}：“为政以德”",
+                "大".repeat(gap)
+            );
+            let chars: Vec<char> = text.chars().collect();
+            introduces(&chars, 6, 8)
+        };
+        assert!(introduced(0, ""));
+        assert!(introduced(8, ""));
+        // At 6 + 8 + 3, past the window.
+        assert!(!introduced(9, ""));
+        // A sentence ends before it.
+        assert!(!introduced(2, "。"));
+        // No comma or colon before the mark: not introduced.
+        let chars: Vec<char> = "他在会上指出“为政以德”".chars().collect();
+        assert!(!introduces(&chars, 6, 8));
+    }
+
     /// An edition of empty chapters, each with a date and a kind.
     fn edition(fronts: &[(Option<&str>, Option<&str>)]) -> Edition {
         let config = "title: T\nlanguage: zh-CN\n";
@@ -935,6 +960,21 @@ mod tests {
             trimmed("他强调，为政以德，譬如北辰", "强调", "辰") + "|",
             "为政以德，譬如北|"
         );
+        // Four words past the last sentence's end are kept, three are
+        // not (above).
+        assert_eq!(
+            trimmed("为政以德，譬如北辰。众星共之也", "为政", "也"),
+            "为政以德，譬如北辰。众星共之"
+        );
+        // The lead-in dropped, then the punctuation it leaves at the edge.
+        assert_eq!(
+            trimmed("说了。（为政以德譬如北辰众星共之", "说了", "之") + "|",
+            "为政以德譬如北辰众星共|"
+        );
+        // Nothing but punctuation: nothing, not a span turned inside out.
+        let chars: Vec<char> = "甲。，；乙".chars().collect();
+        let tokens = tokenize(&chars);
+        assert_eq!(trim(&tokens, &chars, &[], 1, 4), (4, 4));
     }
 
     #[test]
