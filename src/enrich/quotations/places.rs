@@ -975,6 +975,10 @@ mod tests {
         let chars: Vec<char> = "甲。，；乙".chars().collect();
         let tokens = tokenize(&chars);
         assert_eq!(trim(&tokens, &chars, &[], 1, 4), (4, 4));
+        // The same at the paragraph's end: nothing read past it.
+        let chars: Vec<char> = "甲。，；".chars().collect();
+        let tokens = tokenize(&chars);
+        assert_eq!(trim(&tokens, &chars, &[], 1, 4), (4, 4));
     }
 
     #[test]
