@@ -644,25 +644,25 @@ fn witnesses_not_by_chance(
     // judged as one, from the first to the last.
     let places = places_of(stretches);
     let most = stretches.iter().map(|s| s.end - s.start).max().unwrap_or(0);
+    // The longest stretch first, then each place.
     let longest = stretches.iter().max_by_key(|s| s.end - s.start);
-    let mut chances = background.chances(
+    let chances = background.chances(
         longest
             .into_iter()
             .chain(&places)
             .map(|s| &units[s.unit].keys[s.start..s.end]),
         &own,
     );
+    let Some(((_, passage_unseen), chances)) = chances.split_first() else {
+        return members.to_vec();
+    };
     // The words of its own a witness must share: a seed of them, or all
     // the passage has if fewer.
-    let own_words = if chances.is_empty() {
-        0
-    } else {
-        chances.remove(0).1.min(seed)
-    };
+    let own_words = (*passage_unseen).min(seed);
     let kept: Vec<align::Span> = places
         .iter()
         .zip(chances)
-        .filter(|&(&s, (chance, unseen))| {
+        .filter(|&(&s, &(chance, unseen))| {
             (s.end - s.start) * 3 >= most * 2
                 || (chance <= bar && unseen >= own_words)
                 || in_marks(&units[s.unit], s)
