@@ -191,6 +191,15 @@ impl<'a> Unit<'a> {
 mod tests {
     use super::*;
 
+    /// Quotation marks around words give their tokens' range; empty ones
+    /// give none.
+    #[test]
+    fn empty_quotation_marks_hold_no_tokens() {
+        let chars: Vec<char> = "甲“”乙“丙丁”".chars().collect();
+        let tokens = tokens::tokenize(&chars);
+        assert_eq!(quoted_tokens(&chars, &tokens), [(2, 4)]);
+    }
+
     #[test]
     fn chapters_tokenized_with_one_scratch_keep_each_units_own_keys_in_exact_vectors() {
         let options = QuotationOptions::for_language("zh");
