@@ -971,14 +971,13 @@ mod tests {
             trimmed("说了。（为政以德譬如北辰众星共之", "说了", "之") + "|",
             "为政以德譬如北辰众星共|"
         );
-        // Nothing but punctuation: nothing, not a span turned inside out.
-        let chars: Vec<char> = "甲。，；乙".chars().collect();
-        let tokens = tokenize(&chars);
-        assert_eq!(trim(&tokens, &chars, &[], 1, 4), (4, 4));
-        // The same at the paragraph's end: nothing read past it.
-        let chars: Vec<char> = "甲。，；".chars().collect();
-        let tokens = tokenize(&chars);
-        assert_eq!(trim(&tokens, &chars, &[], 1, 4), (4, 4));
+        // Nothing but punctuation: nothing, not a span turned inside out;
+        // and at the paragraph's end, nothing read past it.
+        for text in ["甲。，；乙", "甲。，；"] {
+            let chars: Vec<char> = text.chars().collect();
+            let tokens = tokenize(&chars);
+            assert_eq!(trim(&tokens, &chars, &[], 1, 4), (4, 4), "{text}");
+        }
     }
 
     #[test]
