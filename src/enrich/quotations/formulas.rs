@@ -300,7 +300,7 @@ pub fn is_list(text: &str) -> bool {
 /// Whether `text` is a set phrase of the genre: one clause that ends with
 /// a list after `SET_PHRASE_LEAD` tokens or more (不断增强人民群众的获得感、
 /// 幸福感、安全感). Such words recur as the genre's, not as anybody's,
-/// unless quotation marks or a reporting verb say otherwise.
+/// unless quotation marks say otherwise (`detect_unless`).
 pub fn is_set_phrase(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let tokens = tokenize(&chars);
