@@ -734,6 +734,7 @@ fn golden_issue_15_shapes() {
         "en-speeches",
         "en-speeches-compact",
         "en-title-heads",
+        "en-layout",
     ] {
         check_golden(name, &Imported::fixture(name));
     }
@@ -772,6 +773,117 @@ fn title_heads_and_lone_page_numbers() {
     let report = book.report();
     assert!(report.contains("Running heads: 4"), "{report}");
     assert!(report.contains("Page numbers: 4"), "{report}");
+}
+
+/// An English book as a layout extraction leaves it (`pdftotext -layout`,
+/// with or without its form feeds): each page's running head and number on
+/// one line (`4      THE BOOK`, `THE PIECE      5`), a lone number at the
+/// foot of a piece's first page, the piece's number (`II.`) on a line above
+/// its title, and headers set as sentences: an occasion that ends with its
+/// place and date, `BY HORACE WHITFIELD.`, `Albany, October 1, 1852.`. The
+/// cover's title is its first line, not the longer compiler's credit.
+#[test]
+fn a_layout_extraction_with_heads_beside_page_numbers() {
+    let text = fs::read_to_string(fixture("en-layout")).unwrap();
+    // The same pages with the form feeds pdftotext writes by default, at
+    // the foot of each page.
+    let fed: String = text
+        .lines()
+        .map(|line| {
+            let t = line.trim();
+            let folio = !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+            let head_below = t.ends_with(|c: char| c.is_ascii_digit()) && t.contains("  ");
+            match (folio, head_below) {
+                (true, _) => format!("{line}\u{c}\n"),
+                (false, true) => format!("\u{c}{line}\n"),
+                _ => format!("{line}\n"),
+            }
+        })
+        .collect();
+    assert!(fed.matches('\u{c}').count() >= 6);
+    let plain = Imported::fixture("en-layout");
+    let with_feeds = Imported::from_text(&fed);
+    for book in [&plain, &with_feeds] {
+        let edition = fs::read_to_string(book.into.join("edition.yaml")).unwrap();
+        assert!(
+            edition.contains("title: ADDRESSES ON THE COMMON SCHOOL"),
+            "{edition}"
+        );
+        assert!(
+            edition.contains("- the Committee on Publication"),
+            "{edition}"
+        );
+        type Front = (String, Option<String>, Option<String>, Option<String>);
+        let fronts: Vec<Front> = book
+            .chapters()
+            .iter()
+            .map(|c| {
+                (
+                    c.front.title.clone(),
+                    c.front.subtitle.clone(),
+                    c.date(),
+                    c.front.place.clone(),
+                )
+            })
+            .collect();
+        let some = |s: &str| Some(s.to_owned());
+        assert_eq!(
+            fronts,
+            [
+                (
+                    "THE SCHOOLHOUSE AND THE REPUBLIC".to_owned(),
+                    some("An Address delivered at the Dedication of the Union School"),
+                    some("1851-09-04"),
+                    some("Albany")
+                ),
+                (
+                    "A LETTER TO THE TEACHERS OF THE COUNTY".to_owned(),
+                    some("From the Superintendent"),
+                    some("1852-01-12"),
+                    None
+                ),
+                (
+                    "REPORT OF THE ANNUAL MEETING".to_owned(),
+                    None,
+                    some("1852-10-01"),
+                    some("Albany")
+                ),
+            ]
+        );
+        let address = book.chapter("THE SCHOOLHOUSE AND THE REPUBLIC");
+        assert_eq!(address.authors(), [("HORACE WHITFIELD".to_owned(), None)]);
+        assert_eq!(address.front.kind.as_deref(), Some("speech"));
+        assert!(
+            book.chapter("REPORT OF THE ANNUAL MEETING")
+                .authors()
+                .is_empty()
+        );
+        // No head, number or piece number is left among the words, and the
+        // sentences the pages cut are whole.
+        for chapter in book.chapters() {
+            for paragraph in chapter.paragraph_texts() {
+                assert!(
+                    !paragraph.contains("ADDRESSES ON")
+                        && !paragraph.contains("AND THE REPUBLIC")
+                        && !paragraph.chars().any(|c| c.is_ascii_digit())
+                        && !["I.", "II.", "III."].contains(&paragraph.as_str()),
+                    "{}: {paragraph}",
+                    chapter.name
+                );
+            }
+        }
+        assert!(address.paragraph_texts().iter().any(|p| p.contains(
+            "The scholars learned to fear the master and to hate the book, and they carried"
+        )));
+        assert!(
+            address.body.contains("<!-- page 4 -->") && address.body.contains("<!-- page 6 -->")
+        );
+        let report = book.report();
+        assert!(
+            report.contains("“II.” read as the number of piece 2"),
+            "{report}"
+        );
+    }
 }
 
 /// `--into` names the edition's root, as `--root` does everywhere else: a

@@ -176,7 +176,7 @@ static INSTITUTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(大学|大學|学院|學院|出版社|出版|研究院|研究所|研究中心|委员会|委員會|办公厅|辦公廳|university|college|press|institute|publish|academy|society)").unwrap()
 });
 static EDITORS: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(.+?)\s*(?:主编|编著|编选|编|選編|編)|(?i:edited by)\s+(.+))$").unwrap()
+    Regex::new(r"^(?:(.+?)\s*(?:主编|编著|编选|编|選編|編)|(?i:(?:edited|compiled|collected|selected|arranged)(?:\s+and\s+\w+)?\s+by)\s+(.+))$").unwrap()
 });
 
 /// A line naming an institution (大学, 出版社, 办公室, University, ...).
@@ -497,5 +497,30 @@ mod tests {
         assert_eq!(editors, ["张三", "李四"]);
         assert_eq!(cover.subtitle.unwrap().text, "—纪念文集");
         assert_eq!(cover.title.unwrap().text, "谈办公室工作");
+    }
+
+    #[test]
+    fn a_compilers_credit_is_no_title_however_long() {
+        for (credit, name) in [
+            (
+                "Collected by the Committee on Publication",
+                "the Committee on Publication",
+            ),
+            ("Compiled by Mary Hale", "Mary Hale"),
+            ("Selected and arranged by J. R. Smith", "J. R. Smith"),
+            ("edited by Anne Lee", "Anne Lee"),
+        ] {
+            let cover = read_cover(&blocks(&format!("ADDRESSES ON THE SCHOOL\n{credit}\n")));
+            assert_eq!(
+                cover.title.unwrap().text,
+                "ADDRESSES ON THE SCHOOL",
+                "{credit}"
+            );
+            let editors: Vec<_> = cover.editors.iter().map(|e| e.text.as_str()).collect();
+            assert_eq!(editors, [name], "{credit}");
+        }
+        // A title that says who did something is still a title.
+        let cover = read_cover(&blocks("Things Collected by the Sea\n"));
+        assert_eq!(cover.title.unwrap().text, "Things Collected by the Sea");
     }
 }

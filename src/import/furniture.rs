@@ -18,6 +18,14 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
+/// A running head and its page number on one line, set apart by a run of
+/// spaces, as a layout extraction leaves them: `4      TITLE OF THE BOOK`,
+/// `TITLE OF THE PIECE      5`.
+static HEAD_AND_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s\u{c}]*(?:(\d{1,4})[ \t\u{3000}]{2,}(\S.*?)|(\S.*?)[ \t\u{3000}]{2,}(\d{1,4}))[\s\u{c}]*$")
+        .unwrap()
+});
+
 /// The source lines (1-based) that are page furniture, each with what it
 /// is, for the report.
 #[derive(Debug, Default)]
@@ -50,6 +58,26 @@ pub fn find(source: &str, first_line: usize, titles: &[String]) -> Furniture {
         })
         .collect();
     let mut furniture = Furniture::default();
+    // Heads set on one line with their page's number: where there are any,
+    // the lone numbers beside them (a piece's first page, which has no
+    // head) are pages too, as long as all the numbers rise together.
+    let headed = heads_with_numbers(&lines, body, titles);
+    if !headed.is_empty() {
+        let mut all: Vec<(usize, u32)> = numbers
+            .iter()
+            .copied()
+            .chain(headed.iter().map(|&(i, n, _)| (i, n)))
+            .collect();
+        all.sort_unstable();
+        if all.windows(2).all(|w| w[1].1 > w[0].1) {
+            furniture.page_numbers = all.iter().map(|(i, _)| i + 1).collect();
+            furniture.running_heads = headed
+                .into_iter()
+                .map(|(i, _, head)| (i + 1, head))
+                .collect();
+            return furniture;
+        }
+    }
     if numbers.len() < 3 || numbers.windows(2).any(|w| w[1].1 <= w[0].1) {
         return furniture;
     }
@@ -145,6 +173,60 @@ pub fn find(source: &str, first_line: usize, titles: &[String]) -> Furniture {
         furniture.page_numbers.clear();
     }
     furniture
+}
+
+/// The most pages from one running head to the next (a piece's first
+/// page has none, and a page may be blank).
+const MAX_PAGE_STEP: u32 = 3;
+/// The fewest lines from one running head to the next: a page of text.
+const MIN_PAGE_LINES: usize = 5;
+
+/// The lines from `body` on that hold a running head and a page number
+/// (`HEAD_AND_NUMBER`), each with its number and its head: two or more,
+/// their numbers rising, and each head one that stands so twice or more,
+/// or a piece's title. A line of the text that ends in a number after a
+/// run of spaces (a table's row, a list of figures) is seldom the same
+/// words twice with rising numbers.
+fn heads_with_numbers(lines: &[&str], body: usize, titles: &[String]) -> Vec<(usize, u32, String)> {
+    let found: Vec<(usize, u32, String)> = (body..lines.len())
+        .filter_map(|i| {
+            let c = HEAD_AND_NUMBER.captures(lines[i])?;
+            let (number, head) = match (c.get(1), c.get(2)) {
+                (Some(n), Some(h)) => (n, h),
+                _ => (c.get(4)?, c.get(3)?),
+            };
+            let head = head.as_str().trim();
+            let shaped = char_count(head) <= 60
+                && !has_sentence_punctuation(head)
+                && head.chars().any(char::is_alphabetic);
+            shaped.then(|| (i, number.as_str().parse().ok(), head.to_owned()))
+        })
+        .filter_map(|(i, n, head)| Some((i, n?, head)))
+        .collect();
+    let titles: Vec<String> = titles.iter().map(|t| match_key(t)).collect();
+    let mut times: HashMap<String, usize> = HashMap::new();
+    for (_, _, head) in &found {
+        *times.entry(match_key(head)).or_default() += 1;
+    }
+    let kept: Vec<(usize, u32, String)> = found
+        .into_iter()
+        .filter(|(_, _, head)| {
+            let key = match_key(head);
+            times[&key] >= 2 || titles.contains(&key)
+        })
+        .collect();
+    // As a book's pages go: each a page or two past the last (one without
+    // a head between), and a page's worth of lines apart. A table's rows
+    // (`Scholars enrolled      120`) stand on lines next to each other.
+    let like_pages = kept.windows(2).all(|w| {
+        (1..=MAX_PAGE_STEP).contains(&(w[1].1.saturating_sub(w[0].1)))
+            && w[1].0 - w[0].0 >= MIN_PAGE_LINES
+    });
+    if kept.len() >= 2 && like_pages {
+        kept
+    } else {
+        Vec::new()
+    }
 }
 
 /// Whether a line ends a sentence (。！？ . ! ? and a closing mark after).
@@ -288,6 +370,39 @@ mod tests {
                 want(11, &["乙段"], true),
                 want(13, &["最后一段。"], false),
             ]
+        );
+    }
+
+    #[test]
+    fn heads_set_beside_their_page_numbers_are_furniture_and_the_lone_numbers_with_them() {
+        let source = "The first page runs on and on\n             3\n\n    4          THE BOOK\n\nends here. More text\nof the second page\nand more.\n\n    THE PIECE          5\n\nand more\nof the third page\nand more.\n\n    6          THE BOOK\n\nThe end.\n                  7\n";
+        let f = find(source, 1, &["THE PIECE".to_owned()]);
+        assert_eq!(f.page_numbers, [2, 4, 10, 16, 19]);
+        let heads: Vec<(usize, &str)> = f
+            .running_heads
+            .iter()
+            .map(|(l, t)| (*l, t.as_str()))
+            .collect();
+        assert_eq!(
+            heads,
+            [(4, "THE BOOK"), (10, "THE PIECE"), (16, "THE BOOK")]
+        );
+        // A head that stands once and is no title is the text's (a row of
+        // figures, say); so are heads whose numbers do not rise.
+        let once = source.replace("THE PIECE", "Total wheat");
+        let f = find(&once, 1, &[]);
+        assert!(f.running_heads.iter().all(|(_, h)| h != "Total wheat"));
+        let falling =
+            "Text\n\n    9          THE BOOK\n\nmore\n\n    4          THE BOOK\n\nend.\n";
+        assert!(find(falling, 1, &[]).running_heads.is_empty());
+        // Nor are a table's rows, a line apart, or numbers that leap.
+        let rows = "Text\n\nScholars enrolled      120\nScholars enrolled      121\nScholars enrolled      122\n\nend.\n";
+        assert!(find(rows, 1, &[]).running_heads.is_empty());
+        let leaps = source.replace("6          THE BOOK", "60          THE BOOK");
+        assert!(
+            find(&leaps, 1, &["THE PIECE".to_owned()])
+                .running_heads
+                .is_empty()
         );
     }
 

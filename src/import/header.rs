@@ -38,7 +38,7 @@ pub struct DateLine {
 /// `(May 8, 2014)`, with a place after a comma inside the brackets or
 /// before an English date.
 pub fn date_line(text: &str) -> Option<DateLine> {
-    let text = text.trim();
+    let text = without_closing_period(text.trim());
     if let Some(line) = date_after_place(text) {
         return Some(line);
     }
@@ -59,6 +59,33 @@ pub fn date_line(text: &str) -> Option<DateLine> {
     Some(line)
 }
 
+/// A header line set as a sentence (`Albany, October 1, 1852.`, `BY JOHN
+/// SMITH.`) without its closing period; other text as it is.
+fn without_closing_period(text: &str) -> &str {
+    match text.strip_suffix('.') {
+        Some(rest) if !rest.ends_with('.') && rest.ends_with(|c: char| c.is_alphanumeric()) => rest,
+        _ => text,
+    }
+}
+
+/// Words that open an occasion or a sender, never a place: `From the
+/// Superintendent, January 12, 1852`, `Delivered at …, May 1, 1900`.
+const NOT_A_PLACE: &[&str] = &[
+    "from",
+    "to",
+    "at",
+    "in",
+    "on",
+    "by",
+    "before",
+    "delivered",
+    "written",
+    "read",
+    "spoken",
+    "an",
+    "a",
+];
+
 /// `Springfield, Illinois, June 16, 1858`: a short place, then an English
 /// date that ends the line.
 fn date_after_place(text: &str) -> Option<DateLine> {
@@ -66,7 +93,12 @@ fn date_after_place(text: &str) -> Option<DateLine> {
         .captures(text)
         .map(|c| (c[1].to_owned(), c[2].to_owned()))?;
     let place = place.trim().trim_end_matches(',').trim();
-    if place.is_empty() || place.chars().count() > 40 || has_sentence_punctuation(place) {
+    let first_word = place.split_whitespace().next().unwrap_or("").to_lowercase();
+    if place.is_empty()
+        || place.chars().count() > 40
+        || has_sentence_punctuation(place)
+        || NOT_A_PLACE.contains(&first_word.as_str())
+    {
         return None;
     }
     let date = english_date(&date)?;
@@ -75,6 +107,64 @@ fn date_after_place(text: &str) -> Option<DateLine> {
         source: None,
         place: Some(place.to_owned()),
     })
+}
+
+/// An occasion and the date it ends with, on one line under a title: `An
+/// Address delivered at the Dedication of the Union School, Albany,
+/// September 4, 1851.`, `From the Superintendent, January 12, 1852.`: the
+/// words before the date (with the place they end with, when a comma sets
+/// off one to three capitalised words after other words) and the date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occasion {
+    pub text: String,
+    pub place: Option<String>,
+    pub date: PartialDate,
+}
+
+pub fn occasion_line(text: &str) -> Option<Occasion> {
+    let text = without_closing_period(text.trim());
+    let c = OCCASION.captures(text)?;
+    let before = c[1].trim().trim_end_matches(',').trim();
+    let date = english_date(&c[2])?;
+    let words = before.split_whitespace().count();
+    if before.is_empty() || words < 2 || before.chars().count() > 120 {
+        return None;
+    }
+    if before.contains(['.', '!', '?', ';', ':']) {
+        return None;
+    }
+    let (occasion, place) = match before.rsplit_once(',') {
+        Some((rest, last))
+            if !rest.trim().is_empty()
+                && (1..=3).contains(&last.split_whitespace().count())
+                && last
+                    .split_whitespace()
+                    .all(|w| w.starts_with(char::is_uppercase)) =>
+        {
+            (rest.trim().to_owned(), Some(last.trim().to_owned()))
+        }
+        _ => (before.to_owned(), None),
+    };
+    Some(Occasion {
+        text: occasion,
+        place,
+        date,
+    })
+}
+
+static OCCASION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(.+?,)\s*((?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2},?\s+)?\d{4})$").unwrap()
+});
+
+/// A byline: `By Jane Doe`, `BY HORACE WHITFIELD.`: the author line
+/// without its closing period.
+pub fn byline(text: &str) -> Option<String> {
+    let text = without_closing_period(text.trim());
+    let name = text
+        .strip_prefix("By ")
+        .or_else(|| text.strip_prefix("BY "))
+        .or_else(|| text.strip_prefix("by "))?;
+    (is_author_line(name) && names_a_person(name)).then(|| format!("By {}", name.trim()))
 }
 
 static ENGLISH_DATE_AT_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -332,6 +422,7 @@ pub fn authors(lines: &[String]) -> Vec<Author> {
             let last = last
                 .strip_prefix("By ")
                 .or_else(|| last.strip_prefix("by "))
+                .or_else(|| last.strip_prefix("BY "))
                 .unwrap_or(last);
             let mut parts = last
                 .split(['、', ',', '，', ';'])
@@ -410,6 +501,73 @@ mod tests {
         assert_eq!(
             d("2003年初，在习总书记的亲自主持下，省委办公厅开始着手起草工作。"),
             None
+        );
+    }
+
+    #[test]
+    fn header_lines_set_as_sentences_keep_their_meaning() {
+        let d = |s: &str| date_line(s).map(|l| (l.date.to_string(), l.place));
+        assert_eq!(
+            d("Albany, October 1, 1852."),
+            Some(("1852-10-01".into(), Some("Albany".into())))
+        );
+        assert_eq!(d("(May 8, 2014)."), Some(("2014-05-08".into(), None)));
+        // Only a period after a word or a number: an ellipsis is the text's.
+        assert_eq!(without_closing_period("Albany, 1852.."), "Albany, 1852..");
+        assert_eq!(without_closing_period("BY JOHN SMITH."), "BY JOHN SMITH");
+        // A sender or an occasion is no place.
+        assert_eq!(d("From the Superintendent, January 12, 1852."), None);
+        assert_eq!(d("Delivered at Albany, January 12, 1852"), None);
+        assert_eq!(
+            d("The Hague, May 1, 1900"),
+            Some(("1900-05-01".into(), Some("The Hague".into())))
+        );
+    }
+
+    #[test]
+    fn an_occasion_line_gives_the_subtitle_the_place_and_the_date() {
+        let o = |s: &str| occasion_line(s).map(|o| (o.text, o.place, o.date.to_string()));
+        assert_eq!(
+            o(
+                "An Address delivered at the Dedication of the Union School, Albany, September 4, 1851."
+            ),
+            Some((
+                "An Address delivered at the Dedication of the Union School".into(),
+                Some("Albany".into()),
+                "1851-09-04".into()
+            ))
+        );
+        assert_eq!(
+            o("From the Superintendent, January 12, 1852."),
+            Some(("From the Superintendent".into(), None, "1852-01-12".into()))
+        );
+        // The last part is a place only when capitalised, three words at
+        // most, after other words.
+        assert_eq!(
+            o("Remarks to the graduating class, in the old hall, June 2, 1890").map(|t| t.1),
+            Some(None)
+        );
+        // A sentence, a single word or no date is no occasion.
+        assert_eq!(o("He said so, and we agreed. Then, June 2, 1890"), None);
+        assert_eq!(o("Albany, June 2, 1890"), None);
+        assert_eq!(o("An Address delivered at the Dedication"), None);
+    }
+
+    #[test]
+    fn a_byline_in_any_case_with_or_without_its_period() {
+        assert_eq!(
+            byline("BY HORACE WHITFIELD.").as_deref(),
+            Some("By HORACE WHITFIELD")
+        );
+        assert_eq!(byline("By Jane Doe").as_deref(), Some("By Jane Doe"));
+        assert_eq!(byline("by the way, we met."), None);
+        assert_eq!(byline("By and by"), None);
+        assert_eq!(
+            authors(&["By HORACE WHITFIELD".into()]),
+            [Author {
+                name: "HORACE WHITFIELD".into(),
+                role: None
+            }]
         );
     }
 

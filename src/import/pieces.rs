@@ -72,12 +72,35 @@ pub fn read_pieces(
         starts.push((index, span, judgement.into_iter().collect()));
         cursor = index + span;
     }
+    // A piece's number set on a line of its own above its title (`II.`,
+    // `第二篇`), as its contents entry numbers it: the piece's header, not
+    // the last words of the piece before.
+    let mut ends: Vec<usize> = starts.iter().skip(1).map(|s| s.0).collect();
+    ends.push(blocks.len());
+    for (k, entry) in contents.entries.iter().enumerate().skip(1) {
+        let start = starts[k].0;
+        let previous = starts[k - 1].0 + starts[k - 1].1;
+        if start > previous
+            && let Some(block) = blocks.get(start - 1)
+            && is_number_label(block, entry)
+        {
+            ends[k - 1] = start - 1;
+            starts[k].2.push(Judgement {
+                line: block.line,
+                text: format!(
+                    "“{}” read as the number of piece {} above its title (as the contents number it)",
+                    block.text(),
+                    k + 1
+                ),
+            });
+        }
+    }
     let context = BodyContext::new(blocks, language);
     let mut pieces = Vec::new();
     for (k, (entry, (start, span, judgements))) in
         contents.entries.iter().zip(starts.iter()).enumerate()
     {
-        let end = starts.get(k + 1).map_or(blocks.len(), |s| s.0);
+        let end = ends[k];
         let next_page = contents.entries.get(k + 1).and_then(|e| e.page);
         pieces.push(read_piece(
             (entry.clone(), next_page),
@@ -180,12 +203,33 @@ fn split_title_blocks(blocks: &[Block], contents: &Contents) -> Vec<Block> {
     out
 }
 
+/// Whether `block` is one short line that is `entry`'s number as the
+/// contents print it (`II.` for `II. Title …`), its stop aside.
+fn is_number_label(block: &Block, entry: &Entry) -> bool {
+    let bare = |text: &str| -> String {
+        text.trim()
+            .trim_end_matches(['.', '．', '、', ')', '）', ':'])
+            .trim()
+            .to_lowercase()
+    };
+    match &entry.number {
+        Some(number) => {
+            block.lines.len() == 1
+                && !bare(number).is_empty()
+                && bare(&block.lines[0]) == bare(number)
+        }
+        None => false,
+    }
+}
+
 /// A line that only a piece's header has: a subtitle after a dash, a
 /// date line, where the piece was first printed, an interview's
 /// particulars.
 fn confirms_header(line: &str) -> bool {
     line.starts_with(['—', '–'])
         || header::date_line(line).is_some()
+        || header::occasion_line(line).is_some()
+        || header::byline(line).is_some()
         || header::source_line(line).is_some()
         || header::interview_field(line).is_some()
 }
@@ -302,6 +346,25 @@ fn read_piece(
                 field,
                 &value,
             );
+        } else if author_lines.is_empty()
+            && interview.is_none()
+            && let Some(line) = header::byline(&text)
+        {
+            // `BY HORACE WHITFIELD.`, before or after the date line.
+            author_lines.push(line);
+        } else if date.is_none()
+            && interview.is_none()
+            && subtitle.is_none()
+            && header::date_line(&text).is_none()
+            && let Some(occasion) = header::occasion_line(&text)
+        {
+            // `An Address delivered at …, Albany, September 4, 1851.`: the
+            // occasion is the subtitle, and the line gives the date and
+            // the place. (Only where there is no subtitle yet: the
+            // occasion's words must land somewhere.)
+            subtitle = Some(occasion.text);
+            date = Some(occasion.date);
+            place = occasion.place;
         } else if date.is_none()
             && interview.is_none()
             && let Some(line) = header::date_line(&text)

@@ -125,7 +125,11 @@ pub fn report(
             piece.entry.page.map_or("".into(), |p| p.to_string()),
             slug,
             piece.title,
-            piece.subtitle.as_deref().unwrap_or(""),
+            // A subtitle after a dash shows its dash; another, one of ours.
+            match piece.subtitle.as_deref() {
+                Some(sub) if !sub.starts_with(['—', '–']) => format!(" — {sub}"),
+                sub => sub.unwrap_or("").to_owned(),
+            },
             authors.join("; "),
             piece.date.map_or("".into(), |d| d.to_string()),
             piece.kind,
