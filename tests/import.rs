@@ -735,6 +735,7 @@ fn golden_issue_15_shapes() {
         "en-speeches-compact",
         "en-title-heads",
         "en-layout",
+        "zh-layout",
     ] {
         check_golden(name, &Imported::fixture(name));
     }
@@ -884,6 +885,52 @@ fn a_layout_extraction_with_heads_beside_page_numbers() {
             "{report}"
         );
     }
+}
+
+/// A Chinese book as a layout extraction leaves it: the book's title and
+/// the piece's beside the page numbers (`2      档案工作文集`), the bylines
+/// spaced to a width (`李  明`) under the date line. The names are the
+/// authors, not headings, and no head or number stays in the text.
+#[test]
+fn a_chinese_layout_extraction_with_spaced_bylines() {
+    let book = Imported::fixture("zh-layout");
+    let speech = book.chapter("在全市档案工作会议上的讲话");
+    assert_eq!(speech.authors(), [("李明".to_owned(), None)]);
+    assert_eq!(speech.date().as_deref(), Some("2015-03-10"));
+    assert_eq!(
+        book.chapter("档案是历史的见证").authors(),
+        [("王芳".to_owned(), None)]
+    );
+    let headings: Vec<String> = book
+        .chapters()
+        .iter()
+        .flat_map(|c| c.heading_texts())
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "一、充分认识档案工作的重要性",
+            "二、突出重点抓好落实",
+            "三、加强领导强化保障"
+        ]
+    );
+    for chapter in book.chapters() {
+        for paragraph in chapter.paragraph_texts() {
+            assert!(
+                !paragraph.contains("档案工作文集") && !paragraph.contains("上的讲话"),
+                "{}: {paragraph}",
+                chapter.name
+            );
+        }
+    }
+    assert!(
+        speech
+            .paragraph_texts()
+            .iter()
+            .any(|p| p.contains("功在当代、利在千秋的事业"))
+    );
+    assert!(speech.body.contains("<!-- page 2 -->") && speech.body.contains("<!-- page 3 -->"));
 }
 
 /// `--into` names the edition's root, as `--root` does everywhere else: a

@@ -365,6 +365,8 @@ pub fn is_author_line(text: &str) -> bool {
 /// characters (or capitalised Latin words), after a post if any. A page
 /// break early in the first paragraph (“今天我们” / “来谈谈……”) is not one.
 pub fn names_a_person(line: &str) -> bool {
+    let joined = spaced_name(line);
+    let line = joined.as_deref().unwrap_or(line);
     let last = line.split_whitespace().last().unwrap_or("");
     let last = last.strip_prefix("By ").unwrap_or(last);
     let chars: Vec<char> = last.chars().collect();
@@ -390,6 +392,23 @@ pub fn names_a_person(line: &str) -> bool {
             >= 2
 }
 
+/// A Chinese name spaced out to the width of a longer one, as compilations
+/// set their bylines (`李  明`, `王　芳`, `欧阳 修`): the name without its
+/// spaces. `None` for anything else.
+pub fn spaced_name(line: &str) -> Option<String> {
+    let parts: Vec<&str> = line.split_whitespace().collect();
+    let cjk_name_part = |p: &&str| {
+        (1..=2).contains(&p.chars().count())
+            && p.chars()
+                .all(|c| crate::markdown::is_cjk(c) && c.is_alphabetic())
+    };
+    let joined: String = parts.concat();
+    (parts.len() >= 2
+        && parts.iter().all(cjk_name_part)
+        && (2..=4).contains(&joined.chars().count()))
+    .then_some(joined)
+}
+
 /// The commonest Chinese surnames, which cover the great majority of names.
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤习胥栗温易常乔赖文施洪牛鲁葛伍庞";
 const DOUBLE_SURNAMES: &[&str] = &[
@@ -409,6 +428,8 @@ pub fn authors(lines: &[String]) -> Vec<Author> {
     let Some(last) = lines.last() else {
         return Vec::new();
     };
+    let joined = spaced_name(last);
+    let last = joined.as_ref().unwrap_or(last);
     let affiliation: String = lines[..lines.len() - 1].concat();
     let last = last.trim();
     let (role, names) = match last.rsplit_once(|c: char| c.is_whitespace()) {
@@ -551,6 +572,24 @@ mod tests {
         assert_eq!(o("He said so, and we agreed. Then, June 2, 1890"), None);
         assert_eq!(o("Albany, June 2, 1890"), None);
         assert_eq!(o("An Address delivered at the Dedication"), None);
+    }
+
+    #[test]
+    fn a_name_spaced_to_a_width_is_the_name() {
+        assert_eq!(spaced_name("李  明").as_deref(), Some("李明"));
+        assert_eq!(spaced_name("王\u{3000}芳").as_deref(), Some("王芳"));
+        assert_eq!(spaced_name("欧阳 修").as_deref(), Some("欧阳修"));
+        assert_eq!(spaced_name("李明"), None);
+        assert_eq!(spaced_name("市委 办公厅 主任"), None);
+        assert_eq!(spaced_name("Jane Doe"), None);
+        assert!(names_a_person("李  明"));
+        assert_eq!(
+            authors(&["王  芳".into()]),
+            [Author {
+                name: "王芳".into(),
+                role: None
+            }]
+        );
     }
 
     #[test]

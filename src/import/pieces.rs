@@ -384,6 +384,18 @@ fn read_piece(
             && rest.get(i + 1).is_some()
         {
             author_lines.push(text);
+        } else if date.is_some()
+            && author_lines.is_empty()
+            && interview.is_none()
+            && block.lines.len() == 1
+            && char_count(&text) <= 20
+            && header::is_author_line(&text)
+            && header::names_a_person(&text)
+            && rest.get(i + 1).is_some()
+        {
+            // A byline under the date line (（2015年3月10日） / 李  明): a
+            // name alone on its line, and text after it.
+            author_lines.push(text);
         } else {
             break;
         }
