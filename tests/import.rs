@@ -736,6 +736,7 @@ fn golden_issue_15_shapes() {
         "en-title-heads",
         "en-layout",
         "zh-layout",
+        "en-bylines",
     ] {
         check_golden(name, &Imported::fixture(name));
     }
@@ -931,6 +932,71 @@ fn a_chinese_layout_extraction_with_spaced_bylines() {
             .any(|p| p.contains("功在当代、利在千秋的事业"))
     );
     assert!(speech.body.contains("<!-- page 2 -->") && speech.body.contains("<!-- page 3 -->"));
+}
+
+/// English headers as compilations write them: titles set with their
+/// contents number (`1. Opening the New Pier`), bylines that say what the
+/// piece is (`Speech by …, Mayor of …`, `Interviewed by … on 2 May 2001`),
+/// an honorific with its period and an affiliation (`Dr. Peter Crane,
+/// Porthaven Marine Station`), ordinal dates after a place (`Porthaven,
+/// 14th June 1998`, `March 3rd, 1999`). None of it is left in the text.
+#[test]
+fn english_bylines_ordinal_dates_and_numbered_titles() {
+    let book = Imported::fixture("en-bylines");
+    type Header = (
+        String,
+        Vec<(String, Option<String>)>,
+        Option<String>,
+        Option<String>,
+    );
+    let got: Vec<Header> = book
+        .chapters()
+        .iter()
+        .map(|c| {
+            (
+                c.front.title.clone(),
+                c.authors(),
+                c.date(),
+                c.front.kind.clone(),
+            )
+        })
+        .collect();
+    let s = |x: &str| x.to_owned();
+    assert_eq!(
+        got,
+        [
+            (
+                s("Opening the New Pier"),
+                vec![(s("Margaret Ellis"), Some(s("Mayor of Porthaven")))],
+                Some(s("1998-06-14")),
+                Some(s("speech"))
+            ),
+            (
+                s("A Note on Tides"),
+                vec![(s("Dr. Peter Crane"), Some(s("Porthaven Marine Station")))],
+                Some(s("1999-03-03")),
+                Some(s("article"))
+            ),
+            (
+                s("In Conversation with the Harbourmaster"),
+                vec![(s("Susan Reed"), None)],
+                Some(s("2001-05-02")),
+                Some(s("interview"))
+            ),
+        ]
+    );
+    assert_eq!(
+        book.chapter("Opening the New Pier").front.place.as_deref(),
+        Some("Porthaven")
+    );
+    for chapter in book.chapters() {
+        let first = &chapter.paragraph_texts()[0];
+        assert!(
+            !first.contains(" by ") && !first.contains("1998") && !first.contains("1999"),
+            "{}: {first}",
+            chapter.name
+        );
+    }
 }
 
 /// `--into` names the edition's root, as `--root` does everywhere else: a

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use crate::date::PartialDate;
 use crate::import::contents::build_date;
-use crate::import::text::has_sentence_punctuation;
+use crate::import::text::{char_count, has_sentence_punctuation};
 use crate::model::{Author, Interview};
 
 static DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
@@ -20,7 +20,7 @@ static ISO_DATE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[（(]?\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*[）)]?\s*(.*)$").unwrap()
 });
 static ENGLISH_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[(\[]?\s*(?:(\d{1,2})\s+)?(january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:(\d{1,2}),?\s+)?(\d{4})\s*[)\]]?\s*(.*)$").unwrap()
+    Regex::new(r"(?i)^[(\[]?\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?(january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(\d{4})\s*[)\]]?\s*(.*)$").unwrap()
 });
 
 /// What a date line says: the date, the source named after it
@@ -153,22 +153,85 @@ pub fn occasion_line(text: &str) -> Option<Occasion> {
 }
 
 static OCCASION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(.+?,)\s*((?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2},?\s+)?\d{4})$").unwrap()
+    Regex::new(r"(?i)^(.+?,)\s*((?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4})$").unwrap()
 });
 
-/// A byline: `By Jane Doe`, `BY HORACE WHITFIELD.`: the author line
-/// without its closing period.
-pub fn byline(text: &str) -> Option<String> {
+/// A byline: `By Jane Doe`, `BY HORACE WHITFIELD.`, `Speech by Margaret
+/// Ellis, Mayor of Porthaven`, `Interviewed by Susan Reed on 2 May 2001`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Byline {
+    /// The author line, as `authors` reads it: `By Margaret Ellis, Mayor
+    /// of Porthaven`.
+    pub line: String,
+    /// What the line says the piece is (`Speech`, `Interviewed`), if it
+    /// says.
+    pub what: Option<String>,
+    /// The date the line ends with (`… on 2 May 2001`), if any.
+    pub date: Option<PartialDate>,
+}
+
+pub fn byline(text: &str) -> Option<Byline> {
     let text = without_closing_period(text.trim());
-    let name = text
-        .strip_prefix("By ")
-        .or_else(|| text.strip_prefix("BY "))
-        .or_else(|| text.strip_prefix("by "))?;
-    (is_author_line(name) && names_a_person(name)).then(|| format!("By {}", name.trim()))
+    let c = BYLINE.captures(text)?;
+    let what = c.get(1).map(|m| m.as_str().to_owned());
+    let mut name = c[2].trim();
+    let mut date = None;
+    if let Some(d) = ENGLISH_DATE_AT_END
+        .captures(name)
+        .or_else(|| BY_DATE.captures(name))
+        && let Some(parsed) = english_date(&d[2])
+    {
+        date = Some(parsed);
+        name = d
+            .get(1)
+            .map_or("", |m| m.as_str())
+            .trim()
+            .trim_end_matches([',', ' '])
+            .trim_end_matches(" on")
+            .trim();
+    }
+    (char_count(text) <= 100 && is_author_line(name) && names_a_person(name)).then(|| Byline {
+        line: format!("By {name}"),
+        what,
+        date,
+    })
+}
+
+static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(An?\s+[a-z]+|[A-Z][a-z]+)\s+)?(?:By|BY|by)\s+(.+)$").unwrap()
+});
+
+/// `Susan Reed on 2 May 2001`: a name, then the date after "on".
+static BY_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(.+?\s+on)\s+((?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4})$").unwrap()
+});
+
+/// `text` without the periods of abbreviations and initials (`Dr. Peter
+/// Crane`, `J. R. Smith`), which are no sentence's end.
+fn without_abbreviation_periods(text: &str) -> String {
+    const ABBREVIATIONS: &[&str] = &[
+        "Dr", "Mr", "Mrs", "Ms", "Prof", "Rev", "Sr", "Jr", "St", "Hon", "Gen", "Col", "Capt",
+        "Lt", "Sgt", "Mt", "No",
+    ];
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_inclusive(' ') {
+        let bare = word.trim_end();
+        match bare.strip_suffix('.') {
+            Some(stem)
+                if ABBREVIATIONS.contains(&stem)
+                    || (stem.chars().count() == 1 && stem.chars().all(char::is_uppercase)) =>
+            {
+                out.push_str(stem);
+                out.push_str(&word[bare.len()..]);
+            }
+            _ => out.push_str(word),
+        }
+    }
+    out
 }
 
 static ENGLISH_DATE_AT_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^([A-Z][^()\d]*?,)\s*((?:\d{1,2}\s+)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2},?\s+)?\d{4})$").unwrap()
+    Regex::new(r"(?i)^([A-Z][^()\d]*?,)\s*((?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4})$").unwrap()
 });
 
 /// The date at the line's start and the rest of the line (as a source).
@@ -347,11 +410,56 @@ fn looks_like_a_name(text: &str) -> bool {
         && words
             .iter()
             .all(|w| w.starts_with(|c: char| c.is_uppercase()))
+        && !words
+            .iter()
+            .any(|w| BODIES.contains(&w.to_lowercase().trim_end_matches(['.', ','])))
 }
+
+/// Words that name a body, not a person: `Porthaven Marine Station` after
+/// a name is where the author works.
+const BODIES: &[&str] = &[
+    "station",
+    "office",
+    "department",
+    "school",
+    "library",
+    "museum",
+    "council",
+    "board",
+    "committee",
+    "society",
+    "university",
+    "college",
+    "institute",
+    "hospital",
+    "church",
+    "company",
+    "association",
+    "bureau",
+    "ministry",
+    "agency",
+    "center",
+    "centre",
+    "foundation",
+    "trust",
+    "press",
+    "club",
+    "union",
+    "archive",
+    "archives",
+    "court",
+    "house",
+    "hall",
+    "laboratory",
+    "service",
+    "commission",
+    "authority",
+];
 
 /// An author line: `习近平`; `中央党史研究室办公厅主任 王全春` (role, then the
 /// name after the last space); an affiliation on lines of its own before.
 pub fn is_author_line(text: &str) -> bool {
+    let text = &without_abbreviation_periods(text);
     let n = text.chars().count();
     n > 0
         && n <= 60
@@ -594,13 +702,39 @@ mod tests {
 
     #[test]
     fn a_byline_in_any_case_with_or_without_its_period() {
+        let b = |s: &str| byline(s).map(|b| (b.line, b.what, b.date.map(|d| d.to_string())));
         assert_eq!(
-            byline("BY HORACE WHITFIELD.").as_deref(),
-            Some("By HORACE WHITFIELD")
+            b("BY HORACE WHITFIELD."),
+            Some(("By HORACE WHITFIELD".into(), None, None))
         );
-        assert_eq!(byline("By Jane Doe").as_deref(), Some("By Jane Doe"));
-        assert_eq!(byline("by the way, we met."), None);
-        assert_eq!(byline("By and by"), None);
+        assert_eq!(b("By Jane Doe"), Some(("By Jane Doe".into(), None, None)));
+        assert_eq!(
+            b("Speech by Margaret Ellis, Mayor of Porthaven"),
+            Some((
+                "By Margaret Ellis, Mayor of Porthaven".into(),
+                Some("Speech".into()),
+                None
+            ))
+        );
+        assert_eq!(
+            b("Interviewed by Susan Reed on 2 May 2001"),
+            Some((
+                "By Susan Reed".into(),
+                Some("Interviewed".into()),
+                Some("2001-05-02".into())
+            ))
+        );
+        assert_eq!(
+            b("An address by Dr. Peter Crane, March 3rd, 1999"),
+            Some((
+                "By Dr. Peter Crane".into(),
+                Some("An address".into()),
+                Some("1999-03-03".into())
+            ))
+        );
+        assert_eq!(b("by the way, we met."), None);
+        assert_eq!(b("By and by"), None);
+        assert_eq!(b("Led by the mayor, the town rebuilt the pier"), None);
         assert_eq!(
             authors(&["By HORACE WHITFIELD".into()]),
             [Author {
@@ -608,6 +742,26 @@ mod tests {
                 role: None
             }]
         );
+        assert_eq!(
+            authors(&["Dr. Peter Crane, Porthaven Marine Station".into()]),
+            [Author {
+                name: "Dr. Peter Crane".into(),
+                role: Some("Porthaven Marine Station".into())
+            }]
+        );
+    }
+
+    #[test]
+    fn ordinal_days_are_dates() {
+        let d = |s: &str| date_line(s).map(|l| (l.date.to_string(), l.place));
+        assert_eq!(
+            d("Porthaven, 14th June 1998"),
+            Some(("1998-06-14".into(), Some("Porthaven".into())))
+        );
+        assert_eq!(d("March 3rd, 1999"), Some(("1999-03-03".into(), None)));
+        assert_eq!(d("the 1st of May 1890"), None);
+        assert_eq!(d("1st of May 1890"), Some(("1890-05-01".into(), None)));
+        assert_eq!(d("22nd March 2001"), Some(("2001-03-22".into(), None)));
     }
 
     #[test]

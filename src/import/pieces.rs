@@ -130,8 +130,10 @@ fn split_title_blocks(blocks: &[Block], contents: &Contents) -> Vec<Block> {
         .entries
         .iter()
         .flat_map(|e| {
-            // `Title—Subtitle` with the dash unspaced: the title alone too.
+            // `Title—Subtitle` with the dash unspaced: the title alone too;
+            // and the title with its number.
             [
+                match_key(&format!("{}{}", e.number.as_deref().unwrap_or(""), e.title)),
                 match_key(&e.title),
                 match_key(&format!(
                     "{}{}",
@@ -248,6 +250,12 @@ fn find_title(
         entry.title,
         entry.subtitle.as_deref().unwrap_or("")
     ));
+    // The title with the number the contents give it (`1. Opening the
+    // New Pier`), as some books set it above the piece too.
+    let want_numbered = entry
+        .number
+        .as_deref()
+        .map(|n| match_key(&format!("{n}{}", entry.title)));
     let title_shaped = |b: &Block| {
         !has_sentence_punctuation(&b.text())
             && char_count(&b.text()) <= 2 * char_count(&entry.title) + 40
@@ -257,6 +265,7 @@ fn find_title(
         if key == want
             || key == want_full
             || (key.starts_with(&want) && key[want.len()..].starts_with('-'))
+            || want_numbered.as_ref() == Some(&key)
         {
             return Some((i, 1, None));
         }
@@ -298,11 +307,28 @@ fn read_piece(
     mut judgements: Vec<Judgement>,
     context: &BodyContext,
 ) -> Piece {
-    let title_text: String = title_blocks
+    let mut title_text: String = title_blocks
         .iter()
         .map(Block::text)
         .collect::<Vec<_>>()
         .join("");
+    // A title set with its number, as the contents number it: the number
+    // is the piece's order, not its title.
+    let numbered = entry.number.as_deref().map(str::trim).and_then(|number| {
+        let rest = title_text.trim_start().strip_prefix(number)?;
+        match_key(rest)
+            .starts_with(&match_key(&entry.title))
+            .then(|| (number.to_owned(), rest.trim_start().to_owned()))
+    });
+    if let Some((number, rest)) = numbered {
+        judgements.push(Judgement {
+            line: title_blocks[0].line,
+            text: format!(
+                "“{number}” before the title read as the piece's number (as the contents number it)"
+            ),
+        });
+        title_text = rest;
+    }
     // A contents entry `Title—Subtitle` whose piece sets the subtitle on a
     // line of its own (`—Remarks at …`): the line says where the title ends,
     // even where the dash is not spaced.
@@ -333,6 +359,7 @@ fn read_piece(
     let mut place = None;
     let mut interview: Option<Interview> = None;
     let mut interviewers_label: Option<String> = None;
+    let mut byline_says: Option<String> = None;
     // The header: author lines, a date line, interview particulars; it ends
     // at the first block of text.
     while let Some(block) = rest.get(i) {
@@ -350,8 +377,13 @@ fn read_piece(
             && interview.is_none()
             && let Some(line) = header::byline(&text)
         {
-            // `BY HORACE WHITFIELD.`, before or after the date line.
-            author_lines.push(line);
+            // `BY HORACE WHITFIELD.`, before or after the date line;
+            // `Speech by …`, `Interviewed by … on 2 May 2001`.
+            author_lines.push(line.line);
+            byline_says = line.what;
+            if date.is_none() {
+                date = line.date;
+            }
         } else if date.is_none()
             && interview.is_none()
             && subtitle.is_none()
@@ -453,7 +485,11 @@ fn read_piece(
     );
     judgements.append(&mut converted.judgements);
     let exact = context.pages_marked();
-    let title_lines = [title.as_str(), subtitle.as_deref().unwrap_or("")];
+    let title_lines = [
+        title.as_str(),
+        subtitle.as_deref().unwrap_or(""),
+        byline_says.as_deref().unwrap_or(""),
+    ];
     let kind = kind_of(
         &title_lines,
         &authors,
