@@ -737,6 +737,7 @@ fn golden_issue_15_shapes() {
         "en-layout",
         "zh-layout",
         "en-bylines",
+        "zh-closing-lines",
     ] {
         check_golden(name, &Imported::fixture(name));
     }
@@ -997,6 +998,39 @@ fn english_bylines_ordinal_dates_and_numbered_titles() {
             chapter.name
         );
     }
+}
+
+/// A compilation that names a piece's date or where it was printed at its
+/// end, in brackets (（2021年6月1日）, （原载《东江日报》2021年5月12日）):
+/// the front matter has them, the text does not; an unbracketed date at
+/// the end would be the piece's own (a letter's), and a header's date is
+/// not replaced.
+#[test]
+fn a_date_or_source_at_a_pieces_end_is_read_into_its_front_matter() {
+    let book = Imported::fixture("zh-closing-lines");
+    let article = book.chapter("让农民腰包鼓起来");
+    assert_eq!(article.date().as_deref(), Some("2021-05-12"));
+    assert_eq!(
+        article.front.source.as_deref(),
+        Some("原载《东江日报》2021年5月12日")
+    );
+    let interview = book.chapter("访县农业农村局局长赵刚");
+    assert_eq!(interview.date().as_deref(), Some("2021-06-01"));
+    for chapter in [&article, &interview] {
+        let last = chapter.paragraph_texts().last().cloned().unwrap();
+        assert!(!last.contains("2021"), "{}: {last}", chapter.name);
+    }
+    let speech = book.chapter("在全县乡村振兴推进会上的讲话（摘要）");
+    assert_eq!(speech.date().as_deref(), Some("2021-04-08"));
+    assert_eq!(
+        speech.authors(),
+        [("陈志远".to_owned(), Some("县委书记".to_owned()))]
+    );
+    let report = book.report();
+    assert!(
+        report.contains("at the piece's end read as its date or source"),
+        "{report}"
+    );
 }
 
 /// `--into` names the edition's root, as `--root` does everywhere else: a

@@ -272,6 +272,36 @@ fn date_and_rest(text: &str) -> Option<DateLine> {
     })
 }
 
+/// What a line at a piece's end says, when it is the editor's: a date in
+/// brackets, or where the piece was first printed (with the date printed
+/// there, if it gives one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Closing {
+    Date(DateLine),
+    Source(String, Option<PartialDate>),
+}
+
+pub fn closing_line(text: &str) -> Option<Closing> {
+    let text = text.trim();
+    if let Some(source) = source_line(text) {
+        let printed = DATE_IN_TEXT
+            .captures(&source)
+            .and_then(|c| build_date(&c[1], Some(&c[2]), c.get(3).map(|m| m.as_str())));
+        return Some(Closing::Source(source, printed));
+    }
+    let bracketed = text.starts_with(['(', '（']) && text.ends_with([')', '）']);
+    bracketed
+        .then(|| date_line(text))
+        .flatten()
+        .filter(|line| line.source.is_none())
+        .map(Closing::Date)
+}
+
+/// A date anywhere in a line: `2021年5月12日`, `2021-05-12`.
+static DATE_IN_TEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})\s*(?:年\s*|-)(\d{1,2})(?:\s*月|-)?(?:\s*(\d{1,2})\s*日?)?").unwrap()
+});
+
 static SOURCE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[（(]?\s*(?:原载|原刊|原文载|原文刊于|刊于|载于|选自|摘自|first published in|originally published in|reprinted from)\s*\S").unwrap()
 });
@@ -749,6 +779,28 @@ mod tests {
                 role: Some("Porthaven Marine Station".into())
             }]
         );
+    }
+
+    #[test]
+    fn an_editors_line_at_the_end_gives_the_date_or_the_source() {
+        let c = |s: &str| closing_line(s);
+        assert_eq!(
+            c("（2021年6月1日）").map(|c| match c {
+                Closing::Date(l) => l.date.to_string(),
+                Closing::Source(..) => "source".into(),
+            }),
+            Some("2021-06-01".into())
+        );
+        assert_eq!(
+            c("（原载《东江日报》2021年5月12日）"),
+            Some(Closing::Source(
+                "原载《东江日报》2021年5月12日".into(),
+                PartialDate::parse("2021-05-12")
+            ))
+        );
+        // A letter's own date, unbracketed, is the letter's.
+        assert_eq!(c("2021年6月1日"), None);
+        assert_eq!(c("（我们都同意。）"), None);
     }
 
     #[test]

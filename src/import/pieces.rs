@@ -468,7 +468,40 @@ fn read_piece(
             date = iv.date;
         }
     }
-    let body_blocks = &rest[i..];
+    let mut body_blocks = &rest[i..];
+    // A compilation often names a piece's date or where it was printed at
+    // its end (（2021年6月1日）, （原载《东江日报》2021年5月12日）): the
+    // editor's line, not the author's words, read like the header's.
+    if let [rest @ .., last] = body_blocks
+        && !rest.is_empty()
+        && last.lines.len() == 1
+        && let Some(tail) = header::closing_line(&last.text())
+    {
+        let taken = match tail {
+            header::Closing::Date(line) if date.is_none() => {
+                date = Some(line.date);
+                place = place.or(line.place);
+                source = source.or(line.source);
+                true
+            }
+            header::Closing::Source(text, printed) if source.is_none() => {
+                source = Some(text);
+                date = date.or(printed);
+                true
+            }
+            _ => false,
+        };
+        if taken {
+            judgements.push(Judgement {
+                line: last.line,
+                text: format!(
+                    "“{}” at the piece's end read as its date or source",
+                    last.text()
+                ),
+            });
+            body_blocks = rest;
+        }
+    }
     let labels: Vec<String> = interviewers_label.iter().cloned().collect();
     let header_breaks: Vec<usize> = title_blocks
         .iter()
