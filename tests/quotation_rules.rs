@@ -553,6 +553,36 @@ fn no_quotation_holds_a_stop_list_phrase() {
     assert_eq!(holding(&found), 0, "{:#?}", describe(&edition, &found));
 }
 
+/// A stop-list phrase cuts a passage: the editor's stock words go, the
+/// sentence quoted after them still stands as a quotation of its own (the
+/// phrase's tokens are masked before alignment, not the whole passage
+/// refused).
+#[test]
+fn a_stop_list_phrase_cuts_a_passage_and_the_rest_stands() {
+    const STOP: &str = "实则关系全局";
+    const REST: &str =
+        "每一份文件都承载着历史的记忆，每一卷档案都连着群众的冷暖，每一次查阅都是对责任的检验";
+    let bodies: Vec<String> = [
+        "会上他说：“{STOP}，{REST}。”大家深受启发。",
+        "文章引用了这句话：“{STOP}，{REST}。”",
+        "档案馆今年新建了两座库房，添置了恒温恒湿设备。",
+    ]
+    .iter()
+    .map(|b| b.replace("{STOP}", STOP).replace("{REST}", REST))
+    .collect();
+    let tmp = tempfile::tempdir().unwrap();
+    let edition = edition_of(tmp.path(), "speech", "2020-01-01", &bodies);
+    let mut options = QuotationOptions::for_edition(&edition.config);
+    options.stop_list = vec![STOP.to_owned()];
+    let found = detect(&edition, &options);
+    let texts: Vec<&str> = found.iter().map(|q| q.text()).collect();
+    assert!(
+        texts.iter().any(|t| t.contains(REST) && !t.contains(STOP)),
+        "{:#?}",
+        describe(&edition, &found)
+    );
+}
+
 /// A list that nobody quotes, after the same five words or more in every
 /// place, is the end of a set phrase of the genre (树立正确的……): neither a
 /// formula nor, as a whole clause, a quotation, even where a news item

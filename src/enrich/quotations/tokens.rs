@@ -321,6 +321,9 @@ mod tests {
         assert_eq!(keys("it Cannot stand"), keys("it can not stand"));
         // A hyphen and spaces at the very end: the word ends there.
         assert_eq!(keys("a well-  "), keys("a well"));
+        // A hyphen inside a line joins nothing: a compound is two words,
+        // as it is printed with a space.
+        assert_eq!(keys("a well-known man"), keys("a well known man"));
     }
 
     #[test]
