@@ -738,6 +738,7 @@ fn golden_issue_15_shapes() {
         "zh-layout",
         "en-bylines",
         "zh-closing-lines",
+        "zh-contents-authors",
     ] {
         check_golden(name, &Imported::fixture(name));
     }

@@ -58,8 +58,13 @@ static ENTRY_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*((?:\d{1,4}|[一二三四五六七八九十百]{1,4}|[IVXLC]{1,6})\s*[.．、)）]|第[一二三四五六七八九十百\d]+[章篇节部分]|Chapter\s+\d+[.:]?)\s*")
         .unwrap()
 });
-static PAGE_AT_END: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.*?\S)(?:\s*[.·…─—_ ]{2,}\s*|\s+)(\d{1,5})\s*$").unwrap());
+/// An entry's end: a leader of dots (or spaces) and the page number, the
+/// number perhaps in brackets (`……（12）`), an author perhaps between a
+/// leader of dots and it (`…… 张  强（1）`, `…… Jane Doe 12`; a dash is
+/// a subtitle's, `——副题`, no leader).
+static PAGE_AT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?P<title>.*?\S)(?:\s*[.·…─_]{2,}[.·…─_ ]*(?:(?P<author>[^.·…─—_\d（()）]{1,24}?)\s*)?|\s*[.·…─—_ ]{2,}\s*|\s+)[（(]?(?P<page>\d{1,5})[）)]?\s*$").unwrap()
+});
 
 /// `目录`, `目 录`, `目次`, `Contents`, `Table of Contents`.
 pub fn is_contents_heading(text: &str) -> bool {
@@ -124,13 +129,13 @@ pub fn read_contents(blocks: &[Block]) -> Option<Contents> {
                 if continued {
                     continue;
                 }
-                let (number, title) = split_number(&caps[1]);
+                let (number, title) = split_number(&caps["title"]);
                 let (title, subtitle) = split_subtitle(&tighten_title(title));
                 entries.push(Entry {
                     number,
                     title,
                     subtitle,
-                    page: caps[2].parse().ok(),
+                    page: caps["page"].parse().ok(),
                     line,
                     lines: span + 1,
                 });
@@ -364,6 +369,25 @@ mod tests {
             .map(|e| (e.title.as_str(), e.page))
             .collect();
         assert_eq!(got, [("甲乙丙", Some(1)), ("丁戊己", Some(12345))]);
+    }
+
+    #[test]
+    fn an_author_between_the_leader_and_a_bracketed_page() {
+        let src = "目  录\n\n在全市图书馆工作会议上的讲话 …………… 张  强（1）\n关于几点思考……周晓梅 (4)\nOn Tides ........ Peter Crane 12\n\n在全市图书馆工作会议上的讲话\n";
+        let c = read_contents(&blocks(src)).unwrap();
+        let got: Vec<_> = c
+            .entries
+            .iter()
+            .map(|e| (e.title.as_str(), e.page))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("在全市图书馆工作会议上的讲话", Some(1)),
+                ("关于几点思考", Some(4)),
+                ("On Tides", Some(12))
+            ]
+        );
     }
 
     #[test]
