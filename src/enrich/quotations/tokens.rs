@@ -337,5 +337,16 @@ mod tests {
         assert_eq!(ranges.len(), 2, "{ranges:?}");
         let first: String = text[ranges[0].0..ranges[0].1].iter().collect();
         assert_eq!(first, "haste makes waste");
+        // A single quote closes after a word, and an apostrophe inside one
+        // (a letter on both sides) closes nothing.
+        let inside = |s: &str| -> Vec<String> {
+            let text: Vec<char> = s.chars().collect();
+            quoted_ranges(&text)
+                .iter()
+                .map(|&(a, b)| text[a..b].iter().collect())
+                .collect()
+        };
+        assert_eq!(inside("‘liberty’ and"), ["liberty"]);
+        assert_eq!(inside("‘the nation’s laws’ stand"), ["the nation’s laws"]);
     }
 }
