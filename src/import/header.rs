@@ -23,6 +23,10 @@ static ENGLISH_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[(\[]?\s*(?:(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?)?(january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:(\d{1,2})(?:st|nd|rd|th)?,?\s+)?(\d{4})\s*[)\]]?\s*(.*)$").unwrap()
 });
 
+/// An English date as a line ends with it, uncaptured: `14th June 1998`,
+/// `March 3rd, 1999`, `1st of May 1890`.
+const ENGLISH_DATE_WORDS: &str = r"(?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}";
+
 /// What a date line says: the date, the source named after it
 /// (`2016-12-02 中国青年网`), and the place named with it
 /// (`（2018年3月12日，北京）`, `(12 March 2018, Riverside)`,
@@ -152,9 +156,8 @@ pub fn occasion_line(text: &str) -> Option<Occasion> {
     })
 }
 
-static OCCASION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(.+?,)\s*((?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4})$").unwrap()
-});
+static OCCASION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)^(.+?,)\s*({ENGLISH_DATE_WORDS})$")).unwrap());
 
 /// A byline: `By Jane Doe`, `BY HORACE WHITFIELD.`, `Speech by Margaret
 /// Ellis, Mayor of Porthaven`, `Interviewed by Susan Reed on 2 May 2001`.
@@ -202,9 +205,8 @@ static BYLINE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `Susan Reed on 2 May 2001`: a name, then the date after "on".
-static BY_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(.+?\s+on)\s+((?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4})$").unwrap()
-});
+static BY_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?i)^(.+?\s+on)\s+({ENGLISH_DATE_WORDS})$")).unwrap());
 
 /// `text` without the periods of abbreviations and initials (`Dr. Peter
 /// Crane`, `J. R. Smith`), which are no sentence's end.
@@ -231,7 +233,10 @@ fn without_abbreviation_periods(text: &str) -> String {
 }
 
 static ENGLISH_DATE_AT_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^([A-Z][^()\d]*?,)\s*((?:\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?)?(?:january|february|march|april|may|june|july|august|september|october|november|december)\s*(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4})$").unwrap()
+    Regex::new(&format!(
+        r"(?i)^([A-Z][^()\d]*?,)\s*({ENGLISH_DATE_WORDS})$"
+    ))
+    .unwrap()
 });
 
 /// The date at the line's start and the rest of the line (as a source).
