@@ -267,6 +267,11 @@ enum QuotationsAction {
         /// `text` (for people) or `json` (one object, for tools).
         #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
         format: ReviewFormat,
+        /// List this many of the recurring words the detector refused,
+        /// nearest the bar first, each with the entry that accepts it (0:
+        /// none, and a faster review).
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        near_misses: usize,
     },
 }
 
@@ -465,9 +470,10 @@ fn run(cli: &Cli) -> zhushu::Result<ExitCode> {
                     root,
                     drafts,
                     format,
+                    near_misses,
                 },
         } => {
-            let review = zhushu::review::review(root, *drafts)?;
+            let review = zhushu::review::review(root, *drafts, *near_misses)?;
             match format {
                 ReviewFormat::Json => println!(
                     "{}",

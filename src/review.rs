@@ -8,31 +8,42 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostic::Result;
-use crate::enrich::quotation_decisions::{Review, apply, load as load_decisions, review_of};
-use crate::enrich::quotations::{Quotation, QuotationOptions, detect};
+use crate::enrich::quotation_decisions::{
+    Review, apply, load as load_decisions, near_miss_items, review_of,
+};
+use crate::enrich::quotations::{Quotation, QuotationOptions, detect, detect_with_near_misses};
 use crate::load;
 use crate::model::{Edition, TextUnit};
 use crate::render::quotations::QuotationIndex;
 
 /// Loads the edition, detects its clusters, applies the decisions (the
 /// first that fails is the error, as in the build) and lists the clusters
-/// by doubt.
-pub fn review(root: &Path, drafts: bool) -> Result<Review> {
+/// by doubt, then the first `near_misses` of the recurring words that
+/// detection refused (none looked for when 0).
+pub fn review(root: &Path, drafts: bool, near_misses: usize) -> Result<Review> {
     let edition = load::load(root, drafts)?;
     let decisions = load_decisions(root)?;
-    let quotations = if edition.config.options.quotations.disabled {
-        Vec::new()
+    let (quotations, near) = if edition.config.options.quotations.disabled {
+        (Vec::new(), Vec::new())
     } else {
         let options = QuotationOptions::for_edition(&edition.config);
-        apply(&edition, detect(&edition, &options), decisions.as_ref())?
+        let (found, near) = if near_misses > 0 {
+            detect_with_near_misses(&edition, &options)
+        } else {
+            (detect(&edition, &options), Vec::new())
+        };
+        (apply(&edition, found, decisions.as_ref())?, near)
     };
     let ids = site_ids(&edition, &quotations);
-    Ok(review_of(
+    let mut review = review_of(
         &edition,
         &quotations,
         ids,
         decisions.map_or(0, |d| d.decisions.len() + d.problems.len()),
-    ))
+    );
+    (review.near_misses, review.near_misses_found) =
+        near_miss_items(&edition, &quotations, near, near_misses);
+    Ok(review)
 }
 
 /// Each cluster's id on the site (`q3`), as the quotations index gives it.

@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Error, Result, did_you_mean};
 use crate::enrich::notes::{find_words, nearest};
+use crate::enrich::quotations::near_misses::{NearMiss, Refusal};
 use crate::enrich::quotations::{Evidence, Kind, Occurrence, Quotation};
 use crate::files::read_text;
 use crate::markdown::{is_cjk, is_letter_or_digit};
@@ -1116,6 +1117,32 @@ pub struct Review {
     /// Decisions in content/quotations.yaml.
     pub decisions: usize,
     pub items: Vec<ReviewItem>,
+    /// Recurring words the detector refused, nearest the bar first, as
+    /// many as were asked for (`near_misses`).
+    pub near_misses: Vec<NearMissItem>,
+    /// How many near misses there were in all.
+    pub near_misses_found: usize,
+}
+
+/// Recurring words the detector refused: what `accept` would make a
+/// cluster of.
+#[derive(Debug, Clone, Serialize)]
+pub struct NearMissItem {
+    /// Position among the near misses, from 1 (the nearest the bar).
+    pub number: usize,
+    pub refusal: Refusal,
+    /// The refusal in words.
+    pub why: String,
+    /// How many times as likely to recur by chance as words with its
+    /// evidence may be (under 1: refused for another reason).
+    pub over: f64,
+    pub evidence: Evidence,
+    /// Every place, in reading order (none is the origin: there is no
+    /// cluster).
+    pub places: Vec<ReviewPlace>,
+    /// The `accept` entry to paste under `decisions:`: the longest wording
+    /// of a place that the others hold too.
+    pub accept: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1223,7 +1250,99 @@ pub fn review_of(
         decided: quotations.iter().filter(|q| q.evidence.decided).count(),
         decisions,
         items,
+        near_misses: Vec::new(),
+        near_misses_found: 0,
     }
+}
+
+/// The review's near misses: the first `limit` of `near` (nearest the bar
+/// first), none standing where a cluster kept after the decisions stands
+/// (an `accept` already made takes its near miss off the list).
+pub fn near_miss_items(
+    edition: &Edition,
+    quotations: &[Quotation],
+    near: Vec<NearMiss>,
+    limit: usize,
+) -> (Vec<NearMissItem>, usize) {
+    let text = Text::new(edition);
+    let mut by_paragraph: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
+    for t in quotations.iter().flat_map(|q| &q.occurrences) {
+        (by_paragraph.entry((t.chapter, t.unit)).or_default()).push((t.start, t.end));
+    }
+    let taken = |o: &Occurrence| {
+        by_paragraph.get(&(o.chapter, o.unit)).is_some_and(|spans| {
+            spans
+                .iter()
+                .any(|&(start, end)| start < o.end && o.start < end)
+        })
+    };
+    let near: Vec<NearMiss> = near
+        .into_iter()
+        .filter(|m| !m.quotation.occurrences.iter().any(taken))
+        .collect();
+    let found = near.len();
+    let items = near
+        .into_iter()
+        .take(limit)
+        .enumerate()
+        .map(|(n, miss)| {
+            let q = &miss.quotation;
+            let places = q
+                .occurrences
+                .iter()
+                .map(|o| ReviewPlace {
+                    chapter: text.slug(o.chapter).to_owned(),
+                    paragraph: text.units[o.chapter][o.unit].id.to_owned(),
+                    at: text.at(o.chapter, o.unit),
+                    text: o.text.clone(),
+                    quoted: o.quoted,
+                    origin: false,
+                })
+                .collect();
+            let mut map = yaml::Mapping::new();
+            map.insert("accept".into(), accepted_wording(q).into());
+            if q.kind == Kind::Formula {
+                map.insert("kind".into(), "formula".into());
+            }
+            NearMissItem {
+                number: n + 1,
+                refusal: miss.refusal,
+                why: miss.refusal.describe(miss.over),
+                over: miss.over,
+                evidence: q.evidence.clone(),
+                places,
+                accept: list_item(&yaml::to_string(&map)),
+            }
+        })
+        .collect();
+    (items, found)
+}
+
+/// The words an `accept` should quote for the places of `q`: the longest
+/// wording of one of them that places in two pieces or more hold (as
+/// `accept` compares them, folded), else the shortest wording.
+fn accepted_wording(q: &Quotation) -> String {
+    let places: Vec<(usize, String)> = q
+        .occurrences
+        .iter()
+        .map(|o| (o.chapter, folded(&o.text).0))
+        .collect();
+    let mut wordings: Vec<&Occurrence> = q.occurrences.iter().collect();
+    wordings.sort_by_key(|o| std::cmp::Reverse(o.text.chars().count()));
+    let held_in_two = |o: &Occurrence| {
+        let want = folded(&o.text).0;
+        let mut pieces: Vec<usize> = (places.iter())
+            .filter(|(_, text)| text.contains(&want))
+            .map(|&(chapter, _)| chapter)
+            .collect();
+        pieces.dedup();
+        !want.is_empty() && pieces.len() >= 2
+    };
+    wordings
+        .iter()
+        .find(|o| held_in_two(o))
+        .or(wordings.last())
+        .map_or_else(String::new, |o| o.text.clone())
 }
 
 /// A cluster's number in the site's order, from its id (`q12`, `f3`):
@@ -1388,6 +1507,48 @@ impl Review {
                 "  to merge it with another, add (the other's words for {OTHER_WORDS}):"
             );
             out.push_str(&indent(&item.decide.merge, "  "));
+        }
+        if self.near_misses_found > 0 {
+            let _ = writeln!(
+                out,
+                "\n{} near miss{}: recurring words the detector refused, the least likely by chance first{}",
+                self.near_misses_found,
+                if self.near_misses_found == 1 {
+                    ""
+                } else {
+                    "es"
+                },
+                if self.near_misses.len() < self.near_misses_found {
+                    format!(
+                        " (the first {}; --near-misses N for more)",
+                        self.near_misses.len()
+                    )
+                } else {
+                    String::new()
+                }
+            );
+        }
+        for miss in &self.near_misses {
+            let e = &miss.evidence;
+            let _ = writeln!(out, "\n~{}  {}", miss.number, miss.why);
+            let _ = writeln!(
+                out,
+                "  evidence: {}, {}, {} tokens, chance {:.2e}",
+                if e.quoted { "quoted" } else { "not quoted" },
+                if e.reported {
+                    "reported"
+                } else {
+                    "not reported"
+                },
+                e.tokens,
+                e.chance
+            );
+            let _ = writeln!(out, "  places:");
+            for place in &miss.places {
+                let _ = writeln!(out, "    {}  “{}”", place.at, place.text);
+            }
+            let _ = writeln!(out, "  to accept it, add to {FILE}:");
+            out.push_str(&indent(&miss.accept, "  "));
         }
         out
     }

@@ -29,6 +29,7 @@ mod align;
 mod background;
 pub mod carry;
 mod formulas;
+pub mod near_misses;
 mod places;
 mod reordered;
 mod tokens;
@@ -43,6 +44,7 @@ use rayon::prelude::*;
 use crate::model::Edition;
 use align::Overlap;
 use background::Background;
+use near_misses::{Collector, NearMiss, Refusal};
 use units::{ChapterTokens, Scratch, Tokenized, tokenize_chapter};
 
 #[derive(Debug, Clone)]
@@ -279,6 +281,28 @@ pub fn detect_unless(
     options: &QuotationOptions,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Option<Vec<Quotation>> {
+    detection(edition, options, stop, None).map(|(found, _)| found)
+}
+
+/// `detect`, and the recurring words it refused nearest the bar
+/// (`near_misses`): what `zhushu quotations review` offers the editor to
+/// accept. Slower than `detect` by the places of the clusters refused.
+pub fn detect_with_near_misses(
+    edition: &Edition,
+    options: &QuotationOptions,
+) -> (Vec<Quotation>, Vec<NearMiss>) {
+    let refused = Collector::default();
+    detection(edition, options, &|| false, Some(&refused)).expect("never stopped")
+}
+
+/// `detect_unless`, and the near misses `near` collected (none when not
+/// given).
+fn detection(
+    edition: &Edition,
+    options: &QuotationOptions,
+    stop: &(dyn Fn() -> bool + Sync),
+    near: Option<&Collector>,
+) -> Option<(Vec<Quotation>, Vec<NearMiss>)> {
     let (chapters, tokenized): (Vec<ChapterTokens>, Vec<Vec<Tokenized>>) = edition
         .chapters
         .par_iter()
@@ -398,7 +422,9 @@ pub fn detect_unless(
     let texts = places::Texts::new(&units);
     // Judged on tokens, before any text is looked at again: most clusters
     // of a formulaic edition end here.
-    // Each kept with its longest span, its chance and its bar.
+    // Each kept with its longest span, its chance and its bar; those
+    // refused near the bar kept aside when near misses are asked for.
+    let refused_near: std::sync::Mutex<Vec<(Vec<usize>, f64)>> = Default::default();
     let judged: Vec<(Vec<usize>, align::Span, f64, f64)> = clusters
         .into_par_iter()
         .filter_map(|members| {
@@ -417,9 +443,36 @@ pub fn detect_unless(
                 .iter()
                 .any(|&m| m >= quoted_from || in_marks(&units[spans[m].unit], spans[m]));
             let bar = if quoted { QUOTED_CHANCE } else { threshold };
-            (chance <= bar).then_some((members, longest, chance, bar))
+            if chance > bar {
+                if near.is_some() && chance <= bar * near_misses::NEAR {
+                    let mut refused = refused_near.lock().expect("no judge panicked");
+                    refused.push((members, chance));
+                }
+                return None;
+            }
+            Some((members, longest, chance, bar))
         })
         .collect();
+    if let Some(near) = near {
+        let refused = refused_near.into_inner().expect("no judge panicked");
+        refused.into_par_iter().for_each(|(members, chance)| {
+            // (What the places' own rules refuse is no near miss of
+            // chance.)
+            let found = places::quotation(
+                &units,
+                &texts,
+                &spans,
+                &members,
+                edition,
+                options,
+                (chance, None),
+            );
+            for q in found {
+                let over = chance / bar_for(&q, threshold, || whole_everywhere(&units, &q));
+                near.refuse_on_chance(q, over);
+            }
+        });
+    }
     // The passages that stand, looked for where no seed joined them: a
     // witness whose variant cut every n-gram it shares with the others
     // but the genre's stock.
@@ -450,12 +503,19 @@ pub fn detect_unless(
             (members, chance, bar)
         })
         .collect();
-    let mut quotations: Vec<Quotation> = judged
+    let quotations: Vec<Quotation> = judged
         .into_par_iter()
         .flat_map_iter(|(members, mut chance, bar)| {
             let stretches = stretches_of(&spans, &members);
-            let mut found =
-                places::quotation(&units, &texts, &spans, &members, edition, options, chance);
+            let mut found = places::quotation(
+                &units,
+                &texts,
+                &spans,
+                &members,
+                edition,
+                options,
+                (chance, near),
+            );
             // A passage that is somebody's may still be met by chance: a
             // place that shares only a stock stretch of it (既要推进体制机制
             // 创新，又要……) is the genre's frame, not a witness, whether or
@@ -476,10 +536,22 @@ pub fn detect_unless(
                     // chance stand in the background like the rest.
                     chance = cluster_chance(&units, &spans, &witnesses, &background);
                     found = if chance > bar || chapter_count(&units, &spans, &witnesses) < 2 {
+                        if let Some(near) = near.filter(|_| chance > bar) {
+                            for q in found {
+                                let bar = bar_for(&q, threshold, || whole_everywhere(&units, &q));
+                                near.refuse_on_chance(q, chance / bar);
+                            }
+                        }
                         Vec::new()
                     } else {
                         places::quotation(
-                            &units, &texts, &spans, &witnesses, edition, options, chance,
+                            &units,
+                            &texts,
+                            &spans,
+                            &witnesses,
+                            edition,
+                            options,
+                            (chance, near),
                         )
                     };
                 }
@@ -491,28 +563,36 @@ pub fn detect_unless(
             // the edition's pieces, are its own refrain (坚持以人民为中心，
             // 推动……), however few the pieces.
             let most = (edition.chapters.len() / 2 + 1).max(4);
-            found.retain(|q| {
-                let chapters = q.chapters().len();
-                q.evidence.quoted || (chapters <= OFTEN && (q.evidence.reported || chapters < most))
-            });
+            let (found, stock): (Vec<Quotation>, Vec<Quotation>) =
+                found.into_iter().partition(|q| {
+                    let chapters = q.chapters().len();
+                    q.evidence.quoted
+                        || (chapters <= OFTEN && (q.evidence.reported || chapters < most))
+                });
+            if let Some(near) = near {
+                for q in stock {
+                    let pieces = q.chapters().len();
+                    near.refuse(q, Refusal::Stock { pieces });
+                }
+            }
             // Words that no place quotes or reports must be far less
             // likely: the genre's frames, filled from a small vocabulary,
             // recur by chance more often than a model of n-grams can tell.
             // Less so if they are a whole clause or sentence in every
             // place: the frames' chance recurrences mostly start or end
             // inside a clause (努力赢得群众的信任和支持。既要完善……).
-            found.retain(|q| {
-                let whole_everywhere = || {
-                    q.occurrences.iter().all(|o| {
-                        let unit = &units[unit_index(&units, o.chapter, o.unit)];
-                        let chars: Vec<char> = unit.text.chars().collect();
-                        places::is_bounded(&chars, o.start, o.end)
-                    })
-                };
-                q.evidence.quoted
-                    || q.evidence.reported
-                    || bare_words_rare_enough(chance, threshold, whole_everywhere)
-            });
+            let (found, bare): (Vec<Quotation>, Vec<Quotation>) =
+                found.into_iter().partition(|q| {
+                    q.evidence.quoted
+                        || q.evidence.reported
+                        || bare_words_rare_enough(chance, threshold, || whole_everywhere(&units, q))
+                });
+            if let Some(near) = near {
+                for q in bare {
+                    let bar = bar_for(&q, threshold, || whole_everywhere(&units, &q));
+                    near.refuse_on_chance(q, chance / bar);
+                }
+            }
             found
         })
         .collect();
@@ -521,7 +601,14 @@ pub fn detect_unless(
     // 安全感) is the genre's, unless somebody puts it in quotation marks:
     // a news item reports a meeting's stock phrases as readily as its
     // own words (会议指出，要树立正确的……).
-    quotations.retain(|q| q.evidence.quoted || !formulas::is_set_phrase(q.text()));
+    let (mut quotations, set_phrases): (Vec<Quotation>, Vec<Quotation>) = quotations
+        .into_iter()
+        .partition(|q| q.evidence.quoted || !formulas::is_set_phrase(q.text()));
+    if let Some(near) = near {
+        for q in set_phrases {
+            near.refuse(q, Refusal::SetPhrase);
+        }
+    }
     for q in &mut quotations {
         if formulas::is_list(q.text()) {
             q.kind = Kind::Formula;
@@ -541,7 +628,12 @@ pub fn detect_unless(
     reordered::add_reordered(&mut quotations, &units, &texts, options.min_tokens);
     never_cross(&mut quotations);
     sort_in_reading_order(&mut quotations);
-    Some(quotations)
+    let near = near.map_or_else(Vec::new, |near| {
+        near.list(&quotations, |q| {
+            q.evidence.chance / bar_for(q, threshold, || whole_everywhere(&units, q))
+        })
+    });
+    Some((quotations, near))
 }
 
 /// The index among `units` (in the edition's order) of unit `unit` of
@@ -556,6 +648,30 @@ fn sort_in_reading_order(quotations: &mut [Quotation]) {
         let first = &q.occurrences[0];
         (first.chapter, first.unit, first.start, q.kind)
     });
+}
+
+/// The most chance recurrences words with `q`'s evidence may have: what
+/// `detection` asks of quoted words, of reported ones, and of bare ones
+/// (`bare_words_rare_enough`).
+fn bar_for(q: &Quotation, threshold: f64, whole_everywhere: impl FnOnce() -> bool) -> f64 {
+    if q.evidence.quoted {
+        QUOTED_CHANCE
+    } else if q.evidence.reported {
+        threshold
+    } else if whole_everywhere() {
+        threshold * BARE_BOUNDED
+    } else {
+        threshold * BARE
+    }
+}
+
+/// Whether every place of `q` is a whole clause or sentence.
+fn whole_everywhere(units: &[Unit], q: &Quotation) -> bool {
+    q.occurrences.iter().all(|o| {
+        let unit = &units[unit_index(units, o.chapter, o.unit)];
+        let chars: Vec<char> = unit.text.chars().collect();
+        places::is_bounded(&chars, o.start, o.end)
+    })
 }
 
 /// Whether words that no place quotes or reports are rare enough to be

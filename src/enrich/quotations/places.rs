@@ -9,6 +9,7 @@ use crate::markdown::is_letter_or_digit;
 use crate::model::{Chapter, Edition};
 
 use super::align::Span;
+use super::near_misses::{Collector, Refusal};
 use super::tokens::{Token, is_clause_mark, quoted_ranges, tokenize};
 use super::{Evidence, Kind, Occurrence, Quotation, QuotationOptions, Unit};
 
@@ -94,7 +95,7 @@ pub fn quotation(
     members: &[usize],
     edition: &Edition,
     options: &QuotationOptions,
-    chance: f64,
+    (chance, near): (f64, Option<&Collector>),
 ) -> Vec<Quotation> {
     // One occurrence per run of spans in a unit that overlap or stand
     // close (a witness that inserts a sentence is cut in two by the
@@ -143,7 +144,17 @@ pub fn quotation(
     let echo = echo_witnesses(&witnesses, echoes);
     [witnesses, echo]
         .into_iter()
-        .filter_map(|w| judge(w, units, edition, options, chance))
+        .filter_map(
+            |w| match judge(w, units, edition, options, (chance, near.is_some()))? {
+                Ok(kept) => Some(kept),
+                Err((refused, why)) => {
+                    if let Some(near) = near {
+                        near.refuse(refused, why);
+                    }
+                    None
+                }
+            },
+        )
         .collect()
 }
 
@@ -184,14 +195,17 @@ fn token_range<'t>(w: &Witness<'t>, start: usize, end: usize) -> &'t [Token] {
     &w.tokens[first..last.max(first)]
 }
 
-/// The evidence that the witnesses are somebody's words, and the origin.
+/// The evidence that the witnesses are somebody's words, and the origin:
+/// the quotation, or (`Err`, when `refusals` are asked for) the quotation
+/// the words would have made and why they are refused; `None` when they
+/// stand in one piece only.
 fn judge(
     witnesses: Vec<Witness>,
     units: &[Unit],
     edition: &Edition,
     options: &QuotationOptions,
-    chance: f64,
-) -> Option<Quotation> {
+    (chance, refusals): (f64, bool),
+) -> Option<Result<Quotation, (Quotation, Refusal)>> {
     if witnesses.len() < 2 {
         return None;
     }
@@ -225,9 +239,7 @@ fn judge(
         .iter()
         .filter(|w| introduces(w.chars, w.end, options.report_window))
         .count();
-    if introducing * 2 > witnesses.len() {
-        return None;
-    }
+    let introduced = introducing * 2 > witnesses.len();
     let flags: Vec<(bool, bool)> = witnesses
         .iter()
         .map(|w| (quoted_at(w), reported_at(w)))
@@ -321,12 +333,24 @@ fn judge(
     // A run of capitalised words joined by small ones, with no clause in
     // it (the Constitution of the United States), is a name or a title.
     let name = !options.cjk && occurrences.iter().all(|o| is_name(&o.text));
-    if !evidence || stopped || narration || name || slot_frame || stock_phrase {
+    // The first reason that refuses the words (the editor's stop list and
+    // a reporter's frame are not worth telling as near misses).
+    let refusal = [
+        (introduced || stopped, None),
+        (!evidence, Some(Refusal::NoEvidence)),
+        (narration, Some(Refusal::Narration)),
+        (name, Some(Refusal::Name)),
+        (slot_frame, Some(Refusal::Frame)),
+        (stock_phrase, Some(Refusal::PhraseInClause)),
+    ]
+    .into_iter()
+    .find_map(|(refused, why)| refused.then_some(why));
+    if refusal == Some(None) || (refusal.is_some() && !refusals) {
         return None;
     }
     let reporting: Vec<bool> = flags.iter().map(|&(q, r)| q || r).collect();
     let origin = origin(edition, &occurrences, &reporting);
-    Some(Quotation {
+    let quotation = Quotation {
         kind: Kind::Quotation,
         occurrences,
         origin,
@@ -338,6 +362,10 @@ fn judge(
             chance,
             decided: false,
         },
+    };
+    Some(match refusal {
+        Some(Some(why)) => Err((quotation, why)),
+        _ => Ok(quotation),
     })
 }
 
