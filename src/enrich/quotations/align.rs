@@ -2059,6 +2059,62 @@ mod tests {
         assert_eq!(clusters, [vec![0, 1, 2, 3, 4, 5]]);
     }
 
+    /// A clause that two passages share at their start (我在……工作的时候就
+    /// 讲过，……) is a part of each, as one at their end is: its link does
+    /// not make the passages one, and each place joins the passage around
+    /// it. A span that only reaches into a passage (a third of it inside)
+    /// is no part of it: its link holds. Nor is one barely shorter than the
+    /// stretch it lies in, wherever in the unit the two stand: its link
+    /// joins the two stretches it lies in.
+    #[test]
+    fn a_part_is_a_span_mostly_inside_one_clearly_longer_at_its_start_or_anywhere() {
+        let span = |unit, start, end| Span { unit, start, end };
+        let spans = [
+            // 0, 1: passage S; 2, 3: passage T.
+            span(0, 0, 40),
+            span(1, 0, 40),
+            span(2, 0, 40),
+            span(3, 0, 40),
+            // 4, 5: the clause both open with, in S and in T.
+            span(0, 0, 8),
+            span(2, 0, 8),
+        ];
+        let links = [(0, 1), (2, 3), (4, 5)];
+        let all: Vec<usize> = (0..spans.len()).collect();
+        assert_eq!(
+            cluster(&spans, &links, &all, spans.len(), Overlap::HalfShorter),
+            [vec![0, 1, 4], vec![2, 3, 5]]
+        );
+        let spans = [
+            // 0, 1: passage P, at 10..50 of both units.
+            span(0, 10, 50),
+            span(1, 10, 50),
+            // 2, 3: X, at 45..60, five of its fifteen tokens inside P.
+            span(0, 45, 60),
+            span(1, 45, 60),
+            // 4, 5 (units 2 and 3): Y and W, 12 tokens at 20..32, found by
+            // no match; 6, 7: Z, 10 of them at 22..32, matched: not
+            // clearly shorter (by a quarter and four tokens).
+            span(2, 20, 32),
+            span(3, 20, 32),
+            span(2, 22, 32),
+            span(3, 22, 32),
+        ];
+        let links = [(0, 1), (2, 3), (6, 7)];
+        let all: Vec<usize> = (0..spans.len()).collect();
+        assert_eq!(
+            cluster(&spans, &links, &all, spans.len(), Overlap::HalfShorter),
+            [vec![0, 1], vec![2, 3], vec![4, 5, 6, 7]]
+        );
+    }
+
+    #[test]
+    fn clearly_longer_is_a_quarter_longer_and_four_tokens_at_least() {
+        assert!(clearly_longer(14, 10) && !clearly_longer(13, 10));
+        assert!(clearly_longer(50, 40) && !clearly_longer(49, 40));
+        assert!(clearly_longer(125, 100) && !clearly_longer(124, 100));
+    }
+
     /// `align` of `a` and `b` from a shared seed of 6 at `i`, `j`.
     fn aligned(a: &[u32], b: &[u32], i: usize, j: usize) -> Alignment {
         align(a, b, i, j, 6)

@@ -1449,6 +1449,83 @@ mod tests {
         }
     }
 
+    /// A shorter cluster most of whose places lie inside a longer one's
+    /// (the second half of a passage, repeated on its own by a speaker)
+    /// joins it: its places outside it become the longer one's partial
+    /// witnesses, and its quotation marks and reporting verbs its
+    /// evidence. One whose places stand mostly alone, or inside the longer
+    /// one once only, stays a cluster; a formula neither joins nor holds.
+    #[test]
+    fn a_part_that_stands_mostly_inside_a_longer_passage_joins_it() {
+        let cluster = |kind, places: &[(usize, usize, usize, usize)], quoted: bool| Quotation {
+            kind,
+            occurrences: places
+                .iter()
+                .map(|&(chapter, unit, start, end)| Occurrence {
+                    chapter,
+                    unit,
+                    start,
+                    end,
+                    text: format!("{chapter}/{unit}/{start}"),
+                    quoted,
+                })
+                .collect(),
+            origin: 0,
+            evidence: Evidence {
+                quoted,
+                ..Evidence::default()
+            },
+        };
+        let q = Kind::Quotation;
+        // Passage A in chapters 0, 1 and 2, at 10..40.
+        let passage = || cluster(q, &[(0, 3, 10, 40), (1, 0, 10, 40), (2, 5, 10, 40)], false);
+        let absorbed = |part: Quotation, with: Vec<Quotation>| {
+            let mut all = vec![passage(), part];
+            all.extend(with);
+            absorb_parts(&mut all);
+            all
+        };
+        // Its second half, inside A in chapters 0 and 1, alone in 4.
+        let half = cluster(q, &[(0, 3, 25, 40), (1, 0, 25, 40), (4, 2, 0, 15)], true);
+        let after = absorbed(half, Vec::new());
+        assert_eq!(after.len(), 1, "{after:#?}");
+        let places: Vec<&str> = after[0]
+            .occurrences
+            .iter()
+            .map(|o| o.text.as_str())
+            .collect();
+        assert_eq!(places, ["0/3/10", "1/0/10", "2/5/10", "4/2/0"]);
+        assert_eq!(after[0].text(), "0/3/10", "the origin stays");
+        assert!(after[0].evidence.quoted);
+        // Inside A in two of four places: half is not most.
+        let alone = cluster(
+            q,
+            &[(0, 3, 25, 40), (1, 0, 25, 40), (4, 2, 0, 15), (5, 0, 0, 15)],
+            false,
+        );
+        assert_eq!(absorbed(alone, Vec::new()).len(), 2);
+        // Inside A once, in a paragraph of its own once more: one place
+        // held is no part.
+        let once = cluster(q, &[(0, 3, 25, 40), (6, 1, 0, 15)], false);
+        assert_eq!(absorbed(once, Vec::new()).len(), 2);
+        // Beside A in its unit, or in the same places of another unit: not
+        // inside.
+        let beside = cluster(q, &[(0, 3, 35, 50), (1, 0, 25, 40), (4, 2, 0, 15)], false);
+        assert_eq!(absorbed(beside, Vec::new()).len(), 2);
+        let elsewhere = cluster(q, &[(0, 4, 25, 40), (1, 1, 25, 40), (4, 2, 0, 15)], false);
+        assert_eq!(absorbed(elsewhere, Vec::new()).len(), 2);
+        // A formula inside A stays a formula.
+        let formula = cluster(Kind::Formula, &[(0, 3, 25, 30), (1, 0, 25, 30)], false);
+        assert_eq!(absorbed(formula, Vec::new()).len(), 2);
+        // A cluster as long as the part is no holder (equal lengths are
+        // one passage cut twice, for `drop_repeats`).
+        let part = cluster(q, &[(0, 3, 25, 40), (1, 0, 25, 40)], false);
+        let same_length = cluster(q, &[(0, 3, 25, 40), (1, 0, 25, 40), (7, 0, 0, 15)], false);
+        let mut two = vec![part, same_length];
+        absorb_parts(&mut two);
+        assert_eq!(two.len(), 2, "{two:#?}");
+    }
+
     /// A passage somebody wrote may share a stock stretch with the genre's
     /// frames (既要推进体制机制创新，又要……): places that hold only that
     /// stretch met the passage by chance, unless quotation marks say
