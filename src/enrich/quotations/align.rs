@@ -2099,12 +2099,24 @@ mod tests {
             span(3, 20, 32),
             span(2, 22, 32),
             span(3, 22, 32),
+            // 8, 9: V, at 10..50 of units 4 and 5; 10, 11: U, at 0..15,
+            // reaching five tokens into V from before it.
+            span(4, 10, 50),
+            span(5, 10, 50),
+            span(4, 0, 15),
+            span(5, 0, 15),
         ];
-        let links = [(0, 1), (2, 3), (6, 7)];
+        let links = [(0, 1), (2, 3), (6, 7), (8, 9), (10, 11)];
         let all: Vec<usize> = (0..spans.len()).collect();
         assert_eq!(
             cluster(&spans, &links, &all, spans.len(), Overlap::HalfShorter),
-            [vec![0, 1], vec![2, 3], vec![4, 5, 6, 7]]
+            [
+                vec![0, 1],
+                vec![2, 3],
+                vec![4, 5, 6, 7],
+                vec![8, 9],
+                vec![10, 11]
+            ]
         );
     }
 

@@ -1497,6 +1497,30 @@ mod tests {
         assert_eq!(places, ["0/3/10", "1/0/10", "2/5/10", "4/2/0"]);
         assert_eq!(after[0].text(), "0/3/10", "the origin stays");
         assert!(after[0].evidence.quoted);
+        // Inside A in three of four places: most.
+        let most = cluster(
+            q,
+            &[
+                (0, 3, 25, 40),
+                (1, 0, 25, 40),
+                (2, 5, 25, 40),
+                (4, 2, 0, 15),
+            ],
+            false,
+        );
+        assert_eq!(absorbed(most, Vec::new()).len(), 1);
+        let most = cluster(
+            q,
+            &[
+                (0, 3, 25, 40),
+                (1, 0, 25, 40),
+                (2, 5, 25, 40),
+                (4, 2, 0, 15),
+                (5, 0, 0, 15),
+            ],
+            false,
+        );
+        assert_eq!(absorbed(most, Vec::new()).len(), 1);
         // Inside A in two of four places: half is not most.
         let alone = cluster(
             q,
