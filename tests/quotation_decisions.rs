@@ -1519,3 +1519,61 @@ fn near_misses_are_listed_as_many_as_asked() {
     let out = review(root, &["--near-misses", "0"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("near miss"));
 }
+
+/// A list that recurs in more pieces than a saying may stand in unquoted
+/// (twelve) is taken for the genre's stock: the review offers it as a
+/// near miss of its kind, and its entry accepts it as a formula.
+#[test]
+fn a_formula_refused_as_stock_is_offered_as_a_formula() {
+    let topics = [
+        "春耕", "防汛", "秋收", "冬训", "招商", "环保", "教育", "医疗", "交通", "文化", "旅游",
+        "税务", "统计", "审计",
+    ];
+    let chapters: Vec<(String, String)> = topics
+        .iter()
+        .enumerate()
+        .map(|(n, topic)| {
+            (
+                format!("{:02}-p{n}.md", n + 1),
+                format!(
+                    "---\ntitle: {topic}工作会议纪要\ndate: 2020-{:02}-01\nkind: news\nslug: p{n}\n---\n\n\
+                     会议研究了{topic}工作的第{n}项安排。与会同志表示，{topic}战线要讲政治、顾大局、守纪律，把工作抓紧抓实。\n",
+                    n % 12 + 1
+                ),
+            )
+        })
+        .collect();
+    let chapters: Vec<(&str, &str)> = chapters
+        .iter()
+        .map(|(f, t)| (f.as_str(), t.as_str()))
+        .collect();
+    let edition = write_edition(ZH_EDITION, &chapters);
+    let root = edition.path();
+    assert!(with(&built(root), "讲政治、顾大局、守纪律").is_empty());
+    let review = review_json(root);
+    let miss = (review["near_misses"].as_array().unwrap().iter())
+        .find(|m| {
+            near_places(m)
+                .iter()
+                .all(|(_, t)| t == "讲政治、顾大局、守纪律")
+        })
+        .unwrap_or_else(|| panic!("not offered: {review:#}"));
+    assert_eq!(
+        miss["refusal"],
+        serde_json::json!({"why": "stock", "pieces": 14})
+    );
+    assert!(miss["why"].as_str().unwrap().contains("in 14 pieces"));
+    assert_eq!(near_places(miss).len(), 14);
+    let accept = miss["accept"].as_str().unwrap();
+    assert_eq!(
+        accept,
+        "  - accept: 讲政治、顾大局、守纪律\n    kind: formula\n"
+    );
+    decide(root, &format!("decisions:\n{accept}"));
+    let after = review_json(root);
+    let item = (after["items"].as_array().unwrap().iter())
+        .find(|i| i["text"] == "讲政治、顾大局、守纪律")
+        .unwrap_or_else(|| panic!("not accepted: {after:#}"));
+    assert_eq!(item["kind"], "formula");
+    assert_eq!(item["places"].as_array().unwrap().len(), 14);
+}

@@ -1320,29 +1320,45 @@ pub fn near_miss_items(
 
 /// The words an `accept` should quote for the places of `q`: the longest
 /// wording of one of them that places in two pieces or more hold (as
-/// `accept` compares them, folded), else the shortest wording.
+/// `accept` compares them, folded); where the places differ (a variant),
+/// the longest stretch of the shortest wording that they do.
 fn accepted_wording(q: &Quotation) -> String {
     let places: Vec<(usize, String)> = q
         .occurrences
         .iter()
         .map(|o| (o.chapter, folded(&o.text).0))
         .collect();
-    let mut wordings: Vec<&Occurrence> = q.occurrences.iter().collect();
-    wordings.sort_by_key(|o| std::cmp::Reverse(o.text.chars().count()));
-    let held_in_two = |o: &Occurrence| {
-        let want = folded(&o.text).0;
+    let held_in_two = |text: &str| {
+        let want = folded(text).0;
         let mut pieces: Vec<usize> = (places.iter())
-            .filter(|(_, text)| text.contains(&want))
+            .filter(|(_, place)| place.contains(&want))
             .map(|&(chapter, _)| chapter)
             .collect();
         pieces.dedup();
         !want.is_empty() && pieces.len() >= 2
     };
-    wordings
-        .iter()
-        .find(|o| held_in_two(o))
-        .or(wordings.last())
-        .map_or_else(String::new, |o| o.text.clone())
+    let mut wordings: Vec<&str> = q.occurrences.iter().map(|o| o.text.as_str()).collect();
+    wordings.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    if let Some(whole) = wordings.iter().find(|w| held_in_two(w)) {
+        return (*whole).to_owned();
+    }
+    let shortest: Vec<char> = wordings
+        .last()
+        .map_or_else(Vec::new, |w| w.chars().collect());
+    // Stretches from the longest down, each from a letter to a letter.
+    let letter = |c: char| is_letter_or_digit(c);
+    for length in (1..=shortest.len()).rev() {
+        for start in 0..=shortest.len() - length {
+            let stretch = &shortest[start..start + length];
+            if letter(stretch[0]) && letter(stretch[length - 1]) {
+                let stretch: String = stretch.iter().collect();
+                if held_in_two(&stretch) {
+                    return stretch;
+                }
+            }
+        }
+    }
+    shortest.iter().collect()
 }
 
 /// A cluster's number in the site's order, from its id (`q12`, `f3`):

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use crate::model::Edition;
 
 use super::background::Background;
+use super::near_misses::{Collector, Refusal};
 use super::places::{Texts, is_bounded, origin};
 use super::tokens::{Token, is_clause_mark, quoted_ranges, tokenize};
 use super::{Evidence, Kind, Occurrence, Quotation, Unit};
@@ -112,42 +113,55 @@ pub fn candidates(units: &[Unit]) -> Candidates {
     Candidates { lists, groups }
 }
 
+/// The groups that are formulas; `near`, when given, is told of those
+/// refused as too likely by chance, of short members unquoted, or in more
+/// chapters than a saying may be.
 pub fn judge(
     candidates: &Candidates,
     units: &[Unit],
     texts: &Texts,
     edition: &Edition,
     background: &Background,
-    max_chapters: usize,
+    (max_chapters, near): (usize, Option<&Collector>),
 ) -> Vec<Quotation> {
+    let chapters_of = |g: &[usize]| -> HashSet<usize> {
+        g.iter()
+            .map(|&i| units[candidates.lists[i].list.unit].chapter)
+            .collect()
+    };
     // Each group is judged on its own (in order: the output is the same
     // on every run).
     let mut formulas = candidates
         .groups
         .par_iter()
-        .filter(|g| {
-            // A list in more chapters than a saying may be is the genre's
-            // stock (讲政治、顾大局、守纪律 in a third of the pieces).
-            let chapters: HashSet<usize> = g
-                .iter()
-                .map(|&i| units[candidates.lists[i].list.unit].chapter)
-                .collect();
-            chapters.len() <= max_chapters
-        })
+        // A list in more chapters than a saying may be is the genre's
+        // stock (讲政治、顾大局、守纪律 in a third of the pieces).
+        .filter(|g| near.is_some() || chapters_of(g).len() <= max_chapters)
         .filter_map(|g| {
-            let found = formula(g, &candidates.lists, units, texts, edition, background)?;
+            let found = formula(
+                g,
+                &candidates.lists,
+                units,
+                texts,
+                edition,
+                background,
+                near,
+            )?;
             Some((found, shortest(g, &candidates.lists)))
         })
         .collect::<Vec<_>>();
     found_bare(&mut formulas, units, texts, edition);
-    formulas
+    let (kept, stock): (Vec<Quotation>, Vec<Quotation>) = formulas
         .into_iter()
         .map(|(f, _)| f)
-        .filter(|f| {
-            let chapters: HashSet<usize> = f.occurrences.iter().map(|o| o.chapter).collect();
-            chapters.len() <= max_chapters
-        })
-        .collect()
+        .partition(|f| f.chapters().len() <= max_chapters);
+    if let Some(near) = near {
+        for f in stock {
+            let pieces = f.chapters().len();
+            near.refuse(f, Refusal::Stock { pieces });
+        }
+    }
+    kept
 }
 
 /// Tokens a formula's wording needs to be looked for where no list shape
@@ -340,6 +354,7 @@ fn formula(
     texts: &Texts,
     edition: &Edition,
     background: &Background,
+    near: Option<&Collector>,
 ) -> Option<Quotation> {
     // A pair's first member is cut wherever a verb stands before it: a
     // pair needs one place where both its edges are marked.
@@ -352,8 +367,14 @@ fn formula(
     // Unquoted, a pair must be of longer members (实干为上、创新为先, not
     // 改革、发展); and no list the genre uses everywhere (the background).
     let short_pair = members < 3 && shortest.len() < 6;
-    if !quoted && short_pair || shortest.len() < 3 {
+    if shortest.len() < 3 {
         return None;
+    }
+    // Refused below, and told to `near` once made.
+    let mut refusal = None;
+    if !quoted && short_pair {
+        refusal = Some((Refusal::ShortPair, None));
+        near?;
     }
     // A list that nobody quotes, standing in every place after the same
     // words, is the end of a set phrase of the genre (树立正确的世界观、
@@ -373,8 +394,9 @@ fn formula(
     // only keeps out a wording the rest of the edition would give more
     // often by chance than it stands in the group (a list the genre uses
     // everywhere, in wordings the group does not hold).
-    if chance > group.len() as f64 {
-        return None;
+    if chance > group.len() as f64 && refusal.is_none() {
+        refusal = Some((Refusal::Chance, Some(chance / group.len() as f64)));
+        near?;
     }
     let mut bounded = false;
     let mut occurrences: Vec<(Occurrence, bool)> = group
@@ -406,7 +428,7 @@ fn formula(
     let reporting: Vec<bool> = occurrences.iter().map(|(_, q)| *q).collect();
     let occurrences: Vec<Occurrence> = occurrences.into_iter().map(|(o, _)| o).collect();
     let origin = origin(edition, &occurrences, &reporting);
-    Some(Quotation {
+    let formula = Quotation {
         kind: Kind::Formula,
         occurrences,
         origin,
@@ -418,7 +440,19 @@ fn formula(
             chance,
             decided: false,
         },
-    })
+    };
+    match (refusal, near) {
+        (None, _) => Some(formula),
+        (Some((_, Some(over))), Some(near)) => {
+            near.refuse_on_chance(formula, over);
+            None
+        }
+        (Some((why, None)), Some(near)) => {
+            near.refuse(formula, why);
+            None
+        }
+        (Some(_), None) => None,
+    }
 }
 
 /// Tokens before a list, the same in every place of the group, past

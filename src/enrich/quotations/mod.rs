@@ -620,7 +620,7 @@ fn detection(
         &texts,
         edition,
         &background,
-        max_chapters,
+        (max_chapters, near),
     ));
     formulas::drop_inside_quotations(&mut quotations);
     drop_repeats(&mut quotations);
@@ -1497,6 +1497,21 @@ mod tests {
         assert_eq!(places, ["0/3/10", "1/0/10", "2/5/10", "4/2/0"]);
         assert_eq!(after[0].text(), "0/3/10", "the origin stays");
         assert!(after[0].evidence.quoted);
+        // Its places beside A's in A's paragraph, just after or just
+        // before, are partial witnesses too; and a reporting verb is
+        // evidence for A.
+        for (beside, place) in [((2, 5, 40, 55), "2/5/40"), ((2, 5, 0, 10), "2/5/0")] {
+            let mut half = cluster(q, &[(0, 3, 25, 40), (1, 0, 25, 40), beside], false);
+            half.evidence.reported = true;
+            let after = absorbed(half, Vec::new());
+            assert_eq!(after.len(), 1, "{after:#?}");
+            assert!(
+                after[0].occurrences.iter().any(|o| o.text == place),
+                "{after:#?}"
+            );
+            assert_eq!(after[0].occurrences.len(), 4);
+            assert!(after[0].evidence.reported && !after[0].evidence.quoted);
+        }
         // Inside A in three of four places: most.
         let most = cluster(
             q,

@@ -49,6 +49,9 @@ pub enum Refusal {
     Narration,
     /// A run of capitalised words: a name or a title.
     Name,
+    /// A pair of short members that nobody quotes (改革、发展): the
+    /// genre's words, not a coinage.
+    ShortPair,
     /// Never in quotation marks, and in `pieces` pieces: more than words
     /// nobody quotes may stand in before they are the genre's own.
     Stock { pieces: usize },
@@ -76,6 +79,9 @@ impl Refusal {
             }
             Refusal::Narration => "only in news reports, unquoted: their narration".to_owned(),
             Refusal::Name => "a run of capitalised words: a name or a title".to_owned(),
+            Refusal::ShortPair => {
+                "a pair of short members that nobody quotes: the genre's words".to_owned()
+            }
             Refusal::Stock { pieces } => {
                 format!("in {pieces} pieces and never in quotation marks: the genre's stock")
             }
@@ -95,8 +101,9 @@ impl Refusal {
             Refusal::Narration => 3,
             Refusal::Frame => 4,
             Refusal::Name => 5,
-            Refusal::Stock { .. } => 6,
-            Refusal::SetPhrase => 7,
+            Refusal::ShortPair => 6,
+            Refusal::Stock { .. } => 7,
+            Refusal::SetPhrase => 8,
         }
     }
 }
@@ -129,8 +136,10 @@ impl Collector {
     /// The near misses in two pieces or more and at most `NEAR` times the
     /// bar (`over` tells it for words whose chance is their evidence's),
     /// least likely by chance first, none standing where a quotation that
-    /// was kept stands or where one listed before it stands (words refused
-    /// in several clusters are listed once, at their best).
+    /// was kept stands, nor one whose every place is nearly a place of one
+    /// listed before it (words refused in several clusters are listed
+    /// once, at their best; a shorter passage inside a longer one refused
+    /// is listed too: a formula in a refused sentence, say).
     pub fn list(&self, kept: &[Quotation], over: impl Fn(&Quotation) -> f64) -> Vec<NearMiss> {
         let refused = std::mem::take(&mut *self.0.lock().expect("no collector panicked"));
         let mut all: Vec<NearMiss> = refused
@@ -152,30 +161,40 @@ impl Collector {
                 .then(a.refusal.rank().cmp(&b.refusal.rank()))
                 .then_with(|| first_place(&a.quotation).cmp(&first_place(&b.quotation)))
         });
-        // The places taken so far, by paragraph.
-        let mut taken: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
-        fn take(taken: &mut HashMap<(usize, usize), Vec<(usize, usize)>>, o: &Occurrence) {
-            (taken.entry((o.chapter, o.unit)).or_default()).push((o.start, o.end))
+        // The kept clusters' places, and the listed near misses', by
+        // paragraph.
+        type Places = HashMap<(usize, usize), Vec<(usize, usize)>>;
+        fn add(places: &mut Places, o: &Occurrence) {
+            (places.entry((o.chapter, o.unit)).or_default()).push((o.start, o.end))
         }
+        let mut taken = Places::new();
         for o in kept.iter().flat_map(|q| &q.occurrences) {
-            take(&mut taken, o);
+            add(&mut taken, o);
         }
+        let mut listed = Places::new();
+        // Whether `o` shares a character with one of `places`, or (`most`)
+        // is nearly the same stretch as one: four fifths of the longer.
+        let meets = |places: &Places, o: &Occurrence, most: bool| {
+            places.get(&(o.chapter, o.unit)).is_some_and(|spans| {
+                spans.iter().any(|&(start, end)| {
+                    let shared = end.min(o.end).saturating_sub(start.max(o.start));
+                    let longer = (end - start).max(o.end - o.start);
+                    shared > 0 && (!most || shared * 5 >= longer * 4)
+                })
+            })
+        };
         let mut list: Vec<NearMiss> = Vec::new();
         for miss in all {
             let places = &miss.quotation.occurrences;
-            let standing = places.iter().any(|o| {
-                taken.get(&(o.chapter, o.unit)).is_some_and(|spans| {
-                    spans
-                        .iter()
-                        .any(|&(start, end)| o.start < end && start < o.end)
-                })
-            });
-            if !standing {
-                for o in places {
-                    take(&mut taken, o);
-                }
-                list.push(miss);
+            if places.iter().any(|o| meets(&taken, o, false))
+                || places.iter().all(|o| meets(&listed, o, true))
+            {
+                continue;
             }
+            for o in places {
+                add(&mut listed, o);
+            }
+            list.push(miss);
         }
         list
     }
@@ -276,34 +295,28 @@ mod tests {
     fn words_where_a_kept_quotation_or_a_nearer_miss_stands_are_not_listed() {
         let kept = [words(&[(0, 0, 10, 20), (1, 0, 0, 10)], 0.0)];
         let near = Collector::default();
+        let no_evidence = |places: &[(usize, usize, usize, usize)], chance: f64| {
+            near.refuse(words(places, chance), Refusal::NoEvidence)
+        };
         // Overlaps the kept quotation by one character at its start, in one
-        // of its places.
-        near.refuse(
-            words(&[(0, 0, 19, 30), (2, 0, 0, 5)], 0.0),
-            Refusal::NoEvidence,
-        );
-        // Touches it only: listed.
-        near.refuse(
-            words(&[(0, 0, 20, 30), (2, 1, 0, 5)], 0.1),
-            Refusal::NoEvidence,
-        );
-        // Overlaps the one just listed, which is nearer: not listed.
-        near.refuse(
-            words(&[(3, 0, 0, 5), (2, 1, 4, 9)], 0.2),
-            Refusal::NoEvidence,
-        );
-        // The same offsets in another unit, and in another chapter: listed.
-        near.refuse(
-            words(&[(0, 1, 10, 20), (3, 1, 0, 5)], 0.3),
-            Refusal::NoEvidence,
-        );
-        near.refuse(
-            words(&[(4, 0, 10, 20), (3, 2, 0, 5)], 0.4),
-            Refusal::NoEvidence,
-        );
+        // of its places: not listed.
+        no_evidence(&[(0, 0, 19, 30), (2, 0, 0, 5)], 0.0);
+        // Touches it only: listed (A).
+        no_evidence(&[(0, 0, 20, 30), (2, 1, 0, 5)], 0.1);
+        // Nearly A's places (four fifths of each): A refused again, not
+        // listed.
+        no_evidence(&[(0, 0, 22, 30), (2, 1, 0, 4)], 0.15);
+        // A's first place, and a place of its own: listed.
+        no_evidence(&[(0, 0, 20, 30), (5, 0, 0, 5)], 0.2);
+        // Inside A's first place, by less than four fifths of it, and in
+        // A's second place: shorter words in A's, listed.
+        no_evidence(&[(0, 0, 21, 28), (2, 1, 0, 5)], 0.25);
+        // The same offsets as A in other units and chapters: listed.
+        no_evidence(&[(0, 1, 20, 30), (3, 1, 0, 5)], 0.3);
+        no_evidence(&[(4, 0, 20, 30), (2, 2, 0, 5)], 0.4);
         let list = listed(&near, &kept);
         let places: Vec<&str> = list.iter().map(|(p, ..)| p.as_str()).collect();
-        assert_eq!(places, ["0/0/20", "0/1/10", "4/0/10"]);
+        assert_eq!(places, ["0/0/20", "0/0/20", "0/0/21", "0/1/20", "4/0/20"]);
     }
 
     #[test]
@@ -324,6 +337,7 @@ mod tests {
             Refusal::Frame,
             Refusal::Narration,
             Refusal::Name,
+            Refusal::ShortPair,
             Refusal::SetPhrase,
         ] {
             assert!(refusal.describe(0.0).len() > 20);
