@@ -706,6 +706,64 @@ mod tests {
         assert!(others.count() < 1_500);
     }
 
+    /// The chance of a token after its context: its count after the
+    /// longest context both seen, over the context's count; each step back
+    /// to a shorter context costs `BACKOFF`; with no context, how often the
+    /// token stands, backed off all the way.
+    #[test]
+    fn the_next_token_backs_off_to_the_longest_context_seen_with_it() {
+        let units = vec![keys("甲乙丙丁戊己")];
+        let refs = texts(&units);
+        let model = Background::new(&refs, 4, std::iter::empty(), std::iter::empty());
+        assert_eq!(model.counted, 6);
+        let gram = keys("甲乙丙丁");
+        let next = |counts: &[(&str, u64)]| {
+            let counts: HashMap<Vec<u32>, u64> =
+                counts.iter().map(|&(g, n)| (keys(g), n)).collect();
+            model.next(&gram, &|g: &[u32]| counts.get(g).copied().unwrap_or(0))
+        };
+        // The whole context seen with it: no cost.
+        assert_eq!(next(&[("甲乙丙丁", 2), ("甲乙丙", 4)]), 0.5);
+        // Never after the longest context (which is seen): one step back.
+        assert_eq!(
+            next(&[("甲乙丙", 5), ("乙丙丁", 3), ("乙丙", 6)]),
+            BACKOFF * 0.5
+        );
+        // A context never counted is no context, however often the gram
+        // is said to stand after it.
+        assert_eq!(
+            next(&[("甲乙丙丁", 2), ("丙丁", 1), ("丙", 4)]),
+            BACKOFF * BACKOFF * 0.25
+        );
+        // No context at all: the token's own share of the counted tokens.
+        assert_eq!(next(&[("丁", 3)]), BACKOFF * BACKOFF * BACKOFF * 3.0 / 6.0);
+        // Never more likely than certain.
+        assert_eq!(next(&[("甲乙丙丁", 5), ("甲乙丙", 4)]), 1.0);
+    }
+
+    /// How often a gram stands: its least counted part of `order` tokens,
+    /// scaled to the whole edition; a part no candidate has is not counted.
+    #[test]
+    fn a_gram_is_seen_as_often_as_its_least_counted_part() {
+        let units = vec![
+            keys("天下兴亡匹夫有责"),
+            keys("天下兴亡匹夫有责"),
+            keys("天下兴亡之事"),
+            keys("其他的话"),
+        ];
+        let refs = texts(&units);
+        let candidate = keys("天下兴亡匹夫有责");
+        let model = Background::new(
+            &refs,
+            4,
+            [candidate.as_slice()].into_iter(),
+            std::iter::empty(),
+        );
+        assert_eq!(model.seen(&keys("天下兴亡")), 3.0);
+        assert_eq!(model.seen(&candidate), 2.0);
+        assert_eq!(model.seen(&keys("其他的话")), 0.0);
+    }
+
     #[test]
     fn a_stock_frame_is_chance_and_a_sentence_is_not() {
         // Formulaic prose: two frames filled with a few words, over and over.
