@@ -762,6 +762,8 @@ mod tests {
         assert_eq!(model.seen(&keys("天下兴亡")), 3.0);
         assert_eq!(model.seen(&candidate), 2.0);
         assert_eq!(model.seen(&keys("其他的话")), 0.0);
+        // One chance recurrence in the whole edition: one in its 26 tokens.
+        assert_eq!(model.threshold(), 1.0 / 26.0);
     }
 
     #[test]

@@ -1565,6 +1565,72 @@ mod tests {
         assert_eq!(two.len(), 2, "{two:#?}");
     }
 
+    /// Places of two clusters that cross in a paragraph (each holds part
+    /// of the other) could not nest in the HTML: the shorter passage's
+    /// place gives way, cut back to where the longer's begins or ends when
+    /// two thirds of its letters are left (its punctuation at the cut
+    /// trimmed), dropped otherwise, and the cluster with it when it is
+    /// left in one piece; the origin moves to the first place kept. Places
+    /// that nest or only touch stay as they are.
+    #[test]
+    fn of_two_places_that_cross_the_shorter_passage_gives_way() {
+        let place = |chapter, start: usize, text: &str| Occurrence {
+            chapter,
+            unit: 0,
+            start,
+            end: start + text.chars().count(),
+            text: text.to_owned(),
+            quoted: false,
+        };
+        let cluster = |occurrences: Vec<Occurrence>| Quotation {
+            kind: Kind::Quotation,
+            occurrences,
+            origin: 0,
+            evidence: Evidence::default(),
+        };
+        let long = "abcdefghijklmnopqrstuvwxyzABCD";
+        let passage = || cluster(vec![place(0, 0, long), place(2, 0, long)]);
+        // 20 characters from 25: five inside the passage, then a comma.
+        let reaching = "vwxyz，ABCDEFGHIJKLMN";
+        let mut all = vec![
+            passage(),
+            cluster(vec![place(0, 25, reaching), place(1, 0, reaching)]),
+            // Inside the passage, and just after it: both stay.
+            cluster(vec![place(0, 5, "fghijklmno"), place(3, 0, "fghijklmno")]),
+            cluster(vec![place(0, 30, "，ABCDEFGHI"), place(4, 0, "ABCDEFGHI")]),
+        ];
+        let before = all.clone();
+        never_cross(&mut all);
+        assert_eq!(all.len(), 4);
+        assert_eq!(all[0], before[0]);
+        assert_eq!(all[1].occurrences[0], place(0, 31, "ABCDEFGHIJKLMN"));
+        assert_eq!(all[1].occurrences[1], before[1].occurrences[1]);
+        assert_eq!(all[2..], before[2..]);
+        // As long as the passage and mostly inside it: dropped, and its
+        // cluster with it, left in one piece.
+        let mut all = vec![
+            passage(),
+            cluster(vec![place(0, 10, long), place(1, 0, long)]),
+        ];
+        never_cross(&mut all);
+        assert_eq!(all, [passage()]);
+        // The passage shorter, its origin the place that goes: it keeps
+        // its other places, the first of them its origin.
+        let short = "abcdefghijklmnopqrst";
+        let mut all = vec![
+            cluster(vec![
+                place(0, 5, short),
+                place(2, 0, short),
+                place(3, 0, short),
+            ]),
+            cluster(vec![place(0, 15, long), place(1, 0, long)]),
+        ];
+        never_cross(&mut all);
+        assert_eq!(all[0].occurrences, [place(2, 0, short), place(3, 0, short)]);
+        assert_eq!(all[0].origin, 0);
+        assert_eq!(all[1].occurrences.len(), 2);
+    }
+
     /// A passage somebody wrote may share a stock stretch with the genre's
     /// frames (既要推进体制机制创新，又要……): places that hold only that
     /// stretch met the passage by chance, unless quotation marks say
