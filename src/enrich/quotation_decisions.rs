@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Error, Result, did_you_mean};
 use crate::enrich::notes::{find_words, nearest};
-use crate::enrich::quotations::near_misses::{NearMiss, Refusal};
+use crate::enrich::quotations::near_misses::{self, NearMiss, Refusal};
 use crate::enrich::quotations::{Evidence, Kind, Occurrence, Quotation};
 use crate::files::read_text;
 use crate::markdown::{is_cjk, is_letter_or_digit};
@@ -1265,21 +1265,7 @@ pub fn near_miss_items(
     limit: usize,
 ) -> (Vec<NearMissItem>, usize) {
     let text = Text::new(edition);
-    let mut by_paragraph: HashMap<(usize, usize), Vec<(usize, usize)>> = HashMap::new();
-    for t in quotations.iter().flat_map(|q| &q.occurrences) {
-        (by_paragraph.entry((t.chapter, t.unit)).or_default()).push((t.start, t.end));
-    }
-    let taken = |o: &Occurrence| {
-        by_paragraph.get(&(o.chapter, o.unit)).is_some_and(|spans| {
-            spans
-                .iter()
-                .any(|&(start, end)| start < o.end && o.start < end)
-        })
-    };
-    let near: Vec<NearMiss> = near
-        .into_iter()
-        .filter(|m| !m.quotation.occurrences.iter().any(taken))
-        .collect();
+    let near = near_misses::apart_from(quotations, near);
     let found = near.len();
     let items = near
         .into_iter()

@@ -161,42 +161,65 @@ impl Collector {
                 .then(a.refusal.rank().cmp(&b.refusal.rank()))
                 .then_with(|| first_place(&a.quotation).cmp(&first_place(&b.quotation)))
         });
-        // The kept clusters' places, and the listed near misses', by
-        // paragraph.
-        type Places = HashMap<(usize, usize), Vec<(usize, usize)>>;
-        fn add(places: &mut Places, o: &Occurrence) {
-            (places.entry((o.chapter, o.unit)).or_default()).push((o.start, o.end))
-        }
-        let mut taken = Places::new();
-        for o in kept.iter().flat_map(|q| &q.occurrences) {
-            add(&mut taken, o);
-        }
-        let mut listed = Places::new();
-        // Whether `o` shares a character with one of `places`, or (`most`)
-        // is nearly the same stretch as one: four fifths of the longer.
-        let meets = |places: &Places, o: &Occurrence, most: bool| {
-            places.get(&(o.chapter, o.unit)).is_some_and(|spans| {
-                spans.iter().any(|&(start, end)| {
-                    let shared = end.min(o.end).saturating_sub(start.max(o.start));
-                    let longer = (end - start).max(o.end - o.start);
-                    shared > 0 && (!most || shared * 5 >= longer * 4)
-                })
-            })
-        };
+        let taken = Places::of(kept.iter().flat_map(|q| &q.occurrences));
+        let mut listed = Places::default();
         let mut list: Vec<NearMiss> = Vec::new();
         for miss in all {
             let places = &miss.quotation.occurrences;
-            if places.iter().any(|o| meets(&taken, o, false))
-                || places.iter().all(|o| meets(&listed, o, true))
+            if places.iter().any(|o| taken.meets(o, false))
+                || places.iter().all(|o| listed.meets(o, true))
             {
                 continue;
             }
             for o in places {
-                add(&mut listed, o);
+                listed.add(o);
             }
             list.push(miss);
         }
         list
+    }
+}
+
+/// The near misses of which no place shares a character with a place of
+/// `kept`: what is left to offer once the editor's decisions have made
+/// their clusters.
+pub fn apart_from(kept: &[Quotation], near: Vec<NearMiss>) -> Vec<NearMiss> {
+    let taken = Places::of(kept.iter().flat_map(|q| &q.occurrences));
+    near.into_iter()
+        .filter(|m| {
+            !m.quotation
+                .occurrences
+                .iter()
+                .any(|o| taken.meets(o, false))
+        })
+        .collect()
+}
+
+/// Places by paragraph: (start, end) of each, under (chapter, unit).
+#[derive(Default)]
+struct Places(HashMap<(usize, usize), Vec<(usize, usize)>>);
+
+impl Places {
+    fn of<'o>(places: impl Iterator<Item = &'o Occurrence>) -> Places {
+        let mut all = Places::default();
+        places.for_each(|o| all.add(o));
+        all
+    }
+
+    fn add(&mut self, o: &Occurrence) {
+        (self.0.entry((o.chapter, o.unit)).or_default()).push((o.start, o.end))
+    }
+
+    /// Whether `o` shares a character with one of the places, or (`most`)
+    /// is nearly the same stretch as one: four fifths of the longer.
+    fn meets(&self, o: &Occurrence, most: bool) -> bool {
+        self.0.get(&(o.chapter, o.unit)).is_some_and(|spans| {
+            spans.iter().any(|&(start, end)| {
+                let shared = end.min(o.end).saturating_sub(start.max(o.start));
+                let longer = (end - start).max(o.end - o.start);
+                shared > 0 && (!most || shared * 5 >= longer * 4)
+            })
+        })
     }
 }
 
