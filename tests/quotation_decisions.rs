@@ -1380,16 +1380,71 @@ fn near_places(miss: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The clause that a news item repeats from a speech without quoting it
-/// (躺在县级馆和乡镇文化站的柜子里: bare, 15 characters, ending a clause in
-/// both places but starting inside one) is refused by detection: nothing
-/// says it is somebody's. The review offers it first, with the entry that
-/// accepts it; the entry makes it a cluster, and the review then lists it
-/// among the clusters, no longer among the near misses.
+/// The clause that the news item of the Chinese compilation repeats from
+/// the speech of piece 1, bare.
+const LYING: &str = "躺在县级馆和乡镇文化站的柜子里";
+const NEWS_ITEM: &str = "content/chapters/05-quan-sheng-gu-ji-bao-hu-gong-zuo-tui-jin-hui.md";
+
+/// The Chinese compilation with its news item's quotation of the speech
+/// (古籍是中华文明的根脉所系……, cut in two by a paragraph break) taken
+/// out: the news item then repeats the speech's clause quoting nothing of
+/// it.
+fn zh_compilation_without_the_news_items_quotation() -> tempfile::TempDir {
+    let edition = edition("quotations/zh-compilation");
+    let path = edition.path().join(NEWS_ITEM);
+    let text = fs::read_to_string(&path).unwrap();
+    let from = text.find("会议重温了").expect("the quotation's sentence");
+    let to = text.find("义不容辞的责任。”").expect("its end") + "义不容辞的责任。”".len();
+    fs::write(&path, format!("{}{}", &text[..from], &text[to..])).unwrap();
+    edition
+}
+
+/// A news item that quotes a speech and, beside the quotation, retells the
+/// speech's next clause in its words (躺在县级馆和乡镇文化站的柜子里, bare,
+/// 15 characters) links the clause to the speech; `zhushu quotations
+/// review` says what vouched for it. Without the quotation beside it, the
+/// same bare clause is refused.
+#[test]
+fn words_retold_beside_a_quotation_of_their_piece_are_linked() {
+    let edition = edition("quotations/zh-compilation");
+    let root = edition.path();
+    let clusters = built(root);
+    let linked = one(&clusters, LYING);
+    assert_eq!(
+        linked.chapters(),
+        [
+            "zai-quan-sheng-gu-ji-bao-hu-gong-zuo-hui-yi-shang-de-jiang-hua",
+            "quan-sheng-gu-ji-bao-hu-gong-zuo-tui-jin-hui"
+        ]
+    );
+    assert_eq!(
+        linked.origin,
+        "zai-quan-sheng-gu-ji-bao-hu-gong-zuo-hui-yi-shang-de-jiang-hua"
+    );
+    let reviewed = review_json(root);
+    let item = (reviewed["items"].as_array().unwrap().iter())
+        .find(|i| i["text"] == LYING)
+        .expect("reviewed");
+    assert_eq!(item["evidence"]["beside_quotation"], true);
+    assert_eq!(item["evidence"]["quoted"], false);
+    let text = String::from_utf8_lossy(&review(root, &[]).stdout).into_owned();
+    assert!(
+        text.contains("retold beside a quotation of its origin's piece"),
+        "{text}"
+    );
+
+    let unvouched = zh_compilation_without_the_news_items_quotation();
+    assert!(with(&built(unvouched.path()), LYING).is_empty());
+}
+
+/// The same clause, once the news item no longer quotes the speech, is
+/// refused by detection: nothing says it is somebody's. The review offers
+/// it first, with the entry that accepts it; the entry makes it a cluster,
+/// and the review then lists it among the clusters, no longer among the
+/// near misses.
 #[test]
 fn a_passage_the_detector_refused_is_offered_with_the_entry_that_accepts_it() {
-    const LYING: &str = "躺在县级馆和乡镇文化站的柜子里";
-    let edition = edition("quotations/zh-compilation");
+    let edition = zh_compilation_without_the_news_items_quotation();
     let root = edition.path();
     assert!(
         with(&built(root), LYING).is_empty(),
@@ -1497,7 +1552,7 @@ fn every_near_miss_is_in_two_pieces_where_no_cluster_stands_and_its_entry_accept
 /// `--near-misses 0` looks for none.
 #[test]
 fn near_misses_are_listed_as_many_as_asked() {
-    let edition = edition("quotations/zh-compilation");
+    let edition = zh_compilation_without_the_news_items_quotation();
     let root = edition.path();
     let none = review_json_with(root, &["--near-misses", "0"]);
     assert_eq!(none["near_misses"].as_array().unwrap().len(), 0);

@@ -848,3 +848,59 @@ fn places_that_share_only_a_frame_with_a_quotation_are_no_witnesses() {
     );
     assert!(quotation.occurrences[quotation.origin].quoted);
 }
+
+/// A news item that quotes a speech's sentence retells, beside it, more
+/// of the speech in the speech's words, bare: those words join the speech
+/// as a passage of their own. Words retold beside it that are mostly the
+/// genre's (功在当代、利在千秋, in pieces that quote nothing) are not the
+/// speech's, and a clause repeated far from any quotation is not linked.
+#[test]
+fn words_retold_beside_a_quotation_are_linked_when_they_are_the_pieces_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let edition = edition(
+        tmp.path(),
+        &[
+            Piece {
+                slug: "speech",
+                kind: "speech",
+                date: "2016-03-18",
+                body: "保护古籍，就是守护一个民族的记忆，这一点我们每个人都要牢记在心。这是一项功在当代、利在千秋的事业。\n\n\
+                       全省仍有大量古籍躺在县级馆和乡镇文化站的柜子里，亟待抢救。\n\n\
+                       各馆要把书库的温度湿度管起来。\n\n\
+                       修复人才青黄不接，十年之后谁来接班，值得我们每个人深思。",
+            },
+            Piece {
+                slug: "news",
+                kind: "news",
+                date: "2021-11-26",
+                body: "会议重温了讲话中的要求：“保护古籍，就是守护一个民族的记忆，这一点我们每个人都要牢记在心。”各地要看到，这是一项功在当代、利在千秋的事业。\n\n\
+                       据统计，仍有一部分古籍躺在县级馆和乡镇文化站的柜子里，保存条件亟待改善。\n\n\
+                       会议还听取了各地的汇报。\n\n\
+                       会议要求抓紧培养人才。\n\n\
+                       据了解，修复人才青黄不接，十年之后谁来接班，各馆都在发愁。",
+            },
+            Piece {
+                slug: "article",
+                kind: "article",
+                date: "2019-05-01",
+                body: "图书馆建设功在当代、利在千秋。",
+            },
+            Piece {
+                slug: "essay",
+                kind: "article",
+                date: "2020-05-01",
+                body: "文物保护功在当代、利在千秋，不可懈怠。",
+            },
+        ],
+    );
+    let found = found(&edition);
+    let described = describe(&edition, &found);
+    let with = |words: &str| found.iter().filter(|q| q.text().contains(words)).count();
+    let lying = (found.iter())
+        .find(|q| q.text().contains("躺在县级馆和乡镇文化站的柜子里"))
+        .unwrap_or_else(|| panic!("the clause retold beside the quotation: {described:#?}"));
+    assert_eq!(pieces(&edition, lying), ["speech", "news"]);
+    assert!(lying.evidence.beside_quotation && !lying.evidence.quoted);
+    assert_eq!(with("功在当代"), 0, "{described:#?}");
+    assert_eq!(with("青黄不接"), 0, "{described:#?}");
+}

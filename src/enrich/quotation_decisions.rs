@@ -906,6 +906,7 @@ impl Applier<'_, '_> {
                 .unwrap_or(0),
             chance: 0.0,
             decided: true,
+            beside_quotation: false,
         };
         // Clusters of the same passage join it: those standing at one of
         // its places (overlapping by half or more), and fragments of it
@@ -959,6 +960,7 @@ fn merge(text: &Text, clusters: &mut [Option<Quotation>], found: &[usize]) {
         evidence.quoted |= q.evidence.quoted;
         evidence.reported |= q.evidence.reported;
         evidence.bounded |= q.evidence.bounded;
+        evidence.beside_quotation |= q.evidence.beside_quotation;
         evidence.tokens = evidence.tokens.max(q.evidence.tokens);
         evidence.chance = evidence.chance.min(q.evidence.chance);
         for (k, o) in q.occurrences.into_iter().enumerate() {
@@ -1484,12 +1486,17 @@ impl Review {
             );
             let _ = writeln!(
                 out,
-                "  evidence: {}, {}, {}, {} tokens, chance {:.2e}",
+                "  evidence: {}, {}, {}, {} tokens, chance {:.2e}{}",
                 yes(e.quoted, "quoted"),
                 yes(e.reported, "reported"),
                 yes(e.bounded, "bounded"),
                 e.tokens,
-                e.chance
+                e.chance,
+                if e.beside_quotation {
+                    ", retold beside a quotation of its origin's piece"
+                } else {
+                    ""
+                }
             );
             let _ = writeln!(out, "  origin:   {}  “{}”", item.origin.at, item.text);
             let _ = writeln!(out, "  places:");

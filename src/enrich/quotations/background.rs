@@ -499,6 +499,17 @@ impl Background {
         least as f64 * self.tokens as f64 / self.counted.max(1) as f64
     }
 
+    /// The share of the n-grams of `keys` (of `order` tokens) that stand
+    /// more often than its `places`: how much of a passage is words the
+    /// edition uses elsewhere. (Counted in a sample, a count is scaled up,
+    /// and words seen once beyond the places may count as elsewhere.)
+    pub fn seen_elsewhere(&self, keys: &[u32], places: usize) -> f64 {
+        let grams = keys.windows(self.order.min(keys.len()).max(1));
+        let total = grams.len();
+        let elsewhere = grams.filter(|g| self.seen(g) > places as f64).count();
+        elsewhere as f64 / total.max(1) as f64
+    }
+
     /// The most chance recurrences a quotation may have: one expected in
     /// the whole edition, spread over every place a passage could start,
     /// so that the edition as a whole expects about one false quotation.
@@ -743,6 +754,23 @@ mod tests {
 
     /// How often a gram stands: its least counted part of `order` tokens,
     /// scaled to the whole edition; a part no candidate has is not counted.
+    /// The counts are kept by hash alone: distinct n-grams and clauses of
+    /// one length (a million of them, about as many as a large edition's
+    /// clauses) must not share a hash, which 32 or 34 bits would not
+    /// promise (some 30 to 100 collisions expected).
+    #[test]
+    fn distinct_grams_and_clauses_have_distinct_hashes() {
+        let grams: Vec<[u32; 3]> = (0..1_000_000u32)
+            .map(|i| [0x4e00 + i % 1_000, 0x4e00 + i / 1_000, 0x3002])
+            .collect();
+        for hasher in [hash as fn(&[u32]) -> u64, clause_hash] {
+            let mut hashes: Vec<u64> = grams.iter().map(|g| hasher(g)).collect();
+            hashes.sort_unstable();
+            hashes.dedup();
+            assert_eq!(hashes.len(), grams.len());
+        }
+    }
+
     #[test]
     fn a_gram_is_seen_as_often_as_its_least_counted_part() {
         let units = vec![
@@ -764,6 +792,12 @@ mod tests {
         assert_eq!(model.seen(&keys("其他的话")), 0.0);
         // One chance recurrence in the whole edition: one in its 26 tokens.
         assert_eq!(model.threshold(), 1.0 / 26.0);
+        // Of the candidate's five 4-grams, 天下兴亡 stands beyond its two
+        // places: a fifth of it is words used elsewhere; with three
+        // places, none is.
+        assert_eq!(model.seen_elsewhere(&candidate, 2), 0.2);
+        assert_eq!(model.seen_elsewhere(&candidate, 3), 0.0);
+        assert_eq!(model.seen_elsewhere(&keys("天下兴亡"), 1), 1.0);
     }
 
     #[test]

@@ -439,6 +439,7 @@ fn formula(
             tokens: shortest.len(),
             chance,
             decided: false,
+            beside_quotation: false,
         },
     };
     match (refusal, near) {

@@ -37,7 +37,7 @@ mod units;
 mod variants;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 
@@ -147,6 +147,10 @@ pub struct Evidence {
     pub chance: f64,
     /// Set by an editor's decision in content/quotations.yaml.
     pub decided: bool,
+    /// Bare words whose later places stand in pieces that quote the
+    /// origin's piece elsewhere: a piece that draws on another repeats
+    /// more of its words than it puts in quotation marks.
+    pub beside_quotation: bool,
 }
 
 impl Evidence {
@@ -266,6 +270,10 @@ const BARE: f64 = 0.01;
 /// The same for words that are a whole clause or sentence in every place:
 /// evidence of their own, so a tenth of the bar, not a hundredth.
 const BARE_BOUNDED: f64 = 0.1;
+/// The most of a passage's n-grams that may stand beyond its places for
+/// its words to be its pieces' own rather than the genre's
+/// (`vouched_for`).
+const OWN_WORDS: f64 = 0.25;
 
 /// Seed length in words.
 pub const WORD_SEED: usize = 4;
@@ -467,7 +475,7 @@ fn detection(
                 options,
                 (chance, None),
             );
-            for q in found {
+            for q in found.kept {
                 let over = chance / bar_for(&q, threshold, || whole_everywhere(&units, &q));
                 near.refuse_on_chance(q, over);
             }
@@ -503,9 +511,9 @@ fn detection(
             (members, chance, bar)
         })
         .collect();
-    let quotations: Vec<Quotation> = judged
+    let (quotations, unattested): (Vec<Vec<Quotation>>, Vec<Vec<Quotation>>) = judged
         .into_par_iter()
-        .flat_map_iter(|(members, mut chance, bar)| {
+        .map(|(members, mut chance, bar)| {
             let stretches = stretches_of(&spans, &members);
             let mut found = places::quotation(
                 &units,
@@ -522,7 +530,7 @@ fn detection(
             // not the passage is quoted elsewhere. (Only once the passage
             // stands: the stock places are what tells the rules of `places`
             // that a frame is a frame.)
-            if !found.is_empty() {
+            if !(found.kept.is_empty() && found.unattested.is_empty()) {
                 let witnesses = witnesses_not_by_chance(
                     &units,
                     &spans,
@@ -537,12 +545,12 @@ fn detection(
                     chance = cluster_chance(&units, &spans, &witnesses, &background);
                     found = if chance > bar || chapter_count(&units, &spans, &witnesses) < 2 {
                         if let Some(near) = near.filter(|_| chance > bar) {
-                            for q in found {
+                            for q in found.kept.into_iter().chain(found.unattested) {
                                 let bar = bar_for(&q, threshold, || whole_everywhere(&units, &q));
                                 near.refuse_on_chance(q, chance / bar);
                             }
                         }
-                        Vec::new()
+                        places::Found::default()
                     } else {
                         places::quotation(
                             &units,
@@ -563,6 +571,10 @@ fn detection(
             // the edition's pieces, are its own refrain (坚持以人民为中心，
             // 推动……), however few the pieces.
             let most = (edition.chapters.len() / 2 + 1).max(4);
+            let places::Found {
+                kept: found,
+                unattested,
+            } = found;
             let (found, stock): (Vec<Quotation>, Vec<Quotation>) =
                 found.into_iter().partition(|q| {
                     let chapters = q.chapters().len();
@@ -593,9 +605,30 @@ fn detection(
                     near.refuse_on_chance(q, chance / bar);
                 }
             }
-            found
+            // Words nothing in their places says are somebody's may yet be
+            // vouched for by the pieces they stand in (`vouched_for`): if
+            // they are as rare as bare words must be, in no more pieces
+            // than a saying nobody quotes, and the pieces' own.
+            let (unattested, refused): (Vec<Quotation>, Vec<Quotation>) =
+                unattested.into_iter().partition(|q| {
+                    let pieces = q.chapters().len();
+                    pieces <= OFTEN
+                        && pieces < most
+                        && bare_words_rare_enough(chance, threshold, || whole_everywhere(&units, q))
+                        && longest_span(&spans, &members).is_some_and(|s| {
+                            let keys = &units[s.unit].keys[s.start..s.end];
+                            background.seen_elsewhere(keys, q.occurrences.len()) <= OWN_WORDS
+                        })
+                });
+            if let Some(near) = near {
+                for q in refused {
+                    near.refuse(q, Refusal::NoEvidence);
+                }
+            }
+            (found, unattested)
         })
-        .collect();
+        .unzip();
+    let quotations: Vec<Quotation> = quotations.into_iter().flatten().collect();
     // A recurring list found by alignment is a formula all the same; and
     // a set phrase that ends with one (不断增强人民群众的获得感、幸福感、
     // 安全感) is the genre's, unless somebody puts it in quotation marks:
@@ -612,6 +645,13 @@ fn detection(
     for q in &mut quotations {
         if formulas::is_list(q.text()) {
             q.kind = Kind::Formula;
+        }
+    }
+    let (vouched, refused) = vouched_for(&quotations, unattested.into_iter().flatten());
+    quotations.extend(vouched);
+    if let Some(near) = near {
+        for q in refused {
+            near.refuse(q, Refusal::NoEvidence);
         }
     }
     quotations.extend(formulas::judge(
@@ -634,6 +674,49 @@ fn detection(
         })
     });
     Some((quotations, near))
+}
+
+/// Of `unattested` words, those vouched for by the pieces they stand in,
+/// and the rest: words that a later piece retells, bare, beside its
+/// quotation of the same stretch of an earlier piece (a report of a
+/// speech quotes one sentence and retells the next in the speech's
+/// words). Their origin is their earliest piece; in each of their other
+/// pieces, a quotation that stands, whose origin is in the origin's piece,
+/// has a place in the same paragraph or the next one to either side, and
+/// so it has beside the origin's place. Lists are left to the formulas,
+/// set phrases out.
+fn vouched_for(
+    quotations: &[Quotation],
+    unattested: impl Iterator<Item = Quotation>,
+) -> (Vec<Quotation>, Vec<Quotation>) {
+    let mut by_origin: HashMap<usize, Vec<&Quotation>> = HashMap::new();
+    for q in quotations.iter().filter(|q| q.kind == Kind::Quotation) {
+        by_origin
+            .entry(q.occurrences[q.origin].chapter)
+            .or_default()
+            .push(q);
+    }
+    let beside = |q: &Quotation, o: &Occurrence| {
+        q.occurrences
+            .iter()
+            .any(|p| p.chapter == o.chapter && p.unit.abs_diff(o.unit) <= 1)
+    };
+    unattested
+        .map(|mut q| {
+            let origin = &q.occurrences[q.origin];
+            let quoting = by_origin
+                .get(&origin.chapter)
+                .map_or(&[][..], Vec::as_slice);
+            let vouched = !formulas::is_list(q.text())
+                && !formulas::is_set_phrase(q.text())
+                && q.occurrences
+                    .iter()
+                    .filter(|o| o.chapter != origin.chapter)
+                    .all(|o| quoting.iter().any(|v| beside(v, origin) && beside(v, o)));
+            q.evidence.beside_quotation = vouched;
+            q
+        })
+        .partition(|q| q.evidence.beside_quotation)
 }
 
 /// The index among `units` (in the edition's order) of unit `unit` of
@@ -1216,6 +1299,88 @@ mod tests {
         align::Span { unit, start, end }
     }
 
+    /// A cluster of `kind` at `places` (chapter, unit, start, end), its
+    /// origin the first, each place's text naming where it stands.
+    fn cluster_at(kind: Kind, places: &[(usize, usize, usize, usize)], quoted: bool) -> Quotation {
+        Quotation {
+            kind,
+            occurrences: places
+                .iter()
+                .map(|&(chapter, unit, start, end)| Occurrence {
+                    chapter,
+                    unit,
+                    start,
+                    end,
+                    text: format!("{chapter}/{unit}/{start}"),
+                    quoted,
+                })
+                .collect(),
+            origin: 0,
+            evidence: Evidence {
+                quoted,
+                ..Evidence::default()
+            },
+        }
+    }
+
+    /// Bare words are vouched for where, in each of their later pieces, a
+    /// quotation whose origin is in their origin's piece stands in the same
+    /// paragraph or the next one to either side, as it does beside their
+    /// origin's place. Not where the quotation stands two paragraphs off in
+    /// either piece, where it quotes the later piece rather than the
+    /// earlier, where it is a formula, where a piece of the words quotes
+    /// nothing of the origin's; nor when the words are a list.
+    #[test]
+    fn bare_words_retold_beside_a_quotation_of_their_piece_are_vouched_for() {
+        let q = Kind::Quotation;
+        // A quotation of piece 0's paragraph 4 in piece 2's paragraph 7.
+        let quoting = cluster_at(q, &[(0, 4, 0, 20), (2, 7, 0, 20)], true);
+        let words = |places: &[(usize, usize, usize, usize)]| cluster_at(q, places, false);
+        let vouched = |words: Quotation, by: &[Quotation]| {
+            let (kept, refused) = vouched_for(by, std::iter::once(words));
+            assert_eq!(kept.len() + refused.len(), 1);
+            assert!(kept.iter().all(|k| k.evidence.beside_quotation));
+            assert!(refused.iter().all(|r| !r.evidence.beside_quotation));
+            kept.len() == 1
+        };
+        let by = std::slice::from_ref(&quoting);
+        assert!(vouched(words(&[(0, 4, 30, 45), (2, 8, 0, 15)]), by));
+        assert!(vouched(words(&[(0, 5, 0, 15), (2, 6, 3, 18)]), by));
+        assert!(vouched(words(&[(0, 3, 0, 15), (2, 7, 30, 45)]), by));
+        // Two paragraphs off, in the later piece or in the origin's.
+        assert!(!vouched(words(&[(0, 4, 30, 45), (2, 9, 0, 15)]), by));
+        assert!(!vouched(words(&[(0, 2, 0, 15), (2, 7, 30, 45)]), by));
+        // The quotation's origin in the later piece: it vouches for
+        // nothing the earlier piece says.
+        let reversed = Quotation {
+            origin: 1,
+            ..quoting.clone()
+        };
+        assert!(!vouched(
+            words(&[(0, 4, 30, 45), (2, 7, 30, 45)]),
+            &[reversed]
+        ));
+        let formula = Quotation {
+            kind: Kind::Formula,
+            ..quoting.clone()
+        };
+        assert!(!vouched(
+            words(&[(0, 4, 30, 45), (2, 7, 30, 45)]),
+            &[formula]
+        ));
+        // A third piece that quotes nothing of piece 0.
+        assert!(!vouched(
+            words(&[(0, 4, 30, 45), (2, 7, 30, 45), (3, 7, 30, 45)]),
+            by
+        ));
+        // The same words, a list: left to the formulas.
+        let mut list = words(&[(0, 4, 30, 35), (2, 7, 30, 35)]);
+        for o in &mut list.occurrences {
+            o.text = "清、慎、勤".to_owned();
+        }
+        assert!(!vouched(list, by));
+    }
+
     /// 他指出 (3 tokens), a quotation of 14 in quotation marks, then a
     /// clause of 7 after it.
     const REPORTED: &str = "他指出：“一二三四五六七八九十百千万亿”，我们要好好学习。";
@@ -1400,22 +1565,8 @@ mod tests {
     /// the clusters are of different kinds.
     #[test]
     fn a_cluster_that_repeats_a_larger_ones_places_goes() {
-        let cluster = |kind, places: &[(usize, usize, usize, usize)]| Quotation {
-            kind,
-            occurrences: places
-                .iter()
-                .map(|&(chapter, unit, start, end)| Occurrence {
-                    chapter,
-                    unit,
-                    start,
-                    end,
-                    text: String::new(),
-                    quoted: false,
-                })
-                .collect(),
-            origin: 0,
-            evidence: Evidence::default(),
-        };
+        let cluster =
+            |kind, places: &[(usize, usize, usize, usize)]| cluster_at(kind, places, false);
         let kept = |quotations: Vec<Quotation>| {
             let mut quotations = quotations;
             drop_repeats(&mut quotations);
@@ -1457,25 +1608,7 @@ mod tests {
     /// one once only, stays a cluster; a formula neither joins nor holds.
     #[test]
     fn a_part_that_stands_mostly_inside_a_longer_passage_joins_it() {
-        let cluster = |kind, places: &[(usize, usize, usize, usize)], quoted: bool| Quotation {
-            kind,
-            occurrences: places
-                .iter()
-                .map(|&(chapter, unit, start, end)| Occurrence {
-                    chapter,
-                    unit,
-                    start,
-                    end,
-                    text: format!("{chapter}/{unit}/{start}"),
-                    quoted,
-                })
-                .collect(),
-            origin: 0,
-            evidence: Evidence {
-                quoted,
-                ..Evidence::default()
-            },
-        };
+        let cluster = cluster_at;
         let q = Kind::Quotation;
         // Passage A in chapters 0, 1 and 2, at 10..40.
         let passage = || cluster(q, &[(0, 3, 10, 40), (1, 0, 10, 40), (2, 5, 10, 40)], false);

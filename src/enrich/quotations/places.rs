@@ -88,6 +88,16 @@ impl<'u, 'a> Texts<'u, 'a> {
     }
 }
 
+/// What the places of a cluster make: the quotations that stand, and
+/// the words refused only because nothing in their places says they are
+/// somebody's (`unattested`), which a piece that quotes their origin's
+/// piece elsewhere may still vouch for (`super::vouched_for`).
+#[derive(Default)]
+pub struct Found {
+    pub kept: Vec<Quotation>,
+    pub unattested: Vec<Quotation>,
+}
+
 pub fn quotation(
     units: &[Unit],
     texts: &Texts,
@@ -96,7 +106,7 @@ pub fn quotation(
     edition: &Edition,
     options: &QuotationOptions,
     (chance, near): (f64, Option<&Collector>),
-) -> Vec<Quotation> {
+) -> Found {
     // One occurrence per run of spans in a unit that overlap or stand
     // close (a witness that inserts a sentence is cut in two by the
     // alignment): a passage that stands twice, far apart, in one
@@ -142,20 +152,29 @@ pub fn quotation(
     snap_to_clauses(&mut witnesses, options);
     let echoes = drop_partial_echoes(&mut witnesses);
     let echo = echo_witnesses(&witnesses, echoes);
-    [witnesses, echo]
-        .into_iter()
-        .filter_map(
-            |w| match judge(w, units, edition, options, (chance, near.is_some()))? {
-                Ok(kept) => Some(kept),
-                Err((refused, why)) => {
-                    if let Some(near) = near {
-                        near.refuse(refused, why);
-                    }
-                    None
+    let mut found = Found::default();
+    for w in [witnesses, echo] {
+        match judge(w, units, edition, options, (chance, near.is_some())) {
+            None => {}
+            Some(Judged::Kept(kept)) => found.kept.push(kept),
+            Some(Judged::Unattested(words)) => found.unattested.push(words),
+            Some(Judged::Refused(refused, why)) => {
+                if let Some(near) = near {
+                    near.refuse(refused, why);
                 }
-            },
-        )
-        .collect()
+            }
+        }
+    }
+    found
+}
+
+/// What `judge` makes of a cluster's places.
+enum Judged {
+    Kept(Quotation),
+    /// Refused for no reason but that nothing says they are somebody's.
+    Unattested(Quotation),
+    /// Refused, and why (only when refusals are asked for).
+    Refused(Quotation, Refusal),
 }
 
 /// The places that share only part of a passage (a short saying that a
@@ -196,16 +215,17 @@ fn token_range<'t>(w: &Witness<'t>, start: usize, end: usize) -> &'t [Token] {
 }
 
 /// The evidence that the witnesses are somebody's words, and the origin:
-/// the quotation, or (`Err`, when `refusals` are asked for) the quotation
-/// the words would have made and why they are refused; `None` when they
-/// stand in one piece only.
+/// the quotation; or the words that lack only evidence that they are
+/// somebody's; or (when `refusals` are asked for) the quotation the words
+/// would have made and why they are refused; `None` when they stand in one
+/// piece only.
 fn judge(
     witnesses: Vec<Witness>,
     units: &[Unit],
     edition: &Edition,
     options: &QuotationOptions,
     (chance, refusals): (f64, bool),
-) -> Option<Result<Quotation, (Quotation, Refusal)>> {
+) -> Option<Judged> {
     if witnesses.len() < 2 {
         return None;
     }
@@ -345,7 +365,13 @@ fn judge(
     ]
     .into_iter()
     .find_map(|(refused, why)| refused.then_some(why));
-    if refusal == Some(None) || (refusal.is_some() && !refusals) {
+    // Refused only for want of evidence, and ending a clause in every
+    // place as words retold do (…躺在县级馆和乡镇文化站的柜子里，), not
+    // stopping inside one (The annual report of the committee was | read).
+    let unattested = !evidence
+        && ends_everywhere
+        && !(introduced || stopped || narration || name || slot_frame || stock_phrase);
+    if refusal == Some(None) || (refusal.is_some() && !refusals && !unattested) {
         return None;
     }
     let reporting: Vec<bool> = flags.iter().map(|&(q, r)| q || r).collect();
@@ -361,11 +387,13 @@ fn judge(
             tokens,
             chance,
             decided: false,
+            beside_quotation: false,
         },
     };
     Some(match refusal {
-        Some(Some(why)) => Err((quotation, why)),
-        _ => Ok(quotation),
+        _ if unattested => Judged::Unattested(quotation),
+        Some(Some(why)) => Judged::Refused(quotation, why),
+        _ => Judged::Kept(quotation),
     })
 }
 
