@@ -1119,7 +1119,18 @@ fn absorb_parts(quotations: &mut Vec<Quotation>) {
 /// apart. Where two cross, the one of the shorter passage gives way: it is
 /// cut back to where the other begins or ends if most of it is left, and
 /// dropped otherwise; a cluster left in fewer than two chapters goes.
+/// Again until nothing crosses: a place that gives way to one that gives
+/// way in its turn is cut back only once the other has been (5..20 and
+/// 10..40 cross, 10..40 and 30..80 cross: 10..40 is cut to 10..30, which
+/// 5..20 still crosses). The rounds end: in each, the earliest of the
+/// longest places that cross gives way to none, every place that crosses
+/// it is cut shorter or dropped, and places only ever shrink.
 fn never_cross(quotations: &mut Vec<Quotation>) {
+    while give_way(quotations) {}
+}
+
+/// One round of `never_cross`: whether any place gave way.
+fn give_way(quotations: &mut Vec<Quotation>) -> bool {
     let mut places: BTreeMap<(usize, usize), Vec<(usize, usize)>> = BTreeMap::new();
     for (q, quotation) in quotations.iter().enumerate() {
         for (o, occ) in quotation.occurrences.iter().enumerate() {
@@ -1157,6 +1168,9 @@ fn never_cross(quotations: &mut Vec<Quotation>) {
                 dropped.insert(weaker);
             }
         }
+    }
+    if dropped.is_empty() {
+        return false;
     }
     let mut dropped: Vec<(usize, usize)> = dropped.into_iter().collect();
     dropped.sort_unstable();
@@ -1225,6 +1239,7 @@ fn never_cross(quotations: &mut Vec<Quotation>) {
         chapters.dedup();
         chapters.len() >= 2
     });
+    true
 }
 
 #[cfg(test)]
@@ -1698,6 +1713,111 @@ mod tests {
         assert_eq!(two.len(), 2, "{two:#?}");
     }
 
+    /// The place a crossing place is cut back against is one it truly
+    /// crosses, whatever other places of the paragraph come first: not one
+    /// that only touches it, nests in it or holds it (sharing an edge or
+    /// not), nor one that gives way itself. Each layout is one paragraph
+    /// (chapter 0, unit 0), each cluster also in a chapter of its own.
+    #[test]
+    fn a_place_is_cut_back_only_against_a_place_it_crosses() {
+        // Each place's text: as many letters as it is long.
+        let placed = |spans: &[(usize, usize)]| -> Vec<Quotation> {
+            (spans.iter().enumerate())
+                .map(|(q, &(start, end))| {
+                    let mut cluster = cluster_at(
+                        Kind::Quotation,
+                        &[(0, 0, start, end), (q + 1, 0, 0, 4)],
+                        false,
+                    );
+                    cluster.occurrences[0].text = "字".repeat(end - start);
+                    cluster.occurrences[1].text = "字字字字".to_owned();
+                    cluster
+                })
+                .collect()
+        };
+        // What stands in the paragraph afterwards, by cluster (the
+        // cluster's own chapter tells which), checked never to cross.
+        let after = |spans: &[(usize, usize)]| -> Vec<(usize, usize, usize)> {
+            let mut quotations = placed(spans);
+            never_cross(&mut quotations);
+            let mut left: Vec<(usize, usize, usize)> = quotations
+                .iter()
+                .filter_map(|q| {
+                    let here = q.occurrences.iter().find(|o| o.chapter == 0)?;
+                    let own = q.occurrences.iter().find(|o| o.chapter != 0)?;
+                    Some((own.chapter - 1, here.start, here.end))
+                })
+                .collect();
+            left.sort_unstable();
+            for a in &left {
+                for b in &left {
+                    assert!(
+                        !(a.1 < b.1 && b.1 < a.2 && a.2 < b.2),
+                        "{a:?} crosses {b:?} in {left:?}"
+                    );
+                }
+            }
+            left
+        };
+        // 0 crosses 2 and gives way; 1 shares 0's start and nests in it:
+        // 0 keeps 5..10 of 5..20, too little, and goes.
+        assert_eq!(
+            after(&[(5, 20), (5, 8), (10, 40)]),
+            [(1, 5, 8), (2, 10, 40)]
+        );
+        // 1 only touches 0's start.
+        assert_eq!(
+            after(&[(5, 20), (0, 5), (10, 40)]),
+            [(1, 0, 5), (2, 10, 40)]
+        );
+        // 1 holds 0 and 2, sharing 0's end: 0 is cut back against 2 to
+        // 50..70 of 45..70.
+        assert_eq!(
+            after(&[(45, 70), (5, 70), (10, 50)]),
+            [(0, 50, 70), (1, 5, 70), (2, 10, 50)]
+        );
+        // 1 holds 0 and 2, sharing 0's start: 0 keeps 5..40 of 5..50.
+        assert_eq!(
+            after(&[(5, 50), (5, 110), (40, 100)]),
+            [(0, 5, 40), (1, 5, 110), (2, 40, 100)]
+        );
+        // 1 nests in 0 before 2 begins: 0 keeps 5..40 of 5..50.
+        assert_eq!(
+            after(&[(5, 50), (6, 8), (40, 100)]),
+            [(0, 5, 40), (1, 6, 8), (2, 40, 100)]
+        );
+        // 1 crosses 0 and gives way to it; 0 crosses 2 and gives way: 0
+        // is cut back against 2, not against 1, which gave way.
+        assert_eq!(
+            after(&[(5, 20), (2, 8), (10, 40)]),
+            [(1, 2, 8), (2, 10, 40)]
+        );
+        // 1 shares 0's start and nests in it; 0 is cut back against 2
+        // alone, keeping its start: 5..40 of 5..50.
+        assert_eq!(
+            after(&[(5, 50), (5, 8), (40, 100)]),
+            [(0, 5, 40), (1, 5, 8), (2, 40, 100)]
+        );
+        // 1 crosses 0 and gives way to it; 0 gives way to 2: 0 is cut back
+        // against 2 (5..40), then 1 against 0 (2..5 of 2..8, too little).
+        assert_eq!(
+            after(&[(5, 50), (2, 8), (40, 100)]),
+            [(0, 5, 40), (2, 40, 100)]
+        );
+        // A chain: 0 gives way to 1, 1 to 2. 1 is cut back to 10..30
+        // against 2, and 0 then against 1, to too little.
+        assert_eq!(
+            after(&[(5, 20), (10, 40), (30, 80)]),
+            [(1, 10, 30), (2, 30, 80)]
+        );
+        // The same, 0 long enough to keep 5..10 of 5..12 once 1 is cut
+        // back to 10..30.
+        assert_eq!(
+            after(&[(5, 12), (10, 40), (30, 80)]),
+            [(0, 5, 10), (1, 10, 30), (2, 30, 80)]
+        );
+    }
+
     /// Places of two clusters that cross in a paragraph (each holds part
     /// of the other) could not nest in the HTML: the shorter passage's
     /// place gives way, cut back to where the longer's begins or ends when
@@ -1728,9 +1848,16 @@ mod tests {
         let mut all = vec![
             passage(),
             cluster(vec![place(0, 25, reaching), place(1, 0, reaching)]),
-            // Inside the passage, and just after it: both stay.
+            // Inside the passage: it stays.
             cluster(vec![place(0, 5, "fghijklmno"), place(3, 0, "fghijklmno")]),
+            // Just after the passage, inside the place that reaches past
+            // it: once that place is cut back to 31..45, this one (30..40)
+            // crosses it and gives way in its turn, to nothing but its
+            // comma, and its cluster goes.
             cluster(vec![place(0, 30, "，ABCDEFGHI"), place(4, 0, "ABCDEFGHI")]),
+            // Just after the place that reaches past the passage, touching
+            // it only: it stays.
+            cluster(vec![place(0, 45, "OPQRSTUVWX"), place(5, 0, "OPQRSTUVWX")]),
         ];
         let before = all.clone();
         never_cross(&mut all);
@@ -1738,7 +1865,8 @@ mod tests {
         assert_eq!(all[0], before[0]);
         assert_eq!(all[1].occurrences[0], place(0, 31, "ABCDEFGHIJKLMN"));
         assert_eq!(all[1].occurrences[1], before[1].occurrences[1]);
-        assert_eq!(all[2..], before[2..]);
+        assert_eq!(all[2], before[2]);
+        assert_eq!(all[3], before[4]);
         // As long as the passage and mostly inside it: dropped, and its
         // cluster with it, left in one piece.
         let mut all = vec![
