@@ -1316,7 +1316,11 @@ mod tests {
 
     /// A cluster of `kind` at `places` (chapter, unit, start, end), its
     /// origin the first, each place's text naming where it stands.
-    fn cluster_at(kind: Kind, places: &[(usize, usize, usize, usize)], quoted: bool) -> Quotation {
+    pub(super) fn cluster_at(
+        kind: Kind,
+        places: &[(usize, usize, usize, usize)],
+        quoted: bool,
+    ) -> Quotation {
         Quotation {
             kind,
             occurrences: places

@@ -232,30 +232,15 @@ fn first_place(q: &Quotation) -> (usize, usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::enrich::quotations::{Evidence, Kind};
+    use crate::enrich::quotations::Kind;
 
     /// Words standing at `places` (chapter, unit, start, end), with
     /// `chance` as their evidence's.
     fn words(places: &[(usize, usize, usize, usize)], chance: f64) -> Quotation {
-        Quotation {
-            kind: Kind::Quotation,
-            occurrences: places
-                .iter()
-                .map(|&(chapter, unit, start, end)| Occurrence {
-                    chapter,
-                    unit,
-                    start,
-                    end,
-                    text: format!("{chapter}/{unit}/{start}"),
-                    quoted: false,
-                })
-                .collect(),
-            origin: 0,
-            evidence: Evidence {
-                chance,
-                ..Evidence::default()
-            },
-        }
+        let mut words =
+            crate::enrich::quotations::tests::cluster_at(Kind::Quotation, places, false);
+        words.evidence.chance = chance;
+        words
     }
 
     fn listed(near: &Collector, kept: &[Quotation]) -> Vec<(String, Refusal, f64)> {
