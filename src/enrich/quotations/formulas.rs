@@ -66,27 +66,63 @@ fn shortest(group: &[usize], lists: &[Candidate]) -> Vec<u32> {
         .unwrap_or_default()
 }
 
-pub fn candidates(units: &[Unit]) -> Candidates {
-    let lists: Vec<Candidate> = units
-        .par_iter()
-        .enumerate()
-        .filter(|(_, unit)| unit.text.contains(['、', '“', '‘', '「']))
-        .flat_map_iter(|(u, unit)| {
-            let chars: Vec<char> = unit.text.chars().collect();
-            let tokens = tokenize(&chars);
-            lists_in(u, &chars, &tokens)
-                .into_iter()
-                .map(|list| Candidate {
-                    keys: list
-                        .members
-                        .iter()
-                        .map(|&(a, b)| unit.keys[a..b].to_vec())
+/// A list found as its unit was tokenized (`listed_in`), with the
+/// character offsets it covers.
+pub struct Listed {
+    list: List,
+    start: usize,
+    end: usize,
+}
+
+/// Pushes onto `found` the lists of unit `unit` (of its chapter), whose
+/// words are `text`, as characters `chars`, tokens `tokens` and ranges in
+/// quotation marks `quoted`. Called as the unit is tokenized for
+/// detection: gathering its characters and tokenizing it a second time
+/// for the formulas took as long as finding its lists.
+pub fn listed_in(
+    (unit, text): (usize, &str),
+    chars: &[char],
+    tokens: &[Token],
+    quoted: &[(usize, usize)],
+    found: &mut Vec<Listed>,
+) {
+    if !text.contains(['、', '“', '‘', '「']) {
+        return;
+    }
+    found.extend(
+        lists_in(unit, chars, tokens, quoted)
+            .into_iter()
+            .map(|list| Listed {
+                start: tokens[list.members[0].0].start(),
+                end: tokens[list.members.last().expect("two members or more").1 - 1].end(),
+                list,
+            }),
+    );
+}
+
+/// The formula candidates of `units`, from the lists `listed_in` found in
+/// each chapter: (the chapter's first unit in `units`, its lists).
+pub fn candidates(units: &[Unit], listed: Vec<(usize, Vec<Listed>)>) -> Candidates {
+    let lists: Vec<Candidate> = listed
+        .into_par_iter()
+        .flat_map_iter(|(first, lists)| {
+            lists.into_iter().map(move |listed| {
+                let Listed {
+                    mut list,
+                    start,
+                    end,
+                } = listed;
+                list.unit += first;
+                let keys = &units[list.unit].keys;
+                Candidate {
+                    keys: (list.members.iter())
+                        .map(|&(a, b)| keys[a..b].to_vec())
                         .collect(),
-                    start: tokens[list.members[0].0].start(),
-                    end: tokens[list.members.last().expect("two members or more").1 - 1].end(),
+                    start,
+                    end,
                     list,
-                })
-                .collect::<Vec<_>>()
+                }
+            })
         })
         .collect();
     // Candidates meet when they have as many members ending alike.
@@ -305,10 +341,12 @@ fn clause_beside(place: &Occurrence, start: usize, end: usize) -> bool {
 pub fn is_list(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let tokens = tokenize(&chars);
-    lists_in(0, &chars, &tokens).iter().any(|list| {
-        let members: usize = list.members.iter().map(|&(a, b)| b - a).sum();
-        members * 5 >= tokens.len() * 4
-    })
+    lists_in(0, &chars, &tokens, &quoted_ranges(&chars))
+        .iter()
+        .any(|list| {
+            let members: usize = list.members.iter().map(|&(a, b)| b - a).sum();
+            members * 5 >= tokens.len() * 4
+        })
 }
 
 /// Whether `text` is a set phrase of the genre: one clause that ends with
@@ -318,12 +356,16 @@ pub fn is_list(text: &str) -> bool {
 pub fn is_set_phrase(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let tokens = tokenize(&chars);
-    lists_in(0, &chars, &tokens).iter().any(|list| {
-        let (first, _) = list.members[0];
-        let (_, last) = list.members[list.members.len() - 1];
-        let lead = &chars[..tokens[first].start()];
-        last == tokens.len() && first >= SET_PHRASE_LEAD && !lead.iter().any(|&c| is_clause_mark(c))
-    })
+    lists_in(0, &chars, &tokens, &quoted_ranges(&chars))
+        .iter()
+        .any(|list| {
+            let (first, _) = list.members[0];
+            let (_, last) = list.members[list.members.len() - 1];
+            let lead = &chars[..tokens[first].start()];
+            last == tokens.len()
+                && first >= SET_PHRASE_LEAD
+                && !lead.iter().any(|&c| is_clause_mark(c))
+        })
 }
 
 /// Splits a bucket into groups whose members end one another.
@@ -487,7 +529,7 @@ fn shared_lead(group: &[usize], lists: &[Candidate], units: &[Unit]) -> usize {
 
 /// The lists in one unit: runs of quoted members side by side, and runs of
 /// members joined by 、.
-fn lists_in(unit: usize, chars: &[char], tokens: &[Token]) -> Vec<List> {
+fn lists_in(unit: usize, chars: &[char], tokens: &[Token], quoted: &[(usize, usize)]) -> Vec<List> {
     let token_range = |start: usize, end: usize| {
         let first = tokens.partition_point(|t| t.start() < start);
         let last = tokens.partition_point(|t| t.end() <= end);
@@ -495,7 +537,7 @@ fn lists_in(unit: usize, chars: &[char], tokens: &[Token]) -> Vec<List> {
     };
     let mut lists = Vec::new();
     // “前哨”“后院”, “前哨”和“后院”, ‘总开关’‘总枢纽’‘总调度’.
-    let mut quoted: Vec<(usize, usize)> = quoted_ranges(chars);
+    let mut quoted: Vec<(usize, usize)> = quoted.to_vec();
     quoted.sort_unstable();
     let mut run: Vec<(usize, usize)> = Vec::new();
     let mut last_end = None;
@@ -783,11 +825,26 @@ mod tests {
             .map(|(c, text)| Unit::new(c, 0, text, &options))
             .collect();
         let keys = |words: &str| words.chars().map(|c| c as u32).collect::<Vec<u32>>();
-        let mut wordings = candidates(&units).wordings();
+        let mut wordings = candidates_of(&units).wordings();
         wordings.sort();
         let mut expected = vec![keys("清慎勤"), keys("前哨后院")];
         expected.sort();
         assert_eq!(wordings, expected);
+    }
+
+    /// The candidates of `units`, each unit's lists found in its text.
+    fn candidates_of(units: &[Unit]) -> Candidates {
+        let listed = (units.iter().enumerate())
+            .map(|(u, unit)| {
+                let chars: Vec<char> = unit.text.chars().collect();
+                let mut found = Vec::new();
+                let tokens = tokenize(&chars);
+                let quoted = quoted_ranges(&chars);
+                listed_in((0, unit.text), &chars, &tokens, &quoted, &mut found);
+                (u, found)
+            })
+            .collect();
+        candidates(units, listed)
     }
 
     /// The lists `lists_in` finds in `text`: each member's words, whether
@@ -795,7 +852,7 @@ mod tests {
     fn lists(text: &str) -> Vec<(Vec<String>, bool, bool)> {
         let chars: Vec<char> = text.chars().collect();
         let tokens = tokenize(&chars);
-        lists_in(0, &chars, &tokens)
+        lists_in(0, &chars, &tokens, &quoted_ranges(&chars))
             .into_iter()
             .map(|list| {
                 let members = (list.members.iter())

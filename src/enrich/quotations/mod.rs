@@ -311,7 +311,7 @@ fn detection(
     stop: &(dyn Fn() -> bool + Sync),
     near: Option<&Collector>,
 ) -> Option<(Vec<Quotation>, Vec<NearMiss>)> {
-    let (chapters, tokenized): (Vec<ChapterTokens>, Vec<Vec<Tokenized>>) = edition
+    let (mut chapters, tokenized): (Vec<ChapterTokens>, Vec<Vec<Tokenized>>) = edition
         .chapters
         .par_iter()
         .map_init(Scratch::default, |scratch, chapter| {
@@ -319,6 +319,14 @@ fn detection(
             tokenize_chapter(units.iter().map(|unit| unit.text), options, scratch)
         })
         .unzip();
+    // Each chapter's lists, and where its units begin among the edition's.
+    let mut first = 0;
+    let listed: Vec<(usize, Vec<formulas::Listed>)> = (chapters.iter_mut().zip(&tokenized))
+        .map(|(chapter, units)| {
+            first += units.len();
+            (first - units.len(), chapter.take_lists())
+        })
+        .collect();
     let units: Vec<Unit> = chapters
         .par_iter()
         .zip(tokenized)
@@ -376,7 +384,7 @@ fn detection(
                 max_chapters,
             )
         },
-        || formulas::candidates(&units),
+        || formulas::candidates(&units, listed),
     );
     // Only clusters in two chapters or more, and in no more than a saying
     // may be, are judged (and counted in the background).

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
+use super::formulas::{Listed, listed_in};
 use super::tokens::{self, mask_stock_phrases, quoted_ranges, tokenize_into};
 use super::{QuotationOptions, Unit};
 
@@ -15,6 +16,9 @@ use super::{QuotationOptions, Unit};
 pub(super) struct ChapterTokens {
     keys: Vec<u32>,
     clauses: Vec<u32>,
+    /// The lists that may be formulas, each of its unit in the chapter
+    /// (`formulas::listed_in`), until `take_lists`.
+    lists: Vec<Listed>,
 }
 
 /// One unit of a `ChapterTokens`: its text, where its keys and clause
@@ -40,6 +44,7 @@ pub(super) fn tokenize_chapter<'a>(
     scratch: &mut Scratch,
 ) -> (ChapterTokens, Vec<Tokenized<'a>>) {
     let mut units = Vec::new();
+    let mut lists = Vec::new();
     let Scratch {
         unit,
         keys,
@@ -49,7 +54,14 @@ pub(super) fn tokenize_chapter<'a>(
     clauses.clear();
     for text in texts {
         let (keys_from, clauses_from) = (keys.len(), clauses.len());
-        let marks = tokenize_unit(text, options, unit, keys, clauses);
+        let marks = tokenize_unit(text, options, unit, (keys, clauses));
+        listed_in(
+            (units.len(), text),
+            &unit.chars,
+            &unit.tokens,
+            &unit.quoted,
+            &mut lists,
+        );
         units.push(Tokenized {
             text,
             keys: keys_from..keys.len(),
@@ -64,11 +76,17 @@ pub(super) fn tokenize_chapter<'a>(
     let chapter = ChapterTokens {
         keys: keys.as_slice().into(),
         clauses: clauses.as_slice().into(),
+        lists,
     };
     (chapter, units)
 }
 
 impl ChapterTokens {
+    /// The chapter's lists, taken out (each of its unit in the chapter).
+    pub(super) fn take_lists(&mut self) -> Vec<Listed> {
+        std::mem::take(&mut self.lists)
+    }
+
     /// The `units` of chapter `c`, borrowing its keys and clauses.
     pub(super) fn units<'a>(
         &'a self,
@@ -97,11 +115,13 @@ pub(super) struct Scratch {
     clauses: Vec<u32>,
 }
 
-/// A unit's characters and tokens while it is tokenized.
+/// A unit's characters, tokens and character ranges in quotation marks
+/// while it is tokenized.
 #[derive(Default)]
 struct UnitScratch {
     chars: Vec<char>,
     tokens: Vec<tokens::Token>,
+    quoted: Vec<(usize, usize)>,
 }
 
 /// Tokenizes `text`: its keys and clause starts pushed onto `keys` and
@@ -110,15 +130,19 @@ fn tokenize_unit(
     text: &str,
     options: &QuotationOptions,
     scratch: &mut UnitScratch,
-    keys: &mut Vec<u32>,
-    clauses: &mut Vec<u32>,
+    (keys, clauses): (&mut Vec<u32>, &mut Vec<u32>),
 ) -> Marks {
-    let UnitScratch { chars, tokens } = scratch;
+    let UnitScratch {
+        chars,
+        tokens,
+        quoted: ranges,
+    } = scratch;
     chars.clear();
     chars.extend(text.chars());
     tokenize_into(chars, tokens);
     mask_stock_phrases(tokens, text, &options.stop_list);
-    let quoted = quoted_tokens(chars, tokens);
+    *ranges = quoted_ranges(chars);
+    let quoted = quoted_tokens(ranges, tokens);
     let mut walls: Vec<u32> = quoted
         .iter()
         .filter(|&&(first, last)| (last - first) as usize >= options.min_tokens)
@@ -151,11 +175,11 @@ fn clause_starts<'a>(
         .map(|(i, _)| i as u32 + 1)
 }
 
-/// Token ranges inside quotation marks.
-fn quoted_tokens(chars: &[char], tokens: &[tokens::Token]) -> Vec<(u32, u32)> {
-    quoted_ranges(chars)
-        .into_iter()
-        .filter_map(|(start, end)| {
+/// Token ranges inside quotation marks (`ranges`, of characters).
+fn quoted_tokens(ranges: &[(usize, usize)], tokens: &[tokens::Token]) -> Vec<(u32, u32)> {
+    ranges
+        .iter()
+        .filter_map(|&(start, end)| {
             let first = tokens.partition_point(|t| t.start() < start);
             let last = tokens.partition_point(|t| t.end() <= end);
             (last > first).then_some((first as u32, last as u32))
@@ -172,8 +196,7 @@ impl<'a> Unit<'a> {
             text,
             options,
             &mut UnitScratch::default(),
-            &mut keys,
-            &mut clauses,
+            (&mut keys, &mut clauses),
         );
         Unit {
             chapter: c,
@@ -197,7 +220,7 @@ mod tests {
     fn empty_quotation_marks_hold_no_tokens() {
         let chars: Vec<char> = "甲“”乙“丙丁”".chars().collect();
         let tokens = tokens::tokenize(&chars);
-        assert_eq!(quoted_tokens(&chars, &tokens), [(2, 4)]);
+        assert_eq!(quoted_tokens(&quoted_ranges(&chars), &tokens), [(2, 4)]);
     }
 
     #[test]

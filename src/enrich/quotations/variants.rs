@@ -59,7 +59,7 @@ pub(super) fn find(
                 .windows(seed)
                 .enumerate()
                 .filter(|(_, w)| rare(w))
-                .map(move |(i, w)| (align::gram_hash(w), k as u32, i as u32))
+                .map(move |(i, w)| (polynomial(w), k as u32, i as u32))
         })
         .collect();
     grams.par_sort_unstable();
@@ -83,11 +83,11 @@ pub(super) fn find(
         .flat_map_iter(|(u, unit)| {
             // (passage, diagonal, offset in the passage, place in the unit)
             let mut hits: Vec<(u32, i64, u32, u32)> = Vec::new();
-            for (p, w) in unit.keys.windows(seed).enumerate() {
-                let h = align::gram_hash(w);
+            for (p, h) in rolled(&unit.keys, seed).enumerate() {
                 if !filter.may_hold(h as u64) || unit.walls_inside(p, p + seed) {
                     continue;
                 }
+                let w = &unit.keys[p..p + seed];
                 let from = grams.partition_point(|g| g.0 < h);
                 for &(_, k, i) in grams[from..].iter().take_while(|g| g.0 == h) {
                     // Equal hashes may hide different n-grams: an
@@ -131,6 +131,36 @@ pub(super) fn find(
         by_passage[k].push(span);
     }
     by_passage
+}
+
+/// The multiplier of `polynomial`: odd, so that two n-grams that differ
+/// in one key never sum alike.
+const BASE: u32 = 0x9e37_79b1;
+
+/// The n-gram `keys` as a polynomial in `BASE` (mod 2^32): the passages'
+/// n-grams are looked for by it in every unit of the edition, each unit's
+/// rolled along it a token at a time (`rolled`), not hashed anew at each
+/// place. (Not mixed: `BitFilter` mixes what it is given, and equal
+/// n-grams sum alike.)
+fn polynomial(keys: &[u32]) -> u32 {
+    keys.iter()
+        .fold(0, |sum, &key| sum.wrapping_mul(BASE).wrapping_add(key))
+}
+
+/// `polynomial` of every n-gram of `n` keys in `keys`, in order: each from
+/// the last, its first key taken out and the next added.
+fn rolled(keys: &[u32], n: usize) -> impl Iterator<Item = u32> + '_ {
+    let n = n.max(1);
+    let first = BASE.wrapping_pow(n as u32 - 1);
+    let mut sum = polynomial(&keys[..keys.len().min(n - 1)]);
+    keys.iter()
+        .zip(keys.iter().skip(n - 1))
+        .map(move |(&gone, &next)| {
+            sum = sum.wrapping_mul(BASE).wrapping_add(next);
+            let whole = sum;
+            sum = sum.wrapping_sub(gone.wrapping_mul(first));
+            whole
+        })
 }
 
 #[cfg(test)]
@@ -282,16 +312,33 @@ mod tests {
     }
 
     #[test]
+    fn each_rolled_sum_is_its_n_grams_polynomial() {
+        let keys: Vec<u32> = (0..200u32)
+            .map(|k| k.wrapping_mul(0x9e37_79b9) ^ k << 20)
+            .collect();
+        for n in [1, 2, 6, 9] {
+            let rolled: Vec<u32> = rolled(&keys, n).collect();
+            let whole: Vec<u32> = keys.windows(n).map(polynomial).collect();
+            assert_eq!(rolled, whole, "{n}");
+        }
+        assert_eq!(rolled(&keys[..3], 6).count(), 0);
+        // Two n-grams that differ in one key never sum alike.
+        assert_ne!(polynomial(&[1, 2, 3]), polynomial(&[1, 2, 4]));
+    }
+
+    #[test]
     fn an_n_gram_that_only_hashes_alike_is_no_seed() {
-        // Two different n-grams with one hash, found by trying.
+        // Two different n-grams with one hash, found by trying. (Each key
+        // a bijection of k, not linear in it: the hash is a polynomial.)
         let gram = |k: u32| {
-            let [a, b, c] = [0x9e37_79b9u32, 0x85eb_ca6b, 0xc2b2_ae35].map(|m| k.wrapping_mul(m));
+            let [a, b, c] = [0x9e37_79b9u32, 0x85eb_ca6b, 0xc2b2_ae35]
+                .map(|m| (k ^ k >> 7).wrapping_mul(m).rotate_left(11));
             [k, a, b, c, 4, 5]
         };
         let mut seen = std::collections::HashMap::new();
         let (x, y) = (0..1_000_000u32)
             .find_map(|k| {
-                let h = align::gram_hash(&gram(k));
+                let h = polynomial(&gram(k));
                 seen.insert(h, k).map(|other| (other, k))
             })
             .expect("a collision of 32-bit hashes in a million tries");
