@@ -235,41 +235,129 @@ fn braced(text: &str) -> String {
 /// the edition records goes in: a missing author, editor, publisher, year,
 /// page or address is left out, never filled in.
 pub fn reference(config: &EditionConfig, chapter: &Chapter, locator: Locator) -> String {
-    let front = &chapter.front;
-    let anchor = match locator.paragraph {
-        Some(n) => format!("{}.html#p{n}", chapter.slug),
-        None => format!("{}.html", chapter.slug),
-    };
-    // The title with its subtitle (其他题名信息), after a colon.
-    let subtitle = front
-        .subtitle
-        .as_deref()
-        .map(|s| s.trim_start_matches(['—', '–', '-', ' ']));
-    let title = match subtitle {
-        Some(sub) if !sub.is_empty() => format!("{}: {sub}", front.title),
-        _ => front.title.clone(),
-    };
-    let chinese = config.language.starts_with("zh");
-    let parts = Parts {
-        authors: front.authors.iter().map(|a| a.name.as_str()).collect(),
-        title,
-        link: url(config, &anchor),
-        published: published(config, chinese),
-    };
-    if chinese {
-        gb_t_7714(config, &parts, locator)
-    } else {
-        chicago(config, &parts, locator)
-    }
+    Citer::new(config, chapter).reference(locator)
 }
 
-/// What a reference is made of, as the edition records it.
-struct Parts<'a> {
-    authors: Vec<&'a str>,
-    title: String,
-    link: Option<String>,
-    /// `Place: Publisher, Year`, of what is known.
+/// A piece's references: what comes before the locator is the same in
+/// every reference to the piece, so it is written once and each of its
+/// paragraphs adds its locator and link (a 10,000-piece edition has some
+/// 300,000 paragraphs, each offered to cite).
+struct Citer<'a> {
+    config: &'a EditionConfig,
+    slug: &'a str,
+    chinese: bool,
+    /// GB/T 7714: `作者. 篇名: 副题[M]//编者. 书名. 出版者, 年`; Chicago:
+    /// `Author. “Title.” In Book, edited by Editor`.
+    head: String,
+    /// `Place: Publisher, Year`, after the locator in Chicago's style.
     published: Option<String>,
+}
+
+impl<'a> Citer<'a> {
+    fn new(config: &'a EditionConfig, chapter: &'a Chapter) -> Citer<'a> {
+        let front = &chapter.front;
+        // The title with its subtitle (其他题名信息), after a colon.
+        let subtitle = front
+            .subtitle
+            .as_deref()
+            .map(|s| s.trim_start_matches(['—', '–', '-', ' ']));
+        let title = match subtitle {
+            Some(sub) if !sub.is_empty() => format!("{}: {sub}", front.title),
+            _ => front.title.clone(),
+        };
+        let chinese = config.language.starts_with("zh");
+        let authors: Vec<&str> = front.authors.iter().map(|a| a.name.as_str()).collect();
+        let published = published(config, chinese);
+        let mut head = String::new();
+        if chinese {
+            if !authors.is_empty() {
+                head.push_str(&format!("{}. ", authors.join(", ")));
+            }
+            let kind = if config.base_url.is_some() {
+                "[M/OL]"
+            } else {
+                "[M]"
+            };
+            head.push_str(&format!("{title}{kind}//"));
+            if !config.editors.is_empty() {
+                head.push_str(&format!("{}. ", config.editors.join(", ")));
+            }
+            head.push_str(&config.title);
+            if let Some(published) = &published {
+                head.push_str(&format!(". {published}"));
+            }
+        } else {
+            if !authors.is_empty() {
+                head.push_str(&format!("{}. ", english_list(&authors)));
+            }
+            let stop = if title.ends_with(['.', '?', '!']) {
+                ""
+            } else {
+                "."
+            };
+            head.push_str(&format!("“{title}{stop}” In {}", config.title));
+            if !config.editors.is_empty() {
+                let editors: Vec<&str> = config.editors.iter().map(String::as_str).collect();
+                head.push_str(&format!(", edited by {}", english_list(&editors)));
+            }
+        }
+        Citer {
+            config,
+            slug: &chapter.slug,
+            chinese,
+            head,
+            published,
+        }
+    }
+
+    /// The reference to what `locator` points at in the piece.
+    fn reference(&self, locator: Locator) -> String {
+        let anchor = match locator.paragraph {
+            Some(n) => format!("{}.html#p{n}", self.slug),
+            None => format!("{}.html", self.slug),
+        };
+        let link = url(self.config, &anchor);
+        let mut out = self.head.clone();
+        if self.chinese {
+            // `: 第12—13页, 第3段. URL`
+            let mut place: Vec<String> = Vec::new();
+            if let Some(p) = locator.pages {
+                place.push(match p.first == p.last {
+                    true => format!("第{}页", p.first),
+                    false => format!("第{}—{}页", p.first, p.last),
+                });
+            }
+            if let Some(n) = locator.paragraph {
+                place.push(format!("第{n}段"));
+            }
+            if !place.is_empty() {
+                out.push_str(&format!(": {}", place.join(", ")));
+            }
+            out.push('.');
+            if let Some(link) = &link {
+                out.push_str(&format!(" {link}"));
+            }
+        } else {
+            // `, pp. 12–13, para. 3. Publisher, 2022. URL.`
+            if let Some(p) = locator.pages {
+                out.push_str(&match p.first == p.last {
+                    true => format!(", p. {}", p.first),
+                    false => format!(", pp. {}–{}", p.first, p.last),
+                });
+            }
+            if let Some(n) = locator.paragraph {
+                out.push_str(&format!(", para. {n}"));
+            }
+            out.push('.');
+            if let Some(published) = &self.published {
+                out.push_str(&format!(" {published}."));
+            }
+            if let Some(link) = &link {
+                out.push_str(&format!(" {link}."));
+            }
+        }
+        out
+    }
 }
 
 /// `Place: Publisher, Year`, of what the edition records. GB/T 7714-2015
@@ -290,81 +378,6 @@ fn published(config: &EditionConfig, chinese: bool) -> Option<String> {
         (Some(imprint), Some(year)) => Some(format!("{imprint}, {year}")),
         (imprint, year) => imprint.or(year),
     }
-}
-
-/// `作者. 篇名: 副题[M]//编者. 书名. 出版者, 年: 第12—13页, 第3段. URL`
-fn gb_t_7714(config: &EditionConfig, parts: &Parts, locator: Locator) -> String {
-    let mut out = String::new();
-    if !parts.authors.is_empty() {
-        out.push_str(&format!("{}. ", parts.authors.join(", ")));
-    }
-    let kind = if parts.link.is_some() {
-        "[M/OL]"
-    } else {
-        "[M]"
-    };
-    out.push_str(&format!("{}{kind}//", parts.title));
-    if !config.editors.is_empty() {
-        out.push_str(&format!("{}. ", config.editors.join(", ")));
-    }
-    out.push_str(&config.title);
-    if let Some(published) = &parts.published {
-        out.push_str(&format!(". {published}"));
-    }
-    let mut place: Vec<String> = Vec::new();
-    if let Some(p) = locator.pages {
-        place.push(match p.first == p.last {
-            true => format!("第{}页", p.first),
-            false => format!("第{}—{}页", p.first, p.last),
-        });
-    }
-    if let Some(n) = locator.paragraph {
-        place.push(format!("第{n}段"));
-    }
-    if !place.is_empty() {
-        out.push_str(&format!(": {}", place.join(", ")));
-    }
-    out.push('.');
-    if let Some(link) = &parts.link {
-        out.push_str(&format!(" {link}"));
-    }
-    out
-}
-
-/// `Author. “Title.” In Book, edited by Editor, pp. 12–13, para. 3.
-/// Publisher, 2022. URL.`
-fn chicago(config: &EditionConfig, parts: &Parts, locator: Locator) -> String {
-    let mut out = String::new();
-    if !parts.authors.is_empty() {
-        out.push_str(&format!("{}. ", english_list(&parts.authors)));
-    }
-    let stop = if parts.title.ends_with(['.', '?', '!']) {
-        ""
-    } else {
-        "."
-    };
-    out.push_str(&format!("“{}{stop}” In {}", parts.title, config.title));
-    if !config.editors.is_empty() {
-        let editors: Vec<&str> = config.editors.iter().map(String::as_str).collect();
-        out.push_str(&format!(", edited by {}", english_list(&editors)));
-    }
-    if let Some(p) = locator.pages {
-        out.push_str(&match p.first == p.last {
-            true => format!(", p. {}", p.first),
-            false => format!(", pp. {}–{}", p.first, p.last),
-        });
-    }
-    if let Some(n) = locator.paragraph {
-        out.push_str(&format!(", para. {n}"));
-    }
-    out.push('.');
-    if let Some(published) = &parts.published {
-        out.push_str(&format!(" {published}."));
-    }
-    if let Some(link) = &parts.link {
-        out.push_str(&format!(" {link}."));
-    }
-    out
 }
 
 /// What a reference points at in its piece: a paragraph (its number), and
@@ -403,32 +416,46 @@ pub fn piece_pages(chapter: &Chapter, frame: PageFrame) -> Option<Pages> {
 /// the piece's, and each numbered paragraph's (`p12`). `<` is written
 /// `\u003c`, so that no title can close the script element it stands in.
 pub fn cite_json(config: &EditionConfig, chapter: &Chapter, frame: PageFrame) -> String {
-    let piece = reference(
-        config,
-        chapter,
-        Locator {
-            paragraph: None,
-            pages: piece_pages(chapter, frame),
-        },
-    );
+    let citer = Citer::new(config, chapter);
+    let piece = citer.reference(Locator {
+        paragraph: None,
+        pages: piece_pages(chapter, frame),
+    });
     let pages = chapter.document.paragraph_pages(frame);
-    let paragraphs: serde_json::Map<String, Value> = chapter
-        .document
-        .paragraphs()
-        .iter()
+    let mut paragraphs: Vec<(&str, String)> = (chapter.document.paragraphs().iter())
         .zip(pages)
         .map(|(p, pages)| {
             let locator = Locator {
                 paragraph: Some(p.number),
                 pages,
             };
-            (p.id.clone(), json!(reference(config, chapter, locator)))
+            (p.id.as_str(), citer.reference(locator))
         })
         .collect();
-    let json = json!({ "piece": piece, "paragraphs": paragraphs });
-    serde_json::to_string(&json)
-        .expect("JSON values serialise")
-        .replace('<', "\\u003c")
+    // Written as serde_json writes a map: keys in the order of their text,
+    // each once (the last given).
+    paragraphs.reverse();
+    paragraphs.sort_by(|a, b| a.0.cmp(b.0));
+    paragraphs.dedup_by(|later, earlier| later.0 == earlier.0);
+    let mut json = String::from("{\"paragraphs\":{");
+    for (i, (id, reference)) in paragraphs.iter().enumerate() {
+        if i > 0 {
+            json.push(',');
+        }
+        push_json_string(&mut json, id);
+        json.push(':');
+        push_json_string(&mut json, reference);
+    }
+    json.push_str("},\"piece\":");
+    push_json_string(&mut json, &piece);
+    json.push('}');
+    json
+}
+
+/// `text` as a JSON string, with `<` written `\u003c`.
+fn push_json_string(out: &mut String, text: &str) {
+    let quoted = serde_json::to_string(text).expect("a string serialises");
+    out.push_str(&quoted.replace('<', "\\u003c"));
 }
 
 /// `data/pages.json`: for each piece, its printed pages as the edition
@@ -617,6 +644,53 @@ mod tests {
         assert_eq!(
             cite(&e, Some(1), Some((5, 5))),
             "“Why?” In 书, p. 5, para. 1."
+        );
+    }
+
+    /// A page's references are a JSON object as serde_json writes a map
+    /// (keys in the order of their text: p1, p10, p11, p12, p2, …), each
+    /// paragraph's the piece's with its locator, and `<` written so that no
+    /// title closes the script element.
+    #[test]
+    fn a_pages_references_are_the_json_of_a_map_of_each_paragraphs() {
+        let mut e = edition(
+            json!({"title": "书", "language": "zh-CN", "base_url": "https://e.org/b/"}),
+            json!({"title": "篇名</script>", "authors": ["作者甲"], "page": 3}),
+        );
+        let chapter = &mut e.chapters[0];
+        chapter.document = crate::markdown::parse(&"一段。\n\n".repeat(12));
+        let frame = e.page_frame(0);
+        let chapter = &e.chapters[0];
+        let written = cite_json(&e.config, chapter, frame);
+        assert!(!written.contains('<'), "{written}");
+        let pages = chapter.document.paragraph_pages(frame);
+        let paragraphs: serde_json::Map<String, Value> = (chapter.document.paragraphs().iter())
+            .zip(pages)
+            .map(|(p, pages)| {
+                let locator = Locator {
+                    paragraph: Some(p.number),
+                    pages,
+                };
+                (p.id.clone(), json!(reference(&e.config, chapter, locator)))
+            })
+            .collect();
+        assert_eq!(paragraphs.len(), 12);
+        let piece = reference(
+            &e.config,
+            chapter,
+            Locator {
+                paragraph: None,
+                pages: piece_pages(chapter, frame),
+            },
+        );
+        let expected = serde_json::to_string(&json!({ "piece": piece, "paragraphs": paragraphs }))
+            .expect("JSON")
+            .replace('<', "\\u003c");
+        assert_eq!(written, expected);
+        assert!(written.find("\"p10\"") < written.find("\"p2\""));
+        assert!(
+            written.contains("第12段. https://e.org/b/x.html#p12"),
+            "{written}"
         );
     }
 
