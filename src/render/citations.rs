@@ -5,7 +5,9 @@
 //! when the edition names its public address, its URL.
 
 use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::hash::Hash;
 use std::sync::Arc;
 
@@ -497,7 +499,7 @@ fn pages_entry(chapter: &Chapter, frame: PageFrame) -> Arc<str> {
         .iter()
         .map(|p| begins.get(p.events.start).copied().unwrap_or(usize::MAX))
         .collect();
-    let breaks: Vec<Value> = document
+    let breaks: Vec<BreakEntry> = document
         .page_breaks
         .iter()
         .zip(document.break_pages(frame))
@@ -506,46 +508,72 @@ fn pages_entry(chapter: &Chapter, frame: PageFrame) -> Arc<str> {
             let k = starts.partition_point(|&s| s <= b.at);
             let paragraph = k
                 .checked_sub(1)
-                .map(|k| document.paragraphs()[k].id.clone());
-            json!({ "page": page, "paragraph": paragraph, "inferred": b.inferred })
+                .map(|k| document.paragraphs()[k].id.as_str());
+            BreakEntry {
+                inferred: b.inferred,
+                page,
+                paragraph,
+            }
         })
         .collect();
     // Paragraphs, headings and table rows by their anchors.
-    let by_id = |ids: Vec<&str>, pages: Vec<Option<crate::model::Pages>>| {
+    fn by_id(
+        ids: Vec<&str>,
+        pages: Vec<Option<crate::model::Pages>>,
+    ) -> BTreeMap<&str, Option<[u32; 2]>> {
         ids.into_iter()
             .zip(pages)
-            .map(|(id, pages)| {
-                let pages = pages.map(|p| json!([p.first, p.last]));
-                (id.to_owned(), pages.unwrap_or(Value::Null))
-            })
-            .collect::<serde_json::Map<String, Value>>()
+            .map(|(id, pages)| (id, pages.map(|p| [p.first, p.last])))
+            .collect()
+    }
+    let entry = PagesEntry {
+        breaks,
+        first_page: frame.first,
+        headings: by_id(
+            document.headings().iter().map(|h| h.id.as_str()).collect(),
+            document.heading_pages(frame),
+        ),
+        id: &chapter.slug,
+        page_marks: chapter.front.page_marks,
+        paragraphs: by_id(
+            document
+                .paragraphs()
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect(),
+            document.paragraph_pages(frame),
+        ),
+        rows: by_id(
+            document.rows().iter().map(|r| r.id.as_str()).collect(),
+            document.row_pages(frame),
+        ),
     };
-    let paragraphs = by_id(
-        document
-            .paragraphs()
-            .iter()
-            .map(|p| p.id.as_str())
-            .collect(),
-        document.paragraph_pages(frame),
-    );
-    let headings = by_id(
-        document.headings().iter().map(|h| h.id.as_str()).collect(),
-        document.heading_pages(frame),
-    );
-    let rows = by_id(
-        document.rows().iter().map(|r| r.id.as_str()).collect(),
-        document.row_pages(frame),
-    );
-    let piece = json!({
-        "id": chapter.slug,
-        "first_page": frame.first,
-        "page_marks": chapter.front.page_marks,
-        "breaks": breaks,
-        "paragraphs": paragraphs,
-        "headings": headings,
-        "rows": rows,
-    });
-    piece.to_string().into()
+    serde_json::to_string(&entry)
+        .expect("a piece's pages serialise")
+        .into()
+}
+
+/// A piece's entry in data/pages.json. Its fields, and `BreakEntry`'s,
+/// stand in the order of their names, as the entry was first written
+/// (from a JSON map, whose keys serde_json writes in that order).
+#[derive(Serialize)]
+struct PagesEntry<'a> {
+    breaks: Vec<BreakEntry<'a>>,
+    first_page: Option<u32>,
+    headings: BTreeMap<&'a str, Option<[u32; 2]>>,
+    id: &'a str,
+    page_marks: crate::model::PageMarks,
+    paragraphs: BTreeMap<&'a str, Option<[u32; 2]>>,
+    rows: BTreeMap<&'a str, Option<[u32; 2]>>,
+}
+
+/// A page break in `PagesEntry`: the page it begins, the paragraph it
+/// stands in or opens, and whether the page was inferred.
+#[derive(Serialize)]
+struct BreakEntry<'a> {
+    inferred: bool,
+    page: Option<u32>,
+    paragraph: Option<&'a str>,
 }
 
 #[cfg(test)]
