@@ -341,12 +341,10 @@ fn clause_beside(place: &Occurrence, start: usize, end: usize) -> bool {
 pub fn is_list(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let tokens = tokenize(&chars);
-    lists_in(0, &chars, &tokens, &quoted_ranges(&chars))
-        .iter()
-        .any(|list| {
-            let members: usize = list.members.iter().map(|&(a, b)| b - a).sum();
-            members * 5 >= tokens.len() * 4
-        })
+    lists_in_words(&chars, &tokens).iter().any(|list| {
+        let members: usize = list.members.iter().map(|&(a, b)| b - a).sum();
+        members * 5 >= tokens.len() * 4
+    })
 }
 
 /// Whether `text` is a set phrase of the genre: one clause that ends with
@@ -356,16 +354,12 @@ pub fn is_list(text: &str) -> bool {
 pub fn is_set_phrase(text: &str) -> bool {
     let chars: Vec<char> = text.chars().collect();
     let tokens = tokenize(&chars);
-    lists_in(0, &chars, &tokens, &quoted_ranges(&chars))
-        .iter()
-        .any(|list| {
-            let (first, _) = list.members[0];
-            let (_, last) = list.members[list.members.len() - 1];
-            let lead = &chars[..tokens[first].start()];
-            last == tokens.len()
-                && first >= SET_PHRASE_LEAD
-                && !lead.iter().any(|&c| is_clause_mark(c))
-        })
+    lists_in_words(&chars, &tokens).iter().any(|list| {
+        let (first, _) = list.members[0];
+        let (_, last) = list.members[list.members.len() - 1];
+        let lead = &chars[..tokens[first].start()];
+        last == tokens.len() && first >= SET_PHRASE_LEAD && !lead.iter().any(|&c| is_clause_mark(c))
+    })
 }
 
 /// Splits a bucket into groups whose members end one another.
@@ -527,8 +521,14 @@ fn shared_lead(group: &[usize], lists: &[Candidate], units: &[Unit]) -> usize {
         .count()
 }
 
-/// The lists in one unit: runs of quoted members side by side, and runs of
-/// members joined by 、.
+/// `lists_in` words that stand alone (a passage's, not a unit's).
+fn lists_in_words(chars: &[char], tokens: &[Token]) -> Vec<List> {
+    lists_in(0, chars, tokens, &quoted_ranges(chars))
+}
+
+/// The lists in one unit (its characters, tokens, and character ranges in
+/// quotation marks, `quoted_ranges`): runs of quoted members side by side,
+/// and runs of members joined by 、.
 fn lists_in(unit: usize, chars: &[char], tokens: &[Token], quoted: &[(usize, usize)]) -> Vec<List> {
     let token_range = |start: usize, end: usize| {
         let first = tokens.partition_point(|t| t.start() < start);
@@ -852,7 +852,7 @@ mod tests {
     fn lists(text: &str) -> Vec<(Vec<String>, bool, bool)> {
         let chars: Vec<char> = text.chars().collect();
         let tokens = tokenize(&chars);
-        lists_in(0, &chars, &tokens, &quoted_ranges(&chars))
+        lists_in_words(&chars, &tokens)
             .into_iter()
             .map(|list| {
                 let members = (list.members.iter())
