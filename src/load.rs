@@ -109,6 +109,12 @@ fn chapter_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
     let canonical_root = root
         .canonicalize()
         .map_err(|e| Error::io("open", root, e))?;
+    // Below a folder inside the root, only a link can lead out: the walk
+    // does not follow links. (Resolving every file's path took a tenth of
+    // a second at 10,000 pieces.)
+    let dir_inside = dir
+        .canonicalize()
+        .is_ok_and(|d| d.starts_with(&canonical_root));
     let mut files = Vec::new();
     for entry in WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| Error::new(format!("cannot read {}: {e}", dir.display())))?;
@@ -119,18 +125,20 @@ fn chapter_files(root: &Path, dir: &Path) -> Result<Vec<PathBuf>> {
             continue;
         }
         // A symlink may point anywhere; an edition only reads its own files.
-        let target = path
-            .canonicalize()
-            .map_err(|e| Error::io("open", path, e))?;
-        if !target.starts_with(&canonical_root) {
-            return Err(Error::in_file(
-                format!(
-                    "this chapter leads outside the edition's root (to {})",
-                    target.display()
-                ),
-                &display_path(root, path),
-            )
-            .with_help("copy the file into content/chapters/ instead of linking to it"));
+        if !dir_inside || entry.path_is_symlink() {
+            let target = path
+                .canonicalize()
+                .map_err(|e| Error::io("open", path, e))?;
+            if !target.starts_with(&canonical_root) {
+                return Err(Error::in_file(
+                    format!(
+                        "this chapter leads outside the edition's root (to {})",
+                        target.display()
+                    ),
+                    &display_path(root, path),
+                )
+                .with_help("copy the file into content/chapters/ instead of linking to it"));
+            }
         }
         files.push(path.to_owned());
     }

@@ -148,6 +148,30 @@ fn template_that_fails_while_rendering() {
     assert!(message.contains(" | "), "the line is quoted: {message}");
 }
 
+/// The cover is made on a thread of its own, beside the chapters: its
+/// failure is told as any template's, and stops the build all the same.
+#[test]
+fn cover_that_fails_while_the_chapters_are_made() {
+    fails_cleanly(
+        |root| {
+            let path = root.join("themes/classic/templates/index.html");
+            let text = fs::read_to_string(&path).unwrap();
+            let broken = text.replacen(
+                "{{ edition.subtitle }}",
+                "{{ edition.subtitle | no_such_filter }}",
+                1,
+            );
+            assert_ne!(broken, text);
+            fs::write(&path, broken).unwrap();
+        },
+        &[
+            "template `index.html`",
+            "themes/classic/templates/index.html:",
+            "no_such_filter",
+        ],
+    );
+}
+
 #[test]
 fn missing_theme_suggests_the_ones_there() {
     fails_cleanly(
@@ -276,6 +300,54 @@ fn chapter_linked_from_outside_the_root() {
             "content/chapters/09-link.md:1:1",
         ],
     );
+}
+
+/// Only links are resolved below a chapters folder inside the root: the
+/// folder itself linked from outside has every file checked.
+#[cfg(unix)]
+#[test]
+fn chapters_folder_linked_from_outside_the_root() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("01-secret.md"), "---\ntitle: x\n---\n").unwrap();
+    fails_cleanly(
+        |root| {
+            let chapters = root.join("content/chapters");
+            fs::rename(&chapters, root.join("chapters-aside")).unwrap();
+            std::os::unix::fs::symlink(outside.path(), &chapters).unwrap()
+        },
+        &[
+            "leads outside the edition's root",
+            "content/chapters/01-secret.md:1:1",
+        ],
+    );
+}
+
+/// A linked folder inside the chapters is not walked into, wherever it
+/// leads: none of its files is read.
+#[cfg(unix)]
+#[test]
+fn folder_linked_inside_the_chapters_is_not_walked_into() {
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: 机密\nslug: secret\n---\n\n机密正文\n",
+    )
+    .unwrap();
+    let edition = edition("mini-zh");
+    let root = edition.path();
+    std::os::unix::fs::symlink(outside.path(), root.join("content/chapters/linked")).unwrap();
+    let out = root.join("site");
+    let built = build(root, &out, &[]);
+    assert!(built.status.success(), "{}", stderr(&built));
+    assert!(!out.join("secret.html").exists());
+    // (The EPUB is deflated: its pages are the site's, checked here.)
+    let needle = "机密正文".as_bytes();
+    for (file, bytes) in snapshot(&out) {
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "{file} holds a file behind the link"
+        );
+    }
 }
 
 #[test]

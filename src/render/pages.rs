@@ -108,13 +108,13 @@ pub struct Sinks<'a> {
     /// Writes a whole file.
     pub write: &'a (dyn Fn(&str, &[u8]) -> Result<()> + Sync),
     /// Opens a file that is written as it is made (print.html, the EPUB,
-    /// the search index).
-    pub create: &'a dyn Fn(&str) -> Result<std::fs::File>,
+    /// the search index), from any thread.
+    pub create: &'a (dyn Fn(&str) -> Result<std::fs::File> + Sync),
     /// Takes the digest of a file written through `create` into the
     /// build's version, as `write` does for the files it writes.
-    pub streamed: &'a dyn Fn(&str, [u8; 32]),
+    pub streamed: &'a (dyn Fn(&str, [u8; 32]) + Sync),
     /// Chapters rendered so far, of all.
-    pub progress: &'a dyn Fn(usize, usize),
+    pub progress: &'a (dyn Fn(usize, usize) + Sync),
     /// Links a file unchanged from the previous site, with its digest;
     /// false when it cannot.
     pub keep: &'a (dyn Fn(&str, [u8; 32]) -> bool + Sync),
@@ -170,14 +170,6 @@ pub fn render_all(
     let edition_key = sinks
         .cache
         .map(|_| edition_key(edition, theme, &entries, &back.list));
-    // The cover reads nothing more: kept while the contents are the same.
-    let index = match sinks.cache.zip(edition_key) {
-        Some((cache, key)) => cache.files.try_get_or("index.html", key, || {
-            render_index(edition, theme).map(|page| Arc::from(page.html.into_bytes()))
-        })?,
-        None => Arc::from(render_index(edition, theme)?.html.into_bytes()),
-    };
-    (sinks.write)("index.html", &index)?;
     files.push("index.html".to_owned());
     let (mut print, targets) = match print_frame(edition, theme, &indexes, &back, sinks.create)? {
         Some((writer, targets)) => (Some(writer), Some(targets)),
@@ -202,84 +194,112 @@ pub fn render_all(
         rendered: AtomicUsize::new(0),
     };
     let records = run.all(&mut print, &mut epub_writer, &mut files, sinks.progress)?;
-    let records_key = (sinks.cache.is_some())
-        .then(|| digest::key(|h| records.chapters.iter().for_each(|c| c.key.hash(h))));
-    // What the notes page and data/notes.json are made from, for the
-    // render cache to know them unchanged.
-    let notes_keys = NotesKeys {
-        page: (run.edition_key.zip(records_key)).map(|k| digest::key(|h| k.hash(h))),
-        data: records_key,
-    };
-    let cache = sinks.cache;
-    let notes_page = NotesPage {
-        records: &records,
-        keys: notes_keys,
-        edition_key: run.edition_key,
-    };
-    let write = sinks.write;
-    let back_matter = |side_by_side: bool| -> Result<Vec<String>> {
-        let mut files = Vec::new();
-        write_back_matter(
-            edition,
-            theme,
-            &indexes,
-            &back,
-            &notes_page,
-            (cache, side_by_side),
-            &mut |file: &str, bytes: &[u8]| -> Result<()> {
-                write(file, bytes)?;
-                files.push(file.to_owned());
-                Ok(())
-            },
-        )?;
-        Ok(files)
-    };
-    // The print edition's tail, the EPUB's, the search index and the
-    // quotations' data; then the back matter's pages.
-    let finish_rest = || -> Result<Vec<String>> {
-        let mut files = Vec::new();
-        if let (Some(writer), Some(targets)) = (print, &targets) {
-            finish_print(writer, theme, &indexes, &back, targets)?;
-            files.push("print.html".to_owned());
-        }
-        epub_writer.finish()?;
-        files.push(epub_file);
-        write_search_index(edition, theme, &indexes, &back, &sinks)?;
-        files.push(SEARCH_INDEX.to_owned());
-        // Tens of megabytes in a large edition: written as it is made.
-        const QUOTATIONS_JSON: &str = "data/quotations.json";
-        write_streamed(&sinks, QUOTATIONS_JSON, |out| {
-            indexes.quotations.write_json(out)
-        })?;
-        files.push(QUOTATIONS_JSON.to_owned());
-        Ok(files)
-    };
-    // A small edition's steps are each too short to share the cores
-    // among their parts: the back matter is made beside the rest, its
-    // pages side by side. A large one's are made one after the other, a
-    // page at a time, for the peak's sake (`write_back_matter`).
-    let (rest, back_files) = if side_by_side(edition) {
-        std::thread::scope(|scope| {
-            let back_matter = scope.spawn(|| back_matter(true));
+    std::thread::scope(|scope| {
+        // The cover, the search index and the quotations' data read nothing
+        // that the chapters make: they are made on a thread of their own,
+        // beside the print edition's tail and the back matter, which are
+        // each made on one thread (at 10,000 pieces, made after them, they
+        // took a tenth of the render while a core waited). Not beside the
+        // chapters: a chapter the size of a book would be held twice over.
+        let beside = scope.spawn(|| {
+            write_cover(edition, theme, &sinks, edition_key)?;
+            write_search_index(edition, theme, &indexes, &back, &sinks)?;
+            write_quotations_json(&indexes.quotations, &sinks)
+        });
+        let records_key = (sinks.cache.is_some())
+            .then(|| digest::key(|h| records.chapters.iter().for_each(|c| c.key.hash(h))));
+        // What the notes page and data/notes.json are made from, for the
+        // render cache to know them unchanged.
+        let notes_keys = NotesKeys {
+            page: (run.edition_key.zip(records_key)).map(|k| digest::key(|h| k.hash(h))),
+            data: records_key,
+        };
+        let cache = sinks.cache;
+        let notes_page = NotesPage {
+            records: &records,
+            keys: notes_keys,
+            edition_key: run.edition_key,
+        };
+        let write = sinks.write;
+        let back_matter = |side_by_side: bool| -> Result<Vec<String>> {
+            let mut files = Vec::new();
+            write_back_matter(
+                edition,
+                theme,
+                &indexes,
+                &back,
+                &notes_page,
+                (cache, side_by_side),
+                &mut |file: &str, bytes: &[u8]| -> Result<()> {
+                    write(file, bytes)?;
+                    files.push(file.to_owned());
+                    Ok(())
+                },
+            )?;
+            Ok(files)
+        };
+        // The print edition's tail and the EPUB's; then the back matter's
+        // pages.
+        let finish_rest = || -> Result<Vec<String>> {
+            let mut files = Vec::new();
+            if let (Some(writer), Some(targets)) = (print, &targets) {
+                finish_print(writer, theme, &indexes, &back, targets)?;
+                files.push("print.html".to_owned());
+            }
+            epub_writer.finish()?;
+            files.push(epub_file);
+            files.push(SEARCH_INDEX.to_owned());
+            files.push(QUOTATIONS_JSON.to_owned());
+            Ok(files)
+        };
+        // A small edition's steps are each too short to share the cores
+        // among their parts: the back matter is made beside the rest, its
+        // pages side by side. A large one's are made one after the other, a
+        // page at a time, for the peak's sake (`write_back_matter`).
+        let (rest, back_files) = if side_by_side(edition) {
+            std::thread::scope(|scope| {
+                let back_matter = scope.spawn(|| back_matter(true));
+                let rest = finish_rest();
+                (
+                    rest,
+                    back_matter.join().expect("the back matter never panics"),
+                )
+            })
+        } else {
             let rest = finish_rest();
-            (
-                rest,
-                back_matter.join().expect("the back matter never panics"),
-            )
+            (rest, back_matter(false))
+        };
+        files.extend(rest?);
+        files.extend(back_files?);
+        if let Some(cache) = sinks.cache {
+            cache.forget_all_but(edition.chapters.iter().map(|c| c.slug.as_str()));
+        }
+        let chapters_rendered = run.rendered.into_inner();
+        beside
+            .join()
+            .expect("the cover, the search index and the data never panic")?;
+        Ok(Rendered {
+            files,
+            chapters_rendered,
         })
-    } else {
-        let rest = finish_rest();
-        (rest, back_matter(false))
-    };
-    files.extend(rest?);
-    files.extend(back_files?);
-    if let Some(cache) = sinks.cache {
-        cache.forget_all_but(edition.chapters.iter().map(|c| c.slug.as_str()));
-    }
-    Ok(Rendered {
-        files,
-        chapters_rendered: run.rendered.into_inner(),
     })
+}
+
+/// The cover, index.html, written. It reads nothing but the contents: kept
+/// while they are the same (`zhushu serve`).
+fn write_cover(
+    edition: &Edition,
+    theme: &Theme,
+    sinks: &Sinks,
+    edition_key: Option<u64>,
+) -> Result<()> {
+    let index = match sinks.cache.zip(edition_key) {
+        Some((cache, key)) => cache.files.try_get_or("index.html", key, || {
+            render_index(edition, theme).map(|page| Arc::from(page.html.into_bytes()))
+        })?,
+        None => Arc::from(render_index(edition, theme)?.html.into_bytes()),
+    };
+    (sinks.write)("index.html", &index)
 }
 
 /// Whether the edition is small enough for the back matter to be made
@@ -559,6 +579,15 @@ fn write_streamed(
     Ok(())
 }
 
+/// The quotations' data, for tools.
+const QUOTATIONS_JSON: &str = "data/quotations.json";
+
+/// Writes `QUOTATIONS_JSON`: tens of megabytes in a large edition, written
+/// as it is made.
+fn write_quotations_json(quotations: &QuotationIndex, sinks: &Sinks) -> Result<()> {
+    write_streamed(sinks, QUOTATIONS_JSON, |out| quotations.write_json(out))
+}
+
 fn write_search_index(
     edition: &Edition,
     theme: &Theme,
@@ -749,28 +778,49 @@ impl ChapterRun<'_> {
         progress: &dyn Fn(usize, usize),
     ) -> Result<NoteRecords> {
         let chapters = &self.edition.chapters;
-        let mut records = NoteRecords::default();
-        for (batch, batch_chapters) in chapters.chunks(BATCH).enumerate() {
-            let done: Vec<Done> = batch_chapters
-                .par_iter()
-                .enumerate()
-                .map(|(k, chapter)| self.chapter(batch * BATCH + k, chapter))
-                .collect::<Result<_>>()?;
-            for (k, done) in done.into_iter().enumerate() {
-                let i = batch * BATCH + k;
-                files.push(done.file);
-                records.push(done.records, done.records_key);
-                if let (Some(writer), Some(piece)) = (print.as_mut(), done.piece) {
-                    writer.piece(i, &chapters[i].slug, &piece)?;
+        // Each batch is written into the print edition and the EPUB, in
+        // order, on a thread of its own while the next batch is rendered:
+        // written between batches, a core waited for it (a quarter of a
+        // second at 10,000 pieces). (Handed over when the writer is ready:
+        // no more than one batch waits.)
+        let (batches, rendered) = std::sync::mpsc::sync_channel::<(usize, Vec<Done>)>(0);
+        std::thread::scope(|scope| {
+            let writer = scope.spawn(move || -> Result<(NoteRecords, Vec<String>)> {
+                let mut records = NoteRecords::default();
+                let mut files = Vec::new();
+                for (first, done) in rendered {
+                    for (k, done) in done.into_iter().enumerate() {
+                        let i = first + k;
+                        files.push(done.file);
+                        records.push(done.records, done.records_key);
+                        if let (Some(writer), Some(piece)) = (print.as_mut(), done.piece) {
+                            writer.piece(i, &chapters[i].slug, &piece)?;
+                        }
+                        epub_writer.chapter(done.xhtml)?;
+                    }
                 }
-                epub_writer.chapter(done.xhtml)?;
+                Ok((records, files))
+            });
+            for (batch, batch_chapters) in chapters.chunks(BATCH).enumerate() {
+                let done: Vec<Done> = batch_chapters
+                    .par_iter()
+                    .enumerate()
+                    .map(|(k, chapter)| self.chapter(batch * BATCH + k, chapter))
+                    .collect::<Result<_>>()?;
+                // (The writer stops only on an error, which its join tells.)
+                if batches.send((batch * BATCH, done)).is_err() {
+                    break;
+                }
+                progress(
+                    (batch * BATCH + batch_chapters.len()).min(chapters.len()),
+                    chapters.len(),
+                );
             }
-            progress(
-                (batch * BATCH + batch_chapters.len()).min(chapters.len()),
-                chapters.len(),
-            );
-        }
-        Ok(records)
+            drop(batches);
+            let (records, written) = writer.join().expect("the writer never panics")?;
+            files.extend(written);
+            Ok(records)
+        })
     }
 
     /// Chapter `i`, from the cache when nothing it reads has changed and
