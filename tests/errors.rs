@@ -125,51 +125,44 @@ fn template_with_a_syntax_error() {
     );
 }
 
-#[test]
-fn template_that_fails_while_rendering() {
-    let message = fails_cleanly(
+/// A build whose `template` applies a filter that does not exist to
+/// `expression`: it fails cleanly, naming the template, its line and the
+/// filter. Returns the message.
+fn fails_in_template(template: &str, expression: &str) -> String {
+    let path = format!("themes/classic/templates/{template}");
+    fails_cleanly(
         |root| {
-            let path = root.join("themes/classic/templates/piece.html");
+            let path = root.join(&path);
             let text = fs::read_to_string(&path).unwrap();
+            let inner = expression.trim_start_matches("{{ ").trim_end_matches(" }}");
             let broken = text.replacen(
-                "{{ chapter.title }}",
-                "{{ chapter.title | no_such_filter }}",
+                expression,
+                &format!("{{{{ {inner} | no_such_filter }}}}"),
                 1,
             );
             assert_ne!(broken, text);
             fs::write(&path, broken).unwrap();
         },
         &[
-            "template `piece.html`",
-            "themes/classic/templates/piece.html:",
+            &format!("template `{template}`"),
+            &format!("{path}:"),
             "no_such_filter",
         ],
-    );
+    )
+}
+
+#[test]
+fn template_that_fails_while_rendering() {
+    let message = fails_in_template("piece.html", "{{ chapter.title }}");
     assert!(message.contains(" | "), "the line is quoted: {message}");
 }
 
-/// The cover is made on a thread of its own, beside the chapters: its
-/// failure is told as any template's, and stops the build all the same.
+/// The cover is made on a thread of its own, beside the print edition's
+/// tail and the back matter: its failure is told as any template's, and
+/// stops the build all the same.
 #[test]
-fn cover_that_fails_while_the_chapters_are_made() {
-    fails_cleanly(
-        |root| {
-            let path = root.join("themes/classic/templates/index.html");
-            let text = fs::read_to_string(&path).unwrap();
-            let broken = text.replacen(
-                "{{ edition.subtitle }}",
-                "{{ edition.subtitle | no_such_filter }}",
-                1,
-            );
-            assert_ne!(broken, text);
-            fs::write(&path, broken).unwrap();
-        },
-        &[
-            "template `index.html`",
-            "themes/classic/templates/index.html:",
-            "no_such_filter",
-        ],
-    );
+fn cover_that_fails_on_a_thread_of_its_own() {
+    fails_in_template("index.html", "{{ edition.subtitle }}");
 }
 
 #[test]
