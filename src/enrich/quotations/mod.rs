@@ -327,12 +327,14 @@ fn detection(
             (first - units.len(), chapter.take_lists())
         })
         .collect();
-    let units: Vec<Unit> = chapters
-        .par_iter()
-        .zip(tokenized)
-        .enumerate()
-        .flat_map_iter(|(c, (chapter, units))| chapter.units(c, units))
-        .collect();
+    // Filled in order into a vector of their number: collected on both
+    // cores, the records were gathered in parts and copied again (0.4–1.1
+    // s at 100,000 pieces, where there are 2.2 million); each chapter's
+    // tokenized units go as they are made into records.
+    let mut units: Vec<Unit> = Vec::with_capacity(tokenized.iter().map(Vec::len).sum());
+    for (c, (chapter, tokenized)) in chapters.iter().zip(tokenized).enumerate() {
+        units.extend(chapter.units(c, tokenized));
+    }
     if stop() {
         return None;
     }
