@@ -646,8 +646,9 @@ fn build_peak_memory(root: &Path) -> u64 {
 /// and still fails at once on anything that grows faster than the input:
 /// a table of both witnesses' lengths multiplied, for two 2 MB texts, is
 /// 10^11 cells.
+/// Returns the peak above the seed's and the chapters' size.
 #[cfg(target_os = "linux")]
-fn assert_memory_within(bytes: usize, quotations: bool, bound: u64) {
+fn assert_memory_within(bytes: usize, quotations: bool, bound: u64) -> (u64, u64) {
     let (seed, _) = seed_with_one_paragraph(0, quotations);
     fs::remove_file(seed.path().join("content/chapters/99-one-paragraph.md")).unwrap();
     let baseline = build_peak_memory(seed.path());
@@ -669,6 +670,7 @@ fn assert_memory_within(bytes: usize, quotations: bool, bound: u64) {
         "a build of {input} bytes of chapters took {peak} bytes at its peak, \
          {multiple:.1} times the input above the seed's {baseline}; the bound is {bound}"
     );
+    (peak.saturating_sub(baseline), input)
 }
 
 /// Issue 16, point 3: a chapter that is one paragraph of 2 MB builds in
@@ -683,10 +685,25 @@ fn one_paragraph_of_two_megabytes_renders_in_memory_proportional_to_it() {
 /// paragraph repeats the seed's text over and over, so detection finds
 /// thousands of its passages in it, each with its cluster's list of places
 /// (made once per cluster, not once per occurrence).
+///
+/// Proportional is judged twice: the peak at 2 MB within the bound, and
+/// what one more megabyte adds (from 1 MB to 2 MB) within the bound per
+/// byte added. The peak at 1 MB is held to twice the bound only: beside a
+/// paragraph of any size the render's threads and the allocator hold some
+/// 25–35 MB that the seed's own build does not (an optimised build of this
+/// VM, six runs each: 34–47 MB above the seed at 1 MB, 49–64 MB at 2 MB),
+/// which at 1 MB alone is 25–35 times the input.
 #[cfg(target_os = "linux")]
 #[test]
 fn one_paragraph_builds_with_quotations_in_memory_proportional_to_it() {
-    for bytes in [1_000_000, 2_000_000] {
-        assert_memory_within(bytes, true, 40);
-    }
+    let bound = 40;
+    let (small, small_input) = assert_memory_within(1_000_000, true, 2 * bound);
+    let (large, large_input) = assert_memory_within(2_000_000, true, bound);
+    let added = large_input - small_input;
+    assert!(
+        large.saturating_sub(small) <= bound * added,
+        "one more megabyte of paragraph ({added} bytes) took {} more bytes at the peak \
+         ({small} above the seed's at 1 MB, {large} at 2 MB); the bound is {bound} a byte",
+        large.saturating_sub(small)
+    );
 }
