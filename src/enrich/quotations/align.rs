@@ -1310,15 +1310,8 @@ mod tests {
     /// Keys drawn from a small alphabet by a fixed generator, so that
     /// n-grams repeat as a formulaic text's do.
     fn keys(count: usize, alphabet: u64) -> Vec<u32> {
-        let mut seed = 11u64;
-        (0..count)
-            .map(|_| {
-                seed = seed
-                    .wrapping_mul(6364136223846793005)
-                    .wrapping_add(1442695040888963407);
-                0x4e00 + ((seed >> 33) % alphabet) as u32
-            })
-            .collect()
+        let mut next = crate::enrich::quotations::tests::draws(11);
+        (0..count).map(|_| 0x4e00 + next(alphabet) as u32).collect()
     }
 
     /// The n-grams of a pass go to buckets by hash, the pairs to buckets
@@ -1960,13 +1953,7 @@ mod tests {
     /// that range, ties, edges and short units included.
     #[test]
     fn winnowing_in_a_range_keeps_what_winnowing_keeps_there() {
-        let mut state = 11u64;
-        let mut next = |n: u64| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) % n
-        };
+        let mut next = crate::enrich::quotations::tests::draws(11);
         let (mut all, mut some) = (Vec::new(), Vec::new());
         for round in 0..3_000 {
             // Few values, so that ties are common; lengths from 0 up.
@@ -2016,13 +2003,7 @@ mod tests {
     fn bare_places_finds_every_place_of_every_pattern_and_nothing_else() {
         // Keys from a small alphabet, so that patterns overlap, repeat and
         // share openings; checked against a plain scan.
-        let mut seed = 7u64;
-        let mut next = |n: u64| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 33) % n
-        };
+        let mut next = crate::enrich::quotations::tests::draws(7);
         let texts: Vec<Vec<u32>> = (0..40)
             .map(|_| (0..next(300)).map(|_| 0x4e00 + next(4) as u32).collect())
             .collect();

@@ -260,13 +260,6 @@ fn found_bare(
 /// - a formula that stands only inside a longer quotation is that
 ///   quotation's words: the quotation stays.
 pub fn drop_inside_quotations(quotations: &mut Vec<Quotation>) {
-    let inside = |f: &Quotation, q: &Quotation| {
-        f.occurrences.iter().all(|o| {
-            q.occurrences.iter().any(|p| {
-                p.chapter == o.chapter && p.unit == o.unit && p.start <= o.start && o.end <= p.end
-            })
-        })
-    };
     let mut keep = vec![true; quotations.len()];
     // A formula and a quotation meet only in a unit where both stand (or
     // where one stands nowhere, vacuously): each formula is held against
@@ -304,19 +297,40 @@ pub fn drop_inside_quotations(quotations: &mut Vec<Quotation>) {
         met.sort_unstable();
         met.dedup();
         for &q in &met {
-            if !keep[q] || quotations[q].kind != Kind::Quotation {
-                continue;
-            }
-            let (formula, quotation) = (&quotations[f], &quotations[q]);
-            if quotation.evidence.tokens <= 2 * formula.evidence.tokens + FRAME
-                && holds_in_every_place(formula, quotation)
-            {
-                keep[q] = false;
-            } else if keep[f] && inside(formula, quotation) {
-                keep[f] = false;
-            }
+            meet(quotations, &mut keep, f, q);
         }
     }
+    retain_kept(quotations, &keep);
+}
+
+/// Formula `f` met with cluster `q`, if `q` is a quotation still kept:
+/// the quotation goes if it is the formula in its frame; else the formula
+/// goes if it stands only inside the quotation.
+fn meet(quotations: &[Quotation], keep: &mut [bool], f: usize, q: usize) {
+    if !keep[q] || quotations[q].kind != Kind::Quotation {
+        return;
+    }
+    let (formula, quotation) = (&quotations[f], &quotations[q]);
+    if quotation.evidence.tokens <= 2 * formula.evidence.tokens + FRAME
+        && holds_in_every_place(formula, quotation)
+    {
+        keep[q] = false;
+    } else if keep[f] && stands_inside(formula, quotation) {
+        keep[f] = false;
+    }
+}
+
+/// Whether every place of `formula` stands inside a place of `quotation`.
+fn stands_inside(formula: &Quotation, quotation: &Quotation) -> bool {
+    formula.occurrences.iter().all(|o| {
+        quotation.occurrences.iter().any(|p| {
+            p.chapter == o.chapter && p.unit == o.unit && p.start <= o.start && o.end <= p.end
+        })
+    })
+}
+
+/// The `quotations` whose `keep` is true, in their order.
+fn retain_kept(quotations: &mut Vec<Quotation>, keep: &[bool]) {
     let mut k = 0;
     quotations.retain(|_| {
         k += 1;
@@ -792,49 +806,20 @@ mod tests {
     #[test]
     fn formulas_meet_only_the_quotations_of_their_units_with_the_same_outcome() {
         type Places = Vec<(usize, usize, usize, usize)>;
+        // Every formula against every quotation, in order.
         fn all_pairs(quotations: &mut Vec<Quotation>) {
-            let inside = |f: &Quotation, q: &Quotation| {
-                f.occurrences.iter().all(|o| {
-                    q.occurrences.iter().any(|p| {
-                        p.chapter == o.chapter
-                            && p.unit == o.unit
-                            && p.start <= o.start
-                            && o.end <= p.end
-                    })
-                })
-            };
             let mut keep = vec![true; quotations.len()];
             for f in 0..quotations.len() {
-                if quotations[f].kind != Kind::Formula {
-                    continue;
-                }
-                for q in 0..quotations.len() {
-                    if !keep[q] || quotations[q].kind != Kind::Quotation {
-                        continue;
-                    }
-                    let (formula, quotation) = (&quotations[f], &quotations[q]);
-                    if quotation.evidence.tokens <= 2 * formula.evidence.tokens + FRAME
-                        && holds_in_every_place(formula, quotation)
-                    {
-                        keep[q] = false;
-                    } else if keep[f] && inside(formula, quotation) {
-                        keep[f] = false;
+                if quotations[f].kind == Kind::Formula {
+                    for q in 0..quotations.len() {
+                        meet(quotations, &mut keep, f, q);
                     }
                 }
             }
-            let mut k = 0;
-            quotations.retain(|_| {
-                k += 1;
-                keep[k - 1]
-            });
+            retain_kept(quotations, &keep);
         }
-        let mut state = 5u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize % n
-        };
+        let mut draw = crate::enrich::quotations::tests::draws(5);
+        let mut next = |below: usize| draw(below as u64) as usize;
         let (mut total, mut left) = (0, 0);
         for _ in 0..400 {
             let found: Vec<Quotation> = (0..next(12))

@@ -1324,6 +1324,17 @@ mod tests {
         align::Span { unit, start, end }
     }
 
+    /// Numbers drawn from `seed` (a linear congruential generator): the
+    /// same on every run, each below the bound asked.
+    pub(super) fn draws(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |below| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % below
+        }
+    }
+
     /// A cluster of `kind` at `places` (chapter, unit, start, end), its
     /// origin the first, each place's text naming where it stands.
     pub(super) fn cluster_at(
