@@ -280,7 +280,6 @@ pub fn drop_inside_quotations(quotations: &mut Vec<Quotation>) {
             by_unit.entry((o.chapter, o.unit)).or_default().push(q);
         }
     }
-    let every: Vec<usize> = (0..quotations.len()).collect();
     let mut met = Vec::new();
     for f in 0..quotations.len() {
         if quotations[f].kind != Kind::Formula {
@@ -292,7 +291,8 @@ pub fn drop_inside_quotations(quotations: &mut Vec<Quotation>) {
             met.extend(by_unit.get(&(o.chapter, o.unit)).into_iter().flatten());
         }
         if quotations[f].occurrences.is_empty() {
-            met.clone_from(&every);
+            met.clear();
+            met.extend(0..quotations.len());
         }
         met.sort_unstable();
         met.dedup();
@@ -855,7 +855,7 @@ mod tests {
             total += expected.len();
             all_pairs(&mut expected);
             left += expected.len();
-            let texts = |q: &[Quotation]| -> Vec<(Kind, Places)> {
+            let places_of = |q: &[Quotation]| -> Vec<(Kind, Places)> {
                 (q.iter())
                     .map(|c| {
                         let places = (c.occurrences.iter())
@@ -865,7 +865,7 @@ mod tests {
                     })
                     .collect()
             };
-            assert_eq!(texts(&indexed), texts(&expected));
+            assert_eq!(places_of(&indexed), places_of(&expected));
         }
         // Enough dropped, and enough left, for the outcome to tell.
         assert!(
